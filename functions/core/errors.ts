@@ -1,0 +1,56 @@
+/**
+ * Domain errors. They carry a stable code and a safe message, never an HTTP status:
+ * the API layer maps them to problem+json in one place.
+ */
+export type DomainErrorCode =
+  | 'not-found'
+  | 'conflict'
+  | 'name-taken'
+  | 'folder-cycle'
+  | 'protected-folder'
+  | 'invalid-input'
+  | 'forbidden-role'
+  | 'upload-not-ready'
+  | 'quota-exceeded';
+
+export abstract class DomainError extends Error {
+  abstract readonly code: DomainErrorCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The resource does not exist or is not the caller's: the two are never told apart. */
+export class NotFoundError extends DomainError {
+  readonly code = 'not-found' as const;
+  constructor(resource: string) {
+    super(`${resource} not found`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(
+    readonly code: 'conflict' | 'name-taken' | 'folder-cycle' | 'protected-folder' | 'upload-not-ready',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class InvalidInputError extends DomainError {
+  readonly code = 'invalid-input' as const;
+}
+
+/** The caller's role may not use this operation at all (not about a particular resource). */
+export class ForbiddenRoleError extends DomainError {
+  readonly code = 'forbidden-role' as const;
+}
+
+/** A write lost a race it may win on a fresh read; use cases retry a few times before giving up. */
+export class ConcurrentUpdateError extends Error {
+  constructor(message = 'concurrent update') {
+    super(message);
+    this.name = 'ConcurrentUpdateError';
+  }
+}

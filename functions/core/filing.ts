@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { auditEntry, workflowContext } from './audit.ts';
+import { ConcurrentUpdateError } from './errors.ts';
+import type { DocumentVersion, Upload, VaultDocument, WorkflowStep } from './model.ts';
+import { retryOnConcurrentUpdate } from './retry.ts';
+import { inspectScan } from './scan-validation.ts';
+import type { VaultDeps } from './vault-deps.ts';
+import { uploadIdFromKey } from './uploads.ts';
+import { withCurrentVersion } from './versions.ts';
+
+/**
+ * The object does not qualify to be filed. The workflow does not retry it: it fails the
+ * upload with the reason, which is safe to show to the officer or citizen.
+ */
+export class UploadRejectedError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'UploadRejected';
+  }
+}
+
+/** The upload record is missing or not in a state this step can act on. */
+export class UploadStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UploadStateError';
+  }
+}
+
+export interface ValidatedUpload {
+  uploadId: string;
+  sha256: string;
+  size: number;
+  pageCount: number;
+}
+
+async function loadUpload(deps: VaultDeps, uploadId: string): Promise<Upload> {
+  const upload = await deps.repository.getUpload(uploadId);
+  if (!upload) throw new UploadStateError(`upload ${uploadId} does not exist`);
+  return upload;
+}
+
+async function recordStep(deps: VaultDeps, upload: Upload, step: WorkflowStep): Promise<Upload> {
+  if (upload.status !== 'PROCESSING' || upload.step === step) return upload;
+  const next: Upload = { ...upload, step, updatedAt: deps.clock.now().toISOString() };
+  await deps.repository.commit({ ownerId: upload.ownerId, uploads: [{ next, previous: upload }], audit: [] });
+  return next;
+}
+
+/**
+ * An object arrived for an upload (S3 event). Marks the upload PROCESSING and starts the
+ * workflow. Duplicate events are harmless: the status change is conditional and the
+ * execution is named after the upload.
+ */
+export async function acceptUploadedObject(
+  deps: VaultDeps,
+  object: { key: string; size: number },
+): Promise<{ uploadId: string; started: boolean } | undefined> {
+  const uploadId = uploadIdFromKey(object.key);
+  const upload = uploadId ? await deps.repository.getUpload(uploadId) : undefined;
+  if (!uploadId || !upload) return undefined;
+  if (upload.status === 'PENDING_UPLOAD') {
+    const next: Upload = { ...upload, status: 'PROCESSING', step: 'validate', updatedAt: deps.clock.now().toISOString() };
+    try {
+      await deps.repository.commit({ ownerId: upload.ownerId, uploads: [{ next, previous: upload }], audit: [] });
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+    }
+  } else if (upload.status !== 'PROCESSING') {
+    return { uploadId, started: false };
+  }
+  const { alreadyStarted } = await deps.workflow.startDigitization({ uploadId });
+  return { uploadId, started: !alreadyStarted };
+}
+
+/** Workflow step: the stored object must be what the upload declared, and safe to process. */
+export async function validateUpload(deps: VaultDeps, input: { uploadId: string }): Promise<ValidatedUpload> {
+  const upload = await recordStep(deps, await loadUpload(deps, input.uploadId), 'validate');
+  if (upload.status === 'DONE' || upload.status === 'FAILED') throw new UploadStateError(`upload ${upload.id} is ${upload.status}`);
+  const head = await deps.blobs.head(upload.blobKey);
+  if (!head) throw new UploadRejectedError('The uploaded file is missing');
+  if (head.size !== upload.declaredSize || head.size > deps.policy.maxUploadBytes) {
+    throw new UploadRejectedError('The uploaded file does not have the declared size');
+  }
+  const bytes = await deps.blobs.read(upload.blobKey);
+  const inspection = await inspectScan(bytes, upload.contentType, {
+    maxPixels: deps.policy.maxImagePixels, maxPages: deps.policy.maxPdfPages,
+  });
+  if (!inspection.ok) throw new UploadRejectedError(inspection.detail);
+  return {
+    uploadId: upload.id,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    size: bytes.byteLength,
+    pageCount: inspection.pageCount,
+  };
+}
+
+export interface FiledUpload {
+  uploadId: string;
+  documentId: string;
+  versionNumber: number;
+}
+
+/**
+ * Workflow step: files the validated object in the owner's vault. Document (or new
+ * version), version, upload status and audit are written in one commit, so a retried or
+ * duplicated step either finds the upload DONE or files it exactly once.
+ */
+export async function fileUpload(deps: VaultDeps, input: ValidatedUpload): Promise<FiledUpload> {
+  const filed = await retryOnConcurrentUpdate(async () => {
+    let upload = await loadUpload(deps, input.uploadId);
+    if (upload.status === 'DONE' && upload.documentId && upload.versionNumber) {
+      return { uploadId: upload.id, documentId: upload.documentId, versionNumber: upload.versionNumber };
+    }
+    if (upload.status !== 'PROCESSING') throw new UploadStateError(`upload ${upload.id} is ${upload.status}`);
+    upload = await recordStep(deps, upload, 'file');
+    const target = upload.targetDocumentId ? await deps.repository.getDocument(upload.ownerId, upload.targetDocumentId) : undefined;
+    if (upload.targetDocumentId && (!target || target.trashedAt)) {
+      throw new UploadRejectedError('The document this version belongs to no longer exists');
+    }
+    const documentId = target?.id ?? upload.id;
+    const versionNumber = (target?.versionCount ?? 0) + 1;
+    const blobKey = `vault/${upload.ownerId}/${documentId}/${upload.id}`;
+    await deps.blobs.copy(upload.blobKey, blobKey);
+    const now = deps.clock.now().toISOString();
+    const version: DocumentVersion = {
+      documentId, ownerId: upload.ownerId, number: versionNumber, blobKey, fileName: upload.fileName,
+      contentType: upload.contentType, size: input.size, sha256: input.sha256, createdAt: now,
+      createdBy: upload.createdBy, uploadId: upload.id,
+    };
+    const document: VaultDocument = target
+      ? withCurrentVersion(target, version, now)
+      : {
+        id: documentId, ownerId: upload.ownerId, folderId: upload.folderId, source: upload.source,
+        title: upload.fileName.replace(/\.[^.]+$/, '') || upload.fileName, fileName: upload.fileName,
+        contentType: upload.contentType, size: input.size, sha256: input.sha256, currentVersion: 1, versionCount: 1,
+        createdAt: now, updatedAt: now, createdBy: upload.createdBy,
+      };
+    await deps.repository.commit({
+      ownerId: upload.ownerId,
+      documents: [target ? { next: document, previous: target } : { next: document }],
+      versions: [version],
+      uploads: [{ next: { ...upload, status: 'DONE', documentId, versionNumber, updatedAt: now }, previous: upload }],
+      audit: [auditEntry(deps, workflowContext, {
+        ownerId: upload.ownerId,
+        action: target ? 'document.add-version' : 'document.create',
+        resourceType: 'document',
+        resourceId: documentId,
+        detail: {
+          uploadId: upload.id, version: versionNumber, sha256: input.sha256, uploadedBy: upload.createdBy,
+          ...(upload.createdByUnit ? { unit: upload.createdByUnit } : {}),
+        },
+      })],
+    });
+    return { uploadId: upload.id, documentId, versionNumber };
+  });
+  await deps.blobs.delete(`incoming/${filed.uploadId}`);
+  return filed;
+}
+
+/** Reasons shown to users; anything unexpected becomes a generic reason (details stay in logs). */
+function failureReason(error: { error: string; cause?: string }): string {
+  if (error.error === 'UploadRejected') {
+    try {
+      const parsed = JSON.parse(error.cause ?? '{}') as { errorMessage?: unknown };
+      if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+    } catch {
+      // fall through to the generic reason
+    }
+  }
+  return 'The document could not be processed; please try again or contact support';
+}
+
+/**
+ * Workflow catch-all: the upload becomes FAILED with a reason and the object is moved to
+ * quarantine, so nothing half-filed remains in the vault.
+ */
+export async function failUpload(deps: VaultDeps, input: { uploadId: string; error: string; cause?: string }): Promise<void> {
+  const upload = await deps.repository.getUpload(input.uploadId);
+  if (!upload || upload.status === 'DONE' || upload.status === 'FAILED') return;
+  if (await deps.blobs.head(upload.blobKey)) {
+    await deps.blobs.copy(upload.blobKey, `quarantine/${upload.id}`);
+    await deps.blobs.delete(upload.blobKey);
+  }
+  const reason = failureReason(input);
+  const now = deps.clock.now().toISOString();
+  try {
+    await deps.repository.commit({
+      ownerId: upload.ownerId,
+      uploads: [{ next: { ...upload, status: 'FAILED', failureReason: reason, updatedAt: now }, previous: upload }],
+      audit: [auditEntry(deps, workflowContext, {
+        ownerId: upload.ownerId, action: 'upload.fail', resourceType: 'upload', resourceId: upload.id,
+        outcome: 'failed', detail: { reason, error: input.error },
+      })],
+    });
+  } catch (error) {
+    if (!(error instanceof ConcurrentUpdateError)) throw error;
+  }
+}

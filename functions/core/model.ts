@@ -1,0 +1,121 @@
+/** The vault's records, as the core sees them (no storage keys here). */
+
+export type SystemFolderKind = 'identity' | 'results' | 'self';
+export type DocumentSource = 'issued' | 'self' | 'imported';
+
+export interface Folder {
+  id: string;
+  ownerId: string;
+  name: string;
+  parentId: string | null;
+  /** Default folders provisioned on first use; they cannot be renamed, moved or deleted. */
+  system?: SystemFolderKind;
+  createdAt: string;
+  updatedAt: string;
+  /** Set while the folder is in the trash; `trashedWith` names the folder whose deletion took it there. */
+  trashedAt?: string;
+  trashedWith?: string;
+}
+
+export interface DocumentMetadata {
+  title: string;
+  type?: string;
+  /** Số hiệu: the number the issuer gave the document. */
+  number?: string;
+  /** Trích yếu: the one-line summary. */
+  summary?: string;
+  issuer?: string;
+  issueDate?: string;
+  expiryDate?: string;
+}
+
+export interface VaultDocument extends DocumentMetadata {
+  id: string;
+  ownerId: string;
+  folderId: string;
+  source: DocumentSource;
+  fileName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  currentVersion: number;
+  versionCount: number;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  trashedAt?: string;
+  trashedWith?: string;
+}
+
+/** An immutable version of a document's content. */
+export interface DocumentVersion {
+  documentId: string;
+  ownerId: string;
+  number: number;
+  blobKey: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+  createdBy: string;
+  uploadId?: string;
+  restoredFrom?: number;
+}
+
+export type UploadStatus = 'PENDING_UPLOAD' | 'PROCESSING' | 'DONE' | 'FAILED';
+export type WorkflowStep = 'validate' | 'file';
+
+export interface Upload {
+  id: string;
+  ownerId: string;
+  /** Token subject of whoever asked for the upload (the owner, or an officer for the owner). */
+  createdBy: string;
+  createdByRole: string;
+  createdByUnit?: string;
+  /** A new version of this document, or a new document when absent. */
+  targetDocumentId?: string;
+  folderId: string;
+  source: DocumentSource;
+  fileName: string;
+  contentType: string;
+  declaredSize: number;
+  blobKey: string;
+  status: UploadStatus;
+  step?: WorkflowStep;
+  documentId?: string;
+  versionNumber?: number;
+  failureReason?: string;
+  createdAt: string;
+  updatedAt: string;
+  /** After this the presigned POST no longer works and a pending upload is abandoned. */
+  expiresAt: string;
+}
+
+export type AuditOutcome = 'success' | 'denied' | 'failed';
+export type AuditResourceType = 'vault' | 'folder' | 'document' | 'upload';
+
+export interface AuditEntry {
+  id: string;
+  ownerId: string;
+  at: string;
+  actor: { sub: string; role: string; unit?: string; ownerId?: string };
+  action: string;
+  resourceType: AuditResourceType;
+  resourceId: string;
+  outcome: AuditOutcome;
+  sourceIp: string;
+  userAgent?: string;
+  detail?: Record<string, string | number | boolean>;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page, absent on the last page. */
+  nextCursor?: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+}

@@ -1,0 +1,27 @@
+import { InvalidInputError } from './errors.ts';
+
+/**
+ * Control, format (bidi overrides, zero-width) and separator characters: they hide or
+ * reorder what a name shows, so a name holding one is refused, not silently cleaned.
+ */
+const forbiddenCharacters = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\/\\]/u;
+
+/** A folder or file name as stored: NFC, trimmed, and free of characters that mislead. */
+export function normaliseName(raw: string, what: string): string {
+  const name = raw.normalize('NFC').trim();
+  if (name.length === 0 || name.length > 120) {
+    throw new InvalidInputError(`${what} must be 1 to 120 characters`);
+  }
+  if (forbiddenCharacters.test(name)) {
+    throw new InvalidInputError(`${what} must not contain slashes, control or invisible formatting characters`);
+  }
+  if (name === '.' || name === '..') {
+    throw new InvalidInputError(`${what} must not be "." or ".."`);
+  }
+  return name;
+}
+
+/** The key under which sibling names must be unique: NFC and case-folded the Vietnamese way. */
+export function nameKey(name: string): string {
+  return name.normalize('NFC').toLocaleLowerCase('vi-VN');
+}

@@ -1,0 +1,23 @@
+/** Limits an administrator sets per deployment; the core enforces them. */
+export interface VaultPolicy {
+  maxUploadBytes: number;
+  uploadUrlTtlSeconds: number;
+  /** Presigned downloads live at most five minutes. */
+  downloadUrlTtlSeconds: number;
+  allowedContentTypes: readonly string[];
+  maxImagePixels: number;
+  maxPdfPages: number;
+  maxFolderDepth: number;
+  maxFoldersPerOwner: number;
+}
+
+export const defaultVaultPolicy: VaultPolicy = {
+  maxUploadBytes: 20 * 1024 * 1024,
+  uploadUrlTtlSeconds: 900,
+  downloadUrlTtlSeconds: 300,
+  allowedContentTypes: ['application/pdf', 'image/jpeg', 'image/png', 'image/tiff'],
+  maxImagePixels: 100_000_000,
+  maxPdfPages: 500,
+  maxFolderDepth: 16,
+  maxFoldersPerOwner: 2_000,
+};

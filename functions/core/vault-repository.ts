@@ -1,0 +1,62 @@
+import type {
+  AuditEntry, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument,
+} from './model.ts';
+
+/** A record to create (`previous` absent) or to replace, as long as it is still `previous`. */
+export interface Write<T> {
+  next: T;
+  previous?: T;
+}
+
+/**
+ * Everything one use case changes, committed atomically: all of it or none of it.
+ * Implementations derive the folder-name claims from folder writes, so sibling names stay
+ * unique, and bump the owner's tree version whenever a folder's parent changes.
+ */
+export interface VaultChanges {
+  ownerId: string;
+  folders?: Write<Folder>[];
+  documents?: Write<VaultDocument>[];
+  /** Versions are immutable: only ever created. */
+  versions?: DocumentVersion[];
+  uploads?: Write<Upload>[];
+  audit: AuditEntry[];
+  /** Fails with ConcurrentUpdateError unless the tree is still at this version (folder moves). */
+  expectedTreeVersion?: number;
+  /** Creates the vault marker; fails with ConcurrentUpdateError if it already exists. */
+  provisionVault?: boolean;
+}
+
+export interface FolderTree {
+  folders: Folder[];
+  /** Changes on every move, so a move can check that the tree it reasoned about still holds. */
+  treeVersion: number;
+}
+
+/**
+ * The metadata store port. Writes throw ConflictError('name-taken') when a folder name is
+ * already used among its siblings, and ConcurrentUpdateError when a `previous` record, the
+ * tree version or the vault marker no longer match.
+ */
+export interface VaultRepository {
+  /** Largest number of records one commit may touch, derived writes included. */
+  readonly maxWritesPerCommit: number;
+  commit(changes: VaultChanges): Promise<void>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+
+  isProvisioned(ownerId: string): Promise<boolean>;
+  getFolderTree(ownerId: string): Promise<FolderTree>;
+  getFolder(ownerId: string, folderId: string): Promise<Folder | undefined>;
+  getDocument(ownerId: string, documentId: string): Promise<VaultDocument | undefined>;
+  /** Active documents of a folder, newest first. */
+  listFolderDocuments(ownerId: string, folderId: string, page: PageRequest): Promise<Page<VaultDocument>>;
+  /** Every active document of a folder, for operations that carry a whole folder along. */
+  listAllFolderDocuments(ownerId: string, folderId: string): Promise<VaultDocument[]>;
+  /** Documents in the trash, most recently trashed first. */
+  listTrashedDocuments(ownerId: string, page: PageRequest): Promise<Page<VaultDocument>>;
+  listVersions(ownerId: string, documentId: string): Promise<DocumentVersion[]>;
+  getVersion(ownerId: string, documentId: string, number: number): Promise<DocumentVersion | undefined>;
+  getUpload(uploadId: string): Promise<Upload | undefined>;
+  /** Operations on one folder or document, newest first. */
+  listHistory(ownerId: string, resourceId: string, page: PageRequest): Promise<Page<AuditEntry>>;
+}
