@@ -1,0 +1,62 @@
+import type { z } from 'zod';
+import * as s from './schemas.ts';
+
+/** The Lambda that serves a route; one per route group. */
+export type RouteGroup = 'meta' | 'folders' | 'documents' | 'uploads';
+
+export interface RouteContract {
+  operationId: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** API Gateway path syntax: /v1/folders/{id}. */
+  path: string;
+  group: RouteGroup;
+  summary: string;
+  /** Public routes skip the token check. */
+  public?: boolean;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Success status and body schema; 204 and 302 have no body. */
+  status: 200 | 201 | 202 | 204 | 302;
+  response?: z.ZodType;
+  /** Non-JSON responses (the OpenAPI document, the rendered reference). */
+  responseMediaType?: string;
+}
+
+/**
+ * The HTTP API, once: the handlers dispatch on it, the embedded runtime and CDK route
+ * from it, and /openapi.json is generated from it.
+ */
+export const routes = [
+  { operationId: 'getHealth', method: 'GET', path: '/health', group: 'meta', public: true, summary: 'Liveness and version', status: 200, response: s.health },
+  { operationId: 'getOpenApi', method: 'GET', path: '/openapi.json', group: 'meta', public: true, summary: 'This API as OpenAPI 3.1', status: 200, responseMediaType: 'application/json' },
+  { operationId: 'getDocs', method: 'GET', path: '/docs', group: 'meta', public: true, summary: 'Rendered API reference', status: 200, responseMediaType: 'text/html' },
+
+  { operationId: 'listFolders', method: 'GET', path: '/v1/folders', group: 'folders', summary: 'The folder tree (default folders are created on first use)', status: 200, response: s.folderTree },
+  { operationId: 'createFolder', method: 'POST', path: '/v1/folders', group: 'folders', summary: 'Create a folder', body: s.createFolderBody, status: 201, response: s.folder },
+  { operationId: 'updateFolder', method: 'PATCH', path: '/v1/folders/{id}', group: 'folders', summary: 'Rename or move a folder (a move that would make a cycle gets 409)', params: s.idParams, body: s.updateFolderBody, status: 200, response: s.folder },
+  { operationId: 'deleteFolder', method: 'DELETE', path: '/v1/folders/{id}', group: 'folders', summary: 'Move a folder and its contents to the trash', params: s.idParams, status: 204 },
+  { operationId: 'listFolderItems', method: 'GET', path: '/v1/folders/{id}/items', group: 'folders', summary: 'Subfolders and one page of documents', params: s.idParams, query: s.pageQuery, status: 200, response: s.folderItems },
+  { operationId: 'getFolderHistory', method: 'GET', path: '/v1/folders/{id}/history', group: 'folders', summary: 'Operation history of a folder', params: s.idParams, query: s.pageQuery, status: 200, response: s.historyPage },
+
+  { operationId: 'createUpload', method: 'POST', path: '/v1/uploads', group: 'uploads', summary: 'Get a presigned POST for a scan (officers name the owner)', body: s.createUploadBody, status: 201, response: s.uploadTicket },
+  { operationId: 'getUpload', method: 'GET', path: '/v1/uploads/{id}', group: 'uploads', summary: 'Workflow status of an upload', params: s.idParams, status: 200, response: s.upload },
+
+  { operationId: 'listDocuments', method: 'GET', path: '/v1/documents', group: 'documents', summary: 'Documents of a folder, newest first', query: s.listDocumentsQuery, status: 200, response: s.documentPage },
+  { operationId: 'getDocument', method: 'GET', path: '/v1/documents/{id}', group: 'documents', summary: 'Document details', params: s.idParams, status: 200, response: s.vaultDocument },
+  { operationId: 'updateDocument', method: 'PATCH', path: '/v1/documents/{id}', group: 'documents', summary: 'Edit metadata; a folderId change moves the document', params: s.idParams, body: s.documentMetadataChanges, status: 200, response: s.vaultDocument },
+  { operationId: 'deleteDocument', method: 'DELETE', path: '/v1/documents/{id}', group: 'documents', summary: 'Move a document to the trash', params: s.idParams, status: 204 },
+  { operationId: 'getDocumentContent', method: 'GET', path: '/v1/documents/{id}/content', group: 'documents', summary: 'Redirect to a presigned download (at most 5 minutes)', params: s.idParams, query: s.contentQuery, status: 302 },
+  { operationId: 'listVersions', method: 'GET', path: '/v1/documents/{id}/versions', group: 'documents', summary: 'Versions, oldest first', params: s.idParams, status: 200, response: s.versionList },
+  { operationId: 'createVersion', method: 'POST', path: '/v1/documents/{id}/versions', group: 'documents', summary: 'Get a presigned POST for a new version', params: s.idParams, body: s.createVersionBody, status: 201, response: s.uploadTicket },
+  { operationId: 'restoreVersion', method: 'POST', path: '/v1/documents/{id}/versions/{n}/restore', group: 'documents', summary: 'Make an old version current again (as a new version)', params: s.versionParams, status: 201, response: s.restoredVersion },
+  { operationId: 'getDocumentHistory', method: 'GET', path: '/v1/documents/{id}/history', group: 'documents', summary: 'Operation history of a document', params: s.idParams, query: s.pageQuery, status: 200, response: s.historyPage },
+  { operationId: 'listTrash', method: 'GET', path: '/v1/trash', group: 'documents', summary: 'Deleted folders and documents', query: s.pageQuery, status: 200, response: s.trashListing },
+  { operationId: 'restoreFromTrash', method: 'POST', path: '/v1/trash/{id}/restore', group: 'documents', summary: 'Restore a deleted folder or document', params: s.idParams, status: 200, response: s.restoredItem },
+] as const satisfies readonly RouteContract[];
+
+export type OperationId = (typeof routes)[number]['operationId'];
+
+export function routeKey(route: Pick<RouteContract, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}

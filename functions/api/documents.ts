@@ -1,0 +1,53 @@
+import { awsVaultDeps } from '../adapters/aws/aws-deps.ts';
+import {
+  getContentUrl, getDocument, getHistory, listDocuments, listTrash, restoreFromTrash, trashDocument, updateDocument, type DocumentChanges,
+} from '../core/documents.ts';
+import { requestUpload } from '../core/uploads.ts';
+import type { VaultDeps } from '../core/vault-deps.ts';
+import { listVersions, restoreVersion } from '../core/versions.ts';
+import * as s from './contract/schemas.ts';
+import { createHttpHandler } from './http/http-handler.ts';
+import { lazyHandler } from './lazy-handler.ts';
+import { present } from './present.ts';
+import { presentUploadTicket } from './uploads.ts';
+
+type Id = { id: string };
+type PageQuery = { limit: number; cursor?: string };
+
+export function createDocumentsHandler(deps: VaultDeps) {
+  return createHttpHandler('documents', {
+    listDocuments: async ({ context, query }) => {
+      const { folderId, ...page } = query as PageQuery & { folderId: string };
+      return { body: present(s.documentPage, await listDocuments(deps, context, folderId, page)) };
+    },
+    getDocument: async ({ context, params }) => ({ body: present(s.vaultDocument, await getDocument(deps, context, (params as Id).id)) }),
+    updateDocument: async ({ context, params, body }) =>
+      ({ body: present(s.vaultDocument, await updateDocument(deps, context, (params as Id).id, body as DocumentChanges)) }),
+    deleteDocument: async ({ context, params }) => {
+      await trashDocument(deps, context, (params as Id).id);
+      return {};
+    },
+    getDocumentContent: async ({ context, params, query }) => {
+      const { version } = query as { version?: number };
+      const { url } = await getContentUrl(deps, context, (params as Id).id, version);
+      return { headers: { location: url } };
+    },
+    listVersions: async ({ context, params }) =>
+      ({ body: present(s.versionList, { items: await listVersions(deps, context, (params as Id).id) }) }),
+    createVersion: async ({ context, params, body }) => {
+      const input = body as { fileName: string; contentType: string; size: number };
+      return { body: presentUploadTicket(await requestUpload(deps, context, { ...input, documentId: (params as Id).id })) };
+    },
+    restoreVersion: async ({ context, params }) => {
+      const { id, n } = params as Id & { n: number };
+      return { body: present(s.restoredVersion, await restoreVersion(deps, context, id, n)) };
+    },
+    getDocumentHistory: async ({ context, params, query }) =>
+      ({ body: present(s.historyPage, await getHistory(deps, context, { type: 'document', id: (params as Id).id }, query as PageQuery)) }),
+    listTrash: async ({ context, query }) => ({ body: present(s.trashListing, await listTrash(deps, context, query as PageQuery)) }),
+    restoreFromTrash: async ({ context, params }) =>
+      ({ body: present(s.restoredItem, await restoreFromTrash(deps, context, (params as Id).id)) }),
+  });
+}
+
+export const handler = lazyHandler(() => createDocumentsHandler(awsVaultDeps()));

@@ -1,0 +1,131 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import type { RequestContext } from '../../core/principal.ts';
+import { logger } from '../../observability.ts';
+import { routeKey, routes, type OperationId, type RouteContract, type RouteGroup } from '../contract/routes.ts';
+import { principalFromAuthorizer, type AuthorizerContext } from './principal-context.ts';
+import { HttpProblem, toProblem } from './problem.ts';
+
+export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
+export type ApiResponse = APIGatewayProxyStructuredResultV2;
+
+/** JSON bodies of this API are small; anything larger is refused before parsing. */
+export const maxJsonBodyBytes = 64 * 1024;
+
+export interface ApiRequest {
+  context: RequestContext;
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: unknown;
+}
+
+export interface ApiResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A body sent as is (HTML, pre-serialised JSON) instead of being JSON-encoded. */
+  rawBody?: string;
+}
+
+export type Operation = (request: ApiRequest) => Promise<ApiResult>;
+
+const routesByKey = new Map<string, RouteContract>(routes.map((route) => [routeKey(route), route]));
+
+function validate(schema: z.ZodType | undefined, value: unknown, where: string): Record<string, unknown> {
+  if (!schema) {
+    if (value && Object.keys(value).length > 0) throw new HttpProblem('invalid-request', `This route takes no ${where}`);
+    return {};
+  }
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    throw new HttpProblem('invalid-request', `The ${where} is not valid`, result.error.issues.map((issue) => ({
+      path: [where, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })));
+  }
+  return result.data as Record<string, unknown>;
+}
+
+function header(event: ApiEvent, name: string): string | undefined {
+  return event.headers?.[name] ?? event.headers?.[name.toLowerCase()];
+}
+
+function parseBody(route: RouteContract, event: ApiEvent): unknown {
+  if (!event.body) {
+    if (route.body) throw new HttpProblem('invalid-request', 'A JSON body is required');
+    return undefined;
+  }
+  if (!route.body) throw new HttpProblem('invalid-request', 'This route takes no body');
+  const mediaType = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) {
+    throw new HttpProblem('unsupported-media-type', 'Send the body as application/json');
+  }
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(text) > maxJsonBodyBytes) {
+    throw new HttpProblem('payload-too-large', `JSON bodies are limited to ${maxJsonBodyBytes} bytes`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpProblem('malformed-json', 'The body could not be parsed as JSON');
+  }
+}
+
+function requestContext(route: RouteContract, event: ApiEvent): RequestContext {
+  const base = {
+    sourceIp: event.requestContext.http.sourceIp,
+    requestId: event.requestContext.requestId,
+    ...(event.requestContext.http.userAgent ? { userAgent: event.requestContext.http.userAgent.slice(0, 256) } : {}),
+  };
+  if (route.public) return { ...base, principal: { sub: 'anonymous', role: 'citizen' } };
+  return { ...base, principal: principalFromAuthorizer(event.requestContext.authorizer?.lambda) };
+}
+
+function problemResponse(error: unknown, requestId: string | undefined): ApiResponse {
+  const problem = toProblem(error, requestId);
+  if (problem.status >= 500) logger.error('request failed', { requestId, error });
+  return {
+    statusCode: problem.status,
+    headers: {
+      'content-type': 'application/problem+json',
+      'cache-control': 'no-store',
+      ...(problem.status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+    },
+    body: JSON.stringify(problem),
+  };
+}
+
+/**
+ * A route group's Lambda handler: resolve the route, authenticate, validate params, query
+ * and body against the contract, run the operation, and map any error to problem+json.
+ */
+export function createHttpHandler(group: RouteGroup, operations: Partial<Record<OperationId, Operation>>) {
+  return middy<ApiEvent, ApiResponse>()
+    .onError(async (request) => {
+      request.response = problemResponse(request.error, request.event?.requestContext?.requestId);
+    })
+    .handler(async (event) => {
+      const route = routesByKey.get(event.routeKey);
+      const operation = route && route.group === group ? operations[route.operationId as OperationId] : undefined;
+      if (!route || !operation) throw new HttpProblem('route-not-found', `No route ${event.routeKey}`);
+      const context = requestContext(route, event);
+      const result = await operation({
+        context,
+        params: validate(route.params, event.pathParameters, 'path'),
+        query: validate(route.query, event.queryStringParameters, 'query'),
+        body: route.body ? validate(route.body, parseBody(route, event), 'body') : parseBody(route, event),
+      });
+      const status = result.status ?? route.status;
+      const hasBody = result.rawBody !== undefined || result.body !== undefined;
+      return {
+        statusCode: status,
+        headers: {
+          ...(hasBody ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+          'cache-control': 'no-store',
+          ...result.headers,
+        },
+        ...(hasBody ? { body: result.rawBody ?? JSON.stringify(result.body) } : {}),
+      };
+    });
+}

@@ -1,0 +1,21 @@
+import { awsVaultDeps } from '../adapters/aws/aws-deps.ts';
+import { getUpload, requestUpload, type UploadRequest, type UploadTicket } from '../core/uploads.ts';
+import type { VaultDeps } from '../core/vault-deps.ts';
+import * as s from './contract/schemas.ts';
+import { createHttpHandler } from './http/http-handler.ts';
+import { lazyHandler } from './lazy-handler.ts';
+import { present } from './present.ts';
+
+export function presentUploadTicket(ticket: UploadTicket) {
+  return present(s.uploadTicket, { uploadId: ticket.upload.id, upload: ticket.presigned, status: ticket.upload });
+}
+
+export function createUploadsHandler(deps: VaultDeps) {
+  return createHttpHandler('uploads', {
+    createUpload: async ({ context, body }) => ({ body: presentUploadTicket(await requestUpload(deps, context, body as UploadRequest)) }),
+    getUpload: async ({ context, params }) =>
+      ({ body: present(s.upload, await getUpload(deps, context, (params as { id: string }).id)) }),
+  });
+}
+
+export const handler = lazyHandler(() => createUploadsHandler(awsVaultDeps()));
