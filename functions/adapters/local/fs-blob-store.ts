@@ -230,23 +230,20 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     const covered = new Set<string>();
     let range: [number, number] | undefined;
     for (const condition of policy.conditions as unknown[]) {
-      if (Array.isArray(condition)) {
-        const [op, a, b] = condition as unknown[];
-        if (op === 'content-length-range') {
-          if (!isSize(a) || !isSize(b) || a > b) return reject(400, 'InvalidArgument', 'Invalid content-length-range');
-          range = [a, b];
-          continue;
-        }
-        // This store only ever issues exact-match and size conditions; refuse anything else.
-        return reject(400, 'InvalidArgument', `Unsupported policy condition: ${JSON.stringify(condition)}`);
-      } else if (isRecord(condition) && Object.keys(condition).length === 1) {
-        const [name, expected] = Object.entries(condition)[0] as [string, unknown];
-        const field = name.toLowerCase();
-        covered.add(field);
-        if (fieldValue(field) !== expected) return failed(condition);
-      } else {
+      if (Array.isArray(condition) && condition[0] === 'content-length-range') {
+        const [, min, max] = condition as unknown[];
+        if (!isSize(min) || !isSize(max) || min > max) return reject(400, 'InvalidArgument', 'Invalid content-length-range');
+        range = [min, max];
+        continue;
+      }
+      // This store only issues exact-match and size conditions; refuse anything else.
+      if (!isRecord(condition) || Object.keys(condition).length !== 1) {
         return reject(400, 'InvalidArgument', `Unsupported policy condition: ${JSON.stringify(condition)}`);
       }
+      const [name, expected] = Object.entries(condition)[0] as [string, unknown];
+      const field = name.toLowerCase();
+      covered.add(field);
+      if (fieldValue(field) !== expected) return failed(condition);
     }
     const formBucket = fields.get('bucket');
     if (formBucket !== undefined && formBucket !== input.bucket) return failed({ bucket: formBucket });
@@ -255,8 +252,8 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
         return reject(403, 'AccessDenied', `Invalid according to Policy: Extra input fields: ${name}`);
       }
     }
-    // Fail closed: a policy that does not pin the key and size is not one this store issues.
-    if (!covered.has('key') || !range) return reject(403, 'AccessDenied', 'Policy must pin the key and a content-length-range');
+    // The key is pinned by the extra-fields rule above; fail closed on a policy without a size range.
+    if (!range) return reject(403, 'AccessDenied', 'Policy must have a content-length-range');
     const problem = keyProblem(key);
     if (problem) return reject(400, 'InvalidArgument', `Invalid key: ${problem}`);
     return {
