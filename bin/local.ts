@@ -1,0 +1,42 @@
+/**
+ * `npm start`: the whole vault in one Node process, no cloud and no Docker.
+ * Data lives in .khoso/ (KHOSO_DATA_DIR to change) and survives restarts.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { startLocalVault } from '../lib/local/vault-server.ts';
+
+const settings = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  KHOSO_DATA_DIR: z.string().default('.khoso/data'),
+}).parse(process.env);
+
+const startedAt = performance.now();
+const vault = await startLocalVault({ dataDir: resolve(settings.KHOSO_DATA_DIR), port: settings.PORT, host: settings.HOST });
+const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
+
+process.stdout.write(`
+khoso embedded runtime is up (${seconds} s)
+  API            ${vault.url}/v1/...
+  health         ${vault.url}/health
+  API reference  ${vault.url}/docs   (OpenAPI: ${vault.url}/openapi.json)
+  running        HTTP API (same Lambda handlers), DynamoDB (dynalite, LevelDB), object store
+                 with presigned URLs, digitize workflow (functions/workflow/digitize.asl.json)
+  data           ${resolve(settings.KHOSO_DATA_DIR)}
+
+Get a token (local mode only), then call the API:
+  curl -s -X POST ${vault.url}/_local/token -H 'content-type: application/json' \\
+       -d '{"sub":"citizen-1","role":"citizen","ownerId":"079203001234"}'
+  curl -s ${vault.url}/v1/folders -H "authorization: Bearer <accessToken>"
+Officers: {"sub":"officer-1","role":"officer","unit":"PC06"}. Stop with Ctrl+C.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void vault.close().then(() => process.exit(0));
+  });
+}

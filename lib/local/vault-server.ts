@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DynamoVaultRepository } from '../../functions/adapters/aws/dynamo-vault-repository.ts';
+import { createFsBlobStore } from '../../functions/adapters/local/fs-blob-store.ts';
+import { createDocumentsHandler } from '../../functions/api/documents.ts';
+import { createFoldersHandler } from '../../functions/api/folders.ts';
+import type { ApiEvent } from '../../functions/api/http/http-handler.ts';
+import { principalClaims } from '../../functions/api/http/principal-context.ts';
+import { HttpProblem, toProblem } from '../../functions/api/http/problem.ts';
+import { createMetaHandler } from '../../functions/api/meta.ts';
+import { createUploadsHandler } from '../../functions/api/uploads.ts';
+import { createAuthorizer } from '../../functions/auth/authorizer.ts';
+import { createTokenVerifier } from '../../functions/auth/token-verifier.ts';
+import { randomIds, systemClock } from '../../functions/core/runtime.ts';
+import type { VaultDeps } from '../../functions/core/vault-deps.ts';
+import { defaultVaultPolicy, type VaultPolicy } from '../../functions/core/vault-policy.ts';
+import { createOnUploadHandler } from '../../functions/events/on-upload.ts';
+import { logger } from '../../functions/observability.ts';
+import { createTableInput } from '../table-schema.ts';
+import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.ts';
+import { createBlobHttpHandler } from './blob-http.ts';
+import { startDynamoDbServer } from './dynamodb-server.ts';
+import { loadLocalIssuer, type LocalIssuer } from './local-issuer.ts';
+import { startLocalWorkflow, type LocalWorkflow } from './local-workflow.ts';
+import { matchRoute } from './route-matcher.ts';
+
+export interface LocalVaultOptions {
+  /** Where everything persists: LevelDB, objects, keys. */
+  dataDir: string;
+  port: number;
+  host?: string;
+  policy?: Partial<VaultPolicy>;
+}
+
+export interface LocalVault {
+  url: string;
+  issuer: LocalIssuer;
+  deps: VaultDeps;
+  workflow: LocalWorkflow;
+  close(): Promise<void>;
+}
+
+const tableName = 'khoso-local';
+const bucket = 'khoso-local-vault';
+/** API Gateway refuses payloads over 10 MB; our JSON routes accept far less (checked by the handler). */
+const maxRequestBytes = 1024 * 1024;
+
+async function readOrCreateSecret(file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(Buffer.from(await readFile(file, 'utf8'), 'base64'));
+  } catch {
+    const secret = randomBytes(32);
+    await writeFile(file, secret.toString('base64'), { mode: 0o600 });
+    return new Uint8Array(secret);
+  }
+}
+
+async function ensureTable(client: DynamoDBClient): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxRequestBytes) {
+        reject(new HttpProblem('payload-too-large', `Requests are limited to ${maxRequestBytes} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendProblem(res: ServerResponse, error: unknown, extraHeaders: Record<string, string> = {}): void {
+  const problem = toProblem(error);
+  if (problem.status >= 500) logger.error('local runtime error', { error });
+  writeApiGatewayResult(res, {
+    statusCode: problem.status,
+    headers: { 'content-type': 'application/problem+json', ...extraHeaders },
+    body: JSON.stringify(problem),
+  });
+}
+
+/**
+ * The embedded runtime: one Node process that serves the HTTP API through the same Lambda
+ * handlers, with dynalite for DynamoDB, a filesystem object store with locally served
+ * presigned URLs, and the digitize ASL run in process.
+ */
+export async function startLocalVault(options: LocalVaultOptions): Promise<LocalVault> {
+  await mkdir(options.dataDir, { recursive: true });
+  let serve: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  const server: Server = createServer((req, res) => {
+    if (!serve) return sendProblem(res, new Error('starting'));
+    serve(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendProblem(res, error);
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://localhost:${port}`;
+
+  const dynamo = await startDynamoDbServer({ path: join(options.dataDir, 'dynamodb') });
+  const dynamoClient = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureTable(dynamoClient);
+  const blobs = createFsBlobStore({
+    rootDir: join(options.dataDir, 'objects'),
+    publicBaseUrl: url,
+    signingSecret: await readOrCreateSecret(join(options.dataDir, 'blob-signing.key')),
+    bucket,
+  });
+  let workflow: LocalWorkflow | undefined;
+  const deps: VaultDeps = {
+    repository: new DynamoVaultRepository(DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }), tableName),
+    blobs,
+    workflow: { startDigitization: (input) => (workflow as LocalWorkflow).starter.startDigitization(input) },
+    clock: systemClock,
+    ids: randomIds,
+    policy: { ...defaultVaultPolicy, ...options.policy },
+  };
+  workflow = await startLocalWorkflow(deps, join(options.dataDir, 'running-executions.json'));
+
+  const issuer = await loadLocalIssuer({ keyFile: join(options.dataDir, 'issuer-key.json'), issuer: `${url}/_local`, audience: 'khoso' });
+  const authorize = createAuthorizer(createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys }));
+  const handlers = {
+    meta: createMetaHandler(),
+    folders: createFoldersHandler(deps),
+    documents: createDocumentsHandler(deps),
+    uploads: createUploadsHandler(deps),
+  };
+  const onUpload = createOnUploadHandler(deps);
+  const serveBlob = createBlobHttpHandler({
+    store: blobs,
+    onObjectCreated: (event) => onUpload(event, {} as never),
+    log: (message, error) => logger.error(message, { error }),
+  });
+
+  serve = async (req, res) => {
+    if (await serveBlob(req, res)) return;
+    const requestUrl = new URL(req.url ?? '/', url);
+    const method = req.method ?? 'GET';
+    if (requestUrl.pathname === '/_local/token' && method === 'POST') {
+      const claims = principalClaims.safeParse(JSON.parse((await readBody(req)).toString('utf8') || '{}'));
+      if (!claims.success) {
+        throw new HttpProblem('invalid-request', 'Give {sub, role, ownerId} (citizen: 12-digit personal ID; organization: enterprise code) or {sub, role:"officer", unit}');
+      }
+      const accessToken = await issuer.issueToken(claims.data);
+      writeApiGatewayResult(res, { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accessToken, tokenType: 'Bearer', expiresIn: 3600 }) });
+      return;
+    }
+    if (requestUrl.pathname === '/_local/jwks.json' && method === 'GET') {
+      writeApiGatewayResult(res, { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(issuer.jwks) });
+      return;
+    }
+    const match = matchRoute(method, requestUrl.pathname);
+    if (match.kind === 'not-found') throw new HttpProblem('route-not-found', `No route ${method} ${requestUrl.pathname}`);
+    if (match.kind === 'method-not-allowed') {
+      return sendProblem(res, new HttpProblem('method-not-allowed', `Use ${match.allowed.join(', ')}`), { allow: match.allowed.join(', ') });
+    }
+    const body = await readBody(req);
+    const authorizer = match.route.public ? undefined : (await authorize({ headers: { authorization: req.headers.authorization ?? '' } })).context;
+    const event: ApiEvent = toApiGatewayEvent({ req, url: requestUrl, routeKey: match.routeKey, pathParameters: match.pathParameters, body, ...(authorizer ? { authorizer } : {}) });
+    const result = await handlers[match.route.group](event, {} as never) as APIGatewayProxyStructuredResultV2;
+    writeApiGatewayResult(res, result);
+  };
+
+  return {
+    url,
+    issuer,
+    deps,
+    workflow,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await workflow.idle();
+      dynamoClient.destroy();
+      await dynamo.close();
+    },
+  };
+}
