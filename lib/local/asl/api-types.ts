@@ -45,7 +45,7 @@ export interface StartExecutionInput {
 export interface StartExecutionResult {
   executionArn: string;
   startDate: Date;
-  /** True when a RUNNING execution with this name and the same input already existed. */
+  /** True when an execution with this name and the same input already existed (running or finished). */
   alreadyStarted: boolean;
 }
 

@@ -17,11 +17,11 @@ import { invalidDefinition } from './errors.ts';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.ts';
 import { isReferencePath, parseJsonPath, type JsonPath } from './json-path.ts';
 import { compileExpression, compileTemplate, type TemplateNode } from './payload-template.ts';
-import { compileCatchers, compileRetriers } from './retry-policy.ts';
+import { compileCatchers, compileRetriers, type Catcher, type Retrier } from './retry-policy.ts';
 import { checkLambdaInvokeParameters, resolveTaskResource } from './task-resources.ts';
 import { parseTimestamp } from './timestamp.ts';
 
-/** Compiles one state, rejecting every field the interpreter does not implement by name. */
+// Compiles one state, rejecting by name every field the interpreter does not implement.
 
 const FLOW = ['Next', 'End'];
 const IO = ['InputPath', 'OutputPath'];
@@ -67,7 +67,7 @@ export function compileState(name: string, raw: unknown, compileGraph: GraphComp
   const allowed = new Set(['Type', 'Comment', 'QueryLanguage', ...FIELDS[stateType]]);
   for (const field of Object.keys(raw)) {
     if (allowed.has(field)) continue;
-    const reason = KNOWN_UNSUPPORTED[field];
+    const reason = Object.hasOwn(KNOWN_UNSUPPORTED, field) ? KNOWN_UNSUPPORTED[field] : undefined;
     throw invalidDefinition(`${where} (${stateType}) field "${field}": not supported by the local interpreter${reason ? ` (${reason})` : ''}`);
   }
   if (raw.QueryLanguage !== undefined && raw.QueryLanguage !== 'JSONPath') {
@@ -169,11 +169,11 @@ class StateFields {
     return Next;
   }
 
-  retry() {
+  retry(): Retrier[] {
     return compileRetriers(this.raw.Retry, this.where);
   }
 
-  catch() {
+  catch(): Catcher[] {
     return compileCatchers(this.raw.Catch, this.where);
   }
 }

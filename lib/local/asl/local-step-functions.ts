@@ -94,9 +94,11 @@ export class LocalStepFunctions {
   }
 
   /**
-   * Starts an execution in the background. Idempotent like AWS Standard workflows: the same name
-   * and input as a RUNNING execution returns that execution (alreadyStarted: true); a different
-   * input, or a name whose execution has already finished, throws ExecutionAlreadyExists.
+   * Starts an execution in the background. Idempotent on the name: the same name and input
+   * return the existing execution (alreadyStarted: true); a different input throws
+   * ExecutionAlreadyExists. AWS differs once the execution has closed: it then answers
+   * ExecutionAlreadyExists even for the same input. The AWS starter (sfn-workflow-starter.ts)
+   * maps that answer to alreadyStarted: true, so callers see the same result in both runtimes.
    */
   startExecution(stateMachine: string, request: StartExecutionInput = {}): StartExecutionResult {
     const machine = this.machine(stateMachine);
@@ -112,11 +114,8 @@ export class LocalStepFunctions {
     const inputKey = canonicalJson(input);
     const existing = this.executions.get(executionArn);
     if (existing) {
-      if (existing.status === 'RUNNING' && existing.inputKey === inputKey) {
-        return { executionArn, startDate: existing.info.startDate, alreadyStarted: true };
-      }
-      const why = existing.status === 'RUNNING' ? 'is running with a different input' : `has already finished (${existing.status})`;
-      throw new LocalStepFunctionsError('ExecutionAlreadyExists', `Execution "${name}" of "${machine.handle.name}" ${why}`);
+      if (existing.inputKey === inputKey) return { executionArn, startDate: existing.info.startDate, alreadyStarted: true };
+      throw new LocalStepFunctionsError('ExecutionAlreadyExists', `Execution "${name}" of "${machine.handle.name}" already exists with a different input`);
     }
     const record = this.createRecord(machine, executionArn, name, input, inputKey);
     this.executions.set(executionArn, record);

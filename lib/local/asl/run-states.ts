@@ -117,7 +117,7 @@ async function runWait(state: WaitState, input: JsonValue, run: StateRun): Promi
       ms = epochMs - run.scope.clock.now().getTime();
     }
   }
-  if (ms > 0) await run.scope.clock.sleep(ms, run.scope.signal);
+  if (ms > 0) await run.scope.clock.sleep(Math.ceil(ms), run.scope.signal);
   return { output: applyOutputPath(state.outputPath, effective, context), next: state.next };
 }
 

@@ -4,7 +4,10 @@
  */
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Milliseconds since the epoch, or undefined when the text is not a valid ASL timestamp. */
+/**
+ * Milliseconds since the epoch (with a sub-millisecond fraction, so .0001 s still orders after .0000 s),
+ * or undefined when the text is not a valid ASL timestamp.
+ */
 export function parseTimestamp(text: string): number | undefined {
   const match = RFC3339.exec(text);
   if (!match) return undefined;
@@ -24,5 +27,5 @@ export function parseTimestamp(text: string): number | undefined {
   const offsetMinutes =
     offset === 'Z' ? 0 : (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
   const fraction = match[7] ? Number(match[7]) : 0;
-  return date.getTime() + Math.floor(fraction * 1000) - offsetMinutes * 60_000;
+  return date.getTime() + fraction * 1000 - offsetMinutes * 60_000;
 }
