@@ -1,8 +1,9 @@
 import { auditEntry } from './audit.ts';
-import { NotFoundError } from './errors.ts';
-import { requireActiveFolder, restoreFolder, withoutTrash } from './folders.ts';
+import { InvalidInputError, NotFoundError } from './errors.ts';
+import { hasTrashedContents, requireActiveFolder, restoreFolder, withoutTrash } from './folders.ts';
 import type { AuditEntry, DocumentMetadata, Folder, Page, PageRequest, VaultDocument } from './model.ts';
 import { ownVault, type RequestContext } from './principal.ts';
+import { normaliseText } from './names.ts';
 import { retryOnConcurrentUpdate } from './retry.ts';
 import type { VaultDeps } from './vault-deps.ts';
 import { ensureVault, systemFolderId } from './vault-provisioning.ts';
@@ -23,6 +24,9 @@ async function requireActiveDocument(deps: VaultDeps, ownerId: string, documentI
 
 export type DocumentChanges = { [K in keyof DocumentMetadata]?: DocumentMetadata[K] | null } & { folderId?: string };
 
+/** The only fields a metadata edit may touch; everything else about a document is the system's to set. */
+const editableFields = ['title', 'type', 'number', 'summary', 'issuer', 'issueDate', 'expiryDate'] as const;
+
 /** Edits metadata; a new folderId moves the document. Both are audited separately. */
 export async function updateDocument(
   deps: VaultDeps,
@@ -34,16 +38,20 @@ export async function updateDocument(
   await ensureVault(deps, context, ownerId);
   return retryOnConcurrentUpdate(async () => {
     const document = await requireActiveDocument(deps, ownerId, documentId);
-    const { folderId, ...metadata } = changes;
+    const { folderId } = changes;
     const moving = folderId !== undefined && folderId !== document.folderId;
     if (moving) await requireActiveFolder(deps, ownerId, folderId);
     const next: VaultDocument = { ...document, updatedAt: deps.clock.now().toISOString() };
     const changedFields: string[] = [];
-    for (const [field, value] of Object.entries(metadata) as [keyof DocumentMetadata, string | null | undefined][]) {
-      if (value === undefined || value === document[field]) continue;
+    for (const field of editableFields) {
+      const raw = changes[field];
+      if (raw === undefined) continue;
+      if (raw === null && field === 'title') throw new InvalidInputError('A document must keep a title');
+      const value = raw === null ? undefined : normaliseText(raw, field);
+      if (value === document[field]) continue;
       changedFields.push(field);
-      if (value === null && field !== 'title') delete next[field];
-      else if (value !== null) next[field] = value;
+      if (value === undefined) delete next[field];
+      else next[field] = value;
     }
     if (moving) next.folderId = folderId;
     const audit: AuditEntry[] = [];
@@ -93,7 +101,7 @@ export async function listTrash(deps: VaultDeps, context: RequestContext, page: 
   ]);
   return {
     folders: (tree?.folders ?? []).filter((folder) => folder.trashedWith === folder.id),
-    documents: { ...documents, items: documents.items.filter((document) => document.trashedWith === document.id) },
+    documents,
   };
 }
 
@@ -109,7 +117,7 @@ export async function restoreFromTrash(
   const ownerId = ownVault(context.principal);
   await ensureVault(deps, context, ownerId);
   const folder = await deps.repository.getFolder(ownerId, id);
-  if (folder?.trashedWith === folder?.id && folder?.trashedAt) {
+  if (folder && (folder.trashedAt ? folder.trashedWith === folder.id : await hasTrashedContents(deps, folder))) {
     return { resourceType: 'folder', folder: await restoreFolder(deps, context, folder) };
   }
   return retryOnConcurrentUpdate(async () => {

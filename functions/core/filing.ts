@@ -6,6 +6,7 @@ import { retryOnConcurrentUpdate } from './retry.ts';
 import { inspectScan } from './scan-validation.ts';
 import type { VaultDeps } from './vault-deps.ts';
 import { uploadIdFromKey } from './uploads.ts';
+import { systemFolderId } from './vault-provisioning.ts';
 import { withCurrentVersion } from './versions.ts';
 
 /**
@@ -119,6 +120,9 @@ export async function fileUpload(deps: VaultDeps, input: ValidatedUpload): Promi
       throw new UploadRejectedError('The document this version belongs to no longer exists');
     }
     const documentId = target?.id ?? upload.id;
+    // The chosen folder may have been deleted while the scan was processed: file into the default folder then.
+    const home = target ? undefined : await deps.repository.getFolder(upload.ownerId, upload.folderId);
+    const folderId = !target && (!home || home.trashedAt) ? systemFolderId(upload.source === 'issued' ? 'results' : 'self') : upload.folderId;
     const versionNumber = (target?.versionCount ?? 0) + 1;
     const blobKey = `vault/${upload.ownerId}/${documentId}/${upload.id}`;
     await deps.blobs.copy(upload.blobKey, blobKey);
@@ -131,7 +135,7 @@ export async function fileUpload(deps: VaultDeps, input: ValidatedUpload): Promi
     const document: VaultDocument = target
       ? withCurrentVersion(target, version, now)
       : {
-        id: documentId, ownerId: upload.ownerId, folderId: upload.folderId, source: upload.source,
+        id: documentId, ownerId: upload.ownerId, folderId, source: upload.source,
         title: upload.fileName.replace(/\.[^.]+$/, '') || upload.fileName, fileName: upload.fileName,
         contentType: upload.contentType, size: input.size, sha256: input.sha256, currentVersion: 1, versionCount: 1,
         createdAt: now, updatedAt: now, createdBy: upload.createdBy,

@@ -63,26 +63,30 @@ export async function createFolder(
   await ensureVault(deps, context, ownerId);
   const name = normaliseName(input.name, 'Folder name');
   const parentId = input.parentId ?? null;
-  const { folders } = await deps.repository.getFolderTree(ownerId);
-  const byId = new Map(folders.filter((folder) => !folder.trashedAt).map((folder) => [folder.id, folder]));
-  if (parentId && !byId.has(parentId)) throw new NotFoundError('Parent folder');
-  if (byId.size >= deps.policy.maxFoldersPerOwner) {
-    throw new InvalidInputError(`A vault holds at most ${deps.policy.maxFoldersPerOwner} folders`);
-  }
-  if (depthOf(parentId, byId) + 1 > deps.policy.maxFolderDepth) {
-    throw new InvalidInputError(`Folders nest at most ${deps.policy.maxFolderDepth} levels deep`);
-  }
-  const now = deps.clock.now().toISOString();
-  const folder: Folder = { id: deps.ids.newId(), ownerId, name, parentId, createdAt: now, updatedAt: now };
-  await deps.repository.commit({
-    ownerId,
-    folders: [{ next: folder }],
-    audit: [auditEntry(deps, context, {
-      ownerId, action: 'folder.create', resourceType: 'folder', resourceId: folder.id,
-      detail: { name, parentId: parentId ?? 'root' },
-    })],
+  return retryOnConcurrentUpdate(async () => {
+    const { folders, treeVersion } = await deps.repository.getFolderTree(ownerId);
+    const byId = new Map(folders.filter((folder) => !folder.trashedAt).map((folder) => [folder.id, folder]));
+    if (parentId && !byId.has(parentId)) throw new NotFoundError('Parent folder');
+    if (byId.size >= deps.policy.maxFoldersPerOwner) {
+      throw new InvalidInputError(`A vault holds at most ${deps.policy.maxFoldersPerOwner} folders`);
+    }
+    if (depthOf(parentId, byId) + 1 > deps.policy.maxFolderDepth) {
+      throw new InvalidInputError(`Folders nest at most ${deps.policy.maxFolderDepth} levels deep`);
+    }
+    const now = deps.clock.now().toISOString();
+    const folder: Folder = { id: deps.ids.newId(), ownerId, name, parentId, createdAt: now, updatedAt: now };
+    // Checked against the tree version, so the parent cannot be trashed or moved meanwhile.
+    await deps.repository.commit({
+      ownerId,
+      folders: [{ next: folder }],
+      ...(parentId ? { expectedTreeVersion: treeVersion } : {}),
+      audit: [auditEntry(deps, context, {
+        ownerId, action: 'folder.create', resourceType: 'folder', resourceId: folder.id,
+        detail: { name, parentId: parentId ?? 'root' },
+      })],
   });
   return folder;
+  });
 }
 
 /**
@@ -146,49 +150,68 @@ function subtreeOf(folderId: string, folders: Folder[]): Folder[] {
 }
 
 /**
- * Moves a folder, its subfolders and their documents to the trash. Large folders take
- * several commits; the folder itself goes last, so an interrupted delete is finished by
- * repeating it.
+ * Moves a folder, its subfolders and their documents to the trash. Contents go first, in
+ * chunks; the folder itself goes last, in a commit checked against the tree version of a
+ * final read that found nothing left inside, so a subfolder created meanwhile is never
+ * left behind, and repeating an interrupted delete finishes it.
  */
 export async function trashFolder(deps: VaultDeps, context: RequestContext, folderId: string): Promise<void> {
   const ownerId = ownVault(context.principal);
   await ensureVault(deps, context, ownerId);
   const folder = await requireActiveFolder(deps, ownerId, folderId);
   if (folder.system) throw new ConflictError('protected-folder', 'Default folders cannot be deleted');
-  const { folders } = await deps.repository.getFolderTree(ownerId);
-  const subtree = subtreeOf(folderId, folders);
   const trashedAt = deps.clock.now().toISOString();
-  const documents: VaultDocument[] = [];
-  for (const member of subtree) documents.push(...(await deps.repository.listAllFolderDocuments(ownerId, member.id)));
-  const writes = {
-    documents: documents.map((document) => ({ next: { ...document, trashedAt, trashedWith: folderId, updatedAt: trashedAt }, previous: document })),
-    folders: subtree.slice(1).reverse().map((member) => ({ next: { ...member, trashedAt, trashedWith: folderId, updatedAt: trashedAt }, previous: member })),
-  };
-  await commitInChunks(deps, ownerId, writes);
-  await deps.repository.commit({
-    ownerId,
-    folders: [{ next: { ...folder, trashedAt, trashedWith: folderId, updatedAt: trashedAt }, previous: folder }],
-    audit: [auditEntry(deps, context, {
-      ownerId, action: 'folder.delete', resourceType: 'folder', resourceId: folderId,
-      detail: { subfolders: subtree.length - 1, documents: documents.length },
-    })],
+  const trash = <T extends Folder | VaultDocument>(record: T): Write<T> =>
+    ({ next: { ...record, trashedAt, trashedWith: folderId, updatedAt: trashedAt }, previous: record });
+  let moved = { subfolders: 0, documents: 0 };
+  await retryOnConcurrentUpdate(async () => {
+    for (;;) {
+      const { folders, treeVersion } = await deps.repository.getFolderTree(ownerId);
+      const current = folders.find((f) => f.id === folderId);
+      if (!current || current.trashedAt) throw new NotFoundError('Folder');
+      const subtree = subtreeOf(folderId, folders);
+      const documents: VaultDocument[] = [];
+      for (const member of subtree) documents.push(...(await deps.repository.listAllFolderDocuments(ownerId, member.id)));
+      const subfolders = subtree.slice(1);
+      if (subfolders.length === 0 && documents.length === 0) {
+        await deps.repository.commit({
+          ownerId,
+          folders: [trash(current)],
+          expectedTreeVersion: treeVersion,
+          audit: [auditEntry(deps, context, {
+            ownerId, action: 'folder.delete', resourceType: 'folder', resourceId: folderId, detail: moved,
+          })],
+        });
+        return;
+      }
+      await commitInChunks(deps, ownerId, { documents: documents.map(trash), folders: subfolders.reverse().map(trash) });
+      moved = { subfolders: moved.subfolders + subfolders.length, documents: moved.documents + documents.length };
+    }
   });
 }
 
-/** Restores a trashed folder with everything its deletion took along; to the root if its parent is gone. */
+/**
+ * Restores a trashed folder with everything its deletion took along; to the root if its
+ * parent is gone. The folder comes back first (its name may clash, which stops the restore
+ * before anything moved); its contents follow in chunks, and repeating the restore
+ * finishes one that was interrupted.
+ */
 export async function restoreFolder(deps: VaultDeps, context: RequestContext, folder: Folder): Promise<Folder> {
   const ownerId = folder.ownerId;
   const { folders } = await deps.repository.getFolderTree(ownerId);
-  const parentActive = folder.parentId !== null && folders.some((f) => f.id === folder.parentId && !f.trashedAt);
   const updatedAt = deps.clock.now().toISOString();
-  const restored: Folder = { ...withoutTrash(folder), parentId: parentActive ? folder.parentId : null, updatedAt };
-  await deps.repository.commit({
-    ownerId,
-    folders: [{ next: restored, previous: folder }],
-    audit: [auditEntry(deps, context, { ownerId, action: 'folder.restore', resourceType: 'folder', resourceId: folder.id })],
-  });
+  let restored = folder;
+  if (folder.trashedAt) {
+    const parentActive = folder.parentId !== null && folders.some((f) => f.id === folder.parentId && !f.trashedAt);
+    restored = { ...withoutTrash(folder), parentId: parentActive ? folder.parentId : null, updatedAt };
+    await deps.repository.commit({
+      ownerId,
+      folders: [{ next: restored, previous: folder }],
+      audit: [auditEntry(deps, context, { ownerId, action: 'folder.restore', resourceType: 'folder', resourceId: folder.id })],
+    });
+  }
   const members = folders.filter((f) => f.trashedWith === folder.id && f.id !== folder.id);
-  const carried = (await listAllTrashed(deps, ownerId)).filter((document) => document.trashedWith === folder.id);
+  const carried = await deps.repository.listDocumentsTrashedWith(ownerId, folder.id);
   await commitInChunks(deps, ownerId, {
     folders: members.map((member) => ({ next: { ...withoutTrash(member), updatedAt }, previous: member })),
     documents: carried.map((document) => ({ next: { ...withoutTrash(document), updatedAt }, previous: document })),
@@ -196,15 +219,11 @@ export async function restoreFolder(deps: VaultDeps, context: RequestContext, fo
   return restored;
 }
 
-async function listAllTrashed(deps: VaultDeps, ownerId: string): Promise<VaultDocument[]> {
-  const all: VaultDocument[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.repository.listTrashedDocuments(ownerId, { limit: 500, ...(cursor ? { cursor } : {}) });
-    all.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return all;
+/** Whether a folder still has contents in the trash from its own deletion (an interrupted restore). */
+export async function hasTrashedContents(deps: VaultDeps, folder: Folder): Promise<boolean> {
+  const { folders } = await deps.repository.getFolderTree(folder.ownerId);
+  if (folders.some((f) => f.trashedWith === folder.id && f.id !== folder.id)) return true;
+  return (await deps.repository.listDocumentsTrashedWith(folder.ownerId, folder.id)).length > 0;
 }
 
 export function withoutTrash<T extends { trashedAt?: string; trashedWith?: string }>(record: T): T {

@@ -21,6 +21,19 @@ export function normaliseName(raw: string, what: string): string {
   return name;
 }
 
+/**
+ * Free text a person typed (titles, summaries, issuers): NFC, trimmed, and free of
+ * characters that hide or reorder what is shown. Line breaks are allowed in summaries.
+ */
+export function normaliseText(raw: string, what: string): string {
+  const text = raw.normalize('NFC').trim();
+  if (/[\p{Cf}\u0000-\u0009\u000B-\u001F\u007F-\u009F]/u.test(text)) {
+    throw new InvalidInputError(`${what} must not contain control or invisible formatting characters`);
+  }
+  if (what === 'title' && text.length === 0) throw new InvalidInputError('A document must keep a title');
+  return text;
+}
+
 /** The key under which sibling names must be unique: NFC and case-folded the Vietnamese way. */
 export function nameKey(name: string): string {
   return name.normalize('NFC').toLocaleLowerCase('vi-VN');

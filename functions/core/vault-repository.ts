@@ -52,8 +52,10 @@ export interface VaultRepository {
   listFolderDocuments(ownerId: string, folderId: string, page: PageRequest): Promise<Page<VaultDocument>>;
   /** Every active document of a folder, for operations that carry a whole folder along. */
   listAllFolderDocuments(ownerId: string, folderId: string): Promise<VaultDocument[]>;
-  /** Documents in the trash, most recently trashed first. */
+  /** Documents deleted on their own (not with a folder), most recently trashed first. */
   listTrashedDocuments(ownerId: string, page: PageRequest): Promise<Page<VaultDocument>>;
+  /** Documents that went to the trash with this folder's deletion. */
+  listDocumentsTrashedWith(ownerId: string, folderId: string): Promise<VaultDocument[]>;
   listVersions(ownerId: string, documentId: string): Promise<DocumentVersion[]>;
   getVersion(ownerId: string, documentId: string, number: number): Promise<DocumentVersion | undefined>;
   getUpload(uploadId: string): Promise<Upload | undefined>;

@@ -134,8 +134,15 @@ export class InMemoryVaultRepository implements VaultRepository {
     return this.activeDocumentsOf(ownerId, folderId).map(copy);
   }
 
+  async listDocumentsTrashedWith(ownerId: string, folderId: string): Promise<VaultDocument[]> {
+    return [...this.documents.values()]
+      .filter((document) => document.ownerId === ownerId && document.trashedAt && document.trashedWith === folderId && document.id !== folderId)
+      .map(copy);
+  }
+
   async listTrashedDocuments(ownerId: string, page: PageRequest): Promise<Page<VaultDocument>> {
-    const trashed = [...this.documents.values()].filter((document) => document.ownerId === ownerId && document.trashedAt);
+    const trashed = [...this.documents.values()]
+      .filter((document) => document.ownerId === ownerId && document.trashedAt && document.trashedWith === document.id);
     return paginate(`trashed-documents|${ownerId}`, trashed, (document) => [document.trashedAt ?? '', document.id], page);
   }
 

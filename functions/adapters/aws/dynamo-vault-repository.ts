@@ -26,6 +26,7 @@ const versionKey = (ownerId: string, documentId: string, number: number) =>
 const uploadKey = (id: string) => ({ pk: `UPLOAD#${id}`, sk: 'UPLOAD' });
 const folderDocumentsPk = (ownerId: string, folderId: string) => `OWNER#${ownerId}#FOLDER#${folderId}`;
 const trashPk = (ownerId: string) => `OWNER#${ownerId}#TRASH`;
+const trashedWithPk = (ownerId: string, folderId: string) => `OWNER#${ownerId}#TRASHEDWITH#${folderId}`;
 const historyPk = (ownerId: string, resourceId: string) => `HISTORY#${ownerId}#${resourceId}`;
 
 /** A name claim exists for every active folder: (owner, parent, case-folded NFC name). */
@@ -51,10 +52,15 @@ function toRecord<T>(item: Item | undefined): T | undefined {
   return Object.fromEntries(Object.entries(item).filter(([key]) => !storageAttributes.has(key))) as T;
 }
 
+/** Active documents are listed by folder; trashed ones by what deleted them (themselves or a folder). */
 function documentIndexKeys(document: VaultDocument) {
-  return document.trashedAt
-    ? { gsi1pk: trashPk(document.ownerId), gsi1sk: `${document.trashedAt}#${document.id}` }
-    : { gsi1pk: folderDocumentsPk(document.ownerId, document.folderId), gsi1sk: `DOC#${document.createdAt}#${document.id}` };
+  if (!document.trashedAt) {
+    return { gsi1pk: folderDocumentsPk(document.ownerId, document.folderId), gsi1sk: `DOC#${document.createdAt}#${document.id}` };
+  }
+  const partition = document.trashedWith && document.trashedWith !== document.id
+    ? trashedWithPk(document.ownerId, document.trashedWith)
+    : trashPk(document.ownerId);
+  return { gsi1pk: partition, gsi1sk: `${document.trashedAt}#${document.id}` };
 }
 
 function encodeCursor(key: Item | undefined): string | undefined {
@@ -212,6 +218,14 @@ export class DynamoVaultRepository implements VaultRepository {
 
   listTrashedDocuments(ownerId: string, page: PageRequest): Promise<Page<VaultDocument>> {
     return this.queryIndexPage<VaultDocument>(trashPk(ownerId), page);
+  }
+
+  listDocumentsTrashedWith(ownerId: string, folderId: string): Promise<VaultDocument[]> {
+    return this.queryAll<VaultDocument>({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': trashedWithPk(ownerId, folderId) },
+    });
   }
 
   listVersions(ownerId: string, documentId: string): Promise<DocumentVersion[]> {
