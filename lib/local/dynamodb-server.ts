@@ -28,6 +28,8 @@ import { PassThrough } from 'node:stream';
 
 export interface LocalDynamoDb {
   endpoint: string;
+  /** The same handler the HTTP endpoint runs, for callers in this process that skip the socket. */
+  handleRequest: RequestListener;
   close(): Promise<void>;
 }
 
@@ -46,7 +48,7 @@ export async function startDynamoDbServer(options: DynamoDbServerOptions = {}): 
   const dynalite = new DynaliteClient(listener);
   const writeLock = new WriteLock();
 
-  const server = createServer((request, response) => {
+  const handleRequest: RequestListener = (request, response) => {
     const operation = headerValue(request, 'x-amz-target');
     if (operation === TRANSACT_WRITE_ITEMS) {
       void answer(request, response, (input) => writeLock.run(() => transactWriteItems(dynalite, input)));
@@ -63,7 +65,8 @@ export async function startDynamoDbServer(options: DynamoDbServerOptions = {}): 
     } else {
       listener(request, response);
     }
-  });
+  };
+  const server = createServer(handleRequest);
 
   try {
     await listen(server, options.port ?? 0, host);
@@ -76,6 +79,7 @@ export async function startDynamoDbServer(options: DynamoDbServerOptions = {}): 
 
   return {
     endpoint: `http://${endpointHost}:${port}`,
+    handleRequest,
     async close() {
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       // Behind the write lock, so no transaction is cut off halfway through its writes.
@@ -91,7 +95,7 @@ const MAX_TRANSACTION_ITEMS = 100;
 
 /** A JSON object as DynamoDB puts it on the wire (items are attribute maps in wire format). */
 type JsonObject = Record<string, unknown>;
-type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+export type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 
 // ---------------------------------------------------------------------------------------------
 // dynalite

@@ -27,6 +27,7 @@ import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.ts
 import { createBlobHttpHandler } from './blob-http.ts';
 import { startDynamoDbServer } from './dynamodb-server.ts';
 import { loadLocalIssuer, type LocalIssuer } from './local-issuer.ts';
+import { InProcessHttpHandler } from './in-process-http-handler.ts';
 import { startLocalWorkflow, type LocalWorkflow } from './local-workflow.ts';
 import { matchRoute } from './route-matcher.ts';
 
@@ -123,6 +124,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   const dynamo = await startDynamoDbServer({ path: join(options.dataDir, 'dynamodb') });
   const dynamoClient = new DynamoDBClient({
     endpoint: dynamo.endpoint,
+    requestHandler: new InProcessHttpHandler(dynamo.handleRequest),
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
