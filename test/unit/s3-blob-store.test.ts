@@ -2,7 +2,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
-import { attachmentDisposition, copySource, createS3BlobStore } from '../../functions/adapters/aws/s3-blob-store.ts';
+import { attachmentDisposition } from '../../functions/adapters/attachment-disposition.ts';
+import { copySource, createS3BlobStore } from '../../functions/adapters/aws/s3-blob-store.ts';
 
 const BUCKET = 'khoso-documents';
 const ENDPOINT = 'http://127.0.0.1:4566';

@@ -9,6 +9,7 @@ import {
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BlobStore, DownloadRequest, UploadPolicy } from '../../core/blob-store.ts';
+import { attachmentDisposition } from '../attachment-disposition.ts';
 
 /** SigV4 presigned URLs cannot outlive seven days. */
 const MAX_EXPIRES_SECONDS = 7 * 24 * 60 * 60;
@@ -81,27 +82,7 @@ export function copySource(bucket: string, key: string): string {
   return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-/**
- * `attachment` with an ASCII fallback name and an RFC 5987 `filename*` carrying the real
- * (often Vietnamese) name, so every browser saves the file under a sensible name.
- */
-export function attachmentDisposition(fileName: string): string {
-  const name = fileName.normalize('NFC').replace(/[\\/\u0000-\u001f\u007f]/g, '_').trim() || 'download';
-  const ascii =
-    name
-      .replace(/đ/g, 'd')
-      .replace(/Đ/g, 'D')
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .replace(/[^\x20-\x7e]/g, '_')
-      .replace(/["\\%;]/g, '_') || 'download';
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(name)}`;
-}
 
-function rfc5987(value: string): string {
-  // encodeURIComponent leaves ' ( ) * unescaped, but they are not attr-chars.
-  return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
 
 function policyExpiration(encodedPolicy: string | undefined): string {
   if (!encodedPolicy) throw new Error('presigned POST has no Policy field');

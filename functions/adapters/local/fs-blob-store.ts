@@ -3,6 +3,7 @@ import { type FileHandle, copyFile, mkdir, open, readFile, rename, rmdir, stat, 
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobHead, BlobStore, DownloadRequest, PresignedUpload, UploadPolicy } from '../../core/blob-store.ts';
+import { attachmentDisposition } from '../attachment-disposition.ts';
 
 /**
  * The embedded runtime's object store: files under rootDir, with presigned POST/GET URLs that
@@ -431,24 +432,6 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
   };
 }
 
-/**
- * `attachment` with an ASCII fallback name and an RFC 5987 `filename*` carrying the real
- * (often Vietnamese) name. Same rules as the S3 adapter's, kept local so the embedded
- * runtime does not load the AWS adapter.
- */
-export function attachmentDisposition(fileName: string): string {
-  const name = fileName.normalize('NFC').replace(/[\\/\u0000-\u001f\u007f]/g, '_').trim() || 'download';
-  const ascii =
-    name
-      .replace(/đ/g, 'd')
-      .replace(/Đ/g, 'D')
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .replace(/[^\x20-\x7e]/g, '_')
-      .replace(/["\\%;]/g, '_') || 'download';
-  const extended = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${extended}`;
-}
 
 function reject(status: BlobHttpError['status'], code: string, message: string): { ok: false; error: BlobHttpError } {
   return { ok: false, error: { status, code, message } };
