@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+const httpsOrLoopbackUrl = z.string().url().refine(
+  (value) => value.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(value),
+  'must be https (plain http only on 127.0.0.1/localhost, for the emulator)',
+);
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/**
+ * Everything that differs between deployments, validated when the app is synthesised:
+ * a bad value stops `cdk synth` with a message naming the setting.
+ */
+export const stageConfigSchema = z.object({
+  /** Lower-case stage name; it prefixes every physical name. */
+  stage: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, 'must be 2-16 characters of a-z, 0-9 and -'),
+  account: z.string().regex(/^\d{12}$/).optional(),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+  auth: z.object({
+    /** The OIDC issuer whose tokens the authorizer accepts (national SSO, Cognito…). */
+    issuer: httpsOrLoopbackUrl,
+    jwksUrl: httpsOrLoopbackUrl,
+    audience: z.string().min(1),
+  }),
+  limits: z.object({
+    maxUploadBytes: z.number().int().positive().max(5 * 1024 ** 3),
+    uploadUrlTtlSeconds: z.number().int().positive().max(3600),
+    /** Presigned downloads live at most five minutes. */
+    downloadUrlTtlSeconds: z.number().int().positive().max(300),
+    maxImagePixels: z.number().int().positive(),
+    maxPdfPages: z.number().int().positive(),
+  }),
+  allowedContentTypes: z.array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/)).min(1),
+  /** OCR engine for the coming OCR state: tesseract (Vietnamese) or Textract (where its languages fit). */
+  ocrEngine: z.enum(['tesseract', 'textract']),
+  api: z.object({
+    throttleRateLimit: z.number().positive(),
+    throttleBurstLimit: z.number().int().positive(),
+    /** Browser origins allowed to POST scans straight to S3; empty means no CORS rule. */
+    corsOrigins: z.array(z.string().url()),
+  }),
+  /** Production keeps data: table deletion protection and RETAIN on table, bucket and keys. */
+  retainData: z.boolean(),
+  logRetentionDays: z.number().refine((days) => (logRetentionDays as readonly number[]).includes(days), 'is not a CloudWatch Logs retention period'),
+  /** Alarm notifications go to this address when set. */
+  alarmEmail: z.string().email().optional(),
+});
+
+export type StageConfig = z.infer<typeof stageConfigSchema>;
+
+const commonDefaults = {
+  auth: { audience: 'khoso' },
+  limits: {
+    maxUploadBytes: 20 * 1024 * 1024,
+    uploadUrlTtlSeconds: 900,
+    downloadUrlTtlSeconds: 300,
+    maxImagePixels: 100_000_000,
+    maxPdfPages: 500,
+  },
+  allowedContentTypes: ['application/pdf', 'image/jpeg', 'image/png', 'image/tiff'],
+  ocrEngine: 'tesseract',
+  api: { throttleRateLimit: 50, throttleBurstLimit: 100, corsOrigins: [] },
+} as const;
+
+/**
+ * Per-stage defaults. `dev` names an issuer that does not exist, so a dev stack rejects
+ * every token until it is pointed at a real one; `prod` has no issuer default at all.
+ */
+const stageDefaults: Record<string, Record<string, unknown>> = {
+  dev: {
+    ...commonDefaults,
+    auth: { ...commonDefaults.auth, issuer: 'https://issuer.invalid/khoso-dev', jwksUrl: 'https://issuer.invalid/khoso-dev/jwks.json' },
+    retainData: false,
+    logRetentionDays: 14,
+  },
+  prod: {
+    ...commonDefaults,
+    retainData: true,
+    logRetentionDays: 365,
+  },
+};
+
+/** Context keys an administrator may pass with `-c key=value` (or put in cdk.json). */
+export const contextKeys = [
+  'stage', 'account', 'region', 'jwtIssuer', 'jwksUrl', 'jwtAudience', 'ocrEngine', 'allowedContentTypes',
+  'maxUploadBytes', 'retainData', 'logRetentionDays', 'alarmEmail', 'corsOrigins',
+] as const;
+
+type ContextReader = (key: (typeof contextKeys)[number]) => unknown;
+
+function list(value: unknown): unknown {
+  return typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+}
+
+function numberOrSame(value: unknown): unknown {
+  return typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+}
+
+function booleanOrSame(value: unknown): unknown {
+  return value === 'true' ? true : value === 'false' ? false : value;
+}
+
+function definedEntries(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * The stage's defaults overlaid with CDK context. Context from the command line arrives as
+ * strings, so numbers, booleans and comma-separated lists are converted before validation.
+ */
+export function loadStageConfig(context: ContextReader): StageConfig {
+  const stage = String(context('stage') ?? 'dev');
+  const defaults = (stageDefaults[stage] ?? stageDefaults.prod) as Record<string, Record<string, unknown>>;
+  const candidate = {
+    ...defaults,
+    ...definedEntries({
+      stage,
+      account: context('account'),
+      region: context('region'),
+      ocrEngine: context('ocrEngine'),
+      allowedContentTypes: list(context('allowedContentTypes')),
+      retainData: booleanOrSame(context('retainData')),
+      logRetentionDays: numberOrSame(context('logRetentionDays')),
+      alarmEmail: context('alarmEmail'),
+    }),
+    auth: {
+      ...defaults.auth,
+      ...definedEntries({ issuer: context('jwtIssuer'), jwksUrl: context('jwksUrl'), audience: context('jwtAudience') }),
+    },
+    limits: { ...defaults.limits, ...definedEntries({ maxUploadBytes: numberOrSame(context('maxUploadBytes')) }) },
+    api: { ...defaults.api, ...definedEntries({ corsOrigins: list(context('corsOrigins')) }) },
+  };
+  const parsed = stageConfigSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid khoso configuration for stage "${stage}": ${problems}`);
+  }
+  return parsed.data;
+}

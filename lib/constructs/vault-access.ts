@@ -1,0 +1,75 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { tableSchema } from '../table-schema.ts';
+
+/** Object actions the vault code performs; each grant names the prefixes it may touch. */
+export type ObjectAccess = 'read' | 'write' | 'delete';
+
+const objectActions: Record<ObjectAccess, string> = {
+  // GetObject also covers HeadObject and presigned GETs.
+  read: 's3:GetObject',
+  // PutObject covers CopyObject's destination and the presigned POSTs this role signs.
+  write: 's3:PutObject',
+  delete: 's3:DeleteObject',
+};
+
+export interface VaultObjects {
+  bucket: IBucket;
+  dataKey: IKey;
+}
+
+/**
+ * Grants object actions under one key prefix, plus the KMS use SSE-KMS needs for them:
+ * Decrypt to read, GenerateDataKey to write. Nothing on the bucket itself (no listing).
+ */
+export function grantObjects(role: IRole, objects: VaultObjects, prefix: string, access: readonly ObjectAccess[]): void {
+  const resource = objects.bucket.arnForObjects(`${prefix}*`);
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: access.map((kind) => objectActions[kind]), resources: [resource] }));
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${nagFinding(Stack.of(role).resolve(resource))}]`,
+    reason: `Object keys are generated ids; the grant covers exactly the ${prefix} prefix this function works on.`,
+  });
+  const keyActions = [
+    ...(access.includes('read') ? ['kms:Decrypt'] : []),
+    ...(access.includes('write') ? ['kms:GenerateDataKey'] : []),
+  ];
+  if (keyActions.length > 0) objects.dataKey.grant(role, ...keyActions);
+}
+
+/**
+ * Item reads and writes by key, which is what the repository's GetItem, PutItem and
+ * TransactWriteItems (Put, Update, Delete, ConditionCheck) need. No Scan, no batch, no
+ * table management.
+ */
+export function grantItemAccess(grantee: IGrantable, table: ITable): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
+    resources: [table.tableArn],
+  }));
+}
+
+/** Query on the table and on each index named in the table schema (listings, history, trash). */
+export function grantQuery(grantee: IGrantable, table: ITable): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({
+    actions: ['dynamodb:Query'],
+    resources: [
+      table.tableArn,
+      ...tableSchema.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
+    ],
+  }));
+}
+
+/**
+ * A resolved ARN the way cdk-nag prints it in finding ids (pseudo parameters and references
+ * in angle brackets), so a prefix grant can be acknowledged by its exact finding.
+ */
+function nagFinding(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const node = value as { 'Fn::Join'?: [string, unknown[]]; Ref?: string };
+  if (node['Fn::Join']) return node['Fn::Join'][1].map(nagFinding).join(node['Fn::Join'][0]);
+  if (node.Ref) return `<${node.Ref}>`;
+  throw new Error(`cannot name the cdk-nag finding for ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,115 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { routes, type RouteGroup } from '../../functions/api/contract/routes.ts';
+import { VaultFunction } from './vault-function.ts';
+
+export interface VaultApiProps {
+  namePrefix: string;
+  /** Environment of the route-group Lambdas (table, bucket, limits). */
+  vaultEnvironment: Record<string, string>;
+  /** Environment of the authorizer (JWT_ISSUER, JWKS_URL, JWT_AUDIENCE). */
+  authEnvironment: Record<string, string>;
+  throttle: { rateLimit: number; burstLimit: number };
+  logRetention: RetentionDays;
+}
+
+const groups: readonly RouteGroup[] = ['meta', 'folders', 'documents', 'uploads'];
+
+/**
+ * The HTTP API, routed from the shared route contract: one Lambda per route group, and
+ * the shared Lambda authorizer on every non-public route.
+ */
+export class VaultApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly handlers: Record<RouteGroup, VaultFunction>;
+  readonly authorizer: VaultFunction;
+
+  constructor(scope: Construct, id: string, props: VaultApiProps) {
+    super(scope, id);
+    this.handlers = Object.fromEntries(groups.map((group) => [group, new VaultFunction(this, `${title(group)}Handler`, {
+      entry: `functions/api/${group}.ts`,
+      handler: 'handler',
+      functionName: `${props.namePrefix}-api-${group}`,
+      description: `khoso API: ${group} routes`,
+      // meta serves only public documents and needs no vault resources.
+      environment: group === 'meta' ? {} : props.vaultEnvironment,
+      logRetention: props.logRetention,
+    })])) as Record<RouteGroup, VaultFunction>;
+
+    this.authorizer = new VaultFunction(this, 'Authorizer', {
+      entry: 'functions/auth/authorizer.ts',
+      handler: 'handler',
+      functionName: `${props.namePrefix}-authorizer`,
+      description: 'khoso API: verifies bearer tokens against the issuer JWKS',
+      environment: props.authEnvironment,
+      logRetention: props.logRetention,
+    });
+    // The authorizer always allows and hands its verdict to the route, which answers 401 as
+    // problem+json. Without identity sources it runs on every request (a missing header must
+    // reach the route too), and caching must then be off.
+    const authorizer: IHttpRouteAuthorizer = new HttpLambdaAuthorizer('TokenAuthorizer', this.authorizer.fn, {
+      authorizerName: `${props.namePrefix}-token`,
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: [],
+      resultsCacheTtl: Duration.seconds(0),
+    });
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `${props.namePrefix}-api`,
+      description: 'khoso vault API',
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // No source IP or user agent: they identify citizens and the route logs carry the request id.
+        format: AccessLogFormat.custom(JSON.stringify({
+          requestId: '$context.requestId',
+          time: '$context.requestTime',
+          routeKey: '$context.routeKey',
+          status: '$context.status',
+          latencyMs: '$context.responseLatency',
+          integrationStatus: '$context.integrationStatus',
+          integrationError: '$context.integrationErrorMessage',
+          authorizerError: '$context.authorizer.error',
+        })),
+      },
+    });
+
+    const integrations = Object.fromEntries(groups.map((group) =>
+      [group, new HttpLambdaIntegration(`${title(group)}Integration`, this.handlers[group].fn)])) as Record<RouteGroup, HttpLambdaIntegration>;
+    for (const route of routes) {
+      const isPublic = 'public' in route && route.public === true;
+      const added = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrations[route.group],
+        ...(isPublic ? {} : { authorizer }),
+      });
+      if (isPublic) {
+        for (const r of added) {
+          Validations.of(r).acknowledge({ id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is public by contract (health, OpenAPI, reference).` });
+        }
+      }
+    }
+  }
+
+  get url(): string {
+    return this.stage.url;
+  }
+}
+
+function title(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

@@ -1,0 +1,83 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { projectPath } from '../project-paths.ts';
+
+export interface VaultFunctionProps {
+  /** Entry file, relative to the repository root (functions/…). */
+  entry: string;
+  /** Exported handler name in the entry file. */
+  handler: string;
+  functionName: string;
+  description: string;
+  environment: Record<string, string>;
+  logRetention: RetentionDays;
+  /** @default 256 */
+  memorySize?: number;
+  /** @default 10 seconds */
+  timeout?: Duration;
+  /** For async invocations (S3 events): events that fail every retry land here. */
+  deadLetterQueue?: IQueue;
+}
+
+/**
+ * A Node 20 Lambda bundled by esbuild (ESM, minified, source maps, AWS SDK v3 inside the
+ * bundle), with its own log group and a role that can write only to that log group.
+ */
+export class VaultFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: VaultFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Our own role instead of AWSLambdaBasicExecutionRole, whose log rights span every group.
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: projectPath(props.entry),
+      handler: props.handler,
+      functionName: props.functionName,
+      description: props.description,
+      runtime: Runtime.NODEJS_20_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup,
+      tracing: Tracing.ACTIVE,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      depsLockFilePath: projectPath('package-lock.json'),
+      projectRoot: projectPath('.'),
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        target: 'node20',
+        mainFields: ['module', 'main'],
+        // Some CommonJS dependencies call require(); ESM bundles need it defined.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        externalModules: [],
+      },
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 } : {}),
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
+    });
+    const onNode20 = 'khoso targets Node 20 (package engines, esbuild target); the runtime moves with the project, before AWS stops creating nodejs20.x functions (2027-02-01).';
+    Validations.of(this.fn).acknowledge(
+      { id: 'AwsSolutions-L1', reason: onNode20 },
+      { id: 'CloudFormation-Validate::W2531', reason: onNode20 },
+    );
+  }
+}

@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import {
+  deployStacks, destroyStacks, emulatorAccount, emulatorRegion, startMiniStack, stopMiniStack,
+  type RunningEmulator, type StackContext,
+} from '../../localstack/emulator.ts';
+import { startTestIssuer, type TestIssuer } from './test-issuer.ts';
+
+/**
+ * The deployed stacks on a LocalStack-compatible emulator (MiniStack unless AWS_ENDPOINT_URL
+ * names a running one): the API through the emulator's API Gateway data plane, real files
+ * POSTed to S3, the S3 event, the Step Functions workflow and its Lambdas.
+ */
+const suiteTimeoutMs = 15 * 60_000;
+const citizen = { sub: 'stack-test-citizen', role: 'citizen', ownerId: '001099012345' };
+
+let issuer: TestIssuer | undefined;
+let emulator: RunningEmulator | undefined;
+let context: StackContext = {};
+let apiBase = '';
+let onUploadFunction = '';
+let token = '';
+
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${apiBase}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}
+
+/** Uploads a fixture through the API's presigned POST and waits for the workflow to end. */
+async function uploadFixture(folderId: string, fixture: string, contentType: string) {
+  const bytes = await readFile(new URL(`../fixtures/${fixture}`, import.meta.url));
+  const ticket = await api('POST', '/v1/uploads', { fileName: fixture, contentType, size: bytes.length, folderId });
+  assert.equal(ticket.status, 201, ticket.text);
+  const form = new FormData();
+  for (const [name, value] of Object.entries(ticket.json.upload.fields as Record<string, string>)) form.append(name, value);
+  form.append('file', new Blob([bytes], { type: contentType }), fixture);
+  const posted = await fetch(ticket.json.upload.url, { method: 'POST', body: form });
+  assert.ok(posted.status === 204 || posted.status === 201 || posted.status === 200, `S3 POST answered ${posted.status}: ${await posted.text()}`);
+
+  const uploadId: string = ticket.json.uploadId;
+  const deadline = Date.now() + 120_000;
+  let upload: any;
+  do {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    upload = (await api('GET', `/v1/uploads/${uploadId}`)).json;
+  } while (!['DONE', 'FAILED'].includes(upload?.status) && Date.now() < deadline);
+  return { uploadId, upload, bytes };
+}
+
+async function fileFixture(folderId: string, fixture: string, contentType: string) {
+  const { uploadId, upload, bytes } = await uploadFixture(folderId, fixture, contentType);
+  assert.equal(upload?.status, 'DONE', `upload ${uploadId} ended as ${JSON.stringify(upload)}`);
+  return { uploadId, documentId: upload.documentId as string, bytes };
+}
+
+/** The on-upload Lambda invoked directly with an S3 record, as a redelivered event would. */
+async function redeliverS3Event(key: string, size: number) {
+  const endpoint = emulator?.endpoint ?? '';
+  const event = {
+    Records: [{
+      eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: emulatorRegion, eventName: 'ObjectCreated:Post',
+      eventTime: new Date().toISOString(),
+      s3: { bucket: { name: `khoso-${context.stage}-vault-${emulatorAccount}-${emulatorRegion}` }, object: { key, size } },
+    }],
+  };
+  const response = await fetch(`${endpoint}/2015-03-31/functions/${onUploadFunction}/invocations`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      // Emulators route by this credential scope; they do not check the signature.
+      authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${emulatorRegion}/lambda/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify(event),
+  });
+  assert.equal(response.status, 200, await response.text());
+  assert.equal(response.headers.get('x-amz-function-error'), null, 'on-upload failed on the duplicate event');
+}
+
+describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteTimeoutMs }, () => {
+  before(async () => {
+    issuer = await startTestIssuer();
+    emulator = await startMiniStack();
+    context = { stage: 'dev', jwtIssuer: issuer.issuer, jwksUrl: issuer.jwksUrl };
+    const started = Date.now();
+    const outputs = await deployStacks({ context, quiet: true, timeoutMs: 8 * 60_000 });
+    console.log(`# deployed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const stateless = outputs[`Khoso-${context.stage}-Stateless`] ?? {};
+    assert.ok(stateless.ApiId, `no ApiId in ${JSON.stringify(outputs)}`);
+    apiBase = `${emulator.endpoint}/_aws/execute-api/${stateless.ApiId}`;
+    onUploadFunction = stateless.OnUploadFunctionName ?? '';
+    token = await issuer.issueToken(citizen);
+  });
+
+  after(async () => {
+    try {
+      if (emulator) await destroyStacks({ context, quiet: true, timeoutMs: 3 * 60_000 });
+    } finally {
+      if (emulator?.startedHere) await stopMiniStack();
+      await issuer?.close();
+    }
+  });
+
+  test('public routes answer without a token; vault routes answer 401 problem+json', async () => {
+    const health = await fetch(`${apiBase}/health`);
+    assert.equal(health.status, 200);
+    assert.equal(((await health.json()) as { status: string }).status, 'ok');
+    const anonymous = await fetch(`${apiBase}/v1/folders`);
+    assert.equal(anonymous.status, 401);
+    assert.match(anonymous.headers.get('content-type') ?? '', /application\/problem\+json/);
+    const forged = await fetch(`${apiBase}/v1/folders`, { headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA` } });
+    assert.equal(forged.status, 401);
+  });
+
+  test('a citizen files a PDF and an image, reads them back, and a duplicate S3 event changes nothing', async () => {
+    const tree = await api('GET', '/v1/folders');
+    assert.equal(tree.status, 200, tree.text);
+    const folder = await api('POST', '/v1/folders', { name: `Stack test ${randomUUID().slice(0, 8)}` });
+    assert.equal(folder.status, 201, folder.text);
+    const folderId: string = folder.json.id;
+
+    const pdf = await fileFixture(folderId, 'sample-result.pdf', 'application/pdf');
+    const image = await fileFixture(folderId, 'sample-scan.png', 'image/png');
+
+    for (const filed of [pdf, image]) {
+      const document = await api('GET', `/v1/documents/${filed.documentId}`);
+      assert.equal(document.status, 200, document.text);
+      assert.equal(document.json.folderId, folderId);
+      assert.equal(document.json.sha256, createHash('sha256').update(filed.bytes).digest('hex'));
+      const content = await api('GET', `/v1/documents/${filed.documentId}/content`);
+      assert.equal(content.status, 302, content.text);
+      const download = await fetch(content.headers.get('location') ?? '');
+      assert.equal(download.status, 200);
+      assert.deepEqual(Buffer.from(await download.arrayBuffer()), filed.bytes);
+    }
+
+    await redeliverS3Event(`incoming/${pdf.uploadId}`, pdf.bytes.length);
+    const upload = await api('GET', `/v1/uploads/${pdf.uploadId}`);
+    assert.equal(upload.json.status, 'DONE');
+    assert.equal(upload.json.documentId, pdf.documentId);
+    const listing = await api('GET', `/v1/documents?folderId=${folderId}`);
+    assert.equal(listing.status, 200, listing.text);
+    assert.deepEqual(listing.json.items.map((d: { id: string }) => d.id).sort(), [pdf.documentId, image.documentId].sort());
+  });
+
+  test('a file that is not what it claims fails the workflow with a reason and files nothing', async () => {
+    const folder = await api('POST', '/v1/folders', { name: `Rejected ${randomUUID().slice(0, 8)}` });
+    assert.equal(folder.status, 201, folder.text);
+    const { upload } = await uploadFixture(folder.json.id, 'not-a-pdf.pdf', 'application/pdf');
+    assert.equal(upload?.status, 'FAILED', JSON.stringify(upload));
+    assert.ok(upload.failureReason, 'a failed upload says why');
+    assert.equal(upload.documentId, undefined);
+    const listing = await api('GET', `/v1/documents?folderId=${folder.json.id}`);
+    assert.deepEqual(listing.json.items, []);
+  });
+});

@@ -1,0 +1,275 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { routeKey, routes } from '../../../functions/api/contract/routes.ts';
+import { tableSchema } from '../../../lib/table-schema.ts';
+import { synthKhoso } from './synth-khoso.ts';
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Resource = { Type: string; Properties: Record<string, any> };
+
+// One synthesis for the whole file: it is the slow part.
+const khoso = synthKhoso();
+const stateful = khoso.statefulTemplate;
+const stateless = khoso.statelessTemplate;
+const resources = (type: string) => Object.entries(stateless.findResources(type) as Record<string, Resource>);
+const actionsOf = (statement: Statement) => [statement.Action].flat();
+
+/** The statements of a function's role, found by its logical-id prefix (e.g. DigitizeValidate). */
+function roleStatements(prefix: string): Statement[] {
+  return resources('AWS::IAM::Policy')
+    .filter(([id]) => id.startsWith(`${prefix}RoleDefaultPolicy`))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+function objectGrants(prefix: string): Record<string, string[]> {
+  const grants: Record<string, string[]> = {};
+  for (const statement of roleStatements(prefix)) {
+    const flat = JSON.stringify(statement.Resource);
+    const match = /s3:::khoso-dev-vault-.*?\/([a-z]+\/\*)/.exec(flat);
+    if (match?.[1]) grants[match[1]] = [...(grants[match[1]] ?? []), ...actionsOf(statement)].sort();
+  }
+  return grants;
+}
+
+describe('cdk-nag (AwsSolutions)', () => {
+  test('reports no unacknowledged error or warning on either stack', () => {
+    const report = new AwsSolutionsChecks(khoso.app).validateScope(khoso.app);
+    assert.deepEqual(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`), []);
+    assert.equal(report.success, true);
+  });
+
+  test('every acknowledgement carries a written reason', () => {
+    const acknowledgements = khoso.app.node.findAll()
+      .flatMap((construct) => construct.node.metadata)
+      .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
+    assert.ok(acknowledgements.length > 0);
+    for (const [id, reason] of acknowledgements) assert.ok(reason.length >= 20, `${id} has no real reason`);
+  });
+});
+
+describe('stateful stack', () => {
+  test('the table is built from the shared table schema, on demand, with PITR', () => {
+    stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: tableSchema.partitionKey, KeyType: 'HASH' },
+        { AttributeName: tableSchema.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: tableSchema.globalSecondaryIndexes.map((index) => Match.objectLike({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+      })),
+      TimeToLiveSpecification: { AttributeName: tableSchema.ttlAttribute, Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  test('the vault bucket is SSE-KMS with the data key, versioned, private and logged', () => {
+    stateful.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: Match.anyValue(),
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{
+          BucketKeyEnabled: true,
+          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeysDataKey'), 'Arn'] } },
+        }],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: 'incoming/', Status: 'Enabled', ExpirationInDays: 2 }),
+          Match.objectLike({ Prefix: 'quarantine/', Status: 'Enabled' }),
+          Match.objectLike({ NoncurrentVersionExpiration: Match.objectLike({ NoncurrentDays: 90 }) }),
+        ]),
+      },
+    });
+  });
+
+  test('every bucket blocks public access and denies requests without TLS', () => {
+    const buckets = Object.keys(stateful.findResources('AWS::S3::Bucket'));
+    assert.equal(buckets.length, 2);
+    for (const bucket of Object.values(stateful.findResources('AWS::S3::Bucket'))) {
+      assert.deepEqual(bucket.Properties.PublicAccessBlockConfiguration, {
+        BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+      });
+    }
+    const policies = Object.values(stateful.findResources('AWS::S3::BucketPolicy'));
+    for (const logicalId of buckets) {
+      const policy = policies.find((p) => JSON.stringify(p.Properties.Bucket).includes(logicalId));
+      assert.ok(policy, `${logicalId} has a bucket policy`);
+      assert.ok(policy.Properties.PolicyDocument.Statement.some((s: any) =>
+        s.Effect === 'Deny' && s.Action === 's3:*' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'), `${logicalId} is TLS-only`);
+    }
+  });
+
+  test('a rotating symmetric data key and an ECC signing key for the agency seal', () => {
+    stateful.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, KeySpec: Match.absent() });
+    stateful.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+  });
+
+  test('a dev stage can be torn down', () => {
+    stateful.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }) });
+    stateful.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+  });
+});
+
+describe('IAM scoping', () => {
+  test('no statement grants a wildcard action, and none touches data resources with "*"', () => {
+    for (const template of [stateful, stateless]) {
+      for (const policy of Object.values(template.findResources('AWS::IAM::Policy')) as Resource[]) {
+        for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
+          for (const action of actionsOf(statement)) assert.ok(!action.includes('*'), `wildcard action ${action}`);
+          if (statement.Resource === '*') {
+            assert.ok(actionsOf(statement).every((a) => /^(xray|logs):/.test(a)), `"*" only for X-Ray and log delivery: ${actionsOf(statement)}`);
+          }
+        }
+      }
+    }
+  });
+
+  test('nobody may Scan or manage the table, and only the API functions Query it', () => {
+    const all = resources('AWS::IAM::Policy').flatMap(([id, p]) =>
+      (p.Properties.PolicyDocument.Statement as Statement[]).map((s) => [id, s] as const));
+    for (const [id, statement] of all) {
+      for (const action of actionsOf(statement).filter((a) => a.startsWith('dynamodb:'))) {
+        assert.ok(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'].includes(action), `${id}: ${action}`);
+        if (action === 'dynamodb:Query') assert.match(id, /^Api(Folders|Documents|Uploads)Handler/);
+      }
+    }
+  });
+
+  test('object access follows the key prefixes each function works on', () => {
+    assert.deepEqual(objectGrants('ApiMetaHandler'), {});
+    assert.deepEqual(objectGrants('ApiAuthorizer'), {});
+    assert.deepEqual(objectGrants('UploadEventsOnUpload'), {});
+    assert.deepEqual(objectGrants('ApiUploadsHandler'), { 'incoming/*': ['s3:PutObject'] });
+    assert.deepEqual(objectGrants('ApiDocumentsHandler'), { 'incoming/*': ['s3:PutObject'], 'vault/*': ['s3:GetObject'] });
+    assert.deepEqual(objectGrants('ApiFoldersHandler'), {});
+    assert.deepEqual(objectGrants('DigitizeValidate'), { 'incoming/*': ['s3:GetObject'] });
+    assert.deepEqual(objectGrants('DigitizeFile'), { 'incoming/*': ['s3:DeleteObject', 's3:GetObject'], 'vault/*': ['s3:PutObject'] });
+    assert.deepEqual(objectGrants('DigitizeFail'), { 'incoming/*': ['s3:DeleteObject', 's3:GetObject'], 'quarantine/*': ['s3:PutObject'] });
+  });
+
+  test('functions without vault access get no data permissions at all', () => {
+    for (const prefix of ['ApiMetaHandler', 'ApiAuthorizer']) {
+      const actions = roleStatements(prefix).flatMap(actionsOf);
+      assert.deepEqual(actions.filter((a) => !/^(logs|xray):/.test(a)), [], prefix);
+    }
+  });
+
+  test('the state machine may invoke exactly its three task functions', () => {
+    const invoke = roleStatements('Digitize').filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+    assert.equal(invoke.length, 1);
+    assert.deepEqual((invoke[0]?.Resource as unknown[]).map((r) => JSON.stringify(r)).sort(), [
+      /DigitizeFailFunction/, /DigitizeFileFunction/, /DigitizeValidateFunction/,
+    ].map((pattern) => JSON.stringify((invoke[0]?.Resource as unknown[]).find((r) => pattern.test(JSON.stringify(r))))).sort());
+  });
+});
+
+describe('API', () => {
+  const deployedRoutes = resources('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+
+  test('every contract route is deployed, and nothing else', () => {
+    assert.deepEqual(deployedRoutes.map((r) => r.RouteKey).sort(), routes.map(routeKey).sort());
+  });
+
+  test('the embedded runtime\'s /_local routes are never deployed', () => {
+    for (const route of deployedRoutes) assert.ok(!String(route.RouteKey).includes('_local'), route.RouteKey);
+  });
+
+  test('non-public routes use the Lambda authorizer; public ones none', () => {
+    for (const route of routes) {
+      const deployed = deployedRoutes.find((r) => r.RouteKey === routeKey(route));
+      const isPublic = 'public' in route && route.public === true;
+      assert.equal(deployed?.AuthorizationType, isPublic ? 'NONE' : 'CUSTOM', routeKey(route));
+    }
+  });
+
+  test('the authorizer has no identity source and no cache, so every request reaches it', () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: [],
+      AuthorizerResultTtlInSeconds: 0,
+    });
+  });
+
+  test('the stage throttles and writes access logs', () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') }),
+    });
+  });
+});
+
+describe('functions and workflow', () => {
+  const functions = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotificationsHandler'));
+
+  test('nine Node 20 functions, traced, each with its handler export', () => {
+    assert.deepEqual(functions.map(([, f]) => f.Properties.Handler).sort(), [
+      'index.failHandler', 'index.fileHandler', 'index.handler', 'index.handler', 'index.handler', 'index.handler',
+      'index.handler', 'index.handler', 'index.validateHandler',
+    ]);
+    for (const [, fn] of functions) {
+      assert.equal(fn.Properties.Runtime, 'nodejs20.x');
+      assert.deepEqual(fn.Properties.TracingConfig, { Mode: 'Active' });
+    }
+  });
+
+  test('vault functions get the stage limits; the authorizer gets the issuer', () => {
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.validateHandler',
+      Environment: { Variables: Match.objectLike({ DOWNLOAD_URL_TTL_SECONDS: '300', MAX_PDF_PAGES: '500', ALLOWED_CONTENT_TYPES: Match.stringLikeRegexp('application/pdf') }) },
+    });
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'khoso-dev-authorizer',
+      Environment: { Variables: Match.objectLike({ JWT_ISSUER: Match.anyValue(), JWKS_URL: Match.anyValue(), JWT_AUDIENCE: 'khoso' }) },
+    });
+  });
+
+  test('the state machine is the shared ASL file with its three task ARNs substituted, logged and traced', () => {
+    stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionString: Match.stringLikeRegexp('\\$\\{ValidateFunctionArn\\}'),
+      DefinitionSubstitutions: {
+        ValidateFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeValidateFunction'), 'Arn'] },
+        FileFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeFileFunction'), 'Arn'] },
+        FailFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeFailFunction'), 'Arn'] },
+      },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  test('objects created under incoming/ notify on-upload, whose failures go to an encrypted DLQ', () => {
+    stateless.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [Match.objectLike({
+          Events: ['s3:ObjectCreated:*'],
+          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
+        })],
+      },
+    });
+    stateless.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'khoso-dev-on-upload',
+      DeadLetterConfig: { TargetArn: Match.anyValue() },
+    });
+  });
+
+  test('alarms on dead letters, workflow failures and API 5xx notify one encrypted topic', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    assert.deepEqual(alarms.map((a) => a.MetricName).sort(), ['5xx', 'ApproximateNumberOfMessagesVisible', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    for (const alarm of alarms) assert.equal(alarm.AlarmActions.length, 1);
+    stateless.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+});

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { loadStageConfig } from '../../../lib/config/stage-config.ts';
+
+const fromContext = (context: Record<string, unknown>) => loadStageConfig((key) => context[key]);
+
+describe('stage configuration', () => {
+  test('dev has defaults and takes overrides from context strings', () => {
+    const config = fromContext({ jwtIssuer: 'http://127.0.0.1:4599/', jwksUrl: 'http://127.0.0.1:4599/jwks.json', maxUploadBytes: '1048576', allowedContentTypes: 'application/pdf, image/png', retainData: 'false' });
+    assert.equal(config.stage, 'dev');
+    assert.equal(config.auth.issuer, 'http://127.0.0.1:4599/');
+    assert.equal(config.limits.maxUploadBytes, 1_048_576);
+    assert.deepEqual(config.allowedContentTypes, ['application/pdf', 'image/png']);
+    assert.equal(config.retainData, false);
+    assert.equal(config.ocrEngine, 'tesseract');
+  });
+
+  test('prod refuses to synthesise without an issuer', () => {
+    assert.throws(() => fromContext({ stage: 'prod' }), /Invalid khoso configuration for stage "prod": auth\.issuer/);
+  });
+
+  test('an issuer over plain http is accepted only on the loopback', () => {
+    assert.throws(() => fromContext({ jwtIssuer: 'http://sso.example.gov.vn/' }), /auth\.issuer: must be https/);
+  });
+
+  test('bad values name the setting', () => {
+    assert.throws(() => fromContext({ ocrEngine: 'magic' }), /ocrEngine/);
+    assert.throws(() => fromContext({ logRetentionDays: '10' }), /logRetentionDays/);
+    assert.throws(() => fromContext({ stage: 'Bad Stage' }), /stage: must be/);
+  });
+});
