@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { auditEntry, workflowContext } from './audit.ts';
 import { ConcurrentUpdateError } from './errors.ts';
 import type { DocumentVersion, Upload, VaultDocument, WorkflowStep } from './model.ts';
+import { roles, type RequestContext } from './principal.ts';
 import { retryOnConcurrentUpdate } from './retry.ts';
 import { inspectScan } from './scan-validation.ts';
 import type { VaultDeps } from './vault-deps.ts';
@@ -33,6 +34,19 @@ export interface ValidatedUpload {
   sha256: string;
   size: number;
   pageCount: number;
+}
+
+/** Filing is the uploader's act, carried out by the workflow: the audit names the uploader. */
+function uploaderContext(upload: Upload): RequestContext {
+  return {
+    principal: {
+      sub: upload.createdBy,
+      role: roles.find((role) => role === upload.createdByRole) ?? 'citizen',
+      ...(upload.createdByUnit ? { unit: upload.createdByUnit } : {}),
+    },
+    sourceIp: upload.requestedFromIp,
+    requestId: `upload:${upload.id}`,
+  };
 }
 
 async function loadUpload(deps: VaultDeps, uploadId: string): Promise<Upload> {
@@ -68,6 +82,9 @@ export async function acceptUploadedObject(
       if (!(error instanceof ConcurrentUpdateError)) throw error;
     }
   } else if (upload.status !== 'PROCESSING') {
+    // A presigned POST stays usable until it expires (S3 cannot make it single-use): bytes
+    // posted again after the upload finished are never filed, so they are not kept either.
+    await deps.blobs.delete(object.key);
     return { uploadId, started: false };
   }
   const { alreadyStarted } = await deps.workflow.startDigitization({ uploadId });
@@ -145,15 +162,12 @@ export async function fileUpload(deps: VaultDeps, input: ValidatedUpload): Promi
       documents: [target ? { next: document, previous: target } : { next: document }],
       versions: [version],
       uploads: [{ next: { ...upload, status: 'DONE', documentId, versionNumber, updatedAt: now }, previous: upload }],
-      audit: [auditEntry(deps, workflowContext, {
+      audit: [auditEntry(deps, uploaderContext(upload), {
         ownerId: upload.ownerId,
         action: target ? 'document.add-version' : 'document.create',
         resourceType: 'document',
         resourceId: documentId,
-        detail: {
-          uploadId: upload.id, version: versionNumber, sha256: input.sha256, uploadedBy: upload.createdBy,
-          ...(upload.createdByUnit ? { unit: upload.createdByUnit } : {}),
-        },
+        detail: { uploadId: upload.id, version: versionNumber, sha256: input.sha256, via: 'digitize-workflow' },
       })],
     });
     return { uploadId: upload.id, documentId, versionNumber };

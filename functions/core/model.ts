@@ -73,6 +73,8 @@ export interface Upload {
   createdBy: string;
   createdByRole: string;
   createdByUnit?: string;
+  /** Source IP of the request that registered the upload; the filing is audited with it. */
+  requestedFromIp: string;
   /** A new version of this document, or a new document when absent. */
   targetDocumentId?: string;
   folderId: string;

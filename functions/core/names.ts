@@ -23,12 +23,15 @@ export function normaliseName(raw: string, what: string): string {
 
 /**
  * Free text a person typed (titles, summaries, issuers): NFC, trimmed, and free of
- * characters that hide or reorder what is shown. Line breaks are allowed in summaries.
+ * characters that hide or reorder what is shown. Only a summary may span several lines.
  */
 export function normaliseText(raw: string, what: string): string {
   const text = raw.normalize('NFC').trim();
   if (/[\p{Cf}\u0000-\u0009\u000B-\u001F\u007F-\u009F]/u.test(text)) {
     throw new InvalidInputError(`${what} must not contain control or invisible formatting characters`);
+  }
+  if (what !== 'summary' && /[\n\u2028\u2029]/u.test(text)) {
+    throw new InvalidInputError(`${what} must be a single line`);
   }
   if (what === 'title' && text.length === 0) throw new InvalidInputError('A document must keep a title');
   return text;

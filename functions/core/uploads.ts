@@ -58,6 +58,9 @@ function resolveOwner(principal: Principal, requested: string | undefined): { ow
  */
 export async function requestUpload(deps: VaultDeps, context: RequestContext, request: UploadRequest): Promise<UploadTicket> {
   const { principal } = context;
+  if (request.documentId && principal.role !== 'citizen' && principal.role !== 'organization') {
+    throw new ForbiddenRoleError('Only the owner adds versions to a document');
+  }
   const { ownerId, source } = resolveOwner(principal, request.ownerId);
   const fileName = normaliseName(request.fileName, 'File name');
   if (!deps.policy.allowedContentTypes.includes(request.contentType)) {
@@ -87,6 +90,7 @@ export async function requestUpload(deps: VaultDeps, context: RequestContext, re
     createdBy: principal.sub,
     createdByRole: principal.role,
     ...(principal.unit ? { createdByUnit: principal.unit } : {}),
+    requestedFromIp: context.sourceIp,
     ...(request.documentId ? { targetDocumentId: request.documentId } : {}),
     folderId,
     source,
@@ -112,9 +116,11 @@ export async function requestUpload(deps: VaultDeps, context: RequestContext, re
     audit: [auditEntry(deps, context, {
       ownerId,
       action: principal.role === 'officer' ? 'upload.create-for-owner' : 'upload.create',
-      resourceType: 'upload',
-      resourceId: id,
-      detail: { fileName, contentType: upload.contentType, size: upload.declaredSize, ...(request.documentId ? { documentId: request.documentId } : {}) },
+      // A version upload is an act on the document, so it shows in the document's history.
+      ...(request.documentId
+        ? { resourceType: 'document' as const, resourceId: request.documentId }
+        : { resourceType: 'upload' as const, resourceId: id }),
+      detail: { uploadId: id, fileName, contentType: upload.contentType, size: upload.declaredSize },
     })],
   });
   return { upload, presigned };

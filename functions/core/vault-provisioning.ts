@@ -1,5 +1,5 @@
 import { auditEntry } from './audit.ts';
-import { ConcurrentUpdateError } from './errors.ts';
+import { ConcurrentUpdateError, ConflictError } from './errors.ts';
 import type { Folder, SystemFolderKind } from './model.ts';
 import type { RequestContext } from './principal.ts';
 import type { VaultDeps } from './vault-deps.ts';
@@ -40,7 +40,9 @@ export async function ensureVault(deps: VaultDeps, context: RequestContext, owne
         audit: [auditEntry(deps, context, { ownerId, action: 'vault.provision', resourceType: 'vault', resourceId: ownerId })],
       });
     } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
+      // A concurrent first request provisioned the vault: its marker or its folder names won.
+      const lostRace = error instanceof ConcurrentUpdateError || error instanceof ConflictError;
+      if (!lostRace || !(await deps.repository.isProvisioned(ownerId))) throw error;
     }
   }
   known.add(ownerId);

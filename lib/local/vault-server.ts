@@ -77,14 +77,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxRequestBytes) {
-        reject(new HttpProblem('payload-too-large', `Requests are limited to ${maxRequestBytes} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      // Past the limit the rest is read and dropped, so the client still gets its 413.
+      if (size <= maxRequestBytes) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (size > maxRequestBytes) reject(new HttpProblem('payload-too-large', `Requests are limited to ${maxRequestBytes} bytes`));
+      else resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }
@@ -166,7 +165,13 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     const requestUrl = new URL(req.url ?? '/', url);
     const method = req.method ?? 'GET';
     if (requestUrl.pathname === '/_local/token' && method === 'POST') {
-      const claims = principalClaims.safeParse(JSON.parse((await readBody(req)).toString('utf8') || '{}'));
+      let body: unknown;
+      try {
+        body = JSON.parse((await readBody(req)).toString('utf8') || '{}');
+      } catch {
+        throw new HttpProblem('malformed-json', 'The body could not be parsed as JSON');
+      }
+      const claims = principalClaims.safeParse(body);
       if (!claims.success) {
         throw new HttpProblem('invalid-request', 'Give {sub, role, ownerId} (citizen: 12-digit personal ID; organization: enterprise code) or {sub, role:"officer", unit}');
       }

@@ -264,7 +264,9 @@ describe('presigned POST abuse', () => {
     await assertRefusedAndNothingFiled({ status: fileFirst.status, text: await fileFirst.text() }, [ticket.uploadId], folder.id, 'file first');
   });
 
-  test('reusing a presigned POST after its upload completed is refused and files nothing', async () => {
+  // S3 cannot make a presigned POST single-use, so the store may accept the bytes (as S3 does
+  // until the URL expires); what matters is that nothing is filed and no object is left behind.
+  test('reusing a presigned POST after its upload completed files nothing and leaves no object', async () => {
     const reuseFolder = await newFolder('Dùng lại URL');
     const { upload, ticket, bytes } = await t.uploadFile(token, 'sample-scan.png', { folderId: reuseFolder.id });
     assert.equal(upload.status, 'DONE', upload.failureReason);
@@ -277,10 +279,7 @@ describe('presigned POST abuse', () => {
     assert.equal(executionsOf(ticket.uploadId).length, 1);
     assert.equal((await t.api('GET', `/v1/documents/${upload.documentId}/versions`, { token })).json.items.length, 1);
     const orphan = await t.vault.deps.blobs.head(ticket.upload.fields.key!);
-    assert.deepEqual(
-      { refused: posted.status >= 400 && posted.status < 500, orphanInIncoming: orphan !== undefined },
-      { refused: true, orphanInIncoming: false },
-      `a used upload URL must be refused (store answered ${posted.status}) and leave no object behind`,
-    );
+    assert.ok([204, 403].includes(posted.status), `store answered ${posted.status}`);
+    assert.equal(orphan, undefined, 'a used upload URL must leave no object behind');
   });
 });
