@@ -38,10 +38,13 @@ export interface ValidatedUpload {
 
 /** Filing is the uploader's act, carried out by the workflow: the audit names the uploader. */
 function uploaderContext(upload: Upload): RequestContext {
+  const role = roles.find((candidate) => candidate === upload.createdByRole) ?? 'citizen';
+  const ownUpload = role === 'citizen' || role === 'organization';
   return {
     principal: {
       sub: upload.createdBy,
-      role: roles.find((role) => role === upload.createdByRole) ?? 'citizen',
+      role,
+      ...(ownUpload ? { ownerId: upload.ownerId } : {}),
       ...(upload.createdByUnit ? { unit: upload.createdByUnit } : {}),
     },
     sourceIp: upload.requestedFromIp,

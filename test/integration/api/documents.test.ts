@@ -209,7 +209,8 @@ describe('history', () => {
     assert.equal(move?.detail?.fromFolderId, 'sys-self');
     assert.equal(move?.detail?.toFolderId, pdf.folderId);
     const create = history.find((entry) => entry.action === 'document.create');
-    assert.equal(create?.detail?.uploadedBy, personas.citizen.sub, 'the filing names who uploaded');
+    assert.deepEqual(create?.actor, { sub: personas.citizen.sub, role: 'citizen', ownerId: personas.citizen.ownerId }, 'the filing is the uploader\'s act');
+    assert.equal(create?.detail?.via, 'digitize-workflow');
     assert.ok(history.some((entry) => entry.actor.sub === personas.citizen.sub && entry.resourceId === pdfUploadId), 'the citizen\'s upload request is in the history');
     assert.deepEqual([...history].sort((a, b) => b.at.localeCompare(a.at)).map((e) => e.id), history.map((e) => e.id), 'newest first');
 
@@ -289,8 +290,7 @@ describe('officer uploads for a citizen', () => {
       assert.match(entry.sourceIp, /127\.0\.0\.1|::1/);
     }
     const create = history.find((entry) => entry.action === 'document.create');
-    assert.equal(create?.detail?.uploadedBy, personas.officer.sub);
-    assert.equal(create?.detail?.unit, 'PC06');
+    assert.deepEqual(create?.actor, { sub: personas.officer.sub, role: 'officer', unit: 'PC06' }, 'the filing names the officer');
 
     assertProblem(await t.api('GET', `/v1/documents/${document.id}`, { token: officer }), 403, 'forbidden-role', 'an officer does not browse the vault');
     assertProblem(await t.api('GET', `/v1/documents/${document.id}`, { token: await t.token('citizen2') }), 404, 'not-found');

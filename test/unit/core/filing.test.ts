@@ -210,8 +210,8 @@ describe('fileUpload', () => {
     const entry = vault.repository.auditOf(citizenId).at(-1);
     assert.equal(entry?.action, 'document.create');
     assert.equal(entry?.resourceId, pending.id);
-    assert.equal(entry?.actor.sub, 'system:digitize-workflow');
-    assert.deepEqual(entry?.detail, { uploadId: pending.id, version: 1, sha256: sha256(bytes), uploadedBy: citizen().principal.sub });
+    assert.deepEqual(entry?.actor, { sub: citizen().principal.sub, role: 'citizen', ownerId: citizenId }, 'filing is audited as the uploader\'s act');
+    assert.deepEqual(entry?.detail, { uploadId: pending.id, version: 1, sha256: sha256(bytes), via: 'digitize-workflow' });
     const listed = await listFolderItems(vault, citizen(), 'sys-self', { limit: 10 });
     assert.deepEqual(listed.documents.items.map((d) => d.id), [pending.id]);
   });
@@ -327,8 +327,7 @@ describe('fileUpload', () => {
     assert.equal((await getDocument(vault, citizen(), document.id)).id, document.id);
     const entries = vault.repository.auditOf(citizenId);
     const created = entries.find((e) => e.action === 'document.create');
-    assert.equal(created?.detail?.uploadedBy, officerSub);
-    assert.equal(created?.detail?.unit, 'PC06');
+    assert.deepEqual(created?.actor, { sub: officerSub, role: 'officer', unit: 'PC06' });
     const requested = entries.find((e) => e.action === 'upload.create-for-owner');
     assert.deepEqual(requested?.actor, { sub: officerSub, role: 'officer', unit: 'PC06' });
     assert.equal(requested?.resourceId, done.id);
