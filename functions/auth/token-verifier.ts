@@ -22,8 +22,16 @@ const acceptedAlgorithms = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
+/** Verified tokens kept per container, so a client's next requests skip the signature check. */
+const maxCachedTokens = 10_000;
+const maxCacheSeconds = 300;
+
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const verified = new Map<string, { principal: Principal; until: number }>();
   return async (token) => {
+    const cached = verified.get(token);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    if (cached) verified.delete(token);
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, options.keys, {
@@ -40,6 +48,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     const claims = principalClaims.safeParse(payload);
     if (!claims.success) throw new TokenRejectedError('The access token does not carry valid vault claims');
+    // Never past the token's own expiry; a revocation check (SSO logout) will sit before this cache.
+    const until = Math.min((payload.exp as number) * 1000, Date.now() + maxCacheSeconds * 1000);
+    if (verified.size >= maxCachedTokens) verified.delete(verified.keys().next().value as string);
+    verified.set(token, { principal: claims.data, until });
     return claims.data;
   };
 }
