@@ -36,7 +36,7 @@ describe('requestUpload by a citizen', () => {
     const { upload, presigned } = await requestUpload(vault, citizen(), pdf(2048));
     const now = vault.clock.now();
     assert.deepEqual(upload, {
-      id, ownerId: citizenId, createdBy: citizen().principal.sub, createdByRole: 'citizen', folderId: 'sys-self',
+      id, ownerId: citizenId, createdBy: citizen().principal.sub, createdByRole: 'citizen', requestedFromIp: citizen().sourceIp, folderId: 'sys-self',
       source: 'self', fileName: 'Giấy xác nhận.pdf', contentType: 'application/pdf', declaredSize: 2048,
       blobKey: `incoming/${id}`, status: 'PENDING_UPLOAD', createdAt: now.toISOString(), updatedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + 900_000).toISOString(),
@@ -55,7 +55,7 @@ describe('requestUpload by a citizen', () => {
     assert.equal(entry?.action, 'upload.create');
     assert.equal(entry?.resourceType, 'upload');
     assert.equal(entry?.resourceId, id);
-    assert.deepEqual(entry?.detail, { fileName: 'Giấy xác nhận.pdf', contentType: 'application/pdf', size: 2048 });
+    assert.deepEqual(entry?.detail, { uploadId: id, fileName: 'Giấy xác nhận.pdf', contentType: 'application/pdf', size: 2048 });
 
     // The presigned policy admits exactly the declared body.
     await assert.rejects(vault.blobs.receivePost(presigned, new Uint8Array(2047), 'application/pdf'), PolicyViolation);
@@ -76,8 +76,11 @@ describe('requestUpload by a citizen', () => {
     const version = await requestUpload(vault, citizen(), { ...pdf(), documentId: doc.id, folderId: 'sys-identity' });
     assert.equal(version.upload.targetDocumentId, doc.id);
     assert.equal(version.upload.folderId, folder.id, "a new version goes where the document is");
-    assert.deepEqual(vault.repository.auditOf(citizenId).at(-1)?.detail, {
-      fileName: 'Giấy xác nhận.pdf', contentType: 'application/pdf', size: 2048, documentId: doc.id,
+    const versionRequest = vault.repository.auditOf(citizenId).at(-1);
+    assert.equal(versionRequest?.resourceType, 'document', 'a version upload is an act on the document');
+    assert.equal(versionRequest?.resourceId, doc.id);
+    assert.deepEqual(versionRequest?.detail, {
+      uploadId: version.upload.id, fileName: 'Giấy xác nhận.pdf', contentType: 'application/pdf', size: 2048,
     });
   });
 
@@ -178,7 +181,7 @@ describe('requestUpload by an officer', () => {
     const doc = await seedDocument(vault, citizenId, folder.id);
     await assertRefused(vault, requestUpload(vault, officer(), { ...pdf(), ownerId: citizenId, folderId: folder.id }), InvalidInputError);
     await assertRefused(vault, requestUpload(vault, officer(), { ...pdf(), ownerId: citizenId, folderId: 'sys-results' }), InvalidInputError);
-    await assertRefused(vault, requestUpload(vault, officer(), { ...pdf(), ownerId: citizenId, documentId: doc.id }), InvalidInputError);
+    await assertRefused(vault, requestUpload(vault, officer(), { ...pdf(), ownerId: citizenId, documentId: doc.id }), ForbiddenRoleError);
   });
 });
 
