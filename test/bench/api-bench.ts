@@ -12,21 +12,23 @@ const durationMs = Number(process.env.BENCH_DURATION_MS ?? 8000);
 const warmupMs = 1500;
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
-function startChild(script: string): Promise<{ child: ChildProcess; info: Record<string, string> }> {
+interface ServerInfo { url: string; token: string; creatorTokens: string[]; folderId: string; documentId: string }
+
+function startChild(script: string): Promise<{ child: ChildProcess; info: ServerInfo }> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> }).once('line', (line) => resolve({ child, info: JSON.parse(line) as Record<string, string> }));
+    createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> }).once('line', (line) => resolve({ child, info: JSON.parse(line) as ServerInfo }));
   });
 }
 
-interface Load { method: string; path: string; body?: () => string; headers: Record<string, string> }
+interface Load { method: string; path: string; body?: () => string; headers: () => Record<string, string> }
 
 function once(agent: Agent, base: URL, load: Load): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const body = load.body?.();
-    const req = request(new URL(load.path, base), { method: load.method, agent, headers: { ...load.headers, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
+    const req = request(new URL(load.path, base), { method: load.method, agent, headers: { ...load.headers(), ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
       res.resume();
       res.on('end', () => (res.statusCode && res.statusCode < 400 ? resolve(performance.now() - started) : reject(new Error(`${load.method} ${load.path} → ${res.statusCode}`))));
     });
@@ -61,20 +63,27 @@ async function measure(base: string, load: Load) {
 const bare = await startChild('test/bench/serve-bare.ts');
 const vault = await startChild('test/bench/serve-vault.ts');
 try {
-  const auth = { authorization: `Bearer ${vault.info.token}` };
-  const ceiling = await measure(bare.info.url as string, { method: 'GET', path: '/', headers: {} });
+  const auth = () => ({ authorization: `Bearer ${vault.info.token}` });
+  const ceiling = await measure(bare.info.url, { method: 'GET', path: '/', headers: () => ({}) });
   let folderNumber = 0;
+  const { creatorTokens } = vault.info;
   const scenarios = {
-    getDocument: await measure(vault.info.url as string, { method: 'GET', path: `/v1/documents/${vault.info.documentId}`, headers: auth }),
-    listFolder1000: await measure(vault.info.url as string, { method: 'GET', path: `/v1/folders/${vault.info.folderId}/items?limit=1000`, headers: auth }),
-    createFolder: await measure(vault.info.url as string, { method: 'POST', path: '/v1/folders', headers: auth, body: () => JSON.stringify({ name: `Thư mục ${folderNumber++}` }) }),
+    getDocument: await measure(vault.info.url, { method: 'GET', path: `/v1/documents/${vault.info.documentId}`, headers: auth }),
+    listFolderFirstPage: await measure(vault.info.url, { method: 'GET', path: `/v1/folders/${vault.info.folderId}/items`, headers: auth }),
+    listFolder1000: await measure(vault.info.url, { method: 'GET', path: `/v1/folders/${vault.info.folderId}/items?limit=1000`, headers: auth }),
+    createFolder: await measure(vault.info.url, {
+      method: 'POST',
+      path: '/v1/folders',
+      headers: () => ({ authorization: `Bearer ${creatorTokens[folderNumber % creatorTokens.length]}` }),
+      body: () => JSON.stringify({ name: `Thư mục ${folderNumber++}` }),
+    }),
   };
   const ratio = (rps: number) => Number((rps / ceiling.requestsPerSecond).toFixed(3));
   process.stdout.write(`${JSON.stringify({
     benchmark: 'api-embedded',
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-    settings: { durationMs, warmupMs, concurrency },
+    settings: { durationMs, warmupMs, concurrency, folderOf: 1000, firstPageSize: 100, folderCreators: creatorTokens.length },
     bareNode: ceiling,
     scenarios,
     ratioToBareNode: Object.fromEntries(Object.entries(scenarios).map(([name, result]) => [name, ratio(result.requestsPerSecond)])),

@@ -12,6 +12,7 @@ import type { RequestContext } from '../../functions/core/principal.ts';
 import { startLocalVault } from '../../lib/local/vault-server.ts';
 
 const documentCount = 1000;
+const creatorCount = 200;
 const vault = await startLocalVault({ dataDir: await mkdtemp(join(tmpdir(), 'khoso-bench-')), port: 0 });
 const ownerId = '079203001234';
 const context: RequestContext = { principal: { sub: 'bench-citizen', role: 'citizen', ownerId }, sourceIp: '127.0.0.1', requestId: 'bench' };
@@ -39,5 +40,12 @@ for (let start = 0; start < documentCount; start += 30) {
   });
 }
 const token = await vault.issuer.issueToken({ sub: 'bench-citizen', role: 'citizen', ownerId }, 3600);
-process.stdout.write(`${JSON.stringify({ url: vault.url, token, folderId: folder.id, documentId: seeded[500] })}\n`);
+// Folder creation is measured across many citizens, as in real use: each vault holds a handful of folders.
+const creatorTokens = await Promise.all(Array.from({ length: creatorCount }, async (_, index) => {
+  const creatorOwnerId = `0792030${String(index).padStart(5, '0')}`;
+  const creator: RequestContext = { principal: { sub: `bench-creator-${index}`, role: 'citizen', ownerId: creatorOwnerId }, sourceIp: '127.0.0.1', requestId: 'bench' };
+  await createFolder(vault.deps, creator, { name: 'Khởi tạo' });
+  return vault.issuer.issueToken({ sub: `bench-creator-${index}`, role: 'citizen', ownerId: creatorOwnerId }, 3600);
+}));
+process.stdout.write(`${JSON.stringify({ url: vault.url, token, creatorTokens, folderId: folder.id, documentId: seeded[500] })}\n`);
 process.on('SIGTERM', () => void vault.close().then(() => process.exit(0)));
