@@ -17,7 +17,11 @@ const settings = z.object({
 }).parse(process.env);
 
 const startedAt = performance.now();
-const vault = await startLocalVault({ dataDir: resolve(settings.KHOSO_DATA_DIR), port: settings.PORT, host: settings.HOST });
+const vault = await startLocalVault({ dataDir: resolve(settings.KHOSO_DATA_DIR), port: settings.PORT, host: settings.HOST })
+  .catch((error: unknown) => {
+    process.stderr.write(`khoso could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
 
 process.stdout.write(`

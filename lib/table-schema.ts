@@ -9,7 +9,10 @@ export const tableSchema = {
   /** Time-to-live attribute: expired upload records and link tokens disappear on their own. */
   ttlAttribute: 'expiresAtEpoch',
   globalSecondaryIndexes: [
+    /** Listings: documents by folder, the trash, a resource's history. */
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** Lookups across owners: issued documents by (type, number). */
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   ],
 } as const;
 

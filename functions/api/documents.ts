@@ -1,9 +1,10 @@
 import { awsVaultDeps } from '../adapters/aws/aws-deps.ts';
 import {
-  getContentUrl, getDocument, getHistory, listDocuments, listTrash, restoreFromTrash, trashDocument, updateDocument, type DocumentChanges,
+  getContentUrl, getDocument, getHistory, listTrash, restoreFromTrash, trashDocument, updateDocument, type DocumentChanges,
 } from '../core/documents.ts';
 import { requestUpload } from '../core/uploads.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
+import { findDocuments, type DocumentQuery } from '../core/search.ts';
 import { listVersions, restoreVersion } from '../core/versions.ts';
 import * as s from './contract/schemas.ts';
 import { createHttpHandler } from './http/http-handler.ts';
@@ -16,10 +17,7 @@ type PageQuery = { limit: number; cursor?: string };
 
 export function createDocumentsHandler(deps: VaultDeps) {
   return createHttpHandler('documents', {
-    listDocuments: async ({ context, query }) => {
-      const { folderId, ...page } = query as PageQuery & { folderId: string };
-      return { body: present(s.documentPage, await listDocuments(deps, context, folderId, page)) };
-    },
+    listDocuments: async ({ context, query }) => ({ body: present(s.documentPage, await findDocuments(deps, context, query as unknown as DocumentQuery)) }),
     getDocument: async ({ context, params }) => ({ body: present(s.vaultDocument, await getDocument(deps, context, (params as Id).id)) }),
     updateDocument: async ({ context, params, body }) =>
       ({ body: present(s.vaultDocument, await updateDocument(deps, context, (params as Id).id, body as DocumentChanges)) }),

@@ -173,16 +173,3 @@ export async function getHistory(
   if (!exists) throw new NotFoundError(resource.type === 'document' ? 'Document' : 'Folder');
   return deps.repository.listHistory(ownerId, resource.id, page);
 }
-
-/** One page of a folder's documents, newest first. */
-export async function listDocuments(
-  deps: VaultDeps,
-  context: RequestContext,
-  folderId: string,
-  page: PageRequest,
-): Promise<Page<VaultDocument>> {
-  const ownerId = ownVault(context.principal);
-  await ensureVault(deps, context, ownerId);
-  await requireActiveFolder(deps, ownerId, folderId);
-  return deps.repository.listFolderDocuments(ownerId, folderId, page);
-}

@@ -31,6 +31,8 @@ export interface DocumentMetadata {
 
 export interface VaultDocument extends DocumentMetadata {
   id: string;
+  /** Recognised fields, keyed by the field names of the document type (DESIGN.md). */
+  fields?: Record<string, string | number>;
   ownerId: string;
   folderId: string;
   source: DocumentSource;
@@ -109,6 +111,17 @@ export interface AuditEntry {
   sourceIp: string;
   userAgent?: string;
   detail?: Record<string, string | number | boolean>;
+}
+
+export interface DocumentSearch {
+  /** Folded search terms (see search-text.ts); every one must occur. */
+  terms: string[];
+  type?: string;
+  folderId?: string;
+  source?: DocumentSource;
+  /** Inclusive ISO dates bounding the issue date. */
+  issuedFrom?: string;
+  issuedTo?: string;
 }
 
 export interface Page<T> {

@@ -1,5 +1,5 @@
 import type {
-  AuditEntry, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument,
+  AuditEntry, DocumentSearch, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument,
 } from './model.ts';
 
 /** A record to create (`previous` absent) or to replace, as long as it is still `previous`. */
@@ -59,6 +59,10 @@ export interface VaultRepository {
   listVersions(ownerId: string, documentId: string): Promise<DocumentVersion[]>;
   getVersion(ownerId: string, documentId: string, number: number): Promise<DocumentVersion | undefined>;
   getUpload(uploadId: string): Promise<Upload | undefined>;
+  /** The owner's active documents matching every term and filter, newest first. */
+  searchDocuments(ownerId: string, search: DocumentSearch, page: PageRequest): Promise<Page<VaultDocument>>;
+  /** Active issued documents of any owner with this type and number (folded), for officers. */
+  findIssuedDocuments(type: string, number: string, page: PageRequest): Promise<Page<VaultDocument>>;
   /** Operations on one folder or document, newest first. */
   listHistory(ownerId: string, resourceId: string, page: PageRequest): Promise<Page<AuditEntry>>;
 }

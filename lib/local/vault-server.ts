@@ -62,12 +62,25 @@ async function readOrCreateSecret(file: string): Promise<Uint8Array> {
   }
 }
 
-async function ensureTable(client: DynamoDBClient): Promise<void> {
+/**
+ * Creates the table on first start. A table from an older schema (missing an index) is
+ * refused with a clear message: derived items such as search entries would be missing
+ * from it, so rebuilding the development data is the honest fix.
+ */
+async function ensureTable(client: DynamoDBClient, dataDir: string): Promise<void> {
+  const wanted = createTableInput(tableName);
+  let existing: string[];
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    existing = (Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? '');
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(new CreateTableCommand(wanted));
+    return;
+  }
+  const missing = wanted.GlobalSecondaryIndexes.map((index) => index.IndexName).filter((name) => !existing.includes(name));
+  if (missing.length > 0) {
+    throw new Error(`The data in ${dataDir} was created by an older version (no index ${missing.join(', ')}). Move that folder aside to start afresh.`);
   }
 }
 
@@ -127,7 +140,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await ensureTable(dynamoClient);
+  await ensureTable(dynamoClient, options.dataDir);
   const blobs = createFsBlobStore({
     rootDir: join(options.dataDir, 'objects'),
     publicBaseUrl: url,

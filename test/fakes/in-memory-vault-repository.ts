@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ConcurrentUpdateError, ConflictError, InvalidInputError } from '../../functions/core/errors.ts';
 import type {
-  AuditEntry, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument,
+  AuditEntry, DocumentSearch, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument,
 } from '../../functions/core/model.ts';
 import { nameKey } from '../../functions/core/names.ts';
+import { foldNumber, searchableText } from '../../functions/core/search-text.ts';
 import type { FolderTree, VaultChanges, VaultRepository, Write } from '../../functions/core/vault-repository.ts';
 
 /** Everything the repository holds, as plain sorted data: equal snapshots mean nothing changed. */
@@ -163,6 +164,26 @@ export class InMemoryVaultRepository implements VaultRepository {
     return upload && copy(upload);
   }
 
+  async searchDocuments(ownerId: string, search: DocumentSearch, page: PageRequest): Promise<Page<VaultDocument>> {
+    const matches = [...this.documents.values()].filter((document) => {
+      if (document.ownerId !== ownerId || document.trashedAt) return false;
+      const text = searchableText(document);
+      return search.terms.every((term) => text.includes(term))
+        && (!search.type || document.type === search.type)
+        && (!search.folderId || document.folderId === search.folderId)
+        && (!search.source || document.source === search.source)
+        && (!search.issuedFrom || (document.issueDate !== undefined && document.issueDate >= search.issuedFrom))
+        && (!search.issuedTo || (document.issueDate !== undefined && document.issueDate <= search.issuedTo));
+    });
+    return paginate(`search|${ownerId}|${JSON.stringify(search)}`, matches, (document) => [document.createdAt, document.id], page);
+  }
+
+  async findIssuedDocuments(type: string, number: string, page: PageRequest): Promise<Page<VaultDocument>> {
+    const matches = [...this.documents.values()].filter((document) => !document.trashedAt && document.source === 'issued'
+      && document.type === type && document.number !== undefined && foldNumber(document.number) === foldNumber(number));
+    return paginate(`issued|${type}|${foldNumber(number)}`, matches, (document) => [document.ownerId, document.id], page);
+  }
+
   async listHistory(ownerId: string, resourceId: string, page: PageRequest): Promise<Page<AuditEntry>> {
     const entries = this.audit.filter(({ entry }) => entry.ownerId === ownerId && entry.resourceId === resourceId);
     const result = paginate(
@@ -222,7 +243,8 @@ export class InMemoryVaultRepository implements VaultRepository {
 
     const moves = folders.filter(({ next, previous }) => previous !== undefined && previous.parentId !== next.parentId);
     const touchesTree = changes.expectedTreeVersion !== undefined || moves.length > 0;
-    const writes = folders.length * 3 + documents.length + versions.length + uploads.length + changes.audit.length
+    // A document write also writes its search item, as the DynamoDB adapter does.
+    const writes = folders.length * 3 + documents.length * 2 + versions.length + uploads.length + changes.audit.length
       + (touchesTree ? 1 : 0) + (changes.provisionVault ? 1 : 0);
     if (writes > this.maxWritesPerCommit) {
       throw new RangeError(`commit touches ${writes} records; at most ${this.maxWritesPerCommit} allowed`);

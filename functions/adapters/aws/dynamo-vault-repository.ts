@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  GetCommand, PutCommand, QueryCommand, TransactWriteCommand,
+  BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand,
   type DynamoDBDocumentClient, type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError, ConflictError, InvalidInputError } from '../../core/errors.ts';
-import type { AuditEntry, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument } from '../../core/model.ts';
+import type { AuditEntry, DocumentSearch, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument } from '../../core/model.ts';
 import { nameKey } from '../../core/names.ts';
+import { foldNumber, searchableText } from '../../core/search-text.ts';
 import type { FolderTree, VaultChanges, VaultRepository } from '../../core/vault-repository.ts';
 import { tableSchema } from '../../../lib/table-schema.ts';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
-const keyAttributes = [tableSchema.partitionKey, tableSchema.sortKey, 'gsi1pk', 'gsi1sk'] as const;
+const keyAttributes = [tableSchema.partitionKey, tableSchema.sortKey, 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
 const storageAttributes = new Set<string>([...keyAttributes, 'entity', 'digest']);
 
 const ownerPk = (ownerId: string) => `OWNER#${ownerId}`;
@@ -28,6 +29,9 @@ const folderDocumentsPk = (ownerId: string, folderId: string) => `OWNER#${ownerI
 const trashPk = (ownerId: string) => `OWNER#${ownerId}#TRASH`;
 const trashedWithPk = (ownerId: string, folderId: string) => `OWNER#${ownerId}#TRASHEDWITH#${folderId}`;
 const historyPk = (ownerId: string, resourceId: string) => `HISTORY#${ownerId}#${resourceId}`;
+const issuedPk = (type: string, number: string) => `ISSUED#${type}#${foldNumber(number)}`;
+/** One search item per document, newest first within the owner's partition. */
+const searchKey = (document: VaultDocument) => ({ pk: ownerPk(document.ownerId), sk: `SEARCH#${document.createdAt}#${document.id}` });
 
 /** A name claim exists for every active folder: (owner, parent, case-folded NFC name). */
 function nameClaimKey(folder: Folder | undefined) {
@@ -52,10 +56,16 @@ function toRecord<T>(item: Item | undefined): T | undefined {
   return Object.fromEntries(Object.entries(item).filter(([key]) => !storageAttributes.has(key))) as T;
 }
 
-/** Active documents are listed by folder; trashed ones by what deleted them (themselves or a folder). */
+/**
+ * Active documents are listed by folder, and issued ones are found by (type, number);
+ * trashed ones are listed by what deleted them (themselves or a folder).
+ */
 function documentIndexKeys(document: VaultDocument) {
   if (!document.trashedAt) {
-    return { gsi1pk: folderDocumentsPk(document.ownerId, document.folderId), gsi1sk: `DOC#${document.createdAt}#${document.id}` };
+    const issued = document.source === 'issued' && document.type && document.number
+      ? { gsi2pk: issuedPk(document.type, document.number), gsi2sk: `${document.ownerId}#${document.id}` }
+      : {};
+    return { gsi1pk: folderDocumentsPk(document.ownerId, document.folderId), gsi1sk: `DOC#${document.createdAt}#${document.id}`, ...issued };
   }
   const partition = document.trashedWith && document.trashedWith !== document.id
     ? trashedWithPk(document.ownerId, document.trashedWith)
@@ -134,6 +144,7 @@ export class DynamoVaultRepository implements VaultRepository {
     }
     for (const { next, previous } of changes.documents ?? []) {
       put({ ...next, ...documentKey(next.ownerId, next.id), ...documentIndexKeys(next), entity: 'document', digest: digestOf(next) }, previous);
+      items.push({ Put: { TableName, Item: this.searchItem(next) } });
     }
     for (const version of changes.versions ?? []) {
       put({ ...version, ...versionKey(version.ownerId, version.documentId, version.number), entity: 'version' }, undefined);
@@ -157,6 +168,21 @@ export class DynamoVaultRepository implements VaultRepository {
       }
       throw new ConcurrentUpdateError();
     }
+  }
+
+  /** What search filters on, derived from the document on every write of it. */
+  private searchItem(document: VaultDocument): Item {
+    return {
+      ...searchKey(document),
+      entity: 'search',
+      documentId: document.id,
+      text: searchableText(document),
+      trashed: Boolean(document.trashedAt),
+      folderId: document.folderId,
+      source: document.source,
+      ...(document.type ? { type: document.type } : {}),
+      ...(document.issueDate ? { issueDate: document.issueDate } : {}),
+    };
   }
 
   private auditItem(entry: AuditEntry): Item {
@@ -244,17 +270,87 @@ export class DynamoVaultRepository implements VaultRepository {
     return this.get<Upload>(uploadKey(uploadId));
   }
 
+  /**
+   * Reads the owner's search items newest first, filtered in DynamoDB, until a page of
+   * matches is collected; the cursor is the key of the last match returned.
+   */
+  async searchDocuments(ownerId: string, search: DocumentSearch, page: PageRequest): Promise<Page<VaultDocument>> {
+    const partition = ownerPk(ownerId);
+    let startKey = decodeCursor(page.cursor, { attribute: 'pk', value: partition });
+    const filters = ['trashed = :false', ...search.terms.map((_, index) => `contains(#text, :term${index})`)];
+    const values: Item = { ':pk': partition, ':prefix': 'SEARCH#', ':false': false };
+    search.terms.forEach((term, index) => { values[`:term${index}`] = term; });
+    if (search.type) { filters.push('#type = :type'); values[':type'] = search.type; }
+    if (search.folderId) { filters.push('folderId = :folderId'); values[':folderId'] = search.folderId; }
+    if (search.source) { filters.push('#source = :source'); values[':source'] = search.source; }
+    if (search.issuedFrom) { filters.push('issueDate >= :from'); values[':from'] = search.issuedFrom; }
+    if (search.issuedTo) { filters.push('issueDate <= :to'); values[':to'] = search.issuedTo; }
+    // DynamoDB refuses names the expressions do not use.
+    const names: Record<string, string> = {
+      ...(search.terms.length > 0 ? { '#text': 'text' } : {}),
+      ...(search.type ? { '#type': 'type' } : {}),
+      ...(search.source ? { '#source': 'source' } : {}),
+    };
+    const matches: Item[] = [];
+    let more = true;
+    let dropped = false;
+    while (matches.length < page.limit && more) {
+      const result = await this.db.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: filters.join(' AND '),
+        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        Limit: 200,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }));
+      for (const item of result.Items ?? []) {
+        if (matches.length < page.limit) matches.push(item);
+        else dropped = true;
+      }
+      startKey = result.LastEvaluatedKey;
+      more = startKey !== undefined;
+    }
+    const last = matches.at(-1);
+    const cutShort = last !== undefined && (more || dropped);
+    const documents = await this.getDocuments(ownerId, matches.map((item) => item.documentId as string));
+    const nextCursor = cutShort && last ? encodeCursor({ pk: last.pk, sk: last.sk }) : undefined;
+    return { items: documents, ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  /** Documents by id in the given order (BatchGet, 100 keys a request). */
+  private async getDocuments(ownerId: string, ids: string[]): Promise<VaultDocument[]> {
+    const found = new Map<string, VaultDocument>();
+    for (let start = 0; start < ids.length; start += 100) {
+      let keys: Item[] | undefined = ids.slice(start, start + 100).map((id) => documentKey(ownerId, id));
+      while (keys && keys.length > 0) {
+        const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const document = toRecord<VaultDocument>(item) as VaultDocument;
+          found.set(document.id, document);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+      }
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  findIssuedDocuments(type: string, number: string, page: PageRequest): Promise<Page<VaultDocument>> {
+    return this.queryIndexPage<VaultDocument>(issuedPk(type, number), page, 'gsi2');
+  }
+
   listHistory(ownerId: string, resourceId: string, page: PageRequest): Promise<Page<AuditEntry>> {
     return this.queryIndexPage<AuditEntry>(historyPk(ownerId, resourceId), page);
   }
 
-  /** One page of a gsi1 partition, newest first. */
-  private async queryIndexPage<T>(partition: string, page: PageRequest): Promise<Page<T>> {
-    const startKey = decodeCursor(page.cursor, { attribute: 'gsi1pk', value: partition });
+  /** One page of an index partition, newest first. */
+  private async queryIndexPage<T>(partition: string, page: PageRequest, index: 'gsi1' | 'gsi2' = 'gsi1'): Promise<Page<T>> {
+    const startKey = decodeCursor(page.cursor, { attribute: `${index}pk`, value: partition });
     const result = await this.db.send(new QueryCommand({
       TableName: this.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
+      IndexName: index,
+      KeyConditionExpression: `${index}pk = :pk`,
       ExpressionAttributeValues: { ':pk': partition },
       ScanIndexForward: false,
       Limit: page.limit,

@@ -42,7 +42,7 @@ export const routes = [
   { operationId: 'createUpload', method: 'POST', path: '/v1/uploads', group: 'uploads', summary: 'Get a presigned POST for a scan (officers name the owner)', body: s.createUploadBody, status: 201, response: s.uploadTicket },
   { operationId: 'getUpload', method: 'GET', path: '/v1/uploads/{id}', group: 'uploads', summary: 'Workflow status of an upload', params: s.idParams, status: 200, response: s.upload },
 
-  { operationId: 'listDocuments', method: 'GET', path: '/v1/documents', group: 'documents', summary: 'Documents of a folder, newest first', query: s.listDocumentsQuery, status: 200, response: s.documentPage },
+  { operationId: 'listDocuments', method: 'GET', path: '/v1/documents', group: 'documents', summary: 'Search your documents (q, type, folderId, issue dates), newest first; officers look up issued documents by type and number or by owner', query: s.listDocumentsQuery, status: 200, response: s.documentPage },
   { operationId: 'getDocument', method: 'GET', path: '/v1/documents/{id}', group: 'documents', summary: 'Document details', params: s.idParams, status: 200, response: s.vaultDocument },
   { operationId: 'updateDocument', method: 'PATCH', path: '/v1/documents/{id}', group: 'documents', summary: 'Edit metadata; a folderId change moves the document', params: s.idParams, body: s.documentMetadataChanges, status: 200, response: s.vaultDocument },
   { operationId: 'deleteDocument', method: 'DELETE', path: '/v1/documents/{id}', group: 'documents', summary: 'Move a document to the trash', params: s.idParams, status: 204 },

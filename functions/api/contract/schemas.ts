@@ -65,6 +65,7 @@ export const vaultDocument = z.object({
   issuer: z.string().optional(),
   issueDate: z.string().optional(),
   expiryDate: z.string().optional(),
+  fields: z.record(z.string(), z.union([z.string(), z.number()])).optional().describe('Recognised fields, named as the document type defines them'),
   source: z.enum(['issued', 'self', 'imported']),
   fileName: z.string(),
   contentType: z.string(),
@@ -86,7 +87,15 @@ export const folderItems = z.object({
   documents: documentPage,
 }).meta({ id: 'FolderItems' });
 
-export const listDocumentsQuery = pageQuery.extend({ folderId: resourceId });
+export const listDocumentsQuery = pageQuery.extend({
+  folderId: resourceId.optional(),
+  q: z.string().min(1).max(200).optional().describe('Free text; diacritics and case do not matter'),
+  type: z.string().min(1).max(64).regex(/^[a-z0-9-]+$/).optional(),
+  issuedFrom: isoDate.optional(),
+  issuedTo: isoDate.optional(),
+  number: z.string().min(1).max(100).optional().describe('Officers: number of an issued document (with type)'),
+  ownerId: z.string().max(20).optional().describe("Officers: list an owner's issued documents"),
+});
 
 export const documentVersion = z.object({
   documentId: z.string(),

@@ -1,0 +1,47 @@
+/** Decodes one page of a JPEG, PNG or (multi-page) TIFF scan to greyscale with sharp. */
+import sharp from 'sharp';
+import { OcrInputError } from './ocr-input-error.ts';
+import type { GreyImage } from './preprocess-page.ts';
+
+export type ImageContentType = 'image/jpeg' | 'image/png' | 'image/tiff';
+
+const labels: Record<ImageContentType, string> = { 'image/jpeg': 'JPEG', 'image/png': 'PNG', 'image/tiff': 'TIFF' };
+const formats: Record<ImageContentType, string> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/tiff': 'tiff' };
+
+export async function decodeImagePage(
+  bytes: Uint8Array,
+  contentType: ImageContentType,
+  pageNumber: number,
+  maxPixels: number,
+): Promise<GreyImage> {
+  const label = labels[contentType];
+  // failOn 'warning': a truncated or damaged file is refused rather than half-read.
+  const input = { limitInputPixels: maxPixels, failOn: 'warning' as const };
+  let metadata: sharp.Metadata;
+  try {
+    metadata = await sharp(bytes, input).metadata();
+  } catch (err) {
+    throw new OcrInputError(`the ${label} image is corrupt or unreadable`, { cause: err });
+  }
+  if (metadata.format !== formats[contentType]) {
+    throw new OcrInputError(`the file is not a ${label} image`);
+  }
+  if (metadata.width * metadata.height > maxPixels) {
+    throw new OcrInputError(`the ${label} image exceeds ${maxPixels} pixels`);
+  }
+  const pages = metadata.pages ?? 1;
+  if (pageNumber < 1 || pageNumber > pages) {
+    throw new OcrInputError(`the ${label} image has ${pages} page(s); page ${pageNumber} does not exist`);
+  }
+  try {
+    const { data, info } = await sharp(bytes, { ...input, page: pageNumber - 1 })
+      .autoOrient()
+      .flatten({ background: '#ffffff' })
+      .toColourspace('b-w')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
+  } catch (err) {
+    throw new OcrInputError(`the ${label} image is corrupt or unreadable`, { cause: err });
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Cleans a scanned page before OCR: median denoise, contrast stretch, deskew, binarise.
+ * sharp (libvips) does every pixel operation; the only loop here is the skew estimate, which
+ * reads ink coordinates rather than changing pixels.
+ */
+import sharp from 'sharp';
+
+/** 8-bit, one channel, row-major. */
+export interface GreyImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+export interface PreprocessedPage extends GreyImage {
+  /** Degrees the page was turned clockwise to straighten it (0 when it was straight). */
+  deskewAngle: number;
+}
+
+/** Scans are placed within a few degrees of straight; beyond this a page is rotated, not skewed. */
+export const maxSkewDegrees = 5;
+
+// The estimate runs on a copy about 1000 px wide: text lines stay several pixels tall, and
+// the ink coordinates number tens of thousands, not millions.
+const estimateWidth = 1000;
+// Below this the rotation's resampling blurs strokes more than the skew hurts recognition.
+const minCorrectionDegrees = 0.2;
+
+function greyPipeline(image: GreyImage): sharp.Sharp {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } });
+}
+
+async function toGrey(pipeline: sharp.Sharp): Promise<GreyImage> {
+  const { data, info } = await pipeline.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/**
+ * Projection-profile skew estimate (Postl's method): project the ink onto lines tilted by
+ * each candidate angle; at the text's own angle, rows alternate between full (text lines)
+ * and empty (leading), so the sum of squared differences between neighbouring rows peaks.
+ * The peak is narrow (about a line's height over its length, a fraction of a degree), so
+ * the coarse pass steps 0.25° over ±5°, then 0.05° steps refine around the best. Returns the page's
+ * counter-clockwise skew in degrees; 0 for a page without enough ink to tell.
+ */
+export async function estimateSkew(image: GreyImage): Promise<number> {
+  const scale = Math.min(1, estimateWidth / image.width);
+  const small = await toGrey(
+    greyPipeline(image)
+      .resize({ width: Math.max(1, Math.round(image.width * scale)), kernel: 'linear' })
+      .threshold(128),
+  );
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let y = 0; y < small.height; y++) {
+    const row = y * small.width;
+    for (let x = 0; x < small.width; x++) {
+      if (small.data[row + x] === 0) {
+        xs.push(x);
+        ys.push(y);
+      }
+    }
+  }
+  if (xs.length < 200) return 0;
+
+  const diagonal = Math.ceil(Math.hypot(small.width, small.height));
+  const bins = new Float64Array(diagonal * 2 + 1);
+  const score = (degrees: number): number => {
+    const radians = (degrees * Math.PI) / 180;
+    const sin = Math.sin(radians);
+    const cos = Math.cos(radians);
+    bins.fill(0);
+    for (let i = 0; i < xs.length; i++) {
+      bins[Math.round((ys[i] ?? 0) * cos + (xs[i] ?? 0) * sin) + diagonal]! += 1;
+    }
+    let sum = 0;
+    for (let i = 1; i < bins.length; i++) sum += (bins[i]! - bins[i - 1]!) ** 2;
+    return sum;
+  };
+  const best = (candidates: number[]): number =>
+    candidates.reduce(
+      (top, angle) => {
+        const s = score(angle);
+        return s > top.score ? { angle, score: s } : top;
+      },
+      { angle: 0, score: score(0) },
+    ).angle;
+
+  const steps = (from: number, to: number, step: number) =>
+    Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Math.round((from + i * step) * 100) / 100);
+  const coarse = best(steps(-maxSkewDegrees, maxSkewDegrees, 0.25));
+  return best(steps(Math.max(-maxSkewDegrees, coarse - 0.25), Math.min(maxSkewDegrees, coarse + 0.25), 0.05));
+}
+
+/** Median 3×3: removes isolated dark and light pixels (salt-and-pepper) and keeps strokes. */
+export async function denoise(image: GreyImage): Promise<GreyImage> {
+  return toGrey(greyPipeline(image).median(3));
+}
+
+/** Turns the page clockwise by `degrees` about its centre, keeping its size; corners fill white. */
+export async function rotateBy(image: GreyImage, degrees: number): Promise<GreyImage> {
+  const rotated = await toGrey(greyPipeline(image).rotate(degrees, { background: '#ffffff' }));
+  return toGrey(
+    greyPipeline(rotated).extract({
+      left: Math.floor((rotated.width - image.width) / 2),
+      top: Math.floor((rotated.height - image.height) / 2),
+      width: image.width,
+      height: image.height,
+    }),
+  );
+}
+
+export async function preprocessPage(image: GreyImage): Promise<PreprocessedPage> {
+  // Stretch contrast first so faded scans binarise like crisp ones.
+  const clean = await toGrey(greyPipeline(await denoise(image)).normalise());
+  const skew = await estimateSkew(clean);
+  const straight = Math.abs(skew) < minCorrectionDegrees ? clean : await rotateBy(clean, skew);
+  const binary = await toGrey(greyPipeline(straight).threshold(128));
+  return { ...binary, deskewAngle: straight === clean ? 0 : skew };
+}

@@ -1,0 +1,181 @@
+/**
+ * The default OCR engine: Tesseract (tesseract.js, WebAssembly) with the Vietnamese and
+ * English LSTM models shipped in the bundle. One worker per container, created on first use
+ * and kept: loading the models costs far more than reading a page.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
+import Tesseract from 'tesseract.js';
+import type { OcrEngine, OcrLine, OcrPage, OcrRequest, OcrWord } from '#core/ocr-engine.ts';
+import { decodeImagePage } from './decode-image-page.ts';
+import { OcrInputError } from './ocr-input-error.ts';
+import { preprocessPage, type GreyImage, type PreprocessedPage } from './preprocess-page.ts';
+import { readPdfPage } from './read-pdf-page.ts';
+
+export interface OcrModelFile {
+  /** Tesseract language code, e.g. `vie`. */
+  code: string;
+  /** A `.traineddata` file, gzipped or not. */
+  path: string;
+}
+
+export interface TesseractOcrEngineOptions {
+  /**
+   * Models, in priority order.
+   * @default Vietnamese then English, both tessdata_best (integer) from @tesseract.js-data
+   */
+  models?: OcrModelFile[];
+  /**
+   * Straighten, denoise and binarise pages before OCR.
+   * @default true
+   */
+  preprocess?: boolean;
+  /**
+   * Resolution PDF pages without a text layer are rasterised at.
+   * @default 300
+   */
+  pdfDpi?: number;
+  /**
+   * Largest page accepted, in pixels; larger PDF pages are rasterised smaller instead.
+   * @default 40_000_000 (A4 at 600 dpi is 35 million)
+   */
+  maxPixels?: number;
+  /**
+   * A page still being read after this long ends the worker (it is rebuilt on the next call).
+   * @default 120_000
+   */
+  pageTimeoutMs?: number;
+}
+
+const modelPackage = (code: string) =>
+  join(dirname(createRequire(import.meta.url).resolve(`@tesseract.js-data/${code}/package.json`)), '4.0.0_best_int');
+
+export function shippedModels(): OcrModelFile[] {
+  return ['vie', 'eng'].map((code) => ({ code, path: join(modelPackage(code), `${code}.traineddata.gz`) }));
+}
+
+const workerParameters: Partial<Tesseract.WorkerParams> = {
+  // Official papers mix a two-column header with label–value lines: let Tesseract find the blocks.
+  tessedit_pageseg_mode: Tesseract.PSM.AUTO,
+  // Pages reach the worker at 300 dpi (or as scanned); without this Tesseract guesses from the size.
+  user_defined_dpi: '300',
+};
+
+export function createTesseractOcrEngine(options: TesseractOcrEngineOptions = {}): OcrEngine {
+  const models = options.models ?? shippedModels();
+  const preprocess = options.preprocess ?? true;
+  const pdfDpi = options.pdfDpi ?? 300;
+  const maxPixels = options.maxPixels ?? 40_000_000;
+  const pageTimeoutMs = options.pageTimeoutMs ?? 120_000;
+
+  let worker: Promise<Tesseract.Worker> | undefined;
+  // One page at a time: the worker is single-threaded, and queueing here keeps the timeout per page.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const startWorker = async (): Promise<Tesseract.Worker> => {
+    const languages = await Promise.all(
+      models.map(async (model) => ({ code: model.code, data: await readFile(model.path) })),
+    );
+    const created = await Tesseract.createWorker(languages, Tesseract.OEM.LSTM_ONLY, {
+      // 'none': never write the models to the working directory (read-only on Lambda).
+      cacheMethod: 'none',
+      legacyCore: false,
+      legacyLang: false,
+    });
+    await created.setParameters(workerParameters);
+    return created;
+  };
+
+  const getWorker = (): Promise<Tesseract.Worker> => {
+    worker ??= startWorker().catch((err: unknown) => {
+      worker = undefined;
+      throw err;
+    });
+    return worker;
+  };
+
+  const stopWorker = async (): Promise<void> => {
+    const running = worker;
+    worker = undefined;
+    if (!running) return;
+    const ready = await running.catch(() => undefined);
+    await ready?.terminate();
+  };
+
+  const recognize = async (image: PreprocessedPage, pageNumber: number): Promise<OcrPage> => {
+    const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
+      .png({ compressionLevel: 1 })
+      .toBuffer();
+    const ready = await getWorker();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        void stopWorker();
+        reject(new Error(`OCR of page ${pageNumber} took longer than ${pageTimeoutMs} ms`));
+      }, pageTimeoutMs);
+    });
+    try {
+      const { data } = await Promise.race([ready.recognize(png, {}, { text: true, blocks: true }), timeout]);
+      return toOcrPage(data, image, pageNumber);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const loadPage = async (request: OcrRequest): Promise<OcrPage | GreyImage> => {
+    if (request.contentType === 'application/pdf') {
+      const content = await readPdfPage(request.bytes, { pageNumber: request.pageNumber, dpi: pdfDpi, maxPixels });
+      return content.kind === 'text' ? content.page : content.image;
+    }
+    return decodeImagePage(request.bytes, request.contentType, request.pageNumber, maxPixels);
+  };
+
+  const recognizePage = async (request: OcrRequest): Promise<OcrPage> => {
+    if (request.bytes.length === 0) throw new OcrInputError('the file is empty');
+    const loaded = await loadPage(request);
+    if ('source' in loaded) return loaded;
+    const image = preprocess ? await preprocessPage(loaded) : { ...loaded, deskewAngle: 0 };
+    return recognize(image, request.pageNumber);
+  };
+
+  return {
+    name: 'tesseract',
+    recognizePage(request) {
+      const result = queue.then(() => recognizePage(request));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    async close() {
+      await queue;
+      await stopWorker();
+    },
+  };
+}
+
+function toOcrPage(data: Tesseract.Page, image: PreprocessedPage, pageNumber: number): OcrPage {
+  const tessLines = (data.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
+  const lines: OcrLine[] = tessLines
+    .map((line) => ({ text: line.text.normalize('NFC').trim(), confidence: line.confidence / 100, box: box(line.bbox) }))
+    .filter((line) => line.text !== '');
+  const words: OcrWord[] = tessLines
+    .flatMap((line) => line.words)
+    .map((word) => ({ text: word.text.normalize('NFC'), confidence: word.confidence / 100, box: box(word.bbox) }))
+    .filter((word) => word.text.trim() !== '');
+  return {
+    pageNumber,
+    text: lines.map((line) => line.text).join('\n'),
+    confidence: words.length === 0 ? 0 : words.reduce((sum, word) => sum + word.confidence, 0) / words.length,
+    lines,
+    words,
+    width: image.width,
+    height: image.height,
+    source: 'ocr',
+    deskewAngle: image.deskewAngle,
+  };
+}
+
+function box(bbox: Tesseract.Bbox): OcrWord['box'] {
+  return { x0: bbox.x0, y0: bbox.y0, x1: bbox.x1, y1: bbox.y1 };
+}
