@@ -40,13 +40,13 @@ export function grantObjects(role: IRole, objects: VaultObjects, prefix: string,
 }
 
 /**
- * Item reads and writes by key, which is what the repository's GetItem, PutItem and
- * TransactWriteItems (Put, Update, Delete, ConditionCheck) need. No Scan, no batch, no
- * table management.
+ * Item reads and writes by key, which is what the repository's GetItem, BatchGetItem
+ * (search results), PutItem and TransactWriteItems (Put, Update, Delete, ConditionCheck)
+ * need. No Scan, no batch writes, no table management.
  */
 export function grantItemAccess(grantee: IGrantable, table: ITable): void {
   grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({
-    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
+    actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
     resources: [table.tableArn],
   }));
 }

@@ -139,7 +139,7 @@ describe('IAM scoping', () => {
       (p.Properties.PolicyDocument.Statement as Statement[]).map((s) => [id, s] as const));
     for (const [id, statement] of all) {
       for (const action of actionsOf(statement).filter((a) => a.startsWith('dynamodb:'))) {
-        assert.ok(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'].includes(action), `${id}: ${action}`);
+        assert.ok(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'].includes(action), `${id}: ${action}`);
         if (action === 'dynamodb:Query') assert.match(id, /^Api(Folders|Documents|Uploads)Handler/);
       }
     }
