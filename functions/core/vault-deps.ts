@@ -2,13 +2,13 @@ import type { BlobStore } from './blob-store.ts';
 import type { Clock, IdGenerator } from './runtime.ts';
 import type { VaultPolicy } from './vault-policy.ts';
 import type { VaultRepository } from './vault-repository.ts';
-import type { WorkflowStarter } from './workflow-starter.ts';
+import type { DigitizeWorkflow } from './digitize-workflow.ts';
 
 /** Everything the vault's use cases need from the world, injected once per cold start. */
 export interface VaultDeps {
   repository: VaultRepository;
   blobs: BlobStore;
-  workflow: WorkflowStarter;
+  workflow: DigitizeWorkflow;
   clock: Clock;
   ids: IdGenerator;
   policy: VaultPolicy;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { VaultDeps } from '../../functions/core/vault-deps.ts';
-import type { WorkflowStarter } from '../../functions/core/workflow-starter.ts';
+import { ReviewNotPendingError, type DigitizeWorkflow } from '../../functions/core/digitize-workflow.ts';
 import { createWorkflowSteps } from '../../functions/workflow/steps.ts';
 import { logger } from '../../functions/observability.ts';
 import { LocalStepFunctions } from './asl/index.ts';
@@ -18,7 +18,7 @@ const substitutions = {
 };
 
 export interface LocalWorkflow {
-  starter: WorkflowStarter;
+  digitize: DigitizeWorkflow;
   stepFunctions: LocalStepFunctions;
   /** Resolves when every execution started so far has finished (tests and shutdown). */
   idle(): Promise<void>;
@@ -79,7 +79,18 @@ export async function startLocalWorkflow(deps: VaultDeps, journalFile: string): 
   for (const uploadId of pending) await start(uploadId);
 
   return {
-    starter: { startDigitization: ({ uploadId }) => start(uploadId) },
+    digitize: {
+      startDigitization: ({ uploadId }) => start(uploadId),
+      resumeAfterReview: async (taskToken, decision) => {
+        try {
+          if (decision.approved) stepFunctions.sendTaskSuccess(taskToken, decision);
+          else stepFunctions.sendTaskFailure(taskToken, 'ReviewRejected', decision.reason);
+        } catch (error) {
+          if (error instanceof Error && error.name === 'TaskDoesNotExist') throw new ReviewNotPendingError();
+          throw error;
+        }
+      },
+    },
     stepFunctions,
     idle: async () => {
       while (running.size > 0) await Promise.allSettled([...running.values()]);

@@ -151,7 +151,11 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   const deps: VaultDeps = {
     repository: new DynamoVaultRepository(DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }), tableName),
     blobs,
-    workflow: { startDigitization: (input) => (workflow as LocalWorkflow).starter.startDigitization(input) },
+    // The workflow needs these deps to run its steps, so it is reached through them once built.
+    workflow: {
+      startDigitization: (input) => (workflow as LocalWorkflow).digitize.startDigitization(input),
+      resumeAfterReview: (taskToken, decision) => (workflow as LocalWorkflow).digitize.resumeAfterReview(taskToken, decision),
+    },
     clock: systemClock,
     ids: randomIds,
     policy: { ...defaultVaultPolicy, ...options.policy },

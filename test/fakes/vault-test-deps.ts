@@ -8,7 +8,7 @@ import type { VaultChanges } from '../../functions/core/vault-repository.ts';
 import { FixedClock } from './fixed-clock.ts';
 import { InMemoryBlobStore } from './in-memory-blob-store.ts';
 import { InMemoryVaultRepository } from './in-memory-vault-repository.ts';
-import { RecordingWorkflowStarter } from './recording-workflow-starter.ts';
+import { RecordingDigitizeWorkflow } from './recording-digitize-workflow.ts';
 import { makePdf } from './sample-files.ts';
 import { SequentialIds } from './sequential-ids.ts';
 
@@ -16,7 +16,7 @@ import { SequentialIds } from './sequential-ids.ts';
 export interface TestVault extends VaultDeps {
   repository: InMemoryVaultRepository;
   blobs: InMemoryBlobStore;
-  workflow: RecordingWorkflowStarter;
+  workflow: RecordingDigitizeWorkflow;
   clock: FixedClock;
   ids: SequentialIds;
 }
@@ -26,7 +26,7 @@ export function createTestVault(options: { policy?: Partial<VaultPolicy>; start?
   return {
     repository: new InMemoryVaultRepository(),
     blobs: new InMemoryBlobStore(clock),
-    workflow: new RecordingWorkflowStarter(),
+    workflow: new RecordingDigitizeWorkflow(),
     clock,
     ids: new SequentialIds(),
     policy: { ...defaultVaultPolicy, ...options.policy },

@@ -3,7 +3,8 @@
  * English LSTM models shipped in the bundle. One worker per container, created on first use
  * and kept: loading the models costs far more than reading a page.
  */
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
@@ -75,17 +76,29 @@ export function createTesseractOcrEngine(options: TesseractOcrEngineOptions = {}
   let queue: Promise<unknown> = Promise.resolve();
 
   const startWorker = async (): Promise<Tesseract.Worker> => {
-    const languages = await Promise.all(
-      models.map(async (model) => ({ code: model.code, data: await readFile(model.path) })),
-    );
-    const created = await Tesseract.createWorker(languages, Tesseract.OEM.LSTM_ONLY, {
-      // 'none': never write the models to the working directory (read-only on Lambda).
-      cacheMethod: 'none',
-      legacyCore: false,
-      legacyLang: false,
-    });
-    await created.setParameters(workerParameters);
-    return created;
+    // tesseract.js reads every model from one directory (its in-memory `{code, data}` form
+    // is broken in 7.0: it initialises with the data as the language name), so the models
+    // are gathered in a temporary one, read once into the worker, then removed.
+    const langPath = await mkdtemp(join(tmpdir(), 'khoso-tessdata-'));
+    try {
+      // The worker detects gzip by its magic bytes, so plain files work under this name too.
+      await Promise.all(models.map((model) => copyFile(model.path, join(langPath, `${model.code}.traineddata.gz`))));
+      const created = await Tesseract.createWorker(models.map((model) => model.code).join('+'), Tesseract.OEM.LSTM_ONLY, {
+        langPath,
+        gzip: true,
+        // 'none': never write the models to the working directory (read-only on Lambda).
+        cacheMethod: 'none',
+        legacyCore: false,
+        legacyLang: false,
+        // Failed jobs reject their own promise; without a handler tesseract.js also throws
+        // the failure from its message listener and takes the process down.
+        errorHandler: () => undefined,
+      });
+      await created.setParameters(workerParameters);
+      return created;
+    } finally {
+      await rm(langPath, { recursive: true, force: true });
+    }
   };
 
   const getWorker = (): Promise<Tesseract.Worker> => {

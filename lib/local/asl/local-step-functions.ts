@@ -97,7 +97,7 @@ export class LocalStepFunctions {
    * Starts an execution in the background. Idempotent on the name: the same name and input
    * return the existing execution (alreadyStarted: true); a different input throws
    * ExecutionAlreadyExists. AWS differs once the execution has closed: it then answers
-   * ExecutionAlreadyExists even for the same input. The AWS starter (sfn-workflow-starter.ts)
+   * ExecutionAlreadyExists even for the same input. The AWS starter (sfn-digitize-workflow.ts)
    * maps that answer to alreadyStarted: true, so callers see the same result in both runtimes.
    */
   startExecution(stateMachine: string, request: StartExecutionInput = {}): StartExecutionResult {

@@ -1,0 +1,195 @@
+import { isEnterpriseCode, isPersonalId } from '../principal.ts';
+import { foldForSearch } from './text-folding.ts';
+
+/** A field value as the vault stores it: text, or an integer amount of VND. */
+export type FieldValue = string | number;
+
+export interface NormalisedValue {
+  value: FieldValue;
+  /**
+   * The normaliser repaired OCR confusions (O for 0, l for 1) or chose between two readings:
+   * the value is likely right but less certain than one read cleanly.
+   */
+  adjusted: boolean;
+}
+
+export const normaliserNames = [
+  'date', 'vnd', 'name', 'plate', 'personal-id', 'enterprise-code', 'license-class', 'code', 'text',
+] as const;
+export type NormaliserName = (typeof normaliserNames)[number];
+
+/** Letters OCR reads in place of digits, and the digit each stands for. */
+const digitLookalikes: Record<string, string> = { O: '0', o: '0', D: '0', I: '1', l: '1', i: '1', '|': '1' };
+
+function repairDigits(text: string): { digits: string; adjusted: boolean } {
+  const digits = text.replace(/[OoDIli|]/g, (character) => digitLookalikes[character] ?? character);
+  return { digits, adjusted: digits !== text };
+}
+
+/** A digit group as OCR may read it: digits and look-alikes, holding at least one real digit. */
+const lookalikeGroup = (length: string) => `(?=[0-9oil|]{0,3}\\d)[0-9oil|]${length}`;
+const verbalDate = new RegExp(
+  `ngay\\s*(${lookalikeGroup('{1,2}')})\\s*,?\\s*thang\\s*(${lookalikeGroup('{1,2}')})\\s*,?\\s*nam\\s*(${lookalikeGroup('{4}')})`,
+);
+const numericDate = new RegExp(
+  `(?<![a-z0-9|])(${lookalikeGroup('{1,2}')})\\s?[/.-]\\s?(${lookalikeGroup('{1,2}')})\\s?[/.-]\\s?(${lookalikeGroup('{4}')})(?![0-9|])`,
+);
+
+/**
+ * The first date in the text, as ISO `YYYY-MM-DD`: 'ngày 02 tháng 6 năm 2022', '02/06/2022',
+ * '2-6-2022', '02.06.2022' (day first, as Vietnamese forms print it), with O/l read as 0/1.
+ * Impossible dates (31/02) and years outside 1900–2100 are refused; two-digit years are
+ * refused as ambiguous.
+ */
+export function normaliseDate(text: string): NormalisedValue | null {
+  const folded = foldForSearch(text);
+  const matches = [verbalDate.exec(folded), numericDate.exec(folded)]
+    .filter((match): match is RegExpExecArray => match !== null)
+    .sort((a, b) => a.index - b.index);
+  const match = matches[0];
+  if (!match) return null;
+  const [day, month, year] = [match[1], match[2], match[3]].map((group) => repairDigits(group ?? ''));
+  if (!day || !month || !year) return null;
+  const [d, m, y] = [Number(day.digits), Number(month.digits), Number(year.digits)];
+  if (y < 1900 || y > 2100) return null;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return { value: date.toISOString().slice(0, 10), adjusted: day.adjusted || month.adjusted || year.adjusted };
+}
+
+/**
+ * The first amount in the text as integer VND: '1.500.000 đồng', '1,500,000 VNĐ',
+ * '1.500.000đ', '1 500 000', '1500000'. Thousands are grouped by one kind of separator; VND
+ * has no decimals, so '1,5' is not an amount.
+ */
+export function normaliseVnd(text: string): NormalisedValue | null {
+  const match = /(?<![\d.,])\d[\dOoIl]*((?:([.,\s])[\dOoIl]{3}(?![\dOoIl]))*)/.exec(text.normalize('NFC'));
+  if (!match) return null;
+  const [whole, groups = ''] = match;
+  const separators = new Set(groups.match(/[.,\s]/g) ?? []);
+  const head = whole.slice(0, whole.length - groups.length);
+  if (separators.size > 1 || (groups.length > 0 && head.length > 3)) return null;
+  if (separators.size === 0 && /^\s*[.,]\d/.test(text.slice(match.index + whole.length))) return null;
+  const { digits, adjusted } = repairDigits(whole.replace(/[.,\s]/g, ''));
+  const amount = Number(digits);
+  if (!Number.isSafeInteger(amount) || amount <= 0) return null;
+  return { value: amount, adjusted };
+}
+
+/**
+ * A person's name as the vault stores it: NFC, upper case the Vietnamese way with its
+ * diacritics, single spaces. A name holding digits or symbols is a misreading and is refused.
+ */
+export function normaliseName(text: string): NormalisedValue | null {
+  const name = text.normalize('NFC').replace(/\s+/g, ' ').replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+  if (name.length < 2 || name.length > 100 || !/^\p{L}+(?:[ '’-]\p{L}+)*$/u.test(name)) return null;
+  return { value: name.toLocaleUpperCase('vi'), adjusted: false };
+}
+
+/**
+ * A Vietnamese plate in its canonical form `51F-123.45` (five-digit serial) or `51F-1234`
+ * (older four-digit serial); motorbike series carry a digit: `59X1-123.45`.
+ * - Province: two digits (O/l read as 0/1). Series: one or two letters, then an optional
+ *   digit. Serial: four or five digits.
+ * - A separator between series and serial (`59X1-1234`, `59-X1 123.45`) fixes where the series
+ *   ends. Without one (`51F12345`) the series is read as letters only when four or five
+ *   digits follow, and as letters plus one digit when six follow. Five digits could also be a
+ *   digit series and an old four-digit serial (`51F1-2345`): that reading is flagged adjusted.
+ * - A digit where the series letter belongs (`518-123.45`: an 8 or a B?) or a dot anywhere
+ *   but before the last two digits of a five-digit serial is refused, not guessed.
+ */
+export function normalisePlate(text: string): NormalisedValue | null {
+  const plate = text.normalize('NFC').toUpperCase().trim().replace(/\s+/g, ' ');
+  const separated = /^([0-9OIL]{2})[ -]?([A-Z]{1,2}\d?)[ -]+(\d{3}\.?\d{2}|\d{4})$/.exec(plate);
+  if (separated) {
+    const [, province = '', series = '', serial = ''] = separated;
+    return canonicalPlate(province, series, serial.replace('.', ''), false);
+  }
+  const compact = /^([0-9OIL]{2})-?([A-Z]{1,2})(\d{4,6})$/.exec(plate);
+  if (!compact) return null;
+  const [, province = '', letters = '', digits = ''] = compact;
+  if (digits.length === 6) return canonicalPlate(province, letters + digits.slice(0, 1), digits.slice(1), false);
+  return canonicalPlate(province, letters, digits, digits.length === 5);
+}
+
+function canonicalPlate(province: string, series: string, serial: string, ambiguous: boolean): NormalisedValue | null {
+  const repaired = repairDigits(province.replace(/L/g, 'l'));
+  if (!/^\d{2}$/.test(repaired.digits)) return null;
+  const formatted = serial.length === 5 ? `${serial.slice(0, 3)}.${serial.slice(3)}` : serial;
+  return { value: `${repaired.digits}${series}-${formatted}`, adjusted: repaired.adjusted || ambiguous };
+}
+
+/**
+ * Twelve digits of a personal ID (căn cước). Look-alike letters are read as digits only when
+ * the result is a valid personal ID; spaces and dots between digit groups are dropped.
+ */
+export function normalisePersonalId(text: string): NormalisedValue | null {
+  return normaliseIdentifier(text, /(?<![0-9OoIl|])[0-9OoIl|]{12}(?![0-9OoIl|])/, isPersonalId);
+}
+
+/** A 10-digit enterprise (tax) code, or 10 digits, a dash and a 3-digit branch number. */
+export function normaliseEnterpriseCode(text: string): NormalisedValue | null {
+  return normaliseIdentifier(text, /(?<![0-9OoIl|])[0-9OoIl|]{10}(?:-[0-9OoIl|]{3})?(?![0-9OoIl|])/, isEnterpriseCode);
+}
+
+function normaliseIdentifier(text: string, shape: RegExp, isValid: (value: string) => boolean): NormalisedValue | null {
+  const compact = text.normalize('NFC').replace(/(?<=[0-9OoIl|])[ .](?=[0-9OoIl|])/g, '');
+  const match = shape.exec(compact);
+  if (!match) return null;
+  const { digits, adjusted } = repairDigits(match[0]);
+  return isValid(digits) ? { value: digits, adjusted } : null;
+}
+
+/**
+ * Driving-licence classes of both the 2008 and the 2024 road traffic laws (licences of
+ * either law stay valid). Several classes are kept in the order printed: 'A1, B2'.
+ */
+const licenceClasses = new Set([
+  'A1', 'A2', 'A3', 'A4', 'B1', 'B2', 'C', 'D', 'E', 'FB2', 'FC', 'FD', 'FE',
+  'A', 'B', 'C1', 'D1', 'D2', 'BE', 'C1E', 'CE', 'D1E', 'D2E', 'DE',
+]);
+
+export function normaliseLicenseClass(text: string): NormalisedValue | null {
+  const tokens = text.normalize('NFC').toUpperCase().split(/[\s,;]+/).filter((token) => token.length > 0);
+  if (tokens.length === 0) return null;
+  let adjusted = false;
+  const classes: string[] = [];
+  for (const token of tokens) {
+    // Only the characters after the letter are digits: 'Bl' is B1, 'AI' is A1.
+    const repaired = token.slice(0, 1) + token.slice(1).replace(/[IL|]/g, '1');
+    if (!licenceClasses.has(repaired)) return null;
+    adjusted ||= repaired !== token;
+    if (!classes.includes(repaired)) classes.push(repaired);
+  }
+  return { value: classes.join(', '), adjusted };
+}
+
+/**
+ * A document, engine or chassis number: upper case, no spaces, letters, digits and `/ - .`,
+ * with at least one digit ('633/CAT-PV01', '123/QĐ-XPVPHC', 'JF83E1234567').
+ */
+export function normaliseCode(text: string): NormalisedValue | null {
+  const code = text.normalize('NFC').replace(/\s+/g, '').replace(/[.,;:]+$/, '').toLocaleUpperCase('vi');
+  if (code.length > 64 || !/^[\p{Lu}\d][\p{Lu}\d./-]*$/u.test(code) || !/\d/.test(code)) return null;
+  return { value: code, adjusted: false };
+}
+
+/** Free text (addresses, brands, summaries): NFC, single spaces, no stray separators at the ends. */
+export function normaliseText(text: string): NormalisedValue | null {
+  const value = text.normalize('NFC').replace(/\s+/g, ' ').trim()
+    .replace(/^[\s:;,.|\-–—]+/, '').replace(/[\s:;,|\-–—]+$/, '');
+  if (value.length === 0 || value.length > 500) return null;
+  return { value, adjusted: false };
+}
+
+export const normalisers: Record<NormaliserName, (text: string) => NormalisedValue | null> = {
+  date: normaliseDate,
+  vnd: normaliseVnd,
+  name: normaliseName,
+  plate: normalisePlate,
+  'personal-id': normalisePersonalId,
+  'enterprise-code': normaliseEnterpriseCode,
+  'license-class': normaliseLicenseClass,
+  code: normaliseCode,
+  text: normaliseText,
+};
