@@ -1,6 +1,6 @@
 import { awsVaultDeps } from '../adapters/aws/aws-deps.ts';
 import {
-  getContentUrl, getDocument, getHistory, listTrash, restoreFromTrash, trashDocument, updateDocument, type DocumentChanges,
+  getContentUrl, getDocument, getHistory, getRecognisedText, listTrash, restoreFromTrash, trashDocument, updateDocument, type DocumentChanges,
 } from '../core/documents.ts';
 import { requestUpload } from '../core/uploads.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
@@ -29,6 +29,13 @@ export function createDocumentsHandler(deps: VaultDeps) {
       const { version } = query as { version?: number };
       const { url } = await getContentUrl(deps, context, (params as Id).id, version);
       return { headers: { location: url } };
+    },
+    getDocumentText: async ({ context, params, query }) => {
+      const { version } = query as { version?: number };
+      return {
+        rawBody: await getRecognisedText(deps, context, (params as Id).id, version),
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      };
     },
     listVersions: async ({ context, params }) =>
       ({ body: present(s.versionList, { items: await listVersions(deps, context, (params as Id).id) }) }),

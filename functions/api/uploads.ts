@@ -1,5 +1,6 @@
 import { awsVaultDeps } from '../adapters/aws/aws-deps.ts';
 import { getUpload, requestUpload, type UploadRequest, type UploadTicket } from '../core/uploads.ts';
+import { reviewUpload } from '../core/review.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
 import * as s from './contract/schemas.ts';
 import { createHttpHandler } from './http/http-handler.ts';
@@ -15,6 +16,10 @@ export function createUploadsHandler(deps: VaultDeps) {
     createUpload: async ({ context, body }) => ({ body: presentUploadTicket(await requestUpload(deps, context, body as UploadRequest)) }),
     getUpload: async ({ context, params }) =>
       ({ body: present(s.upload, await getUpload(deps, context, (params as { id: string }).id)) }),
+    reviewUpload: async ({ context, params, body }) => {
+      const decision = body as Parameters<typeof reviewUpload>[3];
+      return { body: present(s.upload, await reviewUpload(deps, context, (params as { id: string }).id, decision)) };
+    },
   });
 }
 

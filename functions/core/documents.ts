@@ -159,6 +159,24 @@ export async function getContentUrl(
   return { url, expiresInSeconds };
 }
 
+/** The text the workflow recognised in one version (the current one by default); audited as a read. */
+export async function getRecognisedText(
+  deps: VaultDeps,
+  context: RequestContext,
+  documentId: string,
+  versionNumber?: number,
+): Promise<string> {
+  const ownerId = ownVault(context.principal);
+  const document = await requireActiveDocument(deps, ownerId, documentId);
+  const version = await deps.repository.getVersion(ownerId, documentId, versionNumber ?? document.currentVersion);
+  if (!version?.textBlobKey) throw new NotFoundError('Recognised text');
+  const text = new TextDecoder().decode(await deps.blobs.read(version.textBlobKey));
+  await deps.repository.appendAudit(auditEntry(deps, context, {
+    ownerId, action: 'document.read-text', resourceType: 'document', resourceId: documentId, detail: { version: version.number },
+  }));
+  return text;
+}
+
 /** Operation history of one of the caller's documents or folders. */
 export async function getHistory(
   deps: VaultDeps,

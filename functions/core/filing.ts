@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { auditEntry, workflowContext } from './audit.ts';
 import { ConcurrentUpdateError } from './errors.ts';
-import type { DocumentVersion, Upload, VaultDocument, WorkflowStep } from './model.ts';
+import type { DocumentVersion, Recognition, Upload, VaultDocument, WorkflowStep } from './model.ts';
 import { roles, type RequestContext } from './principal.ts';
 import { retryOnConcurrentUpdate } from './retry.ts';
 import { inspectScan } from './scan-validation.ts';
@@ -116,6 +116,20 @@ export async function validateUpload(deps: VaultDeps, input: { uploadId: string 
   };
 }
 
+/** Metadata a recognised document type carries in its fields (DESIGN.md field names). */
+const metadataFields = ['number', 'issueDate', 'expiryDate', 'issuer', 'summary'] as const;
+
+/** The document with the recognised type and fields; the fields that are metadata fill it in too. */
+function withRecognition(document: VaultDocument, recognition: Recognition): VaultDocument {
+  const next: VaultDocument = { ...document, fields: { ...recognition.fields } };
+  if (recognition.type) next.type = recognition.type;
+  for (const field of metadataFields) {
+    const value = recognition.fields[field];
+    if (typeof value === 'string' && value.length > 0) next[field] = value;
+  }
+  return next;
+}
+
 export interface FiledUpload {
   uploadId: string;
   documentId: string;
@@ -127,7 +141,8 @@ export interface FiledUpload {
  * version), version, upload status and audit are written in one commit, so a retried or
  * duplicated step either finds the upload DONE or files it exactly once.
  */
-export async function fileUpload(deps: VaultDeps, input: ValidatedUpload): Promise<FiledUpload> {
+export async function fileUpload(deps: VaultDeps, input: ValidatedUpload & { recognition?: Recognition }): Promise<FiledUpload> {
+  const { recognition } = input;
   const filed = await retryOnConcurrentUpdate(async () => {
     let upload = await loadUpload(deps, input.uploadId);
     if (upload.status === 'DONE' && upload.documentId && upload.versionNumber) {
@@ -135,6 +150,7 @@ export async function fileUpload(deps: VaultDeps, input: ValidatedUpload): Promi
     }
     if (upload.status !== 'PROCESSING') throw new UploadStateError(`upload ${upload.id} is ${upload.status}`);
     upload = await recordStep(deps, upload, 'file');
+    const { reviewTaskToken: _token, proposed: _proposed, ...finished } = upload;
     const target = upload.targetDocumentId ? await deps.repository.getDocument(upload.ownerId, upload.targetDocumentId) : undefined;
     if (upload.targetDocumentId && (!target || target.trashedAt)) {
       throw new UploadRejectedError('The document this version belongs to no longer exists');
@@ -151,20 +167,22 @@ export async function fileUpload(deps: VaultDeps, input: ValidatedUpload): Promi
       documentId, ownerId: upload.ownerId, number: versionNumber, blobKey, fileName: upload.fileName,
       contentType: upload.contentType, size: input.size, sha256: input.sha256, createdAt: now,
       createdBy: upload.createdBy, uploadId: upload.id,
+      ...(recognition?.textBlobKey ? { textBlobKey: recognition.textBlobKey } : {}),
     };
-    const document: VaultDocument = target
+    const filedDocument: VaultDocument = target
       ? withCurrentVersion(target, version, now)
       : {
         id: documentId, ownerId: upload.ownerId, folderId, source: upload.source,
-        title: upload.fileName.replace(/\.[^.]+$/, '') || upload.fileName, fileName: upload.fileName,
+        title: recognition?.title ?? (upload.fileName.replace(/\.[^.]+$/, '') || upload.fileName), fileName: upload.fileName,
         contentType: upload.contentType, size: input.size, sha256: input.sha256, currentVersion: 1, versionCount: 1,
         createdAt: now, updatedAt: now, createdBy: upload.createdBy,
       };
+    const document = recognition?.type ? withRecognition(filedDocument, recognition) : filedDocument;
     await deps.repository.commit({
       ownerId: upload.ownerId,
       documents: [target ? { next: document, previous: target } : { next: document }],
       versions: [version],
-      uploads: [{ next: { ...upload, status: 'DONE', documentId, versionNumber, updatedAt: now }, previous: upload }],
+      uploads: [{ next: { ...finished, status: 'DONE', documentId, versionNumber, updatedAt: now }, previous: upload }],
       audit: [auditEntry(deps, uploaderContext(upload), {
         ownerId: upload.ownerId,
         action: target ? 'document.add-version' : 'document.create',
@@ -181,6 +199,7 @@ export async function fileUpload(deps: VaultDeps, input: ValidatedUpload): Promi
 
 /** Reasons shown to users; anything unexpected becomes a generic reason (details stay in logs). */
 function failureReason(error: { error: string; cause?: string }): string {
+  if (error.error === 'ReviewRejected' && error.cause) return `Rejected at review: ${error.cause.slice(0, 500)}`;
   if (error.error === 'UploadRejected') {
     try {
       const parsed = JSON.parse(error.cause ?? '{}') as { errorMessage?: unknown };

@@ -63,10 +63,35 @@ export interface DocumentVersion {
   createdBy: string;
   uploadId?: string;
   restoredFrom?: number;
+  /** The recognised text of this version, when the workflow read it. */
+  textBlobKey?: string;
 }
 
-export type UploadStatus = 'PENDING_UPLOAD' | 'PROCESSING' | 'DONE' | 'FAILED';
-export type WorkflowStep = 'validate' | 'file';
+export type UploadStatus = 'PENDING_UPLOAD' | 'PROCESSING' | 'REVIEW' | 'DONE' | 'FAILED';
+export type WorkflowStep = 'validate' | 'recognize' | 'classify' | 'extract' | 'review' | 'file';
+
+/** What the workflow read from a scan: its type (a template key), fields and text. */
+export interface Recognition {
+  type?: string;
+  /** Title for the document, e.g. the template's name. */
+  title?: string;
+  fields: Record<string, string | number>;
+  /** 0..1 */
+  confidence: number;
+  /** Where the recognised text (pages separated by form feeds) is stored. */
+  textBlobKey?: string;
+}
+
+/** What a reviewer sees while an upload waits for review. */
+export interface ProposedRecognition {
+  type?: string;
+  fields: Record<string, string | number>;
+  confidence: number;
+  /** The recognised text, pages separated by form feeds (truncated for very long scans). */
+  text: string;
+  /** Why the workflow did not file on its own. */
+  reasons: string[];
+}
 
 export interface Upload {
   id: string;
@@ -90,6 +115,11 @@ export interface Upload {
   documentId?: string;
   versionNumber?: number;
   failureReason?: string;
+  /** While status is REVIEW. */
+  proposed?: ProposedRecognition;
+  /** The paused execution's task token; internal, never shown to clients. */
+  reviewTaskToken?: string;
+  reviewedBy?: string;
   createdAt: string;
   updatedAt: string;
   /** After this the presigned POST no longer works and a pending upload is abandoned. */

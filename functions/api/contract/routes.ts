@@ -40,13 +40,15 @@ export const routes = [
   { operationId: 'getFolderHistory', method: 'GET', path: '/v1/folders/{id}/history', group: 'folders', summary: 'Operation history of a folder', params: s.idParams, query: s.pageQuery, status: 200, response: s.historyPage },
 
   { operationId: 'createUpload', method: 'POST', path: '/v1/uploads', group: 'uploads', summary: 'Get a presigned POST for a scan (officers name the owner)', body: s.createUploadBody, status: 201, response: s.uploadTicket },
-  { operationId: 'getUpload', method: 'GET', path: '/v1/uploads/{id}', group: 'uploads', summary: 'Workflow status of an upload', params: s.idParams, status: 200, response: s.upload },
+  { operationId: 'getUpload', method: 'GET', path: '/v1/uploads/{id}', group: 'uploads', summary: 'Workflow status of an upload (with what was recognised while it waits for review)', params: s.idParams, status: 200, response: s.upload },
+  { operationId: 'reviewUpload', method: 'POST', path: '/v1/uploads/{id}/review', group: 'uploads', summary: 'Approve (optionally correcting type and fields) or reject an upload waiting for review', params: s.idParams, body: s.reviewBody, status: 200, response: s.upload },
 
   { operationId: 'listDocuments', method: 'GET', path: '/v1/documents', group: 'documents', summary: 'Search your documents (q, type, folderId, issue dates), newest first; officers look up issued documents by type and number or by owner', query: s.listDocumentsQuery, status: 200, response: s.documentPage },
   { operationId: 'getDocument', method: 'GET', path: '/v1/documents/{id}', group: 'documents', summary: 'Document details', params: s.idParams, status: 200, response: s.vaultDocument },
   { operationId: 'updateDocument', method: 'PATCH', path: '/v1/documents/{id}', group: 'documents', summary: 'Edit metadata; a folderId change moves the document', params: s.idParams, body: s.documentMetadataChanges, status: 200, response: s.vaultDocument },
   { operationId: 'deleteDocument', method: 'DELETE', path: '/v1/documents/{id}', group: 'documents', summary: 'Move a document to the trash', params: s.idParams, status: 204 },
   { operationId: 'getDocumentContent', method: 'GET', path: '/v1/documents/{id}/content', group: 'documents', summary: 'Redirect to a presigned download (at most 5 minutes)', params: s.idParams, query: s.contentQuery, status: 302 },
+  { operationId: 'getDocumentText', method: 'GET', path: '/v1/documents/{id}/text', group: 'documents', summary: 'The recognised text (pages separated by form feeds)', params: s.idParams, query: s.contentQuery, status: 200, responseMediaType: 'text/plain' },
   { operationId: 'listVersions', method: 'GET', path: '/v1/documents/{id}/versions', group: 'documents', summary: 'Versions, oldest first', params: s.idParams, status: 200, response: s.versionList },
   { operationId: 'createVersion', method: 'POST', path: '/v1/documents/{id}/versions', group: 'documents', summary: 'Get a presigned POST for a new version', params: s.idParams, body: s.createVersionBody, status: 201, response: s.uploadTicket },
   { operationId: 'restoreVersion', method: 'POST', path: '/v1/documents/{id}/versions/{n}/restore', group: 'documents', summary: 'Make an old version current again (as a new version)', params: s.versionParams, status: 201, response: s.restoredVersion },

@@ -131,8 +131,16 @@ export const createVersionBody = z.strictObject({
 export const upload = z.object({
   id: z.string(),
   ownerId: z.string(),
-  status: z.enum(['PENDING_UPLOAD', 'PROCESSING', 'DONE', 'FAILED']),
-  step: z.enum(['validate', 'file']).optional(),
+  status: z.enum(['PENDING_UPLOAD', 'PROCESSING', 'REVIEW', 'DONE', 'FAILED']),
+  step: z.enum(['validate', 'recognize', 'classify', 'extract', 'review', 'file']).optional(),
+  proposed: z.object({
+    type: z.string().optional(),
+    fields: z.record(z.string(), z.union([z.string(), z.number()])),
+    confidence: z.number(),
+    text: z.string(),
+    reasons: z.array(z.string()),
+  }).optional().describe('While status is REVIEW: what the workflow recognised'),
+  reviewedBy: z.string().optional(),
   documentId: z.string().optional(),
   versionNumber: z.number().int().optional(),
   failureReason: z.string().optional(),
@@ -155,6 +163,20 @@ export const uploadTicket = z.object({
   }),
   status: upload,
 }).meta({ id: 'UploadTicket' });
+
+const fieldValues = z.record(
+  z.string().min(1).max(64).regex(/^[A-Za-z][A-Za-z0-9]*$/, 'field names are identifiers such as fullName'),
+  z.union([z.string().max(2000), z.number().finite()]),
+).refine((fields) => Object.keys(fields).length <= 50, 'at most 50 fields');
+
+export const reviewBody = z.discriminatedUnion('approve', [
+  z.strictObject({
+    approve: z.literal(true),
+    type: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+    fields: fieldValues.optional().describe('Corrections; fields not named keep their proposed value'),
+  }),
+  z.strictObject({ approve: z.literal(false), reason: z.string().min(1).max(500) }),
+]).meta({ id: 'ReviewDecision' });
 
 export const auditEntry = z.object({
   id: z.string(),

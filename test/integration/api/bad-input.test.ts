@@ -93,6 +93,7 @@ const bodyRoutes = () => [
   { op: 'createUpload', method: 'POST', path: '/v1/uploads', valid: { fileName: 'a.pdf', contentType: 'application/pdf', size: 100, folderId: ids.folder } as Record<string, unknown> },
   { op: 'updateDocument', method: 'PATCH', path: `/v1/documents/${ids.document}`, valid: { title: 'Tên mới', issueDate: '2024-01-01' } as Record<string, unknown> },
   { op: 'createVersion', method: 'POST', path: `/v1/documents/${ids.document}/versions`, valid: { fileName: 'a.pdf', contentType: 'application/pdf', size: 100 } as Record<string, unknown> },
+  { op: 'reviewUpload', method: 'POST', path: `/v1/uploads/${ids.upload}/review`, valid: { approve: false, reason: 'Ảnh mờ' } as Record<string, unknown> },
 ];
 
 /** A value of another JSON type than the given one. */

@@ -1,0 +1,60 @@
+import { findPhrase } from './approximate-match.ts';
+import type { TextLine } from './ocr-lines.ts';
+import type { RecognitionTemplate } from './template-model.ts';
+import { foldWithOffsets, originalRange } from './text-folding.ts';
+
+/** Where a label was read on a line (UTF-16 offsets in the line's text). */
+export interface LabelOccurrence {
+  /** The label as the template wrote it. */
+  label: string;
+  start: number;
+  end: number;
+}
+
+interface PreparedLabel {
+  label: string;
+  folded: string;
+  needsColon: boolean;
+}
+
+/**
+ * Finds every label of a template (its fields' and its stop labels) on a line. Where labels
+ * overlap, the longest wins: on 'Số máy: JF83E…' the label is 'Số máy', not 'Số'; on
+ * 'Họ và tên chủ hộ:' the stop label, not the field's 'Họ và tên'.
+ */
+export class LabelFinder {
+  private readonly labels: PreparedLabel[];
+  private readonly found = new Map<TextLine, LabelOccurrence[]>();
+
+  constructor(template: RecognitionTemplate) {
+    const all = new Set([...template.fields.flatMap((field) => field.labels ?? []), ...template.stopLabels]);
+    this.labels = [...all].map((label) => ({
+      label,
+      folded: foldWithOffsets(label.replace(/[:：]\s*$/, ''), 'words').text,
+      needsColon: /[:：]\s*$/.test(label),
+    })).sort((a, b) => b.folded.length - a.folded.length);
+  }
+
+  occurrences(line: TextLine): LabelOccurrence[] {
+    let occurrences = this.found.get(line);
+    if (!occurrences) {
+      occurrences = this.find(line);
+      this.found.set(line, occurrences);
+    }
+    return occurrences;
+  }
+
+  private find(line: TextLine): LabelOccurrence[] {
+    const folded = foldWithOffsets(line.text, 'words');
+    const accepted: Array<LabelOccurrence & { foldedStart: number; foldedEnd: number }> = [];
+    for (const prepared of this.labels) {
+      for (const match of findPhrase(folded.text, prepared.folded)) {
+        const { start, end } = originalRange(folded, match.start, match.end);
+        if (prepared.needsColon && !/^\s*[:;：]/.test(line.text.slice(end))) continue;
+        const overlaps = accepted.some((other) => match.start < other.foldedEnd && match.end > other.foldedStart);
+        if (!overlaps) accepted.push({ label: prepared.label, start, end, foldedStart: match.start, foldedEnd: match.end });
+      }
+    }
+    return accepted.sort((a, b) => a.start - b.start).map(({ label, start, end }) => ({ label, start, end }));
+  }
+}
