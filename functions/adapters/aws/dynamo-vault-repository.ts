@@ -51,6 +51,19 @@ function digestOf(record: object): string {
   return createHash('sha256').update(JSON.stringify(canonical(record))).digest('base64url');
 }
 
+/** An audit entry in its owner's day partition, and in its resource's history. */
+export function auditItem(entry: AuditEntry): Item {
+  const sortKey = `${entry.at}#${entry.id}`;
+  return {
+    ...entry,
+    pk: `AUDIT#${entry.ownerId}#${entry.at.slice(0, 10)}`,
+    sk: sortKey,
+    gsi1pk: historyPk(entry.ownerId, entry.resourceId),
+    gsi1sk: sortKey,
+    entity: 'audit',
+  };
+}
+
 function toRecord<T>(item: Item | undefined): T | undefined {
   if (!item) return undefined;
   return Object.fromEntries(Object.entries(item).filter(([key]) => !storageAttributes.has(key))) as T;
@@ -152,7 +165,7 @@ export class DynamoVaultRepository implements VaultRepository {
     for (const { next, previous } of changes.uploads ?? []) {
       put({ ...next, ...uploadKey(next.id), entity: 'upload', digest: digestOf(next) }, previous);
     }
-    for (const entry of changes.audit) put(this.auditItem(entry), undefined);
+    for (const entry of changes.audit) put(auditItem(entry), undefined);
 
     if (items.length === 0) return;
     if (items.length > this.maxWritesPerCommit) {
@@ -185,20 +198,8 @@ export class DynamoVaultRepository implements VaultRepository {
     };
   }
 
-  private auditItem(entry: AuditEntry): Item {
-    const sortKey = `${entry.at}#${entry.id}`;
-    return {
-      ...entry,
-      pk: `AUDIT#${entry.ownerId}#${entry.at.slice(0, 10)}`,
-      sk: sortKey,
-      gsi1pk: historyPk(entry.ownerId, entry.resourceId),
-      gsi1sk: sortKey,
-      entity: 'audit',
-    };
-  }
-
   async appendAudit(entry: AuditEntry): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: this.auditItem(entry), ConditionExpression: 'attribute_not_exists(pk)' }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: auditItem(entry), ConditionExpression: 'attribute_not_exists(pk)' }));
   }
 
   private async get<T>(key: Item): Promise<T | undefined> {
