@@ -1,4 +1,5 @@
 import type { BlobStore } from './blob-store.ts';
+import type { TemplateRepository } from './templates/template-repository.ts';
 import type { Clock, IdGenerator } from './runtime.ts';
 import type { VaultPolicy } from './vault-policy.ts';
 import type { VaultRepository } from './vault-repository.ts';
@@ -7,6 +8,7 @@ import type { DigitizeWorkflow } from './digitize-workflow.ts';
 /** Everything the vault's use cases need from the world, injected once per cold start. */
 export interface VaultDeps {
   repository: VaultRepository;
+  templates: TemplateRepository;
   blobs: BlobStore;
   workflow: DigitizeWorkflow;
   clock: Clock;

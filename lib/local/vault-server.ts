@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DynamoTemplateRepository } from '../../functions/adapters/aws/dynamo-template-repository.ts';
 import { DynamoVaultRepository } from '../../functions/adapters/aws/dynamo-vault-repository.ts';
 import { createFsBlobStore } from '../../functions/adapters/local/fs-blob-store.ts';
 import { createDocumentsHandler } from '../../functions/api/documents.ts';
@@ -148,8 +149,10 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     bucket,
   });
   let workflow: LocalWorkflow | undefined;
+  const documentClient = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
   const deps: VaultDeps = {
-    repository: new DynamoVaultRepository(DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }), tableName),
+    repository: new DynamoVaultRepository(documentClient, tableName),
+    templates: new DynamoTemplateRepository(documentClient, tableName),
     blobs,
     // The workflow needs these deps to run its steps, so it is reached through them once built.
     workflow: {

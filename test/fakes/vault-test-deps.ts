@@ -8,6 +8,7 @@ import type { VaultChanges } from '../../functions/core/vault-repository.ts';
 import { FixedClock } from './fixed-clock.ts';
 import { InMemoryBlobStore } from './in-memory-blob-store.ts';
 import { InMemoryVaultRepository } from './in-memory-vault-repository.ts';
+import { InMemoryTemplateRepository } from './in-memory-template-repository.ts';
 import { RecordingDigitizeWorkflow } from './recording-digitize-workflow.ts';
 import { makePdf } from './sample-files.ts';
 import { SequentialIds } from './sequential-ids.ts';
@@ -15,6 +16,7 @@ import { SequentialIds } from './sequential-ids.ts';
 /** VaultDeps with every port a fake the test can inspect and steer. */
 export interface TestVault extends VaultDeps {
   repository: InMemoryVaultRepository;
+  templates: InMemoryTemplateRepository;
   blobs: InMemoryBlobStore;
   workflow: RecordingDigitizeWorkflow;
   clock: FixedClock;
@@ -23,8 +25,10 @@ export interface TestVault extends VaultDeps {
 
 export function createTestVault(options: { policy?: Partial<VaultPolicy>; start?: string } = {}): TestVault {
   const clock = new FixedClock(options.start);
+  const repository = new InMemoryVaultRepository();
   return {
-    repository: new InMemoryVaultRepository(),
+    repository,
+    templates: new InMemoryTemplateRepository(repository),
     blobs: new InMemoryBlobStore(clock),
     workflow: new RecordingDigitizeWorkflow(),
     clock,

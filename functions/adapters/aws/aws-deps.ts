@@ -3,6 +3,7 @@ import type { VaultDeps } from '../../core/vault-deps.ts';
 import type { DigitizeWorkflow } from '../../core/digitize-workflow.ts';
 import { loadLambdaConfig, vaultPolicyFrom } from '../../config.ts';
 import { dynamoDocumentClient, s3Client, sfnClient } from './clients.ts';
+import { DynamoTemplateRepository } from './dynamo-template-repository.ts';
 import { DynamoVaultRepository } from './dynamo-vault-repository.ts';
 import { createS3BlobStore } from './s3-blob-store.ts';
 import { createSfnDigitizeWorkflow } from './sfn-digitize-workflow.ts';
@@ -21,6 +22,7 @@ export function awsVaultDeps(): VaultDeps {
   const config = loadLambdaConfig();
   deps = {
     repository: new DynamoVaultRepository(dynamoDocumentClient(), config.TABLE_NAME),
+    templates: new DynamoTemplateRepository(dynamoDocumentClient(), config.TABLE_NAME),
     blobs: createS3BlobStore({ s3: s3Client(), bucket: config.BUCKET_NAME }),
     workflow: config.STATE_MACHINE_ARN
       ? createSfnDigitizeWorkflow({ sfn: sfnClient(), stateMachineArn: config.STATE_MACHINE_ARN })

@@ -62,6 +62,8 @@ const workerParameters: Partial<Tesseract.WorkerParams> = {
   tessedit_pageseg_mode: Tesseract.PSM.AUTO,
   // Pages reach the worker at 300 dpi (or as scanned); without this Tesseract guesses from the size.
   user_defined_dpi: '300',
+  // Tesseract prints progress notes ("Detected 94 diacritics") to stdout; logs stay JSON.
+  debug_file: '/dev/null',
 };
 
 export function createTesseractOcrEngine(options: TesseractOcrEngineOptions = {}): OcrEngine {

@@ -19,10 +19,10 @@ export const normaliserNames = [
 export type NormaliserName = (typeof normaliserNames)[number];
 
 /** Letters OCR reads in place of digits, and the digit each stands for. */
-const digitLookalikes: Record<string, string> = { O: '0', o: '0', D: '0', I: '1', l: '1', i: '1', '|': '1' };
+const digitLookalikes: Record<string, string> = { O: '0', o: '0', I: '1', l: '1', i: '1', '|': '1' };
 
 function repairDigits(text: string): { digits: string; adjusted: boolean } {
-  const digits = text.replace(/[OoDIli|]/g, (character) => digitLookalikes[character] ?? character);
+  const digits = text.replace(/[OoIli|]/g, (character) => digitLookalikes[character] ?? character);
   return { digits, adjusted: digits !== text };
 }
 
@@ -59,17 +59,20 @@ export function normaliseDate(text: string): NormalisedValue | null {
 
 /**
  * The first amount in the text as integer VND: '1.500.000 đồng', '1,500,000 VNĐ',
- * '1.500.000đ', '1 500 000', '1500000'. Thousands are grouped by one kind of separator; VND
- * has no decimals, so '1,5' is not an amount.
+ * '1.500.000đ', '1 500 000'. Thousands are grouped by one kind of separator; VND has no
+ * decimals, so '1,5' is not an amount. An ungrouped number counts only with its currency
+ * ('1500000 đồng'): alone, it is more likely an article ('Điều 5') than a fine.
  */
 export function normaliseVnd(text: string): NormalisedValue | null {
-  const match = /(?<![\d.,])\d[\dOoIl]*((?:([.,\s])[\dOoIl]{3}(?![\dOoIl]))*)/.exec(text.normalize('NFC'));
+  const nfc = text.normalize('NFC');
+  const match = /(?<![\d.,])\d[\dOoIl]*((?:([.,\s])[\dOoIl]{3}(?![\dOoIl]))*)/.exec(nfc);
   if (!match) return null;
   const [whole, groups = ''] = match;
   const separators = new Set(groups.match(/[.,\s]/g) ?? []);
   const head = whole.slice(0, whole.length - groups.length);
+  const after = nfc.slice(match.index + whole.length);
   if (separators.size > 1 || (groups.length > 0 && head.length > 3)) return null;
-  if (separators.size === 0 && /^\s*[.,]\d/.test(text.slice(match.index + whole.length))) return null;
+  if (separators.size === 0 && !/^(?:dong|vnd|d)(?![a-z])/.test(foldForSearch(after))) return null;
   const { digits, adjusted } = repairDigits(whole.replace(/[.,\s]/g, ''));
   const amount = Number(digits);
   if (!Number.isSafeInteger(amount) || amount <= 0) return null;
@@ -129,7 +132,7 @@ export function normalisePersonalId(text: string): NormalisedValue | null {
 
 /** A 10-digit enterprise (tax) code, or 10 digits, a dash and a 3-digit branch number. */
 export function normaliseEnterpriseCode(text: string): NormalisedValue | null {
-  return normaliseIdentifier(text, /(?<![0-9OoIl|])[0-9OoIl|]{10}(?:-[0-9OoIl|]{3})?(?![0-9OoIl|])/, isEnterpriseCode);
+  return normaliseIdentifier(text, /(?<![0-9OoIl|])[0-9OoIl|]{10}(?:-[0-9OoIl|]{3})?(?!-?[0-9OoIl|])/, isEnterpriseCode);
 }
 
 function normaliseIdentifier(text: string, shape: RegExp, isValid: (value: string) => boolean): NormalisedValue | null {
