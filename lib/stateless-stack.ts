@@ -61,10 +61,10 @@ export class StatelessStack extends Stack {
       logRetention,
     });
 
-    const { folders, documents, uploads } = this.api.handlers;
+    const { folders, documents, uploads, templates } = this.api.handlers;
     const { validate, file, fail } = this.workflow;
-    for (const vault of [folders, documents, uploads, validate, file, fail, this.uploadEvents.onUpload]) grantItemAccess(vault.role, table);
-    for (const listing of [folders, documents, uploads]) grantQuery(listing.role, table);
+    for (const vault of [folders, documents, uploads, templates, validate, file, fail, this.uploadEvents.onUpload]) grantItemAccess(vault.role, table);
+    for (const listing of [folders, documents, uploads, templates]) grantQuery(listing.role, table);
     // Presigned URLs carry the signer's rights: uploads and new versions POST to incoming/,
     // downloads GET from vault/.
     grantObjects(uploads.role, objects, objectPrefixes.incoming, ['write']);
@@ -76,6 +76,9 @@ export class StatelessStack extends Stack {
     grantObjects(file.role, objects, objectPrefixes.vault, ['write']);
     grantObjects(fail.role, objects, objectPrefixes.incoming, ['read', 'delete']);
     grantObjects(fail.role, objects, objectPrefixes.quarantine, ['write']);
+    // A review decision resumes the paused execution through its task token.
+    uploads.fn.addEnvironment('STATE_MACHINE_ARN', this.workflow.stateMachine.stateMachineArn);
+    this.workflow.stateMachine.grantTaskResponse(uploads.role);
 
     // CDK's own handler for the notification custom resource, a stack-level singleton.
     Validations.of(this).acknowledge({

@@ -127,7 +127,7 @@ export interface Upload {
 }
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
-export type AuditResourceType = 'vault' | 'folder' | 'document' | 'upload';
+export type AuditResourceType = 'vault' | 'folder' | 'document' | 'upload' | 'template';
 
 export interface AuditEntry {
   id: string;

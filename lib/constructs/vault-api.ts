@@ -18,7 +18,7 @@ export interface VaultApiProps {
   logRetention: RetentionDays;
 }
 
-const groups: readonly RouteGroup[] = ['meta', 'folders', 'documents', 'uploads'];
+const groups: readonly RouteGroup[] = ['meta', 'folders', 'documents', 'uploads', 'templates'];
 
 /**
  * The HTTP API, routed from the shared route contract: one Lambda per route group, and

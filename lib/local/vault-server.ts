@@ -15,6 +15,7 @@ import type { ApiEvent } from '../../functions/api/http/http-handler.ts';
 import { principalClaims } from '../../functions/api/http/principal-context.ts';
 import { HttpProblem, toProblem } from '../../functions/api/http/problem.ts';
 import { createMetaHandler } from '../../functions/api/meta.ts';
+import { createTemplatesHandler } from '../../functions/api/templates.ts';
 import { createUploadsHandler } from '../../functions/api/uploads.ts';
 import { createAuthorizer } from '../../functions/auth/authorizer.ts';
 import { createTokenVerifier } from '../../functions/auth/token-verifier.ts';
@@ -172,6 +173,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     folders: createFoldersHandler(deps),
     documents: createDocumentsHandler(deps),
     uploads: createUploadsHandler(deps),
+    templates: createTemplatesHandler(deps),
   };
   const onUpload = createOnUploadHandler(deps);
   const serveBlob = createBlobHttpHandler({

@@ -1,5 +1,5 @@
 /** Decodes one page of a JPEG, PNG or (multi-page) TIFF scan to greyscale with sharp. */
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { OcrInputError } from './ocr-input-error.ts';
 import type { GreyImage } from './preprocess-page.ts';
 
@@ -17,7 +17,7 @@ export async function decodeImagePage(
   const label = labels[contentType];
   // failOn 'warning': a truncated or damaged file is refused rather than half-read.
   const input = { limitInputPixels: maxPixels, failOn: 'warning' as const };
-  let metadata: sharp.Metadata;
+  let metadata: Metadata;
   try {
     metadata = await sharp(bytes, input).metadata();
   } catch (err) {

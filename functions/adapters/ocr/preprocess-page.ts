@@ -3,7 +3,7 @@
  * sharp (libvips) does every pixel operation; the only loop here is the skew estimate, which
  * reads ink coordinates rather than changing pixels.
  */
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 /** 8-bit, one channel, row-major. */
 export interface GreyImage {
@@ -26,11 +26,11 @@ const estimateWidth = 1000;
 // Below this the rotation's resampling blurs strokes more than the skew hurts recognition.
 const minCorrectionDegrees = 0.2;
 
-function greyPipeline(image: GreyImage): sharp.Sharp {
+function greyPipeline(image: GreyImage): Sharp {
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } });
 }
 
-async function toGrey(pipeline: sharp.Sharp): Promise<GreyImage> {
+async function toGrey(pipeline: Sharp): Promise<GreyImage> {
   const { data, info } = await pipeline.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }

@@ -1,12 +1,11 @@
 /**
- * The default OCR engine: Tesseract (tesseract.js, WebAssembly) with the Vietnamese and
- * English LSTM models shipped in the bundle. One worker per container, created on first use
- * and kept: loading the models costs far more than reading a page.
+ * The default OCR engine: Tesseract (tesseract.js, WebAssembly) with the Vietnamese LSTM
+ * model shipped beside this file. One worker per container, created on first use and kept:
+ * loading the model costs far more than reading a page.
  */
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import Tesseract from 'tesseract.js';
 import type { OcrEngine, OcrLine, OcrPage, OcrRequest, OcrWord } from '#core/ocr-engine.ts';
@@ -15,21 +14,20 @@ import { OcrInputError } from './ocr-input-error.ts';
 import { preprocessPage, type GreyImage, type PreprocessedPage } from './preprocess-page.ts';
 import { readPdfPage } from './read-pdf-page.ts';
 
-export interface OcrModelFile {
-  /** Tesseract language code, e.g. `vie`. */
-  code: string;
-  /** A `.traineddata` file, gzipped or not. */
-  path: string;
-}
-
 export interface TesseractOcrEngineOptions {
   /**
-   * Models, in priority order.
-   * @default Vietnamese then English, both tessdata_best (integer) from @tesseract.js-data
+   * Folder holding `<language>.traineddata` for each language.
+   * @default the folder `tessdata/` beside this file (tessdata_fast `vie`, see its README)
    */
-  models?: OcrModelFile[];
+  tessdataDir?: string;
   /**
-   * Straighten, denoise and binarise pages before OCR.
+   * Tesseract languages, primary first. English is not added by default: with `vie+eng`
+   * Tesseract reads Vietnamese capitals as English (ĐẶNG → DANG), see docs/ocr-models.md.
+   * @default ['vie']
+   */
+  languages?: string[];
+  /**
+   * Denoise, stretch the contrast of and straighten pages before OCR (Tesseract binarises).
    * @default true
    */
   preprocess?: boolean;
@@ -50,12 +48,7 @@ export interface TesseractOcrEngineOptions {
   pageTimeoutMs?: number;
 }
 
-const modelPackage = (code: string) =>
-  join(dirname(createRequire(import.meta.url).resolve(`@tesseract.js-data/${code}/package.json`)), '4.0.0_best_int');
-
-export function shippedModels(): OcrModelFile[] {
-  return ['vie', 'eng'].map((code) => ({ code, path: join(modelPackage(code), `${code}.traineddata.gz`) }));
-}
+export const shippedTessdataDir = fileURLToPath(new URL('./tessdata', import.meta.url));
 
 const workerParameters: Partial<Tesseract.WorkerParams> = {
   // Official papers mix a two-column header with label–value lines: let Tesseract find the blocks.
@@ -67,7 +60,8 @@ const workerParameters: Partial<Tesseract.WorkerParams> = {
 };
 
 export function createTesseractOcrEngine(options: TesseractOcrEngineOptions = {}): OcrEngine {
-  const models = options.models ?? shippedModels();
+  const tessdataDir = options.tessdataDir ?? shippedTessdataDir;
+  const languages = options.languages ?? ['vie'];
   const preprocess = options.preprocess ?? true;
   const pdfDpi = options.pdfDpi ?? 300;
   const maxPixels = options.maxPixels ?? 40_000_000;
@@ -78,29 +72,29 @@ export function createTesseractOcrEngine(options: TesseractOcrEngineOptions = {}
   let queue: Promise<unknown> = Promise.resolve();
 
   const startWorker = async (): Promise<Tesseract.Worker> => {
-    // tesseract.js reads every model from one directory (its in-memory `{code, data}` form
-    // is broken in 7.0: it initialises with the data as the language name), so the models
-    // are gathered in a temporary one, read once into the worker, then removed.
-    const langPath = await mkdtemp(join(tmpdir(), 'khoso-tessdata-'));
-    try {
-      // The worker detects gzip by its magic bytes, so plain files work under this name too.
-      await Promise.all(models.map((model) => copyFile(model.path, join(langPath, `${model.code}.traineddata.gz`))));
-      const created = await Tesseract.createWorker(models.map((model) => model.code).join('+'), Tesseract.OEM.LSTM_ONLY, {
-        langPath,
-        gzip: true,
-        // 'none': never write the models to the working directory (read-only on Lambda).
-        cacheMethod: 'none',
-        legacyCore: false,
-        legacyLang: false,
-        // Failed jobs reject their own promise; without a handler tesseract.js also throws
-        // the failure from its message listener and takes the process down.
-        errorHandler: () => undefined,
-      });
-      await created.setParameters(workerParameters);
-      return created;
-    } finally {
-      await rm(langPath, { recursive: true, force: true });
-    }
+    // A model tesseract.js cannot read leaves its createWorker promise pending for ever
+    // (7.0 swallows the load error), so a missing file is caught here first.
+    await Promise.all(
+      languages.map((code) =>
+        access(join(tessdataDir, `${code}.traineddata`)).catch((err: unknown) => {
+          throw new Error(`OCR model ${code}.traineddata is missing from ${tessdataDir}`, { cause: err });
+        }),
+      ),
+    );
+    const created = await Tesseract.createWorker(languages.join('+'), Tesseract.OEM.LSTM_ONLY, {
+      // A local folder: tesseract.js reads it with fs. Left unset, it would download from a CDN.
+      langPath: tessdataDir,
+      gzip: false,
+      // 'none': never write the models to the working directory (read-only on Lambda).
+      cacheMethod: 'none',
+      legacyCore: false,
+      legacyLang: false,
+      // Failed jobs reject their own promise; without a handler tesseract.js also throws
+      // the failure from its message listener and takes the process down.
+      errorHandler: () => undefined,
+    });
+    await created.setParameters(workerParameters);
+    return created;
   };
 
   const getWorker = (): Promise<Tesseract.Worker> => {

@@ -2,11 +2,11 @@ import type { z } from 'zod';
 import * as s from './schemas.ts';
 
 /** The Lambda that serves a route; one per route group. */
-export type RouteGroup = 'meta' | 'folders' | 'documents' | 'uploads';
+export type RouteGroup = 'meta' | 'folders' | 'documents' | 'uploads' | 'templates';
 
 export interface RouteContract {
   operationId: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway path syntax: /v1/folders/{id}. */
   path: string;
   group: RouteGroup;
@@ -55,6 +55,16 @@ export const routes = [
   { operationId: 'getDocumentHistory', method: 'GET', path: '/v1/documents/{id}/history', group: 'documents', summary: 'Operation history of a document', params: s.idParams, query: s.pageQuery, status: 200, response: s.historyPage },
   { operationId: 'listTrash', method: 'GET', path: '/v1/trash', group: 'documents', summary: 'Deleted folders and documents', query: s.pageQuery, status: 200, response: s.trashListing },
   { operationId: 'restoreFromTrash', method: 'POST', path: '/v1/trash/{id}/restore', group: 'documents', summary: 'Restore a deleted folder or document', params: s.idParams, status: 200, response: s.restoredItem },
+
+  { operationId: 'listTemplates', method: 'GET', path: '/v1/ocr-templates', group: 'templates', summary: 'Recognition templates you may view (the six built-in types are seeded on first use)', status: 200, response: s.templateList },
+  { operationId: 'createTemplate', method: 'POST', path: '/v1/ocr-templates', group: 'templates', summary: 'Create a template (administrators)', body: s.createTemplateBody, status: 201, response: s.template },
+  { operationId: 'getTemplate', method: 'GET', path: '/v1/ocr-templates/{id}', group: 'templates', summary: 'Current version of a template', params: s.idParams, status: 200, response: s.template },
+  { operationId: 'updateTemplate', method: 'PATCH', path: '/v1/ocr-templates/{id}', group: 'templates', summary: 'Edit a template (a new version)', params: s.idParams, body: s.updateTemplateBody, status: 200, response: s.template },
+  { operationId: 'activateTemplate', method: 'POST', path: '/v1/ocr-templates/{id}/activate', group: 'templates', summary: 'Use the template for classification again (a new version)', params: s.idParams, status: 200, response: s.template },
+  { operationId: 'deactivateTemplate', method: 'POST', path: '/v1/ocr-templates/{id}/deactivate', group: 'templates', summary: 'Stop using the template (a new version)', params: s.idParams, status: 200, response: s.template },
+  { operationId: 'listTemplateVersions', method: 'GET', path: '/v1/ocr-templates/{id}/versions', group: 'templates', summary: 'Every version of a template, oldest first', params: s.idParams, status: 200, response: s.templateList },
+  { operationId: 'setTemplatePermissions', method: 'PUT', path: '/v1/ocr-templates/{id}/permissions', group: 'templates', summary: 'Who may view, use, edit and grant (a new version)', params: s.idParams, body: s.templatePermissionsBody, status: 200, response: s.template },
+  { operationId: 'getTemplateHistory', method: 'GET', path: '/v1/ocr-templates/{id}/history', group: 'templates', summary: 'Audit of the template: changes and refused attempts', params: s.idParams, query: s.pageQuery, status: 200, response: s.historyPage },
 ] as const satisfies readonly RouteContract[];
 
 export type OperationId = (typeof routes)[number]['operationId'];

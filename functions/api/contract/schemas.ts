@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recognitionTemplateSchema } from '../../core/templates/template-model.ts';
 
 /** Identifiers we issue: UUIDs and the fixed ids of default folders. */
 export const resourceId = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'must be an identifier we issued');
@@ -198,6 +199,15 @@ export const restoredItem = z.union([
   z.object({ resourceType: z.literal('folder'), folder }),
   z.object({ resourceType: z.literal('document'), document: vaultDocument }),
 ]).meta({ id: 'RestoredItem' });
+
+export const template = recognitionTemplateSchema.meta({ id: 'RecognitionTemplate' });
+export const templateList = z.object({ items: z.array(template) }).meta({ id: 'TemplateList' });
+export const createTemplateBody = recognitionTemplateSchema.omit({ version: true, createdAt: true, createdBy: true }).meta({ id: 'CreateTemplate' });
+export const updateTemplateBody = recognitionTemplateSchema.pick({ name: true, key: true, identification: true, fields: true, stopLabels: true })
+  .partial().strict()
+  .refine((body) => Object.keys(body).length > 0, 'give at least one part of the template to change')
+  .meta({ id: 'UpdateTemplate' });
+export const templatePermissionsBody = recognitionTemplateSchema.shape.permissions.meta({ id: 'TemplatePermissions' });
 
 export const health = z.object({ status: z.literal('ok'), version: z.string() }).meta({ id: 'Health' });
 

@@ -162,8 +162,8 @@ const definitions: BuiltinDefinition[] = [
 
 /** The built-in templates as seeded at `seededAt` (ISO date-time). */
 export function builtinTemplates(seededAt: string): RecognitionTemplate[] {
-  // Copies: a caller that edits a seeded template must not edit the definitions.
-  return structuredClone(definitions).map((definition) => ({
+  // One copy per template: a caller that edits a seeded template edits nothing else.
+  return definitions.map((definition) => structuredClone({
     id: `builtin-${definition.key}`,
     key: definition.key,
     version: 1,
@@ -172,7 +172,7 @@ export function builtinTemplates(seededAt: string): RecognitionTemplate[] {
     identification: { anchors: definition.anchors, minScore: 0.5 },
     fields: definition.fields,
     stopLabels: definition.stopLabels,
-    permissions: structuredClone(defaultPermissions),
+    permissions: defaultPermissions,
     createdAt: seededAt,
     createdBy: 'system',
   }));

@@ -5,7 +5,7 @@ import {
   joinSpans, neighbourLine, pageLines, sliceSpan, spanConfidence, zoneLines, type TextLine, type TextSpan,
 } from './ocr-lines.ts';
 import { compilePattern, matchPattern } from './safe-pattern.ts';
-import type { RecognitionTemplate, TemplateField } from './template-model.ts';
+import { pagesRead, type RecognitionTemplate, type TemplateField } from './template-model.ts';
 import { foldWithOffsets, originalRange } from './text-folding.ts';
 
 export interface ExtractedField {
@@ -31,8 +31,6 @@ export interface Extraction {
   confidence: number;
 }
 
-/** Forms carry their fields on the first pages; this bounds the work on a long scan. */
-const pagesRead = 10;
 /** A value repaired or chosen between readings by its normaliser is that much less certain. */
 const adjustedFactor = 0.9;
 

@@ -92,12 +92,13 @@ export function normaliseName(text: string): NormalisedValue | null {
 /**
  * A Vietnamese plate in its canonical form `51F-123.45` (five-digit serial) or `51F-1234`
  * (older four-digit serial); motorbike series carry a digit: `59X1-123.45`.
- * - Province: two digits (O/l read as 0/1). Series: one or two letters, then an optional
- *   digit. Serial: four or five digits.
+ * - Province: two digits (O read as 0, I and l as 1). Series: one or two letters, then an
+ *   optional digit. Serial: four or five digits.
  * - A separator between series and serial (`59X1-1234`, `59-X1 123.45`) fixes where the series
- *   ends. Without one (`51F12345`) the series is read as letters only when four or five
- *   digits follow, and as letters plus one digit when six follow. Five digits could also be a
- *   digit series and an old four-digit serial (`51F1-2345`): that reading is flagged adjusted.
+ *   ends. Without one, the series is letters only when four or five digits follow
+ *   (`51F12345` → `51F-123.45`), and letters plus a digit when six follow. Five digits could
+ *   also be a digit series and an old four-digit serial (`51F1-2345`), so the five-digit
+ *   reading is flagged adjusted.
  * - A digit where the series letter belongs (`518-123.45`: an 8 or a B?) or a dot anywhere
  *   but before the last two digits of a five-digit serial is refused, not guessed.
  */

@@ -17,6 +17,9 @@ export const builtinTypeKeys = [
 export type BuiltinTypeKey = (typeof builtinTypeKeys)[number];
 
 export const templateActions = ['view', 'use', 'edit', 'grant'] as const;
+
+/** Recognition reads the first pages only: forms carry their fields there, and it bounds the work. */
+export const pagesRead = 10;
 export type TemplateAction = (typeof templateActions)[number];
 
 /** A phrase as printed on the form; it must keep something to match once folded. */
@@ -36,7 +39,7 @@ const pattern = z.string().superRefine((source, context) => {
 
 const unit = z.number().min(0).max(1);
 /** A region of a page in fractions of its width and height, (0,0) at the top left. */
-const zone = z.strictObject({ page: z.int().min(1).max(10).optional(), x0: unit, y0: unit, x1: unit, y1: unit })
+const zone = z.strictObject({ page: z.int().min(1).max(pagesRead).optional(), x0: unit, y0: unit, x1: unit, y1: unit })
   .refine((box) => box.x0 < box.x1 && box.y0 < box.y1, 'a zone must have x0 < x1 and y0 < y1');
 
 const field = z.strictObject({
@@ -57,6 +60,10 @@ const field = z.strictObject({
    * the label; with a zone on the zone's text; alone, on each line.
    */
   pattern: pattern.optional(),
+  /**
+   * Reads only the words whose centres fall in this region, as rows; labels and pattern then
+   * apply to those rows, and without them the whole zone is the value.
+   */
   zone: zone.optional(),
   normaliser: z.enum(normaliserNames),
   required: z.boolean(),

@@ -140,7 +140,7 @@ describe('IAM scoping', () => {
     for (const [id, statement] of all) {
       for (const action of actionsOf(statement).filter((a) => a.startsWith('dynamodb:'))) {
         assert.ok(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'].includes(action), `${id}: ${action}`);
-        if (action === 'dynamodb:Query') assert.match(id, /^Api(Folders|Documents|Uploads)Handler/);
+        if (action === 'dynamodb:Query') assert.match(id, /^Api(Folders|Documents|Uploads|Templates)Handler/);
       }
     }
   });
@@ -215,10 +215,10 @@ describe('API', () => {
 describe('functions and workflow', () => {
   const functions = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotificationsHandler'));
 
-  test('nine Node 20 functions, traced, each with its handler export', () => {
+  test('ten Node 20 functions, traced, each with its handler export', () => {
     assert.deepEqual(functions.map(([, f]) => f.Properties.Handler).sort(), [
       'index.failHandler', 'index.fileHandler', 'index.handler', 'index.handler', 'index.handler', 'index.handler',
-      'index.handler', 'index.handler', 'index.validateHandler',
+      'index.handler', 'index.handler', 'index.handler', 'index.validateHandler',
     ]);
     for (const [, fn] of functions) {
       assert.equal(fn.Properties.Runtime, 'nodejs20.x');

@@ -1,0 +1,34 @@
+import { awsVaultDeps } from '../adapters/aws/aws-deps.ts';
+import type { RecognitionTemplate, TemplatePermissions } from '../core/templates/template-model.ts';
+import {
+  createTemplate, getTemplate, listTemplates, listTemplateVersions, setTemplateActive, setTemplatePermissions,
+  templateHistory, updateTemplate, type TemplateDraft,
+} from '../core/templates/manage-templates.ts';
+import type { VaultDeps } from '../core/vault-deps.ts';
+import * as s from './contract/schemas.ts';
+import { createHttpHandler } from './http/http-handler.ts';
+import { lazyHandler } from './lazy-handler.ts';
+import { present } from './present.ts';
+
+type Id = { id: string };
+type TemplateChanges = Parameters<typeof updateTemplate>[3];
+
+export function createTemplatesHandler(deps: VaultDeps) {
+  const one = (template: RecognitionTemplate) => ({ body: present(s.template, template) });
+  return createHttpHandler('templates', {
+    listTemplates: async ({ context }) => ({ body: present(s.templateList, { items: await listTemplates(deps, context) }) }),
+    createTemplate: async ({ context, body }) => one(await createTemplate(deps, context, body as TemplateDraft)),
+    getTemplate: async ({ context, params }) => one(await getTemplate(deps, context, (params as Id).id)),
+    updateTemplate: async ({ context, params, body }) => one(await updateTemplate(deps, context, (params as Id).id, body as TemplateChanges)),
+    activateTemplate: async ({ context, params }) => one(await setTemplateActive(deps, context, (params as Id).id, true)),
+    deactivateTemplate: async ({ context, params }) => one(await setTemplateActive(deps, context, (params as Id).id, false)),
+    listTemplateVersions: async ({ context, params }) =>
+      ({ body: present(s.templateList, { items: await listTemplateVersions(deps, context, (params as Id).id) }) }),
+    setTemplatePermissions: async ({ context, params, body }) =>
+      one(await setTemplatePermissions(deps, context, (params as Id).id, body as TemplatePermissions)),
+    getTemplateHistory: async ({ context, params, query }) =>
+      ({ body: present(s.historyPage, await templateHistory(deps, context, (params as Id).id, query as { limit: number; cursor?: string })) }),
+  });
+}
+
+export const handler = lazyHandler(() => createTemplatesHandler(awsVaultDeps()));
