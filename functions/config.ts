@@ -17,6 +17,9 @@ const environment = z.object({
   ALLOWED_CONTENT_TYPES: z.string().default(defaultVaultPolicy.allowedContentTypes.join(',')),
   MAX_IMAGE_PIXELS: positiveInt.default(defaultVaultPolicy.maxImagePixels),
   MAX_PDF_PAGES: positiveInt.default(defaultVaultPolicy.maxPdfPages),
+  /** Tesseract reads Vietnamese; Textract only suits documents in the languages it supports. */
+  OCR_ENGINE: z.enum(['tesseract', 'textract']).default('tesseract'),
+  REVIEW_CONFIDENCE: z.coerce.number().min(0).max(1).default(defaultVaultPolicy.reviewConfidence),
 });
 
 export type LambdaConfig = z.infer<typeof environment>;
@@ -39,5 +42,6 @@ export function vaultPolicyFrom(config: LambdaConfig): VaultPolicy {
     allowedContentTypes: config.ALLOWED_CONTENT_TYPES.split(',').map((type) => type.trim()).filter(Boolean),
     maxImagePixels: config.MAX_IMAGE_PIXELS,
     maxPdfPages: config.MAX_PDF_PAGES,
+    reviewConfidence: config.REVIEW_CONFIDENCE,
   };
 }

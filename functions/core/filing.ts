@@ -34,10 +34,12 @@ export interface ValidatedUpload {
   sha256: string;
   size: number;
   pageCount: number;
+  /** 1..pageCount, for the workflow's per-page Map. */
+  pages: number[];
 }
 
 /** Filing is the uploader's act, carried out by the workflow: the audit names the uploader. */
-function uploaderContext(upload: Upload): RequestContext {
+export function uploaderContext(upload: Upload): RequestContext {
   const role = roles.find((candidate) => candidate === upload.createdByRole) ?? 'citizen';
   const ownUpload = role === 'citizen' || role === 'organization';
   return {
@@ -52,13 +54,13 @@ function uploaderContext(upload: Upload): RequestContext {
   };
 }
 
-async function loadUpload(deps: VaultDeps, uploadId: string): Promise<Upload> {
+export async function loadUpload(deps: VaultDeps, uploadId: string): Promise<Upload> {
   const upload = await deps.repository.getUpload(uploadId);
   if (!upload) throw new UploadStateError(`upload ${uploadId} does not exist`);
   return upload;
 }
 
-async function recordStep(deps: VaultDeps, upload: Upload, step: WorkflowStep): Promise<Upload> {
+export async function recordStep(deps: VaultDeps, upload: Upload, step: WorkflowStep): Promise<Upload> {
   if (upload.status !== 'PROCESSING' || upload.step === step) return upload;
   const next: Upload = { ...upload, step, updatedAt: deps.clock.now().toISOString() };
   await deps.repository.commit({ ownerId: upload.ownerId, uploads: [{ next, previous: upload }], audit: [] });
@@ -113,6 +115,7 @@ export async function validateUpload(deps: VaultDeps, input: { uploadId: string 
     sha256: createHash('sha256').update(bytes).digest('hex'),
     size: bytes.byteLength,
     pageCount: inspection.pageCount,
+    pages: Array.from({ length: inspection.pageCount }, (_, index) => index + 1),
   };
 }
 

@@ -315,3 +315,7 @@ function readTiffPages(bytes: Uint8Array, maxPages: number): Dimensions[] | 'mal
   }
   return pages.length === 0 ? 'malformed' : pages;
 }
+
+export function isScanContentType(value: string): value is ScanContentType {
+  return (scanContentTypes as readonly string[]).includes(value);
+}

@@ -9,6 +9,8 @@ export interface VaultPolicy {
   maxPdfPages: number;
   maxFolderDepth: number;
   maxFoldersPerOwner: number;
+  /** Below this extraction confidence (0..1) a recognised scan waits for review. */
+  reviewConfidence: number;
 }
 
 export const defaultVaultPolicy: VaultPolicy = {
@@ -20,4 +22,5 @@ export const defaultVaultPolicy: VaultPolicy = {
   maxPdfPages: 500,
   maxFolderDepth: 16,
   maxFoldersPerOwner: 2_000,
+  reviewConfidence: 0.85,
 };

@@ -3,32 +3,85 @@ import { z } from 'zod';
 import { awsVaultDeps } from '../adapters/aws/aws-deps.ts';
 import { lazyHandler } from '../api/lazy-handler.ts';
 import { failUpload, fileUpload, validateUpload } from '../core/filing.ts';
+import type { Recognition } from '../core/model.ts';
+import type { OcrEngine } from '../core/ocr-engine.ts';
+import { classifyUpload, discardWorkingPages, extractUpload, recognizeUploadPage } from '../core/recognition.ts';
+import { awaitReview } from '../core/review.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
 
 /**
- * Task handlers of digitize.asl.json. Each takes the state's input, checks it, and calls
- * one core step. New states (OCR, classify, review, sign) add a handler here and a state
- * in the ASL file; the core steps stay independent of Step Functions.
+ * Task handlers of digitize.asl.json. Each checks the state's input and calls one core
+ * step; the core steps know nothing of Step Functions.
  */
-const uploadInput = z.object({ uploadId: z.string().uuid() });
-const validatedInput = uploadInput.extend({ sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().positive(), pageCount: z.number().int().positive() });
-const failureInput = uploadInput.extend({ error: z.object({ Error: z.string(), Cause: z.string().optional() }) });
+const uploadId = z.string().uuid();
+const fieldValues = z.record(z.string(), z.union([z.string(), z.number()]));
+const validated = z.object({
+  uploadId, sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().positive(),
+  pageCount: z.number().int().positive(), pages: z.array(z.number().int().positive()),
+});
+const recognition = z.object({
+  type: z.string().optional(), title: z.string().optional(), fields: fieldValues,
+  confidence: z.number(), textBlobKey: z.string().optional(),
+});
+const classified = z.object({
+  uploadId, templateId: z.string().optional(), templateVersion: z.number().int().optional(), type: z.string().optional(), score: z.number(),
+});
+const reviewOutcome = z.union([
+  z.object({ approved: z.literal(true), type: z.string().optional(), fields: fieldValues }),
+  z.object({ approved: z.literal(false), skipped: z.literal(true) }),
+]);
+const proposed = z.object({
+  type: z.string().optional(), fields: fieldValues, confidence: z.number(), text: z.string(), reasons: z.array(z.string()),
+});
 
-export function createWorkflowSteps(deps: VaultDeps) {
+/** What File files: the recognition, as a reviewer corrected it when there was a review. */
+function reviewed(read: Recognition, review: z.infer<typeof reviewOutcome>): Recognition {
+  if (!review.approved) return read;
+  const sameType = (review.type ?? read.type) === read.type;
+  const { title, ...rest } = read;
+  return { ...rest, ...(sameType && title ? { title } : {}), type: review.type ?? read.type, fields: review.fields, confidence: 1 };
+}
+
+/**
+ * The step handlers over one set of dependencies. The OCR engine is created on first use:
+ * only the RecognizePage function (recognize-page.ts) carries an engine and its model.
+ */
+export function createWorkflowSteps(deps: VaultDeps, ocr: () => OcrEngine = noOcr) {
+  const step = <T>(run: (event: unknown) => Promise<T>) => middy<unknown, T>().handler(run);
   return {
-    validate: middy<unknown, unknown>().handler((event) => validateUpload(deps, uploadInput.parse(event))),
-    file: middy<unknown, unknown>().handler((event) => fileUpload(deps, validatedInput.parse(event))),
-    fail: middy<unknown, unknown>().handler(async (event) => {
-      const { uploadId, error } = failureInput.parse(event);
-      await failUpload(deps, { uploadId, error: error.Error, ...(error.Cause ? { cause: error.Cause } : {}) });
-      return { uploadId, status: 'FAILED' };
+    validate: step((event) => validateUpload(deps, z.object({ uploadId }).parse(event))),
+    recognize: step((event) => recognizeUploadPage({ ...deps, ocr: ocr() }, z.object({ uploadId, pageNumber: z.number().int().positive() }).parse(event))),
+    classify: step((event) => classifyUpload(deps, z.object({ uploadId, pageCount: z.number().int().positive() }).parse(event))),
+    extract: step((event) => extractUpload(deps, z.object({ classified, pageCount: z.number().int().positive() }).parse(event))),
+    review: step(async (event) => {
+      const input = z.object({ uploadId, taskToken: z.string().min(1).max(4096), proposed }).parse(event);
+      await awaitReview(deps, input);
+      return { uploadId: input.uploadId, status: 'REVIEW' };
+    }),
+    file: step(async (event) => {
+      const input = z.object({ validated, recognition, review: reviewOutcome }).parse(event);
+      const filed = await fileUpload(deps, { ...input.validated, recognition: reviewed(input.recognition, input.review) });
+      await discardWorkingPages(deps, input.validated.uploadId, input.validated.pageCount);
+      return filed;
+    }),
+    fail: step(async (event) => {
+      const input = z.object({ uploadId, error: z.object({ Error: z.string(), Cause: z.string().optional() }) }).parse(event);
+      await failUpload(deps, { uploadId: input.uploadId, error: input.error.Error, ...(input.error.Cause ? { cause: input.error.Cause } : {}) });
+      return { uploadId: input.uploadId, status: 'FAILED' };
     }),
   };
+}
+
+function noOcr(): OcrEngine {
+  throw new Error('this function has no OCR engine; pages are read by the RecognizePage function');
 }
 
 let steps: ReturnType<typeof createWorkflowSteps> | undefined;
 const awsSteps = () => (steps ??= createWorkflowSteps(awsVaultDeps()));
 
 export const validateHandler = lazyHandler(() => awsSteps().validate);
+export const classifyHandler = lazyHandler(() => awsSteps().classify);
+export const extractHandler = lazyHandler(() => awsSteps().extract);
+export const reviewHandler = lazyHandler(() => awsSteps().review);
 export const fileHandler = lazyHandler(() => awsSteps().file);
 export const failHandler = lazyHandler(() => awsSteps().fail);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { OcrEngine } from '../../functions/core/ocr-engine.ts';
 import type { VaultDeps } from '../../functions/core/vault-deps.ts';
 import { ReviewNotPendingError, type DigitizeWorkflow } from '../../functions/core/digitize-workflow.ts';
 import { createWorkflowSteps } from '../../functions/workflow/steps.ts';
@@ -13,6 +14,10 @@ const aslFile = new URL('../../functions/workflow/digitize.asl.json', import.met
 /** Lambda names the ASL's DefinitionSubstitutions resolve to in process. */
 const substitutions = {
   ValidateFunctionArn: 'local:validate',
+  RecognizeFunctionArn: 'local:recognize',
+  ClassifyFunctionArn: 'local:classify',
+  ExtractFunctionArn: 'local:extract',
+  ReviewFunctionArn: 'local:review',
   FileFunctionArn: 'local:file',
   FailFunctionArn: 'local:fail',
 };
@@ -29,13 +34,11 @@ export interface LocalWorkflow {
  * handlers the Lambdas export. Executions still running at shutdown are journalled and
  * started again on the next start; the steps are idempotent, so a resumed run is safe.
  */
-export async function startLocalWorkflow(deps: VaultDeps, journalFile: string): Promise<LocalWorkflow> {
-  const steps = createWorkflowSteps(deps);
-  const handlers: Record<string, (event: unknown) => Promise<unknown>> = {
-    'local:validate': (event) => steps.validate(event, {} as never),
-    'local:file': (event) => steps.file(event, {} as never),
-    'local:fail': (event) => steps.fail(event, {} as never),
-  };
+export async function startLocalWorkflow(deps: VaultDeps, ocr: () => OcrEngine, journalFile: string): Promise<LocalWorkflow> {
+  const steps = createWorkflowSteps(deps, ocr);
+  const handlers: Record<string, (event: unknown) => Promise<unknown>> = Object.fromEntries(
+    Object.entries(steps).map(([name, step]) => [`local:${name}`, (event: unknown) => step(event, {} as never)]),
+  );
   const stepFunctions = new LocalStepFunctions({
     invokeFunction: async ({ functionName, payload }) => {
       const handler = handlers[functionName];

@@ -9,6 +9,8 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoTemplateRepository } from '../../functions/adapters/aws/dynamo-template-repository.ts';
 import { DynamoVaultRepository } from '../../functions/adapters/aws/dynamo-vault-repository.ts';
 import { createFsBlobStore } from '../../functions/adapters/local/fs-blob-store.ts';
+import { createTesseractOcrEngine } from '../../functions/adapters/ocr/tesseract-ocr-engine.ts';
+import type { OcrEngine } from '../../functions/core/ocr-engine.ts';
 import { createDocumentsHandler } from '../../functions/api/documents.ts';
 import { createFoldersHandler } from '../../functions/api/folders.ts';
 import type { ApiEvent } from '../../functions/api/http/http-handler.ts';
@@ -164,7 +166,10 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     ids: randomIds,
     policy: { ...defaultVaultPolicy, ...options.policy },
   };
-  workflow = await startLocalWorkflow(deps, join(options.dataDir, 'running-executions.json'));
+  // One Tesseract worker for the process, created when the first page is read.
+  let ocr: OcrEngine | undefined;
+  const ocrEngine = () => (ocr ??= createTesseractOcrEngine());
+  workflow = await startLocalWorkflow(deps, ocrEngine, join(options.dataDir, 'running-executions.json'));
 
   const issuer = await loadLocalIssuer({ keyFile: join(options.dataDir, 'issuer-key.json'), issuer: `${url}/_local`, audience: 'khoso' });
   const authorize = createAuthorizer(createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys }));
@@ -228,6 +233,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
         server.closeAllConnections();
       });
       await workflow.idle();
+      await ocr?.close();
       dynamoClient.destroy();
       await dynamo.close();
     },

@@ -10,9 +10,10 @@ import {
   type BoundingBox,
   type TextractClient,
 } from '@aws-sdk/client-textract';
-import { EncryptedPDFError, PDFDocument } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import sharp, { type Metadata } from 'sharp';
 import type { OcrEngine, OcrLine, OcrPage, OcrRequest, OcrWord } from '#core/ocr-engine.ts';
+import { inspectScan } from '#core/scan-validation.ts';
 import { OcrInputError } from '../ocr/ocr-input-error.ts';
 
 export interface TextractOcrEngineOptions {
@@ -43,18 +44,14 @@ interface SinglePage {
 }
 
 async function singlePdfPage(bytes: Uint8Array, pageNumber: number, dpi: number): Promise<SinglePage> {
-  let pdf: PDFDocument;
-  try {
-    pdf = await PDFDocument.load(bytes, { updateMetadata: false });
-  } catch (err) {
-    if (err instanceof EncryptedPDFError) throw new OcrInputError('the PDF is password-protected', { cause: err });
-    throw new OcrInputError('the PDF is corrupt or not a PDF', { cause: err });
-  }
-  const count = pdf.getPageCount();
-  if (count === 0) throw new OcrInputError('the PDF has no pages');
+  // The upload gate's checks (encryption in its many spellings, damage, empty page tree).
+  const inspection = await inspectScan(bytes, 'application/pdf', { maxPixels: Number.MAX_SAFE_INTEGER, maxPages: Number.MAX_SAFE_INTEGER });
+  if (!inspection.ok) throw new OcrInputError(inspection.detail);
+  const count = inspection.pageCount;
   if (pageNumber < 1 || pageNumber > count) {
     throw new OcrInputError(`the PDF has ${count} page(s); page ${pageNumber} does not exist`);
   }
+  const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
   const page = pdf.getPage(pageNumber - 1);
   const { width, height } = page.getSize();
   const turned = page.getRotation().angle % 180 !== 0;

@@ -19,7 +19,8 @@ export async function decodeImagePage(
   const input = { limitInputPixels: maxPixels, failOn: 'warning' as const };
   let metadata: Metadata;
   try {
-    metadata = await sharp(bytes, input).metadata();
+    // Headers only, without the pixel limit, so an oversized image is told apart from a broken one.
+    metadata = await sharp(bytes, { failOn: 'warning', limitInputPixels: false }).metadata();
   } catch (err) {
     throw new OcrInputError(`the ${label} image is corrupt or unreadable`, { cause: err });
   }

@@ -97,6 +97,21 @@ export async function denoise(image: GreyImage): Promise<GreyImage> {
   return toGrey(greyPipeline(image).median(3));
 }
 
+/**
+ * Stretches the grey levels linearly so the darkest ink is black and the paper white, as on a
+ * crisp scan. Runs after the median filter, which has removed the specks that would
+ * otherwise pin the range. (sharp's `normalise` does the same through Lab colour space, at
+ * six times the cost on a page.)
+ */
+export async function stretchContrast(image: GreyImage): Promise<GreyImage> {
+  const { channels } = await greyPipeline(image).stats();
+  const min = channels[0]?.min ?? 0;
+  const max = channels[0]?.max ?? 255;
+  if (max - min < 1 || (min === 0 && max === 255)) return image;
+  const gain = 255 / (max - min);
+  return toGrey(greyPipeline(image).linear(gain, -min * gain));
+}
+
 /** Turns the page clockwise by `degrees` about its centre, keeping its size; corners fill white. */
 export async function rotateBy(image: GreyImage, degrees: number): Promise<GreyImage> {
   const rotated = await toGrey(greyPipeline(image).rotate(degrees, { background: '#ffffff' }));
@@ -116,8 +131,7 @@ export async function rotateBy(image: GreyImage, degrees: number): Promise<GreyI
  * docs/ocr-models.md), because a fixed threshold thins the small marks that carry tones.
  */
 export async function preprocessPage(image: GreyImage): Promise<PreprocessedPage> {
-  // Stretch contrast so a faded scan's ink and paper span the full range, as a crisp one does.
-  const clean = await toGrey(greyPipeline(await denoise(image)).normalise());
+  const clean = await stretchContrast(await denoise(image));
   const skew = await estimateSkew(clean);
   if (Math.abs(skew) < minCorrectionDegrees) return { ...clean, deskewAngle: 0 };
   return { ...(await rotateBy(clean, skew)), deskewAngle: skew };

@@ -11,6 +11,7 @@ import * as pdfjsWorker from 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import sharp from 'sharp';
 import type { OcrLine, OcrPage, OcrWord } from '#core/ocr-engine.ts';
+import { inspectScan } from '#core/scan-validation.ts';
 import { OcrInputError } from './ocr-input-error.ts';
 import type { GreyImage } from './preprocess-page.ts';
 
@@ -52,20 +53,23 @@ async function openPdf(bytes: Uint8Array, maxPixels: number): Promise<PDFDocumen
       cMapPacked: true,
     }).promise;
   } catch (err) {
-    if (err instanceof Error && err.name === 'PasswordException') {
-      throw new OcrInputError('the PDF is password-protected', { cause: err });
-    }
-    throw new OcrInputError('the PDF is corrupt or not a PDF', { cause: err });
+    throw new OcrInputError('the PDF is damaged and cannot be read', { cause: err });
   }
 }
 
 export async function readPdfPage(bytes: Uint8Array, options: ReadPdfPageOptions): Promise<PdfPageContent> {
+  // The upload gate's structural checks first: pdfjs recovers too much (an empty page tree
+  // opens as one blank page) to tell a broken or encrypted file from a real one.
+  const inspection = await inspectScan(bytes, 'application/pdf', {
+    maxPixels: Number.MAX_SAFE_INTEGER,
+    maxPages: Number.MAX_SAFE_INTEGER,
+  });
+  if (!inspection.ok) throw new OcrInputError(inspection.detail);
+  if (options.pageNumber < 1 || options.pageNumber > inspection.pageCount) {
+    throw new OcrInputError(`the PDF has ${inspection.pageCount} page(s); page ${options.pageNumber} does not exist`);
+  }
   const pdf = await openPdf(bytes, options.maxPixels);
   try {
-    if (pdf.numPages === 0) throw new OcrInputError('the PDF has no pages');
-    if (options.pageNumber < 1 || options.pageNumber > pdf.numPages) {
-      throw new OcrInputError(`the PDF has ${pdf.numPages} page(s); page ${options.pageNumber} does not exist`);
-    }
     const page = await pdf.getPage(options.pageNumber).catch((err: unknown) => {
       throw new OcrInputError(`page ${options.pageNumber} of the PDF is corrupt`, { cause: err });
     });

@@ -48,7 +48,7 @@ export interface TesseractOcrEngineOptions {
   pageTimeoutMs?: number;
 }
 
-export const shippedTessdataDir = fileURLToPath(new URL('./tessdata', import.meta.url));
+const shippedTessdataDir = fileURLToPath(new URL('./tessdata', import.meta.url));
 
 const workerParameters: Partial<Tesseract.WorkerParams> = {
   // Official papers mix a two-column header with label–value lines: let Tesseract find the blocks.
@@ -105,12 +105,16 @@ export function createTesseractOcrEngine(options: TesseractOcrEngineOptions = {}
     return worker;
   };
 
-  const stopWorker = async (): Promise<void> => {
+  // Settles once every worker stopped so far (by close or by a timeout) has terminated.
+  let stopped: Promise<void> = Promise.resolve();
+  const stopWorker = (): Promise<void> => {
     const running = worker;
     worker = undefined;
-    if (!running) return;
-    const ready = await running.catch(() => undefined);
-    await ready?.terminate();
+    if (running) {
+      const terminated = running.then((ready) => ready.terminate().then(() => undefined), () => undefined);
+      stopped = Promise.all([stopped, terminated]).then(() => undefined);
+    }
+    return stopped;
   };
 
   const recognize = async (image: PreprocessedPage, pageNumber: number): Promise<OcrPage> => {

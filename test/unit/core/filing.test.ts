@@ -248,7 +248,7 @@ describe('fileUpload', () => {
   test('only a processing upload is filed', async () => {
     const vault = createTestVault();
     const { upload: pending } = await requestUpload(vault, citizen(), { fileName: 'a.pdf', contentType: 'application/pdf', size: 10 });
-    const fake: ValidatedUpload = { uploadId: pending.id, sha256: '00', size: 10, pageCount: 1 };
+    const fake: ValidatedUpload = { uploadId: pending.id, sha256: '00', size: 10, pageCount: 1, pages: [1] };
     const before = vault.repository.snapshot();
     await assert.rejects(fileUpload(vault, fake), UploadStateError);
     await assert.rejects(fileUpload(vault, { ...fake, uploadId: '00000000-0000-4000-8000-00000000ffff' }), UploadStateError);
