@@ -89,8 +89,9 @@ function ownerMismatch(upload: Upload, fields: Recognition['fields']): string | 
 /**
  * Workflow step: extracts the chosen template's fields, stores the recognised text, and
  * decides whether someone must look before filing. An officer's upload is reviewed when
- * it is unclassified, below the confidence threshold, or names another owner; a citizen's
- * own scan is reviewed (by the citizen) only when it was classified with low confidence.
+ * it is unclassified, below the confidence threshold, or names another owner. A citizen's
+ * own scan never waits: it is filed with its type and fields when they were read
+ * confidently, and with its text only otherwise (the citizen can add metadata later).
  */
 export async function extractUpload(deps: VaultDeps, input: { classified: ClassifiedUpload; pageCount: number }): Promise<ExtractedUpload> {
   const { classified } = input;
@@ -115,15 +116,16 @@ export async function extractUpload(deps: VaultDeps, input: { classified: Classi
   }
   const mismatch = issued ? ownerMismatch(upload, fields) : undefined;
   if (mismatch) reasons.push(mismatch);
+  const trusted = template !== undefined && (issued || confidence >= deps.policy.reviewConfidence);
   const recognition: Recognition = {
-    ...(template ? { type: template.key, title: template.name } : {}),
-    fields,
+    ...(trusted ? { type: template.key, title: template.name } : {}),
+    fields: trusted ? fields : {},
     confidence,
     textBlobKey,
   };
   return {
     recognition,
-    needsReview: reasons.length > 0,
+    needsReview: issued && reasons.length > 0,
     proposed: { ...(template ? { type: template.key } : {}), fields, confidence, text: text.slice(0, maxProposedText), reasons },
   };
 }

@@ -11,7 +11,8 @@ import type { BuiltinTypeKey, RecognitionTemplate, TemplateField, TemplatePermis
 /** Officers and administrators view and use; administrators edit and grant. */
 const defaultPermissions: TemplatePermissions = {
   view: [{ role: 'officer' }, { role: 'admin' }],
-  use: [{ role: 'officer' }, { role: 'admin' }],
+  // Citizens and organisations use the built-in types to read their own scans; they do not see the rules.
+  use: [{ role: 'officer' }, { role: 'admin' }, { role: 'citizen' }, { role: 'organization' }],
   edit: [{ role: 'admin' }],
   grant: [{ role: 'admin' }],
 };

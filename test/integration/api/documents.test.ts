@@ -270,12 +270,20 @@ describe('trash', () => {
 describe('officer uploads for a citizen', () => {
   test('file into the citizen\'s results folder as issued, and the history names the officer', async () => {
     const officer = await t.token('officer');
-    const { upload, ticket } = await t.uploadFile(officer, 'sample-result.pdf', { ownerId: personas.citizen.ownerId, fileName: 'Quyết định.pdf' });
+    const { upload: waiting, ticket } = await t.uploadFile(officer, 'sample-result.pdf', { ownerId: personas.citizen.ownerId, fileName: 'Quyết định.pdf' });
     assert.equal(ticket.status.ownerId, personas.citizen.ownerId);
+    // The sample's fields cannot be read, so the officer at the counter reviews it first.
+    assert.equal(waiting.status, 'REVIEW', waiting.failureReason);
+    assert.ok(waiting.proposed && waiting.proposed.reasons.length > 0, 'the reviewer is told why');
+    const approved = await t.api('POST', `/v1/uploads/${ticket.uploadId}/review`, { token: officer, body: { approve: true, type: 'cong-van', fields: { number: '12/QĐ-CAT' } } });
+    assert.equal(approved.status, 200, approved.text);
+    const upload = await t.waitForUpload(officer, ticket.uploadId);
     assert.equal(upload.status, 'DONE', upload.failureReason);
     const document = await getDocument(upload.documentId!);
     assert.equal(document.folderId, 'sys-results');
     assert.equal(document.source, 'issued');
+    assert.equal(document.type, 'cong-van', 'the reviewer chose the type');
+    assert.equal(document.number, '12/QĐ-CAT', 'and corrected the number');
     assert.equal(document.ownerId, personas.citizen.ownerId);
     assert.equal(document.createdBy, personas.officer.sub);
     assert.ok((await folderDocuments(t.api, token, 'sys-results')).some((d) => d.id === document.id));
@@ -300,7 +308,11 @@ describe('officer uploads for a citizen', () => {
 
   test('an officer can file a TIFF for an organization', async () => {
     const officer = await t.token('officer');
-    const { upload } = await t.uploadFile(officer, 'sample-scan-2pages.tiff', { ownerId: personas.organization.ownerId });
+    const { upload: waiting, uploadId } = await t.uploadFile(officer, 'sample-scan-2pages.tiff', { ownerId: personas.organization.ownerId });
+    assert.equal(waiting.status, 'REVIEW', waiting.failureReason);
+    assert.match(waiting.proposed?.text ?? '', /\f/, 'both pages were read, separated by a form feed');
+    assert.equal((await t.api('POST', `/v1/uploads/${uploadId}/review`, { token: officer, body: { approve: true } })).status, 200);
+    const upload = await t.waitForUpload(officer, uploadId);
     assert.equal(upload.status, 'DONE', upload.failureReason);
     const org = await t.token('organization');
     const document = (await t.api<VaultDocument>('GET', `/v1/documents/${upload.documentId}`, { token: org })).json;

@@ -107,7 +107,10 @@ describe('citizen search', () => {
 describe('officer look-ups', () => {
   test('find an issued document by type and number, audited in the owner\'s history', async () => {
     const officer = await t.token('officer');
-    const { upload } = await t.uploadFile(officer, 'sample-result.pdf', { ownerId: personas.citizen.ownerId });
+    const { upload: waiting, uploadId } = await t.uploadFile(officer, 'sample-result.pdf', { ownerId: personas.citizen.ownerId });
+    assert.equal(waiting.status, 'REVIEW', waiting.failureReason);
+    assert.equal((await t.api('POST', `/v1/uploads/${uploadId}/review`, { token: officer, body: { approve: true } })).status, 200);
+    const upload = await t.waitForUpload(officer, uploadId);
     assert.equal(upload.status, 'DONE', upload.failureReason);
     const issued = await t.api<VaultDocument>('PATCH', `/v1/documents/${upload.documentId}`, {
       token, body: { type: 'quyet-dinh-xu-phat', number: '45/QĐ-XPHC' },

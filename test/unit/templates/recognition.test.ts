@@ -338,8 +338,14 @@ describe('classifyDocument', () => {
     assert.ok(!pc08.candidates.some((candidate) => candidate.templateId === 'cu-tru-old'), 'the inactive template is not a candidate');
   });
 
-  test('a citizen may use no built-in template, so nothing is classified for them', () => {
+  test('a citizen uses the built-in templates to read their own scans', () => {
     const result = classifyDocument(residence, builtins, { sub: 'c-1', role: 'citizen', ownerId: '001190012345' });
+    assert.equal(result.best?.key, 'xac-nhan-cu-tru');
+  });
+
+  test('a template whose use is not granted to citizens is never chosen for them', () => {
+    const officersOnly = builtins.map((candidate) => ({ ...candidate, permissions: { ...candidate.permissions, use: [{ role: 'officer' as const }] } }));
+    const result = classifyDocument(residence, officersOnly, { sub: 'c-1', role: 'citizen', ownerId: '001190012345' });
     assert.deepEqual(result, { best: null, candidates: [] });
   });
 });

@@ -58,7 +58,7 @@ describe('built-in templates', () => {
       assert.equal(template.createdBy, 'system');
       assert.deepEqual(template.permissions, {
         view: [{ role: 'officer' }, { role: 'admin' }],
-        use: [{ role: 'officer' }, { role: 'admin' }],
+        use: [{ role: 'officer' }, { role: 'admin' }, { role: 'citizen' }, { role: 'organization' }],
         edit: [{ role: 'admin' }],
         grant: [{ role: 'admin' }],
       });
@@ -67,12 +67,13 @@ describe('built-in templates', () => {
 
   test('templates are copies: editing one leaves the others and the next seeding intact', () => {
     const first = builtinTemplates(seededAt);
-    first[0]?.permissions.use.push({ role: 'citizen' });
+    const defaultUse = [{ role: 'officer' }, { role: 'admin' }, { role: 'citizen' }, { role: 'organization' }];
+    first[0]?.permissions.use.push({ unit: 'PC99' });
     first[0]?.fields[0]?.labels?.push('Changed');
-    assert.deepEqual(first[3]?.permissions.use, [{ role: 'officer' }, { role: 'admin' }]);
+    assert.deepEqual(first[3]?.permissions.use, defaultUse);
     assert.deepEqual(first[3]?.fields[0]?.labels, ['Số:'], 'the number field of another template');
     const second = builtinTemplates(seededAt);
-    assert.deepEqual(second[0]?.permissions.use, [{ role: 'officer' }, { role: 'admin' }]);
+    assert.deepEqual(second[0]?.permissions.use, defaultUse);
     assert.deepEqual(second[0]?.fields[0]?.labels, ['Số:']);
   });
 });
@@ -161,7 +162,7 @@ describe('recognitionTemplateSchema', () => {
     const lowerUnit = withChange((template) => {
       rulesOf(template, 'use').push({ unit: 'pc06' });
     });
-    assert.match(problems(lowerUnit).join('\n'), /^permissions\.use\.2\.unit: /m);
+    assert.match(problems(lowerUnit).join('\n'), /^permissions\.use\.4\.unit: /m);
   });
 });
 

@@ -16,13 +16,13 @@ function allowedActions(principal: Principal, permissions: TemplatePermissions):
 }
 
 describe('can', () => {
-  test('built-in defaults: officers and admins view and use, admins edit and grant, citizens nothing', () => {
+  test('built-in defaults: officers and admins view and use, admins edit and grant, citizens and organisations only use', () => {
     const [template] = builtinTemplates('2026-01-01T00:00:00.000Z');
     assert.ok(template, 'a built-in template');
     assert.deepEqual(allowedActions(officerPc06, template.permissions), ['view', 'use']);
     assert.deepEqual(allowedActions(admin, template.permissions), ['view', 'use', 'edit', 'grant']);
-    assert.deepEqual(allowedActions(citizen, template.permissions), []);
-    assert.deepEqual(allowedActions(organization, template.permissions), []);
+    assert.deepEqual(allowedActions(citizen, template.permissions), ['use']);
+    assert.deepEqual(allowedActions(organization, template.permissions), ['use']);
   });
 
   test('a rule with a unit matches only that unit, and a unit alone matches any role in it', () => {
