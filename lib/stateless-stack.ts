@@ -62,20 +62,31 @@ export class StatelessStack extends Stack {
     });
 
     const { folders, documents, uploads, templates } = this.api.handlers;
-    const { validate, file, fail } = this.workflow;
-    for (const vault of [folders, documents, uploads, templates, validate, file, fail, this.uploadEvents.onUpload]) grantItemAccess(vault.role, table);
-    for (const listing of [folders, documents, uploads, templates]) grantQuery(listing.role, table);
+    const { validate, recognize, classify, extract, review, file, fail } = this.workflow;
+    for (const vault of [folders, documents, uploads, templates, validate, recognize, classify, extract, review, file, fail, this.uploadEvents.onUpload]) {
+      grantItemAccess(vault.role, table);
+    }
+    // Classify lists the recognition templates.
+    for (const listing of [folders, documents, uploads, templates, classify]) grantQuery(listing.role, table);
     // Presigned URLs carry the signer's rights: uploads and new versions POST to incoming/,
     // downloads GET from vault/.
     grantObjects(uploads.role, objects, objectPrefixes.incoming, ['write']);
     grantObjects(documents.role, objects, objectPrefixes.incoming, ['write']);
     grantObjects(documents.role, objects, objectPrefixes.vault, ['read']);
+    grantObjects(documents.role, objects, objectPrefixes.text, ['read']);
     grantObjects(validate.role, objects, objectPrefixes.incoming, ['read']);
     // File copies incoming/ → vault/ and removes the original; Fail does the same into quarantine/.
     grantObjects(file.role, objects, objectPrefixes.incoming, ['read', 'delete']);
     grantObjects(file.role, objects, objectPrefixes.vault, ['write']);
     grantObjects(fail.role, objects, objectPrefixes.incoming, ['read', 'delete']);
     grantObjects(fail.role, objects, objectPrefixes.quarantine, ['write']);
+    // Pages are read into work/ one by one, classified and extracted from there; the text is kept under text/.
+    grantObjects(recognize.role, objects, objectPrefixes.incoming, ['read']);
+    grantObjects(recognize.role, objects, objectPrefixes.work, ['write']);
+    grantObjects(classify.role, objects, objectPrefixes.work, ['read']);
+    grantObjects(extract.role, objects, objectPrefixes.work, ['read']);
+    grantObjects(extract.role, objects, objectPrefixes.text, ['write']);
+    grantObjects(file.role, objects, objectPrefixes.work, ['delete']);
     // A review decision resumes the paused execution through its task token.
     uploads.fn.addEnvironment('STATE_MACHINE_ARN', this.workflow.stateMachine.stateMachineArn);
     this.workflow.stateMachine.grantTaskResponse(uploads.role);

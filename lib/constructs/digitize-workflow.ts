@@ -20,6 +20,10 @@ export interface DigitizeWorkflowProps {
 export class DigitizeWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   readonly validate: VaultFunction;
+  readonly recognize: VaultFunction;
+  readonly classify: VaultFunction;
+  readonly extract: VaultFunction;
+  readonly review: VaultFunction;
   readonly file: VaultFunction;
   readonly fail: VaultFunction;
 
@@ -38,6 +42,23 @@ export class DigitizeWorkflow extends Construct {
       });
     // Validate parses whole PDFs and image headers; it gets the memory (and so the CPU).
     this.validate = step('Validate', 'validateHandler', 'validate', 'khoso workflow: validates an uploaded scan', 1024);
+    // OCR: Tesseract's worker, wasm and native image libraries ship as node_modules, the
+    // Vietnamese model beside the bundle; 1,536 MB is the memory budget of the OCR step.
+    this.recognize = new VaultFunction(this, 'Recognize', {
+      entry: 'functions/workflow/recognize-page.ts',
+      handler: 'handler',
+      functionName: `${props.namePrefix}-workflow-recognize`,
+      description: 'khoso workflow: preprocesses and reads one page (Vietnamese OCR or the PDF text layer)',
+      environment: props.vaultEnvironment,
+      logRetention: props.logRetention,
+      memorySize: 1536,
+      timeout: Duration.minutes(5),
+      nodeModules: ['tesseract.js', 'sharp', '@napi-rs/canvas', 'pdfjs-dist'],
+      copyBesideBundle: ['functions/adapters/ocr/tessdata'],
+    });
+    this.classify = step('Classify', 'classifyHandler', 'classify', 'khoso workflow: picks the recognition template of a scan', 512);
+    this.extract = step('Extract', 'extractHandler', 'extract', 'khoso workflow: extracts and normalises the fields of a scan', 512);
+    this.review = step('Review', 'reviewHandler', 'review', 'khoso workflow: parks an uncertain scan for review', 256);
     this.file = step('File', 'fileHandler', 'file', 'khoso workflow: files a validated scan in the vault', 256);
     this.fail = step('Fail', 'failHandler', 'fail', 'khoso workflow: fails and quarantines a rejected upload', 256);
 
@@ -47,11 +68,9 @@ export class DigitizeWorkflow extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('states.amazonaws.com') });
-    // Exactly the three task functions, unqualified (the ASL invokes $LATEST).
-    role.addToPolicy(new PolicyStatement({
-      actions: ['lambda:InvokeFunction'],
-      resources: [this.validate.fn.functionArn, this.file.fn.functionArn, this.fail.fn.functionArn],
-    }));
+    const tasks = [this.validate, this.recognize, this.classify, this.extract, this.review, this.file, this.fail];
+    // Exactly the task functions, unqualified (the ASL invokes $LATEST).
+    role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: tasks.map((task) => task.fn.functionArn) }));
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: `${props.namePrefix}-digitize`,
@@ -59,6 +78,10 @@ export class DigitizeWorkflow extends Construct {
       definitionBody: DefinitionBody.fromString(readFileSync(projectPath('functions/workflow/digitize.asl.json'), 'utf8')),
       definitionSubstitutions: {
         ValidateFunctionArn: this.validate.fn.functionArn,
+        RecognizeFunctionArn: this.recognize.fn.functionArn,
+        ClassifyFunctionArn: this.classify.fn.functionArn,
+        ExtractFunctionArn: this.extract.fn.functionArn,
+        ReviewFunctionArn: this.review.fn.functionArn,
         FileFunctionArn: this.file.fn.functionArn,
         FailFunctionArn: this.fail.fn.functionArn,
       },
@@ -66,7 +89,8 @@ export class DigitizeWorkflow extends Construct {
       tracingEnabled: true,
       // Execution data stays out of the logs: later states carry OCR'd personal fields.
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
-      timeout: Duration.minutes(30),
+      // A scan may wait for review up to two weeks (the Review state's own timeout).
+      timeout: Duration.days(15),
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

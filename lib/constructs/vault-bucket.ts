@@ -14,7 +14,7 @@ export interface VaultBucketProps {
 }
 
 /** Key prefixes the vault writes; IAM grants are scoped by them. */
-export const objectPrefixes = { incoming: 'incoming/', vault: 'vault/', quarantine: 'quarantine/' } as const;
+export const objectPrefixes = { incoming: 'incoming/', vault: 'vault/', quarantine: 'quarantine/', work: 'work/', text: 'text/' } as const;
 
 /**
  * The bucket's physical name. It is fixed per stage, account and region so the stateless
@@ -70,6 +70,8 @@ export class VaultBucket extends Construct {
         // Presigned POSTs live 15 minutes at most and filing moves the object; what stays was abandoned.
         { id: 'expire-abandoned-incoming', prefix: objectPrefixes.incoming, expiration: Duration.days(2), abortIncompleteMultipartUploadAfter: Duration.days(1) },
         { id: 'expire-quarantine', prefix: objectPrefixes.quarantine, expiration: Duration.days(30) },
+        // Per-page OCR results are removed on filing; those of failed or abandoned runs go after a week.
+        { id: 'expire-work', prefix: objectPrefixes.work, expiration: Duration.days(7) },
         // Overwritten and deleted object versions are S3's trash: kept long enough to undo, then purged.
         { id: 'purge-noncurrent-versions', noncurrentVersionExpiration: Duration.days(90), expiredObjectDeleteMarker: true },
       ],

@@ -22,6 +22,14 @@ export interface VaultFunctionProps {
   timeout?: Duration;
   /** For async invocations (S3 events): events that fail every retry land here. */
   deadLetterQueue?: IQueue;
+  /**
+   * Packages installed beside the bundle instead of bundled (native binaries, worker
+   * scripts, wasm); they are installed for the build machine's platform, so such a
+   * function runs on x86_64.
+   */
+  nodeModules?: string[];
+  /** Folders (relative to the repository root) copied next to the bundle, e.g. model data. */
+  copyBesideBundle?: string[];
 }
 
 /**
@@ -49,7 +57,7 @@ export class VaultFunction extends Construct {
       functionName: props.functionName,
       description: props.description,
       runtime: Runtime.NODEJS_20_X,
-      architecture: Architecture.ARM_64,
+      architecture: props.nodeModules ? Architecture.X86_64 : Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
@@ -67,6 +75,8 @@ export class VaultFunction extends Construct {
         // Some CommonJS dependencies call require(); ESM bundles need it defined.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         externalModules: [],
+        ...(props.nodeModules ? { nodeModules: props.nodeModules } : {}),
+        ...(props.copyBesideBundle ? { commandHooks: copyHooks(props.copyBesideBundle) } : {}),
       },
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 } : {}),
     });
@@ -80,4 +90,14 @@ export class VaultFunction extends Construct {
       { id: 'CloudFormation-Validate::W2531', reason: onNode20 },
     );
   }
+}
+
+/** Bundling hooks that copy folders next to the bundle (relative paths from the repository root). */
+function copyHooks(folders: string[]) {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) =>
+      folders.map((folder) => `cp -r "${inputDir}/${folder}" "${outputDir}/${folder.split('/').at(-1)}"`),
+  };
 }

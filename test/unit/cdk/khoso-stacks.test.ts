@@ -26,9 +26,12 @@ function roleStatements(prefix: string): Statement[] {
 function objectGrants(prefix: string): Record<string, string[]> {
   const grants: Record<string, string[]> = {};
   for (const statement of roleStatements(prefix)) {
+    // CDK merges statements with the same actions, so one statement may cover several prefixes.
     const flat = JSON.stringify(statement.Resource);
-    const match = /s3:::khoso-dev-vault-.*?\/([a-z]+\/\*)/.exec(flat);
-    if (match?.[1]) grants[match[1]] = [...(grants[match[1]] ?? []), ...actionsOf(statement)].sort();
+    for (const match of flat.matchAll(/s3:::khoso-dev-vault-.*?\/([a-z]+\/\*)/g)) {
+      const prefix = match[1] as string;
+      grants[prefix] = [...(grants[prefix] ?? []), ...actionsOf(statement)].sort();
+    }
   }
   return grants;
 }
@@ -140,7 +143,7 @@ describe('IAM scoping', () => {
     for (const [id, statement] of all) {
       for (const action of actionsOf(statement).filter((a) => a.startsWith('dynamodb:'))) {
         assert.ok(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'].includes(action), `${id}: ${action}`);
-        if (action === 'dynamodb:Query') assert.match(id, /^Api(Folders|Documents|Uploads|Templates)Handler/);
+        if (action === 'dynamodb:Query') assert.match(id, /^(Api(Folders|Documents|Uploads|Templates)Handler|DigitizeClassify)/);
       }
     }
   });
@@ -150,10 +153,15 @@ describe('IAM scoping', () => {
     assert.deepEqual(objectGrants('ApiAuthorizer'), {});
     assert.deepEqual(objectGrants('UploadEventsOnUpload'), {});
     assert.deepEqual(objectGrants('ApiUploadsHandler'), { 'incoming/*': ['s3:PutObject'] });
-    assert.deepEqual(objectGrants('ApiDocumentsHandler'), { 'incoming/*': ['s3:PutObject'], 'vault/*': ['s3:GetObject'] });
+    assert.deepEqual(objectGrants('ApiDocumentsHandler'), { 'incoming/*': ['s3:PutObject'], 'text/*': ['s3:GetObject'], 'vault/*': ['s3:GetObject'] });
+    assert.deepEqual(objectGrants('ApiTemplatesHandler'), {});
     assert.deepEqual(objectGrants('ApiFoldersHandler'), {});
     assert.deepEqual(objectGrants('DigitizeValidate'), { 'incoming/*': ['s3:GetObject'] });
-    assert.deepEqual(objectGrants('DigitizeFile'), { 'incoming/*': ['s3:DeleteObject', 's3:GetObject'], 'vault/*': ['s3:PutObject'] });
+    assert.deepEqual(objectGrants('DigitizeRecognize'), { 'incoming/*': ['s3:GetObject'], 'work/*': ['s3:PutObject'] });
+    assert.deepEqual(objectGrants('DigitizeClassify'), { 'work/*': ['s3:GetObject'] });
+    assert.deepEqual(objectGrants('DigitizeExtract'), { 'text/*': ['s3:PutObject'], 'work/*': ['s3:GetObject'] });
+    assert.deepEqual(objectGrants('DigitizeReview'), {});
+    assert.deepEqual(objectGrants('DigitizeFile'), { 'incoming/*': ['s3:DeleteObject', 's3:GetObject'], 'vault/*': ['s3:PutObject'], 'work/*': ['s3:DeleteObject'] });
     assert.deepEqual(objectGrants('DigitizeFail'), { 'incoming/*': ['s3:DeleteObject', 's3:GetObject'], 'quarantine/*': ['s3:PutObject'] });
   });
 
@@ -164,11 +172,13 @@ describe('IAM scoping', () => {
     }
   });
 
-  test('the state machine may invoke exactly its three task functions', () => {
+  test('the state machine may invoke exactly its seven task functions', () => {
     const invoke = roleStatements('Digitize').filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
     assert.equal(invoke.length, 1);
+    assert.equal((invoke[0]?.Resource as unknown[]).length, 7);
     assert.deepEqual((invoke[0]?.Resource as unknown[]).map((r) => JSON.stringify(r)).sort(), [
-      /DigitizeFailFunction/, /DigitizeFileFunction/, /DigitizeValidateFunction/,
+      /DigitizeFailFunction/, /DigitizeFileFunction/, /DigitizeValidateFunction/, /DigitizeRecognizeFunction/,
+      /DigitizeClassifyFunction/, /DigitizeExtractFunction/, /DigitizeReviewFunction/,
     ].map((pattern) => JSON.stringify((invoke[0]?.Resource as unknown[]).find((r) => pattern.test(JSON.stringify(r))))).sort());
   });
 });
@@ -215,10 +225,14 @@ describe('API', () => {
 describe('functions and workflow', () => {
   const functions = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotificationsHandler'));
 
-  test('ten Node 20 functions, traced, each with its handler export', () => {
+  test('fourteen Node 20 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'khoso-dev-workflow-recognize', MemorySize: 1536, Architectures: ['x86_64'],
+    });
     assert.deepEqual(functions.map(([, f]) => f.Properties.Handler).sort(), [
-      'index.failHandler', 'index.fileHandler', 'index.handler', 'index.handler', 'index.handler', 'index.handler',
-      'index.handler', 'index.handler', 'index.handler', 'index.validateHandler',
+      'index.classifyHandler', 'index.extractHandler', 'index.failHandler', 'index.fileHandler', 'index.handler',
+      'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.handler',
+      'index.reviewHandler', 'index.validateHandler',
     ]);
     for (const [, fn] of functions) {
       assert.equal(fn.Properties.Runtime, 'nodejs20.x');
@@ -237,11 +251,15 @@ describe('functions and workflow', () => {
     });
   });
 
-  test('the state machine is the shared ASL file with its three task ARNs substituted, logged and traced', () => {
+  test('the state machine is the shared ASL file with its task ARNs substituted, logged and traced', () => {
     stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       DefinitionString: Match.stringLikeRegexp('\\$\\{ValidateFunctionArn\\}'),
       DefinitionSubstitutions: {
         ValidateFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeValidateFunction'), 'Arn'] },
+        RecognizeFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeRecognizeFunction'), 'Arn'] },
+        ClassifyFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeClassifyFunction'), 'Arn'] },
+        ExtractFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeExtractFunction'), 'Arn'] },
+        ReviewFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeReviewFunction'), 'Arn'] },
         FileFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeFileFunction'), 'Arn'] },
         FailFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeFailFunction'), 'Arn'] },
       },
