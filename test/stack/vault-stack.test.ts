@@ -147,6 +147,12 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
       assert.deepEqual(Buffer.from(await download.arrayBuffer()), filed.bytes);
     }
 
+    // The image was read by the deployed OCR function (Tesseract with the shipped Vietnamese model).
+    const text = await api('GET', `/v1/documents/${image.documentId}/text`);
+    assert.equal(text.status, 200, text.text);
+    assert.match(text.text, /XÁC NHẬN/, 'Vietnamese capitals with their diacritics');
+    assert.match(text.text, /Hà Nội/);
+
     await redeliverS3Event(`incoming/${pdf.uploadId}`, pdf.bytes.length);
     const upload = await api('GET', `/v1/uploads/${pdf.uploadId}`);
     assert.equal(upload.json.status, 'DONE');
