@@ -118,7 +118,7 @@ describe('validateUpload', () => {
     const bytes = await makePdf(3);
     const pending = await arrived(vault, bytes);
     const validated = await validateUpload(vault, { uploadId: pending.id });
-    assert.deepEqual(validated, { uploadId: pending.id, sha256: sha256(bytes), size: bytes.byteLength, pageCount: 3 });
+    assert.deepEqual(validated, { uploadId: pending.id, sha256: sha256(bytes), size: bytes.byteLength, pageCount: 3, pages: [1, 2, 3] });
     const png = await arrived(vault, samplePng, { fileName: 'anh.png', contentType: 'image/png' });
     assert.equal((await validateUpload(vault, { uploadId: png.id })).pageCount, 1);
   });
