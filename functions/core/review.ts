@@ -1,4 +1,4 @@
-import { auditEntry } from './audit.ts';
+import { auditEntry, workflowContext } from './audit.ts';
 import { ReviewNotPendingError, type ReviewDecision } from './digitize-workflow.ts';
 import { ConcurrentUpdateError, ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { ProposedRecognition, Upload } from './model.ts';
@@ -29,12 +29,10 @@ export async function awaitReview(
       next: { ...upload, status: 'REVIEW', step: 'review', proposed, reviewTaskToken: input.taskToken, updatedAt: deps.clock.now().toISOString() },
       previous: upload,
     }],
-    audit: upload.status === 'REVIEW' ? [] : [{
-      ...auditEntry(deps, { principal: { sub: 'system:digitize-workflow', role: 'admin' }, sourceIp: 'internal', requestId: `upload:${upload.id}` }, {
-        ownerId: upload.ownerId, action: 'upload.review-requested', resourceType: 'upload', resourceId: upload.id,
-        detail: { confidence: proposed.confidence, reasons: proposed.reasons.join('; ') },
-      }),
-    }],
+    audit: upload.status === 'REVIEW' ? [] : [auditEntry(deps, workflowContext, {
+      ownerId: upload.ownerId, action: 'upload.review-requested', resourceType: 'upload', resourceId: upload.id,
+      detail: { confidence: proposed.confidence, reasons: proposed.reasons.join('; ') },
+    })],
   });
 }
 
