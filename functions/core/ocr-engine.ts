@@ -46,3 +46,21 @@ export interface OcrEngine {
   recognizePage(request: OcrRequest): Promise<OcrPage>;
   close(): Promise<void>;
 }
+
+/** An OCR'd page from its lines and words: the text is the lines in reading order, the confidence the words' mean. */
+export function ocrPageFrom(parts: {
+  pageNumber: number;
+  lines: OcrLine[];
+  words: OcrWord[];
+  width: number;
+  height: number;
+  deskewAngle: number;
+}): OcrPage {
+  const { words } = parts;
+  return {
+    ...parts,
+    text: parts.lines.map((line) => line.text).join('\n'),
+    confidence: words.length === 0 ? 0 : words.reduce((sum, word) => sum + word.confidence, 0) / words.length,
+    source: 'ocr',
+  };
+}

@@ -1,18 +1,13 @@
 import type { VaultDocument } from './model.ts';
+import { foldForSearch as foldText } from './templates/text-folding.ts';
 
 /**
- * Text as search compares it: lower case, without diacritics (đ counts as d), single
- * spaces. "nguyen thi huong" then finds "NGUYỄN THỊ HƯƠNG".
+ * Text as search compares it: folded as templates fold it (lower case, no diacritics, đ
+ * as d), punctuation as spaces. "nguyen thi huong" then finds "NGUYỄN THỊ HƯƠNG", and
+ * "633 cat" finds "633/CAT-PV01".
  */
 export function foldForSearch(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  return foldText(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
 const maxTerms = 8;

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-textract';
 import { PDFDocument } from 'pdf-lib';
 import sharp, { type Metadata } from 'sharp';
-import type { OcrEngine, OcrLine, OcrPage, OcrRequest, OcrWord } from '#core/ocr-engine.ts';
+import { ocrPageFrom, type OcrEngine, type OcrLine, type OcrPage, type OcrRequest, type OcrWord } from '#core/ocr-engine.ts';
 import { inspectScan } from '#core/scan-validation.ts';
 import { OcrInputError } from '../ocr/ocr-input-error.ts';
 
@@ -142,16 +142,6 @@ export function toOcrPage(blocks: readonly Block[], size: { width: number; heigh
   const orphans = wordBlocks.filter((block) => !childIds.includes(block.Id ?? ''));
   const lines: OcrLine[] = lineBlocks.map(read);
   const words: OcrWord[] = [...inLines, ...orphans].map(read);
-  return {
-    pageNumber,
-    text: lines.map((line) => line.text).join('\n'),
-    confidence: words.length === 0 ? 0 : words.reduce((sum, word) => sum + word.confidence, 0) / words.length,
-    lines,
-    words,
-    width: size.width,
-    height: size.height,
-    source: 'ocr',
-    // Textract reads skewed pages as they are and reports boxes on the page as sent.
-    deskewAngle: 0,
-  };
+  // Textract reads skewed pages as they are and reports boxes on the page as sent.
+  return ocrPageFrom({ pageNumber, lines, words, width: size.width, height: size.height, deskewAngle: 0 });
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import Tesseract from 'tesseract.js';
-import type { OcrEngine, OcrLine, OcrPage, OcrRequest, OcrWord } from '#core/ocr-engine.ts';
+import { ocrPageFrom, type OcrEngine, type OcrLine, type OcrPage, type OcrRequest, type OcrWord } from '#core/ocr-engine.ts';
 import { decodeImagePage } from './decode-image-page.ts';
 import { OcrInputError } from './ocr-input-error.ts';
 import { preprocessPage, type GreyImage, type PreprocessedPage } from './preprocess-page.ts';
@@ -176,17 +176,7 @@ function toOcrPage(data: Tesseract.Page, image: PreprocessedPage, pageNumber: nu
     .flatMap((line) => line.words)
     .map((word) => ({ text: word.text.normalize('NFC'), confidence: word.confidence / 100, box: box(word.bbox) }))
     .filter((word) => word.text.trim() !== '');
-  return {
-    pageNumber,
-    text: lines.map((line) => line.text).join('\n'),
-    confidence: words.length === 0 ? 0 : words.reduce((sum, word) => sum + word.confidence, 0) / words.length,
-    lines,
-    words,
-    width: image.width,
-    height: image.height,
-    source: 'ocr',
-    deskewAngle: image.deskewAngle,
-  };
+  return ocrPageFrom({ pageNumber, lines, words, width: image.width, height: image.height, deskewAngle: image.deskewAngle });
 }
 
 function box(bbox: Tesseract.Bbox): OcrWord['box'] {
