@@ -203,15 +203,21 @@ export async function fileUpload(deps: VaultDeps, input: ValidatedUpload & { rec
 /** Reasons shown to users; anything unexpected becomes a generic reason (details stay in logs). */
 function failureReason(error: { error: string; cause?: string }): string {
   if (error.error === 'ReviewRejected' && error.cause) return `Rejected at review: ${error.cause.slice(0, 500)}`;
-  if (error.error === 'UploadRejected') {
-    try {
-      const parsed = JSON.parse(error.cause ?? '{}') as { errorMessage?: unknown };
-      if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
-    } catch {
-      // fall through to the generic reason
-    }
-  }
+  // Both carry a message written for people: what is wrong with the file, never its content.
+  const message = lambdaErrorMessage(error.cause);
+  if (message && error.error === 'UploadRejected') return message;
+  if (message && error.error === 'OcrInputError') return `The scan could not be read: ${message}`;
   return 'The document could not be processed; please try again or contact support';
+}
+
+/** The message of a Lambda error as Step Functions reports it (a JSON cause). */
+function lambdaErrorMessage(cause: string | undefined): string | undefined {
+  try {
+    const parsed = JSON.parse(cause ?? '{}') as { errorMessage?: unknown };
+    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage.slice(0, 500) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

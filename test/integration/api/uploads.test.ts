@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { S3Event } from 'aws-lambda';
+import { PDFDocument } from 'pdf-lib';
 import { createOnUploadHandler } from '../../../functions/events/on-upload.ts';
 import { contentTypeOf, readFixture, type FixtureName } from '../support/fixtures.ts';
 import { assertProblem } from '../support/http-client.ts';
@@ -188,6 +189,42 @@ describe('files the workflow must reject', () => {
       assert.equal(await t.vault.deps.blobs.head(`incoming/${uploadId}`), undefined, 'the object left incoming/');
     });
   }
+
+  /** Files made here: the bad inputs of issue 4 that no committed fixture holds. */
+  const generated: { label: string; contentType: string; bytes: () => Promise<Uint8Array>; reason: RegExp }[] = [
+    { label: 'a PDF with no page', contentType: 'application/pdf', reason: /no page|damaged|cannot be read/i,
+      bytes: async () => (await PDFDocument.create()).save({ addDefaultPage: false }) },
+    { label: 'a 10,000-page PDF', contentType: 'application/pdf', reason: /pages/i,
+      bytes: async () => {
+        const pdf = await PDFDocument.create();
+        for (let page = 0; page < 10_000; page += 1) pdf.addPage([10, 10]);
+        return pdf.save();
+      } },
+    { label: 'a ZIP archive declared as PDF', contentType: 'application/pdf', reason: /declared as PDF/i,
+      bytes: async () => new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0, ...new TextEncoder().encode('word/document.xml')]) },
+    { label: 'a PNG whose pixels are corrupt', contentType: 'image/png', reason: /could not be read|corrupt|unreadable/i,
+      bytes: async () => {
+        const png = await readFixture('sample-scan.png');
+        const broken = new Uint8Array(png);
+        broken.fill(0x42, 60, broken.length - 12);
+        return broken;
+      } },
+  ];
+  for (const { label, contentType, bytes, reason } of generated) {
+    test(`${label} fails with a clear reason, files nothing, and leaves no worker hung`, async () => {
+      const body = await bytes();
+      const { upload, uploadId } = await t.uploadFile(token, 'sample-result.pdf', { contentType, bytes: body, size: body.length, fileName: 'scan.bin' });
+      assert.equal(upload.status, 'FAILED', `${label}: ${JSON.stringify(upload)}`);
+      assert.match(upload.failureReason ?? '', reason);
+      assert.equal(upload.documentId, undefined);
+      assert.equal(executionsOf(uploadId)[0]?.status, 'FAILED');
+    });
+  }
+
+  test('the OCR worker still reads after the bad inputs', async () => {
+    const { upload } = await t.uploadFile(token, 'sample-scan.png');
+    assert.equal(upload.status, 'DONE', upload.failureReason);
+  });
 
   test('a valid two-page TIFF passes the same checks', async () => {
     const { upload } = await t.uploadFile(token, 'sample-scan-2pages.tiff');
