@@ -2,9 +2,11 @@ import { awsVaultDeps } from '../adapters/aws/aws-deps.ts';
 import type { RecognitionTemplate, TemplatePermissions } from '../core/templates/template-model.ts';
 import {
   createTemplate, getTemplate, listTemplates, listTemplateVersions, setTemplateActive, setTemplatePermissions,
-  templateHistory, updateTemplate, type TemplateDraft,
+  templateHistory, testTemplate, updateTemplate, type TemplateDraft,
 } from '../core/templates/manage-templates.ts';
+import type { OcrEngine } from '../core/ocr-engine.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
+import { createTesseractOcrEngine } from '../adapters/ocr/tesseract-ocr-engine.ts';
 import * as s from './contract/schemas.ts';
 import { createHttpHandler } from './http/http-handler.ts';
 import { lazyHandler } from './lazy-handler.ts';
@@ -13,7 +15,7 @@ import { present } from './present.ts';
 type Id = { id: string };
 type TemplateChanges = Parameters<typeof updateTemplate>[3];
 
-export function createTemplatesHandler(deps: VaultDeps) {
+export function createTemplatesHandler(deps: VaultDeps, ocr: () => OcrEngine) {
   const one = (template: RecognitionTemplate) => ({ body: present(s.template, template) });
   return createHttpHandler('templates', {
     listTemplates: async ({ context }) => ({ body: present(s.templateList, { items: await listTemplates(deps, context) }) }),
@@ -26,9 +28,18 @@ export function createTemplatesHandler(deps: VaultDeps) {
       ({ body: present(s.templateList, { items: await listTemplateVersions(deps, context, (params as Id).id) }) }),
     setTemplatePermissions: async ({ context, params, body }) =>
       one(await setTemplatePermissions(deps, context, (params as Id).id, body as TemplatePermissions)),
+    testTemplate: async ({ context, params, body }) => {
+      const { contentType, sample } = body as { contentType: string; sample: string };
+      const result = await testTemplate({ ...deps, ocr: ocr() }, context, (params as Id).id, { bytes: new Uint8Array(Buffer.from(sample, 'base64')), contentType });
+      return { body: present(s.templateTestResult, result) };
+    },
     getTemplateHistory: async ({ context, params, query }) =>
       ({ body: present(s.historyPage, await templateHistory(deps, context, (params as Id).id, query as { limit: number; cursor?: string })) }),
   });
 }
 
-export const handler = lazyHandler(() => createTemplatesHandler(awsVaultDeps()));
+/** Testing a template on a sample needs OCR: this function carries the engine and its model. */
+let engine: OcrEngine | undefined;
+const ocrEngine = () => (engine ??= createTesseractOcrEngine());
+
+export const handler = lazyHandler(() => createTemplatesHandler(awsVaultDeps(), ocrEngine));

@@ -18,6 +18,13 @@ export interface VaultApiProps {
   logRetention: RetentionDays;
 }
 
+const ocrFunction = {
+  memorySize: 1536,
+  timeout: Duration.seconds(29),
+  nodeModules: ['tesseract.js', 'sharp', '@napi-rs/canvas', 'pdfjs-dist'],
+  copyBesideBundle: ['functions/adapters/ocr/tessdata'],
+};
+
 const groups: readonly RouteGroup[] = ['meta', 'folders', 'documents', 'uploads', 'templates'];
 
 /**
@@ -40,6 +47,8 @@ export class VaultApi extends Construct {
       // meta serves only public documents and needs no vault resources.
       environment: group === 'meta' ? {} : props.vaultEnvironment,
       logRetention: props.logRetention,
+      // Testing a template on a sample runs OCR, as the workflow's RecognizePage function does.
+      ...(group === 'templates' ? ocrFunction : {}),
     })])) as Record<RouteGroup, VaultFunction>;
 
     this.authorizer = new VaultFunction(this, 'Authorizer', {

@@ -53,8 +53,8 @@ export interface LocalVault {
 
 const tableName = 'khoso-local';
 const bucket = 'khoso-local-vault';
-/** API Gateway refuses payloads over 10 MB; our JSON routes accept far less (checked by the handler). */
-const maxRequestBytes = 1024 * 1024;
+/** API Gateway refuses payloads over 10 MB; the handlers check each route's own, smaller limit. */
+const maxRequestBytes = 10 * 1024 * 1024;
 
 async function readOrCreateSecret(file: string): Promise<Uint8Array> {
   try {
@@ -178,7 +178,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     folders: createFoldersHandler(deps),
     documents: createDocumentsHandler(deps),
     uploads: createUploadsHandler(deps),
-    templates: createTemplatesHandler(deps),
+    templates: createTemplatesHandler(deps, ocrEngine),
   };
   const onUpload = createOnUploadHandler(deps);
   const serveBlob = createBlobHttpHandler({

@@ -21,6 +21,8 @@ export interface RouteContract {
   response?: z.ZodType;
   /** Non-JSON responses (the OpenAPI document, the rendered reference). */
   responseMediaType?: string;
+  /** Bodies larger than the default JSON limit (a sample scan, base64). */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -64,6 +66,7 @@ export const routes = [
   { operationId: 'deactivateTemplate', method: 'POST', path: '/v1/ocr-templates/{id}/deactivate', group: 'templates', summary: 'Stop using the template (a new version)', params: s.idParams, status: 200, response: s.template },
   { operationId: 'listTemplateVersions', method: 'GET', path: '/v1/ocr-templates/{id}/versions', group: 'templates', summary: 'Every version of a template, oldest first', params: s.idParams, status: 200, response: s.templateList },
   { operationId: 'setTemplatePermissions', method: 'PUT', path: '/v1/ocr-templates/{id}/permissions', group: 'templates', summary: 'Who may view, use, edit and grant (a new version)', params: s.idParams, body: s.templatePermissionsBody, status: 200, response: s.template },
+  { operationId: 'testTemplate', method: 'POST', path: '/v1/ocr-templates/{id}/test', group: 'templates', summary: 'Run the template on a sample scan (base64) and see the fields it extracts; nothing is stored', params: s.idParams, body: s.templateTestBody, status: 200, response: s.templateTestResult, maxBodyBytes: 6 * 1024 * 1024 },
   { operationId: 'getTemplateHistory', method: 'GET', path: '/v1/ocr-templates/{id}/history', group: 'templates', summary: 'Audit of the template: changes and refused attempts', params: s.idParams, query: s.pageQuery, status: 200, response: s.historyPage },
 ] as const satisfies readonly RouteContract[];
 

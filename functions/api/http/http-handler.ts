@@ -62,8 +62,9 @@ function parseBody(route: RouteContract, event: ApiEvent): unknown {
     throw new HttpProblem('unsupported-media-type', 'Send the body as application/json');
   }
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(text) > maxJsonBodyBytes) {
-    throw new HttpProblem('payload-too-large', `JSON bodies are limited to ${maxJsonBodyBytes} bytes`);
+  const limit = route.maxBodyBytes ?? maxJsonBodyBytes;
+  if (Buffer.byteLength(text) > limit) {
+    throw new HttpProblem('payload-too-large', `JSON bodies of this route are limited to ${limit} bytes`);
   }
   try {
     return JSON.parse(text);

@@ -1,6 +1,10 @@
 import { auditEntry } from '../audit.ts';
 import { ForbiddenRoleError, InvalidInputError, NotFoundError } from '../errors.ts';
 import type { AuditEntry, Page, PageRequest } from '../model.ts';
+import type { OcrEngine, OcrPage } from '../ocr-engine.ts';
+import { inspectScan } from '../scan-validation.ts';
+import { classifyDocument } from './classify.ts';
+import { extractFields } from './extract.ts';
 import type { RequestContext } from '../principal.ts';
 import { retryOnConcurrentUpdate } from '../retry.ts';
 import type { VaultDeps } from '../vault-deps.ts';
@@ -152,4 +156,54 @@ export async function templateHistory(deps: Deps, context: RequestContext, id: s
 /** Checks that the caller may use a template (to test it on a sample), auditing a refusal. */
 export function templateForUse(deps: Deps, context: RequestContext, id: string): Promise<RecognitionTemplate> {
   return authorise(deps, context, id, 'use');
+}
+
+export interface TemplateTestResult {
+  templateId: string;
+  version: number;
+  /** How well the sample matches the template's identification anchors (0..1). */
+  score: number;
+  fields: Record<string, string | number>;
+  details: { name: string; value: string | number | null; raw: string | null; confidence: number }[];
+  confidence: number;
+  text: string;
+}
+
+/** Pages of a sample read for a test: enough for every built-in type, bounded in time. */
+const samplePagesRead = 3;
+
+/**
+ * Runs a template on a sample scan, without storing anything: the fields it extracts and
+ * how confident it is. Needs the right to use the template; the test is audited.
+ */
+export async function testTemplate(
+  deps: Deps & { ocr: OcrEngine; policy: VaultDeps['policy'] },
+  context: RequestContext,
+  id: string,
+  sample: { bytes: Uint8Array; contentType: string },
+): Promise<TemplateTestResult> {
+  const template = await authorise(deps, context, id, 'use');
+  const inspection = await inspectScan(sample.bytes, sample.contentType, {
+    maxPixels: deps.policy.maxImagePixels, maxPages: deps.policy.maxPdfPages,
+  });
+  if (!inspection.ok) throw new InvalidInputError(`The sample cannot be used: ${inspection.detail}`);
+  const pages: OcrPage[] = [];
+  for (let pageNumber = 1; pageNumber <= Math.min(inspection.pageCount, samplePagesRead); pageNumber += 1) {
+    pages.push(await deps.ocr.recognizePage({ bytes: sample.bytes, contentType: inspection.contentType, pageNumber }));
+  }
+  const extraction = extractFields(template, pages);
+  const score = classifyDocument(pages, [{ ...template, active: true }], context.principal).candidates[0]?.score ?? 0;
+  await deps.repository.appendAudit(auditEntry(deps, context, {
+    ownerId: templateAuditOwner, action: 'template.test', resourceType: 'template', resourceId: id,
+    detail: { version: template.version, confidence: extraction.confidence },
+  }));
+  return {
+    templateId: template.id,
+    version: template.version,
+    score,
+    fields: extraction.fields,
+    details: extraction.details.map(({ name, value, raw, confidence }) => ({ name, value, raw, confidence })),
+    confidence: extraction.confidence,
+    text: pages.map((page) => page.text).join('\f'),
+  };
 }

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { routes } from '../../../functions/api/contract/routes.ts';
+import { routes, type RouteContract } from '../../../functions/api/contract/routes.ts';
 import { problemType, type ApiOptions, type ApiResponse } from '../support/http-client.ts';
 import { personas, startTestVault, type Folder, type TestVault } from '../support/test-vault.ts';
 import { snapshotVault } from '../support/vault-reads.ts';
@@ -105,6 +105,7 @@ const bodyRoutes = () => [
   { op: 'createTemplate', method: 'POST', path: '/v1/ocr-templates', valid: templateDraft },
   { op: 'updateTemplate', method: 'PATCH', path: '/v1/ocr-templates/builtin-cong-van', valid: { name: 'Công văn', stopLabels: [] } as Record<string, unknown> },
   { op: 'setTemplatePermissions', method: 'PUT', path: '/v1/ocr-templates/builtin-cong-van/permissions', valid: templatePermissions },
+  { op: 'testTemplate', method: 'POST', path: '/v1/ocr-templates/builtin-cong-van/test', valid: { contentType: 'image/png', sample: 'aGVsbG8=' } as Record<string, unknown> },
 ];
 
 /** A value of another JSON type than the given one. */
@@ -175,9 +176,11 @@ describe('bad input changes nothing', () => {
     const cases: Case[] = [];
     for (const route of bodyRoutes()) {
       const big = (bytes: number) => JSON.stringify({ ...route.valid, padding: 'x'.repeat(bytes) });
-      cases.push({ label: `${route.op} 65 KB`, method: route.method, path: route.path, options: raw(a, big(65 * 1024), 'application/json'), codes: ['payload-too-large'] });
-      // Above the runtime's 1 MB cap: still an answer, not a dropped connection.
-      cases.push({ label: `${route.op} 2 MB`, method: route.method, path: route.path, options: raw(a, big(2 * 1024 * 1024), 'application/json'), codes: ['payload-too-large'] });
+      const contract: RouteContract | undefined = routes.find((candidate) => candidate.operationId === route.op);
+      const limit = contract?.maxBodyBytes ?? 64 * 1024;
+      cases.push({ label: `${route.op} just over its limit`, method: route.method, path: route.path, options: raw(a, big(limit + 1024), 'application/json'), codes: ['payload-too-large'] });
+      // Above the runtime's 10 MB cap (API Gateway's): still an answer, not a dropped connection.
+      cases.push({ label: `${route.op} 11 MB`, method: route.method, path: route.path, options: raw(a, big(11 * 1024 * 1024), 'application/json'), codes: ['payload-too-large'] });
     }
     await expectAllRefused(cases);
   });

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { assertProblem } from '../support/http-client.ts';
 import { personas, startTestVault, type TestVault } from '../support/test-vault.ts';
 
@@ -106,6 +107,24 @@ describe('recognition templates', () => {
     assertProblem(await t.api('POST', '/v1/ocr-templates', { token: admin, body: draft }), 422, 'invalid-input', 'ids are unique');
     const listed = await t.api<{ items: Template[] }>('GET', '/v1/ocr-templates', { token: admin });
     assert.equal(listed.json.items.length, 7);
+  });
+
+  test('testing a template on a sample shows the fields it extracts, stores nothing, and needs the right to use it', async () => {
+    const sample = await readFile(new URL('../../fixtures/ocr/types/giay-phep-lai-xe.png', import.meta.url));
+    const truth = JSON.parse(await readFile(new URL('../../fixtures/ocr/types/ground-truth.json', import.meta.url), 'utf8'));
+    const body = { contentType: 'image/png', sample: sample.toString('base64') };
+    const tested = await t.api<{ fields: Record<string, unknown>; confidence: number; score: number; text: string }>(
+      'POST', `/v1/ocr-templates/${licence}/test`, { token: officer, body },
+    );
+    assert.equal(tested.status, 200, tested.text);
+    assert.deepEqual(tested.json.fields, truth['giay-phep-lai-xe'].fields);
+    assert.ok(tested.json.score > 0.5, `the sample matches the template (score ${tested.json.score})`);
+    assert.match(tested.json.text, /GIẤY PHÉP LÁI XE/);
+    const tests = (await history(licence)).filter((entry) => entry.action === 'template.test');
+    assert.equal(tests.length, 1, 'the test is audited');
+    assertProblem(await t.api('POST', `/v1/ocr-templates/${licence}/test`, { token: citizen, body }), 404, 'not-found');
+    const notAScan = { contentType: 'image/png', sample: Buffer.from('not an image at all').toString('base64') };
+    assertProblem(await t.api('POST', `/v1/ocr-templates/${licence}/test`, { token: officer, body: notAScan }), 422, 'invalid-input');
   });
 
   test('unknown ids are not found on every template route', async () => {
