@@ -19,7 +19,7 @@ import { createApi, type Api } from '../integration/support/http-client.ts';
 import { editDistance, normaliseForScoring } from '../fixtures/ocr/character-error-rate.ts';
 import {
   builtinTypes, corpusPlan, degradations, renderDegraded, syntheticPage, typeFields,
-  type BuiltinType, type CorpusPage, type Degradation, type FieldValue, type PageImage,
+  type CorpusPage, type Degradation, type FieldValue, type PageImage,
 } from '../fixtures/ocr/synthetic-corpus.ts';
 import type { ChildMessage, ParentMessage } from './ocr-serve-vault.ts';
 
