@@ -154,7 +154,8 @@ const licenceClasses = new Set([
 ]);
 
 export function normaliseLicenseClass(text: string): NormalisedValue | null {
-  const tokens = text.normalize('NFC').toUpperCase().split(/[\s,;]+/).filter((token) => token.length > 0);
+  // Tesseract reads the wide gap before the next label on the line as '_' ('Hạng: D_ Có giá trị').
+  const tokens = text.normalize('NFC').toUpperCase().split(/[\s,;_]+/).filter((token) => token.length > 0);
   if (tokens.length === 0) return null;
   let adjusted = false;
   const classes: string[] = [];
@@ -173,15 +174,18 @@ export function normaliseLicenseClass(text: string): NormalisedValue | null {
  * with at least one digit ('633/CAT-PV01', '123/QĐ-XPVPHC', 'JF83E1234567').
  */
 export function normaliseCode(text: string): NormalisedValue | null {
-  const code = text.normalize('NFC').replace(/\s+/g, '').replace(/[.,;:]+$/, '').toLocaleUpperCase('vi');
+  const read = text.normalize('NFC').replace(/\s+/g, '').replace(/[.,;:_]+$/, '').toLocaleUpperCase('vi');
+  // OCR reads some fonts' Đ as Đ followed by the Icelandic eth (U+00D0), which Vietnamese never uses.
+  const code = read.replace(/ĐÐ|ÐĐ/g, 'Đ').replace(/Ð/g, 'Đ');
   if (code.length > 64 || !/^[\p{Lu}\d][\p{Lu}\d./-]*$/u.test(code) || !/\d/.test(code)) return null;
-  return { value: code, adjusted: false };
+  return { value: code, adjusted: code !== read };
 }
 
 /** Free text (addresses, brands, summaries): NFC, single spaces, no stray separators at the ends. */
 export function normaliseText(text: string): NormalisedValue | null {
+  // '_' is how Tesseract reads the gap before the next label on the same line.
   const value = text.normalize('NFC').replace(/\s+/g, ' ').trim()
-    .replace(/^[\s:;,.|\-–—]+/, '').replace(/[\s:;,|\-–—]+$/, '');
+    .replace(/^[\s:;,.|_\-–—]+/, '').replace(/[\s:;,|_\-–—]+$/, '');
   if (value.length === 0 || value.length > 500) return null;
   return { value, adjusted: false };
 }

@@ -209,3 +209,16 @@ describe('normaliseCode and normaliseText', () => {
     assert.equal(normaliseText('a'.repeat(501)), null);
   });
 });
+
+describe('what Tesseract makes of real pages (bench:ocr findings)', () => {
+  test('the gap before the next label, read as "_", is not part of the value', () => {
+    assert.deepEqual(normaliseText('HONDA_'), { value: 'HONDA', adjusted: false });
+    assert.deepEqual(normaliseLicenseClass('D_'), { value: 'D', adjusted: false });
+  });
+
+  test('a Đ read as Đ plus an eth (U+00D0) is one Đ again, and flagged as repaired', () => {
+    assert.deepEqual(normaliseCode('139/QĐ\u00D0-XPHC'), { value: '139/QĐ-XPHC', adjusted: true });
+    assert.deepEqual(normaliseCode('45/Q\u00D0-XPHC'), { value: '45/QĐ-XPHC', adjusted: true });
+    assert.deepEqual(normaliseCode('45/QĐ-XPHC'), { value: '45/QĐ-XPHC', adjusted: false });
+  });
+});
