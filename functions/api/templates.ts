@@ -1,4 +1,5 @@
 import { awsVaultDeps } from '../adapters/aws/aws-deps.ts';
+import { awsOcrEngine } from '../adapters/aws/aws-ocr-engine.ts';
 import type { RecognitionTemplate, TemplatePermissions } from '../core/templates/template-model.ts';
 import {
   createTemplate, getTemplate, listTemplates, listTemplateVersions, setTemplateActive, setTemplatePermissions,
@@ -6,7 +7,6 @@ import {
 } from '../core/templates/manage-templates.ts';
 import type { OcrEngine } from '../core/ocr-engine.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
-import { createTesseractOcrEngine } from '../adapters/ocr/tesseract-ocr-engine.ts';
 import * as s from './contract/schemas.ts';
 import { createHttpHandler } from './http/http-handler.ts';
 import { lazyHandler } from './lazy-handler.ts';
@@ -38,8 +38,5 @@ export function createTemplatesHandler(deps: VaultDeps, ocr: () => OcrEngine) {
   });
 }
 
-/** Testing a template on a sample needs OCR: this function carries the engine and its model. */
-let engine: OcrEngine | undefined;
-const ocrEngine = () => (engine ??= createTesseractOcrEngine());
-
-export const handler = lazyHandler(() => createTemplatesHandler(awsVaultDeps(), ocrEngine));
+// Testing a template on a sample needs OCR: this function carries the deployment's engine.
+export const handler = lazyHandler(() => createTemplatesHandler(awsVaultDeps(), awsOcrEngine));

@@ -71,11 +71,9 @@ async function lookUpIssuedDocuments(
   } else {
     throw new InvalidInputError('Give type and number, or ownerId');
   }
-  for (const document of result.items) {
-    await deps.repository.appendAudit(auditEntry(deps, context, {
-      ownerId: document.ownerId, action: 'document.lookup', resourceType: 'document', resourceId: document.id,
-      detail: query.ownerId ? { by: 'owner' } : { by: 'type-and-number', type: query.type ?? '', number: query.number ?? '' },
-    }));
-  }
+  await Promise.all(result.items.map((document) => deps.repository.appendAudit(auditEntry(deps, context, {
+    ownerId: document.ownerId, action: 'document.lookup', resourceType: 'document', resourceId: document.id,
+    detail: query.ownerId ? { by: 'owner' } : { by: 'type-and-number', type: query.type ?? '', number: query.number ?? '' },
+  }))));
   return result;
 }

@@ -1,3 +1,4 @@
+import type { ProblemDocument } from '../../../functions/api/http/problem.ts';
 import assert from 'node:assert/strict';
 
 export interface ApiOptions {
@@ -20,15 +21,8 @@ export interface ApiResponse<T = any> {
 
 export type Api = <T = any>(method: string, path: string, options?: ApiOptions) => Promise<ApiResponse<T>>;
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  titleVi: string;
-  instance?: string;
-  errors?: { path: string; message: string }[];
-}
+/** The API's problem+json body, as the product defines it. */
+export type Problem = ProblemDocument;
 
 /** A JSON client of the vault API. Redirects are never followed: the content route's 302 is asserted on. */
 export function createApi(baseUrl: string): Api {
