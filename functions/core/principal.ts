@@ -53,7 +53,3 @@ export function ownVault(principal: Principal): string {
   }
   throw new ForbiddenRoleError('Only citizens and organisations have a vault');
 }
-
-export function isOfficer(principal: Principal): boolean {
-  return principal.role === 'officer';
-}

@@ -153,10 +153,6 @@ export async function templateHistory(deps: Deps, context: RequestContext, id: s
   return deps.repository.listHistory(templateAuditOwner, id, page);
 }
 
-/** Checks that the caller may use a template (to test it on a sample), auditing a refusal. */
-export function templateForUse(deps: Deps, context: RequestContext, id: string): Promise<RecognitionTemplate> {
-  return authorise(deps, context, id, 'use');
-}
 
 export interface TemplateTestResult {
   templateId: string;
