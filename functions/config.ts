@@ -20,6 +20,14 @@ const environment = z.object({
   /** Tesseract reads Vietnamese; Textract only suits documents in the languages it supports. */
   OCR_ENGINE: z.enum(['tesseract', 'textract']).default('tesseract'),
   REVIEW_CONFIDENCE: z.coerce.number().min(0).max(1).default(defaultVaultPolicy.reviewConfidence),
+  /** The KMS key of the agency seal; only functions that seal or import its certificate get it. */
+  SEAL_KEY_ID: z.string().min(1).optional(),
+  /** Remote signing providers: each is enabled by its endpoint and API key. */
+  SIM_SIGNING_ENDPOINT: z.string().url().optional(),
+  SIM_SIGNING_API_KEY: z.string().min(1).optional(),
+  SMARTCA_SIGNING_ENDPOINT: z.string().url().optional(),
+  SMARTCA_SIGNING_API_KEY: z.string().min(1).optional(),
+  SIGNATURE_REQUEST_TTL_SECONDS: positiveInt.max(86_400).default(defaultVaultPolicy.signatureRequestTtlSeconds),
 });
 
 export type LambdaConfig = z.infer<typeof environment>;
@@ -43,5 +51,6 @@ export function vaultPolicyFrom(config: LambdaConfig): VaultPolicy {
     maxImagePixels: config.MAX_IMAGE_PIXELS,
     maxPdfPages: config.MAX_PDF_PAGES,
     reviewConfidence: config.REVIEW_CONFIDENCE,
+    signatureRequestTtlSeconds: config.SIGNATURE_REQUEST_TTL_SECONDS,
   };
 }

@@ -21,7 +21,7 @@ export function addKhosoStacks(app: App): KhosoStacks {
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     env, tags, config, description: 'khoso: API, authorizer, upload events, digitize workflow, alarms',
-    table: stateful.table, dataKey: stateful.dataKey,
+    table: stateful.table, dataKey: stateful.dataKey, signingKey: stateful.signingKey,
   });
   stateless.addStackDependency(stateful, 'the bucket is named, not exported');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

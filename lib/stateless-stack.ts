@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -7,9 +7,10 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stage-config.ts';
 import { DigitizeWorkflow } from './constructs/digitize-workflow.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
+import { RemoteSignatureChecks } from './constructs/remote-signature-checks.ts';
 import { UploadEvents } from './constructs/upload-events.ts';
 import { objectPrefixes, vaultBucketName } from './constructs/vault-bucket.ts';
-import { grantItemAccess, grantObjects, grantQuery } from './constructs/vault-access.ts';
+import { grantIndexQuery, grantItemAccess, grantObjects, grantQuery } from './constructs/vault-access.ts';
 import { VaultApi } from './constructs/vault-api.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -17,17 +18,23 @@ export interface StatelessStackProps extends StackProps {
   table: ITable;
   /** The data key of the vault bucket's SSE-KMS (the bucket itself is found by its fixed name). */
   dataKey: IKey;
+  /** The agency seal's asymmetric key. */
+  signingKey: IKey;
 }
 
-/** The code: API, authorizer, S3 event handler, workflow and alarms. Safe to redeploy at will. */
+/**
+ * The code: API, authorizer, S3 event handler, workflow, remote signature checks and
+ * alarms. Safe to redeploy at will.
+ */
 export class StatelessStack extends Stack {
   readonly api: VaultApi;
   readonly workflow: DigitizeWorkflow;
   readonly uploadEvents: UploadEvents;
+  readonly signatureChecks: RemoteSignatureChecks;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { config, table, dataKey } = props;
+    const { config, table, dataKey, signingKey } = props;
     const bucket = Bucket.fromBucketName(this, 'VaultBucket', vaultBucketName(config.stage));
     const objects = { bucket, dataKey };
     const namePrefix = `khoso-${config.stage}`;
@@ -43,7 +50,18 @@ export class StatelessStack extends Stack {
       MAX_IMAGE_PIXELS: String(config.limits.maxImagePixels),
       MAX_PDF_PAGES: String(config.limits.maxPdfPages),
       OCR_ENGINE: config.ocrEngine,
+      ...(config.signing.requestTtlSeconds ? { SIGNATURE_REQUEST_TTL_SECONDS: String(config.signing.requestTtlSeconds) } : {}),
     };
+    // Only the functions that talk to SIM or SmartCA get their endpoints and keys. The keys are
+    // dynamic references: CloudFormation reads Secrets Manager at deploy time, so no key is
+    // ever in the template or the repository.
+    const remoteSigningEnvironment = Object.fromEntries(Object.entries(config.signing.remoteProviders).flatMap(([name, provider]) =>
+      provider
+        ? [
+          [`${name.toUpperCase()}_SIGNING_ENDPOINT`, provider.endpoint],
+          [`${name.toUpperCase()}_SIGNING_API_KEY`, SecretValue.secretsManager(provider.apiKeySecret).unsafeUnwrap()],
+        ]
+        : []));
 
     this.api = new VaultApi(this, 'Api', {
       namePrefix,
@@ -61,13 +79,21 @@ export class StatelessStack extends Stack {
       logRetention,
     });
 
-    const { folders, documents, uploads, templates } = this.api.handlers;
-    const { validate, recognize, classify, extract, review, file, fail } = this.workflow;
-    for (const vault of [folders, documents, uploads, templates, validate, recognize, classify, extract, review, file, fail, this.uploadEvents.onUpload]) {
+    this.signatureChecks = new RemoteSignatureChecks(this, 'SignatureChecks', {
+      namePrefix,
+      environment: { ...vaultEnvironment, ...remoteSigningEnvironment },
+      logRetention,
+    });
+
+    const { folders, documents, uploads, templates, signatures } = this.api.handlers;
+    const { validate, recognize, classify, extract, review, seal, file, fail } = this.workflow;
+    const { check } = this.signatureChecks;
+    for (const vault of [folders, documents, uploads, templates, signatures, validate, recognize, classify, extract, review, seal, file, fail, check, this.uploadEvents.onUpload]) {
       grantItemAccess(vault.role, table);
     }
-    // Classify lists the recognition templates.
-    for (const listing of [folders, documents, uploads, templates, classify]) grantQuery(listing.role, table);
+    // Classify lists the recognition templates; the signature checks read only the due-checks index.
+    for (const listing of [folders, documents, uploads, templates, signatures, classify]) grantQuery(listing.role, table);
+    grantIndexQuery(check.role, table, 'gsi2');
     // Presigned URLs carry the signer's rights: uploads and new versions POST to incoming/,
     // downloads GET from vault/.
     grantObjects(uploads.role, objects, objectPrefixes.incoming, ['write']);
@@ -75,7 +101,8 @@ export class StatelessStack extends Stack {
     grantObjects(documents.role, objects, objectPrefixes.vault, ['read']);
     grantObjects(documents.role, objects, objectPrefixes.text, ['read']);
     grantObjects(validate.role, objects, objectPrefixes.incoming, ['read']);
-    // File copies incoming/ → vault/ and removes the original; Fail does the same into quarantine/.
+    // File copies incoming/ (or Seal's output in work/) → vault/ and removes the original; Fail
+    // moves incoming/ into quarantine/.
     grantObjects(file.role, objects, objectPrefixes.incoming, ['read', 'delete']);
     grantObjects(file.role, objects, objectPrefixes.vault, ['write']);
     grantObjects(fail.role, objects, objectPrefixes.incoming, ['read', 'delete']);
@@ -86,7 +113,24 @@ export class StatelessStack extends Stack {
     grantObjects(classify.role, objects, objectPrefixes.work, ['read']);
     grantObjects(extract.role, objects, objectPrefixes.work, ['read']);
     grantObjects(extract.role, objects, objectPrefixes.text, ['write']);
-    grantObjects(file.role, objects, objectPrefixes.work, ['delete']);
+    grantObjects(file.role, objects, objectPrefixes.work, ['read', 'delete']);
+    // Seal reads the scan and leaves the sealed PDF (or the detached seal) in work/ for File.
+    // Its key may only sign; the certificate is imported through the signatures API.
+    grantObjects(seal.role, objects, objectPrefixes.incoming, ['read']);
+    grantObjects(seal.role, objects, objectPrefixes.work, ['write']);
+    signingKey.grant(seal.role, 'kms:Sign');
+    seal.fn.addEnvironment('SEAL_KEY_ID', signingKey.keyArn);
+    // Signing adds signed versions and .p7s files to vault/; a PDF prepared for a pending
+    // signature waits in work/signing/. Importing the seal certificate compares it with the
+    // seal's public key.
+    grantObjects(signatures.role, objects, objectPrefixes.vault, ['read', 'write']);
+    grantObjects(signatures.role, objects, objectPrefixes.signing, ['read', 'write', 'delete']);
+    signingKey.grant(signatures.role, 'kms:GetPublicKey');
+    signatures.fn.addEnvironment('SEAL_KEY_ID', signingKey.keyArn);
+    for (const [name, value] of Object.entries(remoteSigningEnvironment)) signatures.fn.addEnvironment(name, value);
+    // A remote signature that arrives is embedded like a completed one from the API.
+    grantObjects(check.role, objects, objectPrefixes.vault, ['read', 'write']);
+    grantObjects(check.role, objects, objectPrefixes.signing, ['read', 'delete']);
     // A review decision resumes the paused execution through its task token.
     uploads.fn.addEnvironment('STATE_MACHINE_ARN', this.workflow.stateMachine.stateMachineArn);
     this.workflow.stateMachine.grantTaskResponse(uploads.role);

@@ -11,7 +11,10 @@ export type DomainErrorCode =
   | 'invalid-input'
   | 'forbidden-role'
   | 'upload-not-ready'
-  | 'quota-exceeded';
+  | 'quota-exceeded'
+  | 'signature-rejected'
+  | 'expired'
+  | 'provider-unavailable';
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
@@ -45,6 +48,21 @@ export class InvalidInputError extends DomainError {
 /** The caller's role may not use this operation at all (not about a particular resource). */
 export class ForbiddenRoleError extends DomainError {
   readonly code = 'forbidden-role' as const;
+}
+
+/** A signature, certificate or signing request failed its checks; the message says which. */
+export class SignatureRejectedError extends DomainError {
+  readonly code = 'signature-rejected' as const;
+}
+
+/** The request existed but its time is over (an expired signing request). */
+export class ExpiredError extends DomainError {
+  readonly code = 'expired' as const;
+}
+
+/** An outside service (a remote signing provider) cannot be reached now; trying later may work. */
+export class ProviderUnavailableError extends DomainError {
+  readonly code = 'provider-unavailable' as const;
 }
 
 /** A write lost a race it may win on a fresh read; use cases retry a few times before giving up. */

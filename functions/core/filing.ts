@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { auditEntry, workflowContext } from './audit.ts';
 import { ConcurrentUpdateError } from './errors.ts';
-import type { DocumentVersion, Recognition, Upload, VaultDocument, WorkflowStep } from './model.ts';
+import type { DocumentSignature, DocumentVersion, Recognition, Upload, VaultDocument, WorkflowStep } from './model.ts';
 import { roles, type RequestContext } from './principal.ts';
 import { retryOnConcurrentUpdate } from './retry.ts';
 import { inspectScan } from './scan-validation.ts';
+import { describeCertificate } from './signing/certificates.ts';
+import { fromBase64 } from './signing/encoding.ts';
+import type { SealedUpload } from './signing/sealing.ts';
+import { detachedSignatureKey } from './signing/signatures.ts';
 import type { VaultDeps } from './vault-deps.ts';
 import { uploadIdFromKey } from './uploads.ts';
 import { systemFolderId } from './vault-provisioning.ts';
@@ -139,13 +143,34 @@ export interface FiledUpload {
   versionNumber: number;
 }
 
+/** The agency seal's record in the signing history of the filed version. */
+function sealRecord(upload: Upload, sealed: SealedUpload, documentId: string, versionNumber: number): DocumentSignature {
+  const [leaf] = sealed.certificateChain;
+  return {
+    id: sealed.signatureId, ownerId: upload.ownerId, documentId, provider: 'agency-seal', format: sealed.format,
+    status: 'completed', versionNumber,
+    ...(sealed.format === 'pades'
+      ? { signedVersionNumber: versionNumber }
+      : { signatureBlobKey: detachedSignatureKey(upload.ownerId, documentId, sealed.signatureId) }),
+    requestedBy: { sub: upload.createdBy, role: upload.createdByRole, ...(upload.createdByUnit ? { unit: upload.createdByUnit } : {}) },
+    requestedAt: sealed.signedAt, completedAt: sealed.signedAt, expiresAt: sealed.signedAt,
+    digestAlgorithm: 'SHA-256', contentDigest: sealed.contentDigest, signedAttributesDigest: sealed.signedAttributesDigest,
+    ...(leaf ? { certificate: describeCertificate(fromBase64(leaf)) } : {}),
+    certificateChain: sealed.certificateChain,
+  };
+}
+
 /**
  * Workflow step: files the validated object in the owner's vault. Document (or new
- * version), version, upload status and audit are written in one commit, so a retried or
- * duplicated step either finds the upload DONE or files it exactly once.
+ * version), version, seal record, upload status and audit are written in one commit, so a
+ * retried or duplicated step either finds the upload DONE or files it exactly once. A
+ * sealed PDF is filed instead of the scan; a detached seal is kept beside it.
  */
-export async function fileUpload(deps: VaultDeps, input: ValidatedUpload & { recognition?: Recognition }): Promise<FiledUpload> {
-  const { recognition } = input;
+export async function fileUpload(
+  deps: VaultDeps,
+  input: ValidatedUpload & { recognition?: Recognition; sealed?: SealedUpload },
+): Promise<FiledUpload> {
+  const { recognition, sealed } = input;
   const filed = await retryOnConcurrentUpdate(async () => {
     let upload = await loadUpload(deps, input.uploadId);
     if (upload.status === 'DONE' && upload.documentId && upload.versionNumber) {
@@ -164,11 +189,14 @@ export async function fileUpload(deps: VaultDeps, input: ValidatedUpload & { rec
     const folderId = !target && (!home || home.trashedAt) ? systemFolderId(upload.source === 'issued' ? 'results' : 'self') : upload.folderId;
     const versionNumber = (target?.versionCount ?? 0) + 1;
     const blobKey = `vault/${upload.ownerId}/${documentId}/${upload.id}`;
-    await deps.blobs.copy(upload.blobKey, blobKey);
+    const sealedPdf = sealed?.format === 'pades';
+    await deps.blobs.copy(sealedPdf ? sealed.blobKey : upload.blobKey, blobKey);
+    if (sealed && !sealedPdf) await deps.blobs.copy(sealed.blobKey, detachedSignatureKey(upload.ownerId, documentId, sealed.signatureId));
+    const [size, sha256] = sealedPdf ? [sealed.size, sealed.sha256] : [input.size, input.sha256];
     const now = deps.clock.now().toISOString();
     const version: DocumentVersion = {
       documentId, ownerId: upload.ownerId, number: versionNumber, blobKey, fileName: upload.fileName,
-      contentType: upload.contentType, size: input.size, sha256: input.sha256, createdAt: now,
+      contentType: upload.contentType, size, sha256, createdAt: now,
       createdBy: upload.createdBy, uploadId: upload.id,
       ...(recognition?.textBlobKey ? { textBlobKey: recognition.textBlobKey } : {}),
     };
@@ -177,7 +205,7 @@ export async function fileUpload(deps: VaultDeps, input: ValidatedUpload & { rec
       : {
         id: documentId, ownerId: upload.ownerId, folderId, source: upload.source,
         title: recognition?.title ?? (upload.fileName.replace(/\.[^.]+$/, '') || upload.fileName), fileName: upload.fileName,
-        contentType: upload.contentType, size: input.size, sha256: input.sha256, currentVersion: 1, versionCount: 1,
+        contentType: upload.contentType, size, sha256, currentVersion: 1, versionCount: 1,
         createdAt: now, updatedAt: now, createdBy: upload.createdBy,
       };
     const document = recognition?.type ? withRecognition(filedDocument, recognition) : filedDocument;
@@ -186,17 +214,19 @@ export async function fileUpload(deps: VaultDeps, input: ValidatedUpload & { rec
       documents: [target ? { next: document, previous: target } : { next: document }],
       versions: [version],
       uploads: [{ next: { ...finished, status: 'DONE', documentId, versionNumber, updatedAt: now }, previous: upload }],
+      ...(sealed ? { signatures: [{ next: sealRecord(upload, sealed, documentId, versionNumber) }] } : {}),
       audit: [auditEntry(deps, uploaderContext(upload), {
         ownerId: upload.ownerId,
         action: target ? 'document.add-version' : 'document.create',
         resourceType: 'document',
         resourceId: documentId,
-        detail: { uploadId: upload.id, version: versionNumber, sha256: input.sha256, via: 'digitize-workflow' },
+        detail: { uploadId: upload.id, version: versionNumber, sha256, via: 'digitize-workflow', sealed: Boolean(sealed) },
       })],
     });
     return { uploadId: upload.id, documentId, versionNumber };
   });
   await deps.blobs.delete(`incoming/${filed.uploadId}`);
+  if (sealed) await deps.blobs.delete(sealed.blobKey);
   return filed;
 }
 
@@ -207,6 +237,7 @@ function failureReason(error: { error: string; cause?: string }): string {
   const message = lambdaErrorMessage(error.cause);
   if (message && error.error === 'UploadRejected') return message;
   if (message && error.error === 'OcrInputError') return `The scan could not be read: ${message}`;
+  if (message && error.error === 'SealNotConfiguredError') return message;
   return 'The document could not be processed; please try again or contact support';
 }
 

@@ -1,3 +1,5 @@
+import type { SignatureProviderName } from './signing/signature-provider.ts';
+
 /** The vault's records, as the core sees them (no storage keys here). */
 
 export type SystemFolderKind = 'identity' | 'results' | 'self';
@@ -68,7 +70,7 @@ export interface DocumentVersion {
 }
 
 export type UploadStatus = 'PENDING_UPLOAD' | 'PROCESSING' | 'REVIEW' | 'DONE' | 'FAILED';
-export type WorkflowStep = 'validate' | 'recognize' | 'classify' | 'extract' | 'review' | 'file';
+export type WorkflowStep = 'validate' | 'recognize' | 'classify' | 'extract' | 'review' | 'seal' | 'file';
 
 /** What the workflow read from a scan: its type (a template key), fields and text. */
 export interface Recognition {
@@ -127,7 +129,7 @@ export interface Upload {
 }
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
-export type AuditResourceType = 'vault' | 'folder' | 'document' | 'upload' | 'template';
+export type AuditResourceType = 'vault' | 'folder' | 'document' | 'upload' | 'template' | 'signature' | 'signing-settings';
 
 export interface AuditEntry {
   id: string;
@@ -141,6 +143,55 @@ export interface AuditEntry {
   sourceIp: string;
   userAgent?: string;
   detail?: Record<string, string | number | boolean>;
+}
+
+export type SignatureStatus = 'pending' | 'completed' | 'failed' | 'expired';
+/** PAdES inside a PDF (a new version), or a detached CAdES `.p7s` beside the version. */
+export type SignatureFormat = 'pades' | 'cades-detached';
+
+export interface CertificateFacts {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  sha256: string;
+}
+
+/** One signature on a document, from the request to its outcome: the signing history. */
+export interface DocumentSignature {
+  id: string;
+  ownerId: string;
+  documentId: string;
+  provider: SignatureProviderName;
+  format: SignatureFormat;
+  status: SignatureStatus;
+  /** The version whose content is signed. */
+  versionNumber: number;
+  /** PAdES: the version that holds the signed PDF. */
+  signedVersionNumber?: number;
+  requestedBy: { sub: string; role: string; unit?: string };
+  requestedAt: string;
+  completedAt?: string;
+  /** A pending request not completed by then expires. */
+  expiresAt: string;
+  digestAlgorithm: 'SHA-256';
+  /** Hex SHA-256 of the signed content: the PDF's byte ranges, or the whole file. */
+  contentDigest: string;
+  /** Base64 DER of the signed attributes: what the signer's key signs (its SHA-256). */
+  signedAttributes?: string;
+  /** Hex SHA-256 of the signed attributes. */
+  signedAttributesDigest?: string;
+  certificate?: CertificateFacts;
+  /** Base64 DER certificates (leaf first) the signer presented or the provider returned. */
+  certificateChain?: string[];
+  /** PAdES while pending: the prepared revision waiting for its signature. */
+  preparedBlobKey?: string;
+  /** CAdES: the detached `.p7s`. */
+  signatureBlobKey?: string;
+  /** Remote providers: where the request stands at the provider. */
+  remote?: { account: string; transactionId?: string; checks: number; nextCheckAt: string };
+  failureReason?: string;
 }
 
 export interface DocumentSearch {

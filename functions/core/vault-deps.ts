@@ -4,6 +4,7 @@ import type { Clock, IdGenerator } from './runtime.ts';
 import type { VaultPolicy } from './vault-policy.ts';
 import type { VaultRepository } from './vault-repository.ts';
 import type { DigitizeWorkflow } from './digitize-workflow.ts';
+import type { SigningDeps } from './signing/signing-deps.ts';
 
 /** Everything the vault's use cases need from the world, injected once per cold start. */
 export interface VaultDeps {
@@ -14,4 +15,5 @@ export interface VaultDeps {
   clock: Clock;
   ids: IdGenerator;
   policy: VaultPolicy;
+  signing: SigningDeps;
 }

@@ -11,6 +11,13 @@ export interface VaultPolicy {
   maxFoldersPerOwner: number;
   /** Below this extraction confidence (0..1) a recognised scan waits for review. */
   reviewConfidence: number;
+  /** A signature request not completed within this many seconds expires. */
+  signatureRequestTtlSeconds: number;
+  /** Remote signatures are checked after this many seconds, then twice as late each time, up to the maximum. */
+  remoteSignatureFirstCheckSeconds: number;
+  remoteSignatureMaxCheckIntervalSeconds: number;
+  /** Room reserved in a PDF for its CMS signature. */
+  pdfSignatureBytes: number;
 }
 
 export const defaultVaultPolicy: VaultPolicy = {
@@ -23,4 +30,8 @@ export const defaultVaultPolicy: VaultPolicy = {
   maxFolderDepth: 16,
   maxFoldersPerOwner: 2_000,
   reviewConfidence: 0.85,
+  signatureRequestTtlSeconds: 600,
+  remoteSignatureFirstCheckSeconds: 2,
+  remoteSignatureMaxCheckIntervalSeconds: 30,
+  pdfSignatureBytes: 16_384,
 };

@@ -1,5 +1,5 @@
 import type {
-  AuditEntry, DocumentSearch, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument,
+  AuditEntry, DocumentSearch, DocumentSignature, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument,
 } from './model.ts';
 
 /** A record to create (`previous` absent) or to replace, as long as it is still `previous`. */
@@ -20,6 +20,7 @@ export interface VaultChanges {
   /** Versions are immutable: only ever created. */
   versions?: DocumentVersion[];
   uploads?: Write<Upload>[];
+  signatures?: Write<DocumentSignature>[];
   audit: AuditEntry[];
   /** Fails with ConcurrentUpdateError unless the tree is still at this version (folder moves). */
   expectedTreeVersion?: number;
@@ -63,6 +64,11 @@ export interface VaultRepository {
   searchDocuments(ownerId: string, search: DocumentSearch, page: PageRequest): Promise<Page<VaultDocument>>;
   /** Active issued documents of any owner with this type and number (folded), for officers. */
   findIssuedDocuments(type: string, number: string, page: PageRequest): Promise<Page<VaultDocument>>;
+  getSignature(ownerId: string, documentId: string, signatureId: string): Promise<DocumentSignature | undefined>;
+  /** A document's signatures, oldest request first. */
+  listSignatures(ownerId: string, documentId: string): Promise<DocumentSignature[]>;
+  /** Pending remote signatures whose next check is due by `dueBy` (any owner), soonest first. */
+  listDueSignatureChecks(dueBy: string, limit: number): Promise<DocumentSignature[]>;
   /** Operations on one folder or document, newest first. */
   listHistory(ownerId: string, resourceId: string, page: PageRequest): Promise<Page<AuditEntry>>;
 }

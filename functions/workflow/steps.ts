@@ -2,11 +2,12 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { awsVaultDeps } from '../adapters/aws/aws-deps.ts';
 import { lazyHandler } from '../api/lazy-handler.ts';
-import { failUpload, fileUpload, validateUpload } from '../core/filing.ts';
+import { failUpload, fileUpload, loadUpload, recordStep, validateUpload } from '../core/filing.ts';
 import type { Recognition } from '../core/model.ts';
 import type { OcrEngine } from '../core/ocr-engine.ts';
 import { classifyUpload, discardWorkingPages, extractUpload, recognizeUploadPage } from '../core/recognition.ts';
 import { awaitReview } from '../core/review.ts';
+import { needsSeal, sealUpload } from '../core/signing/sealing.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
 
 /**
@@ -30,6 +31,12 @@ const reviewOutcome = z.union([
   z.object({ approved: z.literal(true), type: z.string().optional(), fields: fieldValues }),
   z.object({ approved: z.literal(false), skipped: z.literal(true) }),
 ]);
+const sealed = z.object({
+  signatureId: z.string().min(1).max(100), format: z.enum(['pades', 'cades-detached']), signedAt: z.string().datetime(),
+  blobKey: z.string().regex(/^work\//), sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().positive(),
+  contentDigest: z.string().regex(/^[0-9a-f]{64}$/), signedAttributesDigest: z.string().regex(/^[0-9a-f]{64}$/),
+  certificateChain: z.array(z.string().min(1)).min(1),
+});
 const proposed = z.object({
   type: z.string().optional(), fields: fieldValues, confidence: z.number(), text: z.string(), reasons: z.array(z.string()),
 });
@@ -58,9 +65,15 @@ export function createWorkflowSteps(deps: VaultDeps, ocr: () => OcrEngine = noOc
       await awaitReview(deps, input);
       return { uploadId: input.uploadId, status: 'REVIEW' };
     }),
+    seal: step(async (event) => {
+      const upload = await recordStep(deps, await loadUpload(deps, z.object({ uploadId }).parse(event).uploadId), 'seal');
+      return { sealed: needsSeal(upload) ? await sealUpload(deps, upload) : null };
+    }),
     file: step(async (event) => {
-      const input = z.object({ validated, recognition, review: reviewOutcome }).parse(event);
-      const filed = await fileUpload(deps, { ...input.validated, recognition: reviewed(input.recognition, input.review) });
+      const input = z.object({ validated, recognition, review: reviewOutcome, sealed: sealed.nullable() }).parse(event);
+      const filed = await fileUpload(deps, {
+        ...input.validated, recognition: reviewed(input.recognition, input.review), ...(input.sealed ? { sealed: input.sealed } : {}),
+      });
       await discardWorkingPages(deps, input.validated.uploadId, input.validated.pageCount);
       return filed;
     }),
@@ -83,5 +96,6 @@ export const validateHandler = lazyHandler(() => awsSteps().validate);
 export const classifyHandler = lazyHandler(() => awsSteps().classify);
 export const extractHandler = lazyHandler(() => awsSteps().extract);
 export const reviewHandler = lazyHandler(() => awsSteps().review);
+export const sealHandler = lazyHandler(() => awsSteps().seal);
 export const fileHandler = lazyHandler(() => awsSteps().file);
 export const failHandler = lazyHandler(() => awsSteps().fail);

@@ -5,6 +5,16 @@ const httpsOrLoopbackUrl = z.string().url().refine(
   'must be https (plain http only on 127.0.0.1/localhost, for the emulator)',
 );
 
+/**
+ * A remote signing service (SIM PKI, SmartCA). Its API key stays in Secrets Manager:
+ * CloudFormation resolves the secret when it deploys the functions that call the service.
+ */
+const remoteSigningProvider = z.object({
+  endpoint: httpsOrLoopbackUrl,
+  /** Name or ARN of the Secrets Manager secret whose SecretString is the API key. */
+  apiKeySecret: z.string().min(1),
+});
+
 /** CloudWatch Logs accepts only these retention periods (days). */
 const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -39,6 +49,12 @@ export const stageConfigSchema = z.object({
     throttleBurstLimit: z.number().int().positive(),
     /** Browser origins allowed to POST scans straight to S3; empty means no CORS rule. */
     corsOrigins: z.array(z.string().url()),
+  }),
+  signing: z.object({
+    /** How long a signer has to answer a signature request; the functions' default when unset. */
+    requestTtlSeconds: z.number().int().positive().max(86_400).optional(),
+    /** Each remote provider is enabled by configuring it; none by default. */
+    remoteProviders: z.object({ sim: remoteSigningProvider.optional(), smartca: remoteSigningProvider.optional() }),
   }),
   /** Production keeps data: table deletion protection and RETAIN on table, bucket and keys. */
   retainData: z.boolean(),
@@ -84,7 +100,8 @@ const stageDefaults: Record<string, Record<string, unknown>> = {
 /** Context keys an administrator may pass with `-c key=value` (or put in cdk.json). */
 export const contextKeys = [
   'stage', 'account', 'region', 'jwtIssuer', 'jwksUrl', 'jwtAudience', 'ocrEngine', 'allowedContentTypes',
-  'maxUploadBytes', 'retainData', 'logRetentionDays', 'alarmEmail', 'corsOrigins',
+  'maxUploadBytes', 'retainData', 'logRetentionDays', 'alarmEmail', 'corsOrigins', 'signatureRequestTtlSeconds',
+  'simSigningEndpoint', 'simSigningApiKeySecret', 'smartcaSigningEndpoint', 'smartcaSigningApiKeySecret',
 ] as const;
 
 type ContextReader = (key: (typeof contextKeys)[number]) => unknown;
@@ -103,6 +120,11 @@ function booleanOrSame(value: unknown): unknown {
 
 function definedEntries(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
+
+/** A remote provider named in context; either key alone still reaches validation, which names the missing one. */
+function remoteProvider(endpoint: unknown, apiKeySecret: unknown): Record<string, unknown> | undefined {
+  return endpoint === undefined && apiKeySecret === undefined ? undefined : definedEntries({ endpoint, apiKeySecret });
 }
 
 /**
@@ -130,6 +152,13 @@ export function loadStageConfig(context: ContextReader): StageConfig {
     },
     limits: { ...defaults.limits, ...definedEntries({ maxUploadBytes: numberOrSame(context('maxUploadBytes')) }) },
     api: { ...defaults.api, ...definedEntries({ corsOrigins: list(context('corsOrigins')) }) },
+    signing: {
+      ...definedEntries({ requestTtlSeconds: numberOrSame(context('signatureRequestTtlSeconds')) }),
+      remoteProviders: definedEntries({
+        sim: remoteProvider(context('simSigningEndpoint'), context('simSigningApiKeySecret')),
+        smartca: remoteProvider(context('smartcaSigningEndpoint'), context('smartcaSigningApiKeySecret')),
+      }),
+    },
   };
   const parsed = stageConfigSchema.safeParse(candidate);
   if (!parsed.success) {

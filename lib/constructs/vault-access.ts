@@ -3,7 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { tableSchema } from '../table-schema.ts';
+import { tableSchema, type GlobalSecondaryIndexName } from '../table-schema.ts';
 
 /** Object actions the vault code performs; each grant names the prefixes it may touch. */
 export type ObjectAccess = 'read' | 'write' | 'delete';
@@ -59,6 +59,14 @@ export function grantQuery(grantee: IGrantable, table: ITable): void {
       table.tableArn,
       ...tableSchema.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
     ],
+  }));
+}
+
+/** Query on one index only, for a function that reads a single listing (e.g. the due signature checks). */
+export function grantIndexQuery(grantee: IGrantable, table: ITable, indexName: GlobalSecondaryIndexName): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({
+    actions: ['dynamodb:Query'],
+    resources: [`${table.tableArn}/index/${indexName}`],
   }));
 }
 

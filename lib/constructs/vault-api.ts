@@ -25,7 +25,10 @@ const ocrFunction = {
   copyBesideBundle: ['functions/adapters/ocr/tessdata'],
 };
 
-const groups: readonly RouteGroup[] = ['meta', 'folders', 'documents', 'uploads', 'templates'];
+// Preparing and completing signatures parses and rewrites whole PDFs.
+const pdfFunction = { memorySize: 1024, timeout: Duration.seconds(29) };
+
+const groups: readonly RouteGroup[] = ['meta', 'folders', 'documents', 'uploads', 'templates', 'signatures'];
 
 /**
  * The HTTP API, routed from the shared route contract: one Lambda per route group, and
@@ -49,6 +52,7 @@ export class VaultApi extends Construct {
       logRetention: props.logRetention,
       // Testing a template on a sample runs OCR, as the workflow's RecognizePage function does.
       ...(group === 'templates' ? ocrFunction : {}),
+      ...(group === 'signatures' ? pdfFunction : {}),
     })])) as Record<RouteGroup, VaultFunction>;
 
     this.authorizer = new VaultFunction(this, 'Authorizer', {

@@ -13,8 +13,13 @@ export interface VaultBucketProps {
   corsOrigins: readonly string[];
 }
 
-/** Key prefixes the vault writes; IAM grants are scoped by them. */
-export const objectPrefixes = { incoming: 'incoming/', vault: 'vault/', quarantine: 'quarantine/', work: 'work/', text: 'text/' } as const;
+/**
+ * Key prefixes the vault writes; IAM grants are scoped by them. `signing` holds PDFs
+ * prepared for a pending signature; inside work/, it expires with the rest of work/.
+ */
+export const objectPrefixes = {
+  incoming: 'incoming/', vault: 'vault/', quarantine: 'quarantine/', work: 'work/', signing: 'work/signing/', text: 'text/',
+} as const;
 
 /**
  * The bucket's physical name. It is fixed per stage, account and region so the stateless

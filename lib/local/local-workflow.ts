@@ -18,6 +18,7 @@ const substitutions = {
   ClassifyFunctionArn: 'local:classify',
   ExtractFunctionArn: 'local:extract',
   ReviewFunctionArn: 'local:review',
+  SealFunctionArn: 'local:seal',
   FileFunctionArn: 'local:file',
   FailFunctionArn: 'local:fail',
 };

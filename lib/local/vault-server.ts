@@ -6,9 +6,14 @@ import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DynamoSigningSettings } from '../../functions/adapters/aws/dynamo-signing-settings.ts';
 import { DynamoTemplateRepository } from '../../functions/adapters/aws/dynamo-template-repository.ts';
 import { DynamoVaultRepository } from '../../functions/adapters/aws/dynamo-vault-repository.ts';
 import { createFsBlobStore } from '../../functions/adapters/local/fs-blob-store.ts';
+import { createLocalSealKey } from '../../functions/adapters/local/local-seal-key.ts';
+import type { RemoteSigningServiceConfig } from '../../functions/adapters/signing/remote-signing-client.ts';
+import { createSimSigningProvider } from '../../functions/adapters/signing/sim-signing-provider.ts';
+import { createSmartCaSigningProvider } from '../../functions/adapters/signing/smartca-signing-provider.ts';
 import { createTesseractOcrEngine } from '../../functions/adapters/ocr/tesseract-ocr-engine.ts';
 import type { OcrEngine } from '../../functions/core/ocr-engine.ts';
 import { createDocumentsHandler } from '../../functions/api/documents.ts';
@@ -17,11 +22,13 @@ import type { ApiEvent } from '../../functions/api/http/http-handler.ts';
 import { principalClaims } from '../../functions/api/http/principal-context.ts';
 import { HttpProblem, toProblem } from '../../functions/api/http/problem.ts';
 import { createMetaHandler } from '../../functions/api/meta.ts';
+import { createSignaturesHandler } from '../../functions/api/signatures.ts';
 import { createTemplatesHandler } from '../../functions/api/templates.ts';
 import { createUploadsHandler } from '../../functions/api/uploads.ts';
 import { createAuthorizer } from '../../functions/auth/authorizer.ts';
 import { createTokenVerifier } from '../../functions/auth/token-verifier.ts';
 import { randomIds, systemClock } from '../../functions/core/runtime.ts';
+import { assembleSigning } from '../../functions/core/signing/built-in-providers.ts';
 import type { VaultDeps } from '../../functions/core/vault-deps.ts';
 import { defaultVaultPolicy, type VaultPolicy } from '../../functions/core/vault-policy.ts';
 import { createOnUploadHandler } from '../../functions/events/on-upload.ts';
@@ -29,11 +36,13 @@ import { logger } from '../../functions/observability.ts';
 import { createTableInput } from '../table-schema.ts';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.ts';
 import { createBlobHttpHandler } from './blob-http.ts';
+import { installDevelopmentSeal, loadDevelopmentSeal } from './development-seal.ts';
 import { startDynamoDbServer } from './dynamodb-server.ts';
 import { loadLocalIssuer, type LocalIssuer } from './local-issuer.ts';
 import { InProcessHttpHandler } from './in-process-http-handler.ts';
 import { startLocalWorkflow, type LocalWorkflow } from './local-workflow.ts';
 import { matchRoute } from './route-matcher.ts';
+import { startSignaturePoller } from './signature-poller.ts';
 
 export interface LocalVaultOptions {
   /** Where everything persists: LevelDB, objects, keys. */
@@ -41,6 +50,10 @@ export interface LocalVaultOptions {
   port: number;
   host?: string;
   policy?: Partial<VaultPolicy>;
+  /** Remote signing services (simulators in tests); none by default. */
+  remoteSigning?: { sim?: RemoteSigningServiceConfig; smartca?: RemoteSigningServiceConfig };
+  /** How often pending remote signatures are looked at; each keeps its own backoff. */
+  signaturePollMs?: number;
 }
 
 export interface LocalVault {
@@ -153,6 +166,9 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   });
   let workflow: LocalWorkflow | undefined;
   const documentClient = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
+  const signingSettings = new DynamoSigningSettings(documentClient, tableName);
+  const developmentSeal = await loadDevelopmentSeal(join(options.dataDir, 'signing'));
+  await installDevelopmentSeal({ clock: systemClock, ids: randomIds }, signingSettings, developmentSeal);
   const deps: VaultDeps = {
     repository: new DynamoVaultRepository(documentClient, tableName),
     templates: new DynamoTemplateRepository(documentClient, tableName),
@@ -165,6 +181,14 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     clock: systemClock,
     ids: randomIds,
     policy: { ...defaultVaultPolicy, ...options.policy },
+    signing: assembleSigning({
+      settings: signingSettings,
+      sealKey: createLocalSealKey(developmentSeal.sealKeyPkcs8),
+      remote: [
+        ...(options.remoteSigning?.sim ? [createSimSigningProvider(options.remoteSigning.sim)] : []),
+        ...(options.remoteSigning?.smartca ? [createSmartCaSigningProvider(options.remoteSigning.smartca)] : []),
+      ],
+    }),
   };
   // One Tesseract worker for the process, created when the first page is read.
   let ocr: OcrEngine | undefined;
@@ -179,8 +203,10 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     documents: createDocumentsHandler(deps),
     uploads: createUploadsHandler(deps),
     templates: createTemplatesHandler(deps, ocrEngine),
+    signatures: createSignaturesHandler(deps),
   };
   const onUpload = createOnUploadHandler(deps);
+  const signaturePoller = startSignaturePoller(deps, options.signaturePollMs ?? 1_000);
   const serveBlob = createBlobHttpHandler({
     store: blobs,
     onObjectCreated: (event) => onUpload(event, {} as never),
@@ -232,6 +258,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await signaturePoller.stop();
       await workflow.idle();
       await ocr?.close();
       dynamoClient.destroy();

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ConcurrentUpdateError, ConflictError, InvalidInputError } from '../../functions/core/errors.ts';
 import type {
-  AuditEntry, DocumentSearch, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument,
+  AuditEntry, DocumentSearch, DocumentSignature, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument,
 } from '../../functions/core/model.ts';
 import { nameKey } from '../../functions/core/names.ts';
 import { foldNumber, searchableText } from '../../functions/core/search-text.ts';
@@ -15,6 +15,7 @@ export interface RepositorySnapshot {
   documents: VaultDocument[];
   versions: DocumentVersion[];
   uploads: Upload[];
+  signatures: DocumentSignature[];
   claims: [string, string][];
   audit: AuditEntry[];
 }
@@ -67,6 +68,7 @@ export class InMemoryVaultRepository implements VaultRepository {
   private readonly documents = new Map<string, VaultDocument>();
   private readonly versions = new Map<string, DocumentVersion>();
   private readonly uploads = new Map<string, Upload>();
+  private readonly signatures = new Map<string, DocumentSignature>();
   /** owner|parent-or-root|nameKey → id of the active folder holding that name. */
   private readonly claims = new Map<string, string>();
   private readonly audit: StoredAudit[] = [];
@@ -164,6 +166,26 @@ export class InMemoryVaultRepository implements VaultRepository {
     return upload && copy(upload);
   }
 
+  async getSignature(ownerId: string, documentId: string, signatureId: string): Promise<DocumentSignature | undefined> {
+    const signature = this.signatures.get(recordKey(ownerId, signatureId));
+    return signature && signature.documentId === documentId ? copy(signature) : undefined;
+  }
+
+  async listSignatures(ownerId: string, documentId: string): Promise<DocumentSignature[]> {
+    return [...this.signatures.values()]
+      .filter((signature) => signature.ownerId === ownerId && signature.documentId === documentId)
+      .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt))
+      .map(copy);
+  }
+
+  async listDueSignatureChecks(dueBy: string, limit: number): Promise<DocumentSignature[]> {
+    return [...this.signatures.values()]
+      .filter((signature) => signature.status === 'pending' && signature.remote && signature.remote.nextCheckAt <= dueBy)
+      .sort((a, b) => (a.remote?.nextCheckAt ?? '').localeCompare(b.remote?.nextCheckAt ?? ''))
+      .slice(0, limit)
+      .map(copy);
+  }
+
   async searchDocuments(ownerId: string, search: DocumentSearch, page: PageRequest): Promise<Page<VaultDocument>> {
     const matches = [...this.documents.values()].filter((document) => {
       if (document.ownerId !== ownerId || document.trashedAt) return false;
@@ -207,6 +229,7 @@ export class InMemoryVaultRepository implements VaultRepository {
       documents: sorted(this.documents.values(), (d) => recordKey(d.ownerId, d.id)),
       versions: sorted(this.versions.values(), (v) => versionKey(v.ownerId, v.documentId, v.number)),
       uploads: sorted(this.uploads.values(), (u) => u.id),
+      signatures: sorted(this.signatures.values(), (s) => recordKey(s.ownerId, s.id)),
       claims: [...this.claims.entries()].sort(),
       audit: this.audit.map(({ entry }) => copy(entry)),
     };
@@ -240,11 +263,12 @@ export class InMemoryVaultRepository implements VaultRepository {
     const documents = changes.documents ?? [];
     const versions = changes.versions ?? [];
     const uploads = changes.uploads ?? [];
+    const signatures = changes.signatures ?? [];
 
     const moves = folders.filter(({ next, previous }) => previous !== undefined && previous.parentId !== next.parentId);
     const touchesTree = changes.expectedTreeVersion !== undefined || moves.length > 0;
     // A document write also writes its search item, as the DynamoDB adapter does.
-    const writes = folders.length * 3 + documents.length * 2 + versions.length + uploads.length + changes.audit.length
+    const writes = folders.length * 3 + documents.length * 2 + versions.length + uploads.length + signatures.length + changes.audit.length
       + (touchesTree ? 1 : 0) + (changes.provisionVault ? 1 : 0);
     if (writes > this.maxWritesPerCommit) {
       throw new RangeError(`commit touches ${writes} records; at most ${this.maxWritesPerCommit} allowed`);
@@ -264,6 +288,7 @@ export class InMemoryVaultRepository implements VaultRepository {
     sameRecord('folder', folders);
     sameRecord('document', documents);
     sameRecord('upload', uploads);
+    sameRecord('signature', signatures);
     for (const version of versions) {
       if (version.ownerId !== ownerId) throw new Error(`version of ${version.documentId}: owner does not match the commit`);
     }
@@ -289,6 +314,7 @@ export class InMemoryVaultRepository implements VaultRepository {
     checkPrevious('folder', this.folders, (f) => recordKey(f.ownerId, f.id), folders);
     checkPrevious('document', this.documents, (d) => recordKey(d.ownerId, d.id), documents);
     checkPrevious('upload', this.uploads, (u) => u.id, uploads);
+    checkPrevious('signature', this.signatures, (s) => recordKey(s.ownerId, s.id), signatures);
     for (const version of versions) {
       if (this.versions.has(versionKey(ownerId, version.documentId, version.number))) {
         throw new ConcurrentUpdateError(`version ${version.number} of ${version.documentId} already exists`);
@@ -318,6 +344,7 @@ export class InMemoryVaultRepository implements VaultRepository {
     for (const { next } of documents) this.documents.set(recordKey(next.ownerId, next.id), store(next));
     for (const version of versions) this.versions.set(versionKey(ownerId, version.documentId, version.number), store(version));
     for (const { next } of uploads) this.uploads.set(next.id, store(next));
+    for (const { next } of signatures) this.signatures.set(recordKey(next.ownerId, next.id), store(next));
     for (const entry of changes.audit) this.audit.push({ seq: ++this.auditSeq, entry: store(entry) });
   }
 }

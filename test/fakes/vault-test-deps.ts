@@ -9,6 +9,7 @@ import { FixedClock } from './fixed-clock.ts';
 import { InMemoryBlobStore } from './in-memory-blob-store.ts';
 import { InMemoryVaultRepository } from './in-memory-vault-repository.ts';
 import { InMemoryTemplateRepository } from './in-memory-template-repository.ts';
+import { InMemorySigningSettings } from './in-memory-signing-settings.ts';
 import { RecordingDigitizeWorkflow } from './recording-digitize-workflow.ts';
 import { makePdf } from './sample-files.ts';
 import { SequentialIds } from './sequential-ids.ts';
@@ -21,6 +22,7 @@ export interface TestVault extends VaultDeps {
   workflow: RecordingDigitizeWorkflow;
   clock: FixedClock;
   ids: SequentialIds;
+  signing: { providers: VaultDeps['signing']['providers']; settings: InMemorySigningSettings; sealKey?: VaultDeps['signing']['sealKey'] };
 }
 
 export function createTestVault(options: { policy?: Partial<VaultPolicy>; start?: string } = {}): TestVault {
@@ -34,6 +36,7 @@ export function createTestVault(options: { policy?: Partial<VaultPolicy>; start?
     clock,
     ids: new SequentialIds(),
     policy: { ...defaultVaultPolicy, ...options.policy },
+    signing: { providers: {}, settings: new InMemorySigningSettings(repository) },
   };
 }
 

@@ -6,28 +6,35 @@ import {
   deployStacks, destroyStacks, emulatorAccount, emulatorRegion, startMiniStack, stopMiniStack,
   type RunningEmulator, type StackContext,
 } from '../../localstack/emulator.ts';
+import { verifyPdfWithPdfsig } from '../support/signature-tools.ts';
+import { certifySealKey } from './seal-certificate.ts';
 import { startTestIssuer, type TestIssuer } from './test-issuer.ts';
 
 /**
  * The deployed stacks on a LocalStack-compatible emulator (MiniStack unless AWS_ENDPOINT_URL
  * names a running one): the API through the emulator's API Gateway data plane, real files
- * POSTed to S3, the S3 event, the Step Functions workflow and its Lambdas.
+ * POSTed to S3, the S3 event, the Step Functions workflow and its Lambdas, and the agency
+ * seal signed by the emulator's KMS. One deployment serves every test (it is the slow part).
  */
 const suiteTimeoutMs = 15 * 60_000;
 const citizen = { sub: 'stack-test-citizen', role: 'citizen', ownerId: '001099012345' };
+const officer = { sub: 'stack-test-officer', role: 'officer', unit: 'PC06' };
+const admin = { sub: 'stack-test-admin', role: 'admin' };
 
 let issuer: TestIssuer | undefined;
 let emulator: RunningEmulator | undefined;
 let context: StackContext = {};
 let apiBase = '';
 let onUploadFunction = '';
+let signingKeyArn = '';
+/** The citizen's token, used unless a call names another. */
 let token = '';
 
-async function api(method: string, path: string, body?: unknown) {
+async function api(method: string, path: string, body?: unknown, bearer = token) {
   const response = await fetch(`${apiBase}${path}`, {
     method,
     redirect: 'manual',
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -40,10 +47,13 @@ async function api(method: string, path: string, body?: unknown) {
   return { status: response.status, headers: response.headers, json, text };
 }
 
-/** Uploads a fixture through the API's presigned POST and waits for the workflow to end. */
-async function uploadFixture(folderId: string, fixture: string, contentType: string) {
+/**
+ * Uploads a fixture through the API's presigned POST and waits for the workflow to end or
+ * to stop for review. Citizens name their folder, officers the owner they file for.
+ */
+async function uploadFixture(fixture: string, contentType: string, placement: { folderId?: string; ownerId?: string }, bearer = token) {
   const bytes = await readFile(new URL(`../fixtures/${fixture}`, import.meta.url));
-  const ticket = await api('POST', '/v1/uploads', { fileName: fixture, contentType, size: bytes.length, folderId });
+  const ticket = await api('POST', '/v1/uploads', { fileName: fixture, contentType, size: bytes.length, ...placement }, bearer);
   assert.equal(ticket.status, 201, ticket.text);
   const form = new FormData();
   for (const [name, value] of Object.entries(ticket.json.upload.fields as Record<string, string>)) form.append(name, value);
@@ -52,24 +62,57 @@ async function uploadFixture(folderId: string, fixture: string, contentType: str
   assert.ok(posted.status === 204 || posted.status === 201 || posted.status === 200, `S3 POST answered ${posted.status}: ${await posted.text()}`);
 
   const uploadId: string = ticket.json.uploadId;
+  return { uploadId, upload: await settledUpload(uploadId, bearer), bytes };
+}
+
+/** Polls an upload until the workflow ends (DONE, FAILED) or waits for a reviewer. */
+async function settledUpload(uploadId: string, bearer = token) {
   const deadline = Date.now() + 120_000;
   let upload: any;
   do {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    upload = (await api('GET', `/v1/uploads/${uploadId}`)).json;
-  } while (!['DONE', 'FAILED'].includes(upload?.status) && Date.now() < deadline);
-  return { uploadId, upload, bytes };
+    upload = (await api('GET', `/v1/uploads/${uploadId}`, undefined, bearer)).json;
+  } while (!['DONE', 'FAILED', 'REVIEW'].includes(upload?.status) && Date.now() < deadline);
+  return upload;
 }
 
 async function fileFixture(folderId: string, fixture: string, contentType: string) {
-  const { uploadId, upload, bytes } = await uploadFixture(folderId, fixture, contentType);
+  const { uploadId, upload, bytes } = await uploadFixture(fixture, contentType, { folderId });
   assert.equal(upload?.status, 'DONE', `upload ${uploadId} ended as ${JSON.stringify(upload)}`);
   return { uploadId, documentId: upload.documentId as string, bytes };
 }
 
+/** Emulators route by the credential scope; they do not check the signature. */
+const emulatorAuthorization = (service: string) =>
+  `AWS4-HMAC-SHA256 Credential=test/20260101/${emulatorRegion}/${service}/aws4_request, SignedHeaders=host, Signature=0`;
+
+/** Invokes a deployed function directly; fails the test if it reports a function error. */
+async function invokeFunction(functionName: string, event: unknown): Promise<unknown> {
+  const response = await fetch(`${emulator?.endpoint ?? ''}/2015-03-31/functions/${functionName}/invocations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: emulatorAuthorization('lambda') },
+    body: JSON.stringify(event),
+  });
+  const text = await response.text();
+  assert.equal(response.status, 200, text);
+  assert.equal(response.headers.get('x-amz-function-error'), null, `${functionName} failed: ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** A call to an AWS JSON-protocol API (EventBridge here) on the emulator. */
+async function awsJson(service: string, target: string, body: unknown): Promise<any> {
+  const response = await fetch(emulator?.endpoint ?? '', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, authorization: emulatorAuthorization(service) },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.equal(response.status, 200, `${target}: ${text}`);
+  return JSON.parse(text);
+}
+
 /** The on-upload Lambda invoked directly with an S3 record, as a redelivered event would. */
 async function redeliverS3Event(key: string, size: number) {
-  const endpoint = emulator?.endpoint ?? '';
   const event = {
     Records: [{
       eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: emulatorRegion, eventName: 'ObjectCreated:Post',
@@ -77,17 +120,7 @@ async function redeliverS3Event(key: string, size: number) {
       s3: { bucket: { name: `khoso-${context.stage}-vault-${emulatorAccount}-${emulatorRegion}` }, object: { key, size } },
     }],
   };
-  const response = await fetch(`${endpoint}/2015-03-31/functions/${onUploadFunction}/invocations`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      // Emulators route by this credential scope; they do not check the signature.
-      authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${emulatorRegion}/lambda/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body: JSON.stringify(event),
-  });
-  assert.equal(response.status, 200, await response.text());
-  assert.equal(response.headers.get('x-amz-function-error'), null, 'on-upload failed on the duplicate event');
+  await invokeFunction(onUploadFunction, event);
 }
 
 describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteTimeoutMs }, () => {
@@ -102,6 +135,7 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
     assert.ok(stateless.ApiId, `no ApiId in ${JSON.stringify(outputs)}`);
     apiBase = `${emulator.endpoint}/_aws/execute-api/${stateless.ApiId}`;
     onUploadFunction = stateless.OnUploadFunctionName ?? '';
+    signingKeyArn = outputs[`Khoso-${context.stage}-Stateful`]?.SigningKeyArn ?? '';
     token = await issuer.issueToken(citizen);
   });
 
@@ -165,11 +199,66 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
   test('a file that is not what it claims fails the workflow with a reason and files nothing', async () => {
     const folder = await api('POST', '/v1/folders', { name: `Rejected ${randomUUID().slice(0, 8)}` });
     assert.equal(folder.status, 201, folder.text);
-    const { upload } = await uploadFixture(folder.json.id, 'not-a-pdf.pdf', 'application/pdf');
+    const { upload } = await uploadFixture('not-a-pdf.pdf', 'application/pdf', { folderId: folder.json.id });
     assert.equal(upload?.status, 'FAILED', JSON.stringify(upload));
     assert.ok(upload.failureReason, 'a failed upload says why');
     assert.equal(upload.documentId, undefined);
     const listing = await api('GET', `/v1/documents?folderId=${folder.json.id}`);
     assert.deepEqual(listing.json.items, []);
+  });
+
+  test('an officer files a result for a citizen: it carries the agency seal, signed in KMS, valid and trusted', async () => {
+    const [adminToken, officerToken] = await Promise.all([issuer!.issueToken(admin), issuer!.issueToken(officer)]);
+    // The administrator's part: trust the agency's root, then import the seal key's certificate.
+    const { rootPem, chainPem } = await certifySealKey(emulator!.endpoint, signingKeyArn);
+    const anchors = await api('PUT', '/v1/signing/trust-anchors/agency-seal', { certificates: rootPem }, adminToken);
+    assert.equal(anchors.status, 200, anchors.text);
+    const imported = await api('PUT', '/v1/signing/seal-certificate', { certificateChain: chainPem }, adminToken);
+    assert.equal(imported.status, 200, imported.text);
+
+    const { uploadId, upload } = await uploadFixture('sample-result.pdf', 'application/pdf', { ownerId: citizen.ownerId }, officerToken);
+    let settled = upload;
+    // An issued document that matches no template confidently waits for the officer's look.
+    if (settled?.status === 'REVIEW') {
+      const review = await api('POST', `/v1/uploads/${uploadId}/review`, { approve: true }, officerToken);
+      assert.equal(review.status, 200, review.text);
+      settled = await settledUpload(uploadId, officerToken);
+    }
+    assert.equal(settled?.status, 'DONE', `upload ${uploadId} ended as ${JSON.stringify(settled)}`);
+    const documentId: string = settled.documentId;
+
+    // The citizen's copy is the sealed PDF; poppler checks it against the test root alone.
+    const content = await api('GET', `/v1/documents/${documentId}/content`);
+    assert.equal(content.status, 302, content.text);
+    const download = await fetch(content.headers.get('location') ?? '');
+    assert.equal(download.status, 200);
+    const sealed = new Uint8Array(await download.arrayBuffer());
+    const pdfsig = await verifyPdfWithPdfsig(sealed, [rootPem]);
+    assert.ok(pdfsig.ok, pdfsig.output);
+
+    const signatures = await api('GET', `/v1/documents/${documentId}/signatures`);
+    assert.equal(signatures.status, 200, signatures.text);
+    assert.deepEqual(signatures.json.items.map((s: { provider: string; status: string; format: string }) => [s.provider, s.status, s.format]), [
+      ['agency-seal', 'completed', 'pades'],
+    ]);
+    assert.equal(signatures.json.items[0].requestedBy.role, 'officer');
+    const verification = await api('GET', `/v1/documents/${documentId}/verification`);
+    assert.equal(verification.status, 200, verification.text);
+    assert.equal(verification.json.valid, true, verification.text);
+    assert.deepEqual(verification.json.signatures.map((s: { trustedFor?: string; modifiedAfterSigning: boolean }) => [s.trustedFor, s.modifiedAfterSigning]), [
+      ['agency-seal', false],
+    ]);
+  });
+
+  test('a rule runs the remote signature checks every minute; a run with nothing due checks nothing', async () => {
+    const name = `khoso-${context.stage}-check-remote-signatures`;
+    const rule = await awsJson('events', 'AWSEvents.DescribeRule', { Name: name });
+    assert.equal(rule.ScheduleExpression, 'rate(1 minute)');
+    assert.equal(rule.State, 'ENABLED');
+    const { Targets } = await awsJson('events', 'AWSEvents.ListTargetsByRule', { Rule: name });
+    assert.deepEqual(Targets.map((target: { Arn: string }) => target.Arn.split(':').at(-1)), [name]);
+    // The test ends before the first scheduled run, so run it as the rule would.
+    const outcome = await invokeFunction(name, { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
+    assert.deepEqual(outcome, { checked: 0, completed: 0, closed: 0 });
   });
 });

@@ -1,8 +1,14 @@
 import { randomIds, systemClock } from '../../core/runtime.ts';
 import type { VaultDeps } from '../../core/vault-deps.ts';
 import type { DigitizeWorkflow } from '../../core/digitize-workflow.ts';
-import { loadLambdaConfig, vaultPolicyFrom } from '../../config.ts';
-import { dynamoDocumentClient, s3Client, sfnClient } from './clients.ts';
+import { loadLambdaConfig, vaultPolicyFrom, type LambdaConfig } from '../../config.ts';
+import { assembleSigning } from '../../core/signing/built-in-providers.ts';
+import type { SignatureProvider } from '../../core/signing/signature-provider.ts';
+import { createSimSigningProvider } from '../signing/sim-signing-provider.ts';
+import { createSmartCaSigningProvider } from '../signing/smartca-signing-provider.ts';
+import { dynamoDocumentClient, kmsClient, s3Client, sfnClient } from './clients.ts';
+import { DynamoSigningSettings } from './dynamo-signing-settings.ts';
+import { createKmsSealKey } from './kms-seal-key.ts';
 import { DynamoTemplateRepository } from './dynamo-template-repository.ts';
 import { DynamoVaultRepository } from './dynamo-vault-repository.ts';
 import { createS3BlobStore } from './s3-blob-store.ts';
@@ -13,6 +19,18 @@ const noWorkflow: DigitizeWorkflow = {
   startDigitization: () => Promise.reject(new Error('STATE_MACHINE_ARN is not configured for this function')),
   resumeAfterReview: () => Promise.reject(new Error('STATE_MACHINE_ARN is not configured for this function')),
 };
+
+/** Each remote provider with an endpoint and an API key configured. */
+function remoteSigningProviders(config: LambdaConfig): SignatureProvider[] {
+  const providers: SignatureProvider[] = [];
+  if (config.SIM_SIGNING_ENDPOINT && config.SIM_SIGNING_API_KEY) {
+    providers.push(createSimSigningProvider({ endpoint: config.SIM_SIGNING_ENDPOINT, apiKey: config.SIM_SIGNING_API_KEY }));
+  }
+  if (config.SMARTCA_SIGNING_ENDPOINT && config.SMARTCA_SIGNING_API_KEY) {
+    providers.push(createSmartCaSigningProvider({ endpoint: config.SMARTCA_SIGNING_ENDPOINT, apiKey: config.SMARTCA_SIGNING_API_KEY }));
+  }
+  return providers;
+}
 
 let deps: VaultDeps | undefined;
 
@@ -30,6 +48,11 @@ export function awsVaultDeps(): VaultDeps {
     clock: systemClock,
     ids: randomIds,
     policy: vaultPolicyFrom(config),
+    signing: assembleSigning({
+      settings: new DynamoSigningSettings(dynamoDocumentClient(), config.TABLE_NAME),
+      ...(config.SEAL_KEY_ID ? { sealKey: createKmsSealKey(kmsClient(), config.SEAL_KEY_ID) } : {}),
+      remote: remoteSigningProviders(config),
+    }),
   };
   return deps;
 }

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { TextractClient } from '@aws-sdk/client-textract';
@@ -13,6 +14,7 @@ let dynamo: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
 let sfn: SFNClient | undefined;
 let textract: TextractClient | undefined;
+let kms: KMSClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -35,4 +37,9 @@ export function sfnClient(): SFNClient {
 export function textractClient(): TextractClient {
   textract ??= new TextractClient({});
   return textract;
+}
+
+export function kmsClient(): KMSClient {
+  kms ??= new KMSClient({});
+  return kms;
 }

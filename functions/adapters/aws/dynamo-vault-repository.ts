@@ -5,7 +5,7 @@ import {
   type DynamoDBDocumentClient, type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError, ConflictError, InvalidInputError } from '../../core/errors.ts';
-import type { AuditEntry, DocumentSearch, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument } from '../../core/model.ts';
+import type { AuditEntry, DocumentSearch, DocumentSignature, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument } from '../../core/model.ts';
 import { nameKey } from '../../core/names.ts';
 import { foldNumber, searchableText } from '../../core/search-text.ts';
 import type { FolderTree, VaultChanges, VaultRepository } from '../../core/vault-repository.ts';
@@ -25,6 +25,15 @@ const versionSkPrefix = (documentId: string) => `VERSION#${documentId}#`;
 const versionKey = (ownerId: string, documentId: string, number: number) =>
   ({ pk: ownerPk(ownerId), sk: `${versionSkPrefix(documentId)}${String(number).padStart(10, '0')}` });
 const uploadKey = (id: string) => ({ pk: `UPLOAD#${id}`, sk: 'UPLOAD' });
+const signatureSkPrefix = (documentId: string) => `SIGNATURE#${documentId}#`;
+const signatureKey = (ownerId: string, documentId: string, id: string) => ({ pk: ownerPk(ownerId), sk: `${signatureSkPrefix(documentId)}${id}` });
+/** Pending remote signatures only, keyed by when they are next due: what the poller reads. */
+const signatureChecksPk = 'SIGNATURE-CHECKS';
+function signatureIndexKeys(signature: DocumentSignature) {
+  return signature.status === 'pending' && signature.remote
+    ? { gsi2pk: signatureChecksPk, gsi2sk: `${signature.remote.nextCheckAt}#${signature.id}` }
+    : {};
+}
 const folderDocumentsPk = (ownerId: string, folderId: string) => `OWNER#${ownerId}#FOLDER#${folderId}`;
 const trashPk = (ownerId: string) => `OWNER#${ownerId}#TRASH`;
 const trashedWithPk = (ownerId: string, folderId: string) => `OWNER#${ownerId}#TRASHEDWITH#${folderId}`;
@@ -165,6 +174,9 @@ export class DynamoVaultRepository implements VaultRepository {
     for (const { next, previous } of changes.uploads ?? []) {
       put({ ...next, ...uploadKey(next.id), entity: 'upload', digest: digestOf(next) }, previous);
     }
+    for (const { next, previous } of changes.signatures ?? []) {
+      put({ ...next, ...signatureKey(next.ownerId, next.documentId, next.id), ...signatureIndexKeys(next), entity: 'signature', digest: digestOf(next) }, previous);
+    }
     for (const entry of changes.audit) put(auditItem(entry), undefined);
 
     if (items.length === 0) return;
@@ -269,6 +281,31 @@ export class DynamoVaultRepository implements VaultRepository {
 
   getUpload(uploadId: string): Promise<Upload | undefined> {
     return this.get<Upload>(uploadKey(uploadId));
+  }
+
+  getSignature(ownerId: string, documentId: string, signatureId: string): Promise<DocumentSignature | undefined> {
+    return this.get<DocumentSignature>(signatureKey(ownerId, documentId, signatureId));
+  }
+
+  async listSignatures(ownerId: string, documentId: string): Promise<DocumentSignature[]> {
+    const signatures = await this.queryAll<DocumentSignature>({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': ownerPk(ownerId), ':prefix': signatureSkPrefix(documentId) },
+      ConsistentRead: true,
+    });
+    return signatures.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+  }
+
+  async listDueSignatureChecks(dueBy: string, limit: number): Promise<DocumentSignature[]> {
+    const result = await this.db.send(new QueryCommand({
+      TableName: this.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :due',
+      // '#' sorts before every character of an id, so `dueBy#` bounds the ids due at dueBy too.
+      ExpressionAttributeValues: { ':pk': signatureChecksPk, ':due': `${dueBy}#~` },
+      Limit: limit,
+    }));
+    return (result.Items ?? []).map((item) => toRecord<DocumentSignature>(item) as DocumentSignature);
   }
 
   /**

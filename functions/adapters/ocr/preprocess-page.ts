@@ -1,7 +1,7 @@
 /**
- * Cleans a scanned page before OCR: median denoise, contrast stretch, deskew.
- * sharp (libvips) does every pixel operation; the only loop here is the skew estimate, which
- * reads ink coordinates rather than changing pixels.
+ * Cleans a scanned page before OCR: median denoise (noisy pages only), contrast stretch, deskew.
+ * sharp (libvips) does every pixel operation; the only loops here are the noise and skew
+ * estimates, which read pixels rather than change them.
  */
 import sharp, { type Sharp } from 'sharp';
 
@@ -92,21 +92,64 @@ export async function estimateSkew(image: GreyImage): Promise<number> {
   return best(steps(Math.max(-maxSkewDegrees, coarse - 0.25), Math.min(maxSkewDegrees, coarse + 0.25), 0.05));
 }
 
+// On the benchmark corpus, pages without noise (JPEG and 150 dpi ones included) hold at most
+// 1.3 isolated dark pixels in 10,000 (the dots of small i's), and 2% salt-and-pepper noise
+// about 90. A page above 5 in 10,000 is denoised.
+const noisyFraction = 0.0005;
+// Every fourth row is enough to tell the two apart, at a quarter of the reads.
+const noiseSampleStep = 4;
+
+/**
+ * The share of pixels that are dark specks: dark, with their four neighbours light. Strokes of
+ * text, even at 150 dpi, are never one pixel wide and high, so this counts dust and noise only.
+ * Reads a sample of rows; like the skew estimate, it looks at pixels without changing them.
+ */
+export function isolatedInkFraction(image: GreyImage): number {
+  const { data, width, height } = image;
+  let specks = 0;
+  let sampled = 0;
+  for (let y = 1; y < height - 1; y += noiseSampleStep) {
+    const row = y * width;
+    for (let x = 1; x < width - 1; x++) {
+      const at = row + x;
+      sampled++;
+      if (data[at]! < 128 && data[at - 1]! >= 128 && data[at + 1]! >= 128 && data[at - width]! >= 128 && data[at + width]! >= 128) {
+        specks++;
+      }
+    }
+  }
+  return sampled === 0 ? 0 : specks / sampled;
+}
+
 /** Median 3×3: removes isolated dark and light pixels (salt-and-pepper) and keeps strokes. */
 export async function denoise(image: GreyImage): Promise<GreyImage> {
   return toGrey(greyPipeline(image).median(3));
 }
 
+/** The darkest and lightest grey of the page, read on the same sample of rows as the noise. */
+export function greyRange(image: GreyImage): { min: number; max: number } {
+  const { data, width, height } = image;
+  let min = 255;
+  let max = 0;
+  for (let y = 0; y < height; y += noiseSampleStep) {
+    for (let at = y * width, end = at + width; at < end; at++) {
+      const value = data[at]!;
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+  }
+  return min > max ? { min: 0, max: 255 } : { min, max };
+}
+
 /**
  * Stretches the grey levels linearly so the darkest ink is black and the paper white, as on a
  * crisp scan. Runs after the median filter, which has removed the specks that would
- * otherwise pin the range. (sharp's `normalise` does the same through Lab colour space, at
- * six times the cost on a page.)
+ * otherwise pin the range. The range comes from a sample of rows: a full pass of sharp's
+ * `stats` cost a quarter of all preprocessing, and a darker pixel off the sample just turns
+ * black. (sharp's `normalise` does the same through Lab colour space, at six times the cost.)
  */
 export async function stretchContrast(image: GreyImage): Promise<GreyImage> {
-  const { channels } = await greyPipeline(image).stats();
-  const min = channels[0]?.min ?? 0;
-  const max = channels[0]?.max ?? 255;
+  const { min, max } = greyRange(image);
   if (max - min < 1 || (min === 0 && max === 255)) return image;
   const gain = 255 / (max - min);
   return toGrey(greyPipeline(image).linear(gain, -min * gain));
@@ -131,7 +174,10 @@ export async function rotateBy(image: GreyImage, degrees: number): Promise<GreyI
  * docs/ocr-models.md), because a fixed threshold thins the small marks that carry tones.
  */
 export async function preprocessPage(image: GreyImage): Promise<PreprocessedPage> {
-  const clean = await stretchContrast(await denoise(image));
+  // The median costs a pass over the page and erodes the marks of small glyphs (150 dpi pages
+  // read worse with it), so it runs only where there is noise to remove.
+  const denoised = isolatedInkFraction(image) > noisyFraction ? await denoise(image) : image;
+  const clean = await stretchContrast(denoised);
   const skew = await estimateSkew(clean);
   if (Math.abs(skew) < minCorrectionDegrees) return { ...clean, deskewAngle: 0 };
   return { ...(await rotateBy(clean, skew)), deskewAngle: skew };

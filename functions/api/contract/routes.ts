@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import * as s from './schemas.ts';
 
 /** The Lambda that serves a route; one per route group. */
-export type RouteGroup = 'meta' | 'folders' | 'documents' | 'uploads' | 'templates';
+export type RouteGroup = 'meta' | 'folders' | 'documents' | 'uploads' | 'templates' | 'signatures';
 
 export interface RouteContract {
   operationId: string;
@@ -68,6 +68,16 @@ export const routes = [
   { operationId: 'setTemplatePermissions', method: 'PUT', path: '/v1/ocr-templates/{id}/permissions', group: 'templates', summary: 'Who may view, use, edit and grant (a new version)', params: s.idParams, body: s.templatePermissionsBody, status: 200, response: s.template },
   { operationId: 'testTemplate', method: 'POST', path: '/v1/ocr-templates/{id}/test', group: 'templates', summary: 'Run the template on a sample scan (base64) and see the fields it extracts; nothing is stored', params: s.idParams, body: s.templateTestBody, status: 200, response: s.templateTestResult, maxBodyBytes: 6 * 1024 * 1024 },
   { operationId: 'getTemplateHistory', method: 'GET', path: '/v1/ocr-templates/{id}/history', group: 'templates', summary: 'Audit of the template: changes and refused attempts', params: s.idParams, query: s.pageQuery, status: 200, response: s.historyPage },
+
+  { operationId: 'listSignatures', method: 'GET', path: '/v1/documents/{id}/signatures', group: 'signatures', summary: 'Signing history: who signed which version, when, with which certificate, and how it ended', params: s.idParams, status: 200, response: s.signatureList },
+  { operationId: 'requestSignature', method: 'POST', path: '/v1/documents/{id}/signatures', group: 'signatures', summary: 'Start signing a version: a challenge for a token (ca-token, ban-co-yeu), or a prompt on the signer\'s phone (sim, smartca)', params: s.idParams, body: s.requestSignatureBody, status: 201, response: s.requestedSignature },
+  { operationId: 'getSignature', method: 'GET', path: '/v1/documents/{id}/signatures/{sid}', group: 'signatures', summary: 'One signature and where it stands', params: s.signatureParams, status: 200, response: s.documentSignature },
+  { operationId: 'getSignatureFile', method: 'GET', path: '/v1/documents/{id}/signatures/{sid}/content', group: 'signatures', summary: 'Redirect to a presigned download of a detached signature (.p7s)', params: s.signatureParams, status: 302 },
+  { operationId: 'completeSignature', method: 'POST', path: '/v1/documents/{id}/signatures/{sid}/complete', group: 'signatures', summary: 'Bring the token\'s signature; a PDF gets a new, signed version', params: s.signatureParams, body: s.completeSignatureBody, status: 200, response: s.documentSignature, maxBodyBytes: 128 * 1024 },
+  { operationId: 'verifyDocument', method: 'GET', path: '/v1/documents/{id}/verification', group: 'signatures', summary: 'Check every signature of a version: integrity, cryptography, trust, validity at signing time, later changes', params: s.idParams, query: s.contentQuery, status: 200, response: s.verification },
+  { operationId: 'getSigningSettings', method: 'GET', path: '/v1/signing/settings', group: 'signatures', summary: 'Seal certificate and trust anchors per provider (administrators)', status: 200, response: s.signingSettings },
+  { operationId: 'setTrustAnchors', method: 'PUT', path: '/v1/signing/trust-anchors/{provider}', group: 'signatures', summary: 'Replace the trust anchors of a provider (administrators)', params: s.providerParams, body: s.trustAnchorsBody, status: 200, response: s.certificateList },
+  { operationId: 'importSealCertificate', method: 'PUT', path: '/v1/signing/seal-certificate', group: 'signatures', summary: 'Import the agency seal\'s certificate chain; it must certify the seal key (administrators)', body: s.sealCertificateBody, status: 200, response: s.certificateList },
 ] as const satisfies readonly RouteContract[];
 
 export type OperationId = (typeof routes)[number]['operationId'];

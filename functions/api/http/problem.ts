@@ -49,6 +49,9 @@ const kinds: Record<ProblemCode, ProblemKind> = {
   'invalid-input': { status: 422, title: 'The request cannot be processed', titleVi: 'Yêu cầu không thể xử lý' },
   'forbidden-role': { status: 403, title: 'Your role cannot do this', titleVi: 'Vai trò của bạn không được phép thực hiện thao tác này' },
   'quota-exceeded': { status: 403, title: 'Storage quota exceeded', titleVi: 'Vượt quá dung lượng lưu trữ' },
+  'signature-rejected': { status: 422, title: 'The signature or certificate was rejected', titleVi: 'Chữ ký số hoặc chứng thư số không hợp lệ' },
+  expired: { status: 410, title: 'The request has expired', titleVi: 'Yêu cầu đã hết hạn' },
+  'provider-unavailable': { status: 503, title: 'The signing service is unavailable; try again later', titleVi: 'Dịch vụ ký số tạm thời không khả dụng, vui lòng thử lại sau' },
 };
 
 export const problemCodes = Object.keys(kinds) as ProblemCode[];

@@ -93,9 +93,10 @@ const definitions: BuiltinDefinition[] = [
       { name: 'plateNumber', labels: ['Biển số đăng ký', 'Biển số:'], normaliser: 'plate', required: true },
       { name: 'brand', labels: ['Nhãn hiệu'], normaliser: 'text', required: true },
       { name: 'engineNumber', labels: ['Số máy:'], normaliser: 'code', required: true },
-      { name: 'chassisNumber', labels: ['Số khung:'], normaliser: 'code', required: true },
+      { name: 'chassisNumber', labels: ['Số khung:'], normaliser: 'chassis-number', required: true },
     ],
-    stopLabels: ['Địa chỉ:', 'Số loại:', 'Loại xe:', 'Màu sơn', 'Dung tích', 'Số chỗ ngồi', 'Đăng ký lần đầu ngày'],
+    // 'Số loại' and 'Loại xe' need no colon: OCR drops it at times, and neither phrase occurs in a value.
+    stopLabels: ['Địa chỉ:', 'Số loại', 'Loại xe', 'Màu sơn', 'Dung tích', 'Số chỗ ngồi', 'Đăng ký lần đầu ngày'],
   },
   {
     key: 'quyet-dinh-xu-phat',

@@ -14,7 +14,7 @@ export interface NormalisedValue {
 }
 
 export const normaliserNames = [
-  'date', 'vnd', 'name', 'plate', 'personal-id', 'enterprise-code', 'license-class', 'code', 'text',
+  'date', 'vnd', 'name', 'plate', 'personal-id', 'enterprise-code', 'license-class', 'code', 'chassis-number', 'text',
 ] as const;
 export type NormaliserName = (typeof normaliserNames)[number];
 
@@ -80,13 +80,58 @@ export function normaliseVnd(text: string): NormalisedValue | null {
 }
 
 /**
+ * Vietnamese family names, the Kinh ones and those of the larger ethnic minorities. A name's
+ * first word is checked against them: OCR drops one of two stacked marks on capitals
+ * (NGUYỄN → NGUYÊN, ĐỖ → ĐỎ), and a misread family name folds to one of these.
+ */
+const familyNames = [
+  'NGUYỄN', 'TRẦN', 'LÊ', 'PHẠM', 'HOÀNG', 'HUỲNH', 'PHAN', 'VŨ', 'VÕ', 'ĐẶNG', 'BÙI', 'ĐỖ', 'HỒ', 'NGÔ', 'DƯƠNG',
+  'LÝ', 'ĐINH', 'TRỊNH', 'LƯU', 'QUÁCH', 'ĐÀO', 'ĐOÀN', 'DOÃN', 'LÂM', 'MAI', 'TRƯƠNG', 'CAO', 'HÀ', 'TÔ', 'TẠ',
+  'CHÂU', 'LƯƠNG', 'THÁI', 'KIỀU', 'TRIỆU', 'TĂNG', 'TỪ', 'MẠC', 'LA', 'LÃ', 'LỮ', 'LẠI', 'KHỔNG', 'CHU', 'TỐNG',
+  'GIANG', 'DIỆP', 'PHÙNG', 'VƯƠNG', 'THÂN', 'NGHIÊM', 'CÙ', 'ĐÀM', 'KIM', 'LỤC', 'QUAN', 'TÔN', 'KHÚC', 'ÂU',
+  'ÔNG', 'THẠCH', 'HỨA', 'ĐỒNG', 'BẠCH', 'PHÍ', 'NÔNG', 'LÒ', 'CẦM', 'SÙNG', 'GIÀNG', 'VÀNG', 'MÙA', 'THÀO',
+  'LẦU', 'HẦU', 'QUÀNG', 'LƯỜNG', 'ĐIÊU', 'BẾ', 'MA', 'VI', 'LỘC',
+];
+const familyNameSet = new Set(familyNames);
+/** Folded spelling → family names with that spelling; only a single one is a safe repair. */
+const familyNamesByFolding = new Map<string, string[]>();
+for (const family of familyNameSet) {
+  const key = foldForSearch(family);
+  familyNamesByFolding.set(key, [...(familyNamesByFolding.get(key) ?? []), family]);
+}
+
+/**
+ * The family name a misread first word stands for: only when the word carries Vietnamese marks
+ * (a name typed without any is left as typed), is not itself a family name, and folds to
+ * exactly one.
+ */
+function repairFamilyName(word: string): string {
+  if (familyNameSet.has(word) || /^[A-Z]*$/.test(word)) return word;
+  const matches = familyNamesByFolding.get(foldForSearch(word)) ?? [];
+  return matches.length === 1 ? (matches[0] ?? word) : word;
+}
+
+/**
+ * OCR sometimes loses the space after the commonest middle names (THỊNGA for THỊ NGA). No
+ * syllable goes on after THỊ or VĂN with another vowel (THỊNH does not), so that is a split.
+ */
+function splitMiddleName(word: string): string {
+  const joined = /^(THỊ|VĂN)(\p{L}+)$/u.exec(word);
+  return joined && /[aeiouy]/.test(foldForSearch(joined[2] ?? '')) ? `${joined[1]} ${joined[2]}` : word;
+}
+
+/**
  * A person's name as the vault stores it: NFC, upper case the Vietnamese way with its
  * diacritics, single spaces. A name holding digits or symbols is a misreading and is refused.
+ * A misread family name and a lost space after THỊ/VĂN are repaired (flagged adjusted).
  */
 export function normaliseName(text: string): NormalisedValue | null {
   const name = text.normalize('NFC').replace(/\s+/g, ' ').replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
   if (name.length < 2 || name.length > 100 || !/^\p{L}+(?:[ '’-]\p{L}+)*$/u.test(name)) return null;
-  return { value: name.toLocaleUpperCase('vi'), adjusted: false };
+  const read = name.toLocaleUpperCase('vi');
+  const [first = '', ...rest] = read.split(' ');
+  const value = [repairFamilyName(first), ...rest.map(splitMiddleName)].join(' ');
+  return { value, adjusted: value !== read };
 }
 
 /**
@@ -181,6 +226,21 @@ export function normaliseCode(text: string): NormalisedValue | null {
   return { value: code, adjusted: code !== read };
 }
 
+/** Letters a VIN never holds (ISO 3779), so in a chassis number they are OCR's misreadings of digits. */
+const vinLookalikes: Record<string, string> = { I: '1', O: '0', Q: '0' };
+
+/**
+ * A chassis (frame) number: a code as `normaliseCode` reads it, with I, O and Q read as 1, 0
+ * and 0. Vehicle identification numbers (ISO 3779) leave those letters out because they look
+ * like digits.
+ */
+export function normaliseChassisNumber(text: string): NormalisedValue | null {
+  const code = normaliseCode(text);
+  if (!code || typeof code.value !== 'string') return code;
+  const value = code.value.replace(/[IOQ]/g, (letter) => vinLookalikes[letter] ?? letter);
+  return { value, adjusted: code.adjusted || value !== code.value };
+}
+
 /** Free text (addresses, brands, summaries): NFC, single spaces, no stray separators at the ends. */
 export function normaliseText(text: string): NormalisedValue | null {
   // '_' is how Tesseract reads the gap before the next label on the same line.
@@ -199,5 +259,6 @@ export const normalisers: Record<NormaliserName, (text: string) => NormalisedVal
   'enterprise-code': normaliseEnterpriseCode,
   'license-class': normaliseLicenseClass,
   code: normaliseCode,
+  'chassis-number': normaliseChassisNumber,
   text: normaliseText,
 };

@@ -95,6 +95,7 @@ const templateDraft: Record<string, unknown> = {
 };
 
 /** Every route with a JSON body, with a body it accepts from A. */
+const pemLike = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const bodyRoutes = () => [
   { op: 'createFolder', method: 'POST', path: '/v1/folders', valid: { name: 'Hợp lệ', parentId: ids.folder } as Record<string, unknown> },
   { op: 'updateFolder', method: 'PATCH', path: `/v1/folders/${ids.subfolder}`, valid: { name: 'Hợp lệ', parentId: ids.folder } as Record<string, unknown> },
@@ -106,6 +107,10 @@ const bodyRoutes = () => [
   { op: 'updateTemplate', method: 'PATCH', path: '/v1/ocr-templates/builtin-cong-van', valid: { name: 'Công văn', stopLabels: [] } as Record<string, unknown> },
   { op: 'setTemplatePermissions', method: 'PUT', path: '/v1/ocr-templates/builtin-cong-van/permissions', valid: templatePermissions },
   { op: 'testTemplate', method: 'POST', path: '/v1/ocr-templates/builtin-cong-van/test', valid: { contentType: 'image/png', sample: 'aGVsbG8=' } as Record<string, unknown> },
+  { op: 'requestSignature', method: 'POST', path: `/v1/documents/${ids.document}/signatures`, valid: { provider: 'ca-token', certificateChain: pemLike } as Record<string, unknown> },
+  { op: 'completeSignature', method: 'POST', path: `/v1/documents/${ids.document}/signatures/${randomUUID()}/complete`, valid: { signature: 'MEUCIQ==' } as Record<string, unknown> },
+  { op: 'setTrustAnchors', method: 'PUT', path: '/v1/signing/trust-anchors/ca-token', valid: { certificates: pemLike } as Record<string, unknown> },
+  { op: 'importSealCertificate', method: 'PUT', path: '/v1/signing/seal-certificate', valid: { certificateChain: pemLike } as Record<string, unknown> },
 ];
 
 /** A value of another JSON type than the given one. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type * as s from '../../../functions/api/contract/schemas.ts';
 import type { VaultPolicy } from '../../../functions/core/vault-policy.ts';
-import { startLocalVault, type LocalVault } from '../../../lib/local/vault-server.ts';
+import { startLocalVault, type LocalVault, type LocalVaultOptions } from '../../../lib/local/vault-server.ts';
 import { contentTypeOf, readFixture, sha256Hex, type FixtureName } from './fixtures.ts';
 import { createApi, type Api, type ApiResponse } from './http-client.ts';
 
@@ -71,11 +71,13 @@ export interface PostFormOptions {
   fileName?: string;
 }
 
-export async function startTestVault(options: { policy?: Partial<VaultPolicy> } = {}): Promise<TestVault> {
+export async function startTestVault(
+  options: { policy?: Partial<VaultPolicy> } & Pick<LocalVaultOptions, 'remoteSigning' | 'signaturePollMs'> = {},
+): Promise<TestVault> {
   const dataDir = await mkdtemp(join(tmpdir(), 'khoso-api-test-'));
   let vault: LocalVault;
   try {
-    vault = await startLocalVault({ dataDir, port: 0, ...(options.policy ? { policy: options.policy } : {}) });
+    vault = await startLocalVault({ dataDir, port: 0, ...options });
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
     throw error;

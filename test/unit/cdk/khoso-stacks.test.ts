@@ -15,6 +15,10 @@ const stateful = khoso.statefulTemplate;
 const stateless = khoso.statelessTemplate;
 const resources = (type: string) => Object.entries(stateless.findResources(type) as Record<string, Resource>);
 const actionsOf = (statement: Statement) => [statement.Action].flat();
+/** khoso's functions, without CDK's own custom-resource handler. */
+const functions = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotificationsHandler'));
+/** The construct a role policy or function belongs to, from its logical id (e.g. DigitizeSeal). */
+const ownerOf = (logicalId: string) => logicalId.replace(/(RoleDefaultPolicy|Function)[0-9A-F]{8}$/, '');
 
 /** The statements of a function's role, found by its logical-id prefix (e.g. DigitizeValidate). */
 function roleStatements(prefix: string): Statement[] {
@@ -28,7 +32,7 @@ function objectGrants(prefix: string): Record<string, string[]> {
   for (const statement of roleStatements(prefix)) {
     // CDK merges statements with the same actions, so one statement may cover several prefixes.
     const flat = JSON.stringify(statement.Resource);
-    for (const match of flat.matchAll(/s3:::khoso-dev-vault-.*?\/([a-z]+\/\*)/g)) {
+    for (const match of flat.matchAll(/s3:::khoso-dev-vault-.*?\/([a-z/]+\/\*)/g)) {
       const prefix = match[1] as string;
       grants[prefix] = [...(grants[prefix] ?? []), ...actionsOf(statement)].sort();
     }
@@ -143,9 +147,15 @@ describe('IAM scoping', () => {
     for (const [id, statement] of all) {
       for (const action of actionsOf(statement).filter((a) => a.startsWith('dynamodb:'))) {
         assert.ok(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'].includes(action), `${id}: ${action}`);
-        if (action === 'dynamodb:Query') assert.match(id, /^(Api(Folders|Documents|Uploads|Templates)Handler|DigitizeClassify)/);
+        if (action === 'dynamodb:Query') assert.match(id, /^(Api(Folders|Documents|Uploads|Templates|Signatures)Handler|DigitizeClassify|SignatureChecksCheck)/);
       }
     }
+  });
+
+  test('the signature checks may Query only the index of due checks', () => {
+    const query = roleStatements('SignatureChecksCheck').filter((s) => actionsOf(s).includes('dynamodb:Query'));
+    assert.equal(query.length, 1);
+    assert.match(JSON.stringify(query[0]?.Resource), /^\{"Fn::Join":.*"\/index\/gsi2"\]\]\}$/);
   });
 
   test('object access follows the key prefixes each function works on', () => {
@@ -161,8 +171,35 @@ describe('IAM scoping', () => {
     assert.deepEqual(objectGrants('DigitizeClassify'), { 'work/*': ['s3:GetObject'] });
     assert.deepEqual(objectGrants('DigitizeExtract'), { 'text/*': ['s3:PutObject'], 'work/*': ['s3:GetObject'] });
     assert.deepEqual(objectGrants('DigitizeReview'), {});
-    assert.deepEqual(objectGrants('DigitizeFile'), { 'incoming/*': ['s3:DeleteObject', 's3:GetObject'], 'vault/*': ['s3:PutObject'], 'work/*': ['s3:DeleteObject'] });
+    assert.deepEqual(objectGrants('DigitizeSeal'), { 'incoming/*': ['s3:GetObject'], 'work/*': ['s3:PutObject'] });
+    assert.deepEqual(objectGrants('DigitizeFile'), {
+      'incoming/*': ['s3:DeleteObject', 's3:GetObject'], 'vault/*': ['s3:PutObject'], 'work/*': ['s3:DeleteObject', 's3:GetObject'],
+    });
     assert.deepEqual(objectGrants('DigitizeFail'), { 'incoming/*': ['s3:DeleteObject', 's3:GetObject'], 'quarantine/*': ['s3:PutObject'] });
+    assert.deepEqual(objectGrants('ApiSignaturesHandler'), {
+      'vault/*': ['s3:GetObject', 's3:PutObject'], 'work/signing/*': ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+    });
+    assert.deepEqual(objectGrants('SignatureChecksCheck'), {
+      'vault/*': ['s3:GetObject', 's3:PutObject'], 'work/signing/*': ['s3:DeleteObject', 's3:GetObject'],
+    });
+  });
+
+  test('only the Seal function may sign with the seal key, and only sign', () => {
+    const signingKey = /KeysSigningKey/;
+    const keyStatements = resources('AWS::IAM::Policy').flatMap(([id, policy]) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[])
+        .filter((statement) => signingKey.test(JSON.stringify(statement.Resource)))
+        .map((statement) => [ownerOf(id), actionsOf(statement)] as const));
+    assert.deepEqual(keyStatements.sort(), [['ApiSignaturesHandler', ['kms:GetPublicKey']], ['DigitizeSeal', ['kms:Sign']]]);
+    const signers = resources('AWS::IAM::Policy').filter(([, policy]) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[]).some((statement) => actionsOf(statement).includes('kms:Sign')));
+    assert.deepEqual(signers.map(([id]) => ownerOf(id)), ['DigitizeSeal']);
+  });
+
+  test('the seal key is named only to the functions that use it', () => {
+    const withSealKey = functions.filter(([, fn]) => fn.Properties.Environment?.Variables?.SEAL_KEY_ID);
+    assert.deepEqual(withSealKey.map(([id]) => ownerOf(id)).sort(), ['ApiSignaturesHandler', 'DigitizeSeal']);
+    for (const [, fn] of withSealKey) assert.match(JSON.stringify(fn.Properties.Environment.Variables.SEAL_KEY_ID), /KeysSigningKey/);
   });
 
   test('functions without vault access get no data permissions at all', () => {
@@ -172,13 +209,13 @@ describe('IAM scoping', () => {
     }
   });
 
-  test('the state machine may invoke exactly its seven task functions', () => {
+  test('the state machine may invoke exactly its eight task functions', () => {
     const invoke = roleStatements('Digitize').filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
     assert.equal(invoke.length, 1);
-    assert.equal((invoke[0]?.Resource as unknown[]).length, 7);
+    assert.equal((invoke[0]?.Resource as unknown[]).length, 8);
     assert.deepEqual((invoke[0]?.Resource as unknown[]).map((r) => JSON.stringify(r)).sort(), [
       /DigitizeFailFunction/, /DigitizeFileFunction/, /DigitizeValidateFunction/, /DigitizeRecognizeFunction/,
-      /DigitizeClassifyFunction/, /DigitizeExtractFunction/, /DigitizeReviewFunction/,
+      /DigitizeClassifyFunction/, /DigitizeExtractFunction/, /DigitizeReviewFunction/, /DigitizeSealFunction/,
     ].map((pattern) => JSON.stringify((invoke[0]?.Resource as unknown[]).find((r) => pattern.test(JSON.stringify(r))))).sort());
   });
 });
@@ -223,16 +260,14 @@ describe('API', () => {
 });
 
 describe('functions and workflow', () => {
-  const functions = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotificationsHandler'));
-
-  test('fourteen Node 20 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
+  test('sixteen Node 20 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'khoso-dev-workflow-recognize', MemorySize: 1536, Architectures: ['x86_64'],
     });
     assert.deepEqual(functions.map(([, f]) => f.Properties.Handler).sort(), [
       'index.classifyHandler', 'index.extractHandler', 'index.failHandler', 'index.fileHandler', 'index.handler',
       'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.handler',
-      'index.reviewHandler', 'index.validateHandler',
+      'index.handler', 'index.handler', 'index.reviewHandler', 'index.sealHandler', 'index.validateHandler',
     ]);
     for (const [, fn] of functions) {
       assert.equal(fn.Properties.Runtime, 'nodejs20.x');
@@ -260,6 +295,7 @@ describe('functions and workflow', () => {
         ClassifyFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeClassifyFunction'), 'Arn'] },
         ExtractFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeExtractFunction'), 'Arn'] },
         ReviewFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeReviewFunction'), 'Arn'] },
+        SealFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeSealFunction'), 'Arn'] },
         FileFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeFileFunction'), 'Arn'] },
         FailFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigitizeFailFunction'), 'Arn'] },
       },
@@ -282,6 +318,27 @@ describe('functions and workflow', () => {
       FunctionName: 'khoso-dev-on-upload',
       DeadLetterConfig: { TargetArn: Match.anyValue() },
     });
+  });
+
+  test('a rule runs the remote signature checks every minute', () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SignatureChecksCheckFunction'), 'Arn'] } })],
+    });
+    stateless.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SignatureChecksCheckFunction'), 'Arn'] },
+      SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SignatureChecksSchedule'), 'Arn'] },
+    });
+  });
+
+  test('without remote providers configured, no function gets a provider endpoint or key', () => {
+    for (const [id, fn] of functions) {
+      const names = Object.keys(fn.Properties.Environment?.Variables ?? {});
+      assert.deepEqual(names.filter((name) => /_SIGNING_/.test(name)), [], id);
+    }
   });
 
   test('alarms on dead letters, workflow failures and API 5xx notify one encrypted topic', () => {

@@ -28,4 +28,16 @@ describe('stage configuration', () => {
     assert.throws(() => fromContext({ logRetentionDays: '10' }), /logRetentionDays/);
     assert.throws(() => fromContext({ stage: 'Bad Stage' }), /stage: must be/);
   });
+
+  test('a remote signing provider needs both its endpoint and the secret holding its key', () => {
+    assert.deepEqual(fromContext({}).signing, { remoteProviders: {} });
+    const config = fromContext({ smartcaSigningEndpoint: 'https://smartca.example.vn/', smartcaSigningApiKeySecret: 'khoso/dev/smartca', signatureRequestTtlSeconds: '1200' });
+    assert.deepEqual(config.signing, {
+      requestTtlSeconds: 1200,
+      remoteProviders: { smartca: { endpoint: 'https://smartca.example.vn/', apiKeySecret: 'khoso/dev/smartca' } },
+    });
+    assert.throws(() => fromContext({ simSigningEndpoint: 'https://sim.example.vn/' }), /signing\.remoteProviders\.sim\.apiKeySecret/);
+    assert.throws(() => fromContext({ simSigningEndpoint: 'http://sim.example.vn/', simSigningApiKeySecret: 'k' }), /signing\.remoteProviders\.sim\.endpoint: must be https/);
+    assert.throws(() => fromContext({ signatureRequestTtlSeconds: '100000' }), /signing\.requestTtlSeconds/);
+  });
 });

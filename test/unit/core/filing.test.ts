@@ -211,7 +211,7 @@ describe('fileUpload', () => {
     assert.equal(entry?.action, 'document.create');
     assert.equal(entry?.resourceId, pending.id);
     assert.deepEqual(entry?.actor, { sub: citizen().principal.sub, role: 'citizen', ownerId: citizenId }, 'filing is audited as the uploader\'s act');
-    assert.deepEqual(entry?.detail, { uploadId: pending.id, version: 1, sha256: sha256(bytes), via: 'digitize-workflow' });
+    assert.deepEqual(entry?.detail, { uploadId: pending.id, version: 1, sha256: sha256(bytes), via: 'digitize-workflow', sealed: false });
     const listed = await listFolderItems(vault, citizen(), 'sys-self', { limit: 10 });
     assert.deepEqual(listed.documents.items.map((d) => d.id), [pending.id]);
   });

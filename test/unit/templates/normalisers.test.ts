@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  normaliseCode, normaliseDate, normaliseEnterpriseCode, normaliseLicenseClass, normaliseName, normalisePersonalId,
+  normaliseChassisNumber, normaliseCode, normaliseDate, normaliseEnterpriseCode, normaliseLicenseClass, normaliseName, normalisePersonalId,
   normalisePlate, normaliseText, normaliseVnd, type NormalisedValue,
 } from '../../../functions/core/templates/normalisers.ts';
 
@@ -93,6 +93,25 @@ describe('normaliseName', () => {
     assert.equal(normaliseName('TRẦN @ BÌNH'), null);
     assert.equal(normaliseName('  '), null);
     assert.equal(normaliseName('A'), null);
+  });
+
+  test('repairs a family name OCR read with a mark too few, when only one family name fits', () => {
+    assert.deepEqual(normaliseName('NGUYÊN VĂN HUY'), adjusted('NGUYỄN VĂN HUY'));
+    assert.deepEqual(normaliseName('ĐỎ THỊ HẰNG'), adjusted('ĐỖ THỊ HẰNG'));
+    assert.deepEqual(normaliseName('DỖ MINH KHOA'), adjusted('ĐỖ MINH KHOA'));
+    // Family names left alone: a real one, one typed without any marks, and one two family names fold to.
+    assert.deepEqual(normaliseName('GIÀNG A PHỬ'), clean('GIÀNG A PHỬ'));
+    assert.deepEqual(normaliseName('NGUYEN VAN AN'), clean('NGUYEN VAN AN'));
+    assert.deepEqual(normaliseName('ĐOĂN VĂN AN'), clean('ĐOĂN VĂN AN'));
+    // Only the first word is a family name.
+    assert.deepEqual(normaliseName('TRẦN ĐỎ'), clean('TRẦN ĐỎ'));
+  });
+
+  test('puts back the space OCR lost after THỊ or VĂN', () => {
+    assert.deepEqual(normaliseName('PHẠM THỊNGA'), adjusted('PHẠM THỊ NGA'));
+    assert.deepEqual(normaliseName('LÊ VĂNANH'), adjusted('LÊ VĂN ANH'));
+    // THỊNH is a name of its own.
+    assert.deepEqual(normaliseName('LÊ THỊNH'), clean('LÊ THỊNH'));
   });
 });
 
@@ -200,6 +219,12 @@ describe('normaliseCode and normaliseText', () => {
     assert.equal(normaliseCode('HONDA'), null);
     assert.equal(normaliseCode('12 phố Hàng Bạc, Hà Nội'), null);
     assert.equal(normaliseCode('x'.repeat(64) + '1'), null);
+  });
+
+  test('a chassis number reads I, O and Q, which VINs never hold, as 1, 0 and 0', () => {
+    assert.deepEqual(normaliseChassisNumber('RLHJF83I2KYO23456'), adjusted('RLHJF8312KY023456'));
+    assert.deepEqual(normaliseChassisNumber('RLHJF8312KY123456'), clean('RLHJF8312KY123456'));
+    assert.equal(normaliseChassisNumber('HONDA'), null);
   });
 
   test('text is NFC, single-spaced and trimmed of stray separators', () => {

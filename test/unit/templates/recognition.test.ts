@@ -278,6 +278,20 @@ describe('the six built-in documents', () => {
       assert.ok(extraction.confidence > 0.8, `confidence ${extraction.confidence}`);
     });
   }
+
+  test('dang-ky-xe: the brand ends at "Số loại" when OCR dropped its colon', () => {
+    const page = ocrPage([
+      { y: 150, x: 200, text: 'GIẤY CHỨNG NHẬN ĐĂNG KÝ XE' },
+      { y: 200, x: 60, text: 'Tên chủ xe: NGUYÊN THỊNGA' },
+      { y: 250, x: 60, text: 'Nhãn hiệu: KIA        Số loại MORNING' },
+      { y: 300, x: 60, text: 'Số khung: RNYAB6I2KYO23456' },
+    ]);
+    const { fields } = extractFields(builtin('dang-ky-xe'), [page]);
+    assert.deepEqual(
+      [fields.brand, fields.ownerName, fields.chassisNumber],
+      ['KIA', 'NGUYỄN THỊ NGA', 'RNYAB612KY023456'],
+    );
+  });
 });
 
 describe('classifyDocument', () => {

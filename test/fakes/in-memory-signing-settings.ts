@@ -1,0 +1,30 @@
+import type { AuditEntry } from '../../functions/core/model.ts';
+import type { SignatureProviderName } from '../../functions/core/signing/signature-provider.ts';
+import type { SigningSettingsRepository } from '../../functions/core/signing/signing-settings.ts';
+import type { InMemoryVaultRepository } from './in-memory-vault-repository.ts';
+
+/** Signing settings in memory; audit entries go to the vault repository, as in the table. */
+export class InMemorySigningSettings implements SigningSettingsRepository {
+  private seal: string | undefined;
+  private readonly anchors = new Map<SignatureProviderName, string>();
+
+  constructor(private readonly repository: InMemoryVaultRepository) {}
+
+  async getSealCertificates(): Promise<string | undefined> {
+    return this.seal;
+  }
+
+  async saveSealCertificates(pem: string, audit: AuditEntry[]): Promise<void> {
+    this.seal = pem;
+    for (const entry of audit) await this.repository.appendAudit(entry);
+  }
+
+  async getTrustAnchors(provider: SignatureProviderName): Promise<string | undefined> {
+    return this.anchors.get(provider);
+  }
+
+  async saveTrustAnchors(provider: SignatureProviderName, pem: string, audit: AuditEntry[]): Promise<void> {
+    this.anchors.set(provider, pem);
+    for (const entry of audit) await this.repository.appendAudit(entry);
+  }
+}
