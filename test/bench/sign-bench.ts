@@ -17,17 +17,16 @@ import { createTestVault } from '../fakes/vault-test-deps.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 20);
 
-/** A scanned page: a 150-dpi grey A4 image with speckle, as a JPEG, plus a line of text. */
+/** Scanned pages: each its own 150-dpi grey A4 image with speckle (a JPEG), plus a line of text. */
 async function scannedPdf(pages: number): Promise<Uint8Array> {
   const width = 1240;
   const height = 1754;
-  const pixels = Buffer.alloc(width * height);
-  for (let i = 0; i < pixels.length; i += 1) pixels[i] = 235 + ((i * 2654435761) % 21);
-  const jpeg = await sharp(pixels, { raw: { width, height, channels: 1 } }).jpeg({ quality: 70 }).toBuffer();
   const document = await PDFDocument.create();
-  const image = await document.embedJpg(jpeg);
   const font = await document.embedFont(StandardFonts.Helvetica);
   for (let page = 0; page < pages; page += 1) {
+    const pixels = Buffer.alloc(width * height);
+    for (let i = 0; i < pixels.length; i += 1) pixels[i] = 225 + (((i + page * 7919) * 2654435761) % 31);
+    const image = await document.embedJpg(await sharp(pixels, { raw: { width, height, channels: 1 } }).jpeg({ quality: 70 }).toBuffer());
     const added = document.addPage([595, 842]);
     added.drawImage(image, { x: 0, y: 0, width: 595, height: 842 });
     added.drawText(`Page ${page + 1}`, { x: 40, y: 800, size: 12, font });
