@@ -1,3 +1,4 @@
+import type { CertificateSummary } from './signing/certificates.ts';
 import type { SignatureProviderName } from './signing/signature-provider.ts';
 
 /** The vault's records, as the core sees them (no storage keys here). */
@@ -47,6 +48,8 @@ export interface VaultDocument extends DocumentMetadata {
   createdAt: string;
   updatedAt: string;
   createdBy: string;
+  /** Issued documents filed by an officer: the officer's unit, which may read them for a recorded purpose. */
+  issuingUnit?: string;
   trashedAt?: string;
   trashedWith?: string;
 }
@@ -129,7 +132,7 @@ export interface Upload {
 }
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
-export type AuditResourceType = 'vault' | 'folder' | 'document' | 'upload' | 'template' | 'signature' | 'signing-settings';
+export type AuditResourceType = 'vault' | 'folder' | 'document' | 'upload' | 'template' | 'signature' | 'signing-settings' | 'share' | 'link';
 
 export interface AuditEntry {
   id: string;
@@ -149,14 +152,8 @@ export type SignatureStatus = 'pending' | 'completed' | 'failed' | 'expired';
 /** PAdES inside a PDF (a new version), or a detached CAdES `.p7s` beside the version. */
 export type SignatureFormat = 'pades' | 'cades-detached';
 
-export interface CertificateFacts {
-  subject: string;
-  issuer: string;
-  serialNumber: string;
-  notBefore: string;
-  notAfter: string;
-  sha256: string;
-}
+/** What the signing history keeps of a certificate. */
+export type CertificateFacts = CertificateSummary;
 
 /** One signature on a document, from the request to its outcome: the signing history. */
 export interface DocumentSignature {

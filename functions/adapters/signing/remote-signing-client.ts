@@ -160,3 +160,13 @@ export function isRejectedWith(error: unknown, ...statuses: number[]): error is 
 export function checkSha256Digest(digest: Uint8Array): void {
   if (digest.length !== 32) throw new Error('a remote signature is requested over a SHA-256 digest (32 bytes)');
 }
+
+/** Both services answer a transaction's status the same way; one they have purged has expired. */
+export async function checkRemoteTransaction(client: RemoteSigningClient, transactionId: string): Promise<SignatureAttempt> {
+  try {
+    return signatureAttemptFrom(await client.get(`/v1/signatures/${encodeURIComponent(transactionId)}`, remoteTransactionAnswer));
+  } catch (error) {
+    if (isRejectedWith(error, 404, 410)) return { status: 'expired' };
+    throw error;
+  }
+}

@@ -27,6 +27,7 @@ import { InvalidInputError } from '#core/errors.ts';
 import type { SignatureProvider, SignatureRequest, SignerReference } from '#core/signing/signature-provider.ts';
 import {
   checkSha256Digest,
+  checkRemoteTransaction,
   createRemoteSigningClient,
   isRejectedWith,
   remoteTransactionAnswer,
@@ -92,13 +93,8 @@ export function createSmartCaSigningProvider(
       }
     },
 
-    async checkSignature(transactionId) {
-      try {
-        return signatureAttemptFrom(await client.get(`/v1/signatures/${encodeURIComponent(transactionId)}`, remoteTransactionAnswer));
-      } catch (error) {
-        if (isRejectedWith(error, 404, 410)) return { status: 'expired' };
-        throw error;
-      }
+    checkSignature(transactionId) {
+      return checkRemoteTransaction(client, transactionId);
     },
   };
 }

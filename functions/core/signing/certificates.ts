@@ -5,7 +5,8 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InvalidInputError } from '../errors.ts';
-import { sha256, toArrayBuffer, toHex } from './crypto-engine.ts';
+import { toArrayBuffer } from './crypto-engine.ts';
+import { sha256, toHex } from './encoding.ts';
 
 export interface CertificateSummary {
   subject: string;

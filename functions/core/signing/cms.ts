@@ -9,7 +9,8 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InvalidInputError } from '../errors.ts';
 import { certificatePublicKey, decodeCertificate } from './certificates.ts';
-import { toArrayBuffer, toHex } from './crypto-engine.ts';
+import { toArrayBuffer } from './crypto-engine.ts';
+import { toHex } from './encoding.ts';
 
 export interface CmsCheck {
   /** The message-digest attribute equals the digest of the content. */

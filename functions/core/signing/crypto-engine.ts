@@ -2,7 +2,7 @@
  * One place that wires Node's WebCrypto into pkijs, so every signing
  * module uses the same engine whichever of them is imported first.
  */
-import { createHash, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import * as pkijs from 'pkijs';
 
 pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto }));
@@ -12,15 +12,7 @@ export type CryptoKey = webcrypto.CryptoKey;
 
 export const subtle: webcrypto.SubtleCrypto = webcrypto.subtle;
 
-export function sha256(data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(data).digest());
-}
-
 /** A standalone ArrayBuffer holding exactly these bytes (a view may share a larger buffer). */
 export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
-
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
 }

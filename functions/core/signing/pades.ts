@@ -18,7 +18,8 @@ import {
 } from 'pdf-lib';
 import * as asn1js from 'asn1js';
 import { InvalidInputError } from '../errors.ts';
-import { sha256, toArrayBuffer } from './crypto-engine.ts';
+import { toArrayBuffer } from './crypto-engine.ts';
+import { sha256 } from './encoding.ts';
 import { indexPdfObjects, lookupArray, lookupDict, walkFields, type FieldVisit } from './pdf-object-index.ts';
 import { readPreviousRevision, writeIncrementalUpdate, type PreviousRevision, type UpdateObject } from './pdf-incremental-update.ts';
 
