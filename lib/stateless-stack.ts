@@ -10,7 +10,7 @@ import { OperationsAlarms } from './constructs/operations-alarms.ts';
 import { RemoteSignatureChecks } from './constructs/remote-signature-checks.ts';
 import { UploadEvents } from './constructs/upload-events.ts';
 import { objectPrefixes, vaultBucketName } from './constructs/vault-bucket.ts';
-import { grantIndexQuery, grantItemAccess, grantObjects, grantQuery } from './constructs/vault-access.ts';
+import { grantIndexQuery, grantItemAccess, grantItemReadsAndTableQuery, grantObjects, grantQuery } from './constructs/vault-access.ts';
 import { VaultApi } from './constructs/vault-api.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -85,21 +85,26 @@ export class StatelessStack extends Stack {
       logRetention,
     });
 
-    const { folders, documents, uploads, templates, signatures } = this.api.handlers;
+    const { folders, documents, uploads, templates, signatures, sharing } = this.api.handlers;
     const { validate, recognize, classify, extract, review, seal, file, fail } = this.workflow;
     const { check } = this.signatureChecks;
-    for (const vault of [folders, documents, uploads, templates, signatures, validate, recognize, classify, extract, review, seal, file, fail, check, this.uploadEvents.onUpload]) {
+    for (const vault of [folders, documents, uploads, templates, signatures, sharing, validate, recognize, classify, extract, review, seal, file, fail, check, this.uploadEvents.onUpload]) {
       grantItemAccess(vault.role, table);
     }
     // Classify lists the recognition templates; the signature checks read only the due-checks index.
-    for (const listing of [folders, documents, uploads, templates, signatures, classify]) grantQuery(listing.role, table);
+    for (const listing of [folders, documents, uploads, templates, signatures, sharing, classify]) grantQuery(listing.role, table);
     grantIndexQuery(check.role, table, 'gsi2');
+    // Verifying audit chains reads heads and entry blocks; it never writes.
+    grantItemReadsAndTableQuery(this.api.handlers.audit.role, table);
     // Presigned URLs carry the signer's rights: uploads and new versions POST to incoming/,
     // downloads GET from vault/.
     grantObjects(uploads.role, objects, objectPrefixes.incoming, ['write']);
     grantObjects(documents.role, objects, objectPrefixes.incoming, ['write']);
     grantObjects(documents.role, objects, objectPrefixes.vault, ['read']);
     grantObjects(documents.role, objects, objectPrefixes.text, ['read']);
+    // Grantees, link holders and officers read what was shared: presigned downloads and the recognised text.
+    grantObjects(sharing.role, objects, objectPrefixes.vault, ['read']);
+    grantObjects(sharing.role, objects, objectPrefixes.text, ['read']);
     grantObjects(validate.role, objects, objectPrefixes.incoming, ['read']);
     // File copies incoming/ (or Seal's output in work/) → vault/ and removes the original; Fail
     // moves incoming/ into quarantine/.

@@ -14,7 +14,10 @@ export type DomainErrorCode =
   | 'quota-exceeded'
   | 'signature-rejected'
   | 'expired'
-  | 'provider-unavailable';
+  | 'provider-unavailable'
+  | 'pin-required'
+  | 'permission-denied'
+  | 'rate-limited';
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
@@ -63,6 +66,24 @@ export class ExpiredError extends DomainError {
 /** An outside service (a remote signing provider) cannot be reached now; trying later may work. */
 export class ProviderUnavailableError extends DomainError {
   readonly code = 'provider-unavailable' as const;
+}
+
+/** A share or link reaches the resource but does not allow this use of it (e.g. a download). */
+export class PermissionDeniedError extends DomainError {
+  readonly code = 'permission-denied' as const;
+}
+
+/** A shared link is protected by a PIN, and none or a wrong one was given. */
+export class PinRequiredError extends DomainError {
+  readonly code = 'pin-required' as const;
+}
+
+/** Too many failed attempts (wrong PINs, unknown link tokens); trying again after the wait may work. */
+export class RateLimitedError extends DomainError {
+  readonly code = 'rate-limited' as const;
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
 }
 
 /** A write lost a race it may win on a fresh read; use cases retry a few times before giving up. */

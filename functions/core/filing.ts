@@ -207,6 +207,7 @@ export async function fileUpload(
         title: recognition?.title ?? (upload.fileName.replace(/\.[^.]+$/, '') || upload.fileName), fileName: upload.fileName,
         contentType: upload.contentType, size, sha256, currentVersion: 1, versionCount: 1,
         createdAt: now, updatedAt: now, createdBy: upload.createdBy,
+        ...(upload.source === 'issued' && upload.createdByUnit ? { issuingUnit: upload.createdByUnit } : {}),
       };
     const document = recognition?.type ? withRecognition(filedDocument, recognition) : filedDocument;
     await deps.repository.commit({

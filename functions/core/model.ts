@@ -132,7 +132,7 @@ export interface Upload {
 }
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
-export type AuditResourceType = 'vault' | 'folder' | 'document' | 'upload' | 'template' | 'signature' | 'signing-settings' | 'share' | 'link';
+export type AuditResourceType = 'vault' | 'folder' | 'document' | 'upload' | 'template' | 'signature' | 'signing-settings';
 
 export interface AuditEntry {
   id: string;

@@ -18,6 +18,11 @@ export interface VaultPolicy {
   remoteSignatureMaxCheckIntervalSeconds: number;
   /** Room reserved in a PDF for its CMS signature. */
   pdfSignatureBytes: number;
+  /** Wrong PINs in a row that lock a shared link, and for how long. */
+  linkPinAttempts: number;
+  linkLockSeconds: number;
+  /** Unknown link tokens one source IP may try per minute before it gets 429. */
+  linkMissesPerMinute: number;
 }
 
 export const defaultVaultPolicy: VaultPolicy = {
@@ -34,4 +39,7 @@ export const defaultVaultPolicy: VaultPolicy = {
   remoteSignatureFirstCheckSeconds: 2,
   remoteSignatureMaxCheckIntervalSeconds: 30,
   pdfSignatureBytes: 16_384,
+  linkPinAttempts: 5,
+  linkLockSeconds: 900,
+  linkMissesPerMinute: 20,
 };

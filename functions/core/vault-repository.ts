@@ -1,6 +1,7 @@
 import type {
   AuditEntry, DocumentSearch, DocumentSignature, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument,
 } from './model.ts';
+import type { Grantee, Share, SharedResourceType, ShareLink } from './sharing/share-model.ts';
 
 /** A record to create (`previous` absent) or to replace, as long as it is still `previous`. */
 export interface Write<T> {
@@ -21,6 +22,8 @@ export interface VaultChanges {
   versions?: DocumentVersion[];
   uploads?: Write<Upload>[];
   signatures?: Write<DocumentSignature>[];
+  shares?: Write<Share>[];
+  links?: Write<ShareLink>[];
   audit: AuditEntry[];
   /** Fails with ConcurrentUpdateError unless the tree is still at this version (folder moves). */
   expectedTreeVersion?: number;
@@ -71,4 +74,23 @@ export interface VaultRepository {
   listDueSignatureChecks(dueBy: string, limit: number): Promise<DocumentSignature[]>;
   /** Operations on one folder or document, newest first. */
   listHistory(ownerId: string, resourceId: string, page: PageRequest): Promise<Page<AuditEntry>>;
+
+  /** A share by id, whoever granted it (revoked ones too: the core decides what the caller may see). */
+  getShare(shareId: string): Promise<Share | undefined>;
+  /** Shares this owner (or resharing grantee) granted and has not revoked, newest first. */
+  listSharesGrantedBy(granterId: string, resourceType: SharedResourceType | undefined, page: PageRequest): Promise<Page<Share>>;
+  /** Shares granted to this citizen or organisation and not revoked, newest first (expired ones included). */
+  listSharesGrantedTo(grantee: Grantee, resourceType: SharedResourceType | undefined, page: PageRequest): Promise<Page<Share>>;
+  /** Every unrevoked consent an owner gave an officers' unit. */
+  listUnitConsents(unit: string, ownerId: string): Promise<Share[]>;
+  /** A link by id (the hex SHA-256 of its token). */
+  getLink(linkId: string): Promise<ShareLink | undefined>;
+  /** The owner's unrevoked links, newest first. */
+  listLinks(ownerId: string, page: PageRequest): Promise<Page<ShareLink>>;
+  /** Reads of the owner's papers by others (see sharing/access-log.ts), newest first. */
+  listAccessLog(ownerId: string, page: PageRequest): Promise<Page<AuditEntry>>;
+  /** The value of a rate-limit counter (0 when absent). */
+  getCounter(key: string): Promise<number>;
+  /** Adds one to a rate-limit counter, atomically, and returns the new value; it is forgotten after `expiresAt`. */
+  incrementCounter(key: string, expiresAt: string): Promise<number>;
 }

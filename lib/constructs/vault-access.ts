@@ -51,6 +51,14 @@ export function grantItemAccess(grantee: IGrantable, table: ITable): void {
   }));
 }
 
+/** Reads by key and Query on the table itself (no index): what verifying an audit chain needs, and nothing that writes. */
+export function grantItemReadsAndTableQuery(grantee: IGrantable, table: ITable): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({
+    actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+    resources: [table.tableArn],
+  }));
+}
+
 /** Query on the table and on each index named in the table schema (listings, history, trash). */
 export function grantQuery(grantee: IGrantable, table: ITable): void {
   grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({

@@ -45,6 +45,7 @@ export interface DynamoDbServerOptions {
 export async function startDynamoDbServer(options: DynamoDbServerOptions = {}): Promise<LocalDynamoDb> {
   const host = options.host ?? '127.0.0.1';
   const { listener, store } = createDynalite(options.path);
+  if (options.path) await openStore(store, options.path);
   const dynalite = new DynaliteClient(listener);
   const writeLock = new WriteLock();
 
@@ -101,7 +102,7 @@ export type RequestListener = (request: IncomingMessage, response: ServerRespons
 // dynalite
 
 interface DynaliteStore {
-  db: { close(callback: (error?: Error | null) => void): void };
+  db: { open(): Promise<void>; close(callback: (error?: Error | null) => void): void };
 }
 
 const requireCjs = createRequire(import.meta.url);
@@ -128,6 +129,19 @@ function createDynalite(path: string | undefined): { listener: RequestListener; 
     return { listener, store };
   } finally {
     dynaliteStoreModule.create = createStore;
+  }
+}
+
+/**
+ * LevelDB admits one process per directory. Opening it up front turns a directory another
+ * process holds into a clear error here, instead of a crash on the first request.
+ */
+async function openStore(store: DynaliteStore, path: string): Promise<void> {
+  try {
+    await store.db.open();
+  } catch (error) {
+    const locked = (error as { cause?: { code?: unknown } }).cause?.code === 'LEVEL_LOCKED';
+    throw new Error(locked ? `${path} is in use by another process (is \`npm start\` running on this data?)` : `${path} could not be opened`, { cause: error });
   }
 }
 

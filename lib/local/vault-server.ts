@@ -4,8 +4,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DynamoAuditLog } from '../../functions/adapters/aws/dynamo-audit-log.ts';
 import { DynamoSigningSettings } from '../../functions/adapters/aws/dynamo-signing-settings.ts';
 import { DynamoTemplateRepository } from '../../functions/adapters/aws/dynamo-template-repository.ts';
 import { DynamoVaultRepository } from '../../functions/adapters/aws/dynamo-vault-repository.ts';
@@ -16,6 +17,7 @@ import { createSimSigningProvider } from '../../functions/adapters/signing/sim-s
 import { createSmartCaSigningProvider } from '../../functions/adapters/signing/smartca-signing-provider.ts';
 import { createTesseractOcrEngine } from '../../functions/adapters/ocr/tesseract-ocr-engine.ts';
 import type { OcrEngine } from '../../functions/core/ocr-engine.ts';
+import { createAuditHandler } from '../../functions/api/audit.ts';
 import { createDocumentsHandler } from '../../functions/api/documents.ts';
 import { createFoldersHandler } from '../../functions/api/folders.ts';
 import type { ApiEvent } from '../../functions/api/http/http-handler.ts';
@@ -23,6 +25,7 @@ import { principalClaims } from '../../functions/api/http/principal-context.ts';
 import { HttpProblem, toProblem } from '../../functions/api/http/problem.ts';
 import { createMetaHandler } from '../../functions/api/meta.ts';
 import { createSignaturesHandler } from '../../functions/api/signatures.ts';
+import { createSharingHandler } from '../../functions/api/sharing.ts';
 import { createTemplatesHandler } from '../../functions/api/templates.ts';
 import { createUploadsHandler } from '../../functions/api/uploads.ts';
 import { createAuthorizer } from '../../functions/auth/authorizer.ts';
@@ -38,6 +41,7 @@ import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.ts
 import { createBlobHttpHandler } from './blob-http.ts';
 import { installDevelopmentSeal, loadDevelopmentSeal } from './development-seal.ts';
 import { startDynamoDbServer } from './dynamodb-server.ts';
+import { localTableName } from './local-table.ts';
 import { loadLocalIssuer, type LocalIssuer } from './local-issuer.ts';
 import { InProcessHttpHandler } from './in-process-http-handler.ts';
 import { startLocalWorkflow, type LocalWorkflow } from './local-workflow.ts';
@@ -60,11 +64,13 @@ export interface LocalVault {
   url: string;
   issuer: LocalIssuer;
   deps: VaultDeps;
+  /** The table in dynalite, for tests that inspect or tamper with stored items. */
+  table: { client: DynamoDBDocumentClient; name: string };
   workflow: LocalWorkflow;
   close(): Promise<void>;
 }
 
-const tableName = 'khoso-local';
+const tableName = localTableName;
 const bucket = 'khoso-local-vault';
 /** API Gateway refuses payloads over 10 MB; the handlers check each route's own, smaller limit. */
 const maxRequestBytes = 10 * 1024 * 1024;
@@ -99,6 +105,26 @@ async function ensureTable(client: DynamoDBClient, dataDir: string): Promise<voi
   if (missing.length > 0) {
     throw new Error(`The data in ${dataDir} was created by an older version (no index ${missing.join(', ')}). Move that folder aside to start afresh.`);
   }
+  if (await hasUnchainedAudit(DynamoDBDocumentClient.from(client))) {
+    throw new Error(`The data in ${dataDir} was created by an older version (audit entries without a hash chain). Move that folder aside to start afresh.`);
+  }
+}
+
+/** Audit entries written before they were hash-chained; a development table is small enough to scan once at start. */
+async function hasUnchainedAudit(documents: DynamoDBDocumentClient): Promise<boolean> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new ScanCommand({
+      TableName: tableName,
+      FilterExpression: 'entity = :audit AND attribute_not_exists(chainSeq)',
+      ExpressionAttributeValues: { ':audit': 'audit' },
+      ProjectionExpression: 'pk',
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    }));
+    if ((page.Items ?? []).length > 0) return true;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return false;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -204,6 +230,8 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     uploads: createUploadsHandler(deps),
     templates: createTemplatesHandler(deps, ocrEngine),
     signatures: createSignaturesHandler(deps),
+    sharing: createSharingHandler(deps),
+    audit: createAuditHandler({ auditLog: new DynamoAuditLog(documentClient, tableName) }),
   };
   const onUpload = createOnUploadHandler(deps);
   const signaturePoller = startSignaturePoller(deps, options.signaturePollMs ?? 1_000);
@@ -252,6 +280,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     url,
     issuer,
     deps,
+    table: { client: documentClient, name: tableName },
     workflow,
     close: async () => {
       await new Promise<void>((resolve) => {

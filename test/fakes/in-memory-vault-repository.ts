@@ -1,10 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
+import { auditEntriesByOwner, chainAuditEntries, type AuditChainHead, type ChainLink } from '../../functions/core/audit-chain.ts';
+import type { AuditLog, StoredAuditChain } from '../../functions/core/audit-log.ts';
 import { ConcurrentUpdateError, ConflictError, InvalidInputError } from '../../functions/core/errors.ts';
 import type {
   AuditEntry, DocumentSearch, DocumentSignature, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument,
 } from '../../functions/core/model.ts';
 import { nameKey } from '../../functions/core/names.ts';
 import { foldNumber, searchableText } from '../../functions/core/search-text.ts';
+import { isAccessByOthers } from '../../functions/core/sharing/access-log.ts';
+import type { Grantee, Share, SharedResourceType, ShareLink } from '../../functions/core/sharing/share-model.ts';
 import type { FolderTree, VaultChanges, VaultRepository, Write } from '../../functions/core/vault-repository.ts';
 
 /** Everything the repository holds, as plain sorted data: equal snapshots mean nothing changed. */
@@ -16,13 +20,17 @@ export interface RepositorySnapshot {
   versions: DocumentVersion[];
   uploads: Upload[];
   signatures: DocumentSignature[];
+  shares: Share[];
+  links: ShareLink[];
   claims: [string, string][];
   audit: AuditEntry[];
 }
 
 interface StoredAudit {
+  /** Order of writing across owners, for listHistory's ties. */
   seq: number;
   entry: AuditEntry;
+  link: ChainLink;
 }
 
 type SortKey = string[];
@@ -59,7 +67,7 @@ function newestFirst(a: SortKey, b: SortKey): number {
  * only between awaits, as with a real transaction), folder writes carry sibling-name claims,
  * moves bump the tree version, and pages come with opaque cursors.
  */
-export class InMemoryVaultRepository implements VaultRepository {
+export class InMemoryVaultRepository implements VaultRepository, AuditLog {
   readonly maxWritesPerCommit = 100;
 
   private readonly provisioned = new Set<string>();
@@ -69,10 +77,14 @@ export class InMemoryVaultRepository implements VaultRepository {
   private readonly versions = new Map<string, DocumentVersion>();
   private readonly uploads = new Map<string, Upload>();
   private readonly signatures = new Map<string, DocumentSignature>();
+  private readonly shares = new Map<string, Share>();
+  private readonly links = new Map<string, ShareLink>();
+  private readonly counters = new Map<string, { value: number; expiresAt: string }>();
   /** owner|parent-or-root|nameKey → id of the active folder holding that name. */
   private readonly claims = new Map<string, string>();
   private readonly audit: StoredAudit[] = [];
   private auditSeq = 0;
+  private readonly auditHeads = new Map<string, AuditChainHead>();
 
   private readonly failures: { error: Error; when: (changes: VaultChanges) => boolean }[] = [];
 
@@ -102,7 +114,25 @@ export class InMemoryVaultRepository implements VaultRepository {
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    this.audit.push({ seq: ++this.auditSeq, entry: store(entry) });
+    this.appendChained([entry]);
+  }
+
+  async readChain(ownerId: string): Promise<StoredAuditChain> {
+    const head = this.auditHeads.get(ownerId);
+    const entries = this.audit
+      .filter(({ entry }) => entry.ownerId === ownerId)
+      .sort((a, b) => a.link.seq - b.link.seq)
+      .map(({ entry, link }) => ({ entry: copy(entry), link: { ...link } }));
+    return { ...(head ? { head: { ...head } } : {}), entries };
+  }
+
+  /** Chains entries after their owners' heads, as the DynamoDB adapter does in its transactions. */
+  private appendChained(entries: AuditEntry[]): void {
+    for (const [ownerId, owned] of auditEntriesByOwner(entries.map(store))) {
+      const { chained, head } = chainAuditEntries(this.auditHeads.get(ownerId), owned);
+      for (const { entry, link } of chained) this.audit.push({ seq: ++this.auditSeq, entry, link });
+      this.auditHeads.set(ownerId, head);
+    }
   }
 
   async isProvisioned(ownerId: string): Promise<boolean> {
@@ -218,6 +248,57 @@ export class InMemoryVaultRepository implements VaultRepository {
     return { ...result, items: result.items.map(({ entry }) => entry) };
   }
 
+  async getShare(shareId: string): Promise<Share | undefined> {
+    const share = this.shares.get(shareId);
+    return share && copy(share);
+  }
+
+  async listSharesGrantedBy(granterId: string, resourceType: SharedResourceType | undefined, page: PageRequest): Promise<Page<Share>> {
+    const shares = [...this.shares.values()].filter((share) => share.grantedBy === granterId && !share.revokedAt
+      && (!resourceType || share.resourceType === resourceType));
+    return paginate(`shares-by|${granterId}|${resourceType ?? ''}`, shares, (share) => [share.createdAt, share.id], page);
+  }
+
+  async listSharesGrantedTo(grantee: Grantee, resourceType: SharedResourceType | undefined, page: PageRequest): Promise<Page<Share>> {
+    const shares = [...this.shares.values()].filter((share) => share.grantee.kind === grantee.kind && share.grantee.id === grantee.id
+      && !share.revokedAt && (!resourceType || share.resourceType === resourceType));
+    return paginate(`shares-to|${grantee.kind}|${grantee.id}|${resourceType ?? ''}`, shares, (share) => [share.createdAt, share.id], page);
+  }
+
+  async listUnitConsents(unit: string, ownerId: string): Promise<Share[]> {
+    return [...this.shares.values()]
+      .filter((share) => share.grantee.kind === 'unit' && share.grantee.id === unit && share.ownerId === ownerId && !share.revokedAt)
+      .map(copy);
+  }
+
+  async getLink(linkId: string): Promise<ShareLink | undefined> {
+    const link = this.links.get(linkId);
+    return link && copy(link);
+  }
+
+  async listLinks(ownerId: string, page: PageRequest): Promise<Page<ShareLink>> {
+    const links = [...this.links.values()].filter((link) => link.ownerId === ownerId && !link.revokedAt);
+    return paginate(`links|${ownerId}`, links, (link) => [link.createdAt, link.id], page);
+  }
+
+  async listAccessLog(ownerId: string, page: PageRequest): Promise<Page<AuditEntry>> {
+    const entries = this.audit.filter(({ entry }) => entry.ownerId === ownerId && isAccessByOthers(entry));
+    const result = paginate(`access|${ownerId}`, entries, ({ entry, seq }) => [entry.at, String(seq).padStart(12, '0')], page);
+    return { ...result, items: result.items.map(({ entry }) => entry) };
+  }
+
+  /** Counters past their time are gone, as DynamoDB's TTL would (eventually) make them. */
+  async getCounter(key: string): Promise<number> {
+    const counter = this.counters.get(key);
+    return counter ? counter.value : 0;
+  }
+
+  async incrementCounter(key: string, expiresAt: string): Promise<number> {
+    const value = (this.counters.get(key)?.value ?? 0) + 1;
+    this.counters.set(key, { value, expiresAt });
+    return value;
+  }
+
   /** Test helpers (not part of the port). */
   snapshot(): RepositorySnapshot {
     const sorted = <T>(values: Iterable<T>, key: (value: T) => string) =>
@@ -230,6 +311,8 @@ export class InMemoryVaultRepository implements VaultRepository {
       versions: sorted(this.versions.values(), (v) => versionKey(v.ownerId, v.documentId, v.number)),
       uploads: sorted(this.uploads.values(), (u) => u.id),
       signatures: sorted(this.signatures.values(), (s) => recordKey(s.ownerId, s.id)),
+      shares: sorted(this.shares.values(), (share) => share.id),
+      links: sorted(this.links.values(), (link) => link.id),
       claims: [...this.claims.entries()].sort(),
       audit: this.audit.map(({ entry }) => copy(entry)),
     };
@@ -238,6 +321,16 @@ export class InMemoryVaultRepository implements VaultRepository {
   /** Every audit entry of an owner, oldest first. */
   auditOf(ownerId: string): AuditEntry[] {
     return this.audit.filter(({ entry }) => entry.ownerId === ownerId).map(({ entry }) => copy(entry));
+  }
+
+  /** Rewrites (or, when `change` returns undefined, deletes) a stored audit entry behind the chain's back. */
+  tamperWithAudit(ownerId: string, seq: number, change: (entry: AuditEntry) => AuditEntry | undefined): void {
+    const index = this.audit.findIndex(({ entry, link }) => entry.ownerId === ownerId && link.seq === seq);
+    const stored = this.audit[index];
+    if (!stored) throw new Error(`no audit entry ${seq} of ${ownerId}`);
+    const changed = change(copy(stored.entry));
+    if (changed) stored.entry = store(changed);
+    else this.audit.splice(index, 1);
   }
 
   treeVersionOf(ownerId: string): number {
@@ -264,12 +357,14 @@ export class InMemoryVaultRepository implements VaultRepository {
     const versions = changes.versions ?? [];
     const uploads = changes.uploads ?? [];
     const signatures = changes.signatures ?? [];
+    const shares = changes.shares ?? [];
+    const links = changes.links ?? [];
 
     const moves = folders.filter(({ next, previous }) => previous !== undefined && previous.parentId !== next.parentId);
     const touchesTree = changes.expectedTreeVersion !== undefined || moves.length > 0;
     // A document write also writes its search item, as the DynamoDB adapter does.
-    const writes = folders.length * 3 + documents.length * 2 + versions.length + uploads.length + signatures.length + changes.audit.length
-      + (touchesTree ? 1 : 0) + (changes.provisionVault ? 1 : 0);
+    const writes = folders.length * 3 + documents.length * 2 + versions.length + uploads.length + signatures.length + shares.length + links.length + changes.audit.length
+      + (touchesTree ? 1 : 0) + (changes.provisionVault ? 1 : 0) + (changes.audit.length > 0 ? 1 : 0); // the audit chain's head
     if (writes > this.maxWritesPerCommit) {
       throw new RangeError(`commit touches ${writes} records; at most ${this.maxWritesPerCommit} allowed`);
     }
@@ -289,6 +384,8 @@ export class InMemoryVaultRepository implements VaultRepository {
     sameRecord('document', documents);
     sameRecord('upload', uploads);
     sameRecord('signature', signatures);
+    sameRecord('share', shares);
+    sameRecord('link', links);
     for (const version of versions) {
       if (version.ownerId !== ownerId) throw new Error(`version of ${version.documentId}: owner does not match the commit`);
     }
@@ -315,6 +412,8 @@ export class InMemoryVaultRepository implements VaultRepository {
     checkPrevious('document', this.documents, (d) => recordKey(d.ownerId, d.id), documents);
     checkPrevious('upload', this.uploads, (u) => u.id, uploads);
     checkPrevious('signature', this.signatures, (s) => recordKey(s.ownerId, s.id), signatures);
+    checkPrevious('share', this.shares, (share) => share.id, shares);
+    checkPrevious('link', this.links, (link) => link.id, links);
     for (const version of versions) {
       if (this.versions.has(versionKey(ownerId, version.documentId, version.number))) {
         throw new ConcurrentUpdateError(`version ${version.number} of ${version.documentId} already exists`);
@@ -345,7 +444,9 @@ export class InMemoryVaultRepository implements VaultRepository {
     for (const version of versions) this.versions.set(versionKey(ownerId, version.documentId, version.number), store(version));
     for (const { next } of uploads) this.uploads.set(next.id, store(next));
     for (const { next } of signatures) this.signatures.set(recordKey(next.ownerId, next.id), store(next));
-    for (const entry of changes.audit) this.audit.push({ seq: ++this.auditSeq, entry: store(entry) });
+    for (const { next } of shares) this.shares.set(next.id, store(next));
+    for (const { next } of links) this.links.set(next.id, store(next));
+    this.appendChained(changes.audit);
   }
 }
 

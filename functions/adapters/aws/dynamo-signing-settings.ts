@@ -1,10 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../core/errors.ts';
 import type { AuditEntry } from '../../core/model.ts';
 import type { SignatureProviderName } from '../../core/signing/signature-provider.ts';
 import type { SigningSettingsRepository } from '../../core/signing/signing-settings.ts';
-import { auditItem } from './dynamo-vault-repository.ts';
+import { AuditChainWriter } from './audit-chain-writes.ts';
 
 const settingsPk = 'SETTINGS#SIGNING';
 const sealSk = 'SEAL';
@@ -12,7 +12,11 @@ const trustSk = (provider: SignatureProviderName) => `TRUST#${provider}`;
 
 /** Signing settings as items of the vault table, each written with its audit entry. */
 export class DynamoSigningSettings implements SigningSettingsRepository {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+  private readonly audit: AuditChainWriter;
+
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {
+    this.audit = new AuditChainWriter(db, tableName);
+  }
 
   getSealCertificates(): Promise<string | undefined> {
     return this.read(sealSk);
@@ -38,12 +42,7 @@ export class DynamoSigningSettings implements SigningSettingsRepository {
   private async write(sk: string, pem: string, audit: AuditEntry[]): Promise<void> {
     const TableName = this.tableName;
     try {
-      await this.db.send(new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName, Item: { pk: settingsPk, sk, entity: 'signing-setting', pem } } },
-          ...audit.map((entry) => ({ Put: { TableName, Item: auditItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } })),
-        ],
-      }));
+      await this.audit.transact([{ Put: { TableName, Item: { pk: settingsPk, sk, entity: 'signing-setting', pem } } }], audit);
     } catch (error) {
       if (error instanceof TransactionCanceledException) throw new ConcurrentUpdateError();
       throw error;

@@ -1,10 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../core/errors.ts';
 import type { AuditEntry } from '../../core/model.ts';
 import type { RecognitionTemplate } from '../../core/templates/template-model.ts';
 import type { TemplateRepository } from '../../core/templates/template-repository.ts';
-import { auditItem } from './dynamo-vault-repository.ts';
+import { AuditChainWriter } from './audit-chain-writes.ts';
 
 const templatePk = (id: string) => `TEMPLATE#${id}`;
 const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
@@ -18,7 +18,11 @@ type Item = Record<string, unknown>;
  * immutable item per version, written together with the audit of the change.
  */
 export class DynamoTemplateRepository implements TemplateRepository {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+  private readonly audit: AuditChainWriter;
+
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {
+    this.audit = new AuditChainWriter(db, tableName);
+  }
 
   async listTemplates(): Promise<RecognitionTemplate[]> {
     return this.queryTemplates({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': listingPk } });
@@ -43,21 +47,18 @@ export class DynamoTemplateRepository implements TemplateRepository {
   async saveTemplate(next: RecognitionTemplate, previous: RecognitionTemplate | undefined, audit: AuditEntry[]): Promise<void> {
     const TableName = this.tableName;
     try {
-      await this.db.send(new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName,
-              Item: { pk: templatePk(next.id), sk: 'CURRENT', gsi1pk: listingPk, gsi1sk: `${next.key}#${next.id}`, entity: 'template', version: next.version, template: next },
-              ...(previous
-                ? { ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': previous.version } }
-                : { ConditionExpression: 'attribute_not_exists(pk)' }),
-            },
+      await this.audit.transact([
+        {
+          Put: {
+            TableName,
+            Item: { pk: templatePk(next.id), sk: 'CURRENT', gsi1pk: listingPk, gsi1sk: `${next.key}#${next.id}`, entity: 'template', version: next.version, template: next },
+            ...(previous
+              ? { ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': previous.version } }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
           },
-          { Put: { TableName, Item: { pk: templatePk(next.id), sk: versionSk(next.version), entity: 'template-version', template: next }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          ...audit.map((entry) => ({ Put: { TableName, Item: auditItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } })),
-        ],
-      }));
+        },
+        { Put: { TableName, Item: { pk: templatePk(next.id), sk: versionSk(next.version), entity: 'template-version', template: next }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ], audit);
     } catch (error) {
       if (error instanceof TransactionCanceledException) throw new ConcurrentUpdateError();
       throw error;

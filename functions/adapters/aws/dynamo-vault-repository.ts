@@ -1,21 +1,23 @@
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand,
-  type DynamoDBDocumentClient, type QueryCommandInput,
+  BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError, ConflictError, InvalidInputError } from '../../core/errors.ts';
 import type { AuditEntry, DocumentSearch, DocumentSignature, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument } from '../../core/model.ts';
 import { nameKey } from '../../core/names.ts';
 import { foldNumber, searchableText } from '../../core/search-text.ts';
 import type { FolderTree, VaultChanges, VaultRepository } from '../../core/vault-repository.ts';
+import type { Grantee, Share, SharedResourceType, ShareLink } from '../../core/sharing/share-model.ts';
+import { accessLogPk } from './access-log-keys.ts';
+import { counterItem, counterKey, linkItem, linkKey, linksPk, shareItem, shareKey, sharesByPk, sharesToPk } from './sharing-items.ts';
 import { tableSchema } from '../../../lib/table-schema.ts';
+import { auditEntryOf, AuditChainWriter, historyPk, maxTransactionItems, type TransactItem } from './audit-chain-writes.ts';
 
 type Item = Record<string, unknown>;
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 const keyAttributes = [tableSchema.partitionKey, tableSchema.sortKey, 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
-const storageAttributes = new Set<string>([...keyAttributes, 'entity', 'digest']);
+const storageAttributes = new Set<string>([...keyAttributes, 'entity', 'digest', tableSchema.ttlAttribute]);
 
 const ownerPk = (ownerId: string) => `OWNER#${ownerId}`;
 const vaultKey = (ownerId: string) => ({ pk: ownerPk(ownerId), sk: 'VAULT' });
@@ -37,7 +39,6 @@ function signatureIndexKeys(signature: DocumentSignature) {
 const folderDocumentsPk = (ownerId: string, folderId: string) => `OWNER#${ownerId}#FOLDER#${folderId}`;
 const trashPk = (ownerId: string) => `OWNER#${ownerId}#TRASH`;
 const trashedWithPk = (ownerId: string, folderId: string) => `OWNER#${ownerId}#TRASHEDWITH#${folderId}`;
-const historyPk = (ownerId: string, resourceId: string) => `HISTORY#${ownerId}#${resourceId}`;
 const issuedPk = (type: string, number: string) => `ISSUED#${type}#${foldNumber(number)}`;
 /** One search item per document, newest first within the owner's partition. */
 const searchKey = (document: VaultDocument) => ({ pk: ownerPk(document.ownerId), sk: `SEARCH#${document.createdAt}#${document.id}` });
@@ -58,19 +59,6 @@ function digestOf(record: object): string {
     return value;
   };
   return createHash('sha256').update(JSON.stringify(canonical(record))).digest('base64url');
-}
-
-/** An audit entry in its owner's day partition, and in its resource's history. */
-export function auditItem(entry: AuditEntry): Item {
-  const sortKey = `${entry.at}#${entry.id}`;
-  return {
-    ...entry,
-    pk: `AUDIT#${entry.ownerId}#${entry.at.slice(0, 10)}`,
-    sk: sortKey,
-    gsi1pk: historyPk(entry.ownerId, entry.resourceId),
-    gsi1sk: sortKey,
-    entity: 'audit',
-  };
 }
 
 function toRecord<T>(item: Item | undefined): T | undefined {
@@ -116,9 +104,13 @@ function decodeCursor(cursor: string | undefined, partition: { attribute: string
 
 /** The vault's metadata in one DynamoDB table (schema in lib/table-schema.ts). */
 export class DynamoVaultRepository implements VaultRepository {
-  readonly maxWritesPerCommit = 100;
+  /** A transaction's limit; the heads of the audit chains a commit extends count too. */
+  readonly maxWritesPerCommit = maxTransactionItems;
+  private readonly audit: AuditChainWriter;
 
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {
+    this.audit = new AuditChainWriter(db, tableName);
+  }
 
   async commit(changes: VaultChanges): Promise<void> {
     const items: TransactItem[] = [];
@@ -177,14 +169,12 @@ export class DynamoVaultRepository implements VaultRepository {
     for (const { next, previous } of changes.signatures ?? []) {
       put({ ...next, ...signatureKey(next.ownerId, next.documentId, next.id), ...signatureIndexKeys(next), entity: 'signature', digest: digestOf(next) }, previous);
     }
-    for (const entry of changes.audit) put(auditItem(entry), undefined);
+    for (const { next, previous } of changes.shares ?? []) put({ ...shareItem(next), digest: digestOf(next) }, previous);
+    for (const { next, previous } of changes.links ?? []) put({ ...linkItem(next), digest: digestOf(next) }, previous);
 
-    if (items.length === 0) return;
-    if (items.length > this.maxWritesPerCommit) {
-      throw new Error(`a commit of ${items.length} writes exceeds the limit of ${this.maxWritesPerCommit}`);
-    }
+    if (items.length + changes.audit.length === 0) return;
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.audit.transact(items, changes.audit);
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
@@ -210,8 +200,8 @@ export class DynamoVaultRepository implements VaultRepository {
     };
   }
 
-  async appendAudit(entry: AuditEntry): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: auditItem(entry), ConditionExpression: 'attribute_not_exists(pk)' }));
+  appendAudit(entry: AuditEntry): Promise<void> {
+    return this.audit.append(entry);
   }
 
   private async get<T>(key: Item): Promise<T | undefined> {
@@ -378,24 +368,84 @@ export class DynamoVaultRepository implements VaultRepository {
     return this.queryIndexPage<VaultDocument>(issuedPk(type, number), page, 'gsi2');
   }
 
-  listHistory(ownerId: string, resourceId: string, page: PageRequest): Promise<Page<AuditEntry>> {
-    return this.queryIndexPage<AuditEntry>(historyPk(ownerId, resourceId), page);
+  async listHistory(ownerId: string, resourceId: string, page: PageRequest): Promise<Page<AuditEntry>> {
+    return this.queryIndexPage(historyPk(ownerId, resourceId), page, 'gsi1', auditEntryOf);
   }
 
-  /** One page of an index partition, newest first. */
-  private async queryIndexPage<T>(partition: string, page: PageRequest, index: 'gsi1' | 'gsi2' = 'gsi1'): Promise<Page<T>> {
+  getShare(shareId: string): Promise<Share | undefined> {
+    return this.get<Share>(shareKey(shareId));
+  }
+
+  listSharesGrantedBy(granterId: string, resourceType: SharedResourceType | undefined, page: PageRequest): Promise<Page<Share>> {
+    return this.queryIndexPage<Share>(sharesByPk(granterId), page, 'gsi2', undefined, resourceType && `${resourceType}#`);
+  }
+
+  listSharesGrantedTo(grantee: Grantee, resourceType: SharedResourceType | undefined, page: PageRequest): Promise<Page<Share>> {
+    return this.queryIndexPage<Share>(sharesToPk(grantee), page, 'gsi1', undefined, resourceType && `${resourceType}#`);
+  }
+
+  listUnitConsents(unit: string, ownerId: string): Promise<Share[]> {
+    return this.queryAll<Share>({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': sharesToPk({ kind: 'unit', id: unit }, ownerId) },
+    });
+  }
+
+  getLink(linkId: string): Promise<ShareLink | undefined> {
+    return this.get<ShareLink>(linkKey(linkId));
+  }
+
+  listLinks(ownerId: string, page: PageRequest): Promise<Page<ShareLink>> {
+    return this.queryIndexPage<ShareLink>(linksPk(ownerId), page);
+  }
+
+  listAccessLog(ownerId: string, page: PageRequest): Promise<Page<AuditEntry>> {
+    return this.queryIndexPage(accessLogPk(ownerId), page, 'gsi2', auditEntryOf);
+  }
+
+  async getCounter(key: string): Promise<number> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: counterKey(key), ConsistentRead: true }));
+    return typeof Item?.count === 'number' ? Item.count : 0;
+  }
+
+  async incrementCounter(key: string, expiresAt: string): Promise<number> {
+    const { key: itemKey, expiresAtEpoch } = counterItem(key, expiresAt);
+    const { Attributes } = await this.db.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: itemKey,
+      UpdateExpression: 'ADD #count :one SET #ttl = :ttl, entity = :entity',
+      ExpressionAttributeNames: { '#count': 'count', '#ttl': tableSchema.ttlAttribute },
+      ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAtEpoch, ':entity': 'counter' },
+      ReturnValues: 'UPDATED_NEW',
+    }));
+    return Number(Attributes?.count ?? 0);
+  }
+
+  /** One page of an index partition, newest first; a sort-key prefix narrows it (shares of one resource type). */
+  private async queryIndexPage<T>(
+    partition: string,
+    page: PageRequest,
+    index: 'gsi1' | 'gsi2' = 'gsi1',
+    recordOf: (item: Item) => T = (item) => toRecord<T>(item) as T,
+    sortKeyPrefix?: string,
+  ): Promise<Page<T>> {
     const startKey = decodeCursor(page.cursor, { attribute: `${index}pk`, value: partition });
+    // A start key outside the prefix would make DynamoDB refuse the query; it is the client's mistake.
+    if (startKey && sortKeyPrefix && !String(startKey[`${index}sk`]).startsWith(sortKeyPrefix)) {
+      throw new InvalidInputError('The page cursor is not valid for this listing');
+    }
     const result = await this.db.send(new QueryCommand({
       TableName: this.tableName,
       IndexName: index,
-      KeyConditionExpression: `${index}pk = :pk`,
-      ExpressionAttributeValues: { ':pk': partition },
+      KeyConditionExpression: sortKeyPrefix ? `${index}pk = :pk AND begins_with(${index}sk, :prefix)` : `${index}pk = :pk`,
+      ExpressionAttributeValues: { ':pk': partition, ...(sortKeyPrefix ? { ':prefix': sortKeyPrefix } : {}) },
       ScanIndexForward: false,
       Limit: page.limit,
       ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     }));
     const nextCursor = encodeCursor(result.LastEvaluatedKey);
-    return { items: (result.Items ?? []).map((item) => toRecord<T>(item) as T), ...(nextCursor ? { nextCursor } : {}) };
+    return { items: (result.Items ?? []).map(recordOf), ...(nextCursor ? { nextCursor } : {}) };
   }
 
   private async queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> {

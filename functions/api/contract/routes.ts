@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import * as s from './schemas.ts';
 
 /** The Lambda that serves a route; one per route group. */
-export type RouteGroup = 'meta' | 'folders' | 'documents' | 'uploads' | 'templates' | 'signatures';
+export type RouteGroup = 'meta' | 'folders' | 'documents' | 'uploads' | 'templates' | 'signatures' | 'audit' | 'sharing';
 
 export interface RouteContract {
   operationId: string;
@@ -78,6 +78,25 @@ export const routes = [
   { operationId: 'getSigningSettings', method: 'GET', path: '/v1/signing/settings', group: 'signatures', summary: 'Seal certificate and trust anchors per provider (administrators)', status: 200, response: s.signingSettings },
   { operationId: 'setTrustAnchors', method: 'PUT', path: '/v1/signing/trust-anchors/{provider}', group: 'signatures', summary: 'Replace the trust anchors of a provider (administrators)', params: s.providerParams, body: s.trustAnchorsBody, status: 200, response: s.certificateList },
   { operationId: 'importSealCertificate', method: 'PUT', path: '/v1/signing/seal-certificate', group: 'signatures', summary: 'Import the agency seal\'s certificate chain; it must certify the seal key (administrators)', body: s.sealCertificateBody, status: 200, response: s.certificateList },
+
+  { operationId: 'verifyAuditChain', method: 'GET', path: '/v1/admin/audit-chains/{ownerId}/verification', group: 'audit', summary: 'Re-compute an owner\'s audit hash chain and report its first broken link (administrators; owner: a personal ID, an enterprise code, templates or signing)', params: s.auditChainParams, status: 200, response: s.auditChainVerification },
+
+  { operationId: 'createShare', method: 'POST', path: '/v1/shares', group: 'sharing', summary: 'Share a document or folder with a citizen, an organisation, or an officers\' unit (consent); grantees reshare through viaShareId when allowed', body: s.createShareBody, status: 201, response: s.share },
+  { operationId: 'listShares', method: 'GET', path: '/v1/shares', group: 'sharing', summary: 'Shared by me (outgoing) or with me (incoming), folders first, newest first', query: s.shareListQuery, status: 200, response: s.shareList },
+  { operationId: 'getShare', method: 'GET', path: '/v1/shares/{id}', group: 'sharing', summary: 'Grantees: what is shared with you', params: s.shareParams, status: 200, response: s.sharedResource },
+  { operationId: 'revokeShare', method: 'DELETE', path: '/v1/shares/{id}', group: 'sharing', summary: 'Revoke a share (it stops working at once)', params: s.shareParams, status: 204 },
+  { operationId: 'listSharedItems', method: 'GET', path: '/v1/shares/{id}/items', group: 'sharing', summary: 'Grantees of a folder: subfolders and one page of documents of a folder inside it', params: s.shareParams, query: s.sharedItemsQuery, status: 200, response: s.sharedItems },
+  { operationId: 'getSharedDocument', method: 'GET', path: '/v1/shares/{id}/documents/{documentId}', group: 'sharing', summary: 'Grantees: a shared document\'s metadata', params: s.sharedDocumentParams, status: 200, response: s.sharedDocument },
+  { operationId: 'getSharedDocumentText', method: 'GET', path: '/v1/shares/{id}/documents/{documentId}/text', group: 'sharing', summary: 'Grantees with content: the recognised text', params: s.sharedDocumentParams, status: 200, responseMediaType: 'text/plain' },
+  { operationId: 'getSharedDocumentContent', method: 'GET', path: '/v1/shares/{id}/documents/{documentId}/content', group: 'sharing', summary: 'Grantees with download: redirect to a presigned download', params: s.sharedDocumentParams, status: 302 },
+  { operationId: 'createLink', method: 'POST', path: '/v1/links', group: 'sharing', summary: 'Create a link to a document or folder (optional expiry, PIN, use limit); the token is shown once', body: s.createLinkBody, status: 201, response: s.createdLink },
+  { operationId: 'listLinks', method: 'GET', path: '/v1/links', group: 'sharing', summary: 'Your links that are not revoked, newest first', query: s.pageQuery, status: 200, response: s.linkList },
+  { operationId: 'revokeLink', method: 'DELETE', path: '/v1/links/{link}', group: 'sharing', summary: 'Revoke a link by its id', params: s.linkParams, status: 204 },
+  { operationId: 'openLink', method: 'GET', path: '/v1/links/{link}', group: 'sharing', public: true, summary: 'What a link shares and nothing else (PIN in x-link-pin); each request is one use', params: s.linkParams, query: s.linkViewQuery, status: 200, response: s.linkView },
+  { operationId: 'getLinkContent', method: 'GET', path: '/v1/links/{link}/content', group: 'sharing', public: true, summary: 'Redirect to a presigned download of a link\'s document (needs download)', params: s.linkParams, query: s.linkContentQuery, status: 302 },
+  { operationId: 'getDocumentForProcedure', method: 'GET', path: '/v1/officer/owners/{ownerId}/documents/{documentId}', group: 'sharing', summary: 'Officers: a citizen\'s document for a procedure (consent or issued by your unit); the read is in the citizen\'s history', params: s.officerDocumentParams, query: s.readPurposeQuery, status: 200, response: s.sharedDocument },
+  { operationId: 'getDocumentContentForProcedure', method: 'GET', path: '/v1/officer/owners/{ownerId}/documents/{documentId}/content', group: 'sharing', summary: 'Officers: redirect to a presigned download of a citizen\'s document for a procedure', params: s.officerDocumentParams, query: s.readPurposeQuery, status: 302 },
+  { operationId: 'getAccessLog', method: 'GET', path: '/v1/access-log', group: 'sharing', summary: 'Who read your papers and why: grantees, link holders and officers, newest first', query: s.pageQuery, status: 200, response: s.historyPage },
 ] as const satisfies readonly RouteContract[];
 
 export type OperationId = (typeof routes)[number]['operationId'];

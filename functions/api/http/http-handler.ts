@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
+import { RateLimitedError } from '../../core/errors.ts';
 import type { RequestContext } from '../../core/principal.ts';
 import { logger } from '../../observability.ts';
 import { routeKey, routes, type OperationId, type RouteContract, type RouteGroup } from '../contract/routes.ts';
@@ -18,6 +19,8 @@ export interface ApiRequest {
   params: Record<string, unknown>;
   query: Record<string, unknown>;
   body: unknown;
+  /** Request headers, names lower-cased (public routes read credentials such as a link PIN here). */
+  headers: Record<string, string | undefined>;
 }
 
 export interface ApiResult {
@@ -92,6 +95,7 @@ function problemResponse(error: unknown, requestId: string | undefined): ApiResp
       'content-type': 'application/problem+json',
       'cache-control': 'no-store',
       ...(problem.status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+      ...(error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : {}),
     },
     body: JSON.stringify(problem),
   };
@@ -116,6 +120,7 @@ export function createHttpHandler(group: RouteGroup, operations: Partial<Record<
         params: validate(route.params, event.pathParameters, 'path'),
         query: validate(route.query, event.queryStringParameters, 'query'),
         body: route.body ? validate(route.body, parseBody(route, event), 'body') : parseBody(route, event),
+        headers: Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
       });
       const status = result.status ?? route.status;
       const hasBody = result.rawBody !== undefined || result.body !== undefined;

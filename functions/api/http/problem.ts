@@ -51,6 +51,9 @@ const kinds: Record<ProblemCode, ProblemKind> = {
   'quota-exceeded': { status: 403, title: 'Storage quota exceeded', titleVi: 'Vượt quá dung lượng lưu trữ' },
   'signature-rejected': { status: 422, title: 'The signature or certificate was rejected', titleVi: 'Chữ ký số hoặc chứng thư số không hợp lệ' },
   expired: { status: 410, title: 'The request has expired', titleVi: 'Yêu cầu đã hết hạn' },
+  'permission-denied': { status: 403, title: 'What was shared does not allow this', titleVi: 'Quyền được chia sẻ không cho phép thao tác này' },
+  'pin-required': { status: 403, title: 'This link needs its PIN', titleVi: 'Liên kết này cần mã PIN đúng' },
+  'rate-limited': { status: 429, title: 'Too many attempts; try again later', titleVi: 'Quá nhiều lần thử, vui lòng thử lại sau' },
   'provider-unavailable': { status: 503, title: 'The signing service is unavailable; try again later', titleVi: 'Dịch vụ ký số tạm thời không khả dụng, vui lòng thử lại sau' },
 };
 

@@ -111,6 +111,8 @@ const bodyRoutes = () => [
   { op: 'completeSignature', method: 'POST', path: `/v1/documents/${ids.document}/signatures/${randomUUID()}/complete`, valid: { signature: 'MEUCIQ==' } as Record<string, unknown> },
   { op: 'setTrustAnchors', method: 'PUT', path: '/v1/signing/trust-anchors/ca-token', valid: { certificates: pemLike } as Record<string, unknown> },
   { op: 'importSealCertificate', method: 'PUT', path: '/v1/signing/seal-certificate', valid: { certificateChain: pemLike } as Record<string, unknown> },
+  { op: 'createShare', method: 'POST', path: '/v1/shares', valid: { resourceType: 'document', resourceId: ids.document, grantee: { kind: 'citizen', id: personas.citizen2.ownerId }, permissions: ['metadata'], canReshare: false } as Record<string, unknown> },
+  { op: 'createLink', method: 'POST', path: '/v1/links', valid: { resourceType: 'document', resourceId: ids.document, permissions: ['download'], pin: '1234', maxUses: 3 } as Record<string, unknown> },
 ];
 
 /** A value of another JSON type than the given one. */

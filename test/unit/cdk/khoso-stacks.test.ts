@@ -147,9 +147,17 @@ describe('IAM scoping', () => {
     for (const [id, statement] of all) {
       for (const action of actionsOf(statement).filter((a) => a.startsWith('dynamodb:'))) {
         assert.ok(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'].includes(action), `${id}: ${action}`);
-        if (action === 'dynamodb:Query') assert.match(id, /^(Api(Folders|Documents|Uploads|Templates|Signatures)Handler|DigitizeClassify|SignatureChecksCheck)/);
+        if (action === 'dynamodb:Query') assert.match(id, /^(Api(Folders|Documents|Uploads|Templates|Signatures|Sharing|Audit)Handler|DigitizeClassify|SignatureChecksCheck)/);
       }
     }
+  });
+
+  test('the audit function only reads: items by key and Query on the table, no index', () => {
+    const dynamo = roleStatements('ApiAuditHandler').filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    assert.equal(dynamo.length, 1);
+    assert.deepEqual(actionsOf(dynamo[0] as Statement).sort(), ['dynamodb:GetItem', 'dynamodb:Query']);
+    assert.doesNotMatch(JSON.stringify(dynamo[0]?.Resource), /index/);
+    assert.deepEqual(objectGrants('ApiAuditHandler'), {});
   });
 
   test('the signature checks may Query only the index of due checks', () => {
@@ -166,6 +174,7 @@ describe('IAM scoping', () => {
     assert.deepEqual(objectGrants('ApiDocumentsHandler'), { 'incoming/*': ['s3:PutObject'], 'text/*': ['s3:GetObject'], 'vault/*': ['s3:GetObject'] });
     assert.deepEqual(objectGrants('ApiTemplatesHandler'), {});
     assert.deepEqual(objectGrants('ApiFoldersHandler'), {});
+    assert.deepEqual(objectGrants('ApiSharingHandler'), { 'text/*': ['s3:GetObject'], 'vault/*': ['s3:GetObject'] });
     assert.deepEqual(objectGrants('DigitizeValidate'), { 'incoming/*': ['s3:GetObject'] });
     assert.deepEqual(objectGrants('DigitizeRecognize'), { 'incoming/*': ['s3:GetObject'], 'work/*': ['s3:PutObject'] });
     assert.deepEqual(objectGrants('DigitizeClassify'), { 'work/*': ['s3:GetObject'] });
@@ -260,14 +269,14 @@ describe('API', () => {
 });
 
 describe('functions and workflow', () => {
-  test('sixteen Node 20 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
+  test('nineteen Node 20 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'khoso-dev-workflow-recognize', MemorySize: 1536, Architectures: ['x86_64'],
     });
     assert.deepEqual(functions.map(([, f]) => f.Properties.Handler).sort(), [
       'index.classifyHandler', 'index.extractHandler', 'index.failHandler', 'index.fileHandler', 'index.handler',
       'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.handler',
-      'index.handler', 'index.handler', 'index.reviewHandler', 'index.sealHandler', 'index.validateHandler',
+      'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.reviewHandler', 'index.sealHandler', 'index.validateHandler',
     ]);
     for (const [, fn] of functions) {
       assert.equal(fn.Properties.Runtime, 'nodejs20.x');

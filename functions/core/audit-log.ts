@@ -1,0 +1,33 @@
+import { verifyAuditChain, type AuditChainHead, type AuditChainVerification, type ChainedAuditEntry } from './audit-chain.ts';
+import { ForbiddenRoleError, InvalidInputError } from './errors.ts';
+import { isOwnerId, type RequestContext } from './principal.ts';
+import { signingAuditOwner } from './signing/signing-settings.ts';
+import { templateAuditOwner } from './templates/template-repository.ts';
+
+/** An owner's audit chain as stored: its head and every entry, in sequence order. */
+export interface StoredAuditChain {
+  head?: AuditChainHead;
+  entries: ChainedAuditEntry[];
+}
+
+/** Reads audit chains for verification; writers chain entries as they append them. */
+export interface AuditLog {
+  readChain(ownerId: string): Promise<StoredAuditChain>;
+}
+
+/** Every owner of an audit chain: vault owners and the pseudo-owners of shared settings. */
+export function isAuditChainOwner(ownerId: string): boolean {
+  return isOwnerId(ownerId) || ownerId === templateAuditOwner || ownerId === signingAuditOwner;
+}
+
+/** Re-computes one owner's chain (administrators only). */
+export async function verifyOwnerAuditChain(
+  deps: { auditLog: AuditLog },
+  context: RequestContext,
+  ownerId: string,
+): Promise<AuditChainVerification> {
+  if (context.principal.role !== 'admin') throw new ForbiddenRoleError('Only administrators verify audit chains');
+  if (!isAuditChainOwner(ownerId)) throw new InvalidInputError('ownerId must be a personal ID, an enterprise code, "templates" or "signing"');
+  const chain = await deps.auditLog.readChain(ownerId);
+  return verifyAuditChain(ownerId, chain.entries, chain.head);
+}
