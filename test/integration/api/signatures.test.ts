@@ -41,7 +41,7 @@ describe('digital signatures', () => {
 
   before(async () => {
     simulator = await startRemoteSigningSimulator({ keyAlgorithm: 'EC' });
-    const remote = { endpoint: simulator.url, apiKey: simulator.apiKey, requestTimeoutMs: 2_000 };
+    const remote = { endpoint: simulator.url, apiKey: simulator.apiKey, requestTimeoutMs: 10_000 };
     vault = await startTestVault({
       remoteSigning: { sim: { ...remote, endpoint: `${simulator.url}/sim` }, smartca: { ...remote, endpoint: `${simulator.url}/smartca` } },
       signaturePollMs: 50,
@@ -96,7 +96,7 @@ describe('digital signatures', () => {
   }
 
   async function waitForSignature(documentId: string, signatureId: string, status: string) {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     for (;;) {
       const response = await vault.api('GET', `/v1/documents/${documentId}/signatures/${signatureId}`, { token: citizen });
       assert.equal(response.status, 200, response.text);
