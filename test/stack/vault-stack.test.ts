@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
+import { generateKeyPair, SignJWT } from 'jose';
 import {
   deployStacks, destroyStacks, emulatorAccount, emulatorRegion, startMiniStack, stopMiniStack,
   type RunningEmulator, type StackContext,
@@ -260,5 +261,199 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
     // The test ends before the first scheduled run, so run it as the rule would.
     const outcome = await invokeFunction(name, { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
     assert.deepEqual(outcome, { checked: 0, completed: 0, closed: 0 });
+  });
+  /**
+   * A representative subset of test/security on the deployed stack: tokens, IDOR, mass
+   * assignment, oversize and nested bodies, misleading names, injection, presigned POST abuse
+   * and a revoked link, each a 4xx problem+json that changes nothing.
+   */
+  describe('hostile input on the deployed stack', () => {
+    const other = { sub: 'stack-test-citizen-2', role: 'citizen', ownerId: '079203001234' };
+    let otherToken = '';
+    let folderId = '';
+    let documentId = '';
+    let uploadId = '';
+
+    /** A raw request: any body, any headers. */
+    async function send(method: string, path: string, init: { body?: string; headers?: Record<string, string>; bearer?: string | null } = {}) {
+      const bearer = init.bearer === undefined ? token : init.bearer;
+      const response = await fetch(`${apiBase}${path}`, {
+        method,
+        redirect: 'manual',
+        headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+        ...(init.body !== undefined ? { body: init.body } : {}),
+      });
+      const text = await response.text();
+      let json: any;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, contentType: response.headers.get('content-type') ?? '', headers: response.headers, json, text };
+    }
+
+    function assertProblem(response: Awaited<ReturnType<typeof send>>, status: number, code: string | string[], label = '') {
+      const codes = typeof code === 'string' ? [code] : code;
+      assert.equal(response.status, status, `${label} ${response.status} ${response.text.slice(0, 300)}`);
+      assert.match(response.contentType, /^application\/problem\+json/, `${label} ${response.contentType}`);
+      assert.ok(codes.map((c) => `urn:khoso:problem:${c}`).includes(response.json?.type), `${label} ${response.text.slice(0, 300)}`);
+    }
+
+    /** The citizen's folder listing and document: what an attack must not change. */
+    async function state() {
+      const items = await api('GET', `/v1/folders/${folderId}/items`);
+      const document = await api('GET', `/v1/documents/${documentId}`);
+      const versions = await api('GET', `/v1/documents/${documentId}/versions`);
+      const tree = await api('GET', '/v1/folders');
+      return { items: items.json, document: document.json, versions: versions.json, tree: tree.json };
+    }
+
+    async function unchanged(attack: () => Promise<void>) {
+      const before = await state();
+      await attack();
+      assert.deepEqual(await state(), before, 'nothing changed');
+    }
+
+    before(async () => {
+      otherToken = await issuer!.issueToken(other);
+      const folder = await api('POST', '/v1/folders', { name: `Tấn công ${randomUUID().slice(0, 8)}` });
+      assert.equal(folder.status, 201, folder.text);
+      folderId = folder.json.id;
+      const filed = await fileFixture(folderId, 'sample-result.pdf', 'application/pdf');
+      documentId = filed.documentId;
+      uploadId = filed.uploadId;
+    });
+
+    /** Tokens an attacker can make without the issuer's key. */
+    async function forgedTokens() {
+      const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const now = Math.floor(Date.now() / 1000);
+      const claims = { ...citizen, iss: issuer!.issuer, aud: issuer!.audience, iat: now - 10, exp: now + 600 };
+      const jwks = await (await fetch(issuer!.jwksUrl)).text();
+      const { privateKey } = await generateKeyPair('ES256');
+      const [header, , signature] = otherToken.split('.');
+      return {
+        none: `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`,
+        hs256: await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: 'stack-test' }).sign(new TextEncoder().encode(jwks)),
+        foreign: await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'stack-test' }).sign(privateKey),
+        swapped: `${header}.${b64(claims)}.${signature}`,
+      };
+    }
+
+    async function assertTokensRefused(tokens: Record<string, string>) {
+      await unchanged(async () => {
+        for (const [label, forged] of Object.entries(tokens)) {
+          assertProblem(await send('GET', `/v1/documents/${documentId}`, { bearer: forged }), 401, 'unauthenticated', label);
+          assertProblem(await send('POST', '/v1/folders', { bearer: forged, body: JSON.stringify({ name: label }) }), 401, 'unauthenticated', label);
+        }
+      });
+    }
+
+    test('forged tokens: alg none, and HS256 signed with the JWKS as the secret', async () => {
+      const { none, hs256 } = await forgedTokens();
+      await assertTokensRefused({ none, hs256 });
+    });
+
+    test('forged tokens: a foreign key under the issuer\'s kid, and another citizen\'s signature over a swapped payload', async () => {
+      const { foreign, swapped } = await forgedTokens();
+      await assertTokensRefused({ foreign, swapped });
+    });
+
+    test('IDOR: another citizen gets the same 404 for the citizen\'s folder, document, upload and content as for a missing id', async () => {
+      await unchanged(async () => {
+        for (const path of [`/v1/documents/${documentId}`, `/v1/documents/${documentId}/content`, `/v1/folders/${folderId}/items`, `/v1/uploads/${uploadId}`, `/v1/documents/${documentId}/versions`]) {
+          const probe = await send('GET', path, { bearer: otherToken });
+          const missing = await send('GET', path.replace(/[0-9a-f-]{36}/, randomUUID()), { bearer: otherToken });
+          assertProblem(probe, 404, 'not-found', path);
+          assert.deepEqual({ ...probe.json, instance: undefined }, { ...missing.json, instance: undefined }, path);
+        }
+        assertProblem(await send('PATCH', `/v1/documents/${documentId}`, { bearer: otherToken, body: JSON.stringify({ title: 'Chiếm' }) }), 404, 'not-found');
+        assertProblem(await send('DELETE', `/v1/folders/${folderId}`, { bearer: otherToken }), 404, 'not-found');
+      });
+    });
+
+    test('mass assignment and prototype pollution are 400', async () => {
+      await unchanged(async () => {
+        assertProblem(await send('POST', '/v1/folders', { body: JSON.stringify({ name: 'x', parentId: folderId, ownerId: other.ownerId }) }), 400, 'invalid-request', 'ownerId');
+        assertProblem(await send('PATCH', `/v1/documents/${documentId}`, { body: JSON.stringify({ source: 'issued' }) }), 400, 'invalid-request', 'source');
+        assertProblem(await send('POST', '/v1/folders', { body: `{"name": "x", "parentId": "${folderId}", "__proto__": {"role": "admin"}}` }), 400, 'invalid-request', '__proto__');
+        assertProblem(await send('PATCH', `/v1/documents/${documentId}`, { body: '{"title": "x", "constructor": {"prototype": {"polluted": true}}}' }), 400, 'invalid-request', 'constructor');
+      });
+    });
+
+    test('a body over the route\'s 64 KiB limit is 413 problem+json', async () => {
+      await unchanged(async () => {
+        const big = await send('POST', '/v1/folders', { body: JSON.stringify({ name: 'x', parentId: folderId, padding: 'x'.repeat(70 * 1024) }) });
+        assertProblem(big, 413, 'payload-too-large');
+      });
+    });
+
+    test('20,000 nested arrays are 400, not a crash of the function', async () => {
+      await unchanged(async () => {
+        assertProblem(await send('POST', '/v1/folders', { body: `{"name": ${'['.repeat(20_000)}${']'.repeat(20_000)}}` }), 400, 'invalid-request', 'nested');
+      });
+      assert.equal((await api('GET', `/v1/documents/${documentId}`)).status, 200, 'the function still answers');
+    });
+
+    test('path traversal and bidi characters in names are 422; NFC/NFD twins are 409', async () => {
+      const nfc = 'Giấy tờ nhà đất'.normalize('NFC');
+      const created = await api('POST', '/v1/folders', { name: nfc, parentId: folderId });
+      assert.equal(created.status, 201, created.text);
+      await unchanged(async () => {
+        for (const name of ['../../etc/passwd', 'hoa-don\u202Efdp.exe', 'a\u0000b']) {
+          assertProblem(await send('POST', '/v1/folders', { body: JSON.stringify({ name, parentId: folderId }) }), 422, 'invalid-input', JSON.stringify(name));
+        }
+        assertProblem(await send('POST', '/v1/folders', { body: JSON.stringify({ name: nfc.normalize('NFD'), parentId: folderId }) }), 409, 'name-taken', 'NFD');
+      });
+    });
+
+    test('injection strings are stored and returned verbatim in DynamoDB', async () => {
+      const strings = ["' OR '1'='1' --", '#pk = :pk OR attribute_exists(pk)', '<script>alert(1)</script>', '${7*7} {{7*7}} %s%n'];
+      for (const text of strings) {
+        const updated = await api('PATCH', `/v1/documents/${documentId}`, { summary: text, issuer: text });
+        assert.equal(updated.status, 200, updated.text);
+        const read = await api('GET', `/v1/documents/${documentId}`);
+        assert.equal(read.json.summary, text);
+        assert.equal(read.json.issuer, text);
+      }
+      const search = await send('GET', `/v1/documents?q=${encodeURIComponent("' OR '1'='1")}`, { bearer: otherToken });
+      assert.equal(search.status, 200, search.text);
+      assert.ok(!search.json.items.some((item: { id: string }) => item.id === documentId), 'another vault\'s search finds nothing of it');
+    });
+
+    test('presigned POST abuse on S3: a larger file than declared is never filed', async () => {
+      const bytes = await readFile(new URL('../fixtures/sample-result.pdf', import.meta.url));
+      const ticket = await api('POST', '/v1/uploads', { fileName: 'x.pdf', contentType: 'application/pdf', size: bytes.length, folderId });
+      assert.equal(ticket.status, 201, ticket.text);
+      const form = new FormData();
+      for (const [name, value] of Object.entries(ticket.json.upload.fields as Record<string, string>)) form.append(name, value);
+      form.append('file', new Blob([Buffer.concat([bytes, Buffer.alloc(4096)])], { type: 'application/pdf' }), 'x.pdf');
+      const posted = await fetch(ticket.json.upload.url, { method: 'POST', body: form });
+      await posted.arrayBuffer();
+      if (posted.status >= 400) {
+        // S3 enforced the policy: the upload stays pending.
+        assert.equal((await api('GET', `/v1/uploads/${ticket.json.uploadId}`)).json.status, 'PENDING_UPLOAD');
+      } else {
+        // The emulator took it: the workflow's size check must still refuse to file it.
+        const settled = await settledUpload(ticket.json.uploadId);
+        assert.equal(settled?.status, 'FAILED', JSON.stringify(settled));
+        assert.equal(settled.documentId, undefined);
+      }
+      const listing = await api('GET', `/v1/documents?folderId=${folderId}`);
+      assert.deepEqual(listing.json.items.map((item: { id: string }) => item.id), [documentId], 'nothing new was filed');
+    });
+
+    test('a revoked link is 404 problem+json at once', async () => {
+      const created = await api('POST', '/v1/links', { resourceType: 'document', resourceId: documentId, permissions: ['metadata'] });
+      assert.equal(created.status, 201, created.text);
+      const opened = await send('GET', `/v1/links/${created.json.token}`, { bearer: null });
+      assert.equal(opened.status, 200, opened.text);
+      assert.equal((await api('DELETE', `/v1/links/${created.json.link.id}`)).status, 204);
+      await unchanged(async () => {
+        assertProblem(await send('GET', `/v1/links/${created.json.token}`, { bearer: null }), 404, 'not-found', 'revoked');
+        assertProblem(await send('DELETE', `/v1/links/${created.json.link.id}`, { bearer: otherToken }), 404, 'not-found', 'another citizen revoking');
+      });
+    });
   });
 });
