@@ -41,7 +41,7 @@ export async function decodeImagePage(
       .toColourspace('b-w')
       .raw()
       .toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height };
+    return { data, width: info.width, height: info.height, ...(metadata.density ? { dpi: metadata.density } : {}) };
   } catch (err) {
     throw new OcrInputError(`the ${label} image is corrupt or unreadable`, { cause: err });
   }

@@ -175,5 +175,5 @@ async function renderPage(page: PDFPageProxy, scale: number, maxPixels: number):
     .toColourspace('b-w')
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height };
+  return { data, width: info.width, height: info.height, dpi: fit * 72 };
 }

@@ -26,7 +26,8 @@ export interface TesseractOcrEngineOptions {
    */
   languages?: string[];
   /**
-   * Denoise, stretch the contrast of and straighten pages before OCR (Tesseract binarises).
+   * Denoise (noisy pages), scale (scans above 200 dpi) to 200 dpi, stretch the contrast of and
+   * straighten pages before OCR (Tesseract binarises). Boxes are given in the scan's pixels.
    * @default true
    */
   preprocess?: boolean;
@@ -52,7 +53,8 @@ const shippedTessdataDir = fileURLToPath(new URL('./tessdata', import.meta.url))
 const workerParameters: Partial<Tesseract.WorkerParams> = {
   // Official papers mix a two-column header with label–value lines: let Tesseract find the blocks.
   tessedit_pageseg_mode: Tesseract.PSM.AUTO,
-  // Pages reach the worker at 300 dpi (or as scanned); without this Tesseract guesses from the size.
+  // The PGM pages carry no resolution, and without one Tesseract guesses it from the glyphs; a
+  // fixed value keeps its size heuristics the same for every page.
   user_defined_dpi: '300',
   // Tesseract prints progress notes ("Detected 94 diacritics") to stdout; logs stay JSON.
   debug_file: '/dev/null',
@@ -156,7 +158,9 @@ export function createTesseractOcrEngine(options: TesseractOcrEngineOptions = {}
     if (request.bytes.length === 0) throw new OcrInputError('the file is empty');
     const loaded = await loadPage(request);
     if ('source' in loaded) return loaded;
-    const image = preprocess ? await preprocessPage(loaded) : { ...loaded, deskewAngle: 0 };
+    const image = preprocess
+      ? await preprocessPage(loaded)
+      : { ...loaded, deskewAngle: 0, scan: { width: loaded.width, height: loaded.height } };
     return recognize(image, request.pageNumber);
   };
 
@@ -182,7 +186,9 @@ function toPgm(image: GreyImage): Buffer {
   return Buffer.concat([Buffer.from(`P5\n${image.width} ${image.height}\n255\n`, 'latin1'), image.data]);
 }
 
+/** Lines and words in the pixels of the page as scanned, whatever size it was read at. */
 function toOcrPage(data: Tesseract.Page, image: PreprocessedPage, pageNumber: number): OcrPage {
+  const box = scaleBox(image.scan.width / image.width, image.scan.height / image.height);
   const tessLines = (data.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
   const lines: OcrLine[] = tessLines
     .map((line) => ({ text: line.text.normalize('NFC').trim(), confidence: line.confidence / 100, box: box(line.bbox) }))
@@ -191,9 +197,9 @@ function toOcrPage(data: Tesseract.Page, image: PreprocessedPage, pageNumber: nu
     .flatMap((line) => line.words)
     .map((word) => ({ text: word.text.normalize('NFC'), confidence: word.confidence / 100, box: box(word.bbox) }))
     .filter((word) => word.text.trim() !== '');
-  return ocrPageFrom({ pageNumber, lines, words, width: image.width, height: image.height, deskewAngle: image.deskewAngle });
+  return ocrPageFrom({ pageNumber, lines, words, ...image.scan, deskewAngle: image.deskewAngle });
 }
 
-function box(bbox: Tesseract.Bbox): OcrWord['box'] {
-  return { x0: bbox.x0, y0: bbox.y0, x1: bbox.x1, y1: bbox.y1 };
+function scaleBox(x: number, y: number): (bbox: Tesseract.Bbox) => OcrWord['box'] {
+  return (bbox) => ({ x0: Math.round(bbox.x0 * x), y0: Math.round(bbox.y0 * y), x1: Math.round(bbox.x1 * x), y1: Math.round(bbox.y1 * y) });
 }

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { before, describe, test } from 'node:test';
 import sharp from 'sharp';
-import { denoise, estimateSkew, preprocessPage, stretchContrast, type GreyImage } from '../../../functions/adapters/ocr/preprocess-page.ts';
+import {
+  denoise, estimateSkew, isolatedInkFraction, limitResolution, preprocessPage, stretchContrast, type GreyImage,
+} from '../../../functions/adapters/ocr/preprocess-page.ts';
 import { addSaltAndPepper, rotatePage } from '../../fixtures/ocr/degrade-page.ts';
 
 const fixture = new URL('../../fixtures/ocr/residence-confirmation.png', import.meta.url);
@@ -89,5 +91,23 @@ describe('preprocessPage', () => {
 
     const inkKept = inkPixels(cleaned) / inkPixels(clean);
     assert.ok(inkKept > 0.85 && inkKept < 1.15, `ink kept: ${inkKept}`);
+  });
+
+  test('tells a noisy page from a clean one, at 300 and at 150 dpi', async () => {
+    const half = await sharp(page).resize({ width: 1050 }).png().toBuffer();
+    for (const clean of [page, half]) {
+      assert.ok(isolatedInkFraction(await grey(clean)) < 0.0002, 'a clean page has almost no specks');
+      // The median runs above 0.0005.
+      const noisy = isolatedInkFraction(await grey(await addSaltAndPepper(clean, 0.02, 7)));
+      assert.ok(noisy > 0.005, `2% noise: ${noisy}`);
+    }
+  });
+
+  test('scales a page scanned above 200 dpi down to 200 dpi, and leaves others as they are', async () => {
+    const scan = await grey(page);
+    const scaled = await limitResolution(scan, 300);
+    assert.deepEqual([scaled.width, scaled.height], [Math.round(scan.width * 2 / 3), Math.round(scan.height * 2 / 3)]);
+    assert.equal(await limitResolution(scan, 150), scan);
+    assert.equal(await limitResolution(scan, undefined), scan);
   });
 });
