@@ -31,12 +31,14 @@ let signingKeyArn = '';
 /** The citizen's token, used unless a call names another. */
 let token = '';
 
-async function api(method: string, path: string, body?: unknown, bearer = token) {
+/** A raw request: any body, any headers; the citizen's token unless `bearer` names another (null: none). */
+async function send(method: string, path: string, init: { body?: string; headers?: Record<string, string>; bearer?: string | null } = {}) {
+  const bearer = init.bearer === undefined ? token : init.bearer;
   const response = await fetch(`${apiBase}${path}`, {
     method,
     redirect: 'manual',
-    headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+    ...(init.body !== undefined ? { body: init.body } : {}),
   });
   const text = await response.text();
   let json: any;
@@ -45,7 +47,11 @@ async function api(method: string, path: string, body?: unknown, bearer = token)
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, json, text };
+  return { status: response.status, contentType: response.headers.get('content-type') ?? '', headers: response.headers, json, text };
+}
+
+async function api(method: string, path: string, body?: unknown, bearer = token) {
+  return send(method, path, { bearer, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 }
 
 /**
@@ -274,24 +280,6 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
     let documentId = '';
     let uploadId = '';
 
-    /** A raw request: any body, any headers. */
-    async function send(method: string, path: string, init: { body?: string; headers?: Record<string, string>; bearer?: string | null } = {}) {
-      const bearer = init.bearer === undefined ? token : init.bearer;
-      const response = await fetch(`${apiBase}${path}`, {
-        method,
-        redirect: 'manual',
-        headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
-        ...(init.body !== undefined ? { body: init.body } : {}),
-      });
-      const text = await response.text();
-      let json: any;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      return { status: response.status, contentType: response.headers.get('content-type') ?? '', headers: response.headers, json, text };
-    }
 
     function assertProblem(response: Awaited<ReturnType<typeof send>>, status: number, code: string | string[], label = '') {
       const codes = typeof code === 'string' ? [code] : code;
