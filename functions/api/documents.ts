@@ -7,7 +7,7 @@ import type { VaultDeps } from '../core/vault-deps.ts';
 import { findDocuments, type DocumentQuery } from '../core/search.ts';
 import { listVersions, restoreVersion } from '../core/versions.ts';
 import * as s from './contract/schemas.ts';
-import { createHttpHandler } from './http/http-handler.ts';
+import { createHttpHandler, refusedLookupAudit } from './http/http-handler.ts';
 import { lazyHandler } from './lazy-handler.ts';
 import { present } from './present.ts';
 import { presentUploadTicket } from './uploads.ts';
@@ -52,7 +52,7 @@ export function createDocumentsHandler(deps: VaultDeps) {
     listTrash: async ({ context, query }) => ({ body: present(s.trashListing, await listTrash(deps, context, query as PageQuery)) }),
     restoreFromTrash: async ({ context, params }) =>
       ({ body: present(s.restoredItem, await restoreFromTrash(deps, context, (params as Id).id)) }),
-  });
+  }, { onNotFound: refusedLookupAudit(deps, 'document') });
 }
 
 export const handler = lazyHandler(() => createDocumentsHandler(awsVaultDeps()));

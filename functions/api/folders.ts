@@ -3,7 +3,7 @@ import { createFolder, listFolderItems, listFolderTree, trashFolder, updateFolde
 import { getHistory } from '../core/documents.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
 import * as s from './contract/schemas.ts';
-import { createHttpHandler } from './http/http-handler.ts';
+import { createHttpHandler, refusedLookupAudit } from './http/http-handler.ts';
 import { lazyHandler } from './lazy-handler.ts';
 import { present } from './present.ts';
 
@@ -29,7 +29,7 @@ export function createFoldersHandler(deps: VaultDeps) {
       ({ body: present(s.folderItems, await listFolderItems(deps, context, (params as Id).id, query as PageQuery)) }),
     getFolderHistory: async ({ context, params, query }) =>
       ({ body: present(s.historyPage, await getHistory(deps, context, { type: 'folder', id: (params as Id).id }, query as PageQuery)) }),
-  });
+  }, { onNotFound: refusedLookupAudit(deps, 'folder') });
 }
 
 export const handler = lazyHandler(() => createFoldersHandler(awsVaultDeps()));

@@ -3,7 +3,7 @@ import { getUpload, requestUpload, type UploadRequest, type UploadTicket } from 
 import { reviewUpload } from '../core/review.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
 import * as s from './contract/schemas.ts';
-import { createHttpHandler } from './http/http-handler.ts';
+import { createHttpHandler, refusedLookupAudit } from './http/http-handler.ts';
 import { lazyHandler } from './lazy-handler.ts';
 import { present } from './present.ts';
 
@@ -20,7 +20,7 @@ export function createUploadsHandler(deps: VaultDeps) {
       const decision = body as Parameters<typeof reviewUpload>[3];
       return { body: present(s.upload, await reviewUpload(deps, context, (params as { id: string }).id, decision)) };
     },
-  });
+  }, { onNotFound: refusedLookupAudit(deps, 'upload') });
 }
 
 export const handler = lazyHandler(() => createUploadsHandler(awsVaultDeps()));

@@ -1,6 +1,7 @@
 import type { AuditEntry, AuditOutcome, AuditResourceType } from './model.ts';
 import type { RequestContext } from './principal.ts';
 import type { Clock, IdGenerator } from './runtime.ts';
+import type { VaultRepository } from './vault-repository.ts';
 
 export interface AuditFacts {
   ownerId: string;
@@ -44,3 +45,22 @@ export const workflowContext: RequestContext = {
   sourceIp: 'internal',
   requestId: 'workflow',
 };
+
+/**
+ * A look-up by id that found nothing the caller may reach: audited in the caller's own
+ * vault-level history (not the history of any resource), so probing for other people's ids
+ * leaves a trace without revealing whose they are. Callers without a vault (officers,
+ * administrators) are audited where their acts are.
+ */
+export async function auditRefusedLookup(
+  deps: { repository: VaultRepository; clock: Clock; ids: IdGenerator },
+  context: RequestContext,
+  facts: { requestedType: AuditResourceType; requestedId: string; operation: string },
+): Promise<void> {
+  const ownerId = context.principal.ownerId;
+  if (!ownerId) return;
+  await deps.repository.appendAudit(auditEntry(deps, context, {
+    ownerId, action: 'access.refused', resourceType: 'vault', resourceId: ownerId, outcome: 'denied',
+    detail: { operation: facts.operation, requestedType: facts.requestedType, requestedId: facts.requestedId, reason: 'not-found' },
+  }));
+}

@@ -7,8 +7,8 @@ import { attempt, deniedAudit, observable, ownerA, ownerB, randomId, startWorld,
 /**
  * Insecure direct object references: B (and others) use A's ids on every id-bearing route.
  * Each answer is 404 not-found, indistinguishable from an id that does not exist, and
- * nothing in either vault changes. Signing refusals are audited under the caller's vault;
- * template refusals in the template's own history.
+ * nothing in either vault changes. Refused folder, document, upload and signing look-ups are
+ * audited under the caller's vault; template refusals in the template's own history.
  */
 let w: SecurityWorld;
 
@@ -135,6 +135,21 @@ describe('IDOR: another owner\'s ids are 404', () => {
       ['GET', `/v1/documents/${id.document}/verification`],
       ['GET', `/v1/documents/${id.document}/verification?version=1`],
     ]);
+  });
+
+  test('refused folder, document and upload look-ups are audited in B\'s vault history, never in A\'s', async () => {
+    // A filed document keeps its upload's id, so the type tells the two refusals apart.
+    const refusedOf = async ([type, id]: [string, string]) => (await deniedAudit(w, ownerB, ownerB, 'access.refused'))
+      .filter((entry) => entry.detail?.requestedType === type && entry.detail?.requestedId === id).length;
+    const ids: [string, string][] = [['document', w.ids.document], ['folder', w.ids.folder], ['upload', w.ids.upload]];
+    const before = await Promise.all(ids.map(refusedOf));
+    for (const path of [`/v1/documents/${w.ids.document}`, `/v1/folders/${w.ids.folder}/items`, `/v1/uploads/${w.ids.upload}`]) {
+      assert.equal((await attempt(w.t, 'GET', path, { token: w.b })).status, 404);
+    }
+    const after = await Promise.all(ids.map(refusedOf));
+    assert.deepEqual(after.map((count, index) => count - (before[index] ?? 0)), [1, 1, 1]);
+    assert.equal((await deniedAudit(w, ownerA, ownerA, 'access.refused')).length, 0, 'A\'s vault holds nothing of B\'s probes');
+    assert.equal((await deniedAudit(w, ownerA, w.ids.document)).length, 0);
   });
 
   test('signatures: requesting and completing on A\'s document are 404 and audited under B', async () => {

@@ -1,8 +1,11 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { RateLimitedError } from '../../core/errors.ts';
+import { NotFoundError, RateLimitedError } from '../../core/errors.ts';
+import { auditRefusedLookup } from '../../core/audit.ts';
+import type { AuditResourceType } from '../../core/model.ts';
 import type { RequestContext } from '../../core/principal.ts';
+import type { VaultDeps } from '../../core/vault-deps.ts';
 import { logger } from '../../observability.ts';
 import { routeKey, routes, type OperationId, type RouteContract, type RouteGroup } from '../contract/routes.ts';
 import { principalFromAuthorizer, type AuthorizerContext } from './principal-context.ts';
@@ -105,7 +108,14 @@ function problemResponse(error: unknown, requestId: string | undefined): ApiResp
  * A route group's Lambda handler: resolve the route, authenticate, validate params, query
  * and body against the contract, run the operation, and map any error to problem+json.
  */
-export function createHttpHandler(group: RouteGroup, operations: Partial<Record<OperationId, Operation>>) {
+export function createHttpHandler(
+  group: RouteGroup,
+  operations: Partial<Record<OperationId, Operation>>,
+  options: {
+    /** Called when an operation found nothing the caller may reach (the answer stays 404). */
+    onNotFound?: (context: RequestContext, operationId: OperationId, params: unknown) => Promise<void>;
+  } = {},
+) {
   return middy<ApiEvent, ApiResponse>()
     .onError(async (request) => {
       request.response = problemResponse(request.error, request.event?.requestContext?.requestId);
@@ -115,12 +125,19 @@ export function createHttpHandler(group: RouteGroup, operations: Partial<Record<
       const operation = route && route.group === group ? operations[route.operationId as OperationId] : undefined;
       if (!route || !operation) throw new HttpProblem('route-not-found', `No route ${event.routeKey}`);
       const context = requestContext(route, event);
+      const params = validate(route.params, event.pathParameters, 'path');
       const result = await operation({
         context,
-        params: validate(route.params, event.pathParameters, 'path'),
+        params,
         query: validate(route.query, event.queryStringParameters, 'query'),
         body: route.body ? validate(route.body, parseBody(route, event), 'body') : parseBody(route, event),
         headers: Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+      }).catch(async (error: unknown) => {
+        if (error instanceof NotFoundError && options.onNotFound) {
+          await options.onNotFound(context, route.operationId as OperationId, params)
+            .catch((auditError: unknown) => logger.error('could not audit a refused look-up', { error: auditError }));
+        }
+        throw error;
       });
       const status = result.status ?? route.status;
       const hasBody = result.rawBody !== undefined || result.body !== undefined;
@@ -134,4 +151,13 @@ export function createHttpHandler(group: RouteGroup, operations: Partial<Record<
         ...(hasBody ? { body: result.rawBody ?? JSON.stringify(result.body) } : {}),
       };
     });
+}
+
+/** The onNotFound hook of a route group whose routes take the id of one kind of resource. */
+export function refusedLookupAudit(deps: VaultDeps, requestedType: AuditResourceType) {
+  return async (context: RequestContext, operationId: OperationId, params: unknown) => {
+    const resourceId = (params as { id?: unknown } | undefined)?.id;
+    if (typeof resourceId !== 'string') return;
+    await auditRefusedLookup(deps, context, { requestedType, requestedId: resourceId, operation: operationId });
+  };
 }
