@@ -1,4 +1,5 @@
 import { verifyAuditChain, type AuditChainHead, type AuditChainVerification, type ChainedAuditEntry } from './audit-chain.ts';
+import { staffAuditOwner } from './audit.ts';
 import { ForbiddenRoleError, InvalidInputError } from './errors.ts';
 import { isOwnerId, type RequestContext } from './principal.ts';
 import { signingAuditOwner } from './signing/signing-settings.ts';
@@ -17,7 +18,7 @@ export interface AuditLog {
 
 /** Every owner of an audit chain: vault owners and the pseudo-owners of shared settings. */
 export function isAuditChainOwner(ownerId: string): boolean {
-  return isOwnerId(ownerId) || ownerId === templateAuditOwner || ownerId === signingAuditOwner;
+  return isOwnerId(ownerId) || [templateAuditOwner, signingAuditOwner, staffAuditOwner].includes(ownerId);
 }
 
 /** Re-computes one owner's chain (administrators only). */
@@ -27,7 +28,7 @@ export async function verifyOwnerAuditChain(
   ownerId: string,
 ): Promise<AuditChainVerification> {
   if (context.principal.role !== 'admin') throw new ForbiddenRoleError('Only administrators verify audit chains');
-  if (!isAuditChainOwner(ownerId)) throw new InvalidInputError('ownerId must be a personal ID, an enterprise code, "templates" or "signing"');
+  if (!isAuditChainOwner(ownerId)) throw new InvalidInputError('ownerId must be a personal ID, an enterprise code, "templates", "signing" or "staff"');
   const chain = await deps.auditLog.readChain(ownerId);
   return verifyAuditChain(ownerId, chain.entries, chain.head);
 }

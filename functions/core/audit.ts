@@ -46,21 +46,23 @@ export const workflowContext: RequestContext = {
   requestId: 'workflow',
 };
 
+/** Refused look-ups by officers and administrators, who have no vault, are chained here. */
+export const staffAuditOwner = 'staff';
+
 /**
  * A look-up by id that found nothing the caller may reach: audited in the caller's own
  * vault-level history (not the history of any resource), so probing for other people's ids
- * leaves a trace without revealing whose they are. Callers without a vault (officers,
- * administrators) are audited where their acts are.
+ * leaves a trace without revealing whose they are. Officers and administrators have no vault:
+ * theirs go to the `staff` pseudo-owner, under their own sub.
  */
 export async function auditRefusedLookup(
   deps: { repository: VaultRepository; clock: Clock; ids: IdGenerator },
   context: RequestContext,
   facts: { requestedType: AuditResourceType; requestedId: string; operation: string },
 ): Promise<void> {
-  const ownerId = context.principal.ownerId;
-  if (!ownerId) return;
+  const ownerId = context.principal.ownerId ?? staffAuditOwner;
   await deps.repository.appendAudit(auditEntry(deps, context, {
-    ownerId, action: 'access.refused', resourceType: 'vault', resourceId: ownerId, outcome: 'denied',
+    ownerId, action: 'access.refused', resourceType: 'vault', resourceId: context.principal.ownerId ?? context.principal.sub, outcome: 'denied',
     detail: { operation: facts.operation, requestedType: facts.requestedType, requestedId: facts.requestedId, reason: 'not-found' },
   }));
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { staffAuditOwner } from '../../functions/core/audit.ts';
 import { templateAuditOwner } from '../../functions/core/templates/template-repository.ts';
+import { personas } from '../integration/support/test-vault.ts';
 import type { ApiOptions } from '../integration/support/http-client.ts';
 import { attempt, deniedAudit, observable, ownerA, ownerB, randomId, startWorld, unchanged, type SecurityWorld } from './support.ts';
 
@@ -150,6 +152,15 @@ describe('IDOR: another owner\'s ids are 404', () => {
     assert.deepEqual(after.map((count, index) => count - (before[index] ?? 0)), [1, 1, 1]);
     assert.equal((await deniedAudit(w, ownerA, ownerA, 'access.refused')).length, 0, 'A\'s vault holds nothing of B\'s probes');
     assert.equal((await deniedAudit(w, ownerA, w.ids.document)).length, 0);
+  });
+
+  test('an officer\'s refused look-up of an upload is audited under the staff pseudo-owner', async () => {
+    const officer = w.officer;
+    const refused = async () => (await w.t.vault.deps.repository.listHistory(staffAuditOwner, personas.officer.sub, { limit: 1000 })).items
+      .filter((entry) => entry.action === 'access.refused' && entry.detail?.requestedId === w.ids.upload).length;
+    const before = await refused();
+    assert.equal((await attempt(w.t, 'GET', `/v1/uploads/${w.ids.upload}`, { token: officer })).status, 404);
+    assert.equal(await refused(), before + 1);
   });
 
   test('signatures: requesting and completing on A\'s document are 404 and audited under B', async () => {

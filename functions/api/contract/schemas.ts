@@ -466,7 +466,7 @@ export const readPurposeQuery = z.strictObject({
 });
 
 export const auditChainParams = z.strictObject({
-  ownerId: z.string().max(20).regex(/^(\d{10,12}(-\d{3})?|templates|signing)$/, 'must be a personal ID, an enterprise code, "templates" or "signing"'),
+  ownerId: z.string().max(20).regex(/^(\d{10,12}(-\d{3})?|templates|signing|staff)$/, 'must be a personal ID, an enterprise code, "templates", "signing" or "staff"'),
 });
 
 export const auditChainVerification = z.object({
