@@ -19,10 +19,6 @@ export function toJson(value: unknown): JsonValue {
   return text === undefined ? null : (JSON.parse(text) as JsonValue);
 }
 
-export function cloneJson<T extends JsonValue>(value: T): T {
-  return structuredClone(value);
-}
-
 /** Compact JSON text, as AWS shows inputs and outputs in history events. */
 export function jsonText(value: JsonValue): string {
   return JSON.stringify(value);
