@@ -6,12 +6,16 @@ export type Role = (typeof roles)[number];
 /** Who is calling, as established by the authorizer from a verified token. */
 export interface Principal {
   sub: string;
-  role: Role;
+  /** `anonymous` only on public routes (a shared link); no token can carry it. */
+  role: Role | 'anonymous';
   /** The vault the caller owns: a 12-digit personal ID or an enterprise code. */
   ownerId?: string;
   /** An officer's unit, e.g. PC06. */
   unit?: string;
 }
+
+/** The caller on a public route: no token, no vault, and a role no token can carry. */
+export const anonymousPrincipal: Principal = { sub: 'anonymous', role: 'anonymous' };
 
 /** The request facts every audited act records. */
 export interface RequestContext {

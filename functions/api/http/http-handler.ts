@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { NotFoundError, RateLimitedError } from '../../core/errors.ts';
 import { auditRefusedLookup } from '../../core/audit.ts';
 import type { AuditResourceType } from '../../core/model.ts';
-import type { RequestContext } from '../../core/principal.ts';
+import { anonymousPrincipal, type RequestContext } from '../../core/principal.ts';
 import type { VaultDeps } from '../../core/vault-deps.ts';
 import { logger } from '../../observability.ts';
 import { routeKey, routes, type OperationId, type RouteContract, type RouteGroup } from '../contract/routes.ts';
@@ -85,7 +85,7 @@ function requestContext(route: RouteContract, event: ApiEvent): RequestContext {
     requestId: event.requestContext.requestId,
     ...(event.requestContext.http.userAgent ? { userAgent: event.requestContext.http.userAgent.slice(0, 256) } : {}),
   };
-  if (route.public) return { ...base, principal: { sub: 'anonymous', role: 'citizen' } };
+  if (route.public) return { ...base, principal: anonymousPrincipal };
   return { ...base, principal: principalFromAuthorizer(event.requestContext.authorizer?.lambda) };
 }
 

@@ -1,14 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFolder, listFolderTree } from '../../../functions/core/folders.ts';
-import type { RequestContext } from '../../../functions/core/principal.ts';
+import { anonymousPrincipal, type RequestContext } from '../../../functions/core/principal.ts';
 import { linkIdOf } from '../../../functions/core/sharing/link-secrets.ts';
 import { createLink, getLinkContentUrl, listLinks, openLink, revokeLink, type LinkRequest } from '../../../functions/core/sharing/links.ts';
 import {
   citizen, citizenId, commitBarrier, createTestVault, secondCitizen, seedDocument, withCode, type TestVault,
 } from '../../fakes/vault-test-deps.ts';
 
-const anonymous = (sourceIp = '198.51.100.9'): RequestContext => ({ principal: { sub: 'anonymous', role: 'citizen' }, sourceIp, requestId: 'req-link' });
+const anonymous = (sourceIp = '198.51.100.9'): RequestContext => ({ principal: anonymousPrincipal, sourceIp, requestId: 'req-link' });
 const page = { limit: 10 };
 
 async function vaultWithDocument() {
