@@ -2,12 +2,12 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { awsVaultDeps } from '../adapters/aws/aws-deps.ts';
 import { lazyHandler } from '../api/lazy-handler.ts';
-import { failUpload, fileUpload, loadUpload, recordStep, validateUpload } from '../core/filing.ts';
+import { failUpload, fileUpload, validateUpload } from '../core/filing.ts';
 import type { Recognition } from '../core/model.ts';
 import type { OcrEngine } from '../core/ocr-engine.ts';
 import { classifyUpload, discardWorkingPages, extractUpload, recognizeUploadPage } from '../core/recognition.ts';
 import { awaitReview } from '../core/review.ts';
-import { needsSeal, sealUpload } from '../core/signing/sealing.ts';
+import { sealStep } from '../core/signing/sealing.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
 
 /**
@@ -65,10 +65,7 @@ export function createWorkflowSteps(deps: VaultDeps, ocr: () => OcrEngine = noOc
       await awaitReview(deps, input);
       return { uploadId: input.uploadId, status: 'REVIEW' };
     }),
-    seal: step(async (event) => {
-      const upload = await recordStep(deps, await loadUpload(deps, z.object({ uploadId }).parse(event).uploadId), 'seal');
-      return { sealed: needsSeal(upload) ? await sealUpload(deps, upload) : null };
-    }),
+    seal: step((event) => sealStep(deps, z.object({ uploadId }).parse(event).uploadId)),
     file: step(async (event) => {
       const input = z.object({ validated, recognition, review: reviewOutcome, sealed: sealed.nullable() }).parse(event);
       const filed = await fileUpload(deps, {

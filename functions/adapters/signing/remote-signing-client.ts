@@ -7,6 +7,7 @@
  * the API key, a digest or a body we sent.
  */
 import { z } from 'zod';
+import { fromBase64 } from '#core/signing/encoding.ts';
 import { SignatureProviderUnavailableError, type SignatureAttempt, type SignatureProviderName } from '#core/signing/signature-provider.ts';
 
 export interface RemoteSigningServiceConfig {
@@ -130,20 +131,20 @@ function requestError(provider: SignatureProviderName, status: number, text: str
  * `pending` until the signer answers on their phone, then `signed` (with the signature over the
  * hash, base64), `refused` (with the signer's or the service's reason) or `expired`.
  */
-export const remoteTransactionAnswer = z.discriminatedUnion('status', [
+const remoteTransactionAnswer = z.discriminatedUnion('status', [
   z.object({ transactionId: z.string().min(1).max(200), status: z.literal('pending') }),
   z.object({ transactionId: z.string().min(1).max(200), status: z.literal('signed'), signature: z.base64().min(1) }),
   z.object({ transactionId: z.string().min(1).max(200), status: z.literal('refused'), reason: z.string().transform((reason) => reason.slice(0, 500)).optional() }),
   z.object({ transactionId: z.string().min(1).max(200), status: z.literal('expired') }),
 ]);
-export type RemoteTransactionAnswer = z.infer<typeof remoteTransactionAnswer>;
+type RemoteTransactionAnswer = z.infer<typeof remoteTransactionAnswer>;
 
-export function signatureAttemptFrom(answer: RemoteTransactionAnswer): SignatureAttempt {
+function signatureAttemptFrom(answer: RemoteTransactionAnswer): SignatureAttempt {
   switch (answer.status) {
     case 'pending':
       return { status: 'pending', transactionId: answer.transactionId };
     case 'signed':
-      return { status: 'signed', signature: new Uint8Array(Buffer.from(answer.signature, 'base64')) };
+      return { status: 'signed', signature: fromBase64(answer.signature) };
     case 'refused':
       return { status: 'refused', reason: answer.reason ?? 'the signer refused' };
     case 'expired':
@@ -159,6 +160,15 @@ export function isRejectedWith(error: unknown, ...statuses: number[]): error is 
 /** Both services sign a SHA-256 hash they are given; anything else is a bug on our side. */
 export function checkSha256Digest(digest: Uint8Array): void {
   if (digest.length !== 32) throw new Error('a remote signature is requested over a SHA-256 digest (32 bytes)');
+}
+
+/** Both services create a transaction the same way; `rejected` says what a 4xx means for the adapter's API. */
+export async function createRemoteTransaction(client: RemoteSigningClient, body: unknown, rejected: (error: unknown) => unknown): Promise<SignatureAttempt> {
+  try {
+    return signatureAttemptFrom(await client.post('/v1/signatures', body, remoteTransactionAnswer));
+  } catch (error) {
+    throw rejected(error);
+  }
 }
 
 /** Both services answer a transaction's status the same way; one they have purged has expired. */

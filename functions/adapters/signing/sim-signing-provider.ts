@@ -16,14 +16,14 @@
  */
 import { z } from 'zod';
 import { InvalidInputError } from '#core/errors.ts';
+import { fromBase64, toBase64 } from '#core/signing/encoding.ts';
 import type { SignatureProvider, SignatureRequest, SignerReference } from '#core/signing/signature-provider.ts';
 import {
   checkSha256Digest,
   checkRemoteTransaction,
   createRemoteSigningClient,
+  createRemoteTransaction,
   isRejectedWith,
-  remoteTransactionAnswer,
-  signatureAttemptFrom,
   type RemoteSigningServiceConfig,
 } from './remote-signing-client.ts';
 
@@ -43,7 +43,7 @@ export function createSimSigningProvider(config: RemoteSigningServiceConfig): Si
       const msisdn = mobileNumberOf(signer);
       try {
         const answer = await client.get(`/v1/subscribers/${msisdn}/certificates`, certificatesAnswer);
-        return answer.certificates.map((der) => new Uint8Array(Buffer.from(der, 'base64')));
+        return answer.certificates.map(fromBase64);
       } catch (error) {
         throw unknownSubscriberOr(error);
       }
@@ -55,14 +55,10 @@ export function createSimSigningProvider(config: RemoteSigningServiceConfig): Si
         requestId: request.requestId,
         msisdn: mobileNumberOf(request.signer),
         hashAlgorithm: 'SHA-256',
-        hash: Buffer.from(request.digest).toString('base64'),
+        hash: toBase64(request.digest),
         message: truncateMessage(request.description, simMessageMaxLength),
       };
-      try {
-        return signatureAttemptFrom(await client.post('/v1/signatures', body, remoteTransactionAnswer));
-      } catch (error) {
-        throw unknownSubscriberOr(error);
-      }
+      return createRemoteTransaction(client, body, unknownSubscriberOr);
     },
 
     checkSignature(transactionId) {

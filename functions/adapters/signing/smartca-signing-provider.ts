@@ -24,14 +24,14 @@
 import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidInputError } from '#core/errors.ts';
+import { fromBase64, toBase64 } from '#core/signing/encoding.ts';
 import type { SignatureProvider, SignatureRequest, SignerReference } from '#core/signing/signature-provider.ts';
 import {
   checkSha256Digest,
   checkRemoteTransaction,
   createRemoteSigningClient,
+  createRemoteTransaction,
   isRejectedWith,
-  remoteTransactionAnswer,
-  signatureAttemptFrom,
   type RemoteSigningClient,
   type RemoteSigningServiceConfig,
 } from './remote-signing-client.ts';
@@ -83,14 +83,10 @@ export function createSmartCaSigningProvider(
         userId,
         credentialId: credential.credentialId,
         hashAlgorithm: 'SHA-256',
-        hash: Buffer.from(request.digest).toString('base64'),
+        hash: toBase64(request.digest),
         description: Array.from(request.description.normalize('NFC')).slice(0, descriptionMaxLength).join(''),
       };
-      try {
-        return signatureAttemptFrom(await client.post('/v1/signatures', body, remoteTransactionAnswer));
-      } catch (error) {
-        throw unknownUserOr(error);
-      }
+      return createRemoteTransaction(client, body, unknownUserOr);
     },
 
     checkSignature(transactionId) {
@@ -113,7 +109,7 @@ async function currentCredential(client: RemoteSigningClient, userId: string, at
   const usable = answer.credentials
     .filter((credential) => credential.status === 'active')
     .map((credential) => {
-      const chain = credential.certificates.map((der) => new Uint8Array(Buffer.from(der, 'base64')));
+      const chain = credential.certificates.map(fromBase64);
       const certificate = new X509Certificate(chain[0] as Uint8Array);
       // Node 20 gives the validity as text ("Mar  1 12:00:05 2026 GMT"), which Date reads exactly.
       return { credentialId: credential.credentialId, chain, notBefore: new Date(certificate.validFrom), notAfter: new Date(certificate.validTo) };

@@ -6,7 +6,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InvalidInputError } from '../errors.ts';
 import { toArrayBuffer } from './crypto-engine.ts';
-import { sha256, toHex } from './encoding.ts';
+import { sameBytes, sha256, toHex } from './encoding.ts';
 
 export interface CertificateSummary {
   subject: string;
@@ -138,10 +138,6 @@ async function issuedBy(subject: pkijs.Certificate, issuer: pkijs.Certificate): 
   } catch {
     return false; // an unsupported or malformed signature is simply not a match
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a).equals(Buffer.from(b));
 }
 
 function validAt(certificate: pkijs.Certificate, at: Date): boolean {

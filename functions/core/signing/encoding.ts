@@ -6,6 +6,7 @@ export const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 export const fromHex = (text: string) => new Uint8Array(Buffer.from(text, 'hex'));
 export const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 export const fromBase64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
+export const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(b);
 
 /** The CN of an RFC 4514 subject string, e.g. for the signer name shown in a PDF. */
 export function commonName(subject: string): string | undefined {

@@ -1,3 +1,4 @@
+import { loadUpload, recordStep } from '../filing.ts';
 import type { DocumentSignature, Upload } from '../model.ts';
 import type { VaultDeps } from '../vault-deps.ts';
 import { describeCertificate } from './certificates.ts';
@@ -5,7 +6,6 @@ import { assembleCms } from './cms.ts';
 import { commonName, sha256, toBase64, toHex } from './encoding.ts';
 import { embedPdfSignature } from './pades.ts';
 import { prepareSignature } from './signatures.ts';
-
 
 /** What the Seal step hands to File: the sealed content, or the detached seal of the original. */
 export interface SealedUpload {
@@ -27,8 +27,14 @@ export function needsSeal(upload: Upload): boolean {
   return upload.createdByRole === 'officer';
 }
 
+/** Workflow Seal step: every upload passes it; only those that need the seal are sealed. */
+export async function sealStep(deps: VaultDeps, uploadId: string): Promise<{ sealed: SealedUpload | null }> {
+  const upload = await recordStep(deps, await loadUpload(deps, uploadId), 'seal');
+  return { sealed: needsSeal(upload) ? await sealUpload(deps, upload) : null };
+}
+
 /**
- * Workflow step: seals the scan with the agency key. The work object is keyed by the
+ * Seals the scan with the agency key. The work object is keyed by the
  * upload, so a retried step overwrites its own output and File reads whichever finished.
  */
 export async function sealUpload(deps: VaultDeps, upload: Upload): Promise<SealedUpload> {

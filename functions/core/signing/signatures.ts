@@ -10,7 +10,7 @@ import type { VaultDeps } from '../vault-deps.ts';
 import { withCurrentVersion } from '../versions.ts';
 import { checkCertificateChain, describeCertificate, parseCertificates } from './certificates.ts';
 import { assembleCms, buildSignedAttributes, inspectCms, verifyRawSignature } from './cms.ts';
-import { commonName, fromBase64, fromHex, sha256, toBase64, toHex } from './encoding.ts';
+import { commonName, fromBase64, fromHex, sameBytes, sha256, toBase64, toHex } from './encoding.ts';
 import { embedPdfSignature, preparePdfSignature } from './pades.ts';
 import {
   SignatureProviderUnavailableError, type SignatureAttempt, type SignatureProvider, type SignatureProviderName,
@@ -169,10 +169,10 @@ export async function requestDocumentSignature(
     await requireTrustedChain(deps, provider.name, chain, now);
     const [leaf] = chain as [Uint8Array];
     const certificate = describeCertificate(leaf);
+    const signerName = commonName(certificate.subject);
     const content = await deps.blobs.read(version.blobKey);
     const prepared = await prepareSignature(deps, content, version.contentType, leaf, {
-      signingTime: now, reason: `Ký số: ${document.title}`.slice(0, 200),
-      ...(commonName(certificate.subject) ? { signerName: commonName(certificate.subject) } : {}),
+      signingTime: now, reason: `Ký số: ${document.title}`.slice(0, 200), ...(signerName ? { signerName } : {}),
     });
     if (prepared.preparedPdf) await deps.blobs.write(preparedKey(signatureId), prepared.preparedPdf, 'application/pdf');
     const signedAttributesDigest = sha256(prepared.signedAttributes);
@@ -192,7 +192,7 @@ export async function requestDocumentSignature(
     // Recorded before the provider is asked, so a prompt on the signer's phone always has a request behind it.
     await deps.repository.commit({
       ownerId, signatures: [{ next: signature }],
-      audit: [auditEntry(deps, context, { ...audited, resourceId: documentId, detail: { ...audited.detail, version: version.number } })],
+      audit: [auditEntry(deps, context, { ...audited, detail: { ...audited.detail, version: version.number } })],
     });
     if (provider.mode === 'remote') {
       return { signature: await askRemoteProvider(deps, provider, signature, document.title) };
@@ -406,7 +406,7 @@ async function verifiedClientCms(deps: VaultDeps, signature: DocumentSignature, 
   if (!leaf) throw new SignatureRejectedError('The request has no signing certificate');
   if (input.certificateChain) {
     const [given] = parseCertificates(input.certificateChain);
-    if (!given || toHex(sha256(given)) !== toHex(sha256(leaf))) {
+    if (!given || !sameBytes(given, leaf)) {
       throw new SignatureRejectedError('The certificate is not the one this signature was prepared for');
     }
   }
@@ -423,7 +423,7 @@ async function verifiedClientCms(deps: VaultDeps, signature: DocumentSignature, 
   const check = await inspectCms(cms, { sha256: fromHex(signature.contentDigest) });
   if (!check.intact) throw new SignatureRejectedError('The CMS signs a different digest than the one prepared');
   if (!check.signatureValid) throw new SignatureRejectedError(`The CMS signature does not verify: ${check.reason ?? 'invalid'}`);
-  if (!check.signerCertificate || toHex(sha256(check.signerCertificate)) !== toHex(sha256(leaf))) {
+  if (!check.signerCertificate || !sameBytes(check.signerCertificate, leaf)) {
     throw new SignatureRejectedError('The CMS is signed with another certificate than the one prepared for');
   }
   return cms;

@@ -3,12 +3,11 @@ import type { CertificateFacts, DocumentSignature } from '../model.ts';
 import { ownVault, type RequestContext } from '../principal.ts';
 import type { VaultDeps } from '../vault-deps.ts';
 import { checkCertificateChain, describeCertificate, parseCertificates } from './certificates.ts';
-import { inspectCms } from './cms.ts';
+import { inspectCms, type CmsCheck } from './cms.ts';
 import { sha256, toHex } from './encoding.ts';
 import { readPdfSignatures } from './pades.ts';
 import { signatureProviderNames, type SignatureProviderName } from './signature-provider.ts';
 import { isPdf } from './signatures.ts';
-
 
 export interface SignatureVerdict {
   /** `embedded` for PAdES inside the PDF, `detached` for a `.p7s` beside the version. */
@@ -44,14 +43,29 @@ export interface DocumentVerification {
   signatures: SignatureVerdict[];
 }
 
+type TrustAnchors = (provider: SignatureProviderName) => Promise<Uint8Array[] | undefined>;
+
+/** Each provider's anchors read and parsed at most once per verification, however many signatures there are. */
+function trustAnchorsOnce(deps: VaultDeps): TrustAnchors {
+  const loaded = new Map<SignatureProviderName, Promise<Uint8Array[] | undefined>>();
+  return (provider) => {
+    let anchors = loaded.get(provider);
+    if (!anchors) {
+      anchors = deps.signing.settings.getTrustAnchors(provider).then((pem) => (pem ? parseCertificates(pem) : undefined));
+      loaded.set(provider, anchors);
+    }
+    return anchors;
+  };
+}
+
 /** Chain check against each provider's anchors; the first that trusts the chain wins. */
-async function trustOf(deps: VaultDeps, chain: Uint8Array[], at: Date, preferred?: SignatureProviderName) {
+async function trustOf(anchorsOf: TrustAnchors, chain: Uint8Array[], at: Date, preferred?: SignatureProviderName) {
   const order = preferred ? [preferred, ...signatureProviderNames.filter((name) => name !== preferred)] : [...signatureProviderNames];
   let last: { trusted: boolean; validAtTime: boolean; reason?: string } = { trusted: false, validAtTime: false, reason: 'no trust anchor is configured' };
   for (const provider of order) {
-    const pem = await deps.signing.settings.getTrustAnchors(provider);
-    if (!pem) continue;
-    const check = await checkCertificateChain({ chain, trustAnchors: parseCertificates(pem), at });
+    const trustAnchors = await anchorsOf(provider);
+    if (!trustAnchors) continue;
+    const check = await checkCertificateChain({ chain, trustAnchors, at });
     if (check.trusted) return { ...check, provider };
     last = check;
   }
@@ -59,8 +73,6 @@ async function trustOf(deps: VaultDeps, chain: Uint8Array[], at: Date, preferred
 }
 
 interface CheckedSignature {
-  cms: Uint8Array;
-  content: Uint8Array | { sha256: Uint8Array };
   record?: DocumentSignature;
   coversWholeDocument: boolean;
   modifiedAfterSigning: boolean;
@@ -68,15 +80,12 @@ interface CheckedSignature {
   rangeProblem?: string;
 }
 
-async function verdictOf(deps: VaultDeps, kind: SignatureVerdict['kind'], checked: CheckedSignature): Promise<SignatureVerdict> {
+async function verdictOf(anchorsOf: TrustAnchors, kind: SignatureVerdict['kind'], cms: CmsCheck, checked: CheckedSignature): Promise<SignatureVerdict> {
   const problems: string[] = checked.rangeProblem ? [checked.rangeProblem] : [];
-  const cms = await inspectCms(checked.cms, checked.content);
   const signingTime = checked.claimedTime ?? cms.signingTime ?? checked.record?.completedAt;
   const at = signingTime ? new Date(signingTime) : new Date();
-  const chain = cms.signerCertificate
-    ? [cms.signerCertificate, ...cms.certificates.filter((certificate) => toHex(certificate) !== toHex(cms.signerCertificate as Uint8Array))]
-    : [];
-  const trust = chain.length > 0 ? await trustOf(deps, chain, at, checked.record?.provider) : { trusted: false, validAtTime: false, reason: 'the signature carries no signer certificate', provider: undefined };
+  // inspectCms lists the signer certificate first, as a chain starts.
+  const trust = cms.signerCertificate ? await trustOf(anchorsOf, cms.certificates, at, checked.record?.provider) : { trusted: false, validAtTime: false, reason: 'the signature carries no signer certificate', provider: undefined };
   if (!cms.intact) problems.push(cms.reason ?? 'The signed content has changed');
   if (!cms.signatureValid) problems.push(cms.reason ?? 'The signature does not verify');
   if (!trust.trusted) problems.push(`Not trusted: ${trust.reason ?? 'no path to a trust anchor'}`);
@@ -112,6 +121,7 @@ export async function verifyDocument(deps: VaultDeps, context: RequestContext, d
   if (!version) throw new NotFoundError('Version');
   const content = await deps.blobs.read(version.blobKey);
   const records = await deps.repository.listSignatures(ownerId, documentId);
+  const anchorsOf = trustAnchorsOnce(deps);
   const verdicts: SignatureVerdict[] = [];
 
   if (isPdf(version.contentType)) {
@@ -119,12 +129,10 @@ export async function verifyDocument(deps: VaultDeps, context: RequestContext, d
     // Later revisions that a valid signature covers are that signer's (signature-only) updates.
     const checks = await Promise.all(embedded.map((signature) => inspectCms(signature.cms, { sha256: signature.contentDigest })));
     const lastCoveredEnd = Math.max(0, ...embedded.filter((signature, index) => signature.rangeValid && checks[index]?.intact && checks[index]?.signatureValid).map((signature) => signature.revisionEnd));
-    for (const signature of embedded) {
+    for (const [index, signature] of embedded.entries()) {
       const digest = toHex(signature.contentDigest);
       const record = records.find((candidate) => candidate.status === 'completed' && candidate.format === 'pades' && candidate.contentDigest === digest);
-      verdicts.push(await verdictOf(deps, 'embedded', {
-        cms: signature.cms,
-        content: { sha256: signature.contentDigest },
+      verdicts.push(await verdictOf(anchorsOf, 'embedded', checks[index] as CmsCheck, {
         coversWholeDocument: signature.coversWholeDocument,
         modifiedAfterSigning: !signature.coversWholeDocument && lastCoveredEnd < content.byteLength,
         ...(record ? { record } : {}),
@@ -135,9 +143,8 @@ export async function verifyDocument(deps: VaultDeps, context: RequestContext, d
   }
   for (const record of records) {
     if (record.status !== 'completed' || record.format !== 'cades-detached' || record.versionNumber !== version.number || !record.signatureBlobKey) continue;
-    verdicts.push(await verdictOf(deps, 'detached', {
-      cms: await deps.blobs.read(record.signatureBlobKey), content, record, coversWholeDocument: true, modifiedAfterSigning: false,
-    }));
+    const cms = await inspectCms(await deps.blobs.read(record.signatureBlobKey), content);
+    verdicts.push(await verdictOf(anchorsOf, 'detached', cms, { record, coversWholeDocument: true, modifiedAfterSigning: false }));
   }
   return {
     documentId,
