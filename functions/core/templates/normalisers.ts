@@ -84,18 +84,17 @@ export function normaliseVnd(text: string): NormalisedValue | null {
  * first word is checked against them: OCR drops one of two stacked marks on capitals
  * (NGUYỄN → NGUYÊN, ĐỖ → ĐỎ), and a misread family name folds to one of these.
  */
-const familyNames = [
+const familyNames = new Set([
   'NGUYỄN', 'TRẦN', 'LÊ', 'PHẠM', 'HOÀNG', 'HUỲNH', 'PHAN', 'VŨ', 'VÕ', 'ĐẶNG', 'BÙI', 'ĐỖ', 'HỒ', 'NGÔ', 'DƯƠNG',
   'LÝ', 'ĐINH', 'TRỊNH', 'LƯU', 'QUÁCH', 'ĐÀO', 'ĐOÀN', 'DOÃN', 'LÂM', 'MAI', 'TRƯƠNG', 'CAO', 'HÀ', 'TÔ', 'TẠ',
   'CHÂU', 'LƯƠNG', 'THÁI', 'KIỀU', 'TRIỆU', 'TĂNG', 'TỪ', 'MẠC', 'LA', 'LÃ', 'LỮ', 'LẠI', 'KHỔNG', 'CHU', 'TỐNG',
   'GIANG', 'DIỆP', 'PHÙNG', 'VƯƠNG', 'THÂN', 'NGHIÊM', 'CÙ', 'ĐÀM', 'KIM', 'LỤC', 'QUAN', 'TÔN', 'KHÚC', 'ÂU',
   'ÔNG', 'THẠCH', 'HỨA', 'ĐỒNG', 'BẠCH', 'PHÍ', 'NÔNG', 'LÒ', 'CẦM', 'SÙNG', 'GIÀNG', 'VÀNG', 'MÙA', 'THÀO',
   'LẦU', 'HẦU', 'QUÀNG', 'LƯỜNG', 'ĐIÊU', 'BẾ', 'MA', 'VI', 'LỘC',
-];
-const familyNameSet = new Set(familyNames);
+]);
 /** Folded spelling → family names with that spelling; only a single one is a safe repair. */
 const familyNamesByFolding = new Map<string, string[]>();
-for (const family of familyNameSet) {
+for (const family of familyNames) {
   const key = foldForSearch(family);
   familyNamesByFolding.set(key, [...(familyNamesByFolding.get(key) ?? []), family]);
 }
@@ -106,7 +105,7 @@ for (const family of familyNameSet) {
  * exactly one.
  */
 function repairFamilyName(word: string): string {
-  if (familyNameSet.has(word) || /^[A-Z]*$/.test(word)) return word;
+  if (familyNames.has(word) || /^[A-Z]*$/.test(word)) return word;
   const matches = familyNamesByFolding.get(foldForSearch(word)) ?? [];
   return matches.length === 1 ? (matches[0] ?? word) : word;
 }
