@@ -15,9 +15,10 @@ const settings = z.object({
   HOST: z.string().default('127.0.0.1'),
   KHOSO_DATA_DIR: z.string().default('.khoso/data'),
 }).parse(process.env);
+const dataDir = resolve(settings.KHOSO_DATA_DIR);
 
 const startedAt = performance.now();
-const vault = await startLocalVault({ dataDir: resolve(settings.KHOSO_DATA_DIR), port: settings.PORT, host: settings.HOST })
+const vault = await startLocalVault({ dataDir, port: settings.PORT, host: settings.HOST })
   .catch((error: unknown) => {
     process.stderr.write(`khoso could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
@@ -31,7 +32,7 @@ khoso embedded runtime is up (${seconds} s)
   API reference  ${vault.url}/docs   (OpenAPI: ${vault.url}/openapi.json)
   running        HTTP API (same Lambda handlers), DynamoDB (dynalite, LevelDB), object store
                  with presigned URLs, digitize workflow (functions/workflow/digitize.asl.json)
-  data           ${resolve(settings.KHOSO_DATA_DIR)}
+  data           ${dataDir}
 
 Get a token (local mode only), then call the API:
   curl -s -X POST ${vault.url}/_local/token -H 'content-type: application/json' \\

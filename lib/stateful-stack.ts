@@ -3,7 +3,7 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import type { StageConfig } from './config/stage-config.ts';
+import { stageNamePrefix, type StageConfig } from './config/stage-config.ts';
 import { VaultBucket, vaultBucketName } from './constructs/vault-bucket.ts';
 import { VaultKeys } from './constructs/vault-keys.ts';
 import { VaultTable } from './constructs/vault-table.ts';
@@ -25,7 +25,7 @@ export class StatefulStack extends Stack {
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const namePrefix = `khoso-${config.stage}`;
+    const namePrefix = stageNamePrefix(config.stage);
     const keys = new VaultKeys(this, 'Keys', {
       namePrefix,
       removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,

@@ -4,12 +4,12 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import type { StageConfig } from './config/stage-config.ts';
+import { stageNamePrefix, type StageConfig } from './config/stage-config.ts';
 import { DigitizeWorkflow } from './constructs/digitize-workflow.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
 import { RemoteSignatureChecks } from './constructs/remote-signature-checks.ts';
 import { UploadEvents } from './constructs/upload-events.ts';
-import { objectPrefixes, vaultBucketName } from './constructs/vault-bucket.ts';
+import { vaultBucketName } from './constructs/vault-bucket.ts';
 import { grantIndexQuery, grantItemAccess, grantItemReadsAndTableQuery, grantObjects, grantQuery } from './constructs/vault-access.ts';
 import { VaultApi } from './constructs/vault-api.ts';
 
@@ -37,7 +37,7 @@ export class StatelessStack extends Stack {
     const { config, table, dataKey, signingKey } = props;
     const bucket = Bucket.fromBucketName(this, 'VaultBucket', vaultBucketName(config.stage));
     const objects = { bucket, dataKey };
-    const namePrefix = `khoso-${config.stage}`;
+    const namePrefix = stageNamePrefix(config.stage);
     const logRetention = config.logRetentionDays as RetentionDays;
     // What functions/config.ts reads; the stage config is the one source of these values.
     const vaultEnvironment = {
@@ -98,44 +98,33 @@ export class StatelessStack extends Stack {
     grantItemReadsAndTableQuery(this.api.handlers.audit.role, table);
     // Presigned URLs carry the signer's rights: uploads and new versions POST to incoming/,
     // downloads GET from vault/.
-    grantObjects(uploads.role, objects, objectPrefixes.incoming, ['write']);
-    grantObjects(documents.role, objects, objectPrefixes.incoming, ['write']);
-    grantObjects(documents.role, objects, objectPrefixes.vault, ['read']);
-    grantObjects(documents.role, objects, objectPrefixes.text, ['read']);
+    grantObjects(uploads.role, objects, { incoming: ['write'] });
+    grantObjects(documents.role, objects, { incoming: ['write'], vault: ['read'], text: ['read'] });
     // Grantees, link holders and officers read what was shared: presigned downloads and the recognised text.
-    grantObjects(sharing.role, objects, objectPrefixes.vault, ['read']);
-    grantObjects(sharing.role, objects, objectPrefixes.text, ['read']);
-    grantObjects(validate.role, objects, objectPrefixes.incoming, ['read']);
+    grantObjects(sharing.role, objects, { vault: ['read'], text: ['read'] });
+    grantObjects(validate.role, objects, { incoming: ['read'] });
     // File copies incoming/ (or Seal's output in work/) → vault/ and removes the original; Fail
     // moves incoming/ into quarantine/.
-    grantObjects(file.role, objects, objectPrefixes.incoming, ['read', 'delete']);
-    grantObjects(file.role, objects, objectPrefixes.vault, ['write']);
-    grantObjects(fail.role, objects, objectPrefixes.incoming, ['read', 'delete']);
-    grantObjects(fail.role, objects, objectPrefixes.quarantine, ['write']);
+    grantObjects(file.role, objects, { incoming: ['read', 'delete'], vault: ['write'], work: ['read', 'delete'] });
+    grantObjects(fail.role, objects, { incoming: ['read', 'delete'], quarantine: ['write'] });
     // Pages are read into work/ one by one, classified and extracted from there; the text is kept under text/.
-    grantObjects(recognize.role, objects, objectPrefixes.incoming, ['read']);
-    grantObjects(recognize.role, objects, objectPrefixes.work, ['write']);
-    grantObjects(classify.role, objects, objectPrefixes.work, ['read']);
-    grantObjects(extract.role, objects, objectPrefixes.work, ['read']);
-    grantObjects(extract.role, objects, objectPrefixes.text, ['write']);
-    grantObjects(file.role, objects, objectPrefixes.work, ['read', 'delete']);
+    grantObjects(recognize.role, objects, { incoming: ['read'], work: ['write'] });
+    grantObjects(classify.role, objects, { work: ['read'] });
+    grantObjects(extract.role, objects, { work: ['read'], text: ['write'] });
     // Seal reads the scan and leaves the sealed PDF (or the detached seal) in work/ for File.
     // Its key may only sign; the certificate is imported through the signatures API.
-    grantObjects(seal.role, objects, objectPrefixes.incoming, ['read']);
-    grantObjects(seal.role, objects, objectPrefixes.work, ['write']);
+    grantObjects(seal.role, objects, { incoming: ['read'], work: ['write'] });
     signingKey.grant(seal.role, 'kms:Sign');
     seal.fn.addEnvironment('SEAL_KEY_ID', signingKey.keyArn);
     // Signing adds signed versions and .p7s files to vault/; a PDF prepared for a pending
     // signature waits in work/signing/. Importing the seal certificate compares it with the
     // seal's public key.
-    grantObjects(signatures.role, objects, objectPrefixes.vault, ['read', 'write']);
-    grantObjects(signatures.role, objects, objectPrefixes.signing, ['read', 'write', 'delete']);
+    grantObjects(signatures.role, objects, { vault: ['read', 'write'], signing: ['read', 'write', 'delete'] });
     signingKey.grant(signatures.role, 'kms:GetPublicKey');
     signatures.fn.addEnvironment('SEAL_KEY_ID', signingKey.keyArn);
     for (const [name, value] of Object.entries(remoteSigningEnvironment)) signatures.fn.addEnvironment(name, value);
     // A remote signature that arrives is embedded like a completed one from the API.
-    grantObjects(check.role, objects, objectPrefixes.vault, ['read', 'write']);
-    grantObjects(check.role, objects, objectPrefixes.signing, ['read', 'delete']);
+    grantObjects(check.role, objects, { vault: ['read', 'write'], signing: ['read', 'delete'] });
     // A review decision resumes the paused execution through its task token.
     uploads.fn.addEnvironment('STATE_MACHINE_ARN', this.workflow.stateMachine.stateMachineArn);
     this.workflow.stateMachine.grantTaskResponse(uploads.role);

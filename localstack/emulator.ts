@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { GetBucketTaggingCommand, ListBucketsCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import { stageNamePrefix } from '../lib/config/stage-config.ts';
+import { projectRoot } from '../lib/project-paths.ts';
 
 /**
  * Running khoso on a LocalStack-compatible emulator: MiniStack from a project-local venv
@@ -11,13 +12,12 @@ import { GetBucketTaggingCommand, ListBucketsCommand, PutBucketTaggingCommand, S
  * path-style to loopback endpoints by itself, so the plain CLI works where cdklocal was
  * once needed.
  */
-export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stateDir = join(projectRoot, '.khoso');
 const venv = join(stateDir, 'venv');
 const pidFile = join(stateDir, 'ministack.pid');
-export const outputsFile = join(stateDir, 'stack-outputs.json');
+const outputsFile = join(stateDir, 'stack-outputs.json');
 
-export const defaultEndpoint = 'http://127.0.0.1:4566';
+const defaultEndpoint = 'http://127.0.0.1:4566';
 /** The account and region every LocalStack-compatible emulator answers as. */
 export const emulatorAccount = '000000000000';
 export const emulatorRegion = 'us-east-1';
@@ -27,7 +27,7 @@ export function emulatorEndpoint(): string {
 }
 
 /** SDK and CDK settings that point every AWS call at the emulator. */
-export function emulatorEnv(endpoint = emulatorEndpoint()): NodeJS.ProcessEnv {
+function emulatorEnv(endpoint = emulatorEndpoint()): NodeJS.ProcessEnv {
   return {
     ...process.env,
     AWS_ENDPOINT_URL: endpoint,
@@ -44,7 +44,7 @@ export function emulatorEnv(endpoint = emulatorEndpoint()): NodeJS.ProcessEnv {
   };
 }
 
-export async function isHealthy(endpoint = emulatorEndpoint()): Promise<boolean> {
+async function isHealthy(endpoint = emulatorEndpoint()): Promise<boolean> {
   try {
     const response = await fetch(`${endpoint}/_localstack/health`, { signal: AbortSignal.timeout(1000) });
     return response.ok;
@@ -54,7 +54,7 @@ export async function isHealthy(endpoint = emulatorEndpoint()): Promise<boolean>
 }
 
 /** Runs a command to completion; on timeout its whole process group is killed. */
-export function run(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs: number; quiet?: boolean }): Promise<string> {
+function run(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs: number; quiet?: boolean }): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: projectRoot, env: options.env ?? process.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -90,7 +90,7 @@ function killGroup(child: ChildProcess): void {
 }
 
 /** The project-local MiniStack install; created on first use from PyPI. */
-export async function ensureMiniStackVenv(): Promise<string> {
+async function ensureMiniStackVenv(): Promise<string> {
   const python = join(venv, 'bin', 'python');
   if (!existsSync(join(venv, 'bin', 'ministack')) && !(await hasModule(python, 'ministack'))) {
     await mkdir(stateDir, { recursive: true });
@@ -217,7 +217,7 @@ export async function deployStacks(options: { context?: StackContext; timeoutMs?
 async function restoreAutoDeleteTags(stage: string): Promise<void> {
   const s3 = new S3Client({ endpoint: emulatorEndpoint(), region: emulatorRegion, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const { Buckets = [] } = await s3.send(new ListBucketsCommand({}));
-  const ours = Buckets.map((bucket) => bucket.Name ?? '').filter((name) => name.startsWith(`khoso-${stage}-`));
+  const ours = Buckets.map((bucket) => bucket.Name ?? '').filter((name) => name.startsWith(`${stageNamePrefix(stage)}-`));
   for (const bucket of ours) {
     const tags = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket })).then((out) => out.TagSet ?? [], () => []);
     if (tags.some((tag) => tag.Key === 'aws-cdk:auto-delete-objects')) continue;

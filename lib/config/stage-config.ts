@@ -65,6 +65,11 @@ export const stageConfigSchema = z.object({
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;
 
+/** What every physical name of a stage starts with (functions, table, bucket, key aliases…). */
+export function stageNamePrefix(stage: string): string {
+  return `khoso-${stage}`;
+}
+
 const commonDefaults = {
   auth: { audience: 'khoso' },
   limits: {

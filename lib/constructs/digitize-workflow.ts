@@ -5,7 +5,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { projectPath } from '../project-paths.ts';
-import { VaultFunction } from './vault-function.ts';
+import { ocrFunction, VaultFunction } from './vault-function.ts';
 
 export interface DigitizeWorkflowProps {
   namePrefix: string;
@@ -43,8 +43,6 @@ export class DigitizeWorkflow extends Construct {
       });
     // Validate parses whole PDFs and image headers; it gets the memory (and so the CPU).
     this.validate = step('Validate', 'validateHandler', 'validate', 'khoso workflow: validates an uploaded scan', 1024);
-    // OCR: Tesseract's worker, wasm and native image libraries ship as node_modules, the
-    // Vietnamese model beside the bundle; 1,536 MB is the memory budget of the OCR step.
     this.recognize = new VaultFunction(this, 'Recognize', {
       entry: 'functions/workflow/recognize-page.ts',
       handler: 'handler',
@@ -52,10 +50,8 @@ export class DigitizeWorkflow extends Construct {
       description: 'khoso workflow: preprocesses and reads one page (Vietnamese OCR or the PDF text layer)',
       environment: props.vaultEnvironment,
       logRetention: props.logRetention,
-      memorySize: 1536,
+      ...ocrFunction,
       timeout: Duration.minutes(5),
-      nodeModules: ['tesseract.js', 'sharp', '@napi-rs/canvas', 'pdfjs-dist'],
-      copyBesideBundle: ['functions/adapters/ocr/tessdata'],
     });
     this.classify = step('Classify', 'classifyHandler', 'classify', 'khoso workflow: picks the recognition template of a scan', 512);
     this.extract = step('Extract', 'extractHandler', 'extract', 'khoso workflow: extracts and normalises the fields of a scan', 512);

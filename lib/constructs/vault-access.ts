@@ -4,6 +4,7 @@ import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-ia
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { tableSchema, type GlobalSecondaryIndexName } from '../table-schema.ts';
+import { objectPrefixes } from './vault-bucket.ts';
 
 /** Object actions the vault code performs; each grant names the prefixes it may touch. */
 export type ObjectAccess = 'read' | 'write' | 'delete';
@@ -21,11 +22,20 @@ export interface VaultObjects {
   dataKey: IKey;
 }
 
+/** Object actions by key prefix, e.g. `{ incoming: ['read', 'delete'], vault: ['write'] }`. */
+export type ObjectGrants = Partial<Record<keyof typeof objectPrefixes, readonly ObjectAccess[]>>;
+
 /**
- * Grants object actions under one key prefix, plus the KMS use SSE-KMS needs for them:
- * Decrypt to read, GenerateDataKey to write. Nothing on the bucket itself (no listing).
+ * Grants object actions under each named key prefix, plus the KMS use SSE-KMS needs for
+ * them: Decrypt to read, GenerateDataKey to write. Nothing on the bucket itself (no listing).
  */
-export function grantObjects(role: IRole, objects: VaultObjects, prefix: string, access: readonly ObjectAccess[]): void {
+export function grantObjects(role: IRole, objects: VaultObjects, grants: ObjectGrants): void {
+  for (const [name, access] of Object.entries(grants) as [keyof typeof objectPrefixes, readonly ObjectAccess[]][]) {
+    grantObjectsUnder(role, objects, objectPrefixes[name], access);
+  }
+}
+
+function grantObjectsUnder(role: IRole, objects: VaultObjects, prefix: string, access: readonly ObjectAccess[]): void {
   const resource = objects.bucket.arnForObjects(`${prefix}*`);
   role.addToPrincipalPolicy(new PolicyStatement({ actions: access.map((kind) => objectActions[kind]), resources: [resource] }));
   Validations.of(role).acknowledge({

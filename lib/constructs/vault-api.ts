@@ -6,7 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routes, type RouteGroup } from '../../functions/api/contract/routes.ts';
-import { VaultFunction } from './vault-function.ts';
+import { ocrFunction, VaultFunction } from './vault-function.ts';
 
 export interface VaultApiProps {
   namePrefix: string;
@@ -18,12 +18,7 @@ export interface VaultApiProps {
   logRetention: RetentionDays;
 }
 
-const ocrFunction = {
-  memorySize: 1536,
-  timeout: Duration.seconds(29),
-  nodeModules: ['tesseract.js', 'sharp', '@napi-rs/canvas', 'pdfjs-dist'],
-  copyBesideBundle: ['functions/adapters/ocr/tessdata'],
-};
+const templatesFunction = { ...ocrFunction, timeout: Duration.seconds(29) };
 
 // Preparing and completing signatures parses and rewrites whole PDFs.
 const pdfFunction = { memorySize: 1024, timeout: Duration.seconds(29) };
@@ -51,7 +46,7 @@ export class VaultApi extends Construct {
       environment: group === 'meta' ? {} : props.vaultEnvironment,
       logRetention: props.logRetention,
       // Testing a template on a sample runs OCR, as the workflow's RecognizePage function does.
-      ...(group === 'templates' ? ocrFunction : {}),
+      ...(group === 'templates' ? templatesFunction : {}),
       ...(group === 'signatures' ? pdfFunction : {}),
     })])) as Record<RouteGroup, VaultFunction>;
 

@@ -2,6 +2,7 @@ import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { stageNamePrefix } from '../config/stage-config.ts';
 
 export interface VaultBucketProps {
   /** Physical name, from vaultBucketName(). */
@@ -26,7 +27,7 @@ export const objectPrefixes = {
  * stack can name the bucket (and scope grants to its prefixes) without a cross-stack export.
  */
 export function vaultBucketName(stage: string): string {
-  return `khoso-${stage}-vault-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+  return `${stageNamePrefix(stage)}-vault-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 }
 
 /**

@@ -33,6 +33,16 @@ export interface VaultFunctionProps {
 }
 
 /**
+ * What a function that runs OCR needs: Tesseract's worker, wasm and native image libraries
+ * as node_modules, the Vietnamese model beside the bundle, and 1,536 MB (the OCR memory budget).
+ */
+export const ocrFunction = {
+  memorySize: 1536,
+  nodeModules: ['tesseract.js', 'sharp', '@napi-rs/canvas', 'pdfjs-dist'],
+  copyBesideBundle: ['functions/adapters/ocr/tessdata'],
+} satisfies Partial<VaultFunctionProps>;
+
+/**
  * A Node 20 Lambda bundled by esbuild (ESM, minified, source maps, AWS SDK v3 inside the
  * bundle), with its own log group and a role that can write only to that log group.
  */

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { OcrEngine } from '../../functions/core/ocr-engine.ts';
 import type { VaultDeps } from '../../functions/core/vault-deps.ts';

@@ -90,7 +90,7 @@ async function readOrCreateSecret(file: string): Promise<Uint8Array> {
  * refused with a clear message: derived items such as search entries would be missing
  * from it, so rebuilding the development data is the honest fix.
  */
-async function ensureTable(client: DynamoDBClient, dataDir: string): Promise<void> {
+async function ensureTable(client: DynamoDBClient, documents: DynamoDBDocumentClient, dataDir: string): Promise<void> {
   const wanted = createTableInput(tableName);
   let existing: string[];
   try {
@@ -105,7 +105,7 @@ async function ensureTable(client: DynamoDBClient, dataDir: string): Promise<voi
   if (missing.length > 0) {
     throw new Error(`The data in ${dataDir} was created by an older version (no index ${missing.join(', ')}). Move that folder aside to start afresh.`);
   }
-  if (await hasUnchainedAudit(DynamoDBDocumentClient.from(client))) {
+  if (await hasUnchainedAudit(documents)) {
     throw new Error(`The data in ${dataDir} was created by an older version (audit entries without a hash chain). Move that folder aside to start afresh.`);
   }
 }
@@ -183,7 +183,8 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await ensureTable(dynamoClient, options.dataDir);
+  const documentClient = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
+  await ensureTable(dynamoClient, documentClient, options.dataDir);
   const blobs = createFsBlobStore({
     rootDir: join(options.dataDir, 'objects'),
     publicBaseUrl: url,
@@ -191,7 +192,6 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     bucket,
   });
   let workflow: LocalWorkflow | undefined;
-  const documentClient = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
   const signingSettings = new DynamoSigningSettings(documentClient, tableName);
   const developmentSeal = await loadDevelopmentSeal(join(options.dataDir, 'signing'));
   await installDevelopmentSeal({ clock: systemClock, ids: randomIds }, signingSettings, developmentSeal);

@@ -84,7 +84,7 @@ export function compileState(name: string, raw: unknown, compileGraph: GraphComp
     case 'Wait':
       return compileWait(s);
     case 'Succeed':
-      return { type: 'Succeed', name, inputPath: s.path('InputPath'), outputPath: s.path('OutputPath') };
+      return { type: 'Succeed', name, ...s.io() };
     case 'Fail':
       return compileFail(s);
     case 'Parallel':
@@ -135,6 +135,16 @@ class StateFields {
     return path;
   }
 
+  /** InputPath and OutputPath, which every state but Fail has. */
+  io(): Pick<TaskState, 'inputPath' | 'outputPath'> {
+    return { inputPath: this.path('InputPath'), outputPath: this.path('OutputPath') };
+  }
+
+  /** ResultSelector, ResultPath, Retry and Catch, which Task, Parallel and Map share. */
+  resultHandling(): Pick<TaskState, 'resultSelector' | 'resultPath' | 'retry' | 'catch'> {
+    return { resultSelector: this.template('ResultSelector'), resultPath: this.resultPath(), retry: this.retry(), catch: this.catch() };
+  }
+
   resultPath(): JsonPath | null {
     const path = this.path('ResultPath', true);
     if (path?.root === 'context') this.fail('ResultPath', 'cannot point into the context object');
@@ -183,8 +193,7 @@ function compilePass(s: StateFields): PassState {
     type: 'Pass',
     name: s.name,
     next: s.next(),
-    inputPath: s.path('InputPath'),
-    outputPath: s.path('OutputPath'),
+    ...s.io(),
     parameters: s.template('Parameters'),
     result: s.raw.Result === undefined ? undefined : { value: s.raw.Result as JsonValue },
     resultPath: s.resultPath(),
@@ -199,13 +208,9 @@ function compileTask(s: StateFields): TaskState {
     name: s.name,
     next: s.next(),
     resource,
-    inputPath: s.path('InputPath'),
-    outputPath: s.path('OutputPath'),
+    ...s.io(),
     parameters: s.template('Parameters'),
-    resultSelector: s.template('ResultSelector'),
-    resultPath: s.resultPath(),
-    retry: s.retry(),
-    catch: s.catch(),
+    ...s.resultHandling(),
     timeoutSeconds: s.numberOrPath('TimeoutSeconds'),
     heartbeatSeconds: s.numberOrPath('HeartbeatSeconds'),
   };
@@ -218,8 +223,7 @@ function compileChoiceState(s: StateFields): ChoiceState {
   return {
     type: 'Choice',
     name: s.name,
-    inputPath: s.path('InputPath'),
-    outputPath: s.path('OutputPath'),
+    ...s.io(),
     choices: choices.map((rule, index) => compileChoice(rule, `${s.where} field "Choices[${index}]"`)),
     default: s.raw.Default as string | undefined,
   };
@@ -246,7 +250,7 @@ function compileWait(s: StateFields): WaitState {
     default:
       duration = { kind: 'timestampPath', path: s.requiredPath('TimestampPath') };
   }
-  return { type: 'Wait', name: s.name, next: s.next(), inputPath: s.path('InputPath'), outputPath: s.path('OutputPath'), duration };
+  return { type: 'Wait', name: s.name, next: s.next(), ...s.io(), duration };
 }
 
 function compileFail(s: StateFields): FailState {
@@ -267,13 +271,9 @@ function compileParallel(s: StateFields, compileGraph: GraphCompiler): ParallelS
     type: 'Parallel',
     name: s.name,
     next: s.next(),
-    inputPath: s.path('InputPath'),
-    outputPath: s.path('OutputPath'),
+    ...s.io(),
     parameters: s.template('Parameters'),
-    resultSelector: s.template('ResultSelector'),
-    resultPath: s.resultPath(),
-    retry: s.retry(),
-    catch: s.catch(),
+    ...s.resultHandling(),
     branches: branches.map((branch, index) => compileGraph(branch, `${s.where} field "Branches[${index}]"`, [])),
   };
 }
@@ -293,14 +293,10 @@ function compileMap(s: StateFields, compileGraph: GraphCompiler): MapState {
     type: 'Map',
     name: s.name,
     next: s.next(),
-    inputPath: s.path('InputPath'),
-    outputPath: s.path('OutputPath'),
+    ...s.io(),
     itemsPath: s.has('ItemsPath') ? s.requiredPath('ItemsPath') : parseJsonPath('$'),
     itemSelector: s.template(s.has('Parameters') ? 'Parameters' : 'ItemSelector'),
-    resultSelector: s.template('ResultSelector'),
-    resultPath: s.resultPath(),
-    retry: s.retry(),
-    catch: s.catch(),
+    ...s.resultHandling(),
     maxConcurrency: s.numberOrPath('MaxConcurrency', true) ?? 0,
     processor: compileGraph(processor, `${s.where} field "${processorField}"`, ['ProcessorConfig']),
   };
