@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoAuditLog } from '../../functions/adapters/aws/dynamo-audit-log.ts';
 import { DynamoSigningSettings } from '../../functions/adapters/aws/dynamo-signing-settings.ts';
@@ -41,7 +41,7 @@ import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.ts
 import { createBlobHttpHandler } from './blob-http.ts';
 import { installDevelopmentSeal, loadDevelopmentSeal } from './development-seal.ts';
 import { startDynamoDbServer } from './dynamodb-server.ts';
-import { localTableName } from './local-table.ts';
+import { auditChainedMarker, localTableName } from './local-table.ts';
 import { loadLocalIssuer, type LocalIssuer } from './local-issuer.ts';
 import { InProcessHttpHandler } from './in-process-http-handler.ts';
 import { startLocalWorkflow, type LocalWorkflow } from './local-workflow.ts';
@@ -105,12 +105,23 @@ async function ensureTable(client: DynamoDBClient, documents: DynamoDBDocumentCl
   if (missing.length > 0) {
     throw new Error(`The data in ${dataDir} was created by an older version (no index ${missing.join(', ')}). Move that folder aside to start afresh.`);
   }
+  if (await isMarkedAuditChained(documents)) return;
   if (await hasUnchainedAudit(documents)) {
     throw new Error(`The data in ${dataDir} was created by an older version (audit entries without a hash chain). Move that folder aside to start afresh.`);
   }
+  await markAuditChained(documents);
 }
 
-/** Audit entries written before they were hash-chained; a development table is small enough to scan once at start. */
+async function isMarkedAuditChained(documents: DynamoDBDocumentClient): Promise<boolean> {
+  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: auditChainedMarker }));
+  return Item !== undefined;
+}
+
+async function markAuditChained(documents: DynamoDBDocumentClient): Promise<void> {
+  await documents.send(new PutCommand({ TableName: tableName, Item: { ...auditChainedMarker, entity: 'local-layout' } }));
+}
+
+/** Audit entries written before they were hash-chained: a full scan, so it runs once per data folder. */
 async function hasUnchainedAudit(documents: DynamoDBDocumentClient): Promise<boolean> {
   let startKey: Record<string, unknown> | undefined;
   do {
