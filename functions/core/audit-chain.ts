@@ -69,7 +69,11 @@ export function chainAuditEntries(head: AuditChainHead | undefined, entries: Aud
 /** Groups entries by owner, keeping their order: each owner's group extends that owner's chain. */
 export function auditEntriesByOwner(entries: AuditEntry[]): Map<string, AuditEntry[]> {
   const groups = new Map<string, AuditEntry[]>();
-  for (const entry of entries) groups.set(entry.ownerId, [...(groups.get(entry.ownerId) ?? []), entry]);
+  for (const entry of entries) {
+    const group = groups.get(entry.ownerId);
+    if (group) group.push(entry);
+    else groups.set(entry.ownerId, [entry]);
+  }
   return groups;
 }
 

@@ -17,7 +17,7 @@ export interface AuditLog {
 }
 
 /** Every owner of an audit chain: vault owners and the pseudo-owners of shared settings. */
-export function isAuditChainOwner(ownerId: string): boolean {
+function isAuditChainOwner(ownerId: string): boolean {
   return isOwnerId(ownerId) || [templateAuditOwner, signingAuditOwner, staffAuditOwner].includes(ownerId);
 }
 

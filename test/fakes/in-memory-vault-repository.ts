@@ -237,15 +237,7 @@ export class InMemoryVaultRepository implements VaultRepository, AuditLog {
   }
 
   async listHistory(ownerId: string, resourceId: string, page: PageRequest): Promise<Page<AuditEntry>> {
-    const entries = this.audit.filter(({ entry }) => entry.ownerId === ownerId && entry.resourceId === resourceId);
-    const result = paginate(
-      `history|${ownerId}|${resourceId}`,
-      entries,
-      // Entries stamped in the same millisecond keep the order they were written in.
-      ({ entry, seq }) => [entry.at, String(seq).padStart(12, '0')],
-      page,
-    );
-    return { ...result, items: result.items.map(({ entry }) => entry) };
+    return this.auditPage(`history|${ownerId}|${resourceId}`, ({ entry }) => entry.ownerId === ownerId && entry.resourceId === resourceId, page);
   }
 
   async getShare(shareId: string): Promise<Share | undefined> {
@@ -282,8 +274,12 @@ export class InMemoryVaultRepository implements VaultRepository, AuditLog {
   }
 
   async listAccessLog(ownerId: string, page: PageRequest): Promise<Page<AuditEntry>> {
-    const entries = this.audit.filter(({ entry }) => entry.ownerId === ownerId && isAccessByOthers(entry));
-    const result = paginate(`access|${ownerId}`, entries, ({ entry, seq }) => [entry.at, String(seq).padStart(12, '0')], page);
+    return this.auditPage(`access|${ownerId}`, ({ entry }) => entry.ownerId === ownerId && isAccessByOthers(entry), page);
+  }
+
+  /** A page of audit entries, newest first; entries stamped in the same millisecond keep the order they were written in. */
+  private auditPage(scope: string, include: (stored: StoredAudit) => boolean, page: PageRequest): Page<AuditEntry> {
+    const result = paginate(scope, this.audit.filter(include), ({ entry, seq }) => [entry.at, String(seq).padStart(12, '0')], page);
     return { ...result, items: result.items.map(({ entry }) => entry) };
   }
 

@@ -56,8 +56,10 @@ export function chainedAuditEntryOf(item: Item): ChainedAuditEntry {
   };
 }
 
-export function auditChainHeadOf(item: Item | undefined): AuditChainHead | undefined {
-  return item ? { seq: Number(item.seq), hash: String(item.hash) } : undefined;
+/** An owner's chain head, read consistently: appends condition on it and verification ends at it. */
+export async function readAuditChainHead(db: DynamoDBDocumentClient, tableName: string, ownerId: string): Promise<AuditChainHead | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: auditChainHeadKey(ownerId), ConsistentRead: true }));
+  return Item ? { seq: Number(Item.seq), hash: String(Item.hash) } : undefined;
 }
 
 /** A conflict that is only the chain's head having moved: another writer appended first. */
@@ -139,8 +141,7 @@ export class AuditChainWriter {
 
   private async chainItems(ownerId: string, entries: AuditEntry[]): Promise<TransactItem[]> {
     const TableName = this.tableName;
-    const { Item } = await this.db.send(new GetCommand({ TableName, Key: auditChainHeadKey(ownerId), ConsistentRead: true }));
-    const head = auditChainHeadOf(Item);
+    const head = await readAuditChainHead(this.db, TableName, ownerId);
     const chain = chainAuditEntries(head, entries);
     return [
       {

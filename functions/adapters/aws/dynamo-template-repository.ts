@@ -1,17 +1,16 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../core/errors.ts';
 import type { AuditEntry } from '../../core/model.ts';
 import type { RecognitionTemplate } from '../../core/templates/template-model.ts';
 import type { TemplateRepository } from '../../core/templates/template-repository.ts';
 import { AuditChainWriter } from './audit-chain-writes.ts';
+import { queryAllItems } from './dynamo-query.ts';
 
 const templatePk = (id: string) => `TEMPLATE#${id}`;
 const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
 /** Current versions are listed through gsi1; there are tens of templates, not thousands. */
 const listingPk = 'TEMPLATES';
-
-type Item = Record<string, unknown>;
 
 /**
  * Templates in the vault table: per template a CURRENT item (listed through gsi1) and one
@@ -71,13 +70,6 @@ export class DynamoTemplateRepository implements TemplateRepository {
   }
 
   private async queryTemplates(input: Omit<QueryCommandInput, 'TableName'>): Promise<RecognitionTemplate[]> {
-    const templates: RecognitionTemplate[] = [];
-    let startKey: Item | undefined;
-    do {
-      const result = await this.db.send(new QueryCommand({ ...input, TableName: this.tableName, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
-      templates.push(...(result.Items ?? []).map((item) => item.template as RecognitionTemplate));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return templates;
+    return (await queryAllItems(this.db, this.tableName, input)).map((item) => item.template as RecognitionTemplate);
   }
 }

@@ -13,6 +13,7 @@ import { accessLogPk } from './access-log-keys.ts';
 import { counterItem, counterKey, linkItem, linkKey, linksPk, shareItem, shareKey, sharesByPk, sharesToPk } from './sharing-items.ts';
 import { tableSchema } from '../../../lib/table-schema.ts';
 import { auditEntryOf, AuditChainWriter, historyPk, maxTransactionItems, type TransactItem } from './audit-chain-writes.ts';
+import { queryAllItems } from './dynamo-query.ts';
 
 type Item = Record<string, unknown>;
 
@@ -368,7 +369,7 @@ export class DynamoVaultRepository implements VaultRepository {
     return this.queryIndexPage<VaultDocument>(issuedPk(type, number), page, 'gsi2');
   }
 
-  async listHistory(ownerId: string, resourceId: string, page: PageRequest): Promise<Page<AuditEntry>> {
+  listHistory(ownerId: string, resourceId: string, page: PageRequest): Promise<Page<AuditEntry>> {
     return this.queryIndexPage(historyPk(ownerId, resourceId), page, 'gsi1', auditEntryOf);
   }
 
@@ -449,14 +450,7 @@ export class DynamoVaultRepository implements VaultRepository {
   }
 
   private async queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> {
-    const records: T[] = [];
-    let startKey: Item | undefined;
-    do {
-      const result = await this.db.send(new QueryCommand({ ...input, TableName: this.tableName, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
-      records.push(...(result.Items ?? []).map((item) => toRecord<T>(item) as T));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return records;
+    return (await queryAllItems(this.db, this.tableName, input)).map((item) => toRecord<T>(item) as T);
   }
 }
 

@@ -332,15 +332,16 @@ const sharePermission = z.enum(['metadata', 'content', 'download']);
 const permissionList = z.array(sharePermission).min(1).max(3)
   .describe('metadata (always included), content (read the recognised text), download');
 const futureInstant = z.iso.datetime({ offset: true }).describe('ISO date and time; must be in the future');
+const granteeKind = z.enum(['citizen', 'organization', 'unit']);
 
-export const shareParams = z.strictObject({ id: resourceId });
+export const shareParams = idParams;
 export const sharedDocumentParams = z.strictObject({ id: resourceId, documentId: resourceId });
 
 export const createShareBody = z.strictObject({
   resourceType: sharedResourceType,
   resourceId,
   grantee: z.strictObject({
-    kind: z.enum(['citizen', 'organization', 'unit']),
+    kind: granteeKind,
     id: z.string().min(1).max(32).describe('12-digit personal ID, enterprise code, or an officers\' unit code such as PC06 (a consent)'),
   }),
   permissions: permissionList,
@@ -359,7 +360,7 @@ export const share = z.object({
   id: z.string(),
   resourceType: sharedResourceType,
   resourceId: z.string(),
-  grantee: z.object({ kind: z.enum(['citizen', 'organization', 'unit']), id: z.string() }),
+  grantee: z.object({ kind: granteeKind, id: z.string() }),
   permissions: z.array(sharePermission),
   expiresAt: z.string().optional(),
   canReshare: z.boolean(),
@@ -392,6 +393,7 @@ export const sharedDocument = vaultDocument.pick({
 
 /** A folder inside a share: its id and name, never where it sits in the owner's tree. */
 export const sharedFolder = z.object({ id: z.string(), name: z.string() }).meta({ id: 'SharedFolder' });
+const sharedDocumentPage = z.object({ items: z.array(sharedDocument), nextCursor: z.string().optional() });
 
 export const sharedResource = z.object({
   share: incomingShare,
@@ -404,7 +406,7 @@ export const sharedItemsQuery = pageQuery.extend({ folderId: resourceId.optional
 export const sharedItems = z.object({
   folder: sharedFolder,
   folders: z.array(sharedFolder),
-  documents: z.object({ items: z.array(sharedDocument), nextCursor: z.string().optional() }),
+  documents: sharedDocumentPage,
 }).meta({ id: 'SharedItems' });
 
 export const createLinkBody = z.strictObject({
@@ -450,7 +452,7 @@ export const linkView = z.object({
   document: sharedDocument.optional(),
   folder: sharedFolder.optional(),
   folders: z.array(sharedFolder).optional(),
-  documents: z.object({ items: z.array(sharedDocument), nextCursor: z.string().optional() }).optional(),
+  documents: sharedDocumentPage.optional(),
 }).meta({ id: 'LinkView' });
 
 export const officerDocumentParams = z.strictObject({

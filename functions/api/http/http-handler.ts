@@ -15,7 +15,7 @@ export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerCont
 export type ApiResponse = APIGatewayProxyStructuredResultV2;
 
 /** JSON bodies of this API are small; anything larger is refused before parsing. */
-export const maxJsonBodyBytes = 64 * 1024;
+const maxJsonBodyBytes = 64 * 1024;
 
 export interface ApiRequest {
   context: RequestContext;
@@ -53,17 +53,18 @@ function validate(schema: z.ZodType | undefined, value: unknown, where: string):
   return result.data as Record<string, unknown>;
 }
 
-function header(event: ApiEvent, name: string): string | undefined {
-  return event.headers?.[name] ?? event.headers?.[name.toLowerCase()];
+/** Header names are case-insensitive: lower-cased once, for the body's media type and for operations. */
+function lowerCaseHeaders(event: ApiEvent): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
-function parseBody(route: RouteContract, event: ApiEvent): unknown {
+function parseBody(route: RouteContract, event: ApiEvent, headers: Record<string, string | undefined>): unknown {
   if (!event.body) {
     if (route.body) throw new HttpProblem('invalid-request', 'A JSON body is required');
     return undefined;
   }
   if (!route.body) throw new HttpProblem('invalid-request', 'This route takes no body');
-  const mediaType = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const mediaType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) {
     throw new HttpProblem('unsupported-media-type', 'Send the body as application/json');
   }
@@ -126,12 +127,15 @@ export function createHttpHandler(
       if (!route || !operation) throw new HttpProblem('route-not-found', `No route ${event.routeKey}`);
       const context = requestContext(route, event);
       const params = validate(route.params, event.pathParameters, 'path');
+      const query = validate(route.query, event.queryStringParameters, 'query');
+      const headers = lowerCaseHeaders(event);
+      const body = parseBody(route, event, headers);
       const result = await operation({
         context,
         params,
-        query: validate(route.query, event.queryStringParameters, 'query'),
-        body: route.body ? validate(route.body, parseBody(route, event), 'body') : parseBody(route, event),
-        headers: Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+        query,
+        body: route.body ? validate(route.body, body, 'body') : body,
+        headers,
       }).catch(async (error: unknown) => {
         if (error instanceof NotFoundError && options.onNotFound) {
           await options.onNotFound(context, route.operationId as OperationId, params)

@@ -1,4 +1,9 @@
+import type { z } from 'zod';
 import { ConcurrentUpdateError, DomainError, type DomainErrorCode } from '../../core/errors.ts';
+import type { problem } from '../contract/schemas.ts';
+
+/** The problem+json body, as the contract describes it. */
+export type ProblemDocument = z.output<typeof problem>;
 
 /** Problems the HTTP layer itself raises, before or around the core. */
 export type HttpProblemCode =
@@ -17,7 +22,7 @@ export class HttpProblem extends Error {
   constructor(
     readonly code: HttpProblemCode,
     message: string,
-    readonly errors?: { path: string; message: string }[],
+    readonly errors?: ProblemDocument['errors'],
   ) {
     super(message);
     this.name = 'HttpProblem';
@@ -58,16 +63,6 @@ const kinds: Record<ProblemCode, ProblemKind> = {
 };
 
 export const problemCodes = Object.keys(kinds) as ProblemCode[];
-
-export interface ProblemDocument {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  titleVi: string;
-  instance?: string;
-  errors?: { path: string; message: string }[];
-}
 
 export function problemType(code: ProblemCode): string {
   return `urn:khoso:problem:${code}`;

@@ -24,6 +24,12 @@ async function auditRead(deps: VaultDeps, context: RequestContext, share: Share,
   }));
 }
 
+async function auditList(deps: VaultDeps, context: RequestContext, share: Share, folder: Folder) {
+  await deps.repository.appendAudit(auditEntry(deps, context, {
+    ownerId: share.ownerId, action: accessActions.granteeList, resourceType: 'folder', resourceId: folder.id, detail: { shareId: share.id },
+  }));
+}
+
 async function refuse(deps: VaultDeps, context: RequestContext, share: Share, reason: string, requested: { documentId?: string; folderId?: string }, error: Error): Promise<never> {
   await deps.repository.appendAudit(auditEntry(deps, context, {
     ownerId: share.ownerId, action: accessActions.granteeDenied, resourceType: share.resourceType, resourceId: share.resourceId,
@@ -52,9 +58,7 @@ export async function getSharedResource(deps: VaultDeps, context: RequestContext
     await auditRead(deps, context, share, root.document, 'metadata');
     return { share, document: root.document };
   }
-  await deps.repository.appendAudit(auditEntry(deps, context, {
-    ownerId: share.ownerId, action: accessActions.granteeList, resourceType: 'folder', resourceId: root.folder.id, detail: { shareId },
-  }));
+  await auditList(deps, context, share, root.folder);
   return { share, folder: root.folder };
 }
 
@@ -66,9 +70,7 @@ export async function listSharedItems(deps: VaultDeps, context: RequestContext, 
   }
   const listing = await listScopeFolder(deps, share, folderId, page);
   if (!listing) return refuse(deps, context, share, 'outside-share', { ...(folderId ? { folderId } : {}) }, new NotFoundError('Folder'));
-  await deps.repository.appendAudit(auditEntry(deps, context, {
-    ownerId: share.ownerId, action: accessActions.granteeList, resourceType: 'folder', resourceId: listing.folder.id, detail: { shareId },
-  }));
+  await auditList(deps, context, share, listing.folder);
   return listing;
 }
 

@@ -1,13 +1,13 @@
 import { auditEntry } from '../audit.ts';
-import { InvalidInputError, NotFoundError, PermissionDeniedError, PinRequiredError, RateLimitedError } from '../errors.ts';
+import { NotFoundError, PermissionDeniedError, PinRequiredError, RateLimitedError } from '../errors.ts';
 import type { Page, PageRequest, VaultDocument } from '../model.ts';
 import { ownVault, type RequestContext } from '../principal.ts';
 import { retryOnConcurrentUpdate } from '../retry.ts';
 import type { VaultDeps } from '../vault-deps.ts';
 import { accessActions } from './access-log.ts';
 import { hashPin, linkIdOf, newLinkToken, pinMatches } from './link-secrets.ts';
-import { isRevokedOrExpired, normalisePermissions, type SharedResourceType, type ShareLink, type SharePermission } from './share-model.ts';
-import { documentInScope, listScopeFolder, presignCurrentContent, scopeRoot, type ScopeListing } from './share-scope.ts';
+import { futureInstant, isRevokedOrExpired, normalisePermissions, type SharedResourceType, type ShareLink, type SharePermission } from './share-model.ts';
+import { commitAudited, documentInScope, listScopeFolder, presignCurrentContent, scopeRoot, type ScopeListing } from './share-scope.ts';
 
 export interface LinkRequest {
   resourceType: SharedResourceType;
@@ -27,12 +27,7 @@ export async function createLink(deps: VaultDeps, context: RequestContext, reque
   if (!(await scopeRoot(deps, { ownerId, resourceType: request.resourceType, resourceId: request.resourceId }))) {
     throw new NotFoundError(request.resourceType === 'document' ? 'Document' : 'Folder');
   }
-  let expiresAt: string | undefined;
-  if (request.expiresAt !== undefined) {
-    const time = Date.parse(request.expiresAt);
-    if (Number.isNaN(time) || time <= deps.clock.now().getTime()) throw new InvalidInputError('expiresAt must be in the future');
-    expiresAt = new Date(time).toISOString();
-  }
+  const expiresAt = futureInstant(request.expiresAt, deps.clock.now());
   const token = newLinkToken();
   const link: ShareLink = {
     id: linkIdOf(token), ownerId, resourceType: request.resourceType, resourceId: request.resourceId,
@@ -45,16 +40,12 @@ export async function createLink(deps: VaultDeps, context: RequestContext, reque
     createdAt: deps.clock.now().toISOString(),
     createdBy: context.principal.sub,
   };
-  await deps.repository.commit({
-    ownerId,
-    links: [{ next: link }],
-    audit: [auditEntry(deps, context, {
-      ownerId, action: 'link.create', resourceType: link.resourceType, resourceId: link.resourceId,
-      detail: {
-        linkId: link.id, permissions: link.permissions.join(','), pin: link.pin !== undefined,
-        ...(expiresAt ? { expiresAt } : {}), ...(link.maxUses !== undefined ? { maxUses: link.maxUses } : {}),
-      },
-    })],
+  await commitAudited(deps, context, link, { links: [{ next: link }] }, {
+    action: 'link.create',
+    detail: {
+      linkId: link.id, permissions: link.permissions.join(','), pin: link.pin !== undefined,
+      ...(expiresAt ? { expiresAt } : {}), ...(link.maxUses !== undefined ? { maxUses: link.maxUses } : {}),
+    },
   });
   return { link, token };
 }
@@ -68,13 +59,9 @@ export async function revokeLink(deps: VaultDeps, context: RequestContext, linkI
   await retryOnConcurrentUpdate(async () => {
     const link = await deps.repository.getLink(linkId);
     if (!link || link.ownerId !== ownerId || link.revokedAt) throw new NotFoundError('Link');
-    await deps.repository.commit({
-      ownerId,
+    await commitAudited(deps, context, link, {
       links: [{ next: { ...link, revokedAt: deps.clock.now().toISOString(), revokedBy: context.principal.sub }, previous: link }],
-      audit: [auditEntry(deps, context, {
-        ownerId, action: 'link.revoke', resourceType: link.resourceType, resourceId: link.resourceId, detail: { linkId: link.id },
-      })],
-    });
+    }, { action: 'link.revoke', detail: { linkId: link.id } });
   });
 }
 
@@ -132,12 +119,13 @@ async function useLink<T>(
     if (link.maxUses !== undefined && link.uses >= link.maxUses) await deny('used-up', new NotFoundError('Link'));
     const lockedFor = link.lockedUntil ? Math.ceil((Date.parse(link.lockedUntil) - now.getTime()) / 1000) : 0;
     if (lockedFor > 0) await deny('locked', new RateLimitedError('Too many wrong PINs; the link is locked for a while', lockedFor));
+    // Every write below replaces the lock: a wrong PIN sets a new one, a use clears it.
+    const { lockedUntil: _lock, ...unlocked } = link;
     if (link.pin) {
       if (credentials.pin === undefined) throw new PinRequiredError('This link needs its PIN (x-link-pin header)');
       if (!(await pinMatches(credentials.pin, link.pin))) {
         const failures = link.failedPinAttempts + 1;
         const locks = failures >= deps.policy.linkPinAttempts;
-        const { lockedUntil: _previousLock, ...unlocked } = link;
         const next: ShareLink = locks
           ? { ...unlocked, failedPinAttempts: 0, lockedUntil: new Date(now.getTime() + deps.policy.linkLockSeconds * 1000).toISOString() }
           : { ...unlocked, failedPinAttempts: failures };
@@ -150,8 +138,7 @@ async function useLink<T>(
     }
     const value = await resolve(link);
     if (value === undefined) return deny('outside-link', new NotFoundError('Document'));
-    const { lockedUntil: _lock, ...used } = link;
-    const next: ShareLink = { ...used, uses: link.uses + 1, failedPinAttempts: 0 };
+    const next: ShareLink = { ...unlocked, uses: link.uses + 1, failedPinAttempts: 0 };
     await deps.repository.commit({ ownerId: link.ownerId, links: [{ next, previous: link }], audit: [audit('success', { use: next.uses })] });
     return { link: next, value };
   });

@@ -5,7 +5,7 @@ import type { RequestContext } from '../principal.ts';
 import type { VaultDeps } from '../vault-deps.ts';
 import { accessActions } from './access-log.ts';
 import type { SharePermission } from './share-model.ts';
-import { documentInScope, presignCurrentContent } from './share-scope.ts';
+import { coversDocument, presignCurrentContent } from './share-scope.ts';
 import { isShareActive } from './shares.ts';
 
 /** Why an officer reads a citizen's paper: the administrative procedure and the case file. */
@@ -25,7 +25,7 @@ async function accessBasis(deps: VaultDeps, unit: string, ownerId: string, docum
   if (document.source === 'issued' && document.issuingUnit === unit) return 'issued-by-unit';
   for (const consent of await deps.repository.listUnitConsents(unit, ownerId)) {
     if (!consent.permissions.includes(partPermission[part]) || !(await isShareActive(deps, consent))) continue;
-    if (await documentInScope(deps, consent, document.id)) return `consent:${consent.id}`;
+    if (await coversDocument(deps, consent, document)) return `consent:${consent.id}`;
   }
   return undefined;
 }

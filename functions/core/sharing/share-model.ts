@@ -2,7 +2,7 @@ import { InvalidInputError } from '../errors.ts';
 import { isEnterpriseCode, isPersonalId, type Principal } from '../principal.ts';
 
 /** What a share or link lets its holder do. Metadata is always included: nobody downloads what they cannot name. */
-export const sharePermissions = ['metadata', 'content', 'download'] as const;
+const sharePermissions = ['metadata', 'content', 'download'] as const;
 export type SharePermission = (typeof sharePermissions)[number];
 
 export type SharedResourceType = 'document' | 'folder';
@@ -87,4 +87,13 @@ export function granteeOf(principal: Principal): Grantee | undefined {
 
 export function isRevokedOrExpired(record: { revokedAt?: string; expiresAt?: string }, now: Date): boolean {
   return record.revokedAt !== undefined || (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now.getTime());
+}
+
+/** An expiry as stored: an ISO instant, which must lie after `now`. */
+export function futureInstant(value: string | undefined, now: Date): string | undefined {
+  if (value === undefined) return undefined;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new InvalidInputError('expiresAt must be a date and time');
+  if (time <= now.getTime()) throw new InvalidInputError('expiresAt must be in the future');
+  return new Date(time).toISOString();
 }

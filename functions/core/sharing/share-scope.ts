@@ -1,6 +1,9 @@
+import { auditEntry, type AuditFacts } from '../audit.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Folder, Page, PageRequest, VaultDocument } from '../model.ts';
+import type { RequestContext } from '../principal.ts';
 import type { VaultDeps } from '../vault-deps.ts';
+import type { VaultChanges } from '../vault-repository.ts';
 import type { SharedResource } from './share-model.ts';
 
 /** What a share or link covers: one owner's document, or a folder with everything below it. */
@@ -9,34 +12,41 @@ export interface Scope extends SharedResource {
 }
 
 /**
- * The chain of active folders from `folderId` up to the root, or undefined when a folder on
- * the way is missing or in the trash. Read at every access, so a move takes effect at once.
+ * The folder, if it is the shared folder or lies below it and every folder from it up to the
+ * root is active. `folders` is the owner's tree, read at every access so a move takes effect at once.
  */
-async function activeAncestry(deps: VaultDeps, ownerId: string, folderId: string): Promise<Folder[] | undefined> {
-  const { folders } = await deps.repository.getFolderTree(ownerId);
+function folderInTree(deps: VaultDeps, folders: Folder[], scope: Scope, folderId: string): Folder | undefined {
+  if (scope.resourceType !== 'folder') return undefined;
   const byId = new Map(folders.map((folder) => [folder.id, folder]));
-  const chain: Folder[] = [];
+  let covered = false;
+  let depth = 0;
   for (let id: string | null = folderId; id; id = byId.get(id)?.parentId ?? null) {
     const folder = byId.get(id);
-    if (!folder || folder.trashedAt || chain.length > deps.policy.maxFolderDepth) return undefined;
-    chain.push(folder);
+    if (!folder || folder.trashedAt || depth > deps.policy.maxFolderDepth) return undefined;
+    covered ||= folder.id === scope.resourceId;
+    depth += 1;
   }
-  return chain;
+  return covered ? byId.get(folderId) : undefined;
 }
 
 /** The folder, if it is the shared folder or lies below it. */
 export async function folderInScope(deps: VaultDeps, scope: Scope, folderId: string): Promise<Folder | undefined> {
   if (scope.resourceType !== 'folder') return undefined;
-  const chain = await activeAncestry(deps, scope.ownerId, folderId);
-  return chain?.some((folder) => folder.id === scope.resourceId) ? chain[0] : undefined;
+  const { folders } = await deps.repository.getFolderTree(scope.ownerId);
+  return folderInTree(deps, folders, scope, folderId);
 }
 
-/** The active document, if the scope covers it now: it is the shared document, or it sits below the shared folder. */
+/** Whether the scope covers an active document already read: it is the shared document, or it sits below the shared folder. */
+export async function coversDocument(deps: VaultDeps, scope: Scope, document: VaultDocument): Promise<boolean> {
+  if (document.ownerId !== scope.ownerId || document.trashedAt) return false;
+  if (scope.resourceType === 'document') return document.id === scope.resourceId;
+  return (await folderInScope(deps, scope, document.folderId)) !== undefined;
+}
+
+/** The active document, if the scope covers it now. */
 export async function documentInScope(deps: VaultDeps, scope: Scope, documentId: string): Promise<VaultDocument | undefined> {
   const document = await deps.repository.getDocument(scope.ownerId, documentId);
-  if (!document || document.trashedAt) return undefined;
-  if (scope.resourceType === 'document') return document.id === scope.resourceId ? document : undefined;
-  return (await folderInScope(deps, scope, document.folderId)) ? document : undefined;
+  return document && (await coversDocument(deps, scope, document)) ? document : undefined;
 }
 
 /** The shared resource itself, while it is still active. */
@@ -58,16 +68,30 @@ export interface ScopeListing {
 /** One folder inside a shared folder (the shared folder by default): its subfolders and a page of its documents. */
 export async function listScopeFolder(deps: VaultDeps, scope: Scope, folderId: string | undefined, page: PageRequest): Promise<ScopeListing | undefined> {
   if (scope.resourceType !== 'folder') throw new InvalidInputError('Only a shared folder has items to list');
-  const folder = await folderInScope(deps, scope, folderId ?? scope.resourceId);
+  // One read of the tree serves both the scope check and the subfolders.
+  const { folders } = await deps.repository.getFolderTree(scope.ownerId);
+  const folder = folderInTree(deps, folders, scope, folderId ?? scope.resourceId);
   if (!folder) return undefined;
-  const [{ folders }, documents] = await Promise.all([
-    deps.repository.getFolderTree(scope.ownerId),
-    deps.repository.listFolderDocuments(scope.ownerId, folder.id, page),
-  ]);
+  const documents = await deps.repository.listFolderDocuments(scope.ownerId, folder.id, page);
   const children = folders
     .filter((child) => child.parentId === folder.id && !child.trashedAt)
     .sort((a, b) => a.name.localeCompare(b.name, 'vi'));
   return { folder, folders: children, documents };
+}
+
+/** Writes shares or links together with the audit of the act, in the owner's history of the shared resource. */
+export function commitAudited(
+  deps: VaultDeps,
+  context: RequestContext,
+  scope: Scope,
+  writes: Pick<VaultChanges, 'shares' | 'links'>,
+  facts: Pick<AuditFacts, 'action' | 'detail'>,
+): Promise<void> {
+  return deps.repository.commit({
+    ownerId: scope.ownerId,
+    ...writes,
+    audit: [auditEntry(deps, context, { ownerId: scope.ownerId, resourceType: scope.resourceType, resourceId: scope.resourceId, ...facts })],
+  });
 }
 
 /** A presigned download of a document's current version. */

@@ -6,10 +6,10 @@ import { retryOnConcurrentUpdate } from '../retry.ts';
 import type { VaultDeps } from '../vault-deps.ts';
 import { accessActions } from './access-log.ts';
 import {
-  granteeOf, isRevokedOrExpired, normalisePermissions, validateGrantee,
+  futureInstant, granteeOf, isRevokedOrExpired, normalisePermissions, validateGrantee,
   type Grantee, type Share, type SharedResourceType, type SharePermission,
 } from './share-model.ts';
-import { documentInScope, folderInScope, scopeRoot } from './share-scope.ts';
+import { commitAudited, documentInScope, folderInScope, scopeRoot } from './share-scope.ts';
 
 /** Reshares of reshares are allowed, but a chain this long is somebody probing, not sharing. */
 const maxReshareDepth = 8;
@@ -40,17 +40,8 @@ export async function isShareActive(deps: VaultDeps, share: Share, now = deps.cl
   return false;
 }
 
-export function isGranteeOf(share: Share, grantee: Grantee | undefined): boolean {
+function isGranteeOf(share: Share, grantee: Grantee | undefined): boolean {
   return grantee !== undefined && share.grantee.kind === grantee.kind && share.grantee.id === grantee.id;
-}
-
-/** The expiry as stored: an ISO instant in the future. */
-function futureInstant(deps: VaultDeps, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new InvalidInputError('expiresAt must be a date and time');
-  if (time <= deps.clock.now().getTime()) throw new InvalidInputError('expiresAt must be in the future');
-  return new Date(time).toISOString();
 }
 
 /**
@@ -63,7 +54,7 @@ export async function grantShare(deps: VaultDeps, context: RequestContext, reque
   const granterId = ownVault(context.principal);
   const grantee = validateGrantee(request.grantee);
   const permissions = normalisePermissions(request.permissions);
-  let expiresAt = futureInstant(deps, request.expiresAt);
+  let expiresAt = futureInstant(request.expiresAt, deps.clock.now());
   let ownerId = granterId;
   const scope = { resourceType: request.resourceType, resourceId: request.resourceId };
 
@@ -107,16 +98,12 @@ export async function grantShare(deps: VaultDeps, context: RequestContext, reque
     createdAt: deps.clock.now().toISOString(),
     createdBy: context.principal.sub,
   };
-  await deps.repository.commit({
-    ownerId,
-    shares: [{ next: share }],
-    audit: [auditEntry(deps, context, {
-      ownerId, action: 'share.create', resourceType: share.resourceType, resourceId: share.resourceId,
-      detail: {
-        shareId: share.id, granteeKind: grantee.kind, granteeId: grantee.id, permissions: permissions.join(','),
-        canReshare: share.canReshare, ...(expiresAt ? { expiresAt } : {}), ...(share.parentShareId ? { viaShareId: share.parentShareId } : {}),
-      },
-    })],
+  await commitAudited(deps, context, share, { shares: [{ next: share }] }, {
+    action: 'share.create',
+    detail: {
+      shareId: share.id, granteeKind: grantee.kind, granteeId: grantee.id, permissions: permissions.join(','),
+      canReshare: share.canReshare, ...(expiresAt ? { expiresAt } : {}), ...(share.parentShareId ? { viaShareId: share.parentShareId } : {}),
+    },
   });
   return share;
 }
@@ -130,15 +117,9 @@ export async function revokeShare(deps: VaultDeps, context: RequestContext, shar
   await retryOnConcurrentUpdate(async () => {
     const share = await deps.repository.getShare(shareId);
     if (!share || share.revokedAt || (share.ownerId !== callerId && share.grantedBy !== callerId)) throw new NotFoundError('Share');
-    const now = deps.clock.now().toISOString();
-    await deps.repository.commit({
-      ownerId: share.ownerId,
-      shares: [{ next: { ...share, revokedAt: now, revokedBy: context.principal.sub }, previous: share }],
-      audit: [auditEntry(deps, context, {
-        ownerId: share.ownerId, action: 'share.revoke', resourceType: share.resourceType, resourceId: share.resourceId,
-        detail: { shareId: share.id, granteeKind: share.grantee.kind, granteeId: share.grantee.id },
-      })],
-    });
+    await commitAudited(deps, context, share, {
+      shares: [{ next: { ...share, revokedAt: deps.clock.now().toISOString(), revokedBy: context.principal.sub }, previous: share }],
+    }, { action: 'share.revoke', detail: { shareId: share.id, granteeKind: share.grantee.kind, granteeId: share.grantee.id } });
   });
 }
 
