@@ -14,8 +14,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { verifyAuditChain, type AuditChainVerification } from '../functions/core/audit-chain.ts';
-import { DynamoAuditLog } from '../functions/adapters/aws/dynamo-audit-log.ts';
+import { verifyAuditChain, type AuditChainVerification } from '../functions/audit/core/audit-chain.ts';
+import { DynamoAuditLog } from '../functions/audit/adapters/dynamo-audit-log.ts';
 import { startDynamoDbServer, type LocalDynamoDb } from '../lib/local/dynamodb-server.ts';
 import { localTableName } from '../lib/local/local-table.ts';
 

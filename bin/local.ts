@@ -31,7 +31,7 @@ khoso embedded runtime is up (${seconds} s)
   health         ${vault.url}/health
   API reference  ${vault.url}/docs   (OpenAPI: ${vault.url}/openapi.json)
   running        HTTP API (same Lambda handlers), DynamoDB (dynalite, LevelDB), object store
-                 with presigned URLs, digitize workflow (functions/workflow/digitize.asl.json)
+                 with presigned URLs, digitize workflow (functions/digitize/digitize.asl.json)
   data           ${dataDir}
 
 Get a token (local mode only), then call the API:

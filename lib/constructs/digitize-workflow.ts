@@ -14,7 +14,7 @@ export interface DigitizeWorkflowProps {
 }
 
 /**
- * The "digitize" state machine, deployed from functions/workflow/digitize.asl.json (the
+ * The "digitize" state machine, deployed from functions/digitize/digitize.asl.json (the
  * same file the embedded runtime interprets), with its task Lambdas substituted in.
  */
 export class DigitizeWorkflow extends Construct {
@@ -32,7 +32,7 @@ export class DigitizeWorkflow extends Construct {
     super(scope, id);
     const step = (stepId: string, handler: string, name: string, description: string, memorySize: number) =>
       new VaultFunction(this, stepId, {
-        entry: 'functions/workflow/steps.ts',
+        entry: 'functions/digitize/handlers/steps.ts',
         handler,
         functionName: `${props.namePrefix}-workflow-${name}`,
         description,
@@ -44,7 +44,7 @@ export class DigitizeWorkflow extends Construct {
     // Validate parses whole PDFs and image headers; it gets the memory (and so the CPU).
     this.validate = step('Validate', 'validateHandler', 'validate', 'khoso workflow: validates an uploaded scan', 1024);
     this.recognize = new VaultFunction(this, 'Recognize', {
-      entry: 'functions/workflow/recognize-page.ts',
+      entry: 'functions/digitize/handlers/recognize-page.ts',
       handler: 'handler',
       functionName: `${props.namePrefix}-workflow-recognize`,
       description: 'khoso workflow: preprocesses and reads one page (Vietnamese OCR or the PDF text layer)',
@@ -74,7 +74,7 @@ export class DigitizeWorkflow extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: `${props.namePrefix}-digitize`,
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromString(readFileSync(projectPath('functions/workflow/digitize.asl.json'), 'utf8')),
+      definitionBody: DefinitionBody.fromString(readFileSync(projectPath('functions/digitize/digitize.asl.json'), 'utf8')),
       definitionSubstitutions: {
         ValidateFunctionArn: this.validate.fn.functionArn,
         RecognizeFunctionArn: this.recognize.fn.functionArn,

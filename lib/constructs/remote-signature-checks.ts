@@ -24,7 +24,7 @@ export class RemoteSignatureChecks extends Construct {
   constructor(scope: Construct, id: string, props: RemoteSignatureChecksProps) {
     super(scope, id);
     this.check = new VaultFunction(this, 'Check', {
-      entry: 'functions/events/check-remote-signatures.ts',
+      entry: 'functions/signing/handlers/check-remote-signatures.ts',
       handler: 'handler',
       functionName: `${props.namePrefix}-check-remote-signatures`,
       description: 'khoso: polls remote signing providers and embeds the signatures they return',

@@ -37,7 +37,7 @@ export class UploadEvents extends Construct {
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: "This queue is itself the on-upload function's dead-letter queue." });
 
     this.onUpload = new VaultFunction(this, 'OnUpload', {
-      entry: 'functions/events/on-upload.ts',
+      entry: 'functions/digitize/handlers/on-upload.ts',
       handler: 'handler',
       functionName: `${props.namePrefix}-on-upload`,
       description: 'khoso: starts the digitize workflow for an uploaded scan',

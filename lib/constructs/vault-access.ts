@@ -3,7 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { tableSchema, type GlobalSecondaryIndexName } from '../table-schema.ts';
+import { tableSchema, type GlobalSecondaryIndexName } from '../../functions/platform/storage/table-schema.ts';
 import { objectPrefixes } from './vault-bucket.ts';
 
 /** Object actions the vault code performs; each grant names the prefixes it may touch. */

@@ -5,7 +5,7 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routes, type RouteGroup } from '../../functions/api/contract/routes.ts';
+import { routes, type RouteGroup } from '../../functions/platform/http/contract/routes.ts';
 import { ocrFunction, VaultFunction } from './vault-function.ts';
 
 export interface VaultApiProps {
@@ -23,7 +23,18 @@ const templatesFunction = { ...ocrFunction, timeout: Duration.seconds(29) };
 // Preparing and completing signatures parses and rewrites whole PDFs.
 const pdfFunction = { memorySize: 1024, timeout: Duration.seconds(29) };
 
-const groups: readonly RouteGroup[] = ['meta', 'folders', 'documents', 'uploads', 'templates', 'signatures', 'sharing', 'audit'];
+/** Each route group's Lambda entry: the handler module of the feature that owns the routes. */
+const routeGroupEntries: Record<RouteGroup, string> = {
+  meta: 'functions/platform/http/meta-handler.ts',
+  folders: 'functions/vault/handlers/folders.ts',
+  documents: 'functions/vault/handlers/documents.ts',
+  uploads: 'functions/digitize/handlers/uploads.ts',
+  templates: 'functions/templates/handlers/templates.ts',
+  signatures: 'functions/signing/handlers/signatures.ts',
+  sharing: 'functions/sharing/handlers/sharing.ts',
+  audit: 'functions/audit/handlers/audit.ts',
+};
+const groups = Object.keys(routeGroupEntries) as RouteGroup[];
 
 /**
  * The HTTP API, routed from the shared route contract: one Lambda per route group, and
@@ -38,7 +49,7 @@ export class VaultApi extends Construct {
   constructor(scope: Construct, id: string, props: VaultApiProps) {
     super(scope, id);
     this.handlers = Object.fromEntries(groups.map((group) => [group, new VaultFunction(this, `${title(group)}Handler`, {
-      entry: `functions/api/${group}.ts`,
+      entry: routeGroupEntries[group],
       handler: 'handler',
       functionName: `${props.namePrefix}-api-${group}`,
       description: `khoso API: ${group} routes`,
@@ -51,7 +62,7 @@ export class VaultApi extends Construct {
     })])) as Record<RouteGroup, VaultFunction>;
 
     this.authorizer = new VaultFunction(this, 'Authorizer', {
-      entry: 'functions/auth/authorizer.ts',
+      entry: 'functions/auth/handlers/authorizer.ts',
       handler: 'handler',
       functionName: `${props.namePrefix}-authorizer`,
       description: 'khoso API: verifies bearer tokens against the issuer JWKS',

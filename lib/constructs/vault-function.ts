@@ -39,7 +39,7 @@ export interface VaultFunctionProps {
 export const ocrFunction = {
   memorySize: 1536,
   nodeModules: ['tesseract.js', 'sharp', '@napi-rs/canvas', 'pdfjs-dist'],
-  copyBesideBundle: ['functions/adapters/ocr/tessdata'],
+  copyBesideBundle: ['functions/digitize/adapters/ocr/tessdata'],
 } satisfies Partial<VaultFunctionProps>;
 
 /**

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { tableSchema } from '../table-schema.ts';
+import { tableSchema } from '../../functions/platform/storage/table-schema.ts';
 
 export interface VaultTableProps {
   tableName: string;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ApiEvent } from '../../functions/api/http/http-handler.ts';
-import type { AuthorizerContext } from '../../functions/api/http/principal-context.ts';
+import type { ApiEvent } from '../../functions/platform/http/http-handler.ts';
+import type { AuthorizerContext } from '../../functions/platform/http/principal-context.ts';
 
 /**
  * Turns a Node request into the API Gateway HTTP API (payload 2.0) event a deployed

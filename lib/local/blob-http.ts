@@ -10,7 +10,7 @@ import {
   type FsBlobStore,
   type StagedUpload,
   type UploadGrant,
-} from '../../functions/adapters/local/fs-blob-store.ts';
+} from '../../functions/platform/adapters/fs-blob-store.ts';
 
 /**
  * Serves the filesystem store's presigned URLs the way S3 serves its own: POST uploads with

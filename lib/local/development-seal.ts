@@ -1,11 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { auditEntry } from '../../functions/core/audit.ts';
-import type { Clock, IdGenerator } from '../../functions/core/runtime.ts';
-import { toPem } from '../../functions/core/signing/certificates.ts';
-import { createRootCa, issueCertificate } from '../../functions/core/signing/development-ca.ts';
-import type { SigningSettingsRepository } from '../../functions/core/signing/signing-settings.ts';
-import { signingAuditOwner } from '../../functions/core/signing/signing-settings.ts';
+import { auditEntry } from '../../functions/audit/core/audit.ts';
+import type { Clock, IdGenerator } from '../../functions/platform/core/runtime.ts';
+import { toPem } from '../../functions/pdf-pki/certificates.ts';
+import { createRootCa, issueCertificate } from '../../functions/pdf-pki/development-ca.ts';
+import type { SigningSettingsRepository } from '../../functions/signing/core/signing-settings.ts';
+import { signingAuditOwner } from '../../functions/signing/core/signing-settings.ts';
 
 export interface DevelopmentSeal {
   /** PKCS#8 DER of the seal key. */

@@ -1,14 +1,14 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { OcrEngine } from '../../functions/core/ocr-engine.ts';
-import type { VaultDeps } from '../../functions/core/vault-deps.ts';
-import { ReviewNotPendingError, type DigitizeWorkflow } from '../../functions/core/digitize-workflow.ts';
-import { createWorkflowSteps } from '../../functions/workflow/steps.ts';
-import { logger } from '../../functions/observability.ts';
+import type { OcrEngine } from '../../functions/digitize/core/ocr-engine.ts';
+import type { VaultDeps } from '../../functions/vault/core/vault-deps.ts';
+import { ReviewNotPendingError, type DigitizeWorkflow } from '../../functions/digitize/core/digitize-workflow.ts';
+import { createWorkflowSteps } from '../../functions/digitize/handlers/steps.ts';
+import { logger } from '../../functions/platform/observability.ts';
 import { LocalStepFunctions } from './asl/index.ts';
 
 const stateMachineName = 'digitize';
-const aslFile = new URL('../../functions/workflow/digitize.asl.json', import.meta.url);
+const aslFile = new URL('../../functions/digitize/digitize.asl.json', import.meta.url);
 
 /** Lambda names the ASL's DefinitionSubstitutions resolve to in process. */
 const substitutions = {
@@ -30,7 +30,7 @@ export interface LocalWorkflow {
 }
 
 /**
- * Runs functions/workflow/digitize.asl.json in process, its tasks calling the same step
+ * Runs functions/digitize/digitize.asl.json in process, its tasks calling the same step
  * handlers the Lambdas export. Executions still running at shutdown are journalled and
  * started again on the next start; the steps are idempotent, so a resumed run is safe.
  */

@@ -1,4 +1,4 @@
-import { routeKey, routes, type RouteContract } from '../../functions/api/contract/routes.ts';
+import { routeKey, routes, type RouteContract } from '../../functions/platform/http/contract/routes.ts';
 
 export type RouteMatch =
   | { kind: 'route'; route: RouteContract; routeKey: string; pathParameters: Record<string, string> }

@@ -1,6 +1,6 @@
-import type { VaultDeps } from '../../functions/core/vault-deps.ts';
-import { createSignatureCheckHandler } from '../../functions/events/check-remote-signatures.ts';
-import { logger } from '../../functions/observability.ts';
+import type { VaultDeps } from '../../functions/vault/core/vault-deps.ts';
+import { createSignatureCheckHandler } from '../../functions/signing/handlers/check-remote-signatures.ts';
+import { logger } from '../../functions/platform/observability.ts';
 
 /** The embedded runtime's stand-in for the scheduled rule: one round at a time, every `intervalMs`. */
 export function startSignaturePoller(deps: VaultDeps, intervalMs: number): { stop(): Promise<void> } {

@@ -5,10 +5,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditEntry } from '../../functions/core/audit.ts';
-import { createFolder } from '../../functions/core/folders.ts';
-import type { DocumentVersion, VaultDocument } from '../../functions/core/model.ts';
-import type { RequestContext } from '../../functions/core/principal.ts';
+import { auditEntry } from '../../functions/audit/core/audit.ts';
+import { createFolder } from '../../functions/vault/core/folders.ts';
+import type { DocumentVersion, VaultDocument } from '../../functions/vault/core/model.ts';
+import type { RequestContext } from '../../functions/auth/core/principal.ts';
 import { startLocalVault } from '../../lib/local/vault-server.ts';
 
 const documentCount = 1000;

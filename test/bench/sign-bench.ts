@@ -6,13 +6,13 @@
 import { cpus, totalmem } from 'node:os';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
-import { createLocalSealKey } from '../../functions/adapters/local/local-seal-key.ts';
-import type { Upload } from '../../functions/core/model.ts';
-import { assembleSigning } from '../../functions/core/signing/built-in-providers.ts';
-import { toPem } from '../../functions/core/signing/certificates.ts';
-import { createRootCa, issueCertificate } from '../../functions/core/signing/development-ca.ts';
-import type { SealKey } from '../../functions/core/signing/seal-key.ts';
-import { sealUpload } from '../../functions/core/signing/sealing.ts';
+import { createLocalSealKey } from '../../functions/signing/adapters/local-seal-key.ts';
+import type { Upload } from '../../functions/vault/core/model.ts';
+import { assembleSigning } from '../../functions/signing/core/built-in-providers.ts';
+import { toPem } from '../../functions/pdf-pki/certificates.ts';
+import { createRootCa, issueCertificate } from '../../functions/pdf-pki/development-ca.ts';
+import type { SealKey } from '../../functions/signing/core/seal-key.ts';
+import { sealUpload } from '../../functions/signing/core/sealing.ts';
 import { createTestVault } from '../fakes/vault-test-deps.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 20);

@@ -1,4 +1,4 @@
-import type { Clock } from '../../functions/core/runtime.ts';
+import type { Clock } from '../../functions/platform/core/runtime.ts';
 
 /** A clock that stands still until a test moves it, so timestamps in assertions are exact. */
 export class FixedClock implements Clock {

@@ -1,7 +1,7 @@
 import type {
   BlobHead, BlobStore, DownloadRequest, PresignedUpload, UploadPolicy,
-} from '../../functions/core/blob-store.ts';
-import type { Clock } from '../../functions/core/runtime.ts';
+} from '../../functions/platform/core/blob-store.ts';
+import type { Clock } from '../../functions/platform/core/runtime.ts';
 
 export const fakeBlobOrigin = 'https://blobs.test';
 

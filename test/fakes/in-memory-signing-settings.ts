@@ -1,6 +1,6 @@
-import type { AuditEntry } from '../../functions/core/model.ts';
-import type { SignatureProviderName } from '../../functions/core/signing/signature-provider.ts';
-import type { SigningSettingsRepository } from '../../functions/core/signing/signing-settings.ts';
+import type { AuditEntry } from '../../functions/vault/core/model.ts';
+import type { SignatureProviderName } from '../../functions/signing/core/signature-provider.ts';
+import type { SigningSettingsRepository } from '../../functions/signing/core/signing-settings.ts';
 import type { InMemoryVaultRepository } from './in-memory-vault-repository.ts';
 
 /** Signing settings in memory; audit entries go to the vault repository, as in the table. */

@@ -1,7 +1,7 @@
-import { ConcurrentUpdateError } from '../../functions/core/errors.ts';
-import type { AuditEntry } from '../../functions/core/model.ts';
-import type { RecognitionTemplate } from '../../functions/core/templates/template-model.ts';
-import type { TemplateRepository } from '../../functions/core/templates/template-repository.ts';
+import { ConcurrentUpdateError } from '../../functions/platform/core/errors.ts';
+import type { AuditEntry } from '../../functions/vault/core/model.ts';
+import type { RecognitionTemplate } from '../../functions/templates/core/template-model.ts';
+import type { TemplateRepository } from '../../functions/templates/core/template-repository.ts';
 import type { InMemoryVaultRepository } from './in-memory-vault-repository.ts';
 
 /** Templates in memory, versioned like the DynamoDB adapter; audit goes to the vault fake so listHistory sees it. */

@@ -1,15 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
-import { auditEntriesByOwner, chainAuditEntries, type AuditChainHead, type ChainLink } from '../../functions/core/audit-chain.ts';
-import type { AuditLog, StoredAuditChain } from '../../functions/core/audit-log.ts';
-import { ConcurrentUpdateError, ConflictError, InvalidInputError } from '../../functions/core/errors.ts';
+import { auditEntriesByOwner, chainAuditEntries, type AuditChainHead, type ChainLink } from '../../functions/audit/core/audit-chain.ts';
+import type { AuditLog, StoredAuditChain } from '../../functions/audit/core/audit-log.ts';
+import { ConcurrentUpdateError, ConflictError, InvalidInputError } from '../../functions/platform/core/errors.ts';
 import type {
   AuditEntry, DocumentSearch, DocumentSignature, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument,
-} from '../../functions/core/model.ts';
-import { nameKey } from '../../functions/core/names.ts';
-import { foldNumber, searchableText } from '../../functions/core/search-text.ts';
-import { isAccessByOthers } from '../../functions/core/sharing/access-log.ts';
-import type { Grantee, Share, SharedResourceType, ShareLink } from '../../functions/core/sharing/share-model.ts';
-import type { FolderTree, VaultChanges, VaultRepository, Write } from '../../functions/core/vault-repository.ts';
+} from '../../functions/vault/core/model.ts';
+import { nameKey } from '../../functions/vault/core/names.ts';
+import { foldNumber, searchableText } from '../../functions/vault/core/search-text.ts';
+import { isAccessByOthers } from '../../functions/sharing/core/access-log.ts';
+import type { Grantee, Share, SharedResourceType, ShareLink } from '../../functions/sharing/core/share-model.ts';
+import type { FolderTree, VaultChanges, VaultRepository, Write } from '../../functions/vault/core/vault-repository.ts';
 
 /** Everything the repository holds, as plain sorted data: equal snapshots mean nothing changed. */
 export interface RepositorySnapshot {

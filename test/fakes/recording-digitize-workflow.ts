@@ -1,4 +1,4 @@
-import { ReviewNotPendingError, type DigitizeWorkflow, type ReviewDecision } from '../../functions/core/digitize-workflow.ts';
+import { ReviewNotPendingError, type DigitizeWorkflow, type ReviewDecision } from '../../functions/digitize/core/digitize-workflow.ts';
 
 /**
  * Records digitisation starts and review decisions. Like Step Functions with the execution

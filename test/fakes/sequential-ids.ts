@@ -1,4 +1,4 @@
-import type { IdGenerator } from '../../functions/core/runtime.ts';
+import type { IdGenerator } from '../../functions/platform/core/runtime.ts';
 
 /**
  * Predictable UUID-shaped ids (lowercase hex, 36 characters): uploads are found from object

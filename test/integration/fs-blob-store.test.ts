@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
-import type { PresignedUpload, UploadPolicy } from '../../functions/core/blob-store.ts';
-import { createFsBlobStore, type FsBlobStore } from '../../functions/adapters/local/fs-blob-store.ts';
+import type { PresignedUpload, UploadPolicy } from '../../functions/platform/core/blob-store.ts';
+import { createFsBlobStore, type FsBlobStore } from '../../functions/platform/adapters/fs-blob-store.ts';
 import { createBlobHttpHandler } from '../../lib/local/blob-http.ts';
 
 const BUCKET = 'khoso-documents';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { signWithKey } from '../../functions/core/signing/development-ca.ts';
-import { linkIdOf } from '../../functions/core/sharing/link-secrets.ts';
+import { signWithKey } from '../../functions/pdf-pki/development-ca.ts';
+import { linkIdOf } from '../../functions/sharing/core/link-secrets.ts';
 import type { ApiResponse } from '../integration/support/http-client.ts';
 import type { Folder } from '../integration/support/test-vault.ts';
 import { makePdf } from '../integration/support/fixtures.ts';

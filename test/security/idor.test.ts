@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { staffAuditOwner } from '../../functions/core/audit.ts';
-import { templateAuditOwner } from '../../functions/core/templates/template-repository.ts';
+import { staffAuditOwner } from '../../functions/audit/core/audit.ts';
+import { templateAuditOwner } from '../../functions/templates/core/template-repository.ts';
 import { personas } from '../integration/support/test-vault.ts';
 import type { ApiOptions } from '../integration/support/http-client.ts';
 import { attempt, deniedAudit, observable, ownerA, ownerB, randomId, startWorld, unchanged, type SecurityWorld } from './support.ts';

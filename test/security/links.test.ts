@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { assertProblem, type ApiResponse } from '../integration/support/http-client.ts';
 import { randomBytes } from 'node:crypto';
-import { linkIdOf } from '../../functions/core/sharing/link-secrets.ts';
+import { linkIdOf } from '../../functions/sharing/core/link-secrets.ts';
 import { attempt, expectEach, linkTo, observable, ownerA, startWorld, unchanged, unchangedButAudited, type SecurityWorld } from './support.ts';
 
 /**

@@ -16,7 +16,7 @@ import { X509Certificate, constants, createPrivateKey, generateKeyPairSync, priv
 import { p256 } from '@noble/curves/nist.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRootCa, issueCertificate } from '../../functions/core/signing/development-ca.ts';
+import { createRootCa, issueCertificate } from '../../functions/pdf-pki/development-ca.ts';
 
 /** What the signer's phone (or the service, for `unavailable` and `no-account`) does. */
 export type SignerBehaviour =

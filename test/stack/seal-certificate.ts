@@ -1,6 +1,6 @@
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { toPem } from '../../functions/core/signing/certificates.ts';
-import { createRootCa, issueCertificate } from '../../functions/core/signing/development-ca.ts';
+import { toPem } from '../../functions/pdf-pki/certificates.ts';
+import { createRootCa, issueCertificate } from '../../functions/pdf-pki/development-ca.ts';
 import { emulatorRegion } from '../../localstack/emulator.ts';
 
 export interface SealCertification {

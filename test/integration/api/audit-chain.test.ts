@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { auditPartition } from '../../../functions/adapters/aws/audit-chain-writes.ts';
+import { auditPartition } from '../../../functions/audit/adapters/audit-chain-writes.ts';
 import { startDynamoDbServer } from '../../../lib/local/dynamodb-server.ts';
 import { localTableName } from '../../../lib/local/local-table.ts';
 import { startLocalVault, type LocalVault } from '../../../lib/local/vault-server.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportSPKI, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import { routes } from '../../../functions/api/contract/routes.ts';
+import { routes } from '../../../functions/platform/http/contract/routes.ts';
 import { assertProblem } from '../support/http-client.ts';
 import { personas, startTestVault, type TestVault } from '../support/test-vault.ts';
 import { snapshotVault } from '../support/vault-reads.ts';

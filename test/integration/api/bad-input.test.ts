@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { routes, type RouteContract } from '../../../functions/api/contract/routes.ts';
+import { routes, type RouteContract } from '../../../functions/platform/http/contract/routes.ts';
 import { problemType, type ApiOptions, type ApiResponse } from '../support/http-client.ts';
 import { personas, startTestVault, type Folder, type TestVault } from '../support/test-vault.ts';
 import { snapshotVault } from '../support/vault-reads.ts';

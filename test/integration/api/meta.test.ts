@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { routes } from '../../../functions/api/contract/routes.ts';
+import { routes } from '../../../functions/platform/http/contract/routes.ts';
 import { assertProblem } from '../support/http-client.ts';
 import { startTestVault, type TestVault } from '../support/test-vault.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { S3Event } from 'aws-lambda';
 import { PDFDocument } from 'pdf-lib';
-import { createOnUploadHandler } from '../../../functions/events/on-upload.ts';
+import { createOnUploadHandler } from '../../../functions/digitize/handlers/on-upload.ts';
 import { contentTypeOf, readFixture, type FixtureName } from '../support/fixtures.ts';
 import { assertProblem } from '../support/http-client.ts';
 import { startTestVault, type Folder, type TestVault, type Upload, type UploadTicket } from '../support/test-vault.ts';

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
-import type { OcrRequest } from '../../../functions/core/ocr-engine.ts';
-import { OcrInputError } from '../../../functions/adapters/ocr/ocr-input-error.ts';
-import { createTesseractOcrEngine } from '../../../functions/adapters/ocr/tesseract-ocr-engine.ts';
+import type { OcrRequest } from '../../../functions/digitize/core/ocr-engine.ts';
+import { OcrInputError } from '../../../functions/digitize/adapters/ocr/ocr-input-error.ts';
+import { createTesseractOcrEngine } from '../../../functions/digitize/adapters/ocr/tesseract-ocr-engine.ts';
 import { characterErrorRate, missingWords } from '../../fixtures/ocr/character-error-rate.ts';
 import { rotatePage } from '../../fixtures/ocr/degrade-page.ts';
 import {

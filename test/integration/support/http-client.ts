@@ -1,4 +1,4 @@
-import type { ProblemDocument } from '../../../functions/api/http/problem.ts';
+import type { ProblemDocument } from '../../../functions/platform/http/problem.ts';
 import assert from 'node:assert/strict';
 
 export interface ApiOptions {

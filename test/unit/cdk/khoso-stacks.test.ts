@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { routeKey, routes } from '../../../functions/api/contract/routes.ts';
-import { tableSchema } from '../../../lib/table-schema.ts';
+import { routeKey, routes } from '../../../functions/platform/http/contract/routes.ts';
+import { tableSchema } from '../../../functions/platform/storage/table-schema.ts';
 import { synthKhoso } from './synth-khoso.ts';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };

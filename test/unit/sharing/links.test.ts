@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFolder, listFolderTree } from '../../../functions/core/folders.ts';
-import { anonymousPrincipal, type RequestContext } from '../../../functions/core/principal.ts';
-import { linkIdOf } from '../../../functions/core/sharing/link-secrets.ts';
-import { createLink, getLinkContentUrl, listLinks, openLink, revokeLink, type LinkRequest } from '../../../functions/core/sharing/links.ts';
+import { createFolder, listFolderTree } from '../../../functions/vault/core/folders.ts';
+import { anonymousPrincipal, type RequestContext } from '../../../functions/auth/core/principal.ts';
+import { linkIdOf } from '../../../functions/sharing/core/link-secrets.ts';
+import { createLink, getLinkContentUrl, listLinks, openLink, revokeLink, type LinkRequest } from '../../../functions/sharing/core/links.ts';
 import {
   citizen, citizenId, commitBarrier, createTestVault, secondCitizen, seedDocument, withCode, type TestVault,
 } from '../../fakes/vault-test-deps.ts';

@@ -1,11 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getHistory } from '../../../functions/core/documents.ts';
-import { createFolder, listFolderTree } from '../../../functions/core/folders.ts';
-import { getAccessLog } from '../../../functions/core/sharing/access-log.ts';
-import { getDocumentContentForProcedure, getDocumentForProcedure } from '../../../functions/core/sharing/officer-access.ts';
-import { grantShare, revokeShare } from '../../../functions/core/sharing/shares.ts';
-import { systemFolderId } from '../../../functions/core/vault-provisioning.ts';
+import { getHistory } from '../../../functions/vault/core/documents.ts';
+import { createFolder, listFolderTree } from '../../../functions/vault/core/folders.ts';
+import { getAccessLog } from '../../../functions/sharing/core/access-log.ts';
+import { getDocumentContentForProcedure, getDocumentForProcedure } from '../../../functions/sharing/core/officer-access.ts';
+import { grantShare, revokeShare } from '../../../functions/sharing/core/shares.ts';
+import { systemFolderId } from '../../../functions/vault/core/vault-provisioning.ts';
 import { citizen, citizenId, createTestVault, fileDocument, officer, secondCitizen, seedDocument, withCode } from '../../fakes/vault-test-deps.ts';
 
 const purpose = { procedureCode: '1.004227', caseNumber: 'HS-2025/0042' };

@@ -1,13 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { updateDocument } from '../../../functions/core/documents.ts';
-import { createFolder, listFolderTree } from '../../../functions/core/folders.ts';
-import { getAccessLog } from '../../../functions/core/sharing/access-log.ts';
+import { updateDocument } from '../../../functions/vault/core/documents.ts';
+import { createFolder, listFolderTree } from '../../../functions/vault/core/folders.ts';
+import { getAccessLog } from '../../../functions/sharing/core/access-log.ts';
 import {
   getSharedDocument, getSharedDocumentContentUrl, getSharedDocumentText, getSharedResource, listSharedItems,
-} from '../../../functions/core/sharing/grantee-access.ts';
-import { grantShare, listShares, revokeShare, type ShareRequest } from '../../../functions/core/sharing/shares.ts';
-import { systemFolderId } from '../../../functions/core/vault-provisioning.ts';
+} from '../../../functions/sharing/core/grantee-access.ts';
+import { grantShare, listShares, revokeShare, type ShareRequest } from '../../../functions/sharing/core/shares.ts';
+import { systemFolderId } from '../../../functions/vault/core/vault-provisioning.ts';
 import {
   citizen, citizenId, createTestVault, officer, organisation, organisationId, secondCitizen, secondCitizenId, seedDocument, withCode,
   type TestVault,

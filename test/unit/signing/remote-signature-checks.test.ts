@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
-import { createLocalSealKey } from '../../../functions/adapters/local/local-seal-key.ts';
-import { toPem } from '../../../functions/core/signing/certificates.ts';
-import { createRootCa, issueCertificate } from '../../../functions/core/signing/development-ca.ts';
-import type { SealKey } from '../../../functions/core/signing/seal-key.ts';
+import { createLocalSealKey } from '../../../functions/signing/adapters/local-seal-key.ts';
+import { toPem } from '../../../functions/pdf-pki/certificates.ts';
+import { createRootCa, issueCertificate } from '../../../functions/pdf-pki/development-ca.ts';
+import type { SealKey } from '../../../functions/signing/core/seal-key.ts';
 import {
   SignatureProviderUnavailableError, type SignatureAttempt, type SignatureProvider,
-} from '../../../functions/core/signing/signature-provider.ts';
-import { checkDueRemoteSignatures, requestDocumentSignature } from '../../../functions/core/signing/signatures.ts';
+} from '../../../functions/signing/core/signature-provider.ts';
+import { checkDueRemoteSignatures, requestDocumentSignature } from '../../../functions/signing/core/signatures.ts';
 import { citizen, citizenId, createTestVault, fileDocument, type TestVault } from '../../fakes/vault-test-deps.ts';
 
 /** A remote provider whose answers the test scripts, one per check; it signs with a real key. */

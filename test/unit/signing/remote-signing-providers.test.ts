@@ -3,16 +3,16 @@ import assert from 'node:assert/strict';
 import { X509Certificate, createHash, randomBytes, randomUUID, verify } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvalidInputError } from '../../../functions/core/errors.ts';
+import { InvalidInputError } from '../../../functions/platform/core/errors.ts';
 import {
   SignatureProviderUnavailableError,
   type SignatureAttempt,
   type SignatureProvider,
   type SignerReference,
-} from '../../../functions/core/signing/signature-provider.ts';
-import { RemoteSigningRequestError } from '../../../functions/adapters/signing/remote-signing-client.ts';
-import { createSimSigningProvider, normaliseVietnameseMobileNumber } from '../../../functions/adapters/signing/sim-signing-provider.ts';
-import { createSmartCaSigningProvider } from '../../../functions/adapters/signing/smartca-signing-provider.ts';
+} from '../../../functions/signing/core/signature-provider.ts';
+import { RemoteSigningRequestError } from '../../../functions/signing/adapters/remote-signing-client.ts';
+import { createSimSigningProvider, normaliseVietnameseMobileNumber } from '../../../functions/signing/adapters/sim-signing-provider.ts';
+import { createSmartCaSigningProvider } from '../../../functions/signing/adapters/smartca-signing-provider.ts';
 import { startRemoteSigningSimulator, type RemoteSigningSimulator } from '../../simulators/remote-signing-simulator.ts';
 
 const EXPIRES_IN_MS = 400;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   normaliseChassisNumber, normaliseCode, normaliseDate, normaliseEnterpriseCode, normaliseLicenseClass, normaliseName, normalisePersonalId,
   normalisePlate, normaliseText, normaliseVnd, type NormalisedValue,
-} from '../../../functions/core/templates/normalisers.ts';
+} from '../../../functions/templates/core/normalisers.ts';
 
 const clean = (value: string | number): NormalisedValue => ({ value, adjusted: false });
 const adjusted = (value: string | number): NormalisedValue => ({ value, adjusted: true });

@@ -1,14 +1,14 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { OcrPage } from '../../../functions/core/ocr-engine.ts';
-import type { Principal } from '../../../functions/core/principal.ts';
-import { builtinTemplates } from '../../../functions/core/templates/builtin-templates.ts';
-import { classifyDocument } from '../../../functions/core/templates/classify.ts';
-import { extractFields } from '../../../functions/core/templates/extract.ts';
-import type { FieldValue } from '../../../functions/core/templates/normalisers.ts';
+import type { OcrPage } from '../../../functions/digitize/core/ocr-engine.ts';
+import type { Principal } from '../../../functions/auth/core/principal.ts';
+import { builtinTemplates } from '../../../functions/templates/core/builtin-templates.ts';
+import { classifyDocument } from '../../../functions/templates/core/classify.ts';
+import { extractFields } from '../../../functions/templates/core/extract.ts';
+import type { FieldValue } from '../../../functions/templates/core/normalisers.ts';
 import {
   recognitionTemplateSchema, type RecognitionTemplate, type TemplateField,
-} from '../../../functions/core/templates/template-model.ts';
+} from '../../../functions/templates/core/template-model.ts';
 
 // Every assert.ok carries a message: without one, node's assert re-parses the transpiled
 // source to describe the failure, which on this file takes minutes instead of failing.

@@ -1,10 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtinTemplates } from '../../../functions/core/templates/builtin-templates.ts';
+import { builtinTemplates } from '../../../functions/templates/core/builtin-templates.ts';
 import {
   compilePattern, findPatternProblem, matchPattern, maxSubjectLength,
-} from '../../../functions/core/templates/safe-pattern.ts';
-import { builtinTypeKeys, recognitionTemplateSchema } from '../../../functions/core/templates/template-model.ts';
+} from '../../../functions/templates/core/safe-pattern.ts';
+import { builtinTypeKeys, recognitionTemplateSchema } from '../../../functions/templates/core/template-model.ts';
 
 const seededAt = '2026-01-01T00:00:00.000Z';
 const [residence] = builtinTemplates(seededAt);

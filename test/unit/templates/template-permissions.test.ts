@@ -1,9 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Principal } from '../../../functions/core/principal.ts';
-import { builtinTemplates } from '../../../functions/core/templates/builtin-templates.ts';
-import { templateActions, type TemplateAction, type TemplatePermissions } from '../../../functions/core/templates/template-model.ts';
-import { can } from '../../../functions/core/templates/template-permissions.ts';
+import type { Principal } from '../../../functions/auth/core/principal.ts';
+import { builtinTemplates } from '../../../functions/templates/core/builtin-templates.ts';
+import { templateActions, type TemplateAction, type TemplatePermissions } from '../../../functions/templates/core/template-model.ts';
+import { can } from '../../../functions/templates/core/template-permissions.ts';
 
 const citizen: Principal = { sub: 'c-1', role: 'citizen', ownerId: '079203001234' };
 const organization: Principal = { sub: 'o-1', role: 'organization', ownerId: '0312345678' };

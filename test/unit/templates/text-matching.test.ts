@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { findPhrase, toleratedErrors } from '../../../functions/core/templates/approximate-match.ts';
-import { foldForSearch, foldWithOffsets, originalRange } from '../../../functions/core/templates/text-folding.ts';
+import { findPhrase, toleratedErrors } from '../../../functions/templates/core/approximate-match.ts';
+import { foldForSearch, foldWithOffsets, originalRange } from '../../../functions/templates/core/text-folding.ts';
 
 describe('foldForSearch', () => {
   test('folds case, diacritics and đ, and collapses whitespace', () => {

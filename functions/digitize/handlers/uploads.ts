@@ -1,0 +1,26 @@
+import { awsVaultDeps } from '../../composition/aws-deps.ts';
+import { getUpload, requestUpload, type UploadRequest, type UploadTicket } from '../core/uploads.ts';
+import { reviewUpload } from '../core/review.ts';
+import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import * as s from '../../platform/http/contract/schemas.ts';
+import { createHttpHandler, refusedLookupAudit } from '../../platform/http/http-handler.ts';
+import { lazyHandler } from '../../platform/lazy-handler.ts';
+import { present } from '../../platform/http/present.ts';
+
+export function presentUploadTicket(ticket: UploadTicket) {
+  return present(s.uploadTicket, { uploadId: ticket.upload.id, upload: ticket.presigned, status: ticket.upload });
+}
+
+export function createUploadsHandler(deps: VaultDeps) {
+  return createHttpHandler('uploads', {
+    createUpload: async ({ context, body }) => ({ body: presentUploadTicket(await requestUpload(deps, context, body as UploadRequest)) }),
+    getUpload: async ({ context, params }) =>
+      ({ body: present(s.upload, await getUpload(deps, context, (params as { id: string }).id)) }),
+    reviewUpload: async ({ context, params, body }) => {
+      const decision = body as Parameters<typeof reviewUpload>[3];
+      return { body: present(s.upload, await reviewUpload(deps, context, (params as { id: string }).id, decision)) };
+    },
+  }, { onNotFound: refusedLookupAudit(deps, 'upload') });
+}
+
+export const handler = lazyHandler(() => createUploadsHandler(awsVaultDeps()));

@@ -1,0 +1,28 @@
+import { createHttpHandler } from './http-handler.ts';
+import { openApiDocument } from './openapi.ts';
+import { renderApiReference } from './api-reference.ts';
+
+export const apiVersion = '0.1.0';
+
+let reference: string | undefined;
+
+/** Health, the OpenAPI document and the rendered reference: public, and free of vault dependencies. */
+export function createMetaHandler() {
+  return createHttpHandler('meta', {
+    getHealth: async () => ({ body: { status: 'ok', version: apiVersion } }),
+    getOpenApi: async () => ({ rawBody: JSON.stringify(openApiDocument(apiVersion)), headers: { 'cache-control': 'public, max-age=300' } }),
+    getDocs: async () => {
+      reference ??= renderApiReference(openApiDocument(apiVersion));
+      return {
+        rawBody: reference,
+        headers: {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'public, max-age=300',
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+        },
+      };
+    },
+  });
+}
+
+export const handler = createMetaHandler();

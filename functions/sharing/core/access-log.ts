@@ -1,0 +1,29 @@
+import type { AuditEntry, Page, PageRequest } from '../../vault/core/model.ts';
+import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
+import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+
+/**
+ * Acts of someone other than the owner on the owner's papers: grantees, link holders and
+ * officers reading them, or trying to. These audit entries also go to the owner's access log.
+ */
+export const accessActions = {
+  granteeRead: 'document.grantee-read',
+  granteeList: 'folder.grantee-list',
+  granteeDenied: 'share.access-denied',
+  linkOpen: 'link.open',
+  linkDenied: 'link.access-denied',
+  officerRead: 'document.officer-read',
+  officerDenied: 'document.officer-read-denied',
+  officerLookup: 'document.lookup',
+} as const;
+
+const accessActionSet = new Set<string>(Object.values(accessActions));
+
+export function isAccessByOthers(entry: AuditEntry): boolean {
+  return accessActionSet.has(entry.action);
+}
+
+/** "Who looked at my papers and why": the caller's access log, newest first. */
+export function getAccessLog(deps: VaultDeps, context: RequestContext, page: PageRequest): Promise<Page<AuditEntry>> {
+  return deps.repository.listAccessLog(ownVault(context.principal), page);
+}

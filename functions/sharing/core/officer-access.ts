@@ -1,0 +1,71 @@
+import { auditEntry } from '../../audit/core/audit.ts';
+import { ForbiddenRoleError, NotFoundError } from '../../platform/core/errors.ts';
+import type { VaultDocument } from '../../vault/core/model.ts';
+import type { RequestContext } from '../../auth/core/principal.ts';
+import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import { accessActions } from './access-log.ts';
+import type { SharePermission } from './share-model.ts';
+import { coversDocument, presignCurrentContent } from './share-scope.ts';
+import { isShareActive } from './shares.ts';
+
+/** Why an officer reads a citizen's paper: the administrative procedure and the case file. */
+export interface ReadPurpose {
+  procedureCode: string;
+  caseNumber: string;
+}
+
+type Part = 'metadata' | 'content';
+const partPermission: Record<Part, SharePermission> = { metadata: 'metadata', content: 'download' };
+
+/**
+ * Whether the officer's unit may read this document now: it issued the document, or the
+ * owner gave the unit a consent (a share to the unit) that covers it and allows the part.
+ */
+async function accessBasis(deps: VaultDeps, unit: string, ownerId: string, document: VaultDocument, part: Part): Promise<string | undefined> {
+  if (document.source === 'issued' && document.issuingUnit === unit) return 'issued-by-unit';
+  for (const consent of await deps.repository.listUnitConsents(unit, ownerId)) {
+    if (!consent.permissions.includes(partPermission[part]) || !(await isShareActive(deps, consent))) continue;
+    if (await coversDocument(deps, consent, document)) return `consent:${consent.id}`;
+  }
+  return undefined;
+}
+
+/**
+ * An officer's read of a citizen's document within a recorded purpose. Allowed only on a
+ * basis (see accessBasis); the read, or its refusal, goes to the citizen's history and
+ * access log with the purpose, so the citizen sees who looked and why.
+ */
+async function readAsOfficer(
+  deps: VaultDeps,
+  context: RequestContext,
+  ownerId: string,
+  documentId: string,
+  purpose: ReadPurpose,
+  part: Part,
+): Promise<VaultDocument> {
+  const { unit } = context.principal;
+  if (context.principal.role !== 'officer' || !unit) throw new ForbiddenRoleError('Only officers read citizens\' documents for a procedure');
+  const found = await deps.repository.getDocument(ownerId, documentId);
+  const document = found && !found.trashedAt ? found : undefined;
+  const basis = document && await accessBasis(deps, unit, ownerId, document, part);
+  const detail = { procedureCode: purpose.procedureCode, caseNumber: purpose.caseNumber, unit, part };
+  if (!document || !basis) {
+    await deps.repository.appendAudit(auditEntry(deps, context, {
+      ownerId, action: accessActions.officerDenied, resourceType: 'document', resourceId: documentId, outcome: 'denied', detail,
+    }));
+    throw new NotFoundError('Document');
+  }
+  await deps.repository.appendAudit(auditEntry(deps, context, {
+    ownerId, action: accessActions.officerRead, resourceType: 'document', resourceId: documentId, detail: { ...detail, basis },
+  }));
+  return document;
+}
+
+export function getDocumentForProcedure(deps: VaultDeps, context: RequestContext, ownerId: string, documentId: string, purpose: ReadPurpose): Promise<VaultDocument> {
+  return readAsOfficer(deps, context, ownerId, documentId, purpose, 'metadata');
+}
+
+export async function getDocumentContentForProcedure(deps: VaultDeps, context: RequestContext, ownerId: string, documentId: string, purpose: ReadPurpose): Promise<string> {
+  const document = await readAsOfficer(deps, context, ownerId, documentId, purpose, 'content');
+  return (await presignCurrentContent(deps, document)).url;
+}

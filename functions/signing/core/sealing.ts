@@ -1,0 +1,73 @@
+import { loadUpload, recordStep } from '../../digitize/core/filing.ts';
+import type { DocumentSignature, Upload } from '../../vault/core/model.ts';
+import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import { describeCertificate } from '../../pdf-pki/certificates.ts';
+import { assembleCms } from '../../pdf-pki/cms.ts';
+import { commonName, sha256, toBase64, toHex } from '../../pdf-pki/encoding.ts';
+import { embedPdfSignature } from '../../pdf-pki/pades.ts';
+import { prepareSignature } from './signatures.ts';
+
+/** What the Seal step hands to File: the sealed content, or the detached seal of the original. */
+export interface SealedUpload {
+  signatureId: string;
+  format: DocumentSignature['format'];
+  signedAt: string;
+  /** PAdES: the sealed PDF that becomes the version. CAdES: the `.p7s` to keep beside it. */
+  blobKey: string;
+  sha256: string;
+  size: number;
+  contentDigest: string;
+  signedAttributesDigest: string;
+  /** Base64 DER, leaf first. */
+  certificateChain: string[];
+}
+
+/** Results an officer files on a citizen's behalf carry the agency's seal (Decree 45/2020, Art. 25). */
+export function needsSeal(upload: Upload): boolean {
+  return upload.createdByRole === 'officer';
+}
+
+/** Workflow Seal step: every upload passes it; only those that need the seal are sealed. */
+export async function sealStep(deps: VaultDeps, uploadId: string): Promise<{ sealed: SealedUpload | null }> {
+  const upload = await recordStep(deps, await loadUpload(deps, uploadId), 'seal');
+  return { sealed: needsSeal(upload) ? await sealUpload(deps, upload) : null };
+}
+
+/**
+ * Seals the scan with the agency key. The work object is keyed by the
+ * upload, so a retried step overwrites its own output and File reads whichever finished.
+ */
+export async function sealUpload(deps: VaultDeps, upload: Upload): Promise<SealedUpload> {
+  const provider = deps.signing.providers['agency-seal'];
+  if (!provider) throw new Error('The agency seal is not configured for this function');
+  const chain = await provider.signerCertificates({ ownerId: upload.ownerId });
+  const [leaf] = chain as [Uint8Array];
+  const signedAt = deps.clock.now();
+  const content = await deps.blobs.read(upload.blobKey);
+  const subject = describeCertificate(leaf).subject;
+  const prepared = await prepareSignature(deps, content, upload.contentType, leaf, {
+    signingTime: signedAt,
+    reason: 'Kết quả số hóa được đóng dấu số của cơ quan cấp',
+    signerName: commonName(subject) ?? 'khoso',
+  });
+  const signedAttributesDigest = sha256(prepared.signedAttributes);
+  const attempt = await provider.requestSignature({
+    digest: signedAttributesDigest, signer: { ownerId: upload.ownerId }, requestId: `seal-${upload.id}`, description: upload.fileName,
+  });
+  if (attempt.status !== 'signed') throw new Error(`The agency seal answered ${attempt.status}`);
+  const cms = assembleCms({ signedAttributes: prepared.signedAttributes, signature: attempt.signature, chain });
+  const output = prepared.preparedPdf ? embedPdfSignature(prepared.preparedPdf, cms) : cms;
+  const blobKey = prepared.preparedPdf ? `work/${upload.id}/sealed.pdf` : `work/${upload.id}/seal.p7s`;
+  await deps.blobs.write(blobKey, output, prepared.preparedPdf ? 'application/pdf' : 'application/pkcs7-signature');
+  return {
+    signatureId: `seal-${upload.id}`,
+    format: prepared.format,
+    signedAt: signedAt.toISOString(),
+    blobKey,
+    sha256: toHex(sha256(output)),
+    size: output.byteLength,
+    contentDigest: toHex(prepared.contentDigest),
+    signedAttributesDigest: toHex(signedAttributesDigest),
+    certificateChain: chain.map(toBase64),
+  };
+}
