@@ -2,14 +2,15 @@ import { dynamoDocumentClient } from '../../platform/adapters/aws-clients.ts';
 import { DynamoAuditLog } from '../adapters/dynamo-audit-log.ts';
 import { verifyOwnerAuditChain, type AuditLog } from '../core/audit-log.ts';
 import { loadLambdaConfig } from '../../platform/config.ts';
-import * as s from '../../platform/http/contract/schemas.ts';
+import { auditRoutes } from './routes.ts';
+import * as s from './schemas.ts';
 import { createHttpHandler } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
 
 /** Administration of the audit log: verifying an owner's hash chain. Reads only. */
 export function createAuditHandler(deps: { auditLog: AuditLog }) {
-  return createHttpHandler('audit', {
+  return createHttpHandler(auditRoutes, {
     verifyAuditChain: async ({ context, params }) =>
       ({ body: present(s.auditChainVerification, await verifyOwnerAuditChain(deps, context, (params as { ownerId: string }).ownerId)) }),
   });

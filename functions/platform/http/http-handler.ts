@@ -7,7 +7,7 @@ import type { AuditResourceType } from '../../vault/core/model.ts';
 import { anonymousPrincipal, type RequestContext } from '../../auth/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { logger } from '../observability.ts';
-import { routeKey, routes, type OperationId, type RouteContract, type RouteGroup } from './contract/routes.ts';
+import { routeKey, type RouteContract } from './contract/route-contract.ts';
 import { principalFromAuthorizer, type AuthorizerContext } from './principal-context.ts';
 import { HttpProblem, toProblem } from './problem.ts';
 
@@ -35,8 +35,6 @@ export interface ApiResult {
 }
 
 export type Operation = (request: ApiRequest) => Promise<ApiResult>;
-
-const routesByKey = new Map<string, RouteContract>(routes.map((route) => [routeKey(route), route]));
 
 function validate(schema: z.ZodType | undefined, value: unknown, where: string): Record<string, unknown> {
   if (!schema) {
@@ -106,24 +104,26 @@ function problemResponse(error: unknown, requestId: string | undefined): ApiResp
 }
 
 /**
- * A route group's Lambda handler: resolve the route, authenticate, validate params, query
- * and body against the contract, run the operation, and map any error to problem+json.
+ * A route group's Lambda handler: resolve the route among the group's routes, authenticate,
+ * validate params, query and body against the contract, run the operation, and map any error
+ * to problem+json.
  */
-export function createHttpHandler(
-  group: RouteGroup,
-  operations: Partial<Record<OperationId, Operation>>,
+export function createHttpHandler<const Routes extends readonly RouteContract[]>(
+  routes: Routes,
+  operations: Record<Routes[number]['operationId'], Operation>,
   options: {
     /** Called when an operation found nothing the caller may reach (the answer stays 404). */
-    onNotFound?: (context: RequestContext, operationId: OperationId, params: unknown) => Promise<void>;
+    onNotFound?: (context: RequestContext, operationId: string, params: unknown) => Promise<void>;
   } = {},
 ) {
+  const routesByKey = new Map<string, Routes[number]>(routes.map((route) => [routeKey(route), route]));
   return middy<ApiEvent, ApiResponse>()
     .onError(async (request) => {
       request.response = problemResponse(request.error, request.event?.requestContext?.requestId);
     })
     .handler(async (event) => {
       const route = routesByKey.get(event.routeKey);
-      const operation = route && route.group === group ? operations[route.operationId as OperationId] : undefined;
+      const operation = route ? operations[route.operationId as Routes[number]['operationId']] : undefined;
       if (!route || !operation) throw new HttpProblem('route-not-found', `No route ${event.routeKey}`);
       const context = requestContext(route, event);
       const params = validate(route.params, event.pathParameters, 'path');
@@ -138,7 +138,7 @@ export function createHttpHandler(
         headers,
       }).catch(async (error: unknown) => {
         if (error instanceof NotFoundError && options.onNotFound) {
-          await options.onNotFound(context, route.operationId as OperationId, params)
+          await options.onNotFound(context, route.operationId, params)
             .catch((auditError: unknown) => logger.error('could not audit a refused look-up', { error: auditError }));
         }
         throw error;
@@ -159,7 +159,7 @@ export function createHttpHandler(
 
 /** The onNotFound hook of a route group whose routes take the id of one kind of resource. */
 export function refusedLookupAudit(deps: VaultDeps, requestedType: AuditResourceType) {
-  return async (context: RequestContext, operationId: OperationId, params: unknown) => {
+  return async (context: RequestContext, operationId: string, params: unknown) => {
     const resourceId = (params as { id?: unknown } | undefined)?.id;
     if (typeof resourceId !== 'string') return;
     await auditRefusedLookup(deps, context, { requestedType, requestedId: resourceId, operation: operationId });

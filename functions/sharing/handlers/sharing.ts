@@ -8,7 +8,9 @@ import { getDocumentContentForProcedure, getDocumentForProcedure, type ReadPurpo
 import type { ShareLink } from '../core/share-model.ts';
 import { grantShare, listShares, revokeShare, type ListedShare, type ShareListQuery, type ShareRequest } from '../core/shares.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
-import * as s from '../../platform/http/contract/schemas.ts';
+import { sharingRoutes } from './routes.ts';
+import * as s from './schemas.ts';
+import { historyPage } from '../../audit/handlers/schemas.ts';
 import { createHttpHandler, type ApiRequest } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
@@ -28,7 +30,7 @@ const linkCredentials = ({ params, headers }: ApiRequest): LinkCredentials => {
 };
 
 export function createSharingHandler(deps: VaultDeps) {
-  return createHttpHandler('sharing', {
+  return createHttpHandler(sharingRoutes, {
     createShare: async ({ context, body }) => ({ body: present(s.share, await grantShare(deps, context, body as ShareRequest)) }),
     listShares: async ({ context, query }) => {
       const request = query as unknown as ShareListQuery;
@@ -98,7 +100,7 @@ export function createSharingHandler(deps: VaultDeps) {
       const { ownerId, documentId } = params as OfficerDocument;
       return { headers: { location: await getDocumentContentForProcedure(deps, context, ownerId, documentId, query as unknown as ReadPurpose) } };
     },
-    getAccessLog: async ({ context, query }) => ({ body: present(s.historyPage, await getAccessLog(deps, context, query as PageQuery)) }),
+    getAccessLog: async ({ context, query }) => ({ body: present(historyPage, await getAccessLog(deps, context, query as PageQuery)) }),
   });
 }
 

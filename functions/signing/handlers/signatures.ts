@@ -7,7 +7,8 @@ import {
 } from '../core/signatures.ts';
 import { verifyDocument } from '../core/verification.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
-import * as s from '../../platform/http/contract/schemas.ts';
+import { signatureRoutes } from './routes.ts';
+import * as s from './schemas.ts';
 import { createHttpHandler } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
@@ -16,7 +17,7 @@ type Id = { id: string };
 type SignatureId = { id: string; sid: string };
 
 export function createSignaturesHandler(deps: VaultDeps) {
-  return createHttpHandler('signatures', {
+  return createHttpHandler(signatureRoutes, {
     listSignatures: async ({ context, params }) =>
       ({ body: present(s.signatureList, { items: await listDocumentSignatures(deps, context, (params as Id).id) }) }),
     requestSignature: async ({ context, params, body }) =>

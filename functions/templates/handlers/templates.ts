@@ -7,7 +7,9 @@ import {
 } from '../core/manage-templates.ts';
 import type { OcrEngine } from '../../digitize/core/ocr-engine.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
-import * as s from '../../platform/http/contract/schemas.ts';
+import { templateRoutes } from './routes.ts';
+import * as s from './schemas.ts';
+import { historyPage } from '../../audit/handlers/schemas.ts';
 import { createHttpHandler } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
@@ -17,7 +19,7 @@ type TemplateChanges = Parameters<typeof updateTemplate>[3];
 
 export function createTemplatesHandler(deps: VaultDeps, ocr: () => OcrEngine) {
   const one = (template: RecognitionTemplate) => ({ body: present(s.template, template) });
-  return createHttpHandler('templates', {
+  return createHttpHandler(templateRoutes, {
     listTemplates: async ({ context }) => ({ body: present(s.templateList, { items: await listTemplates(deps, context) }) }),
     createTemplate: async ({ context, body }) => one(await createTemplate(deps, context, body as TemplateDraft)),
     getTemplate: async ({ context, params }) => one(await getTemplate(deps, context, (params as Id).id)),
@@ -34,7 +36,7 @@ export function createTemplatesHandler(deps: VaultDeps, ocr: () => OcrEngine) {
       return { body: present(s.templateTestResult, result) };
     },
     getTemplateHistory: async ({ context, params, query }) =>
-      ({ body: present(s.historyPage, await templateHistory(deps, context, (params as Id).id, query as { limit: number; cursor?: string })) }),
+      ({ body: present(historyPage, await templateHistory(deps, context, (params as Id).id, query as { limit: number; cursor?: string })) }),
   });
 }
 

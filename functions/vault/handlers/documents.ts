@@ -6,7 +6,9 @@ import { requestUpload } from '../../digitize/core/uploads.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
 import { findDocuments, type DocumentQuery } from '../core/search.ts';
 import { listVersions, restoreVersion } from '../core/versions.ts';
-import * as s from '../../platform/http/contract/schemas.ts';
+import { documentRoutes } from './routes.ts';
+import * as s from './schemas.ts';
+import { historyPage } from '../../audit/handlers/schemas.ts';
 import { createHttpHandler, refusedLookupAudit } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
@@ -16,7 +18,7 @@ type Id = { id: string };
 type PageQuery = { limit: number; cursor?: string };
 
 export function createDocumentsHandler(deps: VaultDeps) {
-  return createHttpHandler('documents', {
+  return createHttpHandler(documentRoutes, {
     listDocuments: async ({ context, query }) => ({ body: present(s.documentPage, await findDocuments(deps, context, query as unknown as DocumentQuery)) }),
     getDocument: async ({ context, params }) => ({ body: present(s.vaultDocument, await getDocument(deps, context, (params as Id).id)) }),
     updateDocument: async ({ context, params, body }) =>
@@ -48,7 +50,7 @@ export function createDocumentsHandler(deps: VaultDeps) {
       return { body: present(s.restoredVersion, await restoreVersion(deps, context, id, n)) };
     },
     getDocumentHistory: async ({ context, params, query }) =>
-      ({ body: present(s.historyPage, await getHistory(deps, context, { type: 'document', id: (params as Id).id }, query as PageQuery)) }),
+      ({ body: present(historyPage, await getHistory(deps, context, { type: 'document', id: (params as Id).id }, query as PageQuery)) }),
     listTrash: async ({ context, query }) => ({ body: present(s.trashListing, await listTrash(deps, context, query as PageQuery)) }),
     restoreFromTrash: async ({ context, params }) =>
       ({ body: present(s.restoredItem, await restoreFromTrash(deps, context, (params as Id).id)) }),

@@ -2,7 +2,9 @@ import { awsVaultDeps } from '../../composition/aws-deps.ts';
 import { createFolder, listFolderItems, listFolderTree, trashFolder, updateFolder } from '../core/folders.ts';
 import { getHistory } from '../core/documents.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
-import * as s from '../../platform/http/contract/schemas.ts';
+import { folderRoutes } from './routes.ts';
+import * as s from './schemas.ts';
+import { historyPage } from '../../audit/handlers/schemas.ts';
 import { createHttpHandler, refusedLookupAudit } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
@@ -11,7 +13,7 @@ type Id = { id: string };
 type PageQuery = { limit: number; cursor?: string };
 
 export function createFoldersHandler(deps: VaultDeps) {
-  return createHttpHandler('folders', {
+  return createHttpHandler(folderRoutes, {
     listFolders: async ({ context }) => ({ body: present(s.folderTree, { folders: await listFolderTree(deps, context) }) }),
     createFolder: async ({ context, body }) => {
       const input = body as { name: string; parentId?: string | null };
@@ -28,7 +30,7 @@ export function createFoldersHandler(deps: VaultDeps) {
     listFolderItems: async ({ context, params, query }) =>
       ({ body: present(s.folderItems, await listFolderItems(deps, context, (params as Id).id, query as PageQuery)) }),
     getFolderHistory: async ({ context, params, query }) =>
-      ({ body: present(s.historyPage, await getHistory(deps, context, { type: 'folder', id: (params as Id).id }, query as PageQuery)) }),
+      ({ body: present(historyPage, await getHistory(deps, context, { type: 'folder', id: (params as Id).id }, query as PageQuery)) }),
   }, { onNotFound: refusedLookupAudit(deps, 'folder') });
 }
 
