@@ -11,9 +11,10 @@ import { present } from '../../platform/http/present.ts';
 /** Administration of the audit log: verifying an owner's hash chain. Reads only. */
 export function createAuditHandler(deps: { auditLog: AuditLog }) {
   return createHttpHandler(auditRoutes, {
-    verifyAuditChain: async ({ context, params }) =>
-      ({ body: present(s.auditChainVerification, await verifyOwnerAuditChain(deps, context, (params as { ownerId: string }).ownerId)) }),
+    verifyAuditChain: async ({ context, params: { ownerId } }) =>
+      ({ body: present(s.auditChainVerification, await verifyOwnerAuditChain(deps, context, ownerId)) }),
   });
 }
 
-export const handler = lazyHandler(() => createAuditHandler({ auditLog: new DynamoAuditLog(dynamoDocumentClient(), loadLambdaConfig().TABLE_NAME) }));
+export const handler = lazyHandler(() =>
+  createAuditHandler({ auditLog: new DynamoAuditLog(dynamoDocumentClient(), loadLambdaConfig().TABLE_NAME) }));

@@ -1,5 +1,5 @@
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
-import { getUpload, requestUpload, type UploadRequest, type UploadTicket } from '../core/uploads.ts';
+import { getUpload, requestUpload, type UploadTicket } from '../core/uploads.ts';
 import { reviewUpload } from '../core/review.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { uploadRoutes } from './routes.ts';
@@ -14,13 +14,11 @@ export function presentUploadTicket(ticket: UploadTicket) {
 
 export function createUploadsHandler(deps: VaultDeps) {
   return createHttpHandler(uploadRoutes, {
-    createUpload: async ({ context, body }) => ({ body: presentUploadTicket(await requestUpload(deps, context, body as UploadRequest)) }),
-    getUpload: async ({ context, params }) =>
-      ({ body: present(s.upload, await getUpload(deps, context, (params as { id: string }).id)) }),
-    reviewUpload: async ({ context, params, body }) => {
-      const decision = body as Parameters<typeof reviewUpload>[3];
-      return { body: present(s.upload, await reviewUpload(deps, context, (params as { id: string }).id, decision)) };
-    },
+    createUpload: async ({ context, body }) =>
+      ({ body: presentUploadTicket(await requestUpload(deps, context, body)) }),
+    getUpload: async ({ context, params: { id } }) => ({ body: present(s.upload, await getUpload(deps, context, id)) }),
+    reviewUpload: async ({ context, params: { id }, body }) =>
+      ({ body: present(s.upload, await reviewUpload(deps, context, id, body)) }),
   }, { onNotFound: refusedLookupAudit(deps, 'upload') });
 }
 

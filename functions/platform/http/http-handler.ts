@@ -17,26 +17,43 @@ export type ApiResponse = APIGatewayProxyStructuredResultV2;
 /** JSON bodies of this API are small; anything larger is refused before parsing. */
 const maxJsonBodyBytes = 64 * 1024;
 
-export interface ApiRequest {
+/** What a route's schema parses a part of the request into; a part without a schema is empty. */
+type Parsed<Route, Part extends 'params' | 'query'> = Route extends Record<Part, infer Schema extends z.ZodType>
+  ? z.output<Schema>
+  : Record<string, never>;
+
+/** A request as its operation sees it: params, query and body typed from the route's schemas. */
+export interface ApiRequest<Route extends RouteContract> {
   context: RequestContext;
-  params: Record<string, unknown>;
-  query: Record<string, unknown>;
-  body: unknown;
+  params: Parsed<Route, 'params'>;
+  query: Parsed<Route, 'query'>;
+  body: Route extends { body: infer Schema extends z.ZodType } ? z.output<Schema> : undefined;
   /** Request headers, names lower-cased (public routes read credentials such as a link PIN here). */
   headers: Record<string, string | undefined>;
 }
 
-export interface ApiResult {
+export interface ApiResult<Route extends RouteContract> {
   status?: number;
-  body?: unknown;
+  /** JSON-encoded; typed from the route's response schema (routes without one answer no JSON body). */
+  body?: Route extends { response: infer Schema extends z.ZodType } ? z.output<Schema> : never;
   headers?: Record<string, string>;
-  /** A body sent as is (HTML, pre-serialised JSON) instead of being JSON-encoded. */
+  /** A body sent as is (HTML, pre-serialised JSON, text) instead of being JSON-encoded. */
   rawBody?: string;
 }
 
-export type Operation = (request: ApiRequest) => Promise<ApiResult>;
+/** What the dispatcher hands an operation and takes back, before the route's types are known. */
+type Operation = (request: Omit<ApiRequest<RouteContract>, 'params' | 'query' | 'body'> & {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}) => Promise<Omit<ApiResult<RouteContract>, 'body'> & { body?: unknown }>;
 
-function validate(schema: z.ZodType | undefined, value: unknown, where: string): Record<string, unknown> {
+/** One function per route of a group, each typed from its route. */
+export type Operations<Routes extends readonly RouteContract[]> = {
+  [Route in Routes[number] as Route['operationId']]: (request: ApiRequest<Route>) => Promise<ApiResult<Route>>;
+};
+
+function validate(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) {
     if (value && Object.keys(value).length > 0) throw new HttpProblem('invalid-request', `This route takes no ${where}`);
     return {};
@@ -48,7 +65,7 @@ function validate(schema: z.ZodType | undefined, value: unknown, where: string):
       message: issue.message,
     })));
   }
-  return result.data as Record<string, unknown>;
+  return result.data;
 }
 
 /** Header names are case-insensitive: lower-cased once, for the body's media type and for operations. */
@@ -110,24 +127,26 @@ function problemResponse(error: unknown, requestId: string | undefined): ApiResp
  */
 export function createHttpHandler<const Routes extends readonly RouteContract[]>(
   routes: Routes,
-  operations: Record<Routes[number]['operationId'], Operation>,
+  operations: NoInfer<Operations<Routes>>,
   options: {
     /** Called when an operation found nothing the caller may reach (the answer stays 404). */
-    onNotFound?: (context: RequestContext, operationId: string, params: unknown) => Promise<void>;
+    onNotFound?: (context: RequestContext, operationId: string, params: Record<string, unknown>) => Promise<void>;
   } = {},
 ) {
-  const routesByKey = new Map<string, Routes[number]>(routes.map((route) => [routeKey(route), route]));
+  const routesByKey = new Map<string, RouteContract>(routes.map((route) => [routeKey(route), route]));
+  // Each operation is called with what its own route's schemas parsed, so the loose signature is sound here.
+  const operationsById = operations as Record<string, Operation | undefined>;
   return middy<ApiEvent, ApiResponse>()
     .onError(async (request) => {
       request.response = problemResponse(request.error, request.event?.requestContext?.requestId);
     })
     .handler(async (event) => {
       const route = routesByKey.get(event.routeKey);
-      const operation = route ? operations[route.operationId as Routes[number]['operationId']] : undefined;
+      const operation = route ? operationsById[route.operationId] : undefined;
       if (!route || !operation) throw new HttpProblem('route-not-found', `No route ${event.routeKey}`);
       const context = requestContext(route, event);
-      const params = validate(route.params, event.pathParameters, 'path');
-      const query = validate(route.query, event.queryStringParameters, 'query');
+      const params = validate(route.params, event.pathParameters, 'path') as Record<string, unknown>;
+      const query = validate(route.query, event.queryStringParameters, 'query') as Record<string, unknown>;
       const headers = lowerCaseHeaders(event);
       const body = parseBody(route, event, headers);
       const result = await operation({
@@ -159,8 +178,8 @@ export function createHttpHandler<const Routes extends readonly RouteContract[]>
 
 /** The onNotFound hook of a route group whose routes take the id of one kind of resource. */
 export function refusedLookupAudit(deps: VaultDeps, requestedType: AuditResourceType) {
-  return async (context: RequestContext, operationId: string, params: unknown) => {
-    const resourceId = (params as { id?: unknown } | undefined)?.id;
+  return async (context: RequestContext, operationId: string, params: Record<string, unknown>) => {
+    const resourceId = params.id;
     if (typeof resourceId !== 'string') return;
     await auditRefusedLookup(deps, context, { requestedType, requestedId: resourceId, operation: operationId });
   };
