@@ -82,6 +82,28 @@ describe('createHttpHandler', () => {
     assert.match(response.body ?? '', /route-not-found/);
   });
 
+  test('a body that is not JSON is a 400 malformed-json problem', async () => {
+    const malformed = event('POST /things/{id}', { pathParameters: { id: 'abc' }, body: '{"name":' });
+    const response = await handler(malformed, {} as Context);
+    assert.equal(response.statusCode, 400);
+    assert.equal(response.headers?.['content-type'], 'application/problem+json');
+    assert.equal(JSON.parse(response.body ?? '').type, 'urn:khoso:problem:malformed-json');
+  });
+
+  test('the caller is authenticated before the body is read', async () => {
+    const privateRoutes = [defineRoute({ ...routes[0], operationId: 'renameOwn', public: false })] as const;
+    const privateHandler = createHttpHandler(privateRoutes, {
+      renameOwn: async () => ({ body: { id: '', name: '', limit: 1 } }),
+    });
+    const response = await privateHandler(event('POST /things/{id}', {
+      pathParameters: { id: 'abc' },
+      headers: { 'content-type': 'text/plain' },
+      body: 'not json',
+    }), {} as Context);
+    assert.equal(response.statusCode, 401);
+    assert.equal(response.headers?.['www-authenticate'], 'Bearer');
+  });
+
   test('a route without a response schema answers its status and no body', async () => {
     const response = await handler(event('DELETE /things/{id}', { pathParameters: { id: 'abc' } }), {} as Context);
     assert.equal(response.statusCode, 204);
