@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idParams, pageOf, pageQuery, resourceId } from '../../platform/http/contract/schemas.ts';
-import { vaultDocument } from '../../vault/handlers/schemas.ts';
+import { vaultDocument } from '../../vault/contract/schemas.ts';
 
 const sharedResourceType = z.enum(['document', 'folder']);
 
