@@ -4,7 +4,8 @@ import { reviewUpload } from '../core/review.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { uploadRoutes } from '../contract/routes.ts';
 import * as s from '../contract/schemas.ts';
-import { createHttpHandler, refusedLookupAudit } from '../../platform/http/http-handler.ts';
+import { refusedLookupAudit } from '../../audit/core/audit.ts';
+import { createHttpHandler } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
 

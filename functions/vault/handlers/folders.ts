@@ -5,7 +5,8 @@ import type { VaultDeps } from '../core/vault-deps.ts';
 import { folderRoutes } from '../contract/routes.ts';
 import * as s from '../contract/schemas.ts';
 import { historyPage } from '../../audit/contract/schemas.ts';
-import { createHttpHandler, refusedLookupAudit } from '../../platform/http/http-handler.ts';
+import { refusedLookupAudit } from '../../audit/core/audit.ts';
+import { createHttpHandler } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
 
