@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 
 /** The Lambda that serves a route; one per route group. */
-export type RouteGroup = 'meta' | 'folders' | 'documents' | 'uploads' | 'templates' | 'signatures' | 'audit' | 'sharing';
+export type RouteGroup =
+  'meta' | 'folders' | 'documents' | 'uploads' | 'templates' | 'signatures' | 'audit' | 'sharing';
 
 export interface RouteContract {
   operationId: string;

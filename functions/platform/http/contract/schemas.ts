@@ -13,6 +13,10 @@ export const pageQuery = z.strictObject({
   cursor: z.string().max(2048).optional(),
 });
 
+/** One page of a listing: its items and, when there is more, the cursor of the next page. */
+export const pageOf = <Item extends z.ZodType>(item: Item) =>
+  z.object({ items: z.array(item), nextCursor: z.string().optional() });
+
 export const idParams = z.strictObject({ id: resourceId });
 
 export const problem = z.object({
