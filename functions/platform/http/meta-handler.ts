@@ -1,3 +1,4 @@
+import { lazyHandler } from '../lazy-handler.ts';
 import { createHttpHandler } from './http-handler.ts';
 import { openApiDocument } from './openapi.ts';
 import { renderApiReference } from './api-reference.ts';
@@ -25,4 +26,4 @@ export function createMetaHandler() {
   });
 }
 
-export const handler = createMetaHandler();
+export const handler = lazyHandler(createMetaHandler);
