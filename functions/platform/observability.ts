@@ -11,7 +11,7 @@ const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'khoso';
 
 const idPattern = /\b(\d{3})\d{6,7}(\d{3})(-\d{3})?\b/g;
 
-/** Personal IDs (12 digits) and enterprise codes (10 digits, maybe a -NNN branch) keep their ends only. */
+/** Personal IDs (12 digits) and long enterprise codes (13 digits, maybe a -NNN branch) keep their ends only. */
 export function maskIdentifiers(text: string): string {
   return text.replace(idPattern, (_match, head: string, tail: string, branch?: string) => `${head}******${tail}${branch ?? ''}`);
 }

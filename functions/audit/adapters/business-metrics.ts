@@ -1,4 +1,4 @@
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AuditEntry, AuditOutcome } from '../../vault/core/model.ts';
 import { metrics } from '../../platform/observability.ts';
 
@@ -27,7 +27,10 @@ export function businessMetricOf(entry: Pick<AuditEntry, 'action' | 'outcome'>):
 }
 
 /** Adds one count per entry that maps to a metric; the Lambda middleware flushes them as EMF. */
-export function recordBusinessMetrics(entries: readonly AuditEntry[], sink: Pick<Metrics, 'addMetric'> = metrics): void {
+export function recordBusinessMetrics(
+  entries: readonly AuditEntry[],
+  sink: { addMetric: (name: string, unit: typeof MetricUnit.Count, value: number) => unknown } = metrics,
+): void {
   for (const entry of entries) {
     const metric = businessMetricOf(entry);
     if (metric) sink.addMetric(metric, MetricUnit.Count, 1);
