@@ -3,6 +3,7 @@ import type { S3Event } from 'aws-lambda';
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { acceptUploadedObject } from '../core/accept-upload.ts';
+import { uploadIdFromKey } from '../core/uploads.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { logger } from '../../platform/observability.ts';
 
@@ -20,6 +21,8 @@ export function createOnUploadHandler(deps: VaultDeps) {
     for (const record of event.Records ?? []) {
       if (!record.eventName?.startsWith('ObjectCreated:')) continue;
       const key = decodeKey(record.s3.object.key);
+      // The upload id correlates this record's logs with those of the workflow it starts.
+      logger.setCorrelationId(uploadIdFromKey(key) ?? key);
       const accepted = await acceptUploadedObject(deps, { key, size: record.s3.object.size });
       if (accepted) logger.info('upload accepted', { ...accepted });
       else logger.warn('object matches no pending upload', { key });

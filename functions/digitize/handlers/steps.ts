@@ -94,10 +94,12 @@ function noOcr(): OcrEngine {
 let steps: ReturnType<typeof createWorkflowSteps> | undefined;
 const awsSteps = () => (steps ??= createWorkflowSteps(awsVaultDeps()));
 
-export const validateHandler = lazyHandler(() => awsSteps().validate);
-export const classifyHandler = lazyHandler(() => awsSteps().classify);
-export const extractHandler = lazyHandler(() => awsSteps().extract);
-export const reviewHandler = lazyHandler(() => awsSteps().review);
-export const sealHandler = lazyHandler(() => awsSteps().seal);
-export const fileHandler = lazyHandler(() => awsSteps().file);
-export const failHandler = lazyHandler(() => awsSteps().fail);
+// digitize.asl.json hands every step the upload id, which its logs carry as correlation id.
+const byUpload = { correlationIdPath: 'uploadId' };
+export const validateHandler = lazyHandler(() => awsSteps().validate, byUpload);
+export const classifyHandler = lazyHandler(() => awsSteps().classify, byUpload);
+export const extractHandler = lazyHandler(() => awsSteps().extract, byUpload);
+export const reviewHandler = lazyHandler(() => awsSteps().review, byUpload);
+export const sealHandler = lazyHandler(() => awsSteps().seal, byUpload);
+export const fileHandler = lazyHandler(() => awsSteps().file, byUpload);
+export const failHandler = lazyHandler(() => awsSteps().fail, byUpload);

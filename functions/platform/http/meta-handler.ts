@@ -1,4 +1,5 @@
 import { apiRoutes } from '../../composition/api-routes.ts';
+import { lazyHandler } from '../lazy-handler.ts';
 import { createHttpHandler } from './http-handler.ts';
 import { metaRoutes } from './meta-routes.ts';
 import { openApiDocument } from './openapi.ts';
@@ -27,4 +28,4 @@ export function createMetaHandler() {
   });
 }
 
-export const handler = createMetaHandler();
+export const handler = lazyHandler(createMetaHandler);

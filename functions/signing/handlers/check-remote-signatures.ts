@@ -17,4 +17,5 @@ export function createSignatureCheckHandler(deps: VaultDeps) {
   });
 }
 
-export const handler = lazyHandler(() => createSignatureCheckHandler(awsVaultDeps()));
+// A scheduled run is correlated by its EventBridge event id.
+export const handler = lazyHandler(() => createSignatureCheckHandler(awsVaultDeps()), { correlationIdPath: 'id' });

@@ -13,6 +13,7 @@ import { accessLogPk } from '../../sharing/adapters/access-log-keys.ts';
 import { counterItem, counterKey, linkItem, linkKey, linksPk, shareItem, shareKey, sharesByPk, sharesToPk } from '../../sharing/adapters/sharing-items.ts';
 import { tableSchema } from '../../platform/storage/table-schema.ts';
 import { auditEntryOf, AuditChainWriter, historyPk, maxTransactionItems, type TransactItem } from '../../audit/adapters/audit-chain-writes.ts';
+import { recordBusinessMetrics } from '../../audit/adapters/business-metrics.ts';
 import { queryAllItems } from '../../platform/storage/dynamo-query.ts';
 
 type Item = Record<string, unknown>;
@@ -184,6 +185,7 @@ export class DynamoVaultRepository implements VaultRepository {
       }
       throw new ConcurrentUpdateError();
     }
+    recordBusinessMetrics(changes.audit);
   }
 
   /** What search filters on, derived from the document on every write of it. */
@@ -201,8 +203,9 @@ export class DynamoVaultRepository implements VaultRepository {
     };
   }
 
-  appendAudit(entry: AuditEntry): Promise<void> {
-    return this.audit.append(entry);
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.audit.append(entry);
+    recordBusinessMetrics([entry]);
   }
 
   private async get<T>(key: Item): Promise<T | undefined> {
