@@ -72,7 +72,9 @@ export class StatelessStack extends Stack {
       logRetention,
       observability,
     });
-    this.workflow = new DigitizeWorkflow(this, 'Digitize', { namePrefix, vaultEnvironment, logRetention, observability });
+    this.workflow = new DigitizeWorkflow(this, 'Digitize', {
+      namePrefix, vaultEnvironment, logRetention, observability,
+    });
     this.uploadEvents = new UploadEvents(this, 'UploadEvents', {
       namePrefix,
       bucket,

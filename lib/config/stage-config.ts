@@ -108,7 +108,8 @@ const stageDefaults: Record<string, Record<string, unknown>> = {
 /** Context keys an administrator may pass with `-c key=value` (or put in cdk.json). */
 export const contextKeys = [
   'stage', 'account', 'region', 'jwtIssuer', 'jwksUrl', 'jwtAudience', 'ocrEngine', 'allowedContentTypes',
-  'maxUploadBytes', 'retainData', 'logRetentionDays', 'logLevel', 'alarmEmail', 'corsOrigins', 'signatureRequestTtlSeconds',
+  'maxUploadBytes', 'retainData', 'logRetentionDays', 'logLevel', 'alarmEmail', 'corsOrigins',
+  'signatureRequestTtlSeconds',
   'simSigningEndpoint', 'simSigningApiKeySecret', 'smartcaSigningEndpoint', 'smartcaSigningApiKeySecret',
 ] as const;
 

@@ -294,7 +294,9 @@ describe('functions and workflow', () => {
       return variables.POWERTOOLS_SERVICE_NAME;
     });
     assert.equal(new Set(services).size, functions.length);
-    assert.ok(services.includes('api-documents') && services.includes('workflow-file') && services.includes('on-upload'));
+    for (const service of ['api-documents', 'workflow-file', 'on-upload']) {
+      assert.ok(services.includes(service), service);
+    }
   });
 
   test('vault functions get the stage limits; the authorizer gets the issuer', () => {
