@@ -39,6 +39,7 @@ export class StatelessStack extends Stack {
     const objects = { bucket, dataKey };
     const namePrefix = stageNamePrefix(config.stage);
     const logRetention = config.logRetentionDays as RetentionDays;
+    const observability = { stage: config.stage, logLevel: config.logLevel };
     // What functions/config.ts reads; the stage config is the one source of these values.
     const vaultEnvironment = {
       TABLE_NAME: table.tableName,
@@ -69,20 +70,25 @@ export class StatelessStack extends Stack {
       authEnvironment: { JWT_ISSUER: config.auth.issuer, JWKS_URL: config.auth.jwksUrl, JWT_AUDIENCE: config.auth.audience },
       throttle: { rateLimit: config.api.throttleRateLimit, burstLimit: config.api.throttleBurstLimit },
       logRetention,
+      observability,
     });
-    this.workflow = new DigitizeWorkflow(this, 'Digitize', { namePrefix, vaultEnvironment, logRetention });
+    this.workflow = new DigitizeWorkflow(this, 'Digitize', {
+      namePrefix, vaultEnvironment, logRetention, observability,
+    });
     this.uploadEvents = new UploadEvents(this, 'UploadEvents', {
       namePrefix,
       bucket,
       stateMachine: this.workflow.stateMachine,
       vaultEnvironment,
       logRetention,
+      observability,
     });
 
     this.signatureChecks = new RemoteSignatureChecks(this, 'SignatureChecks', {
       namePrefix,
       environment: { ...vaultEnvironment, ...remoteSigningEnvironment },
       logRetention,
+      observability,
     });
 
     const { folders, documents, uploads, templates, signatures, sharing } = this.api.handlers;

@@ -40,7 +40,7 @@ export function valueAtPath(path: string, event: unknown): unknown {
 
 export const logger = new Logger({ serviceName, jsonReplacerFn: maskingReplacer, correlationIdSearchFn: valueAtPath });
 
-/** Off outside Lambda (the tracer checks AWS_EXECUTION_ENV, and POWERTOOLS_TRACE_ENABLED=false turns it off anywhere). */
+/** Off outside Lambda (the tracer checks AWS_EXECUTION_ENV); POWERTOOLS_TRACE_ENABLED=false turns it off anywhere. */
 export const tracer = new Tracer({ serviceName });
 
 /**

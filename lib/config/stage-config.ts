@@ -59,6 +59,8 @@ export const stageConfigSchema = z.object({
   /** Production keeps data: table deletion protection and RETAIN on table, bucket and keys. */
   retainData: z.boolean(),
   logRetentionDays: z.number().refine((days) => (logRetentionDays as readonly number[]).includes(days), 'is not a CloudWatch Logs retention period'),
+  /** The functions' log level (POWERTOOLS_LOG_LEVEL): INFO unless `-c logLevel=DEBUG` asks for more. */
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
   /** Alarm notifications go to this address when set. */
   alarmEmail: z.string().email().optional(),
 });
@@ -82,6 +84,7 @@ const commonDefaults = {
   allowedContentTypes: ['application/pdf', 'image/jpeg', 'image/png', 'image/tiff'],
   ocrEngine: 'tesseract',
   api: { throttleRateLimit: 50, throttleBurstLimit: 100, corsOrigins: [] },
+  logLevel: 'INFO',
 } as const;
 
 /**
@@ -105,7 +108,8 @@ const stageDefaults: Record<string, Record<string, unknown>> = {
 /** Context keys an administrator may pass with `-c key=value` (or put in cdk.json). */
 export const contextKeys = [
   'stage', 'account', 'region', 'jwtIssuer', 'jwksUrl', 'jwtAudience', 'ocrEngine', 'allowedContentTypes',
-  'maxUploadBytes', 'retainData', 'logRetentionDays', 'alarmEmail', 'corsOrigins', 'signatureRequestTtlSeconds',
+  'maxUploadBytes', 'retainData', 'logRetentionDays', 'logLevel', 'alarmEmail', 'corsOrigins',
+  'signatureRequestTtlSeconds',
   'simSigningEndpoint', 'simSigningApiKeySecret', 'smartcaSigningEndpoint', 'smartcaSigningApiKeySecret',
 ] as const;
 
@@ -117,6 +121,10 @@ function list(value: unknown): unknown {
 
 function numberOrSame(value: unknown): unknown {
   return typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+}
+
+function upperCaseOrSame(value: unknown): unknown {
+  return typeof value === 'string' ? value.toUpperCase() : value;
 }
 
 function booleanOrSame(value: unknown): unknown {
@@ -149,6 +157,7 @@ export function loadStageConfig(context: ContextReader): StageConfig {
       allowedContentTypes: list(context('allowedContentTypes')),
       retainData: booleanOrSame(context('retainData')),
       logRetentionDays: numberOrSame(context('logRetentionDays')),
+      logLevel: upperCaseOrSame(context('logLevel')),
       alarmEmail: context('alarmEmail'),
     }),
     auth: {

@@ -5,12 +5,13 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { projectPath } from '../project-paths.ts';
-import { ocrFunction, VaultFunction } from './vault-function.ts';
+import { type FunctionObservability, ocrFunction, VaultFunction } from './vault-function.ts';
 
 export interface DigitizeWorkflowProps {
   namePrefix: string;
   vaultEnvironment: Record<string, string>;
   logRetention: RetentionDays;
+  observability: FunctionObservability;
 }
 
 /**
@@ -35,9 +36,11 @@ export class DigitizeWorkflow extends Construct {
         entry: 'functions/digitize/handlers/steps.ts',
         handler,
         functionName: `${props.namePrefix}-workflow-${name}`,
+        serviceName: `workflow-${name}`,
         description,
         environment: props.vaultEnvironment,
         logRetention: props.logRetention,
+        observability: props.observability,
         memorySize,
         timeout: Duration.seconds(60),
       });
@@ -47,9 +50,11 @@ export class DigitizeWorkflow extends Construct {
       entry: 'functions/digitize/handlers/recognize-page.ts',
       handler: 'handler',
       functionName: `${props.namePrefix}-workflow-recognize`,
+      serviceName: 'workflow-recognize',
       description: 'khoso workflow: preprocesses and reads one page (Vietnamese OCR or the PDF text layer)',
       environment: props.vaultEnvironment,
       logRetention: props.logRetention,
+      observability: props.observability,
       ...ocrFunction,
       timeout: Duration.minutes(5),
     });

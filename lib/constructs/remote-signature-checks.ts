@@ -3,13 +3,14 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { VaultFunction } from './vault-function.ts';
+import { type FunctionObservability, VaultFunction } from './vault-function.ts';
 
 export interface RemoteSignatureChecksProps {
   namePrefix: string;
   /** Vault environment plus the remote providers' endpoints and keys. */
   environment: Record<string, string>;
   logRetention: RetentionDays;
+  observability: FunctionObservability;
 }
 
 /**
@@ -27,9 +28,11 @@ export class RemoteSignatureChecks extends Construct {
       entry: 'functions/signing/handlers/check-remote-signatures.ts',
       handler: 'handler',
       functionName: `${props.namePrefix}-check-remote-signatures`,
+      serviceName: 'check-remote-signatures',
       description: 'khoso: polls remote signing providers and embeds the signatures they return',
       environment: props.environment,
       logRetention: props.logRetention,
+      observability: props.observability,
       // A completed signature is embedded into its PDF here; a run ends before the next starts.
       memorySize: 1024,
       timeout: Duration.seconds(50),

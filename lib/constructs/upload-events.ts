@@ -6,7 +6,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { objectPrefixes } from './vault-bucket.ts';
-import { VaultFunction } from './vault-function.ts';
+import { type FunctionObservability, VaultFunction } from './vault-function.ts';
 
 export interface UploadEventsProps {
   namePrefix: string;
@@ -15,6 +15,7 @@ export interface UploadEventsProps {
   stateMachine: IStateMachine;
   vaultEnvironment: Record<string, string>;
   logRetention: RetentionDays;
+  observability: FunctionObservability;
 }
 
 /**
@@ -40,9 +41,11 @@ export class UploadEvents extends Construct {
       entry: 'functions/digitize/handlers/on-upload.ts',
       handler: 'handler',
       functionName: `${props.namePrefix}-on-upload`,
+      serviceName: 'on-upload',
       description: 'khoso: starts the digitize workflow for an uploaded scan',
       environment: { ...props.vaultEnvironment, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn },
       logRetention: props.logRetention,
+      observability: props.observability,
       deadLetterQueue: this.deadLetterQueue,
     });
     props.stateMachine.grantStartExecution(this.onUpload.fn);

@@ -7,7 +7,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { apiRoutes } from '../../functions/composition/api-routes.ts';
 import type { RouteGroup } from '../../functions/platform/http/contract/route-contract.ts';
-import { ocrFunction, VaultFunction } from './vault-function.ts';
+import { type FunctionObservability, ocrFunction, VaultFunction } from './vault-function.ts';
 
 export interface VaultApiProps {
   namePrefix: string;
@@ -17,6 +17,7 @@ export interface VaultApiProps {
   authEnvironment: Record<string, string>;
   throttle: { rateLimit: number; burstLimit: number };
   logRetention: RetentionDays;
+  observability: FunctionObservability;
 }
 
 const templatesFunction = { ...ocrFunction, timeout: Duration.seconds(29) };
@@ -53,10 +54,12 @@ export class VaultApi extends Construct {
       entry: routeGroupEntries[group],
       handler: 'handler',
       functionName: `${props.namePrefix}-api-${group}`,
+      serviceName: `api-${group}`,
       description: `khoso API: ${group} routes`,
       // meta serves only public documents and needs no vault resources.
       environment: group === 'meta' ? {} : props.vaultEnvironment,
       logRetention: props.logRetention,
+      observability: props.observability,
       // Testing a template on a sample runs OCR, as the workflow's RecognizePage function does.
       ...(group === 'templates' ? templatesFunction : {}),
       ...(group === 'signatures' ? pdfFunction : {}),
@@ -66,9 +69,11 @@ export class VaultApi extends Construct {
       entry: 'functions/auth/handlers/authorizer.ts',
       handler: 'handler',
       functionName: `${props.namePrefix}-authorizer`,
+      serviceName: 'authorizer',
       description: 'khoso API: verifies bearer tokens against the issuer JWKS',
       environment: props.authEnvironment,
       logRetention: props.logRetention,
+      observability: props.observability,
     });
     // The authorizer always allows and hands its verdict to the route, which answers 401 as
     // problem+json. Without identity sources it runs on every request (a missing header must

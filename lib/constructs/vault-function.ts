@@ -5,7 +5,14 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { StageConfig } from '../config/stage-config.ts';
 import { projectPath } from '../project-paths.ts';
+
+/** The CloudWatch namespace of the functions' business metrics (embedded metric format). */
+export const metricsNamespace = 'khoso';
+
+/** What every function's logs and metrics are labelled with. */
+export type FunctionObservability = Pick<StageConfig, 'stage' | 'logLevel'>;
 
 export interface VaultFunctionProps {
   /** Entry file, relative to the repository root (functions/…). */
@@ -13,6 +20,9 @@ export interface VaultFunctionProps {
   /** Exported handler name in the entry file. */
   handler: string;
   functionName: string;
+  /** The `service` of its logs, traces and metrics (POWERTOOLS_SERVICE_NAME), e.g. api-documents. */
+  serviceName: string;
+  observability: FunctionObservability;
   description: string;
   environment: Record<string, string>;
   logRetention: RetentionDays;
@@ -43,8 +53,9 @@ export const ocrFunction = {
 } satisfies Partial<VaultFunctionProps>;
 
 /**
- * A Node 20 Lambda bundled by esbuild (ESM, minified, source maps, AWS SDK v3 inside the
- * bundle), with its own log group and a role that can write only to that log group.
+ * A Node 22 Lambda bundled by esbuild (ESM, minified, source maps, AWS SDK v3 inside the
+ * bundle), traced by X-Ray, with Powertools configured by environment, its own log group
+ * and a role that can write only to that log group.
  */
 export class VaultFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -66,21 +77,29 @@ export class VaultFunction extends Construct {
       handler: props.handler,
       functionName: props.functionName,
       description: props.description,
-      runtime: Runtime.NODEJS_20_X,
+      runtime: Runtime.NODEJS_22_X,
       architecture: props.nodeModules ? Architecture.X86_64 : Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup,
       tracing: Tracing.ACTIVE,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+        POWERTOOLS_LOG_LEVEL: props.observability.logLevel,
+        // The stage dimension of the business metrics.
+        KHOSO_STAGE: props.observability.stage,
+        ...props.environment,
+      },
       depsLockFilePath: projectPath('package-lock.json'),
       projectRoot: projectPath('.'),
       bundling: {
         format: OutputFormat.ESM,
         minify: true,
         sourceMap: true,
-        target: 'node20',
+        target: 'node22',
         mainFields: ['module', 'main'],
         // Some CommonJS dependencies call require(); ESM bundles need it defined.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
@@ -94,10 +113,12 @@ export class VaultFunction extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
     });
-    const onNode20 = 'khoso targets Node 20 (package engines, esbuild target); the runtime moves with the project, before AWS stops creating nodejs20.x functions (2027-02-01).';
+    const onNode22 = 'Functions run on nodejs22.x (esbuild target node22), one LTS above Node 20 of local '
+      + 'development and CI (package engines); nodejs24.x waits until the project itself moves. '
+      + 'Node 22 reaches end of life on 2027-04-30.';
     Validations.of(this.fn).acknowledge(
-      { id: 'AwsSolutions-L1', reason: onNode20 },
-      { id: 'CloudFormation-Validate::W2531', reason: onNode20 },
+      { id: 'AwsSolutions-L1', reason: onNode22 },
+      { id: 'CloudFormation-Validate::W2531', reason: onNode22 },
     );
   }
 }

@@ -18,14 +18,19 @@ function decodeKey(key: string): string {
  */
 export function createOnUploadHandler(deps: VaultDeps) {
   return middy<S3Event, void>().handler(async (event) => {
-    for (const record of event.Records ?? []) {
-      if (!record.eventName?.startsWith('ObjectCreated:')) continue;
-      const key = decodeKey(record.s3.object.key);
-      // The upload id correlates this record's logs with those of the workflow it starts.
-      logger.setCorrelationId(uploadIdFromKey(key) ?? key);
-      const accepted = await acceptUploadedObject(deps, { key, size: record.s3.object.size });
-      if (accepted) logger.info('upload accepted', { ...accepted });
-      else logger.warn('object matches no pending upload', { key });
+    try {
+      for (const record of event.Records ?? []) {
+        if (!record.eventName?.startsWith('ObjectCreated:')) continue;
+        const key = decodeKey(record.s3.object.key);
+        // The upload id correlates this record's logs with those of the workflow it starts.
+        logger.setCorrelationId(uploadIdFromKey(key) ?? key);
+        const accepted = await acceptUploadedObject(deps, { key, size: record.s3.object.size });
+        if (accepted) logger.info('upload accepted', { ...accepted });
+        else logger.warn('object matches no pending upload', { key });
+      }
+    } finally {
+      // The embedded runtime calls this handler without the Lambda middlewares that reset keys.
+      logger.removeKeys(['correlation_id']);
     }
   });
 }

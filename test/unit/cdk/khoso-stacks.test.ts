@@ -270,7 +270,7 @@ describe('API', () => {
 });
 
 describe('functions and workflow', () => {
-  test('nineteen Node 20 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
+  test('nineteen Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'khoso-dev-workflow-recognize', MemorySize: 1536, Architectures: ['x86_64'],
     });
@@ -280,8 +280,23 @@ describe('functions and workflow', () => {
       'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.reviewHandler', 'index.sealHandler', 'index.validateHandler',
     ]);
     for (const [, fn] of functions) {
-      assert.equal(fn.Properties.Runtime, 'nodejs20.x');
+      assert.equal(fn.Properties.Runtime, 'nodejs22.x');
       assert.deepEqual(fn.Properties.TracingConfig, { Mode: 'Active' });
+    }
+  });
+
+  test('every function names its Powertools service and logs and counts metrics for its stage', () => {
+    const services = functions.map(([, fn]) => {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      assert.equal(variables.POWERTOOLS_METRICS_NAMESPACE, 'khoso');
+      assert.equal(variables.POWERTOOLS_LOG_LEVEL, 'INFO');
+      assert.equal(variables.KHOSO_STAGE, 'dev');
+      assert.equal(fn.Properties.FunctionName, `khoso-dev-${variables.POWERTOOLS_SERVICE_NAME}`);
+      return variables.POWERTOOLS_SERVICE_NAME;
+    });
+    assert.equal(new Set(services).size, functions.length);
+    for (const service of ['api-documents', 'workflow-file', 'on-upload']) {
+      assert.ok(services.includes(service), service);
     }
   });
 

@@ -13,6 +13,8 @@ describe('stage configuration', () => {
     assert.deepEqual(config.allowedContentTypes, ['application/pdf', 'image/png']);
     assert.equal(config.retainData, false);
     assert.equal(config.ocrEngine, 'tesseract');
+    assert.equal(config.logLevel, 'INFO');
+    assert.equal(fromContext({ logLevel: 'debug' }).logLevel, 'DEBUG');
   });
 
   test('prod refuses to synthesise without an issuer', () => {
@@ -26,6 +28,7 @@ describe('stage configuration', () => {
   test('bad values name the setting', () => {
     assert.throws(() => fromContext({ ocrEngine: 'magic' }), /ocrEngine/);
     assert.throws(() => fromContext({ logRetentionDays: '10' }), /logRetentionDays/);
+    assert.throws(() => fromContext({ logLevel: 'verbose' }), /logLevel/);
     assert.throws(() => fromContext({ stage: 'Bad Stage' }), /stage: must be/);
   });
 

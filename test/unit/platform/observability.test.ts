@@ -8,7 +8,9 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 process.env.KHOSO_STAGE = 'test';
 const { logger, maskIdentifiers, valueAtPath } = await import('../../../functions/platform/observability.ts');
 const { lazyHandler } = await import('../../../functions/platform/lazy-handler.ts');
-const { businessMetricOf, recordBusinessMetrics } = await import('../../../functions/audit/adapters/business-metrics.ts');
+const { businessMetricOf, recordBusinessMetrics } = await import(
+  '../../../functions/audit/adapters/business-metrics.ts'
+);
 
 /** Every line the logger and the metrics write during `run`, parsed (both write JSON lines). */
 async function written(run: () => Promise<unknown> | void): Promise<Record<string, unknown>[]> {
@@ -42,7 +44,9 @@ function entry(action: string, outcome: AuditEntry['outcome'] = 'success'): Audi
   };
 }
 
-const emf = (line: Record<string, unknown>) => (line._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } | undefined)?.CloudWatchMetrics[0];
+interface EmfDirective { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }
+const emf = (line: Record<string, unknown>) =>
+  (line._aws as { CloudWatchMetrics: EmfDirective[] } | undefined)?.CloudWatchMetrics[0];
 
 describe('logs', () => {
   test('personal IDs and enterprise codes are masked in messages, fields, nested values and errors', async () => {
@@ -99,10 +103,13 @@ describe('business metrics', () => {
 
   test('counts one per mapped entry', () => {
     const added: [string, string, number][] = [];
-    recordBusinessMetrics([entry('share.create'), entry('share.create'), entry('document.update'), entry('upload.fail')], {
+    const entries = [entry('share.create'), entry('share.create'), entry('document.update'), entry('upload.fail')];
+    recordBusinessMetrics(entries, {
       addMetric: (name, unit, value) => { added.push([name, unit, value]); },
     });
-    assert.deepEqual(added, [['SharesCreated', 'Count', 1], ['SharesCreated', 'Count', 1], ['UploadsFailed', 'Count', 1]]);
+    assert.deepEqual(added, [
+      ['SharesCreated', 'Count', 1], ['SharesCreated', 'Count', 1], ['UploadsFailed', 'Count', 1],
+    ]);
   });
 });
 
@@ -139,7 +146,7 @@ describe('lazyHandler', () => {
     assert.equal(metricsLine?.stage, 'test');
   });
 
-  test('keys are reset after each invocation, the dependencies are built once, and no metrics means no EMF line', async () => {
+  test('keys are reset after each invocation, dependencies are built once, no metrics means no EMF', async () => {
     const lines = await written(() => handler({}, context));
     assert.equal(lines.find((line) => line.message === 'handled')?.correlation_id, undefined);
     assert.equal(lines.some((line) => emf(line)), false);
