@@ -8,8 +8,14 @@ import type { OcrPage } from './ocr-engine.ts';
  */
 const pageKey = (uploadId: string, pageNumber: number) => `work/${uploadId}/page-${pageNumber}.json`;
 
-export async function writeWorkingPage(deps: VaultDeps, uploadId: string, pageNumber: number, page: OcrPage): Promise<void> {
-  await deps.blobs.write(pageKey(uploadId, pageNumber), new TextEncoder().encode(JSON.stringify(page)), 'application/json');
+export async function writeWorkingPage(
+  deps: VaultDeps,
+  uploadId: string,
+  pageNumber: number,
+  page: OcrPage,
+): Promise<void> {
+  const bytes = new TextEncoder().encode(JSON.stringify(page));
+  await deps.blobs.write(pageKey(uploadId, pageNumber), bytes, 'application/json');
 }
 
 export async function readWorkingPages(deps: VaultDeps, uploadId: string, pageCount: number): Promise<OcrPage[]> {

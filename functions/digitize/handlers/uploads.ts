@@ -1,5 +1,5 @@
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
-import { getUpload, requestUpload, type UploadRequest, type UploadTicket } from '../core/uploads.ts';
+import { getUpload, requestUpload, ticketResponse, type UploadRequest } from '../core/uploads.ts';
 import { reviewUpload } from '../core/review.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { uploadRoutes } from './routes.ts';
@@ -8,13 +8,12 @@ import { createHttpHandler, refusedLookupAudit } from '../../platform/http/http-
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
 
-export function presentUploadTicket(ticket: UploadTicket) {
-  return present(s.uploadTicket, { uploadId: ticket.upload.id, upload: ticket.presigned, status: ticket.upload });
-}
-
 export function createUploadsHandler(deps: VaultDeps) {
   return createHttpHandler(uploadRoutes, {
-    createUpload: async ({ context, body }) => ({ body: presentUploadTicket(await requestUpload(deps, context, body as UploadRequest)) }),
+    createUpload: async ({ context, body }) => {
+      const ticket = await requestUpload(deps, context, body as UploadRequest);
+      return { body: present(s.uploadTicket, ticketResponse(ticket)) };
+    },
     getUpload: async ({ context, params }) =>
       ({ body: present(s.upload, await getUpload(deps, context, (params as { id: string }).id)) }),
     reviewUpload: async ({ context, params, body }) => {

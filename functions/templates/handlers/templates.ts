@@ -1,5 +1,5 @@
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
-import { awsOcrEngine } from '../../digitize/adapters/aws-ocr-engine.ts';
+import { awsOcrEngine } from '../../composition/aws-ocr-engine.ts';
 import type { RecognitionTemplate, TemplatePermissions } from '../core/template-model.ts';
 import {
   createTemplate, getTemplate, listTemplates, listTemplateVersions, setTemplateActive, setTemplatePermissions,

@@ -2,17 +2,17 @@ import { awsVaultDeps } from '../../composition/aws-deps.ts';
 import {
   getContentUrl, getDocument, getHistory, getRecognisedText, listTrash, restoreFromTrash, trashDocument, updateDocument, type DocumentChanges,
 } from '../core/documents.ts';
-import { requestUpload } from '../../digitize/core/uploads.ts';
+import { requestUpload, ticketResponse } from '../../digitize/core/uploads.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
 import { findDocuments, type DocumentQuery } from '../core/search.ts';
 import { listVersions, restoreVersion } from '../core/versions.ts';
 import { documentRoutes } from './routes.ts';
 import * as s from './schemas.ts';
 import { historyPage } from '../../audit/handlers/schemas.ts';
+import { uploadTicket } from '../../digitize/handlers/schemas.ts';
 import { createHttpHandler, refusedLookupAudit } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
-import { presentUploadTicket } from '../../digitize/handlers/uploads.ts';
 
 type Id = { id: string };
 type PageQuery = { limit: number; cursor?: string };
@@ -43,7 +43,8 @@ export function createDocumentsHandler(deps: VaultDeps) {
       ({ body: present(s.versionList, { items: await listVersions(deps, context, (params as Id).id) }) }),
     createVersion: async ({ context, params, body }) => {
       const input = body as { fileName: string; contentType: string; size: number };
-      return { body: presentUploadTicket(await requestUpload(deps, context, { ...input, documentId: (params as Id).id })) };
+      const ticket = await requestUpload(deps, context, { ...input, documentId: (params as Id).id });
+      return { body: present(uploadTicket, ticketResponse(ticket)) };
     },
     restoreVersion: async ({ context, params }) => {
       const { id, n } = params as Id & { n: number };

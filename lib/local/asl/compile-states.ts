@@ -60,7 +60,8 @@ export function compileState(name: string, raw: unknown, compileGraph: GraphComp
   if (!isJsonObject(raw)) throw invalidDefinition(`${where}: must be an object`);
   const type = raw.Type;
   if (typeof type === 'string' && Object.hasOwn(UNSUPPORTED_TYPES, type)) {
-    throw invalidDefinition(`${where} field "Type": not supported by the local interpreter (${UNSUPPORTED_TYPES[type]})`);
+    const reason = UNSUPPORTED_TYPES[type];
+    throw invalidDefinition(`${where} field "Type": not supported by the local interpreter (${reason})`);
   }
   if (typeof type !== 'string' || !Object.hasOwn(FIELDS, type)) {
     throw invalidDefinition(`${where} field "Type": "${String(type)}" is not a supported state type (${Object.keys(FIELDS).join(', ')})`);

@@ -31,7 +31,8 @@ export function compileTemplate(value: unknown, where: string): TemplateNode {
   const fields = Object.entries(value).map(([key, fieldValue]) => {
     if (!key.endsWith('.$')) return { key, node: compileTemplate(fieldValue, `${where}.${key}`) };
     dynamic = true;
-    return { key: key.slice(0, -2), node: { kind: 'path' as const, field: key, path: compileExpression(key, fieldValue, where) } };
+    const path = compileExpression(key, fieldValue, where);
+    return { key: key.slice(0, -2), node: { kind: 'path' as const, field: key, path } };
   });
   // A subtree with nothing to evaluate is kept as one literal, so evaluation just returns it.
   return dynamic || fields.some(({ node }) => node.kind !== 'literal') ? { kind: 'object', fields } : { kind: 'literal', value: value as JsonValue };
@@ -39,9 +40,12 @@ export function compileTemplate(value: unknown, where: string): TemplateNode {
 
 /** The text a "x.$" field (or ErrorPath, CausePath) holds: a path against the input, or $$ for the context. */
 export function compileExpression(field: string, text: unknown, where: string): JsonPath {
-  if (typeof text !== 'string') throw invalidDefinition(`${where}: the value of "${field}" must be a string holding a JSONPath`);
+  if (typeof text !== 'string') {
+    throw invalidDefinition(`${where}: the value of "${field}" must be a string holding a JSONPath`);
+  }
   if (text.startsWith('States.')) {
-    throw invalidDefinition(`${where}: field "${field}": intrinsic functions such as "${text}" are not supported by the local interpreter`);
+    const refusal = `intrinsic functions such as "${text}" are not supported by the local interpreter`;
+    throw invalidDefinition(`${where}: field "${field}": ${refusal}`);
   }
   try {
     if (text.startsWith('$')) return parseJsonPath(text);

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deferred, flush, harness, NamedError, single } from './harness.ts';
+import { flush, harness, NamedError, single } from './harness.ts';
 
 describe('Choice state', () => {
   const definition = {
@@ -56,7 +56,8 @@ describe('Succeed and Fail states', () => {
   });
   test('Fail with ErrorPath and CausePath', async () => {
     const { run } = harness();
-    const result = await run(single({ Type: 'Fail', ErrorPath: '$.code', CausePath: '$.why' }), { code: 'E42', why: 'document d1 refused' });
+    const definition = single({ Type: 'Fail', ErrorPath: '$.code', CausePath: '$.why' });
+    const result = await run(definition, { code: 'E42', why: 'document d1 refused' });
     assert.deepEqual([result.error, result.cause], ['E42', 'document d1 refused']);
   });
 });
@@ -85,7 +86,11 @@ describe('Map state', () => {
       [0, 1, 2].map((index) => ({ index, page: `p${index}`, doc: 'd1' })),
     );
     assert.equal(invocations[0]?.functionName, arn);
-    assert.deepEqual(result.output, { doc: 'd1', pages: ['p0', 'p1', 'p2'], ocr: { first: { done: 0 }, all: [{ done: 0 }, { done: 1 }, { done: 2 }] } });
+    assert.deepEqual(result.output, {
+      doc: 'd1',
+      pages: ['p0', 'p1', 'p2'],
+      ocr: { first: { done: 0 }, all: [{ done: 0 }, { done: 1 }, { done: 2 }] },
+    });
   });
   test('legacy Iterator and Parameters; an empty array gives []', async () => {
     const { run } = harness();

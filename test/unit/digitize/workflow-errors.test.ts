@@ -5,7 +5,9 @@ import { workflowErrors } from '../../../functions/digitize/core/workflow-errors
 import { InvalidInputError } from '../../../functions/platform/core/errors.ts';
 import { SealNotConfiguredError } from '../../../functions/signing/core/built-in-providers.ts';
 
-const definition: unknown = JSON.parse(readFileSync(new URL('../../../functions/digitize/digitize.asl.json', import.meta.url), 'utf8'));
+const definition: unknown = JSON.parse(
+  readFileSync(new URL('../../../functions/digitize/digitize.asl.json', import.meta.url), 'utf8'),
+);
 
 /** Every name in an `ErrorEquals` anywhere in the definition, nested Map states included. */
 function matchedErrorNames(node: unknown, found = new Set<string>()): Set<string> {

@@ -6,7 +6,9 @@ import { parseCertificates, preparePdfSignature } from '../../../functions/signi
 
 describe("signing's view of the pdf-pki toolkit", () => {
   const isMapped = (error: unknown) =>
-    error instanceof InvalidInputError && error.cause instanceof PdfPkiInputError && error.message === error.cause.message;
+    error instanceof InvalidInputError &&
+    error.cause instanceof PdfPkiInputError &&
+    error.message === error.cause.message;
 
   test("a toolkit input error thrown at once becomes the vault's InvalidInputError", () => {
     assert.throws(() => parseCertificates('not a certificate!'), isMapped);
