@@ -18,8 +18,6 @@ export const workflowErrors = {
   sealNotConfigured: 'SealNotConfiguredError',
 } as const;
 
-export type WorkflowErrorName = (typeof workflowErrors)[keyof typeof workflowErrors];
-
 /**
  * The object does not qualify to be filed. The workflow does not retry it: it fails the
  * upload with the reason, which is safe to show to the officer or citizen.
