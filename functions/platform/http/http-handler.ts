@@ -61,7 +61,8 @@ export function createHttpHandler<const Routes extends readonly RouteContract[]>
   } = {},
 ) {
   const routesByKey = new Map<string, RouteContract>(routes.map((route) => [routeKey(route), route]));
-  // Each operation is called with what its own route's schemas parsed, so the loose signature is sound here.
+  // Each operation is called with what its own route's schemas parsed, so the loose signature is sound here;
+  // Operations requires one per route, so a resolved route always finds its operation.
   const operationsById = operations as Record<string, Operation>;
   return middy<ApiEvent, ApiResponse, Error, ApiContext>()
     .use(problemJson())
