@@ -2,14 +2,18 @@ import { isDeepStrictEqual } from 'node:util';
 import { auditEntriesByOwner, chainAuditEntries, type AuditChainHead, type ChainLink } from '../../functions/audit/core/audit-chain.ts';
 import type { AuditLog, StoredAuditChain } from '../../functions/audit/core/audit-log.ts';
 import { ConcurrentUpdateError, ConflictError, InvalidInputError } from '../../functions/platform/core/errors.ts';
-import type {
-  AuditEntry, DocumentSearch, DocumentSignature, DocumentVersion, Folder, Page, PageRequest, Upload, VaultDocument,
-} from '../../functions/vault/core/model.ts';
+import type { AuditEntry } from '../../functions/audit/core/audit-model.ts';
+import type { Upload } from '../../functions/digitize/core/upload-model.ts';
+import type { Page, PageRequest } from '../../functions/platform/core/page.ts';
+import type { DocumentSignature } from '../../functions/signing/core/signature-model.ts';
+import type { DocumentSearch, DocumentVersion, Folder, VaultDocument } from '../../functions/vault/core/model.ts';
 import { nameKey } from '../../functions/vault/core/names.ts';
 import { foldNumber, searchableText } from '../../functions/vault/core/search-text.ts';
 import { isAccessByOthers } from '../../functions/sharing/core/access-log.ts';
 import type { Grantee, Share, SharedResourceType, ShareLink } from '../../functions/sharing/core/share-model.ts';
-import type { FolderTree, VaultChanges, VaultRepository, Write } from '../../functions/vault/core/vault-repository.ts';
+import type { VaultRepository } from '../../functions/vault/core/vault-deps.ts';
+import type { VaultChanges, Write } from '../../functions/vault/core/unit-of-work.ts';
+import type { FolderTree } from '../../functions/vault/core/vault-store.ts';
 
 /** Everything the repository holds, as plain sorted data: equal snapshots mean nothing changed. */
 export interface RepositorySnapshot {

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { auditEntry, workflowContext } from '../../audit/core/audit.ts';
 import { ConcurrentUpdateError } from '../../platform/core/errors.ts';
-import type { DocumentSignature, DocumentVersion, Recognition, Upload, VaultDocument, WorkflowStep } from '../../vault/core/model.ts';
+import type { Recognition, Upload, WorkflowStep } from './upload-model.ts';
+import type { DocumentSignature } from '../../signing/core/signature-model.ts';
+import type { DocumentVersion, VaultDocument } from '../../vault/core/model.ts';
 import { roles, type RequestContext } from '../../auth/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import { inspectScan } from './scan-validation.ts';

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../platform/core/errors.ts';
 import { loadUpload, recordStep, UploadStateError, uploaderContext } from './filing.ts';
-import type { ProposedRecognition, Recognition, Upload } from '../../vault/core/model.ts';
+import type { ProposedRecognition, Recognition, Upload } from './upload-model.ts';
 import type { OcrEngine, OcrPage } from './ocr-engine.ts';
 import { isEnterpriseCode, isPersonalId } from '../../auth/core/principal.ts';
 import { isScanContentType } from './scan-validation.ts';

@@ -1,7 +1,7 @@
 import { auditEntry, workflowContext } from '../../audit/core/audit.ts';
 import { ReviewNotPendingError, type ReviewDecision } from './digitize-workflow.ts';
 import { ConcurrentUpdateError, ConflictError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
-import type { ProposedRecognition, Upload } from '../../vault/core/model.ts';
+import type { ProposedRecognition, Upload } from './upload-model.ts';
 import type { RequestContext } from '../../auth/core/principal.ts';
 import { UploadStateError } from './filing.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';

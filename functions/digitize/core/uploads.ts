@@ -1,7 +1,8 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { ForbiddenRoleError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
 import { requireActiveFolder } from '../../vault/core/folders.ts';
-import type { DocumentSource, Upload } from '../../vault/core/model.ts';
+import type { Upload } from './upload-model.ts';
+import type { DocumentSource } from '../../vault/core/model.ts';
 import { normaliseName } from '../../vault/core/names.ts';
 import { isOwnerId, type Principal, type RequestContext } from '../../auth/core/principal.ts';
 import type { PresignedUpload } from '../../platform/core/blob-store.ts';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { failUpload, fileUpload, validateUpload } from '../core/filing.ts';
-import type { Recognition } from '../../vault/core/model.ts';
+import type { Recognition } from '../core/upload-model.ts';
 import type { OcrEngine } from '../core/ocr-engine.ts';
 import { classifyUpload, discardWorkingPages, extractUpload, recognizeUploadPage } from '../core/recognition.ts';
 import { awaitReview } from '../core/review.ts';

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructu
 import type { z } from 'zod';
 import { NotFoundError, RateLimitedError } from '../core/errors.ts';
 import { auditRefusedLookup } from '../../audit/core/audit.ts';
-import type { AuditResourceType } from '../../vault/core/model.ts';
+import type { AuditResourceType } from '../../audit/core/audit-model.ts';
 import { anonymousPrincipal, type RequestContext } from '../../auth/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { logger } from '../observability.ts';

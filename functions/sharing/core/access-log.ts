@@ -1,4 +1,5 @@
-import type { AuditEntry, Page, PageRequest } from '../../vault/core/model.ts';
+import type { AuditEntry } from '../../audit/core/audit-model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 

@@ -1,6 +1,7 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { NotFoundError, PermissionDeniedError } from '../../platform/core/errors.ts';
-import type { Folder, PageRequest, VaultDocument } from '../../vault/core/model.ts';
+import type { PageRequest } from '../../platform/core/page.ts';
+import type { Folder, VaultDocument } from '../../vault/core/model.ts';
 import type { RequestContext } from '../../auth/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { accessActions } from './access-log.ts';

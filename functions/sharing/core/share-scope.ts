@@ -1,9 +1,10 @@
 import { auditEntry, type AuditFacts } from '../../audit/core/audit.ts';
 import { InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
-import type { Folder, Page, PageRequest, VaultDocument } from '../../vault/core/model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
+import type { Folder, VaultDocument } from '../../vault/core/model.ts';
 import type { RequestContext } from '../../auth/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
-import type { VaultChanges } from '../../vault/core/vault-repository.ts';
+import type { VaultChanges } from '../../vault/core/unit-of-work.ts';
 import type { SharedResource } from './share-model.ts';
 
 /** What a share or link covers: one owner's document, or a folder with everything below it. */

@@ -1,6 +1,6 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { ForbiddenRoleError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
-import type { Page, PageRequest } from '../../vault/core/model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';

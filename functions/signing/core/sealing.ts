@@ -1,5 +1,6 @@
 import { loadUpload, recordStep } from '../../digitize/core/filing.ts';
-import type { DocumentSignature, Upload } from '../../vault/core/model.ts';
+import type { Upload } from '../../digitize/core/upload-model.ts';
+import type { DocumentSignature } from './signature-model.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { describeCertificate } from '../../pdf-pki/certificates.ts';
 import { assembleCms } from '../../pdf-pki/cms.ts';

@@ -3,7 +3,9 @@ import {
   ConcurrentUpdateError, ConflictError, ExpiredError, InvalidInputError, NotFoundError, ProviderUnavailableError,
   SignatureRejectedError,
 } from '../../platform/core/errors.ts';
-import type { AuditEntry, DocumentSignature, DocumentVersion, SignatureFormat } from '../../vault/core/model.ts';
+import type { AuditEntry } from '../../audit/core/audit-model.ts';
+import type { DocumentSignature, SignatureFormat } from './signature-model.ts';
+import type { DocumentVersion } from '../../vault/core/model.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';

@@ -1,6 +1,6 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { ForbiddenRoleError, InvalidInputError, SignatureRejectedError } from '../../platform/core/errors.ts';
-import type { CertificateFacts } from '../../vault/core/model.ts';
+import type { CertificateFacts } from './signature-model.ts';
 import type { RequestContext } from '../../auth/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { certificatePublicKey, checkCertificateChain, describeCertificate, parseCertificates, toPem } from '../../pdf-pki/certificates.ts';

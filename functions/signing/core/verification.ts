@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../platform/core/errors.ts';
-import type { CertificateFacts, DocumentSignature } from '../../vault/core/model.ts';
+import type { CertificateFacts, DocumentSignature } from './signature-model.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { checkCertificateChain, describeCertificate, parseCertificates } from '../../pdf-pki/certificates.ts';

@@ -1,6 +1,7 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { ForbiddenRoleError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
-import type { AuditEntry, Page, PageRequest } from '../../vault/core/model.ts';
+import type { AuditEntry } from '../../audit/core/audit-model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
 import type { OcrEngine, OcrPage } from '../../digitize/core/ocr-engine.ts';
 import { inspectScan } from '../../digitize/core/scan-validation.ts';
 import { classifyDocument } from './classify.ts';

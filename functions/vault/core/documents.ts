@@ -1,7 +1,9 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
 import { hasTrashedContents, requireActiveFolder, restoreFolder, withoutTrash } from './folders.ts';
-import type { AuditEntry, DocumentMetadata, Folder, Page, PageRequest, VaultDocument } from './model.ts';
+import type { AuditEntry } from '../../audit/core/audit-model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
+import type { DocumentMetadata, Folder, VaultDocument } from './model.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import { normaliseText } from './names.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
@@ -175,19 +177,4 @@ export async function getRecognisedText(
     ownerId, action: 'document.read-text', resourceType: 'document', resourceId: documentId, detail: { version: version.number },
   }));
   return text;
-}
-
-/** Operation history of one of the caller's documents or folders. */
-export async function getHistory(
-  deps: VaultDeps,
-  context: RequestContext,
-  resource: { type: 'document' | 'folder'; id: string },
-  page: PageRequest,
-): Promise<Page<AuditEntry>> {
-  const ownerId = ownVault(context.principal);
-  const exists = resource.type === 'document'
-    ? await deps.repository.getDocument(ownerId, resource.id)
-    : await deps.repository.getFolder(ownerId, resource.id);
-  if (!exists) throw new NotFoundError(resource.type === 'document' ? 'Document' : 'Folder');
-  return deps.repository.listHistory(ownerId, resource.id, page);
 }

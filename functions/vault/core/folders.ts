@@ -1,11 +1,12 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
-import type { Folder, Page, PageRequest, VaultDocument } from './model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
+import type { Folder, VaultDocument } from './model.ts';
 import { normaliseName } from './names.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from './vault-deps.ts';
-import type { Write } from './vault-repository.ts';
+import type { Write } from './unit-of-work.ts';
 import { ensureVault } from './vault-provisioning.ts';
 
 export interface FolderNode extends Folder {

@@ -1,7 +1,8 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { ForbiddenRoleError, InvalidInputError } from '../../platform/core/errors.ts';
 import { requireActiveFolder } from './folders.ts';
-import type { Page, PageRequest, VaultDocument } from './model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
+import type { VaultDocument } from './model.ts';
 import { isOwnerId, ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import { searchTerms } from './search-text.ts';
 import type { VaultDeps } from './vault-deps.ts';

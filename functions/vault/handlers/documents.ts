@@ -1,7 +1,8 @@
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
 import {
-  getContentUrl, getDocument, getHistory, getRecognisedText, listTrash, restoreFromTrash, trashDocument, updateDocument, type DocumentChanges,
+  getContentUrl, getDocument, getRecognisedText, listTrash, restoreFromTrash, trashDocument, updateDocument, type DocumentChanges,
 } from '../core/documents.ts';
+import { getHistory } from '../../audit/core/history.ts';
 import { requestUpload } from '../../digitize/core/uploads.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
 import { findDocuments, type DocumentQuery } from '../core/search.ts';

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { routeKey, routes } from '../../../functions/platform/http/contract/routes.ts';
-import { tableSchema } from '../../../functions/platform/storage/table-schema.ts';
+import { tableSchema } from '../../../functions/platform/storage/schema.ts';
 import { synthKhoso } from './synth-khoso.ts';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -66,7 +66,7 @@ describe('stateful stack', () => {
         { AttributeName: tableSchema.sortKey, KeyType: 'RANGE' },
       ],
       GlobalSecondaryIndexes: tableSchema.globalSecondaryIndexes.map((index) => Match.objectLike({
-        IndexName: index.indexName,
+        IndexName: index.name,
         KeySchema: [
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },

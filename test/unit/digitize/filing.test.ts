@@ -7,7 +7,7 @@ import {
   type ValidatedUpload,
 } from '../../../functions/digitize/core/filing.ts';
 import { createFolder, listFolderItems, listFolderTree, trashFolder } from '../../../functions/vault/core/folders.ts';
-import type { Upload } from '../../../functions/vault/core/model.ts';
+import type { Upload } from '../../../functions/digitize/core/upload-model.ts';
 import { requestUpload } from '../../../functions/digitize/core/uploads.ts';
 import { fixtureOr, makeEncryptedPdf, makePdf, samplePng } from '../../fakes/sample-files.ts';
 import {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { getDocument } from '../../../functions/vault/core/documents.ts';
 import { ConflictError, NotFoundError } from '../../../functions/platform/core/errors.ts';
 import { acceptUploadedObject, failUpload, fileUpload, validateUpload } from '../../../functions/digitize/core/filing.ts';
-import type { ProposedRecognition } from '../../../functions/vault/core/model.ts';
+import type { ProposedRecognition } from '../../../functions/digitize/core/upload-model.ts';
 import { awaitReview, reviewUpload } from '../../../functions/digitize/core/review.ts';
 import { getUpload } from '../../../functions/digitize/core/uploads.ts';
 import {
