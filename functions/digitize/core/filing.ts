@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { objectKeys } from '../../platform/storage/schema.ts';
 import { auditEntry, workflowContext } from '../../audit/core/audit.ts';
 import { ConcurrentUpdateError } from '../../platform/core/errors.ts';
 import type { Recognition, Upload, WorkflowStep } from './upload-model.ts';
@@ -190,7 +191,7 @@ export async function fileUpload(
     const home = target ? undefined : await deps.repository.getFolder(upload.ownerId, upload.folderId);
     const folderId = !target && (!home || home.trashedAt) ? systemFolderId(upload.source === 'issued' ? 'results' : 'self') : upload.folderId;
     const versionNumber = (target?.versionCount ?? 0) + 1;
-    const blobKey = `vault/${upload.ownerId}/${documentId}/${upload.id}`;
+    const blobKey = objectKeys.documentBlob(upload.ownerId, documentId, upload.id);
     const sealedPdf = sealed?.format === 'pades';
     await deps.blobs.copy(sealedPdf ? sealed.blobKey : upload.blobKey, blobKey);
     if (sealed && !sealedPdf) await deps.blobs.copy(sealed.blobKey, detachedSignatureKey(upload.ownerId, documentId, sealed.signatureId));
@@ -228,7 +229,7 @@ export async function fileUpload(
     });
     return { uploadId: upload.id, documentId, versionNumber };
   });
-  await deps.blobs.delete(`incoming/${filed.uploadId}`);
+  await deps.blobs.delete(objectKeys.incoming(filed.uploadId));
   if (sealed) await deps.blobs.delete(sealed.blobKey);
   return filed;
 }
@@ -262,7 +263,7 @@ export async function failUpload(deps: VaultDeps, input: { uploadId: string; err
   const upload = await deps.repository.getUpload(input.uploadId);
   if (!upload || upload.status === 'DONE' || upload.status === 'FAILED') return;
   if (await deps.blobs.head(upload.blobKey)) {
-    await deps.blobs.copy(upload.blobKey, `quarantine/${upload.id}`);
+    await deps.blobs.copy(upload.blobKey, objectKeys.quarantine(upload.id));
     await deps.blobs.delete(upload.blobKey);
   }
   const reason = failureReason(input);

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../platform/core/errors.ts';
+import { objectKeys } from '../../platform/storage/schema.ts';
 import { loadUpload, recordStep, UploadStateError, uploaderContext } from './filing.ts';
 import type { ProposedRecognition, Recognition, Upload } from './upload-model.ts';
 import type { OcrEngine, OcrPage } from './ocr-engine.ts';
@@ -17,8 +18,8 @@ import type { VaultDeps } from '../../vault/core/vault-deps.ts';
  */
 export type RecognitionDeps = VaultDeps & { ocr: OcrEngine };
 
-const pageKey = (uploadId: string, pageNumber: number) => `work/${uploadId}/page-${pageNumber}.json`;
-const textKey = (upload: Upload) => `text/${upload.ownerId}/${upload.id}.txt`;
+const pageKey = objectKeys.recognitionPage;
+const textKey = (upload: Upload) => objectKeys.recognisedText(upload.ownerId, upload.id);
 
 /** Text kept in the payload for the reviewer; the whole text is stored with the document. */
 const maxProposedText = 20_000;

@@ -1,4 +1,5 @@
 import { auditEntry } from '../../audit/core/audit.ts';
+import { objectKeys, objectPrefixes } from '../../platform/storage/schema.ts';
 import { ForbiddenRoleError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
 import { requireActiveFolder } from '../../vault/core/folders.ts';
 import type { Upload } from './upload-model.ts';
@@ -25,11 +26,7 @@ export interface UploadTicket {
   presigned: PresignedUpload;
 }
 
-const incomingPrefix = 'incoming/';
-
-export function incomingKey(uploadId: string): string {
-  return `${incomingPrefix}${uploadId}`;
-}
+const incomingPrefix = objectPrefixes.incoming;
 
 /** The upload an object key belongs to, or undefined for keys we never handed out. */
 export function uploadIdFromKey(key: string): string | undefined {
@@ -98,7 +95,7 @@ export async function requestUpload(deps: VaultDeps, context: RequestContext, re
     fileName,
     contentType: request.contentType,
     declaredSize: request.size,
-    blobKey: incomingKey(id),
+    blobKey: objectKeys.incoming(id),
     status: 'PENDING_UPLOAD',
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),

@@ -7,6 +7,7 @@ import { assembleCms } from '../../pdf-pki/cms.ts';
 import { commonName, sha256, toBase64, toHex } from '../../pdf-pki/encoding.ts';
 import { embedPdfSignature } from '../../pdf-pki/pades.ts';
 import { prepareSignature } from './signatures.ts';
+import { objectKeys } from '../../platform/storage/schema.ts';
 
 /** What the Seal step hands to File: the sealed content, or the detached seal of the original. */
 export interface SealedUpload {
@@ -58,7 +59,7 @@ export async function sealUpload(deps: VaultDeps, upload: Upload): Promise<Seale
   if (attempt.status !== 'signed') throw new Error(`The agency seal answered ${attempt.status}`);
   const cms = assembleCms({ signedAttributes: prepared.signedAttributes, signature: attempt.signature, chain });
   const output = prepared.preparedPdf ? embedPdfSignature(prepared.preparedPdf, cms) : cms;
-  const blobKey = prepared.preparedPdf ? `work/${upload.id}/sealed.pdf` : `work/${upload.id}/seal.p7s`;
+  const blobKey = objectKeys.sealOutput(upload.id, prepared.preparedPdf ? 'sealed.pdf' : 'seal.p7s');
   await deps.blobs.write(blobKey, output, prepared.preparedPdf ? 'application/pdf' : 'application/pkcs7-signature');
   return {
     signatureId: `seal-${upload.id}`,

@@ -1,4 +1,5 @@
 import { auditEntry, workflowContext, type AuditFacts } from '../../audit/core/audit.ts';
+import { objectKeys } from '../../platform/storage/schema.ts';
 import {
   ConcurrentUpdateError, ConflictError, ExpiredError, InvalidInputError, NotFoundError, ProviderUnavailableError,
   SignatureRejectedError,
@@ -23,12 +24,11 @@ const addSeconds = (at: Date, seconds: number) => new Date(at.getTime() + second
 export const isPdf = (contentType: string) => contentType === 'application/pdf';
 
 /** Where the prepared PDF revision of a pending PAdES signature waits. */
-const preparedKey = (signatureId: string) => `work/signing/${signatureId}.pdf`;
+const preparedKey = objectKeys.preparedForSigning;
 /** A detached signature lives beside the document's versions. */
-export const detachedSignatureKey = (ownerId: string, documentId: string, signatureId: string) =>
-  `vault/${ownerId}/${documentId}/signatures/${signatureId}.p7s`;
+export const detachedSignatureKey = objectKeys.detachedSignature;
 /** A signed PDF is a new version of the document, stored under the signature's id. */
-const signedVersionKey = (ownerId: string, documentId: string, signatureId: string) => `vault/${ownerId}/${documentId}/${signatureId}`;
+const signedVersionKey = objectKeys.documentBlob;
 
 export interface SignatureRequestInput {
   provider: SignatureProviderName;
