@@ -193,7 +193,7 @@ export const entities = {
       }),
       issued: indexKey({
         index: 'lookups', pk: 'ISSUED#<type>#<number>', sk: `${ownerPk}#<documentId>`,
-        when: 'active, issued, with a type and a number (folded)', serves: 'officers: issued documents by (type, number)',
+        when: 'active and issued, with a type and a number', serves: 'officers: issued documents by (type, folded number)',
       }),
     },
   },
@@ -264,7 +264,7 @@ export const entities = {
     indexKeys: {
       history: indexKey({
         index: 'listings', pk: `HISTORY#${ownerPk}#<resourceId>`, sk: '<at>#<entryId>',
-        serves: 'a folder\'s or document\'s history, newest first',
+        serves: 'the history of a folder, a document or a template, newest first',
       }),
       accessLog: indexKey({
         index: 'lookups', pk: `ACCESS#${ownerPk}`, sk: '<at>#<entryId>',
