@@ -13,9 +13,17 @@ import { fromBase64 } from '../../pdf-pki/encoding.ts';
 import type { SealedUpload } from '../../signing/core/sealing.ts';
 import { detachedSignatureKey } from '../../signing/core/signatures.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
+import type { FolderStore, DocumentStore } from '../../vault/core/vault-store.ts';
+import type { UploadStore } from './upload-store.ts';
 import { uploadIdFromKey } from './uploads.ts';
 import { systemFolderId } from '../../vault/core/vault-provisioning.ts';
 import { withCurrentVersion } from '../../vault/core/versions.ts';
+
+/** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
+export interface FilingDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 'policy' | 'workflow'> {
+  repository: UnitOfWork & FolderStore & DocumentStore & UploadStore;
+}
 
 /**
  * The object does not qualify to be filed. The workflow does not retry it: it fails the
@@ -61,13 +69,17 @@ export function uploaderContext(upload: Upload): RequestContext {
   };
 }
 
-export async function loadUpload(deps: VaultDeps, uploadId: string): Promise<Upload> {
+export async function loadUpload(deps: { repository: UploadStore }, uploadId: string): Promise<Upload> {
   const upload = await deps.repository.getUpload(uploadId);
   if (!upload) throw new UploadStateError(`upload ${uploadId} does not exist`);
   return upload;
 }
 
-export async function recordStep(deps: VaultDeps, upload: Upload, step: WorkflowStep): Promise<Upload> {
+export async function recordStep(
+  deps: Pick<FilingDeps, 'clock'> & { repository: UnitOfWork },
+  upload: Upload,
+  step: WorkflowStep,
+): Promise<Upload> {
   if (upload.status !== 'PROCESSING' || upload.step === step) return upload;
   const next: Upload = { ...upload, step, updatedAt: deps.clock.now().toISOString() };
   await deps.repository.commit({ ownerId: upload.ownerId, uploads: [{ next, previous: upload }], audit: [] });
@@ -80,7 +92,7 @@ export async function recordStep(deps: VaultDeps, upload: Upload, step: Workflow
  * execution is named after the upload.
  */
 export async function acceptUploadedObject(
-  deps: VaultDeps,
+  deps: FilingDeps,
   object: { key: string; size: number },
 ): Promise<{ uploadId: string; started: boolean } | undefined> {
   const uploadId = uploadIdFromKey(object.key);
@@ -104,7 +116,7 @@ export async function acceptUploadedObject(
 }
 
 /** Workflow step: the stored object must be what the upload declared, and safe to process. */
-export async function validateUpload(deps: VaultDeps, input: { uploadId: string }): Promise<ValidatedUpload> {
+export async function validateUpload(deps: FilingDeps, input: { uploadId: string }): Promise<ValidatedUpload> {
   const upload = await recordStep(deps, await loadUpload(deps, input.uploadId), 'validate');
   if (upload.status === 'DONE' || upload.status === 'FAILED') throw new UploadStateError(`upload ${upload.id} is ${upload.status}`);
   const head = await deps.blobs.head(upload.blobKey);
@@ -170,7 +182,7 @@ function sealRecord(upload: Upload, sealed: SealedUpload, documentId: string, ve
  * sealed PDF is filed instead of the scan; a detached seal is kept beside it.
  */
 export async function fileUpload(
-  deps: VaultDeps,
+  deps: FilingDeps,
   input: ValidatedUpload & { recognition?: Recognition; sealed?: SealedUpload },
 ): Promise<FiledUpload> {
   const { recognition, sealed } = input;
@@ -259,7 +271,7 @@ function lambdaErrorMessage(cause: string | undefined): string | undefined {
  * Workflow catch-all: the upload becomes FAILED with a reason and the object is moved to
  * quarantine, so nothing half-filed remains in the vault.
  */
-export async function failUpload(deps: VaultDeps, input: { uploadId: string; error: string; cause?: string }): Promise<void> {
+export async function failUpload(deps: FilingDeps, input: { uploadId: string; error: string; cause?: string }): Promise<void> {
   const upload = await deps.repository.getUpload(input.uploadId);
   if (!upload || upload.status === 'DONE' || upload.status === 'FAILED') return;
   if (await deps.blobs.head(upload.blobKey)) {

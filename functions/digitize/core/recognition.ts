@@ -9,6 +9,9 @@ import { classifyDocument } from '../../templates/core/classify.ts';
 import { extractFields } from '../../templates/core/extract.ts';
 import { usableTemplates } from '../../templates/core/manage-templates.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
+import type { UploadStore } from './upload-store.ts';
+import type { AuditHistory } from '../../audit/core/history.ts';
 
 /**
  * The reading steps of the digitize workflow: OCR each page, classify the document
@@ -16,7 +19,13 @@ import type { VaultDeps } from '../../vault/core/vault-deps.ts';
  * person must review before filing. Pages travel between steps as objects in the store
  * (`work/<uploadId>/…`), not in the state machine's payload, which is limited in size.
  */
-export type RecognitionDeps = VaultDeps & { ocr: OcrEngine };
+export interface ReadingDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 'policy' | 'templates'> {
+  repository: UnitOfWork & UploadStore & AuditHistory;
+}
+
+export interface RecognitionDeps extends ReadingDeps {
+  ocr: OcrEngine;
+}
 
 const pageKey = objectKeys.recognitionPage;
 const textKey = (upload: Upload) => objectKeys.recognisedText(upload.ownerId, upload.id);
@@ -24,7 +33,7 @@ const textKey = (upload: Upload) => objectKeys.recognisedText(upload.ownerId, up
 /** Text kept in the payload for the reviewer; the whole text is stored with the document. */
 const maxProposedText = 20_000;
 
-async function processing(deps: VaultDeps, uploadId: string): Promise<Upload> {
+async function processing(deps: ReadingDeps, uploadId: string): Promise<Upload> {
   const upload = await loadUpload(deps, uploadId);
   if (upload.status !== 'PROCESSING') throw new UploadStateError(`upload ${uploadId} is ${upload.status}`);
   return upload;
@@ -44,7 +53,7 @@ export async function recognizeUploadPage(
   return { pageNumber: page.pageNumber, confidence: page.confidence, source: page.source };
 }
 
-async function readPages(deps: VaultDeps, uploadId: string, pageCount: number): Promise<OcrPage[]> {
+async function readPages(deps: ReadingDeps, uploadId: string, pageCount: number): Promise<OcrPage[]> {
   const pages: OcrPage[] = [];
   for (let pageNumber = 1; pageNumber <= pageCount; pageNumber += 1) {
     pages.push(JSON.parse(new TextDecoder().decode(await deps.blobs.read(pageKey(uploadId, pageNumber)))) as OcrPage);
@@ -61,7 +70,7 @@ export interface ClassifiedUpload {
 }
 
 /** Workflow step: picks the best template the uploader may use, by score. */
-export async function classifyUpload(deps: VaultDeps, input: { uploadId: string; pageCount: number }): Promise<ClassifiedUpload> {
+export async function classifyUpload(deps: ReadingDeps, input: { uploadId: string; pageCount: number }): Promise<ClassifiedUpload> {
   const upload = await recordStep(deps, await processing(deps, input.uploadId), 'classify');
   const context = uploaderContext(upload);
   const pages = await readPages(deps, upload.id, input.pageCount);
@@ -94,7 +103,7 @@ function ownerMismatch(upload: Upload, fields: Recognition['fields']): string | 
  * own scan never waits: it is filed with its type and fields when they were read
  * confidently, and with its text only otherwise (the citizen can add metadata later).
  */
-export async function extractUpload(deps: VaultDeps, input: { classified: ClassifiedUpload; pageCount: number }): Promise<ExtractedUpload> {
+export async function extractUpload(deps: ReadingDeps, input: { classified: ClassifiedUpload; pageCount: number }): Promise<ExtractedUpload> {
   const { classified } = input;
   const upload = await recordStep(deps, await processing(deps, classified.uploadId), 'extract');
   const pages = await readPages(deps, upload.id, input.pageCount);
@@ -132,6 +141,6 @@ export async function extractUpload(deps: VaultDeps, input: { classified: Classi
 }
 
 /** Removes the per-page results once the upload is filed or failed. */
-export async function discardWorkingPages(deps: VaultDeps, uploadId: string, pageCount: number): Promise<void> {
+export async function discardWorkingPages(deps: ReadingDeps, uploadId: string, pageCount: number): Promise<void> {
   for (let pageNumber = 1; pageNumber <= pageCount; pageNumber += 1) await deps.blobs.delete(pageKey(uploadId, pageNumber));
 }

@@ -2,12 +2,19 @@ import { loadUpload, recordStep } from '../../digitize/core/filing.ts';
 import type { Upload } from '../../digitize/core/upload-model.ts';
 import type { DocumentSignature } from './signature-model.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
+import type { UploadStore } from '../../digitize/core/upload-store.ts';
 import { describeCertificate } from '../../pdf-pki/certificates.ts';
 import { assembleCms } from '../../pdf-pki/cms.ts';
 import { commonName, sha256, toBase64, toHex } from '../../pdf-pki/encoding.ts';
 import { embedPdfSignature } from '../../pdf-pki/pades.ts';
 import { prepareSignature } from './signatures.ts';
 import { objectKeys } from '../../platform/storage/schema.ts';
+
+/** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
+export interface SealingDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'policy' | 'signing'> {
+  repository: UnitOfWork & UploadStore;
+}
 
 /** What the Seal step hands to File: the sealed content, or the detached seal of the original. */
 export interface SealedUpload {
@@ -30,7 +37,7 @@ export function needsSeal(upload: Upload): boolean {
 }
 
 /** Workflow Seal step: every upload passes it; only those that need the seal are sealed. */
-export async function sealStep(deps: VaultDeps, uploadId: string): Promise<{ sealed: SealedUpload | null }> {
+export async function sealStep(deps: SealingDeps, uploadId: string): Promise<{ sealed: SealedUpload | null }> {
   const upload = await recordStep(deps, await loadUpload(deps, uploadId), 'seal');
   return { sealed: needsSeal(upload) ? await sealUpload(deps, upload) : null };
 }
@@ -39,7 +46,7 @@ export async function sealStep(deps: VaultDeps, uploadId: string): Promise<{ sea
  * Seals the scan with the agency key. The work object is keyed by the
  * upload, so a retried step overwrites its own output and File reads whichever finished.
  */
-export async function sealUpload(deps: VaultDeps, upload: Upload): Promise<SealedUpload> {
+export async function sealUpload(deps: SealingDeps, upload: Upload): Promise<SealedUpload> {
   const provider = deps.signing.providers['agency-seal'];
   if (!provider) throw new Error('The agency seal is not configured for this function');
   const chain = await provider.signerCertificates({ ownerId: upload.ownerId });
