@@ -99,7 +99,7 @@ export class StatelessStack extends Stack {
     }
     // Classify lists the recognition templates; the signature checks read only the due-checks index.
     for (const listing of [folders, documents, uploads, templates, signatures, sharing, classify]) grantQuery(listing.role, table);
-    grantIndexQuery(check.role, table, 'gsi2');
+    grantIndexQuery(check.role, table, 'lookups');
     // Verifying audit chains reads heads and entry blocks; it never writes.
     grantItemReadsAndTableQuery(this.api.handlers.audit.role, table);
     // Presigned URLs carry the signer's rights: uploads and new versions POST to incoming/,

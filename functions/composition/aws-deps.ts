@@ -10,9 +10,9 @@ import { dynamoDocumentClient, kmsClient, s3Client, sfnClient } from '../platfor
 import { DynamoSigningSettings } from '../signing/adapters/dynamo-signing-settings.ts';
 import { createKmsSealKey } from '../signing/adapters/kms-seal-key.ts';
 import { DynamoTemplateRepository } from '../templates/adapters/dynamo-template-repository.ts';
-import { DynamoVaultRepository } from '../vault/adapters/dynamo-vault-repository.ts';
 import { createS3BlobStore } from '../platform/adapters/s3-blob-store.ts';
 import { createSfnDigitizeWorkflow } from '../digitize/adapters/sfn-digitize-workflow.ts';
+import { createDynamoRepository } from './dynamo-repository.ts';
 
 /** Functions that never start the workflow still get a starter that says so if misused. */
 const noWorkflow: DigitizeWorkflow = {
@@ -39,7 +39,7 @@ export function awsVaultDeps(): VaultDeps {
   if (deps) return deps;
   const config = loadLambdaConfig();
   deps = {
-    repository: new DynamoVaultRepository(dynamoDocumentClient(), config.TABLE_NAME),
+    repository: createDynamoRepository(dynamoDocumentClient(), config.TABLE_NAME),
     templates: new DynamoTemplateRepository(dynamoDocumentClient(), config.TABLE_NAME),
     blobs: createS3BlobStore({ s3: s3Client(), bucket: config.BUCKET_NAME }),
     workflow: config.STATE_MACHINE_ARN

@@ -5,7 +5,7 @@ import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { objectPrefixes } from './vault-bucket.ts';
+import { objectPrefixes } from '../../functions/platform/storage/schema.ts';
 import { type FunctionObservability, VaultFunction } from './vault-function.ts';
 
 export interface UploadEventsProps {

@@ -3,8 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { tableSchema, type GlobalSecondaryIndexName } from '../../functions/platform/storage/table-schema.ts';
-import { objectPrefixes } from './vault-bucket.ts';
+import { indexes, objectPrefixes, tableSchema, type IndexRole } from '../../functions/platform/storage/schema.ts';
 
 /** Object actions the vault code performs; each grant names the prefixes it may touch. */
 export type ObjectAccess = 'read' | 'write' | 'delete';
@@ -75,16 +74,16 @@ export function grantQuery(grantee: IGrantable, table: ITable): void {
     actions: ['dynamodb:Query'],
     resources: [
       table.tableArn,
-      ...tableSchema.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
+      ...tableSchema.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.name}`),
     ],
   }));
 }
 
 /** Query on one index only, for a function that reads a single listing (e.g. the due signature checks). */
-export function grantIndexQuery(grantee: IGrantable, table: ITable, indexName: GlobalSecondaryIndexName): void {
+export function grantIndexQuery(grantee: IGrantable, table: ITable, index: IndexRole): void {
   grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({
     actions: ['dynamodb:Query'],
-    resources: [`${table.tableArn}/index/${indexName}`],
+    resources: [`${table.tableArn}/index/${indexes[index].name}`],
   }));
 }
 

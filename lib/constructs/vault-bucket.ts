@@ -3,6 +3,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { stageNamePrefix } from '../config/stage-config.ts';
+import { objectPrefixes } from '../../functions/platform/storage/schema.ts';
 
 export interface VaultBucketProps {
   /** Physical name, from vaultBucketName(). */
@@ -13,14 +14,6 @@ export interface VaultBucketProps {
   /** Browser origins allowed to POST scans with a presigned form; none means no CORS rule. */
   corsOrigins: readonly string[];
 }
-
-/**
- * Key prefixes the vault writes; IAM grants are scoped by them. `signing` holds PDFs
- * prepared for a pending signature; inside work/, it expires with the rest of work/.
- */
-export const objectPrefixes = {
-  incoming: 'incoming/', vault: 'vault/', quarantine: 'quarantine/', work: 'work/', signing: 'work/signing/', text: 'text/',
-} as const;
 
 /**
  * The bucket's physical name. It is fixed per stage, account and region so the stateless

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { tableSchema } from '../../functions/platform/storage/table-schema.ts';
+import { tableSchema } from '../../functions/platform/storage/schema.ts';
 
 export interface VaultTableProps {
   tableName: string;
@@ -30,7 +30,7 @@ export class VaultTable extends Construct {
     });
     for (const index of tableSchema.globalSecondaryIndexes) {
       this.table.addGlobalSecondaryIndex({
-        indexName: index.indexName,
+        indexName: index.name,
         partitionKey: key(index.partitionKey),
         sortKey: key(index.sortKey),
         projectionType: ProjectionType.ALL,

@@ -9,7 +9,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoAuditLog } from '../../functions/audit/adapters/dynamo-audit-log.ts';
 import { DynamoSigningSettings } from '../../functions/signing/adapters/dynamo-signing-settings.ts';
 import { DynamoTemplateRepository } from '../../functions/templates/adapters/dynamo-template-repository.ts';
-import { DynamoVaultRepository } from '../../functions/vault/adapters/dynamo-vault-repository.ts';
+import { createDynamoRepository } from '../../functions/composition/dynamo-repository.ts';
 import { createFsBlobStore } from '../../functions/platform/adapters/fs-blob-store.ts';
 import { createLocalSealKey } from '../../functions/signing/adapters/local-seal-key.ts';
 import type { RemoteSigningServiceConfig } from '../../functions/signing/adapters/remote-signing-client.ts';
@@ -36,7 +36,7 @@ import type { VaultDeps } from '../../functions/vault/core/vault-deps.ts';
 import { defaultVaultPolicy, type VaultPolicy } from '../../functions/vault/core/vault-policy.ts';
 import { createOnUploadHandler } from '../../functions/digitize/handlers/on-upload.ts';
 import { logger } from '../../functions/platform/observability.ts';
-import { createTableInput } from '../../functions/platform/storage/table-schema.ts';
+import { createTableInput, entities } from '../../functions/platform/storage/schema.ts';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.ts';
 import { createBlobHttpHandler } from './blob-http.ts';
 import { installDevelopmentSeal, loadDevelopmentSeal } from './development-seal.ts';
@@ -118,7 +118,7 @@ async function isMarkedAuditChained(documents: DynamoDBDocumentClient): Promise<
 }
 
 async function markAuditChained(documents: DynamoDBDocumentClient): Promise<void> {
-  await documents.send(new PutCommand({ TableName: tableName, Item: { ...auditChainedMarker, entity: 'local-layout' } }));
+  await documents.send(new PutCommand({ TableName: tableName, Item: { ...auditChainedMarker, entity: entities.localLayoutMarker.entity } }));
 }
 
 /** Audit entries written before they were hash-chained: a full scan, so it runs once per data folder. */
@@ -207,7 +207,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   const developmentSeal = await loadDevelopmentSeal(join(options.dataDir, 'signing'));
   await installDevelopmentSeal({ clock: systemClock, ids: randomIds }, signingSettings, developmentSeal);
   const deps: VaultDeps = {
-    repository: new DynamoVaultRepository(documentClient, tableName),
+    repository: createDynamoRepository(documentClient, tableName),
     templates: new DynamoTemplateRepository(documentClient, tableName),
     blobs,
     // The workflow needs these deps to run its steps, so it is reached through them once built.

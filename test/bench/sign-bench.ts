@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { createLocalSealKey } from '../../functions/signing/adapters/local-seal-key.ts';
-import type { Upload } from '../../functions/vault/core/model.ts';
+import type { Upload } from '../../functions/digitize/core/upload-model.ts';
 import { assembleSigning } from '../../functions/signing/core/built-in-providers.ts';
 import { toPem } from '../../functions/pdf-pki/certificates.ts';
 import { createRootCa, issueCertificate } from '../../functions/pdf-pki/development-ca.ts';

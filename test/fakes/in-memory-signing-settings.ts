@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../../functions/vault/core/model.ts';
+import type { AuditEntry } from '../../functions/audit/core/audit-model.ts';
 import type { SignatureProviderName } from '../../functions/signing/core/signature-provider.ts';
 import type { SigningSettingsRepository } from '../../functions/signing/core/signing-settings.ts';
 import type { InMemoryVaultRepository } from './in-memory-vault-repository.ts';

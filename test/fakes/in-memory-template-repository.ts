@@ -1,5 +1,5 @@
 import { ConcurrentUpdateError } from '../../functions/platform/core/errors.ts';
-import type { AuditEntry } from '../../functions/vault/core/model.ts';
+import type { AuditEntry } from '../../functions/audit/core/audit-model.ts';
 import type { RecognitionTemplate } from '../../functions/templates/core/template-model.ts';
 import type { TemplateRepository } from '../../functions/templates/core/template-repository.ts';
 import type { InMemoryVaultRepository } from './in-memory-vault-repository.ts';

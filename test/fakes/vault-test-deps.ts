@@ -1,12 +1,13 @@
 import { acceptUploadedObject } from '../../functions/digitize/core/accept-upload.ts';
 import { fileUpload, type FiledUpload } from '../../functions/digitize/core/file-upload.ts';
 import { validateUpload } from '../../functions/digitize/core/validate-upload.ts';
-import type { DocumentVersion, Upload, VaultDocument } from '../../functions/vault/core/model.ts';
+import type { Upload } from '../../functions/digitize/core/upload-model.ts';
+import type { DocumentVersion, VaultDocument } from '../../functions/vault/core/model.ts';
 import type { RequestContext } from '../../functions/auth/core/principal.ts';
 import { requestUpload, type UploadRequest, type UploadTicket } from '../../functions/digitize/core/uploads.ts';
 import type { VaultDeps } from '../../functions/vault/core/vault-deps.ts';
 import { defaultVaultPolicy, type VaultPolicy } from '../../functions/vault/core/vault-policy.ts';
-import type { VaultChanges } from '../../functions/vault/core/vault-repository.ts';
+import type { VaultChanges } from '../../functions/vault/core/unit-of-work.ts';
 import { FixedClock } from './fixed-clock.ts';
 import { InMemoryBlobStore } from './in-memory-blob-store.ts';
 import { InMemoryVaultRepository } from './in-memory-vault-repository.ts';

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { auditChainHeadKey, auditPartition } from '../../functions/audit/adapters/audit-chain-writes.ts';
 import { DynamoAuditLog } from '../../functions/audit/adapters/dynamo-audit-log.ts';
 import { DynamoSigningSettings } from '../../functions/signing/adapters/dynamo-signing-settings.ts';
-import { DynamoVaultRepository } from '../../functions/vault/adapters/dynamo-vault-repository.ts';
+import { createDynamoRepository } from '../../functions/composition/dynamo-repository.ts';
 import { verifyAuditChain } from '../../functions/audit/core/audit-chain.ts';
 import { ConcurrentUpdateError } from '../../functions/platform/core/errors.ts';
-import type { AuditEntry, Folder } from '../../functions/vault/core/model.ts';
+import type { AuditEntry } from '../../functions/audit/core/audit-model.ts';
+import type { Folder } from '../../functions/vault/core/model.ts';
 import { startDynamoDbServer, type LocalDynamoDb } from '../../lib/local/dynamodb-server.ts';
-import { createTableInput } from '../../functions/platform/storage/table-schema.ts';
+import { createTableInput, entities, primaryKey } from '../../functions/platform/storage/schema.ts';
 
 const table = 'khoso-audit-test';
 const owner = '079203001234';
@@ -35,7 +35,7 @@ describe('audit chain writes (DynamoDB adapter on dynalite)', () => {
   let client: DynamoDBClient;
   let documents: DynamoDBDocumentClient;
   /** A new adapter per call: each stands for a separate Lambda container racing for the head. */
-  const writer = () => new DynamoVaultRepository(documents, table);
+  const writer = () => createDynamoRepository(documents, table);
   const chainOf = async (ownerId: string) => {
     const chain = await new DynamoAuditLog(documents, table).readChain(ownerId);
     return { chain, verification: verifyAuditChain(ownerId, chain.entries, chain.head) };
@@ -108,12 +108,12 @@ describe('audit chain writes (DynamoDB adapter on dynalite)', () => {
     for (let i = 0; i < 4; i += 1) await repository.appendAudit(entry(victim));
     assert.equal((await chainOf(victim)).verification.ok, true);
     await documents.send(new UpdateCommand({
-      TableName: table, Key: { pk: auditPartition(victim, 0), sk: '000000000003' },
+      TableName: table, Key: primaryKey(entities.auditEntry, { ownerId: victim, block: 0, seq: 3 }),
       UpdateExpression: 'SET outcome = :o', ExpressionAttributeValues: { ':o': 'denied' },
     }));
     assert.deepEqual((await chainOf(victim)).verification.firstBrokenLink, { seq: 3, entryId: (await chainOf(victim)).chain.entries[2]?.entry.id, reason: 'hash-mismatch' });
     // Moving the head back (a cut-off tail) is caught too.
-    await documents.send(new UpdateCommand({ TableName: table, Key: auditChainHeadKey(victim), UpdateExpression: 'SET seq = :s', ExpressionAttributeValues: { ':s': 5 } }));
+    await documents.send(new UpdateCommand({ TableName: table, Key: primaryKey(entities.auditChainHead, { ownerId: victim }), UpdateExpression: 'SET seq = :s', ExpressionAttributeValues: { ':s': 5 } }));
     assert.equal((await chainOf(victim)).verification.firstBrokenLink?.reason, 'hash-mismatch');
   });
 });

@@ -19,7 +19,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbServer, type LocalDynamoDb } from '../../lib/local/dynamodb-server.ts';
-import { createTableInput } from '../../functions/platform/storage/table-schema.ts';
+import { createTableInput } from '../../functions/platform/storage/schema.ts';
 
 const TABLE = 'khoso-test';
 

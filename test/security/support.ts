@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { importJWK, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import type { AuditEntry } from '../../functions/vault/core/model.ts';
+import type { AuditEntry } from '../../functions/audit/core/audit-model.ts';
 import { toPem } from '../../functions/pdf-pki/certificates.ts';
 import { createRootCa, issueCertificate } from '../../functions/pdf-pki/development-ca.ts';
 import { makePdf } from '../integration/support/fixtures.ts';

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { AuditEntry, AuditOutcome } from '../../vault/core/model.ts';
+import type { AuditEntry, AuditOutcome } from '../core/audit-model.ts';
 import { metrics } from '../../platform/observability.ts';
 
 /**

@@ -1,15 +1,21 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChainedAuditEntry } from '../core/audit-chain.ts';
 import type { AuditLog, StoredAuditChain } from '../core/audit-log.ts';
-import { auditBlockOf, auditPartition, chainedAuditEntryOf, readAuditChainHead } from './audit-chain-writes.ts';
-import { queryAllItems } from '../../platform/storage/dynamo-query.ts';
+import { readAuditChainHead } from '../../platform/storage/audit-chain-writer.ts';
+import { DynamoTable } from '../../platform/storage/dynamo-table.ts';
+import { auditBlockOf, chainedAuditEntryOf } from '../../platform/storage/items.ts';
+import { attributes, entities } from '../../platform/storage/schema.ts';
 
 /** Reads an owner's audit chain: the head (GetItem) and the entries, block by block (Query). */
 export class DynamoAuditLog implements AuditLog {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+  private readonly table: DynamoTable;
+
+  constructor(db: DynamoDBDocumentClient, tableName: string) {
+    this.table = new DynamoTable(db, tableName);
+  }
 
   async readChain(ownerId: string): Promise<StoredAuditChain> {
-    const head = await readAuditChainHead(this.db, this.tableName, ownerId);
+    const head = await readAuditChainHead(this.table.db, this.table.name, ownerId);
     const lastBlock = auditBlockOf(head?.seq ?? 0);
     const entries: ChainedAuditEntry[] = [];
     // Blocks past the head's are read until an empty one, so entries written around the head are seen too.
@@ -22,9 +28,10 @@ export class DynamoAuditLog implements AuditLog {
   }
 
   private queryBlock(ownerId: string, block: number): Promise<Record<string, unknown>[]> {
-    return queryAllItems(this.db, this.tableName, {
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': auditPartition(ownerId, block) },
+    return this.table.queryAllItems({
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': attributes.partitionKey },
+      ExpressionAttributeValues: { ':pk': entities.auditEntry.pk.of({ ownerId, block }) },
       ConsistentRead: true,
     });
   }

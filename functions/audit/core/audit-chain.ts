@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditEntry } from '../../vault/core/model.ts';
+import type { AuditEntry } from './audit-model.ts';
 
 /**
  * The audit log is one hash chain per owner (a personal ID, an enterprise code, or a

@@ -1,7 +1,7 @@
-import type { AuditEntry, AuditOutcome, AuditResourceType } from '../../vault/core/model.ts';
+import type { AuditEntry, AuditOutcome, AuditResourceType } from './audit-model.ts';
 import type { RequestContext } from '../../auth/core/principal.ts';
 import type { Clock, IdGenerator } from '../../platform/core/runtime.ts';
-import type { VaultRepository } from '../../vault/core/vault-repository.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 
 export interface AuditFacts {
   ownerId: string;
@@ -56,7 +56,7 @@ export const staffAuditOwner = 'staff';
  * theirs go to the `staff` pseudo-owner, under their own sub.
  */
 export async function auditRefusedLookup(
-  deps: { repository: VaultRepository; clock: Clock; ids: IdGenerator },
+  deps: { repository: Pick<UnitOfWork, 'appendAudit'>; clock: Clock; ids: IdGenerator },
   context: RequestContext,
   facts: { requestedType: AuditResourceType; requestedId: string; operation: string },
 ): Promise<void> {

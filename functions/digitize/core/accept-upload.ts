@@ -1,6 +1,6 @@
+import type { FilingDeps } from './workflow-upload.ts';
 import { ConcurrentUpdateError } from '../../platform/core/errors.ts';
-import type { Upload } from '../../vault/core/model.ts';
-import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { Upload } from './upload-model.ts';
 import { uploadIdFromKey } from './uploads.ts';
 
 /**
@@ -9,7 +9,7 @@ import { uploadIdFromKey } from './uploads.ts';
  * execution is named after the upload.
  */
 export async function acceptUploadedObject(
-  deps: VaultDeps,
+  deps: FilingDeps,
   object: { key: string; size: number },
 ): Promise<{ uploadId: string; started: boolean } | undefined> {
   const uploadId = uploadIdFromKey(object.key);

@@ -1,8 +1,7 @@
 import { classifyDocument } from '../../templates/core/classify.ts';
 import { usableTemplates } from '../../templates/core/manage-templates.ts';
-import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { readWorkingPages } from './working-pages.ts';
-import { loadProcessingUpload, recordStep, uploaderContext } from './workflow-upload.ts';
+import { loadProcessingUpload, recordStep, uploaderContext, type ReadingDeps } from './workflow-upload.ts';
 
 export interface ClassifiedUpload {
   uploadId: string;
@@ -13,7 +12,7 @@ export interface ClassifiedUpload {
 }
 
 /** Workflow step: picks the best template the uploader may use, by score. */
-export async function classifyUpload(deps: VaultDeps, input: { uploadId: string; pageCount: number }): Promise<ClassifiedUpload> {
+export async function classifyUpload(deps: ReadingDeps, input: { uploadId: string; pageCount: number }): Promise<ClassifiedUpload> {
   const upload = await recordStep(deps, await loadProcessingUpload(deps, input.uploadId), 'classify');
   const context = uploaderContext(upload);
   const pages = await readWorkingPages(deps, upload.id, input.pageCount);

@@ -1,11 +1,10 @@
 import { isEnterpriseCode, isPersonalId } from '../../auth/core/principal.ts';
 import { InvalidInputError } from '../../platform/core/errors.ts';
 import { extractFields } from '../../templates/core/extract.ts';
-import type { ProposedRecognition, Recognition, Upload } from '../../vault/core/model.ts';
-import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { ProposedRecognition, Recognition, Upload } from './upload-model.ts';
 import type { ClassifiedUpload } from './classify-upload.ts';
 import { readWorkingPages } from './working-pages.ts';
-import { loadProcessingUpload, recordStep } from './workflow-upload.ts';
+import { loadProcessingUpload, recordStep, type ReadingDeps } from './workflow-upload.ts';
 
 const textKey = (upload: Upload) => `text/${upload.ownerId}/${upload.id}.txt`;
 
@@ -36,7 +35,7 @@ function ownerMismatch(upload: Upload, fields: Recognition['fields']): string | 
  * own scan never waits: it is filed with its type and fields when they were read
  * confidently, and with its text only otherwise (the citizen can add metadata later).
  */
-export async function extractUpload(deps: VaultDeps, input: { classified: ClassifiedUpload; pageCount: number }): Promise<ExtractedUpload> {
+export async function extractUpload(deps: ReadingDeps, input: { classified: ClassifiedUpload; pageCount: number }): Promise<ExtractedUpload> {
   const { classified } = input;
   const upload = await recordStep(deps, await loadProcessingUpload(deps, classified.uploadId), 'extract');
   const pages = await readWorkingPages(deps, upload.id, input.pageCount);

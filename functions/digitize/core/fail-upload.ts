@@ -1,6 +1,7 @@
+import { objectKeys } from '../../platform/storage/schema.ts';
+import type { FilingDeps } from './workflow-upload.ts';
 import { auditEntry, workflowContext } from '../../audit/core/audit.ts';
 import { ConcurrentUpdateError } from '../../platform/core/errors.ts';
-import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { workflowErrors } from './workflow-errors.ts';
 
 /** Reasons shown to users; anything unexpected becomes a generic reason (details stay in logs). */
@@ -30,11 +31,11 @@ function lambdaErrorMessage(cause: string | undefined): string | undefined {
  * Workflow catch-all: the upload becomes FAILED with a reason and the object is moved to
  * quarantine, so nothing half-filed remains in the vault.
  */
-export async function failUpload(deps: VaultDeps, input: { uploadId: string; error: string; cause?: string }): Promise<void> {
+export async function failUpload(deps: FilingDeps, input: { uploadId: string; error: string; cause?: string }): Promise<void> {
   const upload = await deps.repository.getUpload(input.uploadId);
   if (!upload || upload.status === 'DONE' || upload.status === 'FAILED') return;
   if (await deps.blobs.head(upload.blobKey)) {
-    await deps.blobs.copy(upload.blobKey, `quarantine/${upload.id}`);
+    await deps.blobs.copy(upload.blobKey, objectKeys.quarantine(upload.id));
     await deps.blobs.delete(upload.blobKey);
   }
   const reason = failureReason(input);

@@ -1,16 +1,18 @@
+import { objectKeys } from '../../platform/storage/schema.ts';
 import { auditEntry } from '../../audit/core/audit.ts';
 import { describeCertificate } from '../../pdf-pki/certificates.ts';
 import { fromBase64 } from '../../pdf-pki/encoding.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import { detachedSignatureKey } from '../../signing/core/signatures.ts';
-import type { DocumentSignature, DocumentVersion, Recognition, Upload, VaultDocument } from '../../vault/core/model.ts';
-import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { DocumentVersion, VaultDocument } from '../../vault/core/model.ts';
+import type { DocumentSignature } from '../../signing/core/signature-model.ts';
+import type { Recognition, Upload } from './upload-model.ts';
 import { systemFolderId } from '../../vault/core/vault-provisioning.ts';
 import { withCurrentVersion } from '../../vault/core/versions.ts';
 import type { SealedUpload } from './seal-upload.ts';
 import type { ValidatedUpload } from './validate-upload.ts';
 import { UploadRejectedError, UploadStateError } from './workflow-errors.ts';
-import { loadUpload, recordStep, uploaderContext } from './workflow-upload.ts';
+import { loadUpload, recordStep, uploaderContext, type FilingDeps } from './workflow-upload.ts';
 
 /** Metadata a recognised document type carries in its fields (DESIGN.md field names). */
 const metadataFields = ['number', 'issueDate', 'expiryDate', 'issuer', 'summary'] as const;
@@ -56,7 +58,7 @@ function sealRecord(upload: Upload, sealed: SealedUpload, documentId: string, ve
  * sealed PDF is filed instead of the scan; a detached seal is kept beside it.
  */
 export async function fileUpload(
-  deps: VaultDeps,
+  deps: FilingDeps,
   input: ValidatedUpload & { recognition?: Recognition; sealed?: SealedUpload },
 ): Promise<FiledUpload> {
   const { recognition, sealed } = input;
@@ -77,7 +79,7 @@ export async function fileUpload(
     const home = target ? undefined : await deps.repository.getFolder(upload.ownerId, upload.folderId);
     const folderId = !target && (!home || home.trashedAt) ? systemFolderId(upload.source === 'issued' ? 'results' : 'self') : upload.folderId;
     const versionNumber = (target?.versionCount ?? 0) + 1;
-    const blobKey = `vault/${upload.ownerId}/${documentId}/${upload.id}`;
+    const blobKey = objectKeys.documentBlob(upload.ownerId, documentId, upload.id);
     const sealedPdf = sealed?.format === 'pades';
     await deps.blobs.copy(sealedPdf ? sealed.blobKey : upload.blobKey, blobKey);
     if (sealed && !sealedPdf) await deps.blobs.copy(sealed.blobKey, detachedSignatureKey(upload.ownerId, documentId, sealed.signatureId));
@@ -115,7 +117,7 @@ export async function fileUpload(
     });
     return { uploadId: upload.id, documentId, versionNumber };
   });
-  await deps.blobs.delete(`incoming/${filed.uploadId}`);
+  await deps.blobs.delete(objectKeys.incoming(filed.uploadId));
   if (sealed) await deps.blobs.delete(sealed.blobKey);
   return filed;
 }

@@ -1,12 +1,13 @@
-import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { OcrEngine, OcrPage } from './ocr-engine.ts';
 import { isScanContentType } from './scan-validation.ts';
 import { writeWorkingPage } from './working-pages.ts';
 import { UploadStateError } from './workflow-errors.ts';
-import { loadProcessingUpload, recordStep } from './workflow-upload.ts';
+import { loadProcessingUpload, recordStep, type ReadingDeps } from './workflow-upload.ts';
 
 /** The RecognizePage step also needs an OCR engine; only its function carries one. */
-export type RecognitionDeps = VaultDeps & { ocr: OcrEngine };
+export interface RecognitionDeps extends ReadingDeps {
+  ocr: OcrEngine;
+}
 
 /** Workflow step (per page): OCR one page, or read its text layer, and keep the result for the next steps. */
 export async function recognizeUploadPage(

@@ -1,10 +1,17 @@
 import { auditEntry, workflowContext } from '../../audit/core/audit.ts';
 import { ReviewNotPendingError, type ReviewDecision } from './digitize-workflow.ts';
 import { ConcurrentUpdateError, ConflictError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
-import type { ProposedRecognition, Upload } from '../../vault/core/model.ts';
+import type { ProposedRecognition, Upload } from './upload-model.ts';
 import type { RequestContext } from '../../auth/core/principal.ts';
 import { UploadStateError } from './workflow-errors.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
+import type { UploadStore } from './upload-store.ts';
+
+/** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
+export interface ReviewDeps extends Pick<VaultDeps, 'clock' | 'ids' | 'workflow'> {
+  repository: UnitOfWork & UploadStore;
+}
 
 /** Longest text kept on an upload for its reviewer; the full text is filed with the document. */
 const maxReviewText = 40_000;
@@ -15,7 +22,7 @@ const maxReviewText = 40_000;
  * latest token.
  */
 export async function awaitReview(
-  deps: VaultDeps,
+  deps: ReviewDeps,
   input: { uploadId: string; taskToken: string; proposed: ProposedRecognition },
 ): Promise<void> {
   const upload = await deps.repository.getUpload(input.uploadId);
@@ -49,7 +56,7 @@ const typeKey = /^[a-z0-9-]{1,64}$/;
  * decide; then the paused run is resumed with it.
  */
 export async function reviewUpload(
-  deps: VaultDeps,
+  deps: ReviewDeps,
   context: RequestContext,
   uploadId: string,
   decision: { approve: true; type?: string; fields?: Record<string, string | number> } | { approve: false; reason: string },

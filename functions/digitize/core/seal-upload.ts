@@ -1,9 +1,18 @@
 import { commonName, sha256, toBase64, toHex } from '../../pdf-pki/encoding.ts';
 import { assembleCms, describeCertificate, embedPdfSignature } from '../../signing/core/pki.ts';
 import { prepareSignature } from '../../signing/core/signatures.ts';
-import type { DocumentSignature, Upload } from '../../vault/core/model.ts';
+import type { DocumentSignature } from '../../signing/core/signature-model.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
+import { objectKeys } from '../../platform/storage/schema.ts';
+import type { Upload } from './upload-model.ts';
+import type { UploadStore } from './upload-store.ts';
 import { loadUpload, recordStep } from './workflow-upload.ts';
+
+/** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
+export interface SealingDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'policy' | 'signing'> {
+  repository: UnitOfWork & UploadStore;
+}
 
 /** What the Seal step hands to File: the sealed content, or the detached seal of the original. */
 export interface SealedUpload {
@@ -26,7 +35,7 @@ export function needsSeal(upload: Upload): boolean {
 }
 
 /** Workflow Seal step: every upload passes it; only those that need the seal are sealed. */
-export async function sealStep(deps: VaultDeps, uploadId: string): Promise<{ sealed: SealedUpload | null }> {
+export async function sealStep(deps: SealingDeps, uploadId: string): Promise<{ sealed: SealedUpload | null }> {
   const upload = await recordStep(deps, await loadUpload(deps, uploadId), 'seal');
   return { sealed: needsSeal(upload) ? await sealUpload(deps, upload) : null };
 }
@@ -35,7 +44,7 @@ export async function sealStep(deps: VaultDeps, uploadId: string): Promise<{ sea
  * Seals the scan with the agency key. The work object is keyed by the
  * upload, so a retried step overwrites its own output and File reads whichever finished.
  */
-export async function sealUpload(deps: VaultDeps, upload: Upload): Promise<SealedUpload> {
+export async function sealUpload(deps: SealingDeps, upload: Upload): Promise<SealedUpload> {
   const provider = deps.signing.providers['agency-seal'];
   if (!provider) throw new Error('The agency seal is not configured for this function');
   const chain = await provider.signerCertificates({ ownerId: upload.ownerId });
@@ -55,7 +64,7 @@ export async function sealUpload(deps: VaultDeps, upload: Upload): Promise<Seale
   if (attempt.status !== 'signed') throw new Error(`The agency seal answered ${attempt.status}`);
   const cms = assembleCms({ signedAttributes: prepared.signedAttributes, signature: attempt.signature, chain });
   const output = prepared.preparedPdf ? embedPdfSignature(prepared.preparedPdf, cms) : cms;
-  const blobKey = prepared.preparedPdf ? `work/${upload.id}/sealed.pdf` : `work/${upload.id}/seal.p7s`;
+  const blobKey = objectKeys.sealOutput(upload.id, prepared.preparedPdf ? 'sealed.pdf' : 'seal.p7s');
   await deps.blobs.write(blobKey, output, prepared.preparedPdf ? 'application/pdf' : 'application/pkcs7-signature');
   return {
     signatureId: `seal-${upload.id}`,

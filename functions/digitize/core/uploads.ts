@@ -1,12 +1,22 @@
 import { auditEntry } from '../../audit/core/audit.ts';
+import { objectKeys, objectPrefixes } from '../../platform/storage/schema.ts';
 import { ForbiddenRoleError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
 import { requireActiveFolder } from '../../vault/core/folders.ts';
-import type { DocumentSource, Upload } from '../../vault/core/model.ts';
+import type { Upload } from './upload-model.ts';
+import type { DocumentSource } from '../../vault/core/model.ts';
 import { normaliseName } from '../../vault/core/names.ts';
 import { isOwnerId, type Principal, type RequestContext } from '../../auth/core/principal.ts';
 import type { PresignedUpload } from '../../platform/core/blob-store.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
+import type { DocumentStore, FolderStore } from '../../vault/core/vault-store.ts';
+import type { UploadStore } from './upload-store.ts';
 import { ensureVault, systemFolderId } from '../../vault/core/vault-provisioning.ts';
+
+/** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
+export interface UploadDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 'policy'> {
+  repository: UnitOfWork & FolderStore & DocumentStore & UploadStore;
+}
 
 export interface UploadRequest {
   fileName: string;
@@ -29,11 +39,7 @@ export function ticketResponse(ticket: UploadTicket) {
   return { uploadId: ticket.upload.id, upload: ticket.presigned, status: ticket.upload };
 }
 
-const incomingPrefix = 'incoming/';
-
-export function incomingKey(uploadId: string): string {
-  return `${incomingPrefix}${uploadId}`;
-}
+const incomingPrefix = objectPrefixes.incoming;
 
 /** The upload an object key belongs to, or undefined for keys we never handed out. */
 export function uploadIdFromKey(key: string): string | undefined {
@@ -61,7 +67,7 @@ function resolveOwner(principal: Principal, requested: string | undefined): { ow
  * Registers an upload and returns a presigned POST pinned to its key, type and exact size.
  * An officer's upload for an owner is an act on that owner's vault and is audited there.
  */
-export async function requestUpload(deps: VaultDeps, context: RequestContext, request: UploadRequest): Promise<UploadTicket> {
+export async function requestUpload(deps: UploadDeps, context: RequestContext, request: UploadRequest): Promise<UploadTicket> {
   const { principal } = context;
   if (request.documentId && principal.role !== 'citizen' && principal.role !== 'organization') {
     throw new ForbiddenRoleError('Only the owner adds versions to a document');
@@ -102,7 +108,7 @@ export async function requestUpload(deps: VaultDeps, context: RequestContext, re
     fileName,
     contentType: request.contentType,
     declaredSize: request.size,
-    blobKey: incomingKey(id),
+    blobKey: objectKeys.incoming(id),
     status: 'PENDING_UPLOAD',
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -132,7 +138,7 @@ export async function requestUpload(deps: VaultDeps, context: RequestContext, re
 }
 
 /** An upload is visible to the owner of its vault and to whoever requested it. */
-export async function getUpload(deps: VaultDeps, context: RequestContext, uploadId: string): Promise<Upload> {
+export async function getUpload(deps: UploadDeps, context: RequestContext, uploadId: string): Promise<Upload> {
   const upload = await deps.repository.getUpload(uploadId);
   const { principal } = context;
   const isOwner = upload !== undefined && principal.role !== 'officer' && principal.role !== 'admin' && principal.ownerId === upload.ownerId;

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { inspectScan } from './scan-validation.ts';
 import { UploadRejectedError, UploadStateError } from './workflow-errors.ts';
-import { loadUpload, recordStep } from './workflow-upload.ts';
+import { loadUpload, recordStep, type FilingDeps } from './workflow-upload.ts';
 
 export interface ValidatedUpload {
   uploadId: string;
@@ -14,7 +13,7 @@ export interface ValidatedUpload {
 }
 
 /** Workflow step: the stored object must be what the upload declared, and safe to process. */
-export async function validateUpload(deps: VaultDeps, input: { uploadId: string }): Promise<ValidatedUpload> {
+export async function validateUpload(deps: FilingDeps, input: { uploadId: string }): Promise<ValidatedUpload> {
   const upload = await recordStep(deps, await loadUpload(deps, input.uploadId), 'validate');
   if (upload.status === 'DONE' || upload.status === 'FAILED') throw new UploadStateError(`upload ${upload.id} is ${upload.status}`);
   const head = await deps.blobs.head(upload.blobKey);

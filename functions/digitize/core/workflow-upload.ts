@@ -1,7 +1,23 @@
 import { roles, type RequestContext } from '../../auth/core/principal.ts';
-import type { Upload, WorkflowStep } from '../../vault/core/model.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
+import type { DocumentStore, FolderStore } from '../../vault/core/vault-store.ts';
+import type { AuditHistory } from '../../audit/core/history.ts';
+import type { Upload, WorkflowStep } from './upload-model.ts';
+import type { UploadStore } from './upload-store.ts';
 import { UploadStateError } from './workflow-errors.ts';
+
+/** What the accept, validate, file and fail steps need: the stores they read, the unit of work and the rest. */
+export interface FilingDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 'policy' | 'workflow'> {
+  repository: UnitOfWork & FolderStore & DocumentStore & UploadStore;
+}
+
+/** What the reading steps (RecognizePage, Classify, Extract) need. */
+export interface ReadingDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 'policy' | 'templates'> {
+  repository: UnitOfWork & UploadStore & AuditHistory;
+}
+
+type StepDeps = Pick<VaultDeps, 'clock'> & { repository: UnitOfWork & UploadStore };
 
 /** Filing is the uploader's act, carried out by the workflow: the audit names the uploader. */
 export function uploaderContext(upload: Upload): RequestContext {
@@ -20,14 +36,16 @@ export function uploaderContext(upload: Upload): RequestContext {
 }
 
 /** The upload a step acts on; a step for an unknown upload cannot succeed on retry. */
-export async function loadUpload(deps: VaultDeps, uploadId: string): Promise<Upload> {
+export async function loadUpload(deps: { repository: UploadStore }, uploadId: string): Promise<Upload> {
   const upload = await deps.repository.getUpload(uploadId);
   if (!upload) throw new UploadStateError(`upload ${uploadId} does not exist`);
   return upload;
 }
 
 /** Records which step a PROCESSING upload is at, for its status; no audit entry. */
-export async function recordStep(deps: VaultDeps, upload: Upload, step: WorkflowStep): Promise<Upload> {
+export async function recordStep(
+  deps: Pick<VaultDeps, 'clock'> & { repository: UnitOfWork },
+  upload: Upload, step: WorkflowStep): Promise<Upload> {
   if (upload.status !== 'PROCESSING' || upload.step === step) return upload;
   const next: Upload = { ...upload, step, updatedAt: deps.clock.now().toISOString() };
   await deps.repository.commit({ ownerId: upload.ownerId, uploads: [{ next, previous: upload }], audit: [] });
@@ -36,7 +54,7 @@ export async function recordStep(deps: VaultDeps, upload: Upload, step: Workflow
 
 
 /** The upload of a reading step (RecognizePage, Classify, Extract): it must still be PROCESSING. */
-export async function loadProcessingUpload(deps: VaultDeps, uploadId: string): Promise<Upload> {
+export async function loadProcessingUpload(deps: StepDeps, uploadId: string): Promise<Upload> {
   const upload = await loadUpload(deps, uploadId);
   if (upload.status !== 'PROCESSING') throw new UploadStateError(`upload ${uploadId} is ${upload.status}`);
   return upload;

@@ -1,4 +1,5 @@
-import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { BlobStore } from '../../platform/core/blob-store.ts';
+import { objectKeys } from '../../platform/storage/schema.ts';
 import type { OcrPage } from './ocr-engine.ts';
 
 /**
@@ -6,10 +7,12 @@ import type { OcrPage } from './ocr-engine.ts';
  * as objects in the store (`work/<uploadId>/…`), not in the state machine's payload, which
  * is limited in size.
  */
-const pageKey = (uploadId: string, pageNumber: number) => `work/${uploadId}/page-${pageNumber}.json`;
+const pageKey = objectKeys.recognitionPage;
+
+type PagesDeps = { blobs: BlobStore };
 
 export async function writeWorkingPage(
-  deps: VaultDeps,
+  deps: PagesDeps,
   uploadId: string,
   pageNumber: number,
   page: OcrPage,
@@ -18,7 +21,7 @@ export async function writeWorkingPage(
   await deps.blobs.write(pageKey(uploadId, pageNumber), bytes, 'application/json');
 }
 
-export async function readWorkingPages(deps: VaultDeps, uploadId: string, pageCount: number): Promise<OcrPage[]> {
+export async function readWorkingPages(deps: PagesDeps, uploadId: string, pageCount: number): Promise<OcrPage[]> {
   const pages: OcrPage[] = [];
   for (let pageNumber = 1; pageNumber <= pageCount; pageNumber += 1) {
     pages.push(JSON.parse(new TextDecoder().decode(await deps.blobs.read(pageKey(uploadId, pageNumber)))) as OcrPage);
@@ -27,6 +30,6 @@ export async function readWorkingPages(deps: VaultDeps, uploadId: string, pageCo
 }
 
 /** Removes the per-page results once the upload is filed or failed. */
-export async function discardWorkingPages(deps: VaultDeps, uploadId: string, pageCount: number): Promise<void> {
+export async function discardWorkingPages(deps: PagesDeps, uploadId: string, pageCount: number): Promise<void> {
   for (let pageNumber = 1; pageNumber <= pageCount; pageNumber += 1) await deps.blobs.delete(pageKey(uploadId, pageNumber));
 }

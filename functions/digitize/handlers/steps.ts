@@ -6,7 +6,7 @@ import { classifyUpload } from '../core/classify-upload.ts';
 import { extractUpload } from '../core/extract-upload.ts';
 import { failUpload } from '../core/fail-upload.ts';
 import { fileUpload } from '../core/file-upload.ts';
-import type { Recognition } from '../../vault/core/model.ts';
+import type { Recognition } from '../core/upload-model.ts';
 import type { OcrEngine } from '../core/ocr-engine.ts';
 import { recognizeUploadPage } from '../core/recognize-page.ts';
 import { awaitReview } from '../core/review.ts';

@@ -1,6 +1,12 @@
-import type { AuditEntry, Page, PageRequest } from '../../vault/core/model.ts';
+import type { AuditEntry } from '../../audit/core/audit-model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { AccessLogStore } from './sharing-store.ts';
+
+export interface AccessLogDeps {
+  repository: AccessLogStore;
+}
 
 /**
  * Acts of someone other than the owner on the owner's papers: grantees, link holders and
@@ -24,6 +30,6 @@ export function isAccessByOthers(entry: AuditEntry): boolean {
 }
 
 /** "Who looked at my papers and why": the caller's access log, newest first. */
-export function getAccessLog(deps: VaultDeps, context: RequestContext, page: PageRequest): Promise<Page<AuditEntry>> {
+export function getAccessLog(deps: AccessLogDeps, context: RequestContext, page: PageRequest): Promise<Page<AuditEntry>> {
   return deps.repository.listAccessLog(ownVault(context.principal), page);
 }

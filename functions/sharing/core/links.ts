@@ -1,13 +1,22 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { NotFoundError, PermissionDeniedError, PinRequiredError, RateLimitedError } from '../../platform/core/errors.ts';
-import type { Page, PageRequest, VaultDocument } from '../../vault/core/model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
+import type { VaultDocument } from '../../vault/core/model.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
+import type { LinkStore, RateLimitCounters } from './sharing-store.ts';
 import { accessActions } from './access-log.ts';
 import { hashPin, linkIdOf, newLinkToken, pinMatches } from './link-secrets.ts';
 import { futureInstant, isRevokedOrExpired, normalisePermissions, type SharedResourceType, type ShareLink, type SharePermission } from './share-model.ts';
 import { commitAudited, documentInScope, listScopeFolder, presignCurrentContent, scopeRoot, type ScopeListing } from './share-scope.ts';
+import type { ShareScopeDeps } from './share-scope.ts';
+
+/** What these use cases need, with what the share scope checks need. */
+export interface LinkDeps extends ShareScopeDeps, Pick<VaultDeps, 'clock' | 'ids' | 'policy'> {
+  repository: ShareScopeDeps['repository'] & UnitOfWork & LinkStore & RateLimitCounters;
+}
 
 export interface LinkRequest {
   resourceType: SharedResourceType;
@@ -22,7 +31,7 @@ export interface LinkRequest {
  * Creates a link to one of the caller's documents or folders. The token is returned here
  * and never again: only its SHA-256 (the link's id) and the PIN's scrypt hash are stored.
  */
-export async function createLink(deps: VaultDeps, context: RequestContext, request: LinkRequest): Promise<{ link: ShareLink; token: string }> {
+export async function createLink(deps: LinkDeps, context: RequestContext, request: LinkRequest): Promise<{ link: ShareLink; token: string }> {
   const ownerId = ownVault(context.principal);
   if (!(await scopeRoot(deps, { ownerId, resourceType: request.resourceType, resourceId: request.resourceId }))) {
     throw new NotFoundError(request.resourceType === 'document' ? 'Document' : 'Folder');
@@ -50,11 +59,11 @@ export async function createLink(deps: VaultDeps, context: RequestContext, reque
   return { link, token };
 }
 
-export function listLinks(deps: VaultDeps, context: RequestContext, page: PageRequest): Promise<Page<ShareLink>> {
+export function listLinks(deps: LinkDeps, context: RequestContext, page: PageRequest): Promise<Page<ShareLink>> {
   return deps.repository.listLinks(ownVault(context.principal), page);
 }
 
-export async function revokeLink(deps: VaultDeps, context: RequestContext, linkId: string): Promise<void> {
+export async function revokeLink(deps: LinkDeps, context: RequestContext, linkId: string): Promise<void> {
   const ownerId = ownVault(context.principal);
   await retryOnConcurrentUpdate(async () => {
     const link = await deps.repository.getLink(linkId);
@@ -72,7 +81,7 @@ export interface LinkCredentials {
 }
 
 /** The per-IP budget of unknown tokens, in one-minute windows. */
-function missWindow(deps: VaultDeps, sourceIp: string) {
+function missWindow(deps: LinkDeps, sourceIp: string) {
   const now = deps.clock.now().getTime();
   const start = Math.floor(now / 60_000) * 60_000;
   return {
@@ -89,7 +98,7 @@ function missWindow(deps: VaultDeps, sourceIp: string) {
  * refusal of a link that exists, and every use, is audited in the owner's history.
  */
 async function useLink<T>(
-  deps: VaultDeps,
+  deps: LinkDeps,
   context: RequestContext,
   credentials: LinkCredentials,
   part: 'view' | 'content',
@@ -148,7 +157,7 @@ export type LinkView = { document: VaultDocument } | ScopeListing;
 
 /** What a link shares: the document's metadata, or a folder inside the shared folder with its subfolders and documents. */
 export async function openLink(
-  deps: VaultDeps,
+  deps: LinkDeps,
   context: RequestContext,
   credentials: LinkCredentials,
   options: { folderId?: string; page: PageRequest },
@@ -165,7 +174,7 @@ export async function openLink(
 }
 
 /** A presigned download of a shared document (for a folder link, name the document inside it). */
-export async function getLinkContentUrl(deps: VaultDeps, context: RequestContext, credentials: LinkCredentials, documentId?: string): Promise<string> {
+export async function getLinkContentUrl(deps: LinkDeps, context: RequestContext, credentials: LinkCredentials, documentId?: string): Promise<string> {
   const { value } = await useLink(deps, context, credentials, 'content', async (scope) => {
     const document = await documentInScope(deps, scope, documentId ?? scope.resourceId);
     return document && (await presignCurrentContent(deps, document)).url;

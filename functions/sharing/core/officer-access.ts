@@ -3,10 +3,19 @@ import { ForbiddenRoleError, NotFoundError } from '../../platform/core/errors.ts
 import type { VaultDocument } from '../../vault/core/model.ts';
 import type { RequestContext } from '../../auth/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
+import type { DocumentStore } from '../../vault/core/vault-store.ts';
+import type { ShareStore } from './sharing-store.ts';
 import { accessActions } from './access-log.ts';
 import type { SharePermission } from './share-model.ts';
 import { coversDocument, presignCurrentContent } from './share-scope.ts';
+import type { ShareScopeDeps } from './share-scope.ts';
 import { isShareActive } from './shares.ts';
+
+/** What these use cases need, with what the share scope checks need. */
+export interface OfficerAccessDeps extends ShareScopeDeps, Pick<VaultDeps, 'clock' | 'ids'> {
+  repository: ShareScopeDeps['repository'] & UnitOfWork & DocumentStore & ShareStore;
+}
 
 /** Why an officer reads a citizen's paper: the administrative procedure and the case file. */
 export interface ReadPurpose {
@@ -21,7 +30,7 @@ const partPermission: Record<Part, SharePermission> = { metadata: 'metadata', co
  * Whether the officer's unit may read this document now: it issued the document, or the
  * owner gave the unit a consent (a share to the unit) that covers it and allows the part.
  */
-async function accessBasis(deps: VaultDeps, unit: string, ownerId: string, document: VaultDocument, part: Part): Promise<string | undefined> {
+async function accessBasis(deps: OfficerAccessDeps, unit: string, ownerId: string, document: VaultDocument, part: Part): Promise<string | undefined> {
   if (document.source === 'issued' && document.issuingUnit === unit) return 'issued-by-unit';
   for (const consent of await deps.repository.listUnitConsents(unit, ownerId)) {
     if (!consent.permissions.includes(partPermission[part]) || !(await isShareActive(deps, consent))) continue;
@@ -36,7 +45,7 @@ async function accessBasis(deps: VaultDeps, unit: string, ownerId: string, docum
  * access log with the purpose, so the citizen sees who looked and why.
  */
 async function readAsOfficer(
-  deps: VaultDeps,
+  deps: OfficerAccessDeps,
   context: RequestContext,
   ownerId: string,
   documentId: string,
@@ -61,11 +70,11 @@ async function readAsOfficer(
   return document;
 }
 
-export function getDocumentForProcedure(deps: VaultDeps, context: RequestContext, ownerId: string, documentId: string, purpose: ReadPurpose): Promise<VaultDocument> {
+export function getDocumentForProcedure(deps: OfficerAccessDeps, context: RequestContext, ownerId: string, documentId: string, purpose: ReadPurpose): Promise<VaultDocument> {
   return readAsOfficer(deps, context, ownerId, documentId, purpose, 'metadata');
 }
 
-export async function getDocumentContentForProcedure(deps: VaultDeps, context: RequestContext, ownerId: string, documentId: string, purpose: ReadPurpose): Promise<string> {
+export async function getDocumentContentForProcedure(deps: OfficerAccessDeps, context: RequestContext, ownerId: string, documentId: string, purpose: ReadPurpose): Promise<string> {
   const document = await readAsOfficer(deps, context, ownerId, documentId, purpose, 'content');
   return (await presignCurrentContent(deps, document)).url;
 }

@@ -1,10 +1,18 @@
 import { auditEntry, type AuditFacts } from '../../audit/core/audit.ts';
 import { InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
-import type { Folder, Page, PageRequest, VaultDocument } from '../../vault/core/model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
+import type { Folder, VaultDocument } from '../../vault/core/model.ts';
 import type { RequestContext } from '../../auth/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
-import type { VaultChanges } from '../../vault/core/vault-repository.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
+import type { FolderStore, DocumentStore, VersionStore } from '../../vault/core/vault-store.ts';
+import type { VaultChanges } from '../../vault/core/unit-of-work.ts';
 import type { SharedResource } from './share-model.ts';
+
+/** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
+export interface ShareScopeDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 'policy'> {
+  repository: UnitOfWork & FolderStore & DocumentStore & VersionStore;
+}
 
 /** What a share or link covers: one owner's document, or a folder with everything below it. */
 export interface Scope extends SharedResource {
@@ -15,7 +23,7 @@ export interface Scope extends SharedResource {
  * The folder, if it is the shared folder or lies below it and every folder from it up to the
  * root is active. `folders` is the owner's tree, read at every access so a move takes effect at once.
  */
-function folderInTree(deps: VaultDeps, folders: Folder[], scope: Scope, folderId: string): Folder | undefined {
+function folderInTree(deps: ShareScopeDeps, folders: Folder[], scope: Scope, folderId: string): Folder | undefined {
   if (scope.resourceType !== 'folder') return undefined;
   const byId = new Map(folders.map((folder) => [folder.id, folder]));
   let covered = false;
@@ -30,27 +38,27 @@ function folderInTree(deps: VaultDeps, folders: Folder[], scope: Scope, folderId
 }
 
 /** The folder, if it is the shared folder or lies below it. */
-export async function folderInScope(deps: VaultDeps, scope: Scope, folderId: string): Promise<Folder | undefined> {
+export async function folderInScope(deps: ShareScopeDeps, scope: Scope, folderId: string): Promise<Folder | undefined> {
   if (scope.resourceType !== 'folder') return undefined;
   const { folders } = await deps.repository.getFolderTree(scope.ownerId);
   return folderInTree(deps, folders, scope, folderId);
 }
 
 /** Whether the scope covers an active document already read: it is the shared document, or it sits below the shared folder. */
-export async function coversDocument(deps: VaultDeps, scope: Scope, document: VaultDocument): Promise<boolean> {
+export async function coversDocument(deps: ShareScopeDeps, scope: Scope, document: VaultDocument): Promise<boolean> {
   if (document.ownerId !== scope.ownerId || document.trashedAt) return false;
   if (scope.resourceType === 'document') return document.id === scope.resourceId;
   return (await folderInScope(deps, scope, document.folderId)) !== undefined;
 }
 
 /** The active document, if the scope covers it now. */
-export async function documentInScope(deps: VaultDeps, scope: Scope, documentId: string): Promise<VaultDocument | undefined> {
+export async function documentInScope(deps: ShareScopeDeps, scope: Scope, documentId: string): Promise<VaultDocument | undefined> {
   const document = await deps.repository.getDocument(scope.ownerId, documentId);
   return document && (await coversDocument(deps, scope, document)) ? document : undefined;
 }
 
 /** The shared resource itself, while it is still active. */
-export async function scopeRoot(deps: VaultDeps, scope: Scope): Promise<{ document: VaultDocument } | { folder: Folder } | undefined> {
+export async function scopeRoot(deps: ShareScopeDeps, scope: Scope): Promise<{ document: VaultDocument } | { folder: Folder } | undefined> {
   if (scope.resourceType === 'document') {
     const document = await documentInScope(deps, scope, scope.resourceId);
     return document && { document };
@@ -66,7 +74,7 @@ export interface ScopeListing {
 }
 
 /** One folder inside a shared folder (the shared folder by default): its subfolders and a page of its documents. */
-export async function listScopeFolder(deps: VaultDeps, scope: Scope, folderId: string | undefined, page: PageRequest): Promise<ScopeListing | undefined> {
+export async function listScopeFolder(deps: ShareScopeDeps, scope: Scope, folderId: string | undefined, page: PageRequest): Promise<ScopeListing | undefined> {
   if (scope.resourceType !== 'folder') throw new InvalidInputError('Only a shared folder has items to list');
   // One read of the tree serves both the scope check and the subfolders.
   const { folders } = await deps.repository.getFolderTree(scope.ownerId);
@@ -81,7 +89,7 @@ export async function listScopeFolder(deps: VaultDeps, scope: Scope, folderId: s
 
 /** Writes shares or links together with the audit of the act, in the owner's history of the shared resource. */
 export function commitAudited(
-  deps: VaultDeps,
+  deps: ShareScopeDeps,
   context: RequestContext,
   scope: Scope,
   writes: Pick<VaultChanges, 'shares' | 'links'>,
@@ -95,7 +103,7 @@ export function commitAudited(
 }
 
 /** A presigned download of a document's current version. */
-export async function presignCurrentContent(deps: VaultDeps, document: VaultDocument): Promise<{ url: string; version: number }> {
+export async function presignCurrentContent(deps: ShareScopeDeps, document: VaultDocument): Promise<{ url: string; version: number }> {
   const version = await deps.repository.getVersion(document.ownerId, document.id, document.currentVersion);
   if (!version) throw new NotFoundError('Version');
   const url = await deps.blobs.presignDownload({
@@ -106,7 +114,7 @@ export async function presignCurrentContent(deps: VaultDeps, document: VaultDocu
 }
 
 /** The recognised text of a document's current version. */
-export async function readCurrentText(deps: VaultDeps, document: VaultDocument): Promise<{ text: string; version: number }> {
+export async function readCurrentText(deps: ShareScopeDeps, document: VaultDocument): Promise<{ text: string; version: number }> {
   const version = await deps.repository.getVersion(document.ownerId, document.id, document.currentVersion);
   if (!version?.textBlobKey) throw new NotFoundError('Recognised text');
   return { text: new TextDecoder().decode(await deps.blobs.read(version.textBlobKey)), version: version.number };

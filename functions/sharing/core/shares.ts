@@ -1,15 +1,23 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { ForbiddenRoleError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
-import type { Page, PageRequest } from '../../vault/core/model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
+import type { ShareStore } from './sharing-store.ts';
 import { accessActions } from './access-log.ts';
 import {
   futureInstant, granteeOf, isRevokedOrExpired, normalisePermissions, validateGrantee,
   type Grantee, type Share, type SharedResourceType, type SharePermission,
 } from './share-model.ts';
 import { commitAudited, documentInScope, folderInScope, scopeRoot } from './share-scope.ts';
+import type { ShareScopeDeps } from './share-scope.ts';
+
+/** What these use cases need, with what the share scope checks need. */
+export interface ShareDeps extends ShareScopeDeps, Pick<VaultDeps, 'clock' | 'ids'> {
+  repository: ShareScopeDeps['repository'] & UnitOfWork & ShareStore;
+}
 
 /** Reshares of reshares are allowed, but a chain this long is somebody probing, not sharing. */
 const maxReshareDepth = 8;
@@ -30,7 +38,7 @@ export interface ShareRequest {
  * was made from still works too. Checked on every access, so revocation and expiry take
  * effect at once.
  */
-export async function isShareActive(deps: VaultDeps, share: Share, now = deps.clock.now()): Promise<boolean> {
+export async function isShareActive(deps: ShareDeps, share: Share, now = deps.clock.now()): Promise<boolean> {
   let current: Share | undefined = share;
   for (let depth = 0; current; depth += 1) {
     if (depth > maxReshareDepth || isRevokedOrExpired(current, now)) return false;
@@ -50,7 +58,7 @@ function isGranteeOf(share: Share, grantee: Grantee | undefined): boolean {
  * permissions or a later expiry, and the new share lives and dies with theirs. Audited in
  * the owner's history of the shared resource.
  */
-export async function grantShare(deps: VaultDeps, context: RequestContext, request: ShareRequest): Promise<Share> {
+export async function grantShare(deps: ShareDeps, context: RequestContext, request: ShareRequest): Promise<Share> {
   const granterId = ownVault(context.principal);
   const grantee = validateGrantee(request.grantee);
   const permissions = normalisePermissions(request.permissions);
@@ -112,7 +120,7 @@ export async function grantShare(deps: VaultDeps, context: RequestContext, reque
  * Revokes a share: the owner of the resource may revoke any share of it, a resharing
  * grantee the shares they made. Anyone else is told it does not exist.
  */
-export async function revokeShare(deps: VaultDeps, context: RequestContext, shareId: string): Promise<void> {
+export async function revokeShare(deps: ShareDeps, context: RequestContext, shareId: string): Promise<void> {
   const callerId = ownVault(context.principal);
   await retryOnConcurrentUpdate(async () => {
     const share = await deps.repository.getShare(shareId);
@@ -137,7 +145,7 @@ export interface ListedShare {
 }
 
 /** "Shared by me" (outgoing) or "shared with me" (incoming), optionally only folders or only documents. */
-export async function listShares(deps: VaultDeps, context: RequestContext, query: ShareListQuery): Promise<Page<ListedShare>> {
+export async function listShares(deps: ShareDeps, context: RequestContext, query: ShareListQuery): Promise<Page<ListedShare>> {
   const callerId = ownVault(context.principal);
   const page = { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) };
   const now = deps.clock.now();
@@ -162,7 +170,7 @@ export async function listShares(deps: VaultDeps, context: RequestContext, query
  * A share as its grantee may use it, or NotFoundError for anyone else and for a revoked or
  * expired one, alike. A refusal of a share that exists is audited in its owner's history.
  */
-export async function openShareAsGrantee(deps: VaultDeps, context: RequestContext, shareId: string): Promise<Share> {
+export async function openShareAsGrantee(deps: ShareDeps, context: RequestContext, shareId: string): Promise<Share> {
   const grantee = granteeOf(context.principal);
   if (!grantee) throw new ForbiddenRoleError('Shares are opened by the citizens and organisations they were granted to');
   const share = await deps.repository.getShare(shareId);

@@ -1,12 +1,18 @@
 import { auditEntry, workflowContext, type AuditFacts } from '../../audit/core/audit.ts';
+import { objectKeys } from '../../platform/storage/schema.ts';
 import {
   ConcurrentUpdateError, ConflictError, ExpiredError, InvalidInputError, NotFoundError, ProviderUnavailableError,
   SignatureRejectedError,
 } from '../../platform/core/errors.ts';
-import type { AuditEntry, DocumentSignature, DocumentVersion, SignatureFormat } from '../../vault/core/model.ts';
+import type { AuditEntry } from '../../audit/core/audit-model.ts';
+import type { DocumentSignature, SignatureFormat } from './signature-model.ts';
+import type { DocumentVersion } from '../../vault/core/model.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
+import type { DocumentStore, VersionStore } from '../../vault/core/vault-store.ts';
+import type { SignatureStore } from './signature-store.ts';
 import { withCurrentVersion } from '../../vault/core/versions.ts';
 import { commonName, fromBase64, fromHex, sameBytes, sha256, toBase64, toHex } from '../../pdf-pki/encoding.ts';
 import {
@@ -17,17 +23,21 @@ import {
   SignatureProviderUnavailableError, type SignatureAttempt, type SignatureProvider, type SignatureProviderName,
 } from './signature-provider.ts';
 
+/** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
+export interface SignatureDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 'policy' | 'signing'> {
+  repository: UnitOfWork & DocumentStore & VersionStore & SignatureStore;
+}
+
 const addSeconds = (at: Date, seconds: number) => new Date(at.getTime() + seconds * 1000).toISOString();
 
 export const isPdf = (contentType: string) => contentType === 'application/pdf';
 
 /** Where the prepared PDF revision of a pending PAdES signature waits. */
-const preparedKey = (signatureId: string) => `work/signing/${signatureId}.pdf`;
+const preparedKey = objectKeys.preparedForSigning;
 /** A detached signature lives beside the document's versions. */
-export const detachedSignatureKey = (ownerId: string, documentId: string, signatureId: string) =>
-  `vault/${ownerId}/${documentId}/signatures/${signatureId}.p7s`;
+export const detachedSignatureKey = objectKeys.detachedSignature;
 /** A signed PDF is a new version of the document, stored under the signature's id. */
-const signedVersionKey = (ownerId: string, documentId: string, signatureId: string) => `vault/${ownerId}/${documentId}/${signatureId}`;
+const signedVersionKey = objectKeys.documentBlob;
 
 export interface SignatureRequestInput {
   provider: SignatureProviderName;
@@ -96,13 +106,13 @@ export async function prepareSignature(
   };
 }
 
-async function trustAnchorsOf(deps: VaultDeps, provider: SignatureProviderName): Promise<Uint8Array[]> {
+async function trustAnchorsOf(deps: SignatureDeps, provider: SignatureProviderName): Promise<Uint8Array[]> {
   const pem = await deps.signing.settings.getTrustAnchors(provider);
   return pem ? parseCertificates(pem) : [];
 }
 
 /** The chain must build to one of the provider's configured anchors and be valid at `at`. */
-async function requireTrustedChain(deps: VaultDeps, provider: SignatureProviderName, chain: Uint8Array[], at: Date): Promise<void> {
+async function requireTrustedChain(deps: SignatureDeps, provider: SignatureProviderName, chain: Uint8Array[], at: Date): Promise<void> {
   const [leaf] = chain;
   if (!leaf) throw new SignatureRejectedError('No signing certificate was given');
   const check = await checkCertificateChain({ chain, trustAnchors: await trustAnchorsOf(deps, provider), at });
@@ -110,13 +120,13 @@ async function requireTrustedChain(deps: VaultDeps, provider: SignatureProviderN
   if (!check.validAtTime) throw new SignatureRejectedError(`The certificate is not valid now: ${check.reason ?? 'outside its validity period'}`);
 }
 
-function providerOf(deps: VaultDeps, name: SignatureProviderName): SignatureProvider {
+function providerOf(deps: SignatureDeps, name: SignatureProviderName): SignatureProvider {
   const provider = deps.signing.providers[name];
   if (!provider) throw new InvalidInputError(`Signing with ${name} is not configured in this deployment`);
   return provider;
 }
 
-async function readVersion(deps: VaultDeps, ownerId: string, documentId: string, number?: number) {
+async function readVersion(deps: SignatureDeps, ownerId: string, documentId: string, number?: number) {
   const document = await deps.repository.getDocument(ownerId, documentId);
   if (!document || document.trashedAt) throw new NotFoundError('Document');
   const version = await deps.repository.getVersion(ownerId, documentId, number ?? document.currentVersion);
@@ -125,7 +135,7 @@ async function readVersion(deps: VaultDeps, ownerId: string, documentId: string,
 }
 
 /** Audits a refused signing act under the caller's vault, then rethrows. */
-async function auditRefusal(deps: VaultDeps, context: RequestContext, facts: Omit<AuditFacts, 'outcome'>, error: unknown): Promise<never> {
+async function auditRefusal(deps: SignatureDeps, context: RequestContext, facts: Omit<AuditFacts, 'outcome'>, error: unknown): Promise<never> {
   if (error instanceof SignatureRejectedError || error instanceof NotFoundError || error instanceof ConflictError
     || error instanceof ExpiredError || error instanceof InvalidInputError) {
     await deps.repository.appendAudit(auditEntry(deps, context, {
@@ -146,7 +156,7 @@ export interface RequestedSignature {
  * challenge back; remote providers are asked to prompt the signer and are then polled.
  */
 export async function requestDocumentSignature(
-  deps: VaultDeps,
+  deps: SignatureDeps,
   context: RequestContext,
   documentId: string,
   input: SignatureRequestInput,
@@ -220,7 +230,7 @@ async function withProvider<T>(call: () => Promise<T>): Promise<T> {
 }
 
 /** Sends the signing request to a remote provider; an unreachable provider is asked again by the poller. */
-async function askRemoteProvider(deps: VaultDeps, provider: SignatureProvider, signature: DocumentSignature, title: string): Promise<DocumentSignature> {
+async function askRemoteProvider(deps: SignatureDeps, provider: SignatureProvider, signature: DocumentSignature, title: string): Promise<DocumentSignature> {
   let attempt: SignatureAttempt;
   try {
     attempt = await provider.requestSignature({
@@ -237,7 +247,7 @@ async function askRemoteProvider(deps: VaultDeps, provider: SignatureProvider, s
 }
 
 /** The next check, twice as late as the last one, never later than the maximum interval. */
-async function reschedule(deps: VaultDeps, signature: DocumentSignature, transactionId?: string): Promise<DocumentSignature> {
+async function reschedule(deps: SignatureDeps, signature: DocumentSignature, transactionId?: string): Promise<DocumentSignature> {
   const remote = signature.remote;
   if (!remote) return signature;
   const delay = Math.min(deps.policy.remoteSignatureFirstCheckSeconds * 2 ** remote.checks, deps.policy.remoteSignatureMaxCheckIntervalSeconds);
@@ -252,7 +262,7 @@ async function reschedule(deps: VaultDeps, signature: DocumentSignature, transac
   return next;
 }
 
-async function settleAttempt(deps: VaultDeps, provider: SignatureProvider, signature: DocumentSignature, attempt: SignatureAttempt): Promise<DocumentSignature> {
+async function settleAttempt(deps: SignatureDeps, provider: SignatureProvider, signature: DocumentSignature, attempt: SignatureAttempt): Promise<DocumentSignature> {
   switch (attempt.status) {
     case 'pending':
       return reschedule(deps, signature, attempt.transactionId);
@@ -281,7 +291,7 @@ function systemSigningContext(signature: DocumentSignature): RequestContext {
 }
 
 async function closeSignature(
-  deps: VaultDeps,
+  deps: SignatureDeps,
   signature: DocumentSignature,
   status: 'failed' | 'expired',
   reason: string,
@@ -304,7 +314,7 @@ async function closeSignature(
  * Puts a verified CMS in place: PAdES becomes a new version holding the signed PDF, CAdES a
  * `.p7s` beside the signed version. Record, version, document and audit change together.
  */
-async function finishSignature(deps: VaultDeps, signature: DocumentSignature, cms: Uint8Array, context: RequestContext): Promise<DocumentSignature> {
+async function finishSignature(deps: SignatureDeps, signature: DocumentSignature, cms: Uint8Array, context: RequestContext): Promise<DocumentSignature> {
   const { ownerId, documentId } = signature;
   if (signature.format === 'cades-detached') {
     const key = detachedSignatureKey(ownerId, documentId, signature.id);
@@ -348,7 +358,7 @@ async function finishSignature(deps: VaultDeps, signature: DocumentSignature, cm
   return finished;
 }
 
-function completionAudit(deps: VaultDeps, context: RequestContext, signature: DocumentSignature): AuditEntry {
+function completionAudit(deps: SignatureDeps, context: RequestContext, signature: DocumentSignature): AuditEntry {
   return auditEntry(deps, context, {
     ownerId: signature.ownerId, action: 'signature.complete', resourceType: 'document', resourceId: signature.documentId,
     detail: {
@@ -364,7 +374,7 @@ function completionAudit(deps: VaultDeps, context: RequestContext, signature: Do
  * signature verifies over exactly the prepared digest. A bad signature ends the request.
  */
 export async function completeDocumentSignature(
-  deps: VaultDeps,
+  deps: SignatureDeps,
   context: RequestContext,
   documentId: string,
   signatureId: string,
@@ -401,7 +411,7 @@ export async function completeDocumentSignature(
   }
 }
 
-async function verifiedClientCms(deps: VaultDeps, signature: DocumentSignature, input: SignatureCompletion, now: Date): Promise<Uint8Array> {
+async function verifiedClientCms(deps: SignatureDeps, signature: DocumentSignature, input: SignatureCompletion, now: Date): Promise<Uint8Array> {
   const chain = (signature.certificateChain ?? []).map(fromBase64);
   const [leaf] = chain;
   if (!leaf) throw new SignatureRejectedError('The request has no signing certificate');
@@ -434,7 +444,7 @@ async function verifiedClientCms(deps: VaultDeps, signature: DocumentSignature, 
  * Checks a pending remote signature at its provider: completes it, closes it, or schedules
  * the next check. Safe to run twice at once: the loser's write fails and changes nothing.
  */
-export async function checkRemoteSignature(deps: VaultDeps, signature: DocumentSignature): Promise<DocumentSignature> {
+export async function checkRemoteSignature(deps: SignatureDeps, signature: DocumentSignature): Promise<DocumentSignature> {
   if (signature.status !== 'pending' || !signature.remote) return signature;
   try {
     if (deps.clock.now().toISOString() > signature.expiresAt) {
@@ -460,7 +470,7 @@ export async function checkRemoteSignature(deps: VaultDeps, signature: DocumentS
 }
 
 /** One round of the poller: every remote signature due by now, a bounded number at a time. */
-export async function checkDueRemoteSignatures(deps: VaultDeps, limit = 25): Promise<{ checked: number; completed: number; closed: number }> {
+export async function checkDueRemoteSignatures(deps: SignatureDeps, limit = 25): Promise<{ checked: number; completed: number; closed: number }> {
   const due = await deps.repository.listDueSignatureChecks(deps.clock.now().toISOString(), limit);
   const outcomes = await Promise.all(due.map((signature) => checkRemoteSignature(deps, signature)));
   return {
@@ -471,13 +481,13 @@ export async function checkDueRemoteSignatures(deps: VaultDeps, limit = 25): Pro
 }
 
 /** The signing history of one of the caller's documents, newest request first. */
-export async function listDocumentSignatures(deps: VaultDeps, context: RequestContext, documentId: string): Promise<DocumentSignature[]> {
+export async function listDocumentSignatures(deps: SignatureDeps, context: RequestContext, documentId: string): Promise<DocumentSignature[]> {
   const ownerId = ownVault(context.principal);
   if (!(await deps.repository.getDocument(ownerId, documentId))) throw new NotFoundError('Document');
   return (await deps.repository.listSignatures(ownerId, documentId)).reverse();
 }
 
-export async function getDocumentSignature(deps: VaultDeps, context: RequestContext, documentId: string, signatureId: string): Promise<DocumentSignature> {
+export async function getDocumentSignature(deps: SignatureDeps, context: RequestContext, documentId: string, signatureId: string): Promise<DocumentSignature> {
   const ownerId = ownVault(context.principal);
   const signature = await deps.repository.getSignature(ownerId, documentId, signatureId);
   if (!signature) throw new NotFoundError('Signature');
@@ -485,7 +495,7 @@ export async function getDocumentSignature(deps: VaultDeps, context: RequestCont
 }
 
 /** A short-lived download of a detached signature (`.p7s`), named after the signed file; audited as a read. */
-export async function getSignatureFileUrl(deps: VaultDeps, context: RequestContext, documentId: string, signatureId: string): Promise<string> {
+export async function getSignatureFileUrl(deps: SignatureDeps, context: RequestContext, documentId: string, signatureId: string): Promise<string> {
   const signature = await getDocumentSignature(deps, context, documentId, signatureId);
   if (!signature.signatureBlobKey) throw new NotFoundError('Signature file');
   const version = await deps.repository.getVersion(signature.ownerId, documentId, signature.versionNumber);

@@ -1,13 +1,19 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { ForbiddenRoleError, InvalidInputError, SignatureRejectedError } from '../../platform/core/errors.ts';
-import type { CertificateFacts } from '../../vault/core/model.ts';
+import type { CertificateFacts } from './signature-model.ts';
 import type { RequestContext } from '../../auth/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 import { toPem } from '../../pdf-pki/certificates.ts';
 import { certificatePublicKey, checkCertificateChain, describeCertificate, parseCertificates } from './pki.ts';
 import { toHex } from '../../pdf-pki/encoding.ts';
 import { signatureProviderNames, type SignatureProviderName, type SigningMode } from './signature-provider.ts';
 import { signingAuditOwner } from './signing-settings.ts';
+
+/** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
+export interface SigningAdminDeps extends Pick<VaultDeps, 'clock' | 'ids' | 'signing'> {
+  repository: UnitOfWork;
+}
 
 function requireAdmin(context: RequestContext): void {
   if (context.principal.role !== 'admin') throw new ForbiddenRoleError('Only administrators manage signing settings');
@@ -18,7 +24,7 @@ export interface SigningSettingsView {
   providers: { name: SignatureProviderName; mode: SigningMode | null; trustAnchors: CertificateFacts[] }[];
 }
 
-export async function getSigningSettings(deps: VaultDeps, context: RequestContext): Promise<SigningSettingsView> {
+export async function getSigningSettings(deps: SigningAdminDeps, context: RequestContext): Promise<SigningSettingsView> {
   requireAdmin(context);
   const describeAll = (pem: string | undefined) => (pem ? parseCertificates(pem).map(describeCertificate) : []);
   const sealPem = await deps.signing.settings.getSealCertificates();
@@ -33,7 +39,7 @@ export async function getSigningSettings(deps: VaultDeps, context: RequestContex
 }
 
 /** Replaces a provider's trust anchors: the roots a signature made with it must chain to. */
-export async function setTrustAnchors(deps: VaultDeps, context: RequestContext, provider: SignatureProviderName, pem: string): Promise<CertificateFacts[]> {
+export async function setTrustAnchors(deps: SigningAdminDeps, context: RequestContext, provider: SignatureProviderName, pem: string): Promise<CertificateFacts[]> {
   requireAdmin(context);
   const anchors = parseCertificates(pem);
   if (anchors.length === 0 || anchors.length > 20) throw new InvalidInputError('Give between 1 and 20 trust anchor certificates');
@@ -49,7 +55,7 @@ export async function setTrustAnchors(deps: VaultDeps, context: RequestContext, 
  * Imports the agency seal's certificate chain. Production certificates come from a CA; the
  * vault only checks that the leaf certifies the seal key and chains to the seal's anchors.
  */
-export async function importSealCertificates(deps: VaultDeps, context: RequestContext, pem: string): Promise<CertificateFacts[]> {
+export async function importSealCertificates(deps: SigningAdminDeps, context: RequestContext, pem: string): Promise<CertificateFacts[]> {
   requireAdmin(context);
   const sealKey = deps.signing.sealKey;
   if (!sealKey) throw new InvalidInputError('This deployment has no seal key');

@@ -1,12 +1,19 @@
 import { NotFoundError } from '../../platform/core/errors.ts';
-import type { CertificateFacts, DocumentSignature } from '../../vault/core/model.ts';
+import type { CertificateFacts, DocumentSignature } from './signature-model.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { DocumentStore, VersionStore } from '../../vault/core/vault-store.ts';
+import type { SignatureStore } from './signature-store.ts';
 import type { CmsCheck } from '../../pdf-pki/cms.ts';
 import { sha256, toHex } from '../../pdf-pki/encoding.ts';
 import { checkCertificateChain, describeCertificate, inspectCms, parseCertificates, readPdfSignatures } from './pki.ts';
 import { signatureProviderNames, type SignatureProviderName } from './signature-provider.ts';
 import { isPdf } from './signatures.ts';
+
+/** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
+export interface VerificationDeps extends Pick<VaultDeps, 'blobs' | 'signing'> {
+  repository: DocumentStore & VersionStore & SignatureStore;
+}
 
 export interface SignatureVerdict {
   /** `embedded` for PAdES inside the PDF, `detached` for a `.p7s` beside the version. */
@@ -45,7 +52,7 @@ export interface DocumentVerification {
 type TrustAnchors = (provider: SignatureProviderName) => Promise<Uint8Array[] | undefined>;
 
 /** Each provider's anchors read and parsed at most once per verification, however many signatures there are. */
-function trustAnchorsOnce(deps: VaultDeps): TrustAnchors {
+function trustAnchorsOnce(deps: VerificationDeps): TrustAnchors {
   const loaded = new Map<SignatureProviderName, Promise<Uint8Array[] | undefined>>();
   return (provider) => {
     let anchors = loaded.get(provider);
@@ -112,7 +119,7 @@ async function verdictOf(anchorsOf: TrustAnchors, kind: SignatureVerdict['kind']
  * Checks every signature of one version: those embedded in a PDF (including ones the vault
  * did not make) and the detached `.p7s` files the vault keeps beside it.
  */
-export async function verifyDocument(deps: VaultDeps, context: RequestContext, documentId: string, versionNumber?: number): Promise<DocumentVerification> {
+export async function verifyDocument(deps: VerificationDeps, context: RequestContext, documentId: string, versionNumber?: number): Promise<DocumentVerification> {
   const ownerId = ownVault(context.principal);
   const document = await deps.repository.getDocument(ownerId, documentId);
   if (!document) throw new NotFoundError('Document');

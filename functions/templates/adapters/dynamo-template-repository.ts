@@ -1,46 +1,53 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../platform/core/errors.ts';
-import type { AuditEntry } from '../../vault/core/model.ts';
+import type { AuditEntry } from '../../audit/core/audit-model.ts';
 import type { RecognitionTemplate } from '../core/template-model.ts';
 import type { TemplateRepository } from '../core/template-repository.ts';
-import { AuditChainWriter } from '../../audit/adapters/audit-chain-writes.ts';
-import { queryAllItems } from '../../platform/storage/dynamo-query.ts';
+import { AuditChainWriter } from '../../platform/storage/audit-chain-writer.ts';
+import { DynamoTable } from '../../platform/storage/dynamo-table.ts';
+import { attributes, entities, indexAttributes, primaryKey } from '../../platform/storage/schema.ts';
 
-const templatePk = (id: string) => `TEMPLATE#${id}`;
-const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
-/** Current versions are listed through gsi1; there are tens of templates, not thousands. */
-const listingPk = 'TEMPLATES';
+const { template, templateVersion } = entities;
+const currentKey = (templateId: string) => primaryKey(template, { templateId });
+const versionKey = (templateId: string, version: number) => primaryKey(templateVersion, { templateId, version });
+
+const templateOf = (item: Record<string, unknown>) => item.template as RecognitionTemplate;
 
 /**
- * Templates in the vault table: per template a CURRENT item (listed through gsi1) and one
- * immutable item per version, written together with the audit of the change.
+ * Templates in the vault table: per template a current item (all of them listed in one index
+ * partition: there are tens, not thousands) and one immutable item per version, written
+ * together with the audit of the change.
  */
 export class DynamoTemplateRepository implements TemplateRepository {
   private readonly audit: AuditChainWriter;
+  private readonly table: DynamoTable;
 
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {
+  constructor(db: DynamoDBDocumentClient, private readonly tableName: string) {
     this.audit = new AuditChainWriter(db, tableName);
+    this.table = new DynamoTable(db, tableName);
   }
 
   async listTemplates(): Promise<RecognitionTemplate[]> {
-    return this.queryTemplates({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': listingPk } });
+    return (await this.table.queryIndexItems(template.indexKeys.all, {})).map(templateOf);
   }
 
   async getTemplate(id: string): Promise<RecognitionTemplate | undefined> {
-    return this.get(templatePk(id), 'CURRENT');
+    return this.get(currentKey(id));
   }
 
   async getTemplateVersion(id: string, version: number): Promise<RecognitionTemplate | undefined> {
-    return this.get(templatePk(id), versionSk(version));
+    return this.get(versionKey(id, version));
   }
 
   async listTemplateVersions(id: string): Promise<RecognitionTemplate[]> {
-    return this.queryTemplates({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': templatePk(id), ':prefix': 'V#' },
+    const items = await this.table.queryAllItems({
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': attributes.partitionKey, '#sk': attributes.sortKey },
+      ExpressionAttributeValues: { ':pk': templateVersion.pk.of({ templateId: id }), ':prefix': templateVersion.sk.prefix({}) },
       ConsistentRead: true,
     });
+    return items.map(templateOf);
   }
 
   async saveTemplate(next: RecognitionTemplate, previous: RecognitionTemplate | undefined, audit: AuditEntry[]): Promise<void> {
@@ -50,13 +57,22 @@ export class DynamoTemplateRepository implements TemplateRepository {
         {
           Put: {
             TableName,
-            Item: { pk: templatePk(next.id), sk: 'CURRENT', gsi1pk: listingPk, gsi1sk: `${next.key}#${next.id}`, entity: 'template', version: next.version, template: next },
+            Item: {
+              ...currentKey(next.id), ...indexAttributes(template.indexKeys.all, { typeKey: next.key, templateId: next.id }),
+              [attributes.entity]: template.entity, version: next.version, template: next,
+            },
             ...(previous
               ? { ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': previous.version } }
               : { ConditionExpression: 'attribute_not_exists(pk)' }),
           },
         },
-        { Put: { TableName, Item: { pk: templatePk(next.id), sk: versionSk(next.version), entity: 'template-version', template: next }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName,
+            Item: { ...versionKey(next.id, next.version), [attributes.entity]: templateVersion.entity, template: next },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
       ], audit);
     } catch (error) {
       if (error instanceof TransactionCanceledException) throw new ConcurrentUpdateError();
@@ -64,12 +80,8 @@ export class DynamoTemplateRepository implements TemplateRepository {
     }
   }
 
-  private async get(pk: string, sk: string): Promise<RecognitionTemplate | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }));
-    return Item?.template as RecognitionTemplate | undefined;
-  }
-
-  private async queryTemplates(input: Omit<QueryCommandInput, 'TableName'>): Promise<RecognitionTemplate[]> {
-    return (await queryAllItems(this.db, this.tableName, input)).map((item) => item.template as RecognitionTemplate);
+  private async get(key: { pk: string; sk: string }): Promise<RecognitionTemplate | undefined> {
+    const item = await this.table.getItem(key);
+    return item && templateOf(item);
   }
 }

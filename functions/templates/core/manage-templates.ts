@@ -1,19 +1,22 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { ForbiddenRoleError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
-import type { AuditEntry, Page, PageRequest } from '../../vault/core/model.ts';
+import type { AuditEntry } from '../../audit/core/audit-model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
 import type { OcrEngine, OcrPage } from '../../digitize/core/ocr-engine.ts';
 import { inspectScan } from '../../digitize/core/scan-validation.ts';
 import { classifyDocument } from './classify.ts';
 import { extractFields } from './extract.ts';
 import type { RequestContext } from '../../auth/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
+import type { AuditHistory } from '../../audit/core/history.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { builtinTemplates } from './builtin-templates.ts';
 import { recognitionTemplateSchema, type RecognitionTemplate, type TemplateAction, type TemplatePermissions } from './template-model.ts';
 import { can } from './template-permissions.ts';
 import { templateAuditOwner, type TemplateRepository } from './template-repository.ts';
 
-type Deps = Pick<VaultDeps, 'templates' | 'repository' | 'clock' | 'ids'>;
+type Deps = Pick<VaultDeps, 'templates' | 'clock' | 'ids'> & { repository: UnitOfWork & AuditHistory };
 
 /** Repositories known to hold the built-in templates: seeding is never undone, so this only saves reads. */
 const seeded = new WeakSet<TemplateRepository>();

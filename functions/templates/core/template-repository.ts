@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../../vault/core/model.ts';
+import type { AuditEntry } from '../../audit/core/audit-model.ts';
 import type { RecognitionTemplate } from './template-model.ts';
 
 /**

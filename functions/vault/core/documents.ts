@@ -1,22 +1,31 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
 import { hasTrashedContents, requireActiveFolder, restoreFolder, withoutTrash } from './folders.ts';
-import type { AuditEntry, DocumentMetadata, Folder, Page, PageRequest, VaultDocument } from './model.ts';
+import type { AuditEntry } from '../../audit/core/audit-model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
+import type { DocumentMetadata, Folder, VaultDocument } from './model.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import { normaliseText } from './names.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from './vault-deps.ts';
+import type { UnitOfWork } from './unit-of-work.ts';
+import type { FolderStore, DocumentStore, VersionStore } from './vault-store.ts';
 import { ensureVault, systemFolderId } from './vault-provisioning.ts';
 
+/** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
+export interface DocumentDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 'policy'> {
+  repository: UnitOfWork & FolderStore & DocumentStore & VersionStore;
+}
+
 /** One of the caller's documents, active or in the trash. */
-export async function getDocument(deps: VaultDeps, context: RequestContext, documentId: string): Promise<VaultDocument> {
+export async function getDocument(deps: DocumentDeps, context: RequestContext, documentId: string): Promise<VaultDocument> {
   const ownerId = ownVault(context.principal);
   const document = await deps.repository.getDocument(ownerId, documentId);
   if (!document) throw new NotFoundError('Document');
   return document;
 }
 
-async function requireActiveDocument(deps: VaultDeps, ownerId: string, documentId: string): Promise<VaultDocument> {
+async function requireActiveDocument(deps: DocumentDeps, ownerId: string, documentId: string): Promise<VaultDocument> {
   const document = await deps.repository.getDocument(ownerId, documentId);
   if (!document || document.trashedAt) throw new NotFoundError('Document');
   return document;
@@ -29,7 +38,7 @@ const editableFields = ['title', 'type', 'number', 'summary', 'issuer', 'issueDa
 
 /** Edits metadata; a new folderId moves the document. Both are audited separately. */
 export async function updateDocument(
-  deps: VaultDeps,
+  deps: DocumentDeps,
   context: RequestContext,
   documentId: string,
   changes: DocumentChanges,
@@ -73,7 +82,7 @@ export async function updateDocument(
   });
 }
 
-export async function trashDocument(deps: VaultDeps, context: RequestContext, documentId: string): Promise<void> {
+export async function trashDocument(deps: DocumentDeps, context: RequestContext, documentId: string): Promise<void> {
   const ownerId = ownVault(context.principal);
   await retryOnConcurrentUpdate(async () => {
     const document = await requireActiveDocument(deps, ownerId, documentId);
@@ -92,7 +101,7 @@ export interface TrashListing {
 }
 
 /** What the caller deleted: folders and documents deleted on their own (contents come back with their folder). */
-export async function listTrash(deps: VaultDeps, context: RequestContext, page: PageRequest): Promise<TrashListing> {
+export async function listTrash(deps: DocumentDeps, context: RequestContext, page: PageRequest): Promise<TrashListing> {
   const ownerId = ownVault(context.principal);
   await ensureVault(deps, context, ownerId);
   const [tree, documents] = await Promise.all([
@@ -110,7 +119,7 @@ export async function listTrash(deps: VaultDeps, context: RequestContext, page: 
  * the default folder of its source.
  */
 export async function restoreFromTrash(
-  deps: VaultDeps,
+  deps: DocumentDeps,
   context: RequestContext,
   id: string,
 ): Promise<{ resourceType: 'folder'; folder: Folder } | { resourceType: 'document'; document: VaultDocument }> {
@@ -139,7 +148,7 @@ export async function restoreFromTrash(
 
 /** A presigned GET for one version (the current one by default); every such read is audited. */
 export async function getContentUrl(
-  deps: VaultDeps,
+  deps: DocumentDeps,
   context: RequestContext,
   documentId: string,
   versionNumber?: number,
@@ -161,7 +170,7 @@ export async function getContentUrl(
 
 /** The text the workflow recognised in one version (the current one by default); audited as a read. */
 export async function getRecognisedText(
-  deps: VaultDeps,
+  deps: DocumentDeps,
   context: RequestContext,
   documentId: string,
   versionNumber?: number,
@@ -175,19 +184,4 @@ export async function getRecognisedText(
     ownerId, action: 'document.read-text', resourceType: 'document', resourceId: documentId, detail: { version: version.number },
   }));
   return text;
-}
-
-/** Operation history of one of the caller's documents or folders. */
-export async function getHistory(
-  deps: VaultDeps,
-  context: RequestContext,
-  resource: { type: 'document' | 'folder'; id: string },
-  page: PageRequest,
-): Promise<Page<AuditEntry>> {
-  const ownerId = ownVault(context.principal);
-  const exists = resource.type === 'document'
-    ? await deps.repository.getDocument(ownerId, resource.id)
-    : await deps.repository.getFolder(ownerId, resource.id);
-  if (!exists) throw new NotFoundError(resource.type === 'document' ? 'Document' : 'Folder');
-  return deps.repository.listHistory(ownerId, resource.id, page);
 }

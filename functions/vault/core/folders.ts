@@ -1,12 +1,20 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
-import type { Folder, Page, PageRequest, VaultDocument } from './model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
+import type { Folder, VaultDocument } from './model.ts';
 import { normaliseName } from './names.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from './vault-deps.ts';
-import type { Write } from './vault-repository.ts';
+import type { UnitOfWork } from './unit-of-work.ts';
+import type { FolderStore, DocumentStore } from './vault-store.ts';
+import type { Write } from './unit-of-work.ts';
 import { ensureVault } from './vault-provisioning.ts';
+
+/** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
+export interface FolderDeps extends Pick<VaultDeps, 'clock' | 'ids' | 'policy'> {
+  repository: UnitOfWork & FolderStore & DocumentStore;
+}
 
 export interface FolderNode extends Folder {
   children: FolderNode[];
@@ -15,7 +23,7 @@ export interface FolderNode extends Folder {
 const byName = (a: Folder, b: Folder) => a.name.localeCompare(b.name, 'vi');
 
 /** The caller's folder tree, default folders first, each level sorted by name. */
-export async function listFolderTree(deps: VaultDeps, context: RequestContext): Promise<FolderNode[]> {
+export async function listFolderTree(deps: FolderDeps, context: RequestContext): Promise<FolderNode[]> {
   const ownerId = ownVault(context.principal);
   await ensureVault(deps, context, ownerId);
   const { folders } = await deps.repository.getFolderTree(ownerId);
@@ -36,7 +44,7 @@ export async function listFolderTree(deps: VaultDeps, context: RequestContext): 
 }
 
 /** An active folder of the owner, or NotFoundError (also for another owner's id). */
-export async function requireActiveFolder(deps: VaultDeps, ownerId: string, folderId: string): Promise<Folder> {
+export async function requireActiveFolder(deps: { repository: Pick<FolderStore, 'getFolder'> }, ownerId: string, folderId: string): Promise<Folder> {
   const folder = await deps.repository.getFolder(ownerId, folderId);
   if (!folder || folder.trashedAt) throw new NotFoundError('Folder');
   return folder;
@@ -55,7 +63,7 @@ function subtreeHeight(folderId: string, folders: Folder[]): number {
 }
 
 export async function createFolder(
-  deps: VaultDeps,
+  deps: FolderDeps,
   context: RequestContext,
   input: { name: string; parentId?: string | null },
 ): Promise<Folder> {
@@ -95,7 +103,7 @@ export async function createFolder(
  * other move landed in between, so two concurrent moves can never build a cycle.
  */
 export async function updateFolder(
-  deps: VaultDeps,
+  deps: FolderDeps,
   context: RequestContext,
   folderId: string,
   input: { name?: string; parentId?: string | null },
@@ -155,7 +163,7 @@ function subtreeOf(folderId: string, folders: Folder[]): Folder[] {
  * final read that found nothing left inside, so a subfolder created meanwhile is never
  * left behind, and repeating an interrupted delete finishes it.
  */
-export async function trashFolder(deps: VaultDeps, context: RequestContext, folderId: string): Promise<void> {
+export async function trashFolder(deps: FolderDeps, context: RequestContext, folderId: string): Promise<void> {
   const ownerId = ownVault(context.principal);
   await ensureVault(deps, context, ownerId);
   const folder = await requireActiveFolder(deps, ownerId, folderId);
@@ -196,7 +204,7 @@ export async function trashFolder(deps: VaultDeps, context: RequestContext, fold
  * before anything moved); its contents follow in chunks, and repeating the restore
  * finishes one that was interrupted.
  */
-export async function restoreFolder(deps: VaultDeps, context: RequestContext, folder: Folder): Promise<Folder> {
+export async function restoreFolder(deps: FolderDeps, context: RequestContext, folder: Folder): Promise<Folder> {
   const ownerId = folder.ownerId;
   const { folders } = await deps.repository.getFolderTree(ownerId);
   const updatedAt = deps.clock.now().toISOString();
@@ -220,7 +228,7 @@ export async function restoreFolder(deps: VaultDeps, context: RequestContext, fo
 }
 
 /** Whether a folder still has contents in the trash from its own deletion (an interrupted restore). */
-export async function hasTrashedContents(deps: VaultDeps, folder: Folder): Promise<boolean> {
+export async function hasTrashedContents(deps: FolderDeps, folder: Folder): Promise<boolean> {
   const { folders } = await deps.repository.getFolderTree(folder.ownerId);
   if (folders.some((f) => f.trashedWith === folder.id && f.id !== folder.id)) return true;
   return (await deps.repository.listDocumentsTrashedWith(folder.ownerId, folder.id)).length > 0;
@@ -232,7 +240,7 @@ export function withoutTrash<T extends { trashedAt?: string; trashedWith?: strin
 }
 
 async function commitInChunks(
-  deps: VaultDeps,
+  deps: FolderDeps,
   ownerId: string,
   writes: { documents: Write<VaultDocument>[]; folders: Write<Folder>[] },
 ): Promise<void> {
@@ -255,7 +263,7 @@ export interface FolderItems {
 
 /** A folder's subfolders (on the first page) and one page of its documents. */
 export async function listFolderItems(
-  deps: VaultDeps,
+  deps: FolderDeps,
   context: RequestContext,
   folderId: string,
   page: PageRequest,

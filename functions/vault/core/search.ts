@@ -1,11 +1,19 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { ForbiddenRoleError, InvalidInputError } from '../../platform/core/errors.ts';
 import { requireActiveFolder } from './folders.ts';
-import type { Page, PageRequest, VaultDocument } from './model.ts';
+import type { Page, PageRequest } from '../../platform/core/page.ts';
+import type { VaultDocument } from './model.ts';
 import { isOwnerId, ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import { searchTerms } from './search-text.ts';
 import type { VaultDeps } from './vault-deps.ts';
+import type { UnitOfWork } from './unit-of-work.ts';
+import type { FolderStore, DocumentStore, DocumentSearchStore } from './vault-store.ts';
 import { ensureVault } from './vault-provisioning.ts';
+
+/** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
+export interface SearchDeps extends Pick<VaultDeps, 'clock' | 'ids'> {
+  repository: UnitOfWork & FolderStore & DocumentStore & DocumentSearchStore;
+}
 
 export interface DocumentQuery extends PageRequest {
   q?: string;
@@ -26,7 +34,7 @@ export interface DocumentQuery extends PageRequest {
  * documents by (type, number) or by owner, and every such look-up is audited in the
  * owner's history.
  */
-export async function findDocuments(deps: VaultDeps, context: RequestContext, query: DocumentQuery): Promise<Page<VaultDocument>> {
+export async function findDocuments(deps: SearchDeps, context: RequestContext, query: DocumentQuery): Promise<Page<VaultDocument>> {
   const page = { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) };
   if (context.principal.role === 'officer') return lookUpIssuedDocuments(deps, context, query, page);
   if (query.number !== undefined || query.ownerId !== undefined) {
@@ -52,7 +60,7 @@ export async function findDocuments(deps: VaultDeps, context: RequestContext, qu
 }
 
 async function lookUpIssuedDocuments(
-  deps: VaultDeps,
+  deps: SearchDeps,
   context: RequestContext,
   query: DocumentQuery,
   page: PageRequest,

@@ -2,8 +2,15 @@ import { auditEntry } from '../../audit/core/audit.ts';
 import { ConcurrentUpdateError, ConflictError } from '../../platform/core/errors.ts';
 import type { Folder, SystemFolderKind } from './model.ts';
 import type { RequestContext } from '../../auth/core/principal.ts';
-import type { VaultDeps } from './vault-deps.ts';
-import type { VaultRepository } from './vault-repository.ts';
+import type { Clock, IdGenerator } from '../../platform/core/runtime.ts';
+import type { UnitOfWork } from './unit-of-work.ts';
+import type { FolderStore } from './vault-store.ts';
+
+export interface ProvisioningDeps {
+  repository: UnitOfWork & Pick<FolderStore, 'isProvisioned'>;
+  clock: Clock;
+  ids: IdGenerator;
+}
 
 /** The default folders every vault starts with, named as citizens know them. */
 export const systemFolders: ReadonlyArray<{ kind: SystemFolderKind; name: string }> = [
@@ -17,13 +24,13 @@ export function systemFolderId(kind: SystemFolderKind): string {
 }
 
 /** Owners known to be provisioned, per repository: provisioning is never undone, so this only saves reads. */
-const provisionedOwners = new WeakMap<VaultRepository, Set<string>>();
+const provisionedOwners = new WeakMap<object, Set<string>>();
 
 /**
  * Makes sure the owner's vault exists, creating the default folders on first use.
  * Two first requests may race: the loser's commit fails on the vault marker, which is fine.
  */
-export async function ensureVault(deps: VaultDeps, context: RequestContext, ownerId: string): Promise<void> {
+export async function ensureVault(deps: ProvisioningDeps, context: RequestContext, ownerId: string): Promise<void> {
   const known = provisionedOwners.get(deps.repository) ?? new Set<string>();
   provisionedOwners.set(deps.repository, known);
   if (known.has(ownerId)) return;

@@ -4,8 +4,15 @@ import type { DocumentVersion, VaultDocument } from './model.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from './vault-deps.ts';
+import type { UnitOfWork } from './unit-of-work.ts';
+import type { DocumentStore, VersionStore } from './vault-store.ts';
 
-export async function listVersions(deps: VaultDeps, context: RequestContext, documentId: string): Promise<DocumentVersion[]> {
+/** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
+export interface VersionDeps extends Pick<VaultDeps, 'clock' | 'ids'> {
+  repository: UnitOfWork & DocumentStore & VersionStore;
+}
+
+export async function listVersions(deps: VersionDeps, context: RequestContext, documentId: string): Promise<DocumentVersion[]> {
   const ownerId = ownVault(context.principal);
   if (!(await deps.repository.getDocument(ownerId, documentId))) throw new NotFoundError('Document');
   return deps.repository.listVersions(ownerId, documentId);
@@ -30,7 +37,7 @@ export function withCurrentVersion(document: VaultDocument, version: DocumentVer
  * at the same immutable object.
  */
 export async function restoreVersion(
-  deps: VaultDeps,
+  deps: VersionDeps,
   context: RequestContext,
   documentId: string,
   versionNumber: number,

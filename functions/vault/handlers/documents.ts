@@ -1,8 +1,8 @@
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
 import {
-  getContentUrl, getDocument, getHistory, getRecognisedText, listTrash, restoreFromTrash, trashDocument,
-  updateDocument,
+  getContentUrl, getDocument, getRecognisedText, listTrash, restoreFromTrash, trashDocument, updateDocument,
 } from '../core/documents.ts';
+import { getHistory } from '../../audit/core/history.ts';
 import { requestUpload, ticketResponse } from '../../digitize/core/uploads.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
 import { findDocuments } from '../core/search.ts';

@@ -1,6 +1,6 @@
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
 import { createFolder, listFolderItems, listFolderTree, trashFolder, updateFolder } from '../core/folders.ts';
-import { getHistory } from '../core/documents.ts';
+import { getHistory } from '../../audit/core/history.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
 import { folderRoutes } from '../contract/routes.ts';
 import * as s from '../contract/schemas.ts';

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { auditPartition } from '../../../functions/audit/adapters/audit-chain-writes.ts';
+import { entities, primaryKey } from '../../../functions/platform/storage/schema.ts';
 import { startDynamoDbServer } from '../../../lib/local/dynamodb-server.ts';
 import { localTableName } from '../../../lib/local/local-table.ts';
 import { startLocalVault, type LocalVault } from '../../../lib/local/vault-server.ts';
@@ -38,7 +38,7 @@ async function auditVerify(dataDir: string, ...args: string[]): Promise<VerifyRu
 function corruptEntry(documents: DynamoDBDocumentClient, ownerId: string, seq: number) {
   return documents.send(new UpdateCommand({
     TableName: localTableName,
-    Key: { pk: auditPartition(ownerId, 0), sk: String(seq).padStart(12, '0') },
+    Key: primaryKey(entities.auditEntry, { ownerId, block: 0, seq }),
     UpdateExpression: 'SET sourceIp = :ip',
     ConditionExpression: 'attribute_exists(pk)',
     ExpressionAttributeValues: { ':ip': '198.51.100.66' },

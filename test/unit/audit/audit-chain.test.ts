@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { auditEntryHash, canonicalJson, chainAuditEntries, genesisHash, verifyAuditChain, type ChainedAuditEntry } from '../../../functions/audit/core/audit-chain.ts';
 import { verifyOwnerAuditChain } from '../../../functions/audit/core/audit-log.ts';
-import type { AuditEntry } from '../../../functions/vault/core/model.ts';
+import type { AuditEntry } from '../../../functions/audit/core/audit-model.ts';
 import { admin, citizen, citizenId, createTestVault, withCode } from '../../fakes/vault-test-deps.ts';
 import { createFolder } from '../../../functions/vault/core/folders.ts';
 

@@ -1,10 +1,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { auditEntry } from '../../../functions/audit/core/audit.ts';
-import { getContentUrl, getHistory, trashDocument, updateDocument } from '../../../functions/vault/core/documents.ts';
+import { getContentUrl, trashDocument, updateDocument } from '../../../functions/vault/core/documents.ts';
+import { getHistory } from '../../../functions/audit/core/history.ts';
 import { InvalidInputError, NotFoundError } from '../../../functions/platform/core/errors.ts';
 import { createFolder, listFolderTree, updateFolder } from '../../../functions/vault/core/folders.ts';
-import type { AuditEntry } from '../../../functions/vault/core/model.ts';
+import type { AuditEntry } from '../../../functions/audit/core/audit-model.ts';
 import {
   citizen, citizenId, createTestVault, fileDocument, secondCitizen, secondCitizenId, type TestVault,
 } from '../../fakes/vault-test-deps.ts';

@@ -4,7 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { apiRoutes } from '../../../functions/composition/api-routes.ts';
 import { routeKey } from '../../../functions/platform/http/contract/route-contract.ts';
-import { tableSchema } from '../../../functions/platform/storage/table-schema.ts';
+import { tableSchema } from '../../../functions/platform/storage/schema.ts';
 import { synthKhoso } from './synth-khoso.ts';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -67,7 +67,7 @@ describe('stateful stack', () => {
         { AttributeName: tableSchema.sortKey, KeyType: 'RANGE' },
       ],
       GlobalSecondaryIndexes: tableSchema.globalSecondaryIndexes.map((index) => Match.objectLike({
-        IndexName: index.indexName,
+        IndexName: index.name,
         KeySchema: [
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },

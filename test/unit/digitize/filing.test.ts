@@ -8,7 +8,7 @@ import { fileUpload } from '../../../functions/digitize/core/file-upload.ts';
 import { validateUpload, type ValidatedUpload } from '../../../functions/digitize/core/validate-upload.ts';
 import { UploadRejectedError, UploadStateError } from '../../../functions/digitize/core/workflow-errors.ts';
 import { createFolder, listFolderItems, listFolderTree, trashFolder } from '../../../functions/vault/core/folders.ts';
-import type { Upload } from '../../../functions/vault/core/model.ts';
+import type { Upload } from '../../../functions/digitize/core/upload-model.ts';
 import { requestUpload } from '../../../functions/digitize/core/uploads.ts';
 import { fixtureOr, makeEncryptedPdf, makePdf, samplePng } from '../../fakes/sample-files.ts';
 import {

@@ -6,7 +6,7 @@ import { acceptUploadedObject } from '../../../functions/digitize/core/accept-up
 import { failUpload } from '../../../functions/digitize/core/fail-upload.ts';
 import { fileUpload } from '../../../functions/digitize/core/file-upload.ts';
 import { validateUpload } from '../../../functions/digitize/core/validate-upload.ts';
-import type { ProposedRecognition } from '../../../functions/vault/core/model.ts';
+import type { ProposedRecognition } from '../../../functions/digitize/core/upload-model.ts';
 import { awaitReview, reviewUpload } from '../../../functions/digitize/core/review.ts';
 import { getUpload } from '../../../functions/digitize/core/uploads.ts';
 import {

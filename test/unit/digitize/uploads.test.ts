@@ -1,10 +1,11 @@
 import { test, describe } from 'node:test';
+import { objectKeys } from '../../../functions/platform/storage/schema.ts';
 import assert from 'node:assert/strict';
 import { trashDocument } from '../../../functions/vault/core/documents.ts';
 import { ForbiddenRoleError, InvalidInputError, NotFoundError } from '../../../functions/platform/core/errors.ts';
 import { createFolder, listFolderTree, trashFolder } from '../../../functions/vault/core/folders.ts';
 import {
-  getUpload, incomingKey, requestUpload, uploadIdFromKey, type UploadRequest,
+  getUpload, requestUpload, uploadIdFromKey, type UploadRequest,
 } from '../../../functions/digitize/core/uploads.ts';
 import { PolicyViolation } from '../../fakes/in-memory-blob-store.ts';
 import {
@@ -43,7 +44,7 @@ describe('requestUpload by a citizen', () => {
     });
     assert.deepEqual(await vault.repository.getUpload(id), upload);
     assert.equal(uploadIdFromKey(upload.blobKey), id);
-    assert.equal(incomingKey(id), upload.blobKey);
+    assert.equal(objectKeys.incoming(id), upload.blobKey);
     assert.deepEqual(vault.blobs.presignedUploads, [{
       key: `incoming/${id}`, contentType: 'application/pdf', minBytes: 2048, maxBytes: 2048, expiresInSeconds: 900,
     }]);

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Context } from 'aws-lambda';
-import type { AuditEntry } from '../../../functions/vault/core/model.ts';
+import type { AuditEntry } from '../../../functions/audit/core/audit-model.ts';
 
 // Metrics stay off outside Lambda unless asked for; these tests read what they publish.
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';

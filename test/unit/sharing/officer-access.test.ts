@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getHistory } from '../../../functions/vault/core/documents.ts';
+import { getHistory } from '../../../functions/audit/core/history.ts';
 import { createFolder, listFolderTree } from '../../../functions/vault/core/folders.ts';
 import { getAccessLog } from '../../../functions/sharing/core/access-log.ts';
 import { getDocumentContentForProcedure, getDocumentForProcedure } from '../../../functions/sharing/core/officer-access.ts';

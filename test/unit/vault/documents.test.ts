@@ -1,9 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  getContentUrl, getDocument, getHistory, listTrash, restoreFromTrash, trashDocument, updateDocument,
-  type DocumentChanges,
-} from '../../../functions/vault/core/documents.ts';
+import { getContentUrl, getDocument, listTrash, restoreFromTrash, trashDocument, updateDocument, type DocumentChanges } from '../../../functions/vault/core/documents.ts';
+import { getHistory } from '../../../functions/audit/core/history.ts';
 import { InvalidInputError, NotFoundError } from '../../../functions/platform/core/errors.ts';
 import { createFolder, listFolderItems, listFolderTree, trashFolder } from '../../../functions/vault/core/folders.ts';
 import type { VaultDocument } from '../../../functions/vault/core/model.ts';

@@ -1,7 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConcurrentUpdateError, ConflictError, InvalidInputError } from '../../../functions/platform/core/errors.ts';
-import type { AuditEntry, Folder, VaultDocument } from '../../../functions/vault/core/model.ts';
+import type { AuditEntry } from '../../../functions/audit/core/audit-model.ts';
+import type { Folder, VaultDocument } from '../../../functions/vault/core/model.ts';
 import { InMemoryVaultRepository } from '../../fakes/in-memory-vault-repository.ts';
 import { citizenId, secondCitizenId } from '../../fakes/vault-test-deps.ts';
 

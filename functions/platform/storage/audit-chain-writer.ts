@@ -1,60 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { auditEntriesByOwner, chainAuditEntries, type AuditChainHead, type ChainedAuditEntry } from '../core/audit-chain.ts';
-import type { AuditEntry } from '../../vault/core/model.ts';
-import { accessLogIndexKeys } from '../../sharing/adapters/access-log-keys.ts';
+import { auditEntriesByOwner, chainAuditEntries, type AuditChainHead } from '../../audit/core/audit-chain.ts';
+import type { AuditEntry } from '../../audit/core/audit-model.ts';
+import { auditItem } from './items.ts';
+import { attributes, entities, primaryKey } from './schema.ts';
 
-type Item = Record<string, unknown>;
 export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 /** DynamoDB's limit on the items of one transaction. */
 export const maxTransactionItems = 100;
-/** Chains are read in blocks of this many entries, one partition each, so no partition grows without bound. */
-const entriesPerPartition = 1000;
 /** Writers of the same owner race for the head; each lost race costs a re-read and a retry. */
 const maxAttempts = 20;
 
-export const historyPk = (ownerId: string, resourceId: string) => `HISTORY#${ownerId}#${resourceId}`;
-export const auditChainHeadKey = (ownerId: string) => ({ pk: `AUDITCHAIN#${ownerId}`, sk: 'HEAD' });
-export const auditPartition = (ownerId: string, block: number) => `AUDIT#${ownerId}#${block}`;
-export const auditBlockOf = (seq: number) => Math.floor(seq / entriesPerPartition);
-const auditSk = (seq: number) => String(seq).padStart(12, '0');
-
-/** Attributes an audit item carries besides the entry itself. */
-const chainAttributes = ['chainSeq', 'chainPreviousHash', 'chainHash'] as const;
-const auditStorageAttributes = new Set<string>(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', ...chainAttributes]);
-
-/**
- * An audit entry in its owner's chain (read in sequence order), in its resource's history
- * (gsi1) and, when someone else read the owner's papers, in the owner's access log (gsi2).
- */
-function auditItem({ entry, link }: ChainedAuditEntry): Item {
-  return {
-    ...entry,
-    pk: auditPartition(entry.ownerId, auditBlockOf(link.seq)),
-    sk: auditSk(link.seq),
-    gsi1pk: historyPk(entry.ownerId, entry.resourceId),
-    gsi1sk: `${entry.at}#${entry.id}`,
-    ...accessLogIndexKeys(entry),
-    entity: 'audit',
-    chainSeq: link.seq,
-    chainPreviousHash: link.previousHash,
-    chainHash: link.hash,
-  };
-}
-
-/** The entry as it was appended: everything stored except keys and chain attributes. */
-export function auditEntryOf(item: Item): AuditEntry {
-  return Object.fromEntries(Object.entries(item).filter(([key]) => !auditStorageAttributes.has(key))) as unknown as AuditEntry;
-}
-
-export function chainedAuditEntryOf(item: Item): ChainedAuditEntry {
-  return {
-    entry: auditEntryOf(item),
-    link: { seq: Number(item.chainSeq), previousHash: String(item.chainPreviousHash), hash: String(item.chainHash) },
-  };
-}
+const auditChainHeadKey = (ownerId: string) => primaryKey(entities.auditChainHead, { ownerId });
 
 /** An owner's chain head, read consistently: appends condition on it and verification ends at it. */
 export async function readAuditChainHead(db: DynamoDBDocumentClient, tableName: string, ownerId: string): Promise<AuditChainHead | undefined> {
@@ -147,7 +106,7 @@ export class AuditChainWriter {
       {
         Put: {
           TableName,
-          Item: { ...auditChainHeadKey(ownerId), entity: 'audit-chain-head', ownerId, seq: chain.head.seq, hash: chain.head.hash },
+          Item: { ...auditChainHeadKey(ownerId), [attributes.entity]: entities.auditChainHead.entity, ownerId, seq: chain.head.seq, hash: chain.head.hash },
           ...(head
             ? { ConditionExpression: 'seq = :seq', ExpressionAttributeValues: { ':seq': head.seq } }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),

@@ -1,0 +1,62 @@
+import type { DocumentSource } from '../../vault/core/model.ts';
+
+/** An upload on its way through the digitisation workflow. */
+
+export type UploadStatus = 'PENDING_UPLOAD' | 'PROCESSING' | 'REVIEW' | 'DONE' | 'FAILED';
+export type WorkflowStep = 'validate' | 'recognize' | 'classify' | 'extract' | 'review' | 'seal' | 'file';
+
+/** What the workflow read from a scan: its type (a template key), fields and text. */
+export interface Recognition {
+  type?: string;
+  /** Title for the document, e.g. the template's name. */
+  title?: string;
+  fields: Record<string, string | number>;
+  /** 0..1 */
+  confidence: number;
+  /** Where the recognised text (pages separated by form feeds) is stored. */
+  textBlobKey?: string;
+}
+
+/** What a reviewer sees while an upload waits for review. */
+export interface ProposedRecognition {
+  type?: string;
+  fields: Record<string, string | number>;
+  confidence: number;
+  /** The recognised text, pages separated by form feeds (truncated for very long scans). */
+  text: string;
+  /** Why the workflow did not file on its own. */
+  reasons: string[];
+}
+
+export interface Upload {
+  id: string;
+  ownerId: string;
+  /** Token subject of whoever asked for the upload (the owner, or an officer for the owner). */
+  createdBy: string;
+  createdByRole: string;
+  createdByUnit?: string;
+  /** Source IP of the request that registered the upload; the filing is audited with it. */
+  requestedFromIp: string;
+  /** A new version of this document, or a new document when absent. */
+  targetDocumentId?: string;
+  folderId: string;
+  source: DocumentSource;
+  fileName: string;
+  contentType: string;
+  declaredSize: number;
+  blobKey: string;
+  status: UploadStatus;
+  step?: WorkflowStep;
+  documentId?: string;
+  versionNumber?: number;
+  failureReason?: string;
+  /** While status is REVIEW. */
+  proposed?: ProposedRecognition;
+  /** The paused execution's task token; internal, never shown to clients. */
+  reviewTaskToken?: string;
+  reviewedBy?: string;
+  createdAt: string;
+  updatedAt: string;
+  /** After this the presigned POST no longer works and a pending upload is abandoned. */
+  expiresAt: string;
+}

@@ -1,0 +1,13 @@
+import type { Upload } from '../../functions/digitize/core/upload-model.ts';
+import type { UploadStore } from '../../functions/digitize/core/upload-store.ts';
+import { copy, paginate, type InMemoryRecords } from './in-memory-records.ts';
+
+/** Uploads read from the in-memory records. */
+export function inMemoryUploadStore(records: InMemoryRecords): UploadStore {
+  return {
+    async getUpload(uploadId: string): Promise<Upload | undefined> {
+      const upload = records.uploads.get(uploadId);
+      return upload && copy(upload);
+    },
+  };
+}
