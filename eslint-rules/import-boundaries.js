@@ -40,7 +40,7 @@ export default {
         'the toolkit knows nothing of the vault.',
       platformFeature:
         'functions/platform/ must not import a feature ("{{source}}"): ' +
-        'features build on the platform, not the reverse.',
+        'features build on the platform, not the reverse (only platform/storage/ reads feature cores).',
       coreAwsSdk:
         'core code must not import the AWS SDK ("{{source}}"): it talks to AWS through ports that adapters implement.',
       coreWiring:
@@ -65,7 +65,10 @@ export default {
       if (from.inCore && to.inWiring) report('coreWiring');
       if (!from.inFunctions || !to.inFunctions) return;
       if (from.area === 'pdf-pki' && to.area !== 'pdf-pki') report('pdfPkiOutside');
-      if (from.area === 'platform' && to.feature !== undefined) report('platformFeature');
+      // The one storage layer maps every feature's records to items and commits them together, so it
+      // reads the features' record types and pure rules (never their adapters or handlers).
+      const storageReadsCore = from.parts[2] === 'storage' && to.parts[2] === 'core';
+      if (from.area === 'platform' && to.feature !== undefined && !storageReadsCore) report('platformFeature');
       const layer = to.parts[2];
       if (
         to.feature !== undefined &&

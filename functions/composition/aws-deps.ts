@@ -1,7 +1,7 @@
 import { randomIds, systemClock } from '../platform/core/runtime.ts';
 import type { VaultDeps } from '../vault/core/vault-deps.ts';
 import type { DigitizeWorkflow } from '../digitize/core/digitize-workflow.ts';
-import { loadLambdaConfig, vaultPolicyFrom, type LambdaConfig } from '../platform/config.ts';
+import { loadLambdaConfig, vaultPolicyFrom, type LambdaConfig } from './config.ts';
 import { assembleSigning } from '../signing/core/built-in-providers.ts';
 import type { SignatureProvider } from '../signing/core/signature-provider.ts';
 import { createSimSigningProvider } from '../signing/adapters/sim-signing-provider.ts';

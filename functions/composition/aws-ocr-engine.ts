@@ -2,7 +2,7 @@ import type { OcrEngine } from '../digitize/core/ocr-engine.ts';
 import { createTesseractOcrEngine } from '../digitize/adapters/ocr/tesseract-ocr-engine.ts';
 import { createTextractOcrEngine } from '../digitize/adapters/textract-ocr-engine.ts';
 import { textractClient } from '../platform/adapters/aws-clients.ts';
-import { loadLambdaConfig } from '../platform/config.ts';
+import { loadLambdaConfig } from './config.ts';
 
 let engine: OcrEngine | undefined;
 

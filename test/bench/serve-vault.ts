@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { auditEntry } from '../../functions/audit/core/audit.ts';
 import { createFolder } from '../../functions/vault/core/folders.ts';
 import type { DocumentVersion, VaultDocument } from '../../functions/vault/core/model.ts';
-import type { RequestContext } from '../../functions/auth/core/principal.ts';
+import type { RequestContext } from '../../functions/platform/core/principal.ts';
 import { startLocalVault } from '../../lib/local/vault-server.ts';
 
 const documentCount = 1000;

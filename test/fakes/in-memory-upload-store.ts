@@ -1,6 +1,6 @@
 import type { Upload } from '../../functions/digitize/core/upload-model.ts';
 import type { UploadStore } from '../../functions/digitize/core/upload-store.ts';
-import { copy, paginate, type InMemoryRecords } from './in-memory-records.ts';
+import { copy, type InMemoryRecords } from './in-memory-records.ts';
 
 /** Uploads read from the in-memory records. */
 export function inMemoryUploadStore(records: InMemoryRecords): UploadStore {

@@ -3,7 +3,7 @@ import { fileUpload, type FiledUpload } from '../../functions/digitize/core/file
 import { validateUpload } from '../../functions/digitize/core/validate-upload.ts';
 import type { Upload } from '../../functions/digitize/core/upload-model.ts';
 import type { DocumentVersion, VaultDocument } from '../../functions/vault/core/model.ts';
-import type { RequestContext } from '../../functions/auth/core/principal.ts';
+import type { RequestContext } from '../../functions/platform/core/principal.ts';
 import { requestUpload, type UploadRequest, type UploadTicket } from '../../functions/digitize/core/uploads.ts';
 import type { VaultDeps } from '../../functions/vault/core/vault-deps.ts';
 import { defaultVaultPolicy, type VaultPolicy } from '../../functions/vault/core/vault-policy.ts';

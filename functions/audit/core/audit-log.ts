@@ -1,7 +1,7 @@
 import { verifyAuditChain, type AuditChainHead, type AuditChainVerification, type ChainedAuditEntry } from './audit-chain.ts';
 import { staffAuditOwner } from './audit.ts';
 import { ForbiddenRoleError, InvalidInputError } from '../../platform/core/errors.ts';
-import { isOwnerId, type RequestContext } from '../../auth/core/principal.ts';
+import { isOwnerId, type RequestContext } from '../../platform/core/principal.ts';
 import { signingAuditOwner } from '../../signing/core/signing-settings.ts';
 import { templateAuditOwner } from '../../templates/core/template-repository.ts';
 

@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditOutcome, AuditResourceType } from './audit-model.ts';
-import type { RequestContext } from '../../auth/core/principal.ts';
+import type { RequestContext } from '../../platform/core/principal.ts';
 import type { Clock, IdGenerator } from '../../platform/core/runtime.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 

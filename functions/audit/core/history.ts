@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../platform/core/errors.ts';
 import type { Page, PageRequest } from '../../platform/core/page.ts';
-import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
+import { ownVault, type RequestContext } from '../../platform/core/principal.ts';
 import type { DocumentStore, FolderStore } from '../../vault/core/vault-store.ts';
 import type { AuditEntry } from './audit-model.ts';
 

@@ -1,7 +1,7 @@
 import { dynamoDocumentClient } from '../../platform/adapters/aws-clients.ts';
 import { DynamoAuditLog } from '../adapters/dynamo-audit-log.ts';
 import { verifyOwnerAuditChain, type AuditLog } from '../core/audit-log.ts';
-import { loadLambdaConfig } from '../../platform/config.ts';
+import { loadLambdaConfig } from '../../composition/config.ts';
 import { auditRoutes } from '../contract/routes.ts';
 import * as s from '../contract/schemas.ts';
 import { createHttpHandler } from '../../platform/http/http-handler.ts';

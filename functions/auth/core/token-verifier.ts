@@ -1,5 +1,5 @@
 import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import type { Principal } from './principal.ts';
+import type { Principal } from '../../platform/core/principal.ts';
 import { principalClaims } from '../../platform/http/principal-context.ts';
 
 /** Why a token was refused, in words safe to return to the client. */

@@ -1,4 +1,4 @@
-import { isEnterpriseCode, isPersonalId } from '../../auth/core/principal.ts';
+import { isEnterpriseCode, isPersonalId } from '../../platform/core/principal.ts';
 import { InvalidInputError } from '../../platform/core/errors.ts';
 import { extractFields } from '../../templates/core/extract.ts';
 import type { ProposedRecognition, Recognition, Upload } from './upload-model.ts';

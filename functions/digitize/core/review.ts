@@ -2,7 +2,7 @@ import { auditEntry, workflowContext } from '../../audit/core/audit.ts';
 import { ReviewNotPendingError, type ReviewDecision } from './digitize-workflow.ts';
 import { ConcurrentUpdateError, ConflictError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
 import type { ProposedRecognition, Upload } from './upload-model.ts';
-import type { RequestContext } from '../../auth/core/principal.ts';
+import type { RequestContext } from '../../platform/core/principal.ts';
 import { UploadStateError } from './workflow-errors.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';

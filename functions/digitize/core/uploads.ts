@@ -5,7 +5,7 @@ import { requireActiveFolder } from '../../vault/core/folders.ts';
 import type { Upload } from './upload-model.ts';
 import type { DocumentSource } from '../../vault/core/model.ts';
 import { normaliseName } from '../../vault/core/names.ts';
-import { isOwnerId, type Principal, type RequestContext } from '../../auth/core/principal.ts';
+import { isOwnerId, type Principal, type RequestContext } from '../../platform/core/principal.ts';
 import type { PresignedUpload } from '../../platform/core/blob-store.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';

@@ -1,4 +1,4 @@
-import { roles, type RequestContext } from '../../auth/core/principal.ts';
+import { roles, type RequestContext } from '../../platform/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 import type { DocumentStore, FolderStore } from '../../vault/core/vault-store.ts';

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { NotFoundError } from '../core/errors.ts';
-import type { RequestContext } from '../../auth/core/principal.ts';
+import type { RequestContext } from '../core/principal.ts';
 import { logger } from '../observability.ts';
 import { routeKey, type RouteContract } from './contract/route-contract.ts';
 import { jsonBody, problemJson, resolved, routeRequest, type ApiContext } from './middlewares.ts';

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { anonymousPrincipal, type RequestContext } from '../../auth/core/principal.ts';
+import { anonymousPrincipal, type RequestContext } from '../core/principal.ts';
 import { RateLimitedError } from '../core/errors.ts';
 import { logger } from '../observability.ts';
 import type { RouteContract } from './contract/route-contract.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isEnterpriseCode, isPersonalId, roles, type Principal } from '../../auth/core/principal.ts';
+import { isEnterpriseCode, isPersonalId, roles, type Principal } from '../core/principal.ts';
 import { HttpProblem } from './problem.ts';
 
 /**

@@ -1,7 +1,6 @@
 import type { AuditEntry } from '../../audit/core/audit-model.ts';
 import type { Page, PageRequest } from '../../platform/core/page.ts';
-import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
-import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import { ownVault, type RequestContext } from '../../platform/core/principal.ts';
 import type { AccessLogStore } from './sharing-store.ts';
 
 export interface AccessLogDeps {

@@ -2,7 +2,7 @@ import { auditEntry } from '../../audit/core/audit.ts';
 import { NotFoundError, PermissionDeniedError, PinRequiredError, RateLimitedError } from '../../platform/core/errors.ts';
 import type { Page, PageRequest } from '../../platform/core/page.ts';
 import type { VaultDocument } from '../../vault/core/model.ts';
-import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
+import { ownVault, type RequestContext } from '../../platform/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';

@@ -1,7 +1,7 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { ForbiddenRoleError, NotFoundError } from '../../platform/core/errors.ts';
 import type { VaultDocument } from '../../vault/core/model.ts';
-import type { RequestContext } from '../../auth/core/principal.ts';
+import type { RequestContext } from '../../platform/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 import type { DocumentStore } from '../../vault/core/vault-store.ts';

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../platform/core/errors.ts';
-import { isEnterpriseCode, isPersonalId, type Principal } from '../../auth/core/principal.ts';
+import { isEnterpriseCode, isPersonalId, type Principal } from '../../platform/core/principal.ts';
 
 /** What a share or link lets its holder do. Metadata is always included: nobody downloads what they cannot name. */
 const sharePermissions = ['metadata', 'content', 'download'] as const;

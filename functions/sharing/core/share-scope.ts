@@ -2,7 +2,7 @@ import { auditEntry, type AuditFacts } from '../../audit/core/audit.ts';
 import { InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
 import type { Page, PageRequest } from '../../platform/core/page.ts';
 import type { Folder, VaultDocument } from '../../vault/core/model.ts';
-import type { RequestContext } from '../../auth/core/principal.ts';
+import type { RequestContext } from '../../platform/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 import type { FolderStore, DocumentStore, VersionStore } from '../../vault/core/vault-store.ts';

@@ -7,7 +7,7 @@ import {
 import type { AuditEntry } from '../../audit/core/audit-model.ts';
 import type { DocumentSignature, SignatureFormat } from './signature-model.ts';
 import type { DocumentVersion } from '../../vault/core/model.ts';
-import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
+import { ownVault, type RequestContext } from '../../platform/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';

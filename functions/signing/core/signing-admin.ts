@@ -1,7 +1,7 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { ForbiddenRoleError, InvalidInputError, SignatureRejectedError } from '../../platform/core/errors.ts';
 import type { CertificateFacts } from './signature-model.ts';
-import type { RequestContext } from '../../auth/core/principal.ts';
+import type { RequestContext } from '../../platform/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 import { toPem } from '../../pdf-pki/certificates.ts';

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../platform/core/errors.ts';
 import type { CertificateFacts, DocumentSignature } from './signature-model.ts';
-import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
+import { ownVault, type RequestContext } from '../../platform/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { DocumentStore, VersionStore } from '../../vault/core/vault-store.ts';
 import type { SignatureStore } from './signature-store.ts';

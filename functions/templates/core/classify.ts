@@ -1,5 +1,5 @@
 import type { OcrPage } from '../../digitize/core/ocr-engine.ts';
-import type { Principal } from '../../auth/core/principal.ts';
+import type { Principal } from '../../platform/core/principal.ts';
 import { findPhrase } from './approximate-match.ts';
 import type { RecognitionTemplate } from './template-model.ts';
 import { can } from './template-permissions.ts';

@@ -6,7 +6,7 @@ import type { OcrEngine, OcrPage } from '../../digitize/core/ocr-engine.ts';
 import { inspectScan } from '../../digitize/core/scan-validation.ts';
 import { classifyDocument } from './classify.ts';
 import { extractFields } from './extract.ts';
-import type { RequestContext } from '../../auth/core/principal.ts';
+import type { RequestContext } from '../../platform/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { AuditHistory } from '../../audit/core/history.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';

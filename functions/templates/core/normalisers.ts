@@ -1,4 +1,4 @@
-import { isEnterpriseCode, isPersonalId } from '../../auth/core/principal.ts';
+import { isEnterpriseCode, isPersonalId } from '../../platform/core/principal.ts';
 import { foldForSearch } from './text-folding.ts';
 
 /** A field value as the vault stores it: text, or an integer amount of VND. */

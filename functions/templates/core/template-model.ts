@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roles } from '../../auth/core/principal.ts';
+import { roles } from '../../platform/core/principal.ts';
 import { normaliserNames } from './normalisers.ts';
 import { findPatternProblem } from './safe-pattern.ts';
 import { foldWithOffsets } from './text-folding.ts';

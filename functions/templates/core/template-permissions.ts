@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/core/principal.ts';
+import type { Principal } from '../../platform/core/principal.ts';
 import type { PermissionRule, RecognitionTemplate, TemplateAction } from './template-model.ts';
 
 /**

@@ -4,7 +4,7 @@ import { hasTrashedContents, requireActiveFolder, restoreFolder, withoutTrash } 
 import type { AuditEntry } from '../../audit/core/audit-model.ts';
 import type { Page, PageRequest } from '../../platform/core/page.ts';
 import type { DocumentMetadata, Folder, VaultDocument } from './model.ts';
-import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
+import { ownVault, type RequestContext } from '../../platform/core/principal.ts';
 import { normaliseText } from './names.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from './vault-deps.ts';

@@ -3,7 +3,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../../platform/
 import type { Page, PageRequest } from '../../platform/core/page.ts';
 import type { Folder, VaultDocument } from './model.ts';
 import { normaliseName } from './names.ts';
-import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
+import { ownVault, type RequestContext } from '../../platform/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from './vault-deps.ts';
 import type { UnitOfWork } from './unit-of-work.ts';

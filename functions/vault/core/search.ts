@@ -3,7 +3,7 @@ import { ForbiddenRoleError, InvalidInputError } from '../../platform/core/error
 import { requireActiveFolder } from './folders.ts';
 import type { Page, PageRequest } from '../../platform/core/page.ts';
 import type { VaultDocument } from './model.ts';
-import { isOwnerId, ownVault, type RequestContext } from '../../auth/core/principal.ts';
+import { isOwnerId, ownVault, type RequestContext } from '../../platform/core/principal.ts';
 import { searchTerms } from './search-text.ts';
 import type { VaultDeps } from './vault-deps.ts';
 import type { UnitOfWork } from './unit-of-work.ts';

@@ -1,7 +1,7 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { ConcurrentUpdateError, ConflictError } from '../../platform/core/errors.ts';
 import type { Folder, SystemFolderKind } from './model.ts';
-import type { RequestContext } from '../../auth/core/principal.ts';
+import type { RequestContext } from '../../platform/core/principal.ts';
 import type { Clock, IdGenerator } from '../../platform/core/runtime.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 import type { FolderStore } from './vault-store.ts';

@@ -1,7 +1,7 @@
 import { auditEntry } from '../../audit/core/audit.ts';
 import { NotFoundError } from '../../platform/core/errors.ts';
 import type { DocumentVersion, VaultDocument } from './model.ts';
-import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
+import { ownVault, type RequestContext } from '../../platform/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from './vault-deps.ts';
 import type { UnitOfWork } from './unit-of-work.ts';

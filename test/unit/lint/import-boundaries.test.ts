@@ -99,6 +99,18 @@ const cases: [string, string, string, string[]][] = [
     "import { x } from '../../vault/core/b.ts';",
     ['platformFeature'],
   ],
+  [
+    "the storage layer reading a feature's records",
+    'functions/platform/storage/a.ts',
+    "import type { Folder } from '../../vault/core/model.ts';",
+    [],
+  ],
+  [
+    "the storage layer importing a feature's adapters",
+    'functions/platform/storage/a.ts',
+    "import { x } from '../../vault/adapters/b.ts';",
+    ['platformFeature', 'foreignWiring'],
+  ],
   ['platform importing pdf-pki', 'functions/platform/http/a.ts', "import { x } from '../../pdf-pki/b.ts';", []],
 ];
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFolder, listFolderTree } from '../../../functions/vault/core/folders.ts';
-import { anonymousPrincipal, type RequestContext } from '../../../functions/auth/core/principal.ts';
+import { anonymousPrincipal, type RequestContext } from '../../../functions/platform/core/principal.ts';
 import { linkIdOf } from '../../../functions/sharing/core/link-secrets.ts';
 import { createLink, getLinkContentUrl, listLinks, openLink, revokeLink, type LinkRequest } from '../../../functions/sharing/core/links.ts';
 import {

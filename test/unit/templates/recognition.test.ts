@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OcrPage } from '../../../functions/digitize/core/ocr-engine.ts';
-import type { Principal } from '../../../functions/auth/core/principal.ts';
+import type { Principal } from '../../../functions/platform/core/principal.ts';
 import { builtinTemplates } from '../../../functions/templates/core/builtin-templates.ts';
 import { classifyDocument } from '../../../functions/templates/core/classify.ts';
 import { extractFields } from '../../../functions/templates/core/extract.ts';

@@ -1,4 +1,4 @@
-import { ForbiddenRoleError } from '../../platform/core/errors.ts';
+import { ForbiddenRoleError } from './errors.ts';
 
 export const roles = ['citizen', 'organization', 'officer', 'admin'] as const;
 export type Role = (typeof roles)[number];
