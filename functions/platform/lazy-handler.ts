@@ -33,7 +33,8 @@ export function lazyHandler<E, R>(
 ) {
   let handler: ((event: E, context: Context) => Promise<R>) | undefined;
   return middy<E, R>()
-    .use(captureLambdaHandler(tracer))
+    // Responses carry personal data (documents, IDs, presigned URLs): traces keep only timings and errors.
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath }))
     .use(annotateCorrelationId)
     .use(logMetrics(metrics))
