@@ -197,7 +197,7 @@ export async function requestDocumentSignature(
       certificate, certificateChain: chain.map(toBase64),
       ...(prepared.preparedPdf ? { preparedBlobKey: preparedKey(signatureId) } : {}),
       ...(provider.mode === 'remote' && input.account
-        ? { remote: { account: input.account, checks: 0, nextCheckAt: now.toISOString() } }
+        ? { remote: { account: input.account, checks: 0, nextCheckAt: addSeconds(now, deps.policy.remoteSignatureFirstCheckSeconds) } }
         : {}),
     };
     // Recorded before the provider is asked, so a prompt on the signer's phone always has a request behind it.
@@ -206,7 +206,7 @@ export async function requestDocumentSignature(
       audit: [auditEntry(deps, context, { ...audited, detail: { ...audited.detail, version: version.number } })],
     });
     if (provider.mode === 'remote') {
-      return { signature: await askRemoteProvider(deps, provider, signature, document.title) };
+      return { signature: await askRemoteProviderOnce(deps, provider, signature, document.title) };
     }
     return {
       signature,
@@ -226,6 +226,24 @@ async function withProvider<T>(call: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof SignatureProviderUnavailableError) throw new ProviderUnavailableError('The signing provider cannot be reached now; try again later');
     throw error;
+  }
+}
+
+/**
+ * The request is recorded as due for checking, so the poller may check it while the provider
+ * is still being asked here; when it got there first, its record is the answer.
+ */
+async function askRemoteProviderOnce(
+  deps: SignatureDeps,
+  provider: SignatureProvider,
+  signature: DocumentSignature,
+  title: string,
+): Promise<DocumentSignature> {
+  try {
+    return await askRemoteProvider(deps, provider, signature, title);
+  } catch (error) {
+    if (!(error instanceof ConcurrentUpdateError)) throw error;
+    return (await deps.repository.getSignature(signature.ownerId, signature.documentId, signature.id)) ?? signature;
   }
 }
 
