@@ -40,7 +40,7 @@ export class StatelessStack extends Stack {
     const namePrefix = stageNamePrefix(config.stage);
     const logRetention = config.logRetentionDays as RetentionDays;
     const observability = { stage: config.stage, logLevel: config.logLevel };
-    // What functions/config.ts reads; the stage config is the one source of these values.
+    // What functions/composition/config.ts reads; the stage config is the one source of these values.
     const vaultEnvironment = {
       TABLE_NAME: table.tableName,
       BUCKET_NAME: bucket.bucketName,
