@@ -5,7 +5,8 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routes, type RouteGroup } from '../../functions/platform/http/contract/routes.ts';
+import { apiRoutes } from '../../functions/composition/api-routes.ts';
+import type { RouteGroup } from '../../functions/platform/http/contract/route-contract.ts';
 import { ocrFunction, VaultFunction } from './vault-function.ts';
 
 export interface VaultApiProps {
@@ -108,7 +109,7 @@ export class VaultApi extends Construct {
 
     const integrations = Object.fromEntries(groups.map((group) =>
       [group, new HttpLambdaIntegration(`${title(group)}Integration`, this.handlers[group].fn)])) as Record<RouteGroup, HttpLambdaIntegration>;
-    for (const route of routes) {
+    for (const route of apiRoutes) {
       const isPublic = 'public' in route && route.public === true;
       const added = this.api.addRoutes({
         path: route.path,

@@ -1,11 +1,12 @@
-import { routeKey, routes, type RouteContract } from '../../functions/platform/http/contract/routes.ts';
+import { apiRoutes } from '../../functions/composition/api-routes.ts';
+import { routeKey, type RouteContract } from '../../functions/platform/http/contract/route-contract.ts';
 
 export type RouteMatch =
   | { kind: 'route'; route: RouteContract; routeKey: string; pathParameters: Record<string, string> }
   | { kind: 'method-not-allowed'; allowed: string[] }
   | { kind: 'not-found' };
 
-const compiled = routes.map((route) => {
+const compiled = apiRoutes.map((route) => {
   const names: string[] = [];
   const pattern = route.path.replace(/\{(\w+)\}/g, (_all, name: string) => {
     names.push(name);

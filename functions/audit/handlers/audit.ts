@@ -2,17 +2,19 @@ import { dynamoDocumentClient } from '../../platform/adapters/aws-clients.ts';
 import { DynamoAuditLog } from '../adapters/dynamo-audit-log.ts';
 import { verifyOwnerAuditChain, type AuditLog } from '../core/audit-log.ts';
 import { loadLambdaConfig } from '../../platform/config.ts';
-import * as s from '../../platform/http/contract/schemas.ts';
+import { auditRoutes } from './routes.ts';
+import * as s from './schemas.ts';
 import { createHttpHandler } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
 
 /** Administration of the audit log: verifying an owner's hash chain. Reads only. */
 export function createAuditHandler(deps: { auditLog: AuditLog }) {
-  return createHttpHandler('audit', {
-    verifyAuditChain: async ({ context, params }) =>
-      ({ body: present(s.auditChainVerification, await verifyOwnerAuditChain(deps, context, (params as { ownerId: string }).ownerId)) }),
+  return createHttpHandler(auditRoutes, {
+    verifyAuditChain: async ({ context, params: { ownerId } }) =>
+      ({ body: present(s.auditChainVerification, await verifyOwnerAuditChain(deps, context, ownerId)) }),
   });
 }
 
-export const handler = lazyHandler(() => createAuditHandler({ auditLog: new DynamoAuditLog(dynamoDocumentClient(), loadLambdaConfig().TABLE_NAME) }));
+export const handler = lazyHandler(() =>
+  createAuditHandler({ auditLog: new DynamoAuditLog(dynamoDocumentClient(), loadLambdaConfig().TABLE_NAME) }));

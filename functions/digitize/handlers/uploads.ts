@@ -1,8 +1,9 @@
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
-import { getUpload, requestUpload, type UploadRequest, type UploadTicket } from '../core/uploads.ts';
+import { getUpload, requestUpload, type UploadTicket } from '../core/uploads.ts';
 import { reviewUpload } from '../core/review.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
-import * as s from '../../platform/http/contract/schemas.ts';
+import { uploadRoutes } from './routes.ts';
+import * as s from './schemas.ts';
 import { createHttpHandler, refusedLookupAudit } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
@@ -12,14 +13,12 @@ export function presentUploadTicket(ticket: UploadTicket) {
 }
 
 export function createUploadsHandler(deps: VaultDeps) {
-  return createHttpHandler('uploads', {
-    createUpload: async ({ context, body }) => ({ body: presentUploadTicket(await requestUpload(deps, context, body as UploadRequest)) }),
-    getUpload: async ({ context, params }) =>
-      ({ body: present(s.upload, await getUpload(deps, context, (params as { id: string }).id)) }),
-    reviewUpload: async ({ context, params, body }) => {
-      const decision = body as Parameters<typeof reviewUpload>[3];
-      return { body: present(s.upload, await reviewUpload(deps, context, (params as { id: string }).id, decision)) };
-    },
+  return createHttpHandler(uploadRoutes, {
+    createUpload: async ({ context, body }) =>
+      ({ body: presentUploadTicket(await requestUpload(deps, context, body)) }),
+    getUpload: async ({ context, params: { id } }) => ({ body: present(s.upload, await getUpload(deps, context, id)) }),
+    reviewUpload: async ({ context, params: { id }, body }) =>
+      ({ body: present(s.upload, await reviewUpload(deps, context, id, body)) }),
   }, { onNotFound: refusedLookupAudit(deps, 'upload') });
 }
 

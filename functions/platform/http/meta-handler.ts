@@ -1,4 +1,6 @@
+import { apiRoutes } from '../../composition/api-routes.ts';
 import { createHttpHandler } from './http-handler.ts';
+import { metaRoutes } from './meta-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { renderApiReference } from './api-reference.ts';
 
@@ -8,11 +10,11 @@ let reference: string | undefined;
 
 /** Health, the OpenAPI document and the rendered reference: public, and free of vault dependencies. */
 export function createMetaHandler() {
-  return createHttpHandler('meta', {
+  return createHttpHandler(metaRoutes, {
     getHealth: async () => ({ body: { status: 'ok', version: apiVersion } }),
-    getOpenApi: async () => ({ rawBody: JSON.stringify(openApiDocument(apiVersion)), headers: { 'cache-control': 'public, max-age=300' } }),
+    getOpenApi: async () => ({ rawBody: JSON.stringify(openApiDocument(apiRoutes, apiVersion)), headers: { 'cache-control': 'public, max-age=300' } }),
     getDocs: async () => {
-      reference ??= renderApiReference(openApiDocument(apiVersion));
+      reference ??= renderApiReference(openApiDocument(apiRoutes, apiVersion));
       return {
         rawBody: reference,
         headers: {

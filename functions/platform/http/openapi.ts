@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { routes, type RouteContract } from './contract/routes.ts';
+import type { RouteContract } from './contract/route-contract.ts';
 import { problem } from './contract/schemas.ts';
 import { problemCodes, problemType } from './problem.ts';
 
@@ -62,7 +62,7 @@ function operation(route: RouteContract) {
 let document: Record<string, unknown> | undefined;
 
 /** The OpenAPI 3.1 document, generated once from the route contract. */
-export function openApiDocument(version: string): Record<string, unknown> {
+export function openApiDocument(routes: readonly RouteContract[], version: string): Record<string, unknown> {
   if (document) return document;
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {

@@ -1,40 +1,40 @@
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
 import { awsOcrEngine } from '../../digitize/adapters/aws-ocr-engine.ts';
-import type { RecognitionTemplate, TemplatePermissions } from '../core/template-model.ts';
+import type { RecognitionTemplate } from '../core/template-model.ts';
 import {
   createTemplate, getTemplate, listTemplates, listTemplateVersions, setTemplateActive, setTemplatePermissions,
-  templateHistory, testTemplate, updateTemplate, type TemplateDraft,
+  templateHistory, testTemplate, updateTemplate,
 } from '../core/manage-templates.ts';
 import type { OcrEngine } from '../../digitize/core/ocr-engine.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
-import * as s from '../../platform/http/contract/schemas.ts';
+import { templateRoutes } from './routes.ts';
+import * as s from './schemas.ts';
+import { historyPage } from '../../audit/handlers/schemas.ts';
 import { createHttpHandler } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
 
-type Id = { id: string };
-type TemplateChanges = Parameters<typeof updateTemplate>[3];
-
 export function createTemplatesHandler(deps: VaultDeps, ocr: () => OcrEngine) {
   const one = (template: RecognitionTemplate) => ({ body: present(s.template, template) });
-  return createHttpHandler('templates', {
-    listTemplates: async ({ context }) => ({ body: present(s.templateList, { items: await listTemplates(deps, context) }) }),
-    createTemplate: async ({ context, body }) => one(await createTemplate(deps, context, body as TemplateDraft)),
-    getTemplate: async ({ context, params }) => one(await getTemplate(deps, context, (params as Id).id)),
-    updateTemplate: async ({ context, params, body }) => one(await updateTemplate(deps, context, (params as Id).id, body as TemplateChanges)),
-    activateTemplate: async ({ context, params }) => one(await setTemplateActive(deps, context, (params as Id).id, true)),
-    deactivateTemplate: async ({ context, params }) => one(await setTemplateActive(deps, context, (params as Id).id, false)),
-    listTemplateVersions: async ({ context, params }) =>
-      ({ body: present(s.templateList, { items: await listTemplateVersions(deps, context, (params as Id).id) }) }),
-    setTemplatePermissions: async ({ context, params, body }) =>
-      one(await setTemplatePermissions(deps, context, (params as Id).id, body as TemplatePermissions)),
-    testTemplate: async ({ context, params, body }) => {
-      const { contentType, sample } = body as { contentType: string; sample: string };
-      const result = await testTemplate({ ...deps, ocr: ocr() }, context, (params as Id).id, { bytes: new Uint8Array(Buffer.from(sample, 'base64')), contentType });
+  return createHttpHandler(templateRoutes, {
+    listTemplates: async ({ context }) =>
+      ({ body: present(s.templateList, { items: await listTemplates(deps, context) }) }),
+    createTemplate: async ({ context, body }) => one(await createTemplate(deps, context, body)),
+    getTemplate: async ({ context, params: { id } }) => one(await getTemplate(deps, context, id)),
+    updateTemplate: async ({ context, params: { id }, body }) => one(await updateTemplate(deps, context, id, body)),
+    activateTemplate: async ({ context, params: { id } }) => one(await setTemplateActive(deps, context, id, true)),
+    deactivateTemplate: async ({ context, params: { id } }) => one(await setTemplateActive(deps, context, id, false)),
+    listTemplateVersions: async ({ context, params: { id } }) =>
+      ({ body: present(s.templateList, { items: await listTemplateVersions(deps, context, id) }) }),
+    setTemplatePermissions: async ({ context, params: { id }, body }) =>
+      one(await setTemplatePermissions(deps, context, id, body)),
+    testTemplate: async ({ context, params: { id }, body: { contentType, sample } }) => {
+      const bytes = new Uint8Array(Buffer.from(sample, 'base64'));
+      const result = await testTemplate({ ...deps, ocr: ocr() }, context, id, { bytes, contentType });
       return { body: present(s.templateTestResult, result) };
     },
-    getTemplateHistory: async ({ context, params, query }) =>
-      ({ body: present(s.historyPage, await templateHistory(deps, context, (params as Id).id, query as { limit: number; cursor?: string })) }),
+    getTemplateHistory: async ({ context, params: { id }, query }) =>
+      ({ body: present(historyPage, await templateHistory(deps, context, id, query)) }),
   });
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportSPKI, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import { routes } from '../../../functions/platform/http/contract/routes.ts';
+import { apiRoutes } from '../../../functions/composition/api-routes.ts';
 import { assertProblem } from '../support/http-client.ts';
 import { personas, startTestVault, type TestVault } from '../support/test-vault.ts';
 import { snapshotVault } from '../support/vault-reads.ts';
@@ -123,7 +123,7 @@ describe('authorization by role', () => {
     updateDocument: { summary: 'Trích yếu' },
     createVersion: { fileName: 'scan.pdf', contentType: 'application/pdf', size: 1000 },
   };
-  const vaultRoutes = routes.filter((route) => route.group === 'folders' || route.group === 'documents');
+  const vaultRoutes = apiRoutes.filter((route) => route.group === 'folders' || route.group === 'documents');
 
   for (const persona of ['officer', 'admin'] as const) {
     test(`${persona} calling any vault route gets 403 forbidden-role`, async () => {

@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { routes, type RouteContract } from '../../../functions/platform/http/contract/routes.ts';
+import { apiRoutes } from '../../../functions/composition/api-routes.ts';
+import type { RouteContract } from '../../../functions/platform/http/contract/route-contract.ts';
 import { problemType, type ApiOptions, type ApiResponse } from '../support/http-client.ts';
 import { personas, startTestVault, type Folder, type TestVault } from '../support/test-vault.ts';
 import { snapshotVault } from '../support/vault-reads.ts';
@@ -126,7 +127,7 @@ function wrongTypes(value: unknown): unknown[] {
 
 describe('bad input changes nothing', () => {
   test('malformed JSON and non-object bodies', async () => {
-    const withBody = routes.filter((route) => 'body' in route && route.body).map((route) => route.operationId).sort();
+    const withBody = apiRoutes.filter((route) => 'body' in route && route.body).map((route) => route.operationId).sort();
     assert.deepEqual(bodyRoutes().map((route) => route.op).sort(), withBody, 'these tests cover every body-bearing route of the contract');
     const cases: Case[] = [];
     for (const route of bodyRoutes()) {
@@ -183,7 +184,7 @@ describe('bad input changes nothing', () => {
     const cases: Case[] = [];
     for (const route of bodyRoutes()) {
       const big = (bytes: number) => JSON.stringify({ ...route.valid, padding: 'x'.repeat(bytes) });
-      const contract: RouteContract | undefined = routes.find((candidate) => candidate.operationId === route.op);
+      const contract: RouteContract | undefined = apiRoutes.find((candidate) => candidate.operationId === route.op);
       const limit = contract?.maxBodyBytes ?? 64 * 1024;
       cases.push({ label: `${route.op} just over its limit`, method: route.method, path: route.path, options: raw(a, big(limit + 1024), 'application/json'), codes: ['payload-too-large'] });
       // Above the runtime's 10 MB cap (API Gateway's): still an answer, not a dropped connection.

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { routes } from '../../../functions/platform/http/contract/routes.ts';
+import { apiRoutes } from '../../../functions/composition/api-routes.ts';
 import { assertProblem } from '../support/http-client.ts';
 import { startTestVault, type TestVault } from '../support/test-vault.ts';
 
@@ -42,9 +42,9 @@ describe('meta routes', () => {
     assert.equal(typeof doc.info?.title, 'string');
     const listed = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>)
       .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, operationId: op.operationId })));
-    const contract = routes.map((route) => `${route.method} ${route.path}`);
+    const contract = apiRoutes.map((route) => `${route.method} ${route.path}`);
     assert.deepEqual(listed.map((op) => op.key).sort(), [...contract].sort(), 'OpenAPI operations are exactly the contract');
-    for (const route of routes) {
+    for (const route of apiRoutes) {
       const op = listed.find((entry) => entry.key === `${route.method} ${route.path}`);
       assert.equal(op?.operationId, route.operationId);
     }

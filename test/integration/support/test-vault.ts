@@ -3,19 +3,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import type * as s from '../../../functions/platform/http/contract/schemas.ts';
+import type { auditEntry } from '../../../functions/audit/handlers/schemas.ts';
+import type { upload, uploadTicket } from '../../../functions/digitize/handlers/schemas.ts';
+import type { documentVersion, folder, vaultDocument } from '../../../functions/vault/handlers/schemas.ts';
 import type { VaultPolicy } from '../../../functions/vault/core/vault-policy.ts';
 import { startLocalVault, type LocalVault, type LocalVaultOptions } from '../../../lib/local/vault-server.ts';
 import { contentTypeOf, readFixture, sha256Hex, type FixtureName } from './fixtures.ts';
 import { createApi, type Api, type ApiResponse } from './http-client.ts';
 
-export type Folder = z.infer<typeof s.folder>;
+export type Folder = z.infer<typeof folder>;
 export type FolderNode = Folder & { children: FolderNode[] };
-export type VaultDocument = z.infer<typeof s.vaultDocument>;
-export type DocumentVersion = z.infer<typeof s.documentVersion>;
-export type Upload = z.infer<typeof s.upload>;
-export type UploadTicket = z.infer<typeof s.uploadTicket>;
-export type AuditEntry = z.infer<typeof s.auditEntry>;
+export type VaultDocument = z.infer<typeof vaultDocument>;
+export type DocumentVersion = z.infer<typeof documentVersion>;
+export type Upload = z.infer<typeof upload>;
+export type UploadTicket = z.infer<typeof uploadTicket>;
+export type AuditEntry = z.infer<typeof auditEntry>;
 
 /** The people the tests act as; owner ids are valid but invented. */
 export const personas = {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { routeKey, routes } from '../../../functions/platform/http/contract/routes.ts';
+import { apiRoutes } from '../../../functions/composition/api-routes.ts';
+import { routeKey } from '../../../functions/platform/http/contract/route-contract.ts';
 import { tableSchema } from '../../../functions/platform/storage/table-schema.ts';
 import { synthKhoso } from './synth-khoso.ts';
 
@@ -233,7 +234,7 @@ describe('API', () => {
   const deployedRoutes = resources('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
 
   test('every contract route is deployed, and nothing else', () => {
-    assert.deepEqual(deployedRoutes.map((r) => r.RouteKey).sort(), routes.map(routeKey).sort());
+    assert.deepEqual(deployedRoutes.map((r) => r.RouteKey).sort(), apiRoutes.map(routeKey).sort());
   });
 
   test('the embedded runtime\'s /_local routes are never deployed', () => {
@@ -241,7 +242,7 @@ describe('API', () => {
   });
 
   test('non-public routes use the Lambda authorizer; public ones none', () => {
-    for (const route of routes) {
+    for (const route of apiRoutes) {
       const deployed = deployedRoutes.find((r) => r.RouteKey === routeKey(route));
       const isPublic = 'public' in route && route.public === true;
       assert.equal(deployed?.AuthorizationType, isPublic ? 'NONE' : 'CUSTOM', routeKey(route));

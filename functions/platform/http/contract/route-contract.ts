@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+
+/** The Lambda that serves a route; one per route group. */
+export type RouteGroup =
+  'meta' | 'folders' | 'documents' | 'uploads' | 'templates' | 'signatures' | 'audit' | 'sharing';
+
+export interface RouteContract {
+  operationId: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** API Gateway path syntax: /v1/folders/{id}. */
+  path: string;
+  group: RouteGroup;
+  summary: string;
+  /** Public routes skip the token check. */
+  public?: boolean;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Success status and body schema; 204 and 302 have no body. */
+  status: 200 | 201 | 202 | 204 | 302;
+  response?: z.ZodType;
+  /** Non-JSON responses (the OpenAPI document, the rendered reference). */
+  responseMediaType?: string;
+  /** Bodies larger than the default JSON limit (a sample scan, base64). */
+  maxBodyBytes?: number;
+}
+
+/** A route as written, its literal operation id and schema types kept so its handler is typed from them. */
+export function defineRoute<const Route extends RouteContract>(route: Route): Route {
+  return route;
+}
+
+export function routeKey(route: Pick<RouteContract, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
