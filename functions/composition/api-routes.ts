@@ -1,10 +1,10 @@
-import { auditRoutes } from '../audit/handlers/routes.ts';
-import { uploadRoutes } from '../digitize/handlers/routes.ts';
+import { auditRoutes } from '../audit/contract/routes.ts';
+import { uploadRoutes } from '../digitize/contract/routes.ts';
 import { metaRoutes } from '../platform/http/meta-routes.ts';
-import { sharingRoutes } from '../sharing/handlers/routes.ts';
-import { signatureRoutes } from '../signing/handlers/routes.ts';
-import { templateRoutes } from '../templates/handlers/routes.ts';
-import { documentRoutes, folderRoutes } from '../vault/handlers/routes.ts';
+import { sharingRoutes } from '../sharing/contract/routes.ts';
+import { signatureRoutes } from '../signing/contract/routes.ts';
+import { templateRoutes } from '../templates/contract/routes.ts';
+import { documentRoutes, folderRoutes } from '../vault/contract/routes.ts';
 
 /**
  * The HTTP API, once: each feature declares its routes, and this list of them is what the

@@ -4,7 +4,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { InvalidInputError } from '../platform/core/errors.ts';
+import { PdfPkiInputError } from './errors.ts';
 import { toArrayBuffer } from './crypto-engine.ts';
 import { sameBytes, sha256, toHex } from './encoding.ts';
 
@@ -19,7 +19,7 @@ export interface CertificateSummary {
   sha256: string;
 }
 
-export class InvalidCertificateError extends InvalidInputError {}
+export class InvalidCertificateError extends PdfPkiInputError {}
 
 export interface ChainCheck {
   /** The chain builds to one of the anchors and every signature in it verifies. */

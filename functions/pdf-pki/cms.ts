@@ -7,7 +7,7 @@
 import { createHash, verify } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { InvalidInputError } from '../platform/core/errors.ts';
+import { PdfPkiInputError } from './errors.ts';
 import { certificatePublicKey, decodeCertificate } from './certificates.ts';
 import { toArrayBuffer } from './crypto-engine.ts';
 import { toHex } from './encoding.ts';
@@ -29,7 +29,7 @@ export interface CmsCheck {
   reason?: string;
 }
 
-export class InvalidSignatureFormatError extends InvalidInputError {}
+export class InvalidSignatureFormatError extends PdfPkiInputError {}
 
 const OID = {
   data: '1.2.840.113549.1.7.1',

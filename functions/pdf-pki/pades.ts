@@ -17,7 +17,7 @@ import {
   type PDFObject,
 } from 'pdf-lib';
 import * as asn1js from 'asn1js';
-import { InvalidInputError } from '../platform/core/errors.ts';
+import { PdfPkiInputError } from './errors.ts';
 import { toArrayBuffer } from './crypto-engine.ts';
 import { sha256 } from './encoding.ts';
 import { indexPdfObjects, lookupArray, lookupDict, walkFields, type FieldVisit } from './pdf-object-index.ts';
@@ -30,7 +30,7 @@ export interface PreparedPdf {
   contentDigest: Uint8Array;
 }
 
-export class SignaturePlaceholderTooSmallError extends InvalidInputError {}
+export class SignaturePlaceholderTooSmallError extends PdfPkiInputError {}
 
 export interface EmbeddedPdfSignature {
   fieldName: string;
@@ -60,7 +60,7 @@ const BYTE_RANGE_PATTERN = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\
 
 function assertPdf(pdf: Uint8Array): void {
   const head = Buffer.from(pdf.subarray(0, 1024)).toString('latin1');
-  if (!head.includes('%PDF-')) throw new InvalidInputError('The file is not a PDF.');
+  if (!head.includes('%PDF-')) throw new PdfPkiInputError('The file is not a PDF.');
 }
 
 async function loadPdf(pdf: Uint8Array): Promise<PDFDocument> {
@@ -68,8 +68,8 @@ async function loadPdf(pdf: Uint8Array): Promise<PDFDocument> {
   try {
     return await PDFDocument.load(pdf, { updateMetadata: false });
   } catch (error) {
-    if (error instanceof EncryptedPDFError) throw new InvalidInputError('Encrypted PDFs cannot be signed.', { cause: error });
-    throw new InvalidInputError('The PDF could not be read.', { cause: error });
+    if (error instanceof EncryptedPDFError) throw new PdfPkiInputError('Encrypted PDFs cannot be signed.', { cause: error });
+    throw new PdfPkiInputError('The PDF could not be read.', { cause: error });
   }
 }
 
@@ -154,7 +154,7 @@ function previousRevisionOf(pdf: Uint8Array, context: PDFContext): PreviousRevis
   try {
     return readPreviousRevision(pdf, context);
   } catch (error) {
-    throw new InvalidInputError('The PDF cross-reference section could not be read.', { cause: error });
+    throw new PdfPkiInputError('The PDF cross-reference section could not be read.', { cause: error });
   }
 }
 
@@ -170,10 +170,10 @@ function digestRanges(pdf: Uint8Array, byteRange: ByteRange): Uint8Array {
  */
 export async function preparePdfSignature(pdf: Uint8Array, options: SignatureOptions): Promise<PreparedPdf> {
   const document = await loadPdf(pdf);
-  if (document.getPageCount() === 0) throw new InvalidInputError('The PDF has no page to carry the signature.');
+  if (document.getPageCount() === 0) throw new PdfPkiInputError('The PDF has no page to carry the signature.');
   const { context } = document;
   const catalogRef = context.trailerInfo.Root;
-  if (!(catalogRef instanceof PDFRef)) throw new InvalidInputError('The PDF has no document catalog.');
+  if (!(catalogRef instanceof PDFRef)) throw new PdfPkiInputError('The PDF has no document catalog.');
   const previous = previousRevisionOf(pdf, context);
   let nextNumber = Math.max(previous.size, context.largestObjectNumber + 1);
   const allocate = () => PDFRef.of(nextNumber++);
@@ -222,7 +222,7 @@ function lastByteRange(pdf: Uint8Array): ByteRange | undefined {
 export function embedPdfSignature(prepared: Uint8Array, cms: Uint8Array): Uint8Array {
   const byteRange = lastByteRange(prepared);
   if (!byteRange || !gapIsHexString(prepared, byteRange)) {
-    throw new InvalidInputError('The PDF has no prepared signature placeholder.');
+    throw new PdfPkiInputError('The PDF has no prepared signature placeholder.');
   }
   const capacity = (byteRange[2] - byteRange[1] - 2) / 2;
   if (cms.length > capacity) {

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { OcrEngine } from '../../functions/digitize/core/ocr-engine.ts';
 import type { VaultDeps } from '../../functions/vault/core/vault-deps.ts';
 import { ReviewNotPendingError, type DigitizeWorkflow } from '../../functions/digitize/core/digitize-workflow.ts';
+import { workflowErrors } from '../../functions/digitize/core/workflow-errors.ts';
 import { createWorkflowSteps } from '../../functions/digitize/handlers/steps.ts';
 import { logger } from '../../functions/platform/observability.ts';
 import { LocalStepFunctions } from './asl/index.ts';
@@ -87,7 +88,7 @@ export async function startLocalWorkflow(deps: VaultDeps, ocr: () => OcrEngine, 
       resumeAfterReview: async (taskToken, decision) => {
         try {
           if (decision.approved) stepFunctions.sendTaskSuccess(taskToken, decision);
-          else stepFunctions.sendTaskFailure(taskToken, 'ReviewRejected', decision.reason);
+          else stepFunctions.sendTaskFailure(taskToken, workflowErrors.reviewRejected, decision.reason);
         } catch (error) {
           if (error instanceof Error && error.name === 'TaskDoesNotExist') throw new ReviewNotPendingError();
           throw error;

@@ -12,7 +12,7 @@ import { assembleSigning } from '../../functions/signing/core/built-in-providers
 import { toPem } from '../../functions/pdf-pki/certificates.ts';
 import { createRootCa, issueCertificate } from '../../functions/pdf-pki/development-ca.ts';
 import type { SealKey } from '../../functions/signing/core/seal-key.ts';
-import { sealUpload } from '../../functions/signing/core/sealing.ts';
+import { sealUpload } from '../../functions/digitize/core/seal-upload.ts';
 import { createTestVault } from '../fakes/vault-test-deps.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 20);

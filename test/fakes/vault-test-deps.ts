@@ -1,4 +1,6 @@
-import { acceptUploadedObject, fileUpload, validateUpload, type FiledUpload } from '../../functions/digitize/core/filing.ts';
+import { acceptUploadedObject } from '../../functions/digitize/core/accept-upload.ts';
+import { fileUpload, type FiledUpload } from '../../functions/digitize/core/file-upload.ts';
+import { validateUpload } from '../../functions/digitize/core/validate-upload.ts';
 import type { DocumentVersion, Upload, VaultDocument } from '../../functions/vault/core/model.ts';
 import type { RequestContext } from '../../functions/auth/core/principal.ts';
 import { requestUpload, type UploadRequest, type UploadTicket } from '../../functions/digitize/core/uploads.ts';

@@ -66,3 +66,11 @@ export async function auditRefusedLookup(
     detail: { operation: facts.operation, requestedType: facts.requestedType, requestedId: facts.requestedId, reason: 'not-found' },
   }));
 }
+
+/** The not-found hook of an HTTP route group whose routes take the id (`params.id`) of one kind of resource. */
+export function refusedLookupAudit(deps: Parameters<typeof auditRefusedLookup>[0], requestedType: AuditResourceType) {
+  return async (context: RequestContext, operation: string, params: Record<string, unknown>) => {
+    if (typeof params.id !== 'string') return;
+    await auditRefusedLookup(deps, context, { requestedType, requestedId: params.id, operation });
+  };
+}

@@ -3,6 +3,7 @@ import {
   TaskDoesNotExist, TaskTimedOut, type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { ReviewNotPendingError, type DigitizeWorkflow } from '../core/digitize-workflow.ts';
+import { workflowErrors } from '../core/workflow-errors.ts';
 
 /** The digitize state machine on Step Functions; executions are named after their upload. */
 export function createSfnDigitizeWorkflow(deps: { sfn: SFNClient; stateMachineArn: string }): DigitizeWorkflow {
@@ -25,7 +26,10 @@ export function createSfnDigitizeWorkflow(deps: { sfn: SFNClient; stateMachineAr
     async resumeAfterReview(taskToken, decision) {
       try {
         if (decision.approved) await deps.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(decision) }));
-        else await deps.sfn.send(new SendTaskFailureCommand({ taskToken, error: 'ReviewRejected', cause: decision.reason }));
+        else {
+          const failure = { taskToken, error: workflowErrors.reviewRejected, cause: decision.reason };
+          await deps.sfn.send(new SendTaskFailureCommand(failure));
+        }
       } catch (error) {
         if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken) {
           throw new ReviewNotPendingError();

@@ -14,7 +14,7 @@ import { PDFDocument } from 'pdf-lib';
 import sharp, { type Metadata } from 'sharp';
 import { ocrPageFrom, type OcrEngine, type OcrLine, type OcrPage, type OcrRequest, type OcrWord } from '../core/ocr-engine.ts';
 import { inspectScan } from '../core/scan-validation.ts';
-import { OcrInputError } from './ocr/ocr-input-error.ts';
+import { OcrInputError } from '../core/workflow-errors.ts';
 
 export interface TextractOcrEngineOptions {
   textract: TextractClient;

@@ -3,7 +3,7 @@ import { ReviewNotPendingError, type ReviewDecision } from './digitize-workflow.
 import { ConcurrentUpdateError, ConflictError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
 import type { ProposedRecognition, Upload } from '../../vault/core/model.ts';
 import type { RequestContext } from '../../auth/core/principal.ts';
-import { UploadStateError } from './filing.ts';
+import { UploadStateError } from './workflow-errors.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 
 /** Longest text kept on an upload for its reviewer; the full text is filed with the document. */

@@ -24,6 +24,11 @@ export interface UploadTicket {
   presigned: PresignedUpload;
 }
 
+/** What the API answers for a ticket (new document or new version): the id, the POST to make, the upload's status. */
+export function ticketResponse(ticket: UploadTicket) {
+  return { uploadId: ticket.upload.id, upload: ticket.presigned, status: ticket.upload };
+}
+
 const incomingPrefix = 'incoming/';
 
 export function incomingKey(uploadId: string): string {

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
-import { acceptUploadedObject } from '../core/filing.ts';
+import { acceptUploadedObject } from '../core/accept-upload.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { logger } from '../../platform/observability.ts';
 

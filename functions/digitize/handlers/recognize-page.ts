@@ -1,5 +1,5 @@
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
-import { awsOcrEngine } from '../adapters/aws-ocr-engine.ts';
+import { awsOcrEngine } from '../../composition/aws-ocr-engine.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { createWorkflowSteps } from './steps.ts';
 

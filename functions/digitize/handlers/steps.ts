@@ -2,12 +2,17 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
-import { failUpload, fileUpload, validateUpload } from '../core/filing.ts';
+import { classifyUpload } from '../core/classify-upload.ts';
+import { extractUpload } from '../core/extract-upload.ts';
+import { failUpload } from '../core/fail-upload.ts';
+import { fileUpload } from '../core/file-upload.ts';
 import type { Recognition } from '../../vault/core/model.ts';
 import type { OcrEngine } from '../core/ocr-engine.ts';
-import { classifyUpload, discardWorkingPages, extractUpload, recognizeUploadPage } from '../core/recognition.ts';
+import { recognizeUploadPage } from '../core/recognize-page.ts';
 import { awaitReview } from '../core/review.ts';
-import { sealStep } from '../../signing/core/sealing.ts';
+import { sealStep } from '../core/seal-upload.ts';
+import { validateUpload } from '../core/validate-upload.ts';
+import { discardWorkingPages } from '../core/working-pages.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 
 /**

@@ -2,10 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { NotFoundError } from '../core/errors.ts';
-import { auditRefusedLookup } from '../../audit/core/audit.ts';
-import type { AuditResourceType } from '../../vault/core/model.ts';
 import type { RequestContext } from '../../auth/core/principal.ts';
-import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { logger } from '../observability.ts';
 import { routeKey, type RouteContract } from './contract/route-contract.ts';
 import { jsonBody, problemJson, resolved, routeRequest, type ApiContext } from './middlewares.ts';
@@ -64,7 +61,8 @@ export function createHttpHandler<const Routes extends readonly RouteContract[]>
   } = {},
 ) {
   const routesByKey = new Map<string, RouteContract>(routes.map((route) => [routeKey(route), route]));
-  // Each operation is called with what its own route's schemas parsed, so the loose signature is sound here.
+  // Each operation is called with what its own route's schemas parsed, so the loose signature is sound here;
+  // Operations requires one per route, so a resolved route always finds its operation.
   const operationsById = operations as Record<string, Operation>;
   return middy<ApiEvent, ApiResponse, Error, ApiContext>()
     .use(problemJson())
@@ -91,13 +89,4 @@ export function createHttpHandler<const Routes extends readonly RouteContract[]>
         ...(hasBody ? { body: result.rawBody ?? JSON.stringify(result.body) } : {}),
       };
     });
-}
-
-/** The onNotFound hook of a route group whose routes take the id of one kind of resource. */
-export function refusedLookupAudit(deps: VaultDeps, requestedType: AuditResourceType) {
-  return async (context: RequestContext, operationId: string, params: Record<string, unknown>) => {
-    const resourceId = params.id;
-    if (typeof resourceId !== 'string') return;
-    await auditRefusedLookup(deps, context, { requestedType, requestedId: resourceId, operation: operationId });
-  };
 }

@@ -8,9 +8,9 @@ import { getDocumentContentForProcedure, getDocumentForProcedure } from '../core
 import type { ShareLink } from '../core/share-model.ts';
 import { grantShare, listShares, revokeShare, type ListedShare } from '../core/shares.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
-import { sharingRoutes } from './routes.ts';
-import * as s from './schemas.ts';
-import { historyPage } from '../../audit/handlers/schemas.ts';
+import { sharingRoutes } from '../contract/routes.ts';
+import * as s from '../contract/schemas.ts';
+import { historyPage } from '../../audit/contract/schemas.ts';
 import { createHttpHandler } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';

@@ -1,5 +1,5 @@
 import { ConflictError } from '../../platform/core/errors.ts';
-import { parseCertificates } from '../../pdf-pki/certificates.ts';
+import { parseCertificates } from './pki.ts';
 import type { SealKey } from './seal-key.ts';
 import type { SignatureAttempt, SignatureProvider, SignatureProviderName } from './signature-provider.ts';
 import type { SigningDeps } from './signing-deps.ts';

@@ -8,10 +8,11 @@ import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { withCurrentVersion } from '../../vault/core/versions.ts';
-import { checkCertificateChain, describeCertificate, parseCertificates } from '../../pdf-pki/certificates.ts';
-import { assembleCms, buildSignedAttributes, inspectCms, verifyRawSignature } from '../../pdf-pki/cms.ts';
 import { commonName, fromBase64, fromHex, sameBytes, sha256, toBase64, toHex } from '../../pdf-pki/encoding.ts';
-import { embedPdfSignature, preparePdfSignature } from '../../pdf-pki/pades.ts';
+import {
+  assembleCms, buildSignedAttributes, checkCertificateChain, describeCertificate, embedPdfSignature, inspectCms,
+  parseCertificates, preparePdfSignature, verifyRawSignature,
+} from './pki.ts';
 import {
   SignatureProviderUnavailableError, type SignatureAttempt, type SignatureProvider, type SignatureProviderName,
 } from './signature-provider.ts';

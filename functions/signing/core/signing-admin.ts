@@ -3,7 +3,8 @@ import { ForbiddenRoleError, InvalidInputError, SignatureRejectedError } from '.
 import type { CertificateFacts } from '../../vault/core/model.ts';
 import type { RequestContext } from '../../auth/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
-import { certificatePublicKey, checkCertificateChain, describeCertificate, parseCertificates, toPem } from '../../pdf-pki/certificates.ts';
+import { toPem } from '../../pdf-pki/certificates.ts';
+import { certificatePublicKey, checkCertificateChain, describeCertificate, parseCertificates } from './pki.ts';
 import { toHex } from '../../pdf-pki/encoding.ts';
 import { signatureProviderNames, type SignatureProviderName, type SigningMode } from './signature-provider.ts';
 import { signingAuditOwner } from './signing-settings.ts';

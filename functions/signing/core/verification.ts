@@ -2,10 +2,9 @@ import { NotFoundError } from '../../platform/core/errors.ts';
 import type { CertificateFacts, DocumentSignature } from '../../vault/core/model.ts';
 import { ownVault, type RequestContext } from '../../auth/core/principal.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
-import { checkCertificateChain, describeCertificate, parseCertificates } from '../../pdf-pki/certificates.ts';
-import { inspectCms, type CmsCheck } from '../../pdf-pki/cms.ts';
+import type { CmsCheck } from '../../pdf-pki/cms.ts';
 import { sha256, toHex } from '../../pdf-pki/encoding.ts';
-import { readPdfSignatures } from '../../pdf-pki/pades.ts';
+import { checkCertificateChain, describeCertificate, inspectCms, parseCertificates, readPdfSignatures } from './pki.ts';
 import { signatureProviderNames, type SignatureProviderName } from './signature-provider.ts';
 import { isPdf } from './signatures.ts';
 

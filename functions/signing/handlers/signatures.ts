@@ -6,8 +6,8 @@ import {
 } from '../core/signatures.ts';
 import { verifyDocument } from '../core/verification.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
-import { signatureRoutes } from './routes.ts';
-import * as s from './schemas.ts';
+import { signatureRoutes } from '../contract/routes.ts';
+import * as s from '../contract/schemas.ts';
 import { createHttpHandler } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';

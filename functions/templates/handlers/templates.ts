@@ -1,5 +1,5 @@
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
-import { awsOcrEngine } from '../../digitize/adapters/aws-ocr-engine.ts';
+import { awsOcrEngine } from '../../composition/aws-ocr-engine.ts';
 import type { RecognitionTemplate } from '../core/template-model.ts';
 import {
   createTemplate, getTemplate, listTemplates, listTemplateVersions, setTemplateActive, setTemplatePermissions,
@@ -7,9 +7,9 @@ import {
 } from '../core/manage-templates.ts';
 import type { OcrEngine } from '../../digitize/core/ocr-engine.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
-import { templateRoutes } from './routes.ts';
-import * as s from './schemas.ts';
-import { historyPage } from '../../audit/handlers/schemas.ts';
+import { templateRoutes } from '../contract/routes.ts';
+import * as s from '../contract/schemas.ts';
+import { historyPage } from '../../audit/contract/schemas.ts';
 import { createHttpHandler } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';

@@ -3,17 +3,18 @@ import {
   getContentUrl, getDocument, getHistory, getRecognisedText, listTrash, restoreFromTrash, trashDocument,
   updateDocument,
 } from '../core/documents.ts';
-import { requestUpload } from '../../digitize/core/uploads.ts';
+import { requestUpload, ticketResponse } from '../../digitize/core/uploads.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
 import { findDocuments } from '../core/search.ts';
 import { listVersions, restoreVersion } from '../core/versions.ts';
-import { documentRoutes } from './routes.ts';
-import * as s from './schemas.ts';
-import { historyPage } from '../../audit/handlers/schemas.ts';
-import { createHttpHandler, refusedLookupAudit } from '../../platform/http/http-handler.ts';
+import { documentRoutes } from '../contract/routes.ts';
+import * as s from '../contract/schemas.ts';
+import { historyPage } from '../../audit/contract/schemas.ts';
+import { refusedLookupAudit } from '../../audit/core/audit.ts';
+import { createHttpHandler } from '../../platform/http/http-handler.ts';
+import { uploadTicket } from '../../digitize/contract/schemas.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
-import { presentUploadTicket } from '../../digitize/handlers/uploads.ts';
 
 export function createDocumentsHandler(deps: VaultDeps) {
   return createHttpHandler(documentRoutes, {
@@ -38,7 +39,7 @@ export function createDocumentsHandler(deps: VaultDeps) {
     listVersions: async ({ context, params: { id } }) =>
       ({ body: present(s.versionList, { items: await listVersions(deps, context, id) }) }),
     createVersion: async ({ context, params: { id }, body }) =>
-      ({ body: presentUploadTicket(await requestUpload(deps, context, { ...body, documentId: id })) }),
+      ({ body: present(uploadTicket, ticketResponse(await requestUpload(deps, context, { ...body, documentId: id }))) }),
     restoreVersion: async ({ context, params: { id, n } }) =>
       ({ body: present(s.restoredVersion, await restoreVersion(deps, context, id, n)) }),
     getDocumentHistory: async ({ context, params: { id }, query }) =>

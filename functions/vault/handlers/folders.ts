@@ -2,10 +2,11 @@ import { awsVaultDeps } from '../../composition/aws-deps.ts';
 import { createFolder, listFolderItems, listFolderTree, trashFolder, updateFolder } from '../core/folders.ts';
 import { getHistory } from '../core/documents.ts';
 import type { VaultDeps } from '../core/vault-deps.ts';
-import { folderRoutes } from './routes.ts';
-import * as s from './schemas.ts';
-import { historyPage } from '../../audit/handlers/schemas.ts';
-import { createHttpHandler, refusedLookupAudit } from '../../platform/http/http-handler.ts';
+import { folderRoutes } from '../contract/routes.ts';
+import * as s from '../contract/schemas.ts';
+import { historyPage } from '../../audit/contract/schemas.ts';
+import { refusedLookupAudit } from '../../audit/core/audit.ts';
+import { createHttpHandler } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
 

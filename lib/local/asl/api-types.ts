@@ -13,7 +13,7 @@ export interface TaskInvocation {
 export interface LocalStepFunctionsOptions {
   /** Runs a Lambda handler by name; a rejection is the function's error, as Lambda reports it. */
   invokeFunction(invocation: TaskInvocation): Promise<unknown>;
-  /** Injectable so tests don't wait for Retry, Wait and timeouts. */
+  /** Injectable so tests don't wait for Retry and timeouts. */
   sleep?(ms: number): Promise<void>;
   now?(): Date;
   /** Injectable randomness for JitterStrategy FULL and States.MathRandom. */

@@ -1,7 +1,7 @@
 import { BranchAborted } from './errors.ts';
 
 /**
- * Time and chance, injectable so tests neither wait for Retry/Wait nor depend on randomness.
+ * Time and chance, injectable so tests neither wait for Retry nor depend on randomness.
  * A "guard" is a promise that only ever rejects (timeout, abort); racing work against guards and
  * disposing them afterwards is how every wait in the interpreter stays interruptible.
  */

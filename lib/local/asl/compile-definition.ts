@@ -49,7 +49,7 @@ function targetsOf(state: CompiledState): { field: string; target: string }[] {
   } else if (state.type !== 'Fail' && state.type !== 'Succeed' && state.next !== undefined) {
     targets.push({ field: 'Next', target: state.next });
   }
-  if (state.type === 'Task' || state.type === 'Parallel' || state.type === 'Map') {
+  if (state.type === 'Task' || state.type === 'Map') {
     state.catch.forEach((catcher, index) => targets.push({ field: `Catch[${index}].Next`, target: catcher.next }));
   }
   return targets;

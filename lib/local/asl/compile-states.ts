@@ -2,16 +2,12 @@ import { compileChoice } from './choice-rules.ts';
 import type {
   ChoiceState,
   CompiledState,
-  Expression,
   FailState,
   MapState,
-  ParallelState,
   PassState,
   StateGraph,
   StateType,
   TaskState,
-  WaitDuration,
-  WaitState,
 } from './definition-model.ts';
 import { invalidDefinition } from './errors.ts';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.ts';
@@ -19,7 +15,6 @@ import { isReferencePath, parseJsonPath, type JsonPath } from './json-path.ts';
 import { compileExpression, compileTemplate, type TemplateNode } from './payload-template.ts';
 import { compileCatchers, compileRetriers, type Catcher, type Retrier } from './retry-policy.ts';
 import { checkLambdaInvokeParameters, resolveTaskResource } from './task-resources.ts';
-import { parseTimestamp } from './timestamp.ts';
 
 // Compiles one state, rejecting by name every field the interpreter does not implement.
 
@@ -30,14 +25,18 @@ const FIELDS: Record<StateType, readonly string[]> = {
   Pass: [...FLOW, ...IO, 'Parameters', 'Result', 'ResultPath'],
   Task: [...FLOW, ...IO, ...ERRORS, 'Resource', 'Parameters', 'ResultSelector', 'ResultPath', 'TimeoutSeconds', 'TimeoutSecondsPath', 'HeartbeatSeconds', 'HeartbeatSecondsPath'],
   Choice: [...IO, 'Choices', 'Default'],
-  Wait: [...FLOW, ...IO, 'Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath'],
   Succeed: [...IO],
   Fail: ['Error', 'ErrorPath', 'Cause', 'CausePath'],
-  Parallel: [...FLOW, ...IO, ...ERRORS, 'Branches', 'Parameters', 'ResultSelector', 'ResultPath'],
   Map: [...FLOW, ...IO, ...ERRORS, 'ItemsPath', 'ItemSelector', 'Parameters', 'ItemProcessor', 'Iterator', 'MaxConcurrency', 'MaxConcurrencyPath', 'ResultSelector', 'ResultPath'],
 };
 
-/** Valid ASL we do not implement, with the reason given in the error. */
+/** State types of valid ASL that our workflow does not use, so the interpreter leaves them out. */
+const UNSUPPORTED_TYPES: Record<string, string> = {
+  Wait: 'Wait states are not implemented (digitize.asl.json has none)',
+  Parallel: 'Parallel states are not implemented (digitize.asl.json has none)',
+};
+
+/** Valid ASL fields we do not implement, with the reason given in the error. */
 const KNOWN_UNSUPPORTED: Record<string, string> = {
   Assign: 'workflow variables are not implemented',
   Arguments: 'JSONata is not implemented',
@@ -60,6 +59,10 @@ export function compileState(name: string, raw: unknown, compileGraph: GraphComp
   const where = `State "${name}"`;
   if (!isJsonObject(raw)) throw invalidDefinition(`${where}: must be an object`);
   const type = raw.Type;
+  if (typeof type === 'string' && Object.hasOwn(UNSUPPORTED_TYPES, type)) {
+    const reason = UNSUPPORTED_TYPES[type];
+    throw invalidDefinition(`${where} field "Type": not supported by the local interpreter (${reason})`);
+  }
   if (typeof type !== 'string' || !Object.hasOwn(FIELDS, type)) {
     throw invalidDefinition(`${where} field "Type": "${String(type)}" is not a supported state type (${Object.keys(FIELDS).join(', ')})`);
   }
@@ -81,14 +84,10 @@ export function compileState(name: string, raw: unknown, compileGraph: GraphComp
       return compileTask(s);
     case 'Choice':
       return compileChoiceState(s);
-    case 'Wait':
-      return compileWait(s);
     case 'Succeed':
       return { type: 'Succeed', name, ...s.io() };
     case 'Fail':
       return compileFail(s);
-    case 'Parallel':
-      return compileParallel(s, compileGraph);
     case 'Map':
       return compileMap(s, compileGraph);
   }
@@ -140,7 +139,7 @@ class StateFields {
     return { inputPath: this.path('InputPath'), outputPath: this.path('OutputPath') };
   }
 
-  /** ResultSelector, ResultPath, Retry and Catch, which Task, Parallel and Map share. */
+  /** ResultSelector, ResultPath, Retry and Catch, which Task and Map share. */
   resultHandling(): Pick<TaskState, 'resultSelector' | 'resultPath' | 'retry' | 'catch'> {
     return { resultSelector: this.template('ResultSelector'), resultPath: this.resultPath(), retry: this.retry(), catch: this.catch() };
   }
@@ -229,32 +228,8 @@ function compileChoiceState(s: StateFields): ChoiceState {
   };
 }
 
-function compileWait(s: StateFields): WaitState {
-  const given = ['Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath'].filter((field) => s.has(field));
-  if (given.length !== 1) s.fail(given[1] ?? 'Seconds', 'a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath');
-  let duration: WaitDuration;
-  switch (given[0]) {
-    case 'Seconds':
-      duration = { kind: 'seconds', seconds: s.positiveInteger('Seconds', true) as number };
-      break;
-    case 'SecondsPath':
-      duration = { kind: 'secondsPath', path: s.requiredPath('SecondsPath') };
-      break;
-    case 'Timestamp': {
-      const text = s.raw.Timestamp;
-      const epochMs = typeof text === 'string' ? parseTimestamp(text) : undefined;
-      if (epochMs === undefined) return s.fail('Timestamp', 'must be an RFC 3339 timestamp such as "2016-03-14T01:59:00Z"');
-      duration = { kind: 'timestamp', epochMs, text: text as string };
-      break;
-    }
-    default:
-      duration = { kind: 'timestampPath', path: s.requiredPath('TimestampPath') };
-  }
-  return { type: 'Wait', name: s.name, next: s.next(), ...s.io(), duration };
-}
-
 function compileFail(s: StateFields): FailState {
-  const field = (name: 'Error' | 'Cause'): string | Expression | undefined => {
+  const field = (name: 'Error' | 'Cause'): string | JsonPath | undefined => {
     if (s.has(name) && s.has(`${name}Path`)) s.fail(name, `"${name}" and "${name}Path" are mutually exclusive`);
     if (s.has(`${name}Path`)) return compileExpression(`${name}Path`, s.raw[`${name}Path`], s.where);
     const value = s.raw[name];
@@ -262,20 +237,6 @@ function compileFail(s: StateFields): FailState {
     return value;
   };
   return { type: 'Fail', name: s.name, error: field('Error'), cause: field('Cause') };
-}
-
-function compileParallel(s: StateFields, compileGraph: GraphCompiler): ParallelState {
-  const branches = s.raw.Branches;
-  if (!Array.isArray(branches) || branches.length === 0) s.fail('Branches', 'must be a non-empty array');
-  return {
-    type: 'Parallel',
-    name: s.name,
-    next: s.next(),
-    ...s.io(),
-    parameters: s.template('Parameters'),
-    ...s.resultHandling(),
-    branches: branches.map((branch, index) => compileGraph(branch, `${s.where} field "Branches[${index}]"`, [])),
-  };
 }
 
 function compileMap(s: StateFields, compileGraph: GraphCompiler): MapState {

@@ -1,5 +1,4 @@
 import type { ChoiceRule } from './choice-rules.ts';
-import type { IntrinsicCall } from './intrinsic-parser.ts';
 import type { JsonValue } from './json.ts';
 import type { JsonPath } from './json-path.ts';
 import type { TemplateNode } from './payload-template.ts';
@@ -19,10 +18,7 @@ export interface CompiledStateMachine {
 
 export type StateType = CompiledState['type'];
 
-export type CompiledState = PassState | TaskState | ChoiceState | WaitState | SucceedState | FailState | ParallelState | MapState;
-
-/** A path, an intrinsic call, or (for static fields) a plain value. */
-export type Expression = { kind: 'path'; path: JsonPath } | { kind: 'intrinsic'; call: IntrinsicCall };
+export type CompiledState = PassState | TaskState | ChoiceState | SucceedState | FailState | MapState;
 
 interface StateBase {
   readonly name: string;
@@ -72,17 +68,6 @@ export interface ChoiceState extends StateBase {
   readonly default: string | undefined;
 }
 
-export type WaitDuration =
-  | { kind: 'seconds'; seconds: number }
-  | { kind: 'secondsPath'; path: JsonPath }
-  | { kind: 'timestamp'; epochMs: number; text: string }
-  | { kind: 'timestampPath'; path: JsonPath };
-
-export interface WaitState extends StateBase, Transitioning {
-  readonly type: 'Wait';
-  readonly duration: WaitDuration;
-}
-
 export interface SucceedState extends StateBase {
   readonly type: 'Succeed';
 }
@@ -90,14 +75,9 @@ export interface SucceedState extends StateBase {
 export interface FailState {
   readonly type: 'Fail';
   readonly name: string;
-  readonly error: string | Expression | undefined;
-  readonly cause: string | Expression | undefined;
-}
-
-export interface ParallelState extends StateBase, Transitioning, ErrorHandling, ResultProcessing {
-  readonly type: 'Parallel';
-  readonly branches: readonly StateGraph[];
-  readonly parameters: TemplateNode | undefined;
+  /** A plain string (Error, Cause) or a path (ErrorPath, CausePath). */
+  readonly error: string | JsonPath | undefined;
+  readonly cause: string | JsonPath | undefined;
 }
 
 export interface MapState extends StateBase, Transitioning, ErrorHandling, ResultProcessing {

@@ -39,7 +39,7 @@ export class StatesError extends Error {
 }
 
 /**
- * States.Runtime: bad paths, wrong types, failed intrinsics. As the spec says, it is never
+ * States.Runtime: bad paths, wrong types. As the spec says, it is never
  * retried and "a retry or catch on States.ALL will NOT catch" it: it always fails the execution.
  */
 export function runtimeError(message: string): StatesError {

@@ -270,7 +270,7 @@ export class LocalStepFunctions {
     if (result.error !== undefined) record.error = result.error;
     if (result.cause !== undefined) record.cause = result.cause;
     record.history.close(record.trail, eventType, eventDetails);
-    // Stops what is still running (branches, waits, open task tokens) of a stopped or timed-out execution.
+    // Stops what is still running (Map iterations, retry delays, open task tokens) of a stopped or timed-out execution.
     record.controller.abort();
     record.markDone();
   }

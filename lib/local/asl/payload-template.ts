@@ -1,20 +1,25 @@
 import { invalidDefinition, runtimeError } from './errors.ts';
-import { evaluateIntrinsic, IntrinsicEvaluationError, type IntrinsicEnv } from './intrinsic-functions.ts';
-import { looksLikeIntrinsic, parseIntrinsic, type IntrinsicCall } from './intrinsic-parser.ts';
 import { isJsonObject, jsonText, type JsonObject, type JsonValue } from './json.ts';
 import { NOT_FOUND, parseJsonPath, readPath, type JsonPath } from './json-path.ts';
 
 /**
  * Payload templates (Parameters, ResultSelector, ItemSelector): a field named "x.$" takes the
- * value of a path or an intrinsic call and is renamed "x"; everything else is copied as is,
- * including inside nested objects and arrays. Compiled once, evaluated per state entry.
+ * value of a path and is renamed "x"; everything else is copied as is, including inside nested
+ * objects and arrays. Compiled once, evaluated per state entry. Intrinsic functions
+ * (`States.Format(…)` and the like) are refused when the definition is loaded: our workflow
+ * uses none.
  */
 export type TemplateNode =
   | { kind: 'literal'; value: JsonValue }
   | { kind: 'object'; fields: readonly { key: string; node: TemplateNode }[] }
   | { kind: 'array'; items: readonly TemplateNode[] }
-  | { kind: 'path'; field: string; path: JsonPath }
-  | { kind: 'intrinsic'; field: string; call: IntrinsicCall };
+  | { kind: 'path'; field: string; path: JsonPath };
+
+/** What a template's paths read: the value `$` refers to and the context object (`$$`). */
+export interface TemplateEnv {
+  readonly input: JsonValue;
+  readonly context: JsonObject;
+}
 
 export function compileTemplate(value: unknown, where: string): TemplateNode {
   if (Array.isArray(value)) {
@@ -26,32 +31,31 @@ export function compileTemplate(value: unknown, where: string): TemplateNode {
   const fields = Object.entries(value).map(([key, fieldValue]) => {
     if (!key.endsWith('.$')) return { key, node: compileTemplate(fieldValue, `${where}.${key}`) };
     dynamic = true;
-    return { key: key.slice(0, -2), node: compileDynamicField(key, fieldValue, where) };
+    const path = compileExpression(key, fieldValue, where);
+    return { key: key.slice(0, -2), node: { kind: 'path' as const, field: key, path } };
   });
   // A subtree with nothing to evaluate is kept as one literal, so evaluation just returns it.
   return dynamic || fields.some(({ node }) => node.kind !== 'literal') ? { kind: 'object', fields } : { kind: 'literal', value: value as JsonValue };
 }
 
-/** The text a "x.$" field may hold: a path (against the input, or $$ for the context) or an intrinsic. */
-export function compileExpression(field: string, text: unknown, where: string): { kind: 'path'; path: JsonPath } | { kind: 'intrinsic'; call: IntrinsicCall } {
-  if (typeof text !== 'string') throw invalidDefinition(`${where}: the value of "${field}" must be a string holding a JSONPath or an intrinsic function`);
+/** The text a "x.$" field (or ErrorPath, CausePath) holds: a path against the input, or $$ for the context. */
+export function compileExpression(field: string, text: unknown, where: string): JsonPath {
+  if (typeof text !== 'string') {
+    throw invalidDefinition(`${where}: the value of "${field}" must be a string holding a JSONPath`);
+  }
+  if (text.startsWith('States.')) {
+    const refusal = `intrinsic functions such as "${text}" are not supported by the local interpreter`;
+    throw invalidDefinition(`${where}: field "${field}": ${refusal}`);
+  }
   try {
-    if (text.startsWith('$')) return { kind: 'path', path: parseJsonPath(text) };
-    if (looksLikeIntrinsic(text)) return { kind: 'intrinsic', call: parseIntrinsic(text) };
+    if (text.startsWith('$')) return parseJsonPath(text);
   } catch (error) {
     throw invalidDefinition(`${where}: field "${field}": ${(error as Error).message}`);
   }
-  throw invalidDefinition(`${where}: the value of "${field}" must be a JSONPath or an intrinsic function, got "${text}"`);
+  throw invalidDefinition(`${where}: the value of "${field}" must be a JSONPath, got "${text}"`);
 }
 
-function compileDynamicField(field: string, text: unknown, where: string): TemplateNode {
-  const expression = compileExpression(field, text, where);
-  return expression.kind === 'path'
-    ? { kind: 'path', field, path: expression.path }
-    : { kind: 'intrinsic', field, call: expression.call };
-}
-
-export function evaluateTemplate(node: TemplateNode, env: IntrinsicEnv): JsonValue {
+export function evaluateTemplate(node: TemplateNode, env: TemplateEnv): JsonValue {
   switch (node.kind) {
     case 'literal':
       return node.value;
@@ -70,16 +74,5 @@ export function evaluateTemplate(node: TemplateNode, env: IntrinsicEnv): JsonVal
       }
       return value;
     }
-    case 'intrinsic':
-      return evaluateIntrinsicOrFail(node.call, env);
-  }
-}
-
-export function evaluateIntrinsicOrFail(call: IntrinsicCall, env: IntrinsicEnv): JsonValue {
-  try {
-    return evaluateIntrinsic(call, env);
-  } catch (error) {
-    if (error instanceof IntrinsicEvaluationError) throw runtimeError(error.message);
-    throw error;
   }
 }

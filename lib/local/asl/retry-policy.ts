@@ -2,7 +2,7 @@ import { invalidDefinition, STATES_RUNTIME, STATES_TIMEOUT, type StatesError } f
 import { isJsonObject, type JsonObject } from './json.ts';
 import { isReferencePath, parseJsonPath, type JsonPath } from './json-path.ts';
 
-/** Retry and Catch fields of Task, Parallel and Map states: which errors they match and how long to wait. */
+/** Retry and Catch fields of Task and Map states: which errors they match and how long to wait. */
 export interface Retrier {
   readonly errorEquals: readonly string[];
   readonly intervalSeconds: number;

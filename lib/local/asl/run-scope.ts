@@ -1,11 +1,11 @@
 import type { TaskInvocation } from './api-types.ts';
 import type { Clock } from './clock.ts';
 import type { HistoryRecorder, Trail } from './history.ts';
-import type { IntrinsicEnv } from './intrinsic-functions.ts';
 import type { JsonObject, JsonValue } from './json.ts';
+import type { TemplateEnv } from './payload-template.ts';
 import type { TaskTokenRegistry } from './task-tokens.ts';
 
-/** Everything a running state needs, passed down explicitly (branches get their own signal and trail). */
+/** Everything a running state needs, passed down explicitly (Map iterations get their own signal and trail). */
 export interface ExecutionInfo {
   readonly executionArn: string;
   readonly name: string;
@@ -21,7 +21,7 @@ export interface RunScope {
   readonly execution: ExecutionInfo;
   readonly history: HistoryRecorder;
   readonly trail: Trail;
-  /** Aborted when the execution stops, times out, or a sibling branch fails. */
+  /** Aborted when the execution stops, times out, or a sibling Map iteration fails. */
   readonly signal: AbortSignal;
   readonly clock: Clock;
   readonly tokens: TaskTokenRegistry;
@@ -61,7 +61,7 @@ export class StateRun {
     return context;
   }
 
-  env(input: JsonValue, context: JsonObject): IntrinsicEnv {
-    return { input, context, random: () => this.scope.clock.random() };
+  env(input: JsonValue, context: JsonObject): TemplateEnv {
+    return { input, context };
   }
 }

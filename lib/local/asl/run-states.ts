@@ -1,15 +1,14 @@
-import type { ChoiceState, CompiledState, FailState, PassState, StateGraph, WaitState } from './definition-model.ts';
+import type { ChoiceState, CompiledState, FailState, PassState, StateGraph } from './definition-model.ts';
 import { BranchAborted, isRuntimeError, runtimeError, STATES_RUNTIME, StatesError, throwIfAborted } from './errors.ts';
 import { evaluateChoiceRule } from './choice-rules.ts';
-import { applyInputPath, applyOutputPath, applyResultPath, readRequired } from './input-output.ts';
+import { applyInputPath, applyOutputPath, applyResultPath } from './input-output.ts';
 import { jsonText, jsonTypeName, type JsonValue } from './json.ts';
 import { NOT_FOUND, readPath } from './json-path.ts';
-import { evaluateIntrinsicOrFail, evaluateTemplate } from './payload-template.ts';
+import { evaluateTemplate } from './payload-template.ts';
 import { errorMatches, retryDelayMs } from './retry-policy.ts';
-import { runMapAttempt, runParallelAttempt } from './run-branches.ts';
+import { runMapAttempt } from './run-map.ts';
 import { StateRun, type RunScope } from './run-scope.ts';
 import { runTaskAttempt } from './run-task.ts';
-import { parseTimestamp } from './timestamp.ts';
 
 /** The interpreter loop: run states from StartAt until one ends the graph; errors propagate as StatesError. */
 export async function runGraph(graph: StateGraph, input: JsonValue, scope: RunScope): Promise<JsonValue> {
@@ -60,8 +59,6 @@ function dispatch(state: CompiledState, input: JsonValue, run: StateRun): Promis
       return runPass(state, input, run);
     case 'Choice':
       return runChoice(state, input, run);
-    case 'Wait':
-      return runWait(state, input, run);
     case 'Succeed': {
       const context = run.context();
       return { output: applyOutputPath(state.outputPath, applyInputPath(state.inputPath, input, context), context), next: undefined };
@@ -70,8 +67,6 @@ function dispatch(state: CompiledState, input: JsonValue, run: StateRun): Promis
       return runFail(state, input, run);
     case 'Task':
       return withRetryAndCatch(state, input, run, (retryCount) => runTaskAttempt(state, input, run, retryCount));
-    case 'Parallel':
-      return withRetryAndCatch(state, input, run, (retryCount) => runParallelAttempt(state, input, run, retryCount, runGraph));
     case 'Map':
       return withRetryAndCatch(state, input, run, (retryCount) => runMapAttempt(state, input, run, retryCount, runGraph));
   }
@@ -96,38 +91,11 @@ function runChoice(state: ChoiceState, input: JsonValue, run: StateRun): StepRes
   return { output: applyOutputPath(state.outputPath, effective, context), next };
 }
 
-async function runWait(state: WaitState, input: JsonValue, run: StateRun): Promise<StepResult> {
-  const context = run.context();
-  const effective = applyInputPath(state.inputPath, input, context);
-  const { duration } = state;
-  let ms: number;
-  if (duration.kind === 'seconds') ms = duration.seconds * 1000;
-  else if (duration.kind === 'timestamp') ms = duration.epochMs - run.scope.clock.now().getTime();
-  else {
-    const field = duration.kind === 'secondsPath' ? 'SecondsPath' : 'TimestampPath';
-    const value = readRequired(duration.path, effective, context, field);
-    if (duration.kind === 'secondsPath') {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-        throw runtimeError(`SecondsPath '${duration.path.text}' must point to a non-negative integer, got ${jsonText(value)}`);
-      }
-      ms = value * 1000;
-    } else {
-      const epochMs = typeof value === 'string' ? parseTimestamp(value) : undefined;
-      if (epochMs === undefined) throw runtimeError(`TimestampPath '${duration.path.text}' must point to an RFC 3339 timestamp, got ${jsonText(value)}`);
-      ms = epochMs - run.scope.clock.now().getTime();
-    }
-  }
-  if (ms > 0) await run.scope.clock.sleep(Math.ceil(ms), run.scope.signal);
-  return { output: applyOutputPath(state.outputPath, effective, context), next: state.next };
-}
-
 function runFail(state: FailState, input: JsonValue, run: StateRun): never {
   const context = run.context();
   const resolve = (field: 'ErrorPath' | 'CausePath', value: FailState['error']): string | undefined => {
     if (value === undefined || typeof value === 'string') return value;
-    let resolved: JsonValue | typeof NOT_FOUND;
-    if (value.kind === 'path') resolved = readPath(value.path, input, context);
-    else resolved = evaluateIntrinsicOrFail(value.call, run.env(input, context));
+    const resolved = readPath(value, input, context);
     if (typeof resolved !== 'string') {
       throw runtimeError(`${field} must resolve to a string, got ${resolved === NOT_FOUND ? 'nothing' : jsonTypeName(resolved)}`);
     }

@@ -1,6 +1,6 @@
 /**
  * ASL timestamps: RFC 3339 with an uppercase "T" and either "Z" or a numeric offset
- * (e.g. 2016-03-14T01:59:00Z). Used by Wait and the Timestamp* / IsTimestamp choice rules.
+ * (e.g. 2016-03-14T01:59:00Z). Used by the Timestamp* / IsTimestamp choice rules.
  */
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { assertProblem } from '../support/http-client.ts';
-import { startTestVault, type Folder, type FolderNode, type TestVault, type VaultDocument } from '../support/test-vault.ts';
+import { startTestVault, type Folder, type TestVault, type VaultDocument } from '../support/test-vault.ts';
 import { findNode, flattenTree, folderDocuments, folderHistory, getTree, readAllPages } from '../support/vault-reads.ts';
 
 let t: TestVault;

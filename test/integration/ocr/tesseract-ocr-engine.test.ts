@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import type { OcrRequest } from '../../../functions/digitize/core/ocr-engine.ts';
-import { OcrInputError } from '../../../functions/digitize/adapters/ocr/ocr-input-error.ts';
+import { OcrInputError } from '../../../functions/digitize/core/workflow-errors.ts';
 import { createTesseractOcrEngine } from '../../../functions/digitize/adapters/ocr/tesseract-ocr-engine.ts';
 import { characterErrorRate, missingWords } from '../../fixtures/ocr/character-error-rate.ts';
 import { rotatePage } from '../../fixtures/ocr/degrade-page.ts';

@@ -1,6 +1,5 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { harness, single, START } from './harness.ts';
 
 const INVOKE = 'arn:aws:states:::lambda:invoke';
@@ -92,24 +91,6 @@ describe('input and output processing', () => {
       entered: '2024-01-01T00:00:00.000Z',
       machine: 'machine-1',
     });
-  });
-
-  test('intrinsic functions in Parameters and ResultSelector', async () => {
-    const { run, invocations } = harness({ f: () => '{"pages":3}' });
-    const result = await run(
-      single({
-        Type: 'Task',
-        Resource: INVOKE,
-        Parameters: { FunctionName: 'f', 'Payload.$': "States.Format('doc-{}', $.id)" },
-        ResultSelector: { 'parsed.$': 'States.StringToJson($.Payload)', 'key.$': "States.Hash($.Payload, 'SHA-256')" },
-      }),
-      { id: 7 },
-    );
-    assert.deepEqual(result.output, {
-      parsed: { pages: 3 },
-      key: createHash('sha256').update('{"pages":3}').digest('hex'),
-    });
-    assert.equal(invocations[0]?.payload, 'doc-7');
   });
 
   test('a path that matches nothing in Parameters fails the execution with States.Runtime, naming state and field', async () => {

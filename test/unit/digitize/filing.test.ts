@@ -2,10 +2,11 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { getDocument, trashDocument } from '../../../functions/vault/core/documents.ts';
-import {
-  acceptUploadedObject, failUpload, fileUpload, UploadRejectedError, UploadStateError, validateUpload,
-  type ValidatedUpload,
-} from '../../../functions/digitize/core/filing.ts';
+import { acceptUploadedObject } from '../../../functions/digitize/core/accept-upload.ts';
+import { failUpload } from '../../../functions/digitize/core/fail-upload.ts';
+import { fileUpload } from '../../../functions/digitize/core/file-upload.ts';
+import { validateUpload, type ValidatedUpload } from '../../../functions/digitize/core/validate-upload.ts';
+import { UploadRejectedError, UploadStateError } from '../../../functions/digitize/core/workflow-errors.ts';
 import { createFolder, listFolderItems, listFolderTree, trashFolder } from '../../../functions/vault/core/folders.ts';
 import type { Upload } from '../../../functions/vault/core/model.ts';
 import { requestUpload } from '../../../functions/digitize/core/uploads.ts';

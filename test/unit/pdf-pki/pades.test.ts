@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { InvalidInputError } from '../../../functions/platform/core/errors.ts';
+import { PdfPkiInputError } from '../../../functions/pdf-pki/errors.ts';
 import { toPem } from '../../../functions/pdf-pki/certificates.ts';
 import { assembleCms, buildSignedAttributes, inspectCms } from '../../../functions/pdf-pki/cms.ts';
 import { createRootCa, issueCertificate, signWithKey, type IssuedCredential } from '../../../functions/pdf-pki/development-ca.ts';
@@ -152,8 +152,8 @@ describe('PAdES', () => {
 
   test('a PDF without signatures has none; bytes that are not a PDF are refused', async () => {
     assert.deepEqual(readPdfSignatures(await makePdf({ useObjectStreams: false })), []);
-    assert.throws(() => readPdfSignatures(new TextEncoder().encode('hello')), InvalidInputError);
-    await assert.rejects(preparePdfSignature(new TextEncoder().encode('hello'), { signingTime: SIGNING_TIME }), InvalidInputError);
+    assert.throws(() => readPdfSignatures(new TextEncoder().encode('hello')), PdfPkiInputError);
+    await assert.rejects(preparePdfSignature(new TextEncoder().encode('hello'), { signingTime: SIGNING_TIME }), PdfPkiInputError);
   });
 
   test('an encrypted PDF is refused', async () => {
@@ -164,6 +164,6 @@ describe('PAdES', () => {
       assert.equal(result.code, 0, result.output);
       return new Uint8Array(await readFile(locked));
     });
-    await assert.rejects(preparePdfSignature(encrypted, { signingTime: SIGNING_TIME }), InvalidInputError);
+    await assert.rejects(preparePdfSignature(encrypted, { signingTime: SIGNING_TIME }), PdfPkiInputError);
   });
 });

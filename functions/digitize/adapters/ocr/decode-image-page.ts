@@ -1,6 +1,6 @@
 /** Decodes one page of a JPEG, PNG or (multi-page) TIFF scan to greyscale with sharp. */
 import sharp, { type Metadata } from 'sharp';
-import { OcrInputError } from './ocr-input-error.ts';
+import { OcrInputError } from '../../core/workflow-errors.ts';
 import type { GreyImage } from './preprocess-page.ts';
 
 export type ImageContentType = 'image/jpeg' | 'image/png' | 'image/tiff';

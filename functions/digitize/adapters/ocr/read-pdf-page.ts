@@ -12,7 +12,7 @@ import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import sharp from 'sharp';
 import type { OcrLine, OcrPage, OcrWord } from '../../core/ocr-engine.ts';
 import { inspectScan } from '../../core/scan-validation.ts';
-import { OcrInputError } from './ocr-input-error.ts';
+import { OcrInputError } from '../../core/workflow-errors.ts';
 import type { GreyImage } from './preprocess-page.ts';
 
 // pdfjs runs its parser in this thread when it finds the worker module here, instead of

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Tesseract from 'tesseract.js';
 import { ocrPageFrom, type OcrEngine, type OcrLine, type OcrPage, type OcrRequest, type OcrWord } from '../../core/ocr-engine.ts';
 import { decodeImagePage } from './decode-image-page.ts';
-import { OcrInputError } from './ocr-input-error.ts';
+import { OcrInputError } from '../../core/workflow-errors.ts';
 import { preprocessPage, type GreyImage, type PreprocessedPage } from './preprocess-page.ts';
 import { readPdfPage } from './read-pdf-page.ts';
 

@@ -25,6 +25,10 @@ export const pageQuery = z.strictObject({
     .describe('The nextCursor of the previous page of this same listing; any other value is refused (422)'),
 });
 
+/** One page of a listing: its items and, when there is more, the cursor of the next page. */
+export const pageOf = <Item extends z.ZodType>(item: Item) =>
+  z.object({ items: z.array(item), nextCursor: z.string().optional() });
+
 export const idParams = z.strictObject({ id: resourceId });
 
 export const problem = z.object({

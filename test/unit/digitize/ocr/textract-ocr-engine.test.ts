@@ -20,7 +20,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { createTextractOcrEngine } from '../../../../functions/digitize/adapters/textract-ocr-engine.ts';
-import { OcrInputError } from '../../../../functions/digitize/adapters/ocr/ocr-input-error.ts';
+import { OcrInputError } from '../../../../functions/digitize/core/workflow-errors.ts';
 
 const fixtures = new URL('../../../fixtures/', import.meta.url);
 const read = (name: string) => readFile(new URL(name, fixtures));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, itemName, pageQuery, resourceId, text } from '../../platform/http/contract/schemas.ts';
+import { isoDate, itemName, pageOf, pageQuery, resourceId, text } from '../../platform/http/contract/schemas.ts';
 
 export const versionParams = z.strictObject({ id: resourceId, n: z.coerce.number().int().min(1).max(1_000_000) });
 
@@ -69,7 +69,7 @@ export const vaultDocument = z.object({
   trashedAt: z.string().optional(),
 }).meta({ id: 'Document' });
 
-export const documentPage = z.object({ items: z.array(vaultDocument), nextCursor: z.string().optional() }).meta({ id: 'DocumentPage' });
+export const documentPage = pageOf(vaultDocument).meta({ id: 'DocumentPage' });
 
 export const folderItems = z.object({
   folder,

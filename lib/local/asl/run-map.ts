@@ -1,4 +1,4 @@
-import type { MapState, ParallelState, StateGraph } from './definition-model.ts';
+import type { MapState, StateGraph } from './definition-model.ts';
 import { BranchAborted, runtimeError } from './errors.ts';
 import type { Trail } from './history.ts';
 import { applyInputPath, applyOutputPath, applyResultPath, readRequired } from './input-output.ts';
@@ -9,26 +9,10 @@ import type { RunScope, StateRun } from './run-scope.ts';
 export type GraphRunner = (graph: StateGraph, input: JsonValue, scope: RunScope) => Promise<JsonValue>;
 
 /**
- * One attempt of a Parallel or Map state. Branches (iterations) run concurrently, each with its
+ * One attempt of a Map state. Iterations run concurrently (at most MaxConcurrency), each with its
  * own abort signal and history trail; the first failure aborts the others and becomes the state's
- * error, as the spec says ("all its branches are stopped").
+ * error, as the spec says.
  */
-export async function runParallelAttempt(state: ParallelState, input: JsonValue, run: StateRun, retryCount: number, runGraph: GraphRunner): Promise<JsonValue> {
-  const { scope } = run;
-  const context = run.context({ retryCount });
-  const effective = applyInputPath(state.inputPath, input, context);
-  const branchInput = state.parameters ? evaluateTemplate(state.parameters, run.env(effective, context)) : effective;
-  scope.history.add(scope.trail, 'ParallelStateStarted');
-  const startedId = scope.trail.last;
-  const results = await settle(scope, 'ParallelState', () =>
-    runAll(state.branches.length, 0, scope.signal, (index, signal) =>
-      runGraph(state.branches[index] as StateGraph, branchInput, { ...scope, signal, trail: { last: startedId } }),
-    ),
-  );
-  const selected = state.resultSelector ? evaluateTemplate(state.resultSelector, run.env(results, context)) : results;
-  return applyOutputPath(state.outputPath, applyResultPath(state.resultPath, input, selected), context);
-}
-
 export async function runMapAttempt(state: MapState, input: JsonValue, run: StateRun, retryCount: number, runGraph: GraphRunner): Promise<JsonValue> {
   const { scope } = run;
   const context = run.context({ retryCount });
@@ -38,7 +22,7 @@ export async function runMapAttempt(state: MapState, input: JsonValue, run: Stat
   const maxConcurrency = concurrencyOf(state, effective, run);
   scope.history.add(scope.trail, 'MapStateStarted', { mapStateStartedEventDetails: { length: items.length } });
   const startedId = scope.trail.last;
-  const results = await settle(scope, 'MapState', () =>
+  const results = await settle(scope, () =>
     runAll(items.length, maxConcurrency, scope.signal, async (index, signal) => {
       const item = items[index] as JsonValue;
       const trail: Trail = { last: startedId };
@@ -71,14 +55,14 @@ function concurrencyOf(state: MapState, effective: JsonValue, run: StateRun): nu
   return value;
 }
 
-/** Records ParallelStateSucceeded/Failed (or MapState…) around the branches. */
-async function settle(scope: RunScope, prefix: 'ParallelState' | 'MapState', work: () => Promise<JsonValue[]>): Promise<JsonValue[]> {
+/** Records MapStateSucceeded, MapStateFailed or MapStateAborted around the iterations. */
+async function settle(scope: RunScope, work: () => Promise<JsonValue[]>): Promise<JsonValue[]> {
   try {
     const results = await work();
-    scope.history.add(scope.trail, `${prefix}Succeeded`);
+    scope.history.add(scope.trail, 'MapStateSucceeded');
     return results;
   } catch (error) {
-    scope.history.add(scope.trail, error instanceof BranchAborted ? `${prefix}Aborted` : `${prefix}Failed`);
+    scope.history.add(scope.trail, error instanceof BranchAborted ? 'MapStateAborted' : 'MapStateFailed');
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { defineRoute } from '../../platform/http/contract/route-contract.ts';
-import { historyPage } from '../../audit/handlers/schemas.ts';
-import { uploadTicket } from '../../digitize/handlers/schemas.ts';
+import { historyPage } from '../../audit/contract/schemas.ts';
+import { uploadTicket } from '../../digitize/contract/schemas.ts';
 import { idParams, pageQuery } from '../../platform/http/contract/schemas.ts';
 import {
   contentQuery,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageOf } from '../../platform/http/contract/schemas.ts';
 
 export const auditEntry = z.object({
   id: z.string(),
@@ -13,7 +14,7 @@ export const auditEntry = z.object({
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 }).meta({ id: 'AuditEntry' });
 
-export const historyPage = z.object({ items: z.array(auditEntry), nextCursor: z.string().optional() }).meta({ id: 'HistoryPage' });
+export const historyPage = pageOf(auditEntry).meta({ id: 'HistoryPage' });
 
 export const auditChainParams = z.strictObject({
   ownerId: z.string().max(20).regex(/^(\d{10,12}(-\d{3})?|templates|signing|staff)$/, 'must be a personal ID, an enterprise code, "templates", "signing" or "staff"'),

@@ -1,5 +1,5 @@
 import { defineRoute } from '../../platform/http/contract/route-contract.ts';
-import { historyPage } from '../../audit/handlers/schemas.ts';
+import { historyPage } from '../../audit/contract/schemas.ts';
 import { pageQuery } from '../../platform/http/contract/schemas.ts';
 import {
   createLinkBody,

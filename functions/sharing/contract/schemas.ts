@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { idParams, pageQuery, resourceId } from '../../platform/http/contract/schemas.ts';
-import { vaultDocument } from '../../vault/handlers/schemas.ts';
+import { idParams, pageOf, pageQuery, resourceId } from '../../platform/http/contract/schemas.ts';
+import { vaultDocument } from '../../vault/contract/schemas.ts';
 
 const sharedResourceType = z.enum(['document', 'folder']);
 
@@ -63,7 +63,7 @@ export const incomingShare = z.object({
   active: z.boolean(),
 }).meta({ id: 'IncomingShare' });
 
-export const shareList = z.object({ items: z.array(z.union([share, incomingShare])), nextCursor: z.string().optional() }).meta({ id: 'ShareList' });
+export const shareList = pageOf(z.union([share, incomingShare])).meta({ id: 'ShareList' });
 
 /** A document as a grantee, a link holder or an officer sees it: no folder, no history, no internal fields. */
 export const sharedDocument = vaultDocument.pick({
@@ -74,7 +74,7 @@ export const sharedDocument = vaultDocument.pick({
 /** A folder inside a share: its id and name, never where it sits in the owner's tree. */
 export const sharedFolder = z.object({ id: z.string(), name: z.string() }).meta({ id: 'SharedFolder' });
 
-const sharedDocumentPage = z.object({ items: z.array(sharedDocument), nextCursor: z.string().optional() });
+const sharedDocumentPage = pageOf(sharedDocument);
 
 export const sharedResource = z.object({
   share: incomingShare,
@@ -117,7 +117,7 @@ export const createdLink = z.object({
   path: z.string().describe('The public path to hand out'),
 }).meta({ id: 'CreatedLink' });
 
-export const linkList = z.object({ items: z.array(link), nextCursor: z.string().optional() }).meta({ id: 'LinkList' });
+export const linkList = pageOf(link).meta({ id: 'LinkList' });
 
 /** The owner's handle on a link: its id, the hex SHA-256 of the token. */
 export const linkIdParams = z.strictObject({ linkId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a link id (64 hex digits)') });

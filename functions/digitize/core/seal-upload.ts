@@ -1,11 +1,9 @@
-import { loadUpload, recordStep } from '../../digitize/core/filing.ts';
+import { commonName, sha256, toBase64, toHex } from '../../pdf-pki/encoding.ts';
+import { assembleCms, describeCertificate, embedPdfSignature } from '../../signing/core/pki.ts';
+import { prepareSignature } from '../../signing/core/signatures.ts';
 import type { DocumentSignature, Upload } from '../../vault/core/model.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
-import { describeCertificate } from '../../pdf-pki/certificates.ts';
-import { assembleCms } from '../../pdf-pki/cms.ts';
-import { commonName, sha256, toBase64, toHex } from '../../pdf-pki/encoding.ts';
-import { embedPdfSignature } from '../../pdf-pki/pades.ts';
-import { prepareSignature } from './signatures.ts';
+import { loadUpload, recordStep } from './workflow-upload.ts';
 
 /** What the Seal step hands to File: the sealed content, or the detached seal of the original. */
 export interface SealedUpload {

@@ -1,6 +1,6 @@
 import { defineRoute } from '../../platform/http/contract/route-contract.ts';
 import { idParams } from '../../platform/http/contract/schemas.ts';
-import { contentQuery } from '../../vault/handlers/schemas.ts';
+import { contentQuery } from '../../vault/contract/schemas.ts';
 import {
   certificateList,
   completeSignatureBody,

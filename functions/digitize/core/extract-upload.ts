@@ -1,0 +1,75 @@
+import { isEnterpriseCode, isPersonalId } from '../../auth/core/principal.ts';
+import { InvalidInputError } from '../../platform/core/errors.ts';
+import { extractFields } from '../../templates/core/extract.ts';
+import type { ProposedRecognition, Recognition, Upload } from '../../vault/core/model.ts';
+import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { ClassifiedUpload } from './classify-upload.ts';
+import { readWorkingPages } from './working-pages.ts';
+import { loadProcessingUpload, recordStep } from './workflow-upload.ts';
+
+const textKey = (upload: Upload) => `text/${upload.ownerId}/${upload.id}.txt`;
+
+/** Text kept in the payload for the reviewer; the whole text is stored with the document. */
+const maxProposedText = 20_000;
+
+export interface ExtractedUpload {
+  recognition: Recognition;
+  needsReview: boolean;
+  proposed: ProposedRecognition;
+}
+
+/** The owner an issued document names must be the owner the officer uploaded it for. */
+function ownerMismatch(upload: Upload, fields: Recognition['fields']): string | undefined {
+  for (const name of ['personalId', 'enterpriseCode'] as const) {
+    const value = fields[name];
+    if (typeof value !== 'string') continue;
+    const isIdentifier = name === 'personalId' ? isPersonalId(value) : isEnterpriseCode(value);
+    if (isIdentifier && value !== upload.ownerId) return `the document names ${name} ${value}, not the owner ${upload.ownerId}`;
+  }
+  return undefined;
+}
+
+/**
+ * Workflow step: extracts the chosen template's fields, stores the recognised text, and
+ * decides whether someone must look before filing. An officer's upload is reviewed when
+ * it is unclassified, below the confidence threshold, or names another owner. A citizen's
+ * own scan never waits: it is filed with its type and fields when they were read
+ * confidently, and with its text only otherwise (the citizen can add metadata later).
+ */
+export async function extractUpload(deps: VaultDeps, input: { classified: ClassifiedUpload; pageCount: number }): Promise<ExtractedUpload> {
+  const { classified } = input;
+  const upload = await recordStep(deps, await loadProcessingUpload(deps, classified.uploadId), 'extract');
+  const pages = await readWorkingPages(deps, upload.id, input.pageCount);
+  const text = pages.map((page) => page.text).join('\f');
+  const textBlobKey = textKey(upload);
+  await deps.blobs.write(textBlobKey, new TextEncoder().encode(text), 'text/plain; charset=utf-8');
+
+  const template = classified.templateId && classified.templateVersion
+    ? await deps.templates.getTemplateVersion(classified.templateId, classified.templateVersion)
+    : undefined;
+  if (classified.templateId && !template) throw new InvalidInputError(`template ${classified.templateId} v${classified.templateVersion} is gone`);
+  const extraction = template ? extractFields(template, pages) : undefined;
+  const fields = extraction?.fields ?? {};
+  const confidence = extraction?.confidence ?? 0;
+  const issued = upload.source === 'issued';
+  const reasons: string[] = [];
+  if (!template && issued) reasons.push('the document matches no template');
+  if (template && confidence < deps.policy.reviewConfidence) {
+    reasons.push(`confidence ${confidence.toFixed(2)} is below ${deps.policy.reviewConfidence}`);
+  }
+  const mismatch = issued ? ownerMismatch(upload, fields) : undefined;
+  if (mismatch) reasons.push(mismatch);
+  const trusted = template !== undefined && (issued || confidence >= deps.policy.reviewConfidence);
+  const recognition: Recognition = {
+    ...(trusted ? { type: template.key, title: template.name } : {}),
+    fields: trusted ? fields : {},
+    confidence,
+    textBlobKey,
+  };
+  return {
+    recognition,
+    needsReview: issued && reasons.length > 0,
+    proposed: { ...(template ? { type: template.key } : {}), fields, confidence, text: text.slice(0, maxProposedText), reasons },
+  };
+}
+

@@ -1,0 +1,24 @@
+import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { OcrEngine, OcrPage } from './ocr-engine.ts';
+import { isScanContentType } from './scan-validation.ts';
+import { writeWorkingPage } from './working-pages.ts';
+import { UploadStateError } from './workflow-errors.ts';
+import { loadProcessingUpload, recordStep } from './workflow-upload.ts';
+
+/** The RecognizePage step also needs an OCR engine; only its function carries one. */
+export type RecognitionDeps = VaultDeps & { ocr: OcrEngine };
+
+/** Workflow step (per page): OCR one page, or read its text layer, and keep the result for the next steps. */
+export async function recognizeUploadPage(
+  deps: RecognitionDeps,
+  input: { uploadId: string; pageNumber: number },
+): Promise<{ pageNumber: number; confidence: number; source: OcrPage['source'] }> {
+  const upload = await recordStep(deps, await loadProcessingUpload(deps, input.uploadId), 'recognize');
+  if (!isScanContentType(upload.contentType)) throw new UploadStateError(`upload ${upload.id} has type ${upload.contentType}`);
+  const page = await deps.ocr.recognizePage({
+    bytes: await deps.blobs.read(upload.blobKey), contentType: upload.contentType, pageNumber: input.pageNumber,
+  });
+  await writeWorkingPage(deps, upload.id, input.pageNumber, page);
+  return { pageNumber: page.pageNumber, confidence: page.confidence, source: page.source };
+}
+

@@ -1,0 +1,32 @@
+import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { OcrPage } from './ocr-engine.ts';
+
+/**
+ * Pages travel between the reading steps of the workflow (RecognizePage, Classify, Extract)
+ * as objects in the store (`work/<uploadId>/…`), not in the state machine's payload, which
+ * is limited in size.
+ */
+const pageKey = (uploadId: string, pageNumber: number) => `work/${uploadId}/page-${pageNumber}.json`;
+
+export async function writeWorkingPage(
+  deps: VaultDeps,
+  uploadId: string,
+  pageNumber: number,
+  page: OcrPage,
+): Promise<void> {
+  const bytes = new TextEncoder().encode(JSON.stringify(page));
+  await deps.blobs.write(pageKey(uploadId, pageNumber), bytes, 'application/json');
+}
+
+export async function readWorkingPages(deps: VaultDeps, uploadId: string, pageCount: number): Promise<OcrPage[]> {
+  const pages: OcrPage[] = [];
+  for (let pageNumber = 1; pageNumber <= pageCount; pageNumber += 1) {
+    pages.push(JSON.parse(new TextDecoder().decode(await deps.blobs.read(pageKey(uploadId, pageNumber)))) as OcrPage);
+  }
+  return pages;
+}
+
+/** Removes the per-page results once the upload is filed or failed. */
+export async function discardWorkingPages(deps: VaultDeps, uploadId: string, pageCount: number): Promise<void> {
+  for (let pageNumber = 1; pageNumber <= pageCount; pageNumber += 1) await deps.blobs.delete(pageKey(uploadId, pageNumber));
+}
