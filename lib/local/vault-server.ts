@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -166,6 +167,26 @@ function sendProblem(res: ServerResponse, error: unknown, extraHeaders: Record<s
 }
 
 /**
+ * Requests Node's parser refuses never reach a handler; Node would answer them with a bare
+ * status line. A request line or headers over Node's limit get the problem document the
+ * contract promises (431); anything else unparseable a 400 problem.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const problem = toProblem(tooLarge
+    ? new HttpProblem('headers-too-large', 'The request line and headers are limited to 16 KB')
+    : new HttpProblem('invalid-request', 'The request is not valid HTTP'));
+  const body = JSON.stringify(problem);
+  const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(`HTTP/1.1 ${problem.status} ${reason}\r\ncontent-type: application/problem+json\r\n`
+    + `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+/**
  * The embedded runtime: one Node process that serves the HTTP API through the same Lambda
  * handlers, with dynalite for DynamoDB, a filesystem object store with locally served
  * presigned URLs, and the digitize ASL run in process.
@@ -180,6 +201,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
       else res.destroy();
     });
   });
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());

@@ -47,9 +47,9 @@ describe('concurrency', () => {
 
   test('revoke vs access (link): opens racing the revoke succeed or are 404; every open after it is 404', async () => {
     const { token, id } = await linkTo(w, { resourceType: 'document', resourceId: w.ids.document });
-    const racing = Array.from({ length: 12 }, () => attempt(w.t, 'GET', `/v1/links/${token}`));
+    const racing = Array.from({ length: 12 }, () => attempt(w.t, 'GET', `/v1/shared-links/${token}`));
     assert.equal((await w.t.api('DELETE', `/v1/links/${id}`, { token: w.a })).status, 204);
-    const after = await Promise.all(Array.from({ length: 6 }, () => attempt(w.t, 'GET', `/v1/links/${token}`)));
+    const after = await Promise.all(Array.from({ length: 6 }, () => attempt(w.t, 'GET', `/v1/shared-links/${token}`)));
     const during = await Promise.all(racing);
     noServerErrors([...during, ...after], 'link race');
     assert.ok(during.every((response) => [200, 404, 409].includes(response.status)), statuses(during).join(','));
@@ -60,7 +60,7 @@ describe('concurrency', () => {
 
   test('a use-limited link spent 15 times at once is never used more than its limit', async () => {
     const { token } = await linkTo(w, { resourceType: 'document', resourceId: w.ids.document, maxUses: 3 });
-    const answers = await Promise.all(Array.from({ length: 15 }, () => attempt(w.t, 'GET', `/v1/links/${token}`)));
+    const answers = await Promise.all(Array.from({ length: 15 }, () => attempt(w.t, 'GET', `/v1/shared-links/${token}`)));
     noServerErrors(answers, 'maxUses race');
     const ok = answers.filter((response) => response.status === 200).length;
     assert.ok(ok >= 1 && ok <= 3, `${ok} opens of a 3-use link: ${statuses(answers).join(',')}`);
@@ -68,8 +68,8 @@ describe('concurrency', () => {
     const record = await w.t.vault.deps.repository.getLink(linkIdOf(token));
     assert.equal(record?.uses, ok);
     // Whatever the race left, the limit holds afterwards.
-    for (let more = ok; more < 3; more += 1) assert.equal((await attempt(w.t, 'GET', `/v1/links/${token}`)).status, 200);
-    assert.equal((await attempt(w.t, 'GET', `/v1/links/${token}`)).status, 404);
+    for (let more = ok; more < 3; more += 1) assert.equal((await attempt(w.t, 'GET', `/v1/shared-links/${token}`)).status, 200);
+    assert.equal((await attempt(w.t, 'GET', `/v1/shared-links/${token}`)).status, 404);
   });
 
   test('one signature completed five times at once: one 200, the rest 409, one new version', async () => {

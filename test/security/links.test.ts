@@ -21,7 +21,7 @@ after(async () => {
 });
 
 const open = (token: string, options: { pin?: string; query?: string } = {}) =>
-  attempt(w.t, 'GET', `/v1/links/${token}${options.query ?? ''}`, { ...(options.pin !== undefined ? { headers: { 'x-link-pin': options.pin } } : {}) });
+  attempt(w.t, 'GET', `/v1/shared-links/${token}${options.query ?? ''}`, { ...(options.pin !== undefined ? { headers: { 'x-link-pin': options.pin } } : {}) });
 
 const linkRecord = (token: string) => w.t.vault.deps.repository.getLink(linkIdOf(token));
 
@@ -57,8 +57,8 @@ describe('links', () => {
     const { added } = await unchangedButAudited(w, async () => {
       assertProblem(await open(token, { query: `?folderId=${w.ids.folder}` }), 404, 'not-found', 'the parent folder');
       assertProblem(await open(token, { query: `?folderId=${w.ids.otherFolder}` }), 404, 'not-found', 'B\'s folder');
-      assertProblem(await attempt(w.t, 'GET', `/v1/links/${token}/content?documentId=${w.ids.document}`), 404, 'not-found', 'a document in the parent');
-      assertProblem(await attempt(w.t, 'GET', `/v1/links/${token}/content?documentId=${w.ids.otherDocument}`), 404, 'not-found', 'B\'s document');
+      assertProblem(await attempt(w.t, 'GET', `/v1/shared-links/${token}/content?documentId=${w.ids.document}`), 404, 'not-found', 'a document in the parent');
+      assertProblem(await attempt(w.t, 'GET', `/v1/shared-links/${token}/content?documentId=${w.ids.otherDocument}`), 404, 'not-found', 'B\'s document');
     });
     assert.equal((await linkDenials(w.ids.subfolder, 'outside-link')).length - before, 4, 'each refusal is audited');
     assert.deepEqual(added.map((entry) => [entry.action, entry.resourceId, entry.detail?.reason]), Array(4).fill(['link.access-denied', w.ids.subfolder, 'outside-link']),
@@ -69,7 +69,7 @@ describe('links', () => {
   test('a link without download permission gives no content (403 permission-denied, audited)', async () => {
     const { token } = await linkTo(w, { resourceType: 'document', resourceId: w.ids.document, permissions: ['metadata'] });
     const { added } = await unchangedButAudited(w, async () => {
-      const response = await attempt(w.t, 'GET', `/v1/links/${token}/content`);
+      const response = await attempt(w.t, 'GET', `/v1/shared-links/${token}/content`);
       assertProblem(response, 403, 'permission-denied');
       assert.equal(response.headers.get('location'), null);
     });
@@ -82,7 +82,7 @@ describe('links', () => {
     assert.equal((await w.t.api('DELETE', `/v1/links/${id}`, { token: w.a })).status, 204);
     const { added } = await unchangedButAudited(w, async () => {
       assertProblem(await open(token), 404, 'not-found');
-      assertProblem(await attempt(w.t, 'GET', `/v1/links/${token}/content`), 404, 'not-found');
+      assertProblem(await attempt(w.t, 'GET', `/v1/shared-links/${token}/content`), 404, 'not-found');
     });
     assert.deepEqual(added.map((entry) => entry.detail?.reason), ['revoked', 'revoked']);
     assert.ok(added.every((entry) => entry.outcome === 'denied' && entry.action === 'link.access-denied'));
@@ -106,7 +106,7 @@ describe('links', () => {
     assert.equal(second.json.remainingUses, 0);
     const { added } = await unchangedButAudited(w, async () => {
       assertProblem(await open(token), 404, 'not-found');
-      assertProblem(await attempt(w.t, 'GET', `/v1/links/${token}/content`), 404, 'not-found');
+      assertProblem(await attempt(w.t, 'GET', `/v1/shared-links/${token}/content`), 404, 'not-found');
     });
     assert.deepEqual(added.map((entry) => entry.detail?.reason), ['used-up', 'used-up']);
     assert.equal((await linkRecord(token))?.uses, 2);
@@ -154,14 +154,14 @@ describe('links', () => {
   test('tokens that are not tokens: traversal, injection and over-long values are 400', async () => {
     await unchanged(w, () => expectEach(w.t, [
       '..%2F..%2Fv1%2Ffolders', `${'a'.repeat(31)}`, 'a'.repeat(129), "abc' OR '1'='1'--aaaaaaaaaaaaaaaaaaaaaaaaa", '%00'.repeat(20), '{"$ne":null}aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
-    ].map((token) => ({ method: 'GET', path: `/v1/links/${token}`, options: {} })), 400, 'invalid-request'));
+    ].map((token) => ({ method: 'GET', path: `/v1/shared-links/${token}`, options: {} })), 400, 'invalid-request'));
   });
 
   test('IDOR on links: B cannot revoke or list A\'s link, nor make one to A\'s document', async () => {
     const { token, id } = await linkTo(w, { resourceType: 'document', resourceId: w.ids.document });
     await unchanged(w, async () => {
       assertProblem(await w.t.api('DELETE', `/v1/links/${id}`, { token: w.b }), 404, 'not-found');
-      assertProblem(await w.t.api('DELETE', `/v1/links/${token}`, { token: w.a }), 404, 'not-found', 'the token is not the id');
+      assertProblem(await w.t.api('DELETE', `/v1/links/${token}`, { token: w.a }), 400, 'invalid-request', 'the token is not an id');
       const listed = await w.t.api('GET', '/v1/links', { token: w.b });
       assert.equal(listed.status, 200);
       assert.ok(!listed.json.items.some((item: { id: string }) => item.id === id));
@@ -197,7 +197,7 @@ describe('links', () => {
     // The budget is per clock minute; if a minute boundary falls inside the run, it restarts once.
     for (let guess = 0; guess < 2 * limit + 2 && !limited; guess += 1) {
       const random = randomBytes(32).toString('base64url');
-      const response = await attempt(w.t, 'GET', `/v1/links/${random}`, { headers: { 'x-forwarded-for': `203.0.113.${guess}` } });
+      const response = await attempt(w.t, 'GET', `/v1/shared-links/${random}`, { headers: { 'x-forwarded-for': `203.0.113.${guess}` } });
       if (response.status === 429) {
         limited = response;
         limitedMinute = Math.floor(Date.now() / 60_000);

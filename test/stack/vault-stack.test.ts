@@ -435,11 +435,11 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
     test('a revoked link is 404 problem+json at once', async () => {
       const created = await api('POST', '/v1/links', { resourceType: 'document', resourceId: documentId, permissions: ['metadata'] });
       assert.equal(created.status, 201, created.text);
-      const opened = await send('GET', `/v1/links/${created.json.token}`, { bearer: null });
+      const opened = await send('GET', `/v1/shared-links/${created.json.token}`, { bearer: null });
       assert.equal(opened.status, 200, opened.text);
       assert.equal((await api('DELETE', `/v1/links/${created.json.link.id}`)).status, 204);
       await unchanged(async () => {
-        assertProblem(await send('GET', `/v1/links/${created.json.token}`, { bearer: null }), 404, 'not-found', 'revoked');
+        assertProblem(await send('GET', `/v1/shared-links/${created.json.token}`, { bearer: null }), 404, 'not-found', 'revoked');
         assertProblem(await send('DELETE', `/v1/links/${created.json.link.id}`, { bearer: otherToken }), 404, 'not-found', 'another citizen revoking');
       });
     });

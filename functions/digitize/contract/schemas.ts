@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { resourceId, text } from '../../platform/http/contract/schemas.ts';
+import { itemName, resourceId, text } from '../../platform/http/contract/schemas.ts';
 
 export const createUploadBody = z.strictObject({
-  fileName: text(200),
-  contentType: text(100),
+  fileName: itemName,
+  contentType: text(100).min(1),
   size: z.number().int().min(1),
   folderId: resourceId.optional(),
   ownerId: z.string().max(20).optional().describe('Officers only: the owner (12-digit personal ID or enterprise code)'),

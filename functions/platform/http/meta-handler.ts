@@ -3,7 +3,7 @@ import { lazyHandler } from '../lazy-handler.ts';
 import { createHttpHandler } from './http-handler.ts';
 import { metaRoutes } from './meta-routes.ts';
 import { openApiDocument } from './openapi.ts';
-import { renderApiReference } from './api-reference.ts';
+import { apiReferenceStyleHash, renderApiReference } from './api-reference.ts';
 
 export const apiVersion = '0.1.0';
 
@@ -21,7 +21,9 @@ export function createMetaHandler() {
         headers: {
           'content-type': 'text/html; charset=utf-8',
           'cache-control': 'public, max-age=300',
-          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+          // No script may run and only the page's own stylesheet applies.
+          'content-security-policy':
+            `default-src 'none'; style-src ${apiReferenceStyleHash}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
         },
       };
     },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RouteContract } from './contract/route-contract.ts';
 import { problem } from './contract/schemas.ts';
-import { problemCodes, problemType } from './problem.ts';
+import { problemCodes, problemStatus, problemType, type ProblemCode } from './problem.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -32,10 +32,63 @@ function parameters(route: RouteContract) {
   return list;
 }
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
+/**
+ * The problems an operation can answer, by rule from its route: every request can be
+ * refused as invalid or with oversized headers; authenticated ones for their token or role;
+ * bodies for their media type, size and JSON; ids as not found; core rules as 422; writes as
+ * conflicts; and each feature adds its own (links are rate-limited and PIN-protected,
+ * signing depends on outside providers).
+ */
+function problemsOf(route: RouteContract): ProblemCode[] {
+  const codes: ProblemCode[] = ['invalid-request', 'headers-too-large'];
+  if (!route.public) codes.push('unauthenticated', 'forbidden-role');
+  if (route.body) codes.push('malformed-json', 'unsupported-media-type', 'payload-too-large');
+  if (route.group === 'meta') return codes;
+  codes.push('not-found', 'invalid-input');
+  if (route.method !== 'GET') codes.push('conflict');
+  if (route.group === 'folders' || route.group === 'documents') {
+    codes.push('name-taken', 'folder-cycle', 'protected-folder', 'permission-denied');
+  }
+  if (route.group === 'uploads' || route.group === 'documents') codes.push('quota-exceeded', 'upload-not-ready', 'expired');
+  if (route.group === 'sharing') codes.push('permission-denied', 'expired');
+  if (route.group === 'sharing' && route.public) codes.push('pin-required', 'rate-limited');
+  if (route.group === 'signatures') codes.push('signature-rejected', 'expired', 'provider-unavailable');
+  return [...new Set(codes)];
+}
+
+const problemDescriptions: Record<number, string> = {
+  400: 'Malformed or invalid request',
+  401: 'Missing, expired or invalid token',
+  403: 'Refused for your role or by what was shared',
+  404: 'Not found, or not yours (never told apart)',
+  409: 'Conflicts with the current state',
+  410: 'Expired',
+  413: 'The body is too large',
+  415: 'The body must be application/json',
+  422: 'Valid by the schema, refused by a rule of the vault',
+  429: 'Too many attempts; Retry-After says when to try again',
+  431: 'The request line or headers are too large',
+  503: 'An outside service is unavailable; try again later',
+};
+
+/** One response per status, naming the problem types it carries. */
+function problemResponses(route: RouteContract): Record<string, unknown> {
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of problemsOf(route)) byStatus.set(problemStatus(code), [...(byStatus.get(problemStatus(code)) ?? []), code]);
+  const responses: Record<string, unknown> = {};
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const types = codes.map(problemType);
+    responses[String(status)] = {
+      description: `${problemDescriptions[status] ?? 'Problem'} (${codes.join(', ')})`,
+      content: {
+        'application/problem+json': {
+          schema: { allOf: [{ $ref: '#/components/schemas/Problem' }, { properties: { type: { enum: types } } }] },
+        },
+      },
+    };
+  }
+  return responses;
+}
 
 function operation(route: RouteContract) {
   const success: Record<string, unknown> = { description: route.summary };
@@ -45,17 +98,12 @@ function operation(route: RouteContract) {
   return {
     operationId: route.operationId,
     summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
     tags: [route.group],
     ...(route.public ? { security: [] } : {}),
     parameters: parameters(route),
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } } : {}),
-    responses: {
-      [String(route.status)]: success,
-      ...(route.public ? {} : { 401: problemResponse('Missing, expired or invalid token') }),
-      400: problemResponse('Malformed or invalid request'),
-      ...(route.params ? { 404: problemResponse('Not found, or not yours (never told apart)') } : {}),
-      ...(route.method === 'POST' || route.method === 'PATCH' ? { 409: problemResponse('Conflict'), 422: problemResponse('Rejected by a business rule') } : {}),
-    },
+    responses: { [String(route.status)]: success, ...problemResponses(route) },
   };
 }
 

@@ -11,6 +11,7 @@ export type HttpProblemCode =
   | 'malformed-json'
   | 'unsupported-media-type'
   | 'payload-too-large'
+  | 'headers-too-large'
   | 'unauthenticated'
   | 'route-not-found'
   | 'method-not-allowed'
@@ -41,6 +42,7 @@ const kinds: Record<ProblemCode, ProblemKind> = {
   'malformed-json': { status: 400, title: 'The body is not valid JSON', titleVi: 'Dữ liệu gửi lên không đúng định dạng JSON' },
   'unsupported-media-type': { status: 415, title: 'The body must be application/json', titleVi: 'Dữ liệu gửi lên phải là JSON' },
   'payload-too-large': { status: 413, title: 'The body is too large', titleVi: 'Dữ liệu gửi lên quá lớn' },
+  'headers-too-large': { status: 431, title: 'The request line or headers are too large', titleVi: 'Đường dẫn hoặc tiêu đề yêu cầu quá dài' },
   unauthenticated: { status: 401, title: 'A valid access token is required', titleVi: 'Cần đăng nhập bằng mã truy cập hợp lệ' },
   'route-not-found': { status: 404, title: 'No such route', titleVi: 'Không tìm thấy đường dẫn' },
   'method-not-allowed': { status: 405, title: 'Method not allowed on this route', titleVi: 'Phương thức không được hỗ trợ' },
@@ -63,6 +65,10 @@ const kinds: Record<ProblemCode, ProblemKind> = {
 };
 
 export const problemCodes = Object.keys(kinds) as ProblemCode[];
+
+export function problemStatus(code: ProblemCode): number {
+  return kinds[code].status;
+}
 
 export function problemType(code: ProblemCode): string {
   return `urn:khoso:problem:${code}`;

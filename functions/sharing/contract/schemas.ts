@@ -119,8 +119,10 @@ export const createdLink = z.object({
 
 export const linkList = pageOf(link).meta({ id: 'LinkList' });
 
-/** The path slot of a link: its token on the public routes, its id (hex SHA-256) on the owner's. */
-export const linkParams = z.strictObject({ link: z.string().min(32).max(128).regex(/^[A-Za-z0-9_-]+$/, 'must be a link token or id') });
+/** The owner's handle on a link: its id, the hex SHA-256 of the token. */
+export const linkIdParams = z.strictObject({ linkId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a link id (64 hex digits)') });
+/** The holder's handle on a link: the token itself (base64url), on the public routes only. */
+export const linkTokenParams = z.strictObject({ token: z.string().min(32).max(128).regex(/^[A-Za-z0-9_-]+$/, 'must be a link token') });
 
 export const linkViewQuery = pageQuery.extend({ folderId: resourceId.optional() });
 

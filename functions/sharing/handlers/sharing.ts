@@ -57,19 +57,19 @@ export function createSharingHandler(deps: VaultDeps) {
       ({ headers: { location: await getSharedDocumentContentUrl(deps, context, id, documentId) } }),
     createLink: async ({ context, body }) => {
       const { link, token } = await createLink(deps, context, body);
-      return { body: present(s.createdLink, { link: linkSummary(link), token, path: `/v1/links/${token}` }) };
+      return { body: present(s.createdLink, { link: linkSummary(link), token, path: `/v1/shared-links/${token}` }) };
     },
     listLinks: async ({ context, query }) => {
       const page = await listLinks(deps, context, query);
       const items = page.items.map(linkSummary);
       return { body: present(s.linkList, { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }) };
     },
-    revokeLink: async ({ context, params: { link } }) => {
-      await revokeLink(deps, context, link);
+    revokeLink: async ({ context, params: { linkId } }) => {
+      await revokeLink(deps, context, linkId);
       return {};
     },
     openLink: async ({ context, params, headers, query: { folderId, ...page } }) => {
-      const credentials = linkCredentials(params.link, headers);
+      const credentials = linkCredentials(params.token, headers);
       const { link, view } = await openLink(deps, context, credentials, { ...(folderId ? { folderId } : {}), page });
       return {
         body: present(s.linkView, {
@@ -80,7 +80,7 @@ export function createSharingHandler(deps: VaultDeps) {
       };
     },
     getLinkContent: async ({ context, params, headers, query: { documentId } }) => {
-      const location = await getLinkContentUrl(deps, context, linkCredentials(params.link, headers), documentId);
+      const location = await getLinkContentUrl(deps, context, linkCredentials(params.token, headers), documentId);
       return { headers: { location } };
     },
     getDocumentForProcedure: async ({ context, params: { ownerId, documentId }, query }) =>

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { isoDate, pageOf, pageQuery, resourceId, text } from '../../platform/http/contract/schemas.ts';
+import { isoDate, itemName, pageOf, pageQuery, resourceId, text } from '../../platform/http/contract/schemas.ts';
 
 export const versionParams = z.strictObject({ id: resourceId, n: z.coerce.number().int().min(1).max(1_000_000) });
 
 export const createFolderBody = z.strictObject({
-  name: text(200),
+  name: itemName,
   parentId: resourceId.nullable().optional(),
 }).meta({ id: 'CreateFolder' });
 
 export const updateFolderBody = z.strictObject({
-  name: text(200).optional(),
+  name: itemName.optional(),
   parentId: resourceId.nullable().optional(),
 }).refine((body) => body.name !== undefined || body.parentId !== undefined, 'give a new name, a new parentId, or both')
   .meta({ id: 'UpdateFolder' });
@@ -106,8 +106,8 @@ export const restoredVersion = z.object({ document: vaultDocument, version: docu
 export const contentQuery = z.strictObject({ version: z.coerce.number().int().min(1).max(1_000_000).optional() });
 
 export const createVersionBody = z.strictObject({
-  fileName: text(200),
-  contentType: text(100),
+  fileName: itemName,
+  contentType: text(100).min(1),
   size: z.number().int().min(1),
 }).meta({ id: 'CreateVersionUpload' });
 

@@ -9,7 +9,9 @@ const forbiddenCharacters = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\/\\]/u;
 /** A folder or file name as stored: NFC, trimmed, and free of characters that mislead. */
 export function normaliseName(raw: string, what: string): string {
   const name = raw.normalize('NFC').trim();
-  if (name.length === 0 || name.length > 120) {
+  // Characters (code points), as the published schema's maxLength counts them.
+  const characters = [...name].length;
+  if (characters === 0 || characters > 120) {
     throw new InvalidInputError(`${what} must be 1 to 120 characters`);
   }
   if (forbiddenCharacters.test(name)) {

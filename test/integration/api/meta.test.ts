@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { apiRoutes } from '../../../functions/composition/api-routes.ts';
+import type { RouteContract } from '../../../functions/platform/http/contract/route-contract.ts';
 import { assertProblem } from '../support/http-client.ts';
 import { startTestVault, type TestVault } from '../support/test-vault.ts';
 
@@ -83,6 +85,51 @@ describe('meta routes', () => {
     for (const path of ['/v1/folders', '/v1/documents/{id}/versions', '/v1/uploads', '/v1/trash']) {
       assert.ok(response.text.includes(path), `/docs mentions ${path}`);
     }
+  });
+
+  test('GET /docs resolves every schema in place, shows examples, and runs under a strict CSP', async () => {
+    const response = await t.api('GET', '/docs');
+    const csp = response.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|script-src/);
+    const style = /<style>([^]*?)<\/style>/.exec(response.text)?.[1] ?? '';
+    const hash = createHash('sha256').update(style).digest('base64');
+    assert.ok(csp.includes(`style-src 'sha256-${hash}'`), 'the one stylesheet is allowed by its hash');
+    assert.equal((response.text.match(/<style>/g) ?? []).length, 1);
+    assert.doesNotMatch(response.text, /<script|\$ref|#\/components\//, 'no scripts and no unresolved pointers');
+    const section = (operationId: string) => {
+      const start = response.text.indexOf(`<section id="${operationId}">`);
+      assert.ok(start >= 0, operationId);
+      return response.text.slice(start, response.text.indexOf('</section>', start));
+    };
+    const createFolder = section('createFolder');
+    for (const field of ['<code>name</code>', '<code>parentId</code>', '<code>createdAt</code>']) assert.ok(createFolder.includes(field), field);
+    assert.match(createFolder, /Example request body/);
+    assert.match(createFolder, /<strong>409<\/strong>[^<]*name-taken/);
+    for (const route of apiRoutes as readonly RouteContract[]) {
+      if (route.body || route.response) assert.match(section(route.operationId), /<summary>Example/, `${route.operationId} has an example`);
+    }
+  });
+
+  test('every operation documents the problems it can answer, with their types', async () => {
+    const doc = (await t.api('GET', '/openapi.json')).json;
+    for (const route of apiRoutes as readonly RouteContract[]) {
+      const responses = doc.paths[route.path][route.method.toLowerCase()].responses as Record<string, any>;
+      const statuses = Object.keys(responses);
+      for (const status of ['400', '431', ...(route.public ? [] : ['401', '403'])]) assert.ok(statuses.includes(status), `${route.operationId} ${status}`);
+      if (route.body) for (const status of ['413', '415']) assert.ok(statuses.includes(status), `${route.operationId} ${status}`);
+      if (route.params) assert.ok(statuses.includes('404'), `${route.operationId} 404`);
+      for (const [status, response] of Object.entries(responses)) {
+        if (status.startsWith('2') || status.startsWith('3')) continue;
+        const types = response.content['application/problem+json'].schema.allOf[1].properties.type.enum as string[];
+        assert.ok(types.length > 0 && types.every((type) => type.startsWith('urn:khoso:problem:')), `${route.operationId} ${status}`);
+      }
+    }
+  });
+
+  test('a request line over the header limit is a 431 problem, not a bare status line', async () => {
+    const response = await t.api('GET', `/v1/folders?cursor=${'a'.repeat(20_000)}`);
+    assertProblem(response, 431, 'headers-too-large');
   });
 
   test('an unknown route is a 404 problem', async () => {

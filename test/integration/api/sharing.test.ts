@@ -115,7 +115,7 @@ describe('links', () => {
     assert.equal(created.status, 201, created.text);
     const { token } = created.json as { token: string };
     assert.ok(Buffer.from(token, 'base64url').length >= 16);
-    const path = `/v1/links/${token}`;
+    const path = `/v1/shared-links/${token}`;
 
     assertProblem(await t.api('GET', path), 403, 'pin-required', 'no PIN');
     assertProblem(await t.api('GET', path, { headers: { 'x-link-pin': '1111' } }), 403, 'pin-required', 'wrong PIN');
@@ -140,18 +140,18 @@ describe('links', () => {
   test('revoked links are 404 for everyone; other owners cannot revoke them', async () => {
     const created = await t.api('POST', '/v1/links', { token: a, body: { resourceType: 'folder', resourceId: ids.folder, permissions: ['metadata'] } });
     const { token, link } = created.json as { token: string; link: { id: string } };
-    const view = await t.api('GET', `/v1/links/${token}?folderId=${ids.subfolder}`);
+    const view = await t.api('GET', `/v1/shared-links/${token}?folderId=${ids.subfolder}`);
     assert.deepEqual(view.json.documents.items.map((d: { id: string }) => d.id), [ids.document]);
-    assertProblem(await t.api('GET', `/v1/links/${token}/content?documentId=${ids.document}`), 403, 'permission-denied');
-    assertProblem(await t.api('GET', `/v1/links/${token}?folderId=${ids.private}`), 404, 'not-found', 'outside the folder');
+    assertProblem(await t.api('GET', `/v1/shared-links/${token}/content?documentId=${ids.document}`), 403, 'permission-denied');
+    assertProblem(await t.api('GET', `/v1/shared-links/${token}?folderId=${ids.private}`), 404, 'not-found', 'outside the folder');
     assertProblem(await t.api('DELETE', `/v1/links/${link.id}`, { token: b }), 404, 'not-found');
     assert.equal((await t.api('DELETE', `/v1/links/${link.id}`, { token: a })).status, 204);
-    assertProblem(await t.api('GET', `/v1/links/${token}`), 404, 'not-found', 'revoked');
+    assertProblem(await t.api('GET', `/v1/shared-links/${token}`), 404, 'not-found', 'revoked');
   });
 
   test('wrong PINs lock the link with 429 and retry-after', async () => {
     const created = await t.api('POST', '/v1/links', { token: a, body: { resourceType: 'document', resourceId: ids.document, permissions: ['metadata'], pin: '13579' } });
-    const path = `/v1/links/${created.json.token}`;
+    const path = `/v1/shared-links/${created.json.token}`;
     for (let attempt = 1; attempt < 5; attempt += 1) assertProblem(await t.api('GET', path, { headers: { 'x-link-pin': '0000' } }), 403, 'pin-required');
     const locked = await t.api('GET', path, { headers: { 'x-link-pin': '0000' } });
     assertProblem(locked, 429, 'rate-limited');
@@ -197,7 +197,7 @@ describe('unknown link tokens', () => {
   test('are rate-limited per source address with 429 and retry-after', async () => {
     let limited;
     for (let attempt = 0; attempt < 25 && !limited; attempt += 1) {
-      const response = await t.api('GET', `/v1/links/${'g'.repeat(40)}${attempt}`);
+      const response = await t.api('GET', `/v1/shared-links/${'g'.repeat(40)}${attempt}`);
       if (response.status === 429) limited = response;
       else assertProblem(response, 404, 'not-found');
     }

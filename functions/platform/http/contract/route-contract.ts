@@ -11,6 +11,8 @@ export interface RouteContract {
   path: string;
   group: RouteGroup;
   summary: string;
+  /** What the schemas cannot say (rules only the core checks), shown in the reference. */
+  description?: string;
   /** Public routes skip the token check. */
   public?: boolean;
   params?: z.ZodType;
