@@ -59,13 +59,15 @@ async function chainOwners(table: Table): Promise<string[]> {
   const owners = new Set<string>();
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await table.documents.send(new ScanCommand({
-      TableName: table.name,
-      FilterExpression: 'entity = :head OR (entity = :audit AND chainSeq = :first)',
-      ExpressionAttributeValues: { ':head': 'audit-chain-head', ':audit': 'audit', ':first': 1 },
-      ProjectionExpression: 'ownerId',
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    }));
+    const page = await table.documents.send(
+      new ScanCommand({
+        TableName: table.name,
+        FilterExpression: 'entity = :head OR (entity = :audit AND chainSeq = :first)',
+        ExpressionAttributeValues: { ':head': 'audit-chain-head', ':audit': 'audit', ':first': 1 },
+        ProjectionExpression: 'ownerId',
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
     for (const item of page.Items ?? []) owners.add(String(item.ownerId));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
@@ -84,12 +86,18 @@ async function main(): Promise<number> {
       results.push(verifyAuditChain(ownerId, chain.entries, chain.head));
     }
     const broken = results.filter((result) => !result.ok);
-    process.stdout.write(`${JSON.stringify({
-      ok: broken.length === 0,
-      chainsChecked: results.length,
-      entriesChecked: results.reduce((sum, result) => sum + result.entries, 0),
-      broken,
-    }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          ok: broken.length === 0,
+          chainsChecked: results.length,
+          entriesChecked: results.reduce((sum, result) => sum + result.entries, 0),
+          broken,
+        },
+        null,
+        2,
+      )}\n`,
+    );
     return broken.length === 0 ? 0 : 1;
   } finally {
     await table.close();

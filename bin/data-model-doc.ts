@@ -6,7 +6,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import {
-  attributes, entities, indexes, type EntityDefinition, type IndexKey, type IndexRole,
+  attributes,
+  entities,
+  indexes,
+  type EntityDefinition,
+  type IndexKey,
+  type IndexRole,
 } from '../functions/platform/storage/schema.ts';
 
 export const dataModelPath = fileURLToPath(new URL('../docs/data-model.md', import.meta.url));
@@ -25,13 +30,18 @@ function keysTable(): string[] {
   return [
     row(['key', 'attribute', 'use']),
     row(['---', '---', '---']),
-    row(['partition key', `\`${attributes.partitionKey}\` (S)`, 'the item\'s home']),
+    row(['partition key', `\`${attributes.partitionKey}\` (S)`, "the item's home"]),
     row(['sort key', `\`${attributes.sortKey}\` (S)`, '']),
     ...Object.values(indexes).map((index) =>
-      row([`index \`${index.name}\``, `\`${index.partitionKey}\` / \`${index.sortKey}\` (S / S), projection ALL`, index.summary])),
+      row([
+        `index \`${index.name}\``,
+        `\`${index.partitionKey}\` / \`${index.sortKey}\` (S / S), projection ALL`,
+        index.summary,
+      ]),
+    ),
     row(['TTL', `\`${attributes.ttl}\` (N)`, 'ended shares and links, a month after they ended; rate-limit counters']),
     row(['item kind', `\`${attributes.entity}\``, 'the entity name below']),
-    row(['concurrency token', `\`${attributes.digest}\``, 'SHA-256 of the record\'s canonical JSON']),
+    row(['concurrency token', `\`${attributes.digest}\``, "SHA-256 of the record's canonical JSON"]),
   ];
 }
 
@@ -42,16 +52,36 @@ function itemsTable(): string[] {
       const when = entry.when ? ` (${entry.when})` : '';
       return `${index.name}: ${shown(entry.pk.text)} / ${shown(entry.sk.text)}${when}`;
     });
-    return row([entity.title, `\`${entity.entity}\``, shown(entity.pk.text), shown(entity.sk.text), entries.join('<br>')]);
+    return row([
+      entity.title,
+      `\`${entity.entity}\``,
+      shown(entity.pk.text),
+      shown(entity.sk.text),
+      entries.join('<br>'),
+    ]);
   });
-  return [row(['item', '`entity`', '`pk`', '`sk`', 'index entries']), row(['---', '---', '---', '---', '---']), ...rows];
+  return [
+    row(['item', '`entity`', '`pk`', '`sk`', 'index entries']),
+    row(['---', '---', '---', '---', '---']),
+    ...rows,
+  ];
 }
 
 function indexPatterns(role: IndexRole): string[] {
   const index = indexes[role];
   const rows = Object.values(entities).flatMap((entity: EntityDefinition) =>
-    indexEntries(entity).filter(([, entry]) => entry.index === role).map(([name, entry]) =>
-      row([entry.serves, shown(entry.pk.text), shown(entry.sk.text), `${entity.title} (\`${name}\`)`, entry.when ?? 'always'])));
+    indexEntries(entity)
+      .filter(([, entry]) => entry.index === role)
+      .map(([name, entry]) =>
+        row([
+          entry.serves,
+          shown(entry.pk.text),
+          shown(entry.sk.text),
+          `${entity.title} (\`${name}\`)`,
+          entry.when ?? 'always',
+        ]),
+      ),
+  );
   return [
     `### Index \`${index.name}\` (${role})`,
     '',

@@ -10,19 +10,20 @@ import { startLocalVault } from '../lib/local/vault-server.ts';
 // is recorded in the README and would otherwise repeat on every start.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const settings = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('127.0.0.1'),
-  KHOSO_DATA_DIR: z.string().default('.khoso/data'),
-}).parse(process.env);
+const settings = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('127.0.0.1'),
+    KHOSO_DATA_DIR: z.string().default('.khoso/data'),
+  })
+  .parse(process.env);
 const dataDir = resolve(settings.KHOSO_DATA_DIR);
 
 const startedAt = performance.now();
-const vault = await startLocalVault({ dataDir, port: settings.PORT, host: settings.HOST })
-  .catch((error: unknown) => {
-    process.stderr.write(`khoso could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
+const vault = await startLocalVault({ dataDir, port: settings.PORT, host: settings.HOST }).catch((error: unknown) => {
+  process.stderr.write(`khoso could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
 
 process.stdout.write(`

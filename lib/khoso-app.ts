@@ -13,15 +13,27 @@ export interface KhosoStacks {
 /** Both stacks of one stage, configured from the app's context, with cdk-nag checking them. */
 export function addKhosoStacks(app: App): KhosoStacks {
   const config = loadStageConfig((key) => app.node.tryGetContext(key));
-  const env = { account: config.account ?? process.env.CDK_DEFAULT_ACCOUNT, region: config.region ?? process.env.CDK_DEFAULT_REGION };
+  const env = {
+    account: config.account ?? process.env.CDK_DEFAULT_ACCOUNT,
+    region: config.region ?? process.env.CDK_DEFAULT_REGION,
+  };
   const prefix = `Khoso-${config.stage}`;
   const tags = { project: 'khoso', stage: config.stage };
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
-    env, tags, config, description: 'khoso: vault data (table, object bucket, KMS keys)', terminationProtection: config.retainData,
+    env,
+    tags,
+    config,
+    description: 'khoso: vault data (table, object bucket, KMS keys)',
+    terminationProtection: config.retainData,
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
-    env, tags, config, description: 'khoso: API, authorizer, upload events, digitize workflow, alarms',
-    table: stateful.table, dataKey: stateful.dataKey, signingKey: stateful.signingKey,
+    env,
+    tags,
+    config,
+    description: 'khoso: API, authorizer, upload events, digitize workflow, alarms',
+    table: stateful.table,
+    dataKey: stateful.dataKey,
+    signingKey: stateful.signingKey,
   });
   stateless.addStackDependency(stateful, 'the bucket is named, not exported');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

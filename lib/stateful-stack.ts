@@ -32,7 +32,10 @@ export class StatefulStack extends Stack {
     });
     this.dataKey = keys.dataKey;
     this.signingKey = keys.signingKey;
-    this.table = new VaultTable(this, 'Vault', { tableName: `${namePrefix}-vault`, retainData: config.retainData }).table;
+    this.table = new VaultTable(this, 'Vault', {
+      tableName: `${namePrefix}-vault`,
+      retainData: config.retainData,
+    }).table;
     this.bucket = new VaultBucket(this, 'Objects', {
       bucketName: vaultBucketName(config.stage),
       dataKey: keys.dataKey,

@@ -10,7 +10,13 @@ import { OperationsAlarms } from './constructs/operations-alarms.ts';
 import { RemoteSignatureChecks } from './constructs/remote-signature-checks.ts';
 import { UploadEvents } from './constructs/upload-events.ts';
 import { vaultBucketName } from './constructs/vault-bucket.ts';
-import { grantIndexQuery, grantItemAccess, grantItemReadsAndTableQuery, grantObjects, grantQuery } from './constructs/vault-access.ts';
+import {
+  grantIndexQuery,
+  grantItemAccess,
+  grantItemReadsAndTableQuery,
+  grantObjects,
+  grantQuery,
+} from './constructs/vault-access.ts';
 import { VaultApi } from './constructs/vault-api.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -51,29 +57,44 @@ export class StatelessStack extends Stack {
       MAX_IMAGE_PIXELS: String(config.limits.maxImagePixels),
       MAX_PDF_PAGES: String(config.limits.maxPdfPages),
       OCR_ENGINE: config.ocrEngine,
-      ...(config.signing.requestTtlSeconds ? { SIGNATURE_REQUEST_TTL_SECONDS: String(config.signing.requestTtlSeconds) } : {}),
+      ...(config.signing.requestTtlSeconds
+        ? { SIGNATURE_REQUEST_TTL_SECONDS: String(config.signing.requestTtlSeconds) }
+        : {}),
     };
     // Only the functions that talk to SIM or SmartCA get their endpoints and keys. The keys are
     // dynamic references: CloudFormation reads Secrets Manager at deploy time, so no key is
     // ever in the template or the repository.
-    const remoteSigningEnvironment = Object.fromEntries(Object.entries(config.signing.remoteProviders).flatMap(([name, provider]) =>
-      provider
-        ? [
-          [`${name.toUpperCase()}_SIGNING_ENDPOINT`, provider.endpoint],
-          [`${name.toUpperCase()}_SIGNING_API_KEY`, SecretValue.secretsManager(provider.apiKeySecret).unsafeUnwrap()],
-        ]
-        : []));
+    const remoteSigningEnvironment = Object.fromEntries(
+      Object.entries(config.signing.remoteProviders).flatMap(([name, provider]) =>
+        provider
+          ? [
+              [`${name.toUpperCase()}_SIGNING_ENDPOINT`, provider.endpoint],
+              [
+                `${name.toUpperCase()}_SIGNING_API_KEY`,
+                SecretValue.secretsManager(provider.apiKeySecret).unsafeUnwrap(),
+              ],
+            ]
+          : [],
+      ),
+    );
 
     this.api = new VaultApi(this, 'Api', {
       namePrefix,
       vaultEnvironment,
-      authEnvironment: { JWT_ISSUER: config.auth.issuer, JWKS_URL: config.auth.jwksUrl, JWT_AUDIENCE: config.auth.audience },
+      authEnvironment: {
+        JWT_ISSUER: config.auth.issuer,
+        JWKS_URL: config.auth.jwksUrl,
+        JWT_AUDIENCE: config.auth.audience,
+      },
       throttle: { rateLimit: config.api.throttleRateLimit, burstLimit: config.api.throttleBurstLimit },
       logRetention,
       observability,
     });
     this.workflow = new DigitizeWorkflow(this, 'Digitize', {
-      namePrefix, vaultEnvironment, logRetention, observability,
+      namePrefix,
+      vaultEnvironment,
+      logRetention,
+      observability,
     });
     this.uploadEvents = new UploadEvents(this, 'UploadEvents', {
       namePrefix,
@@ -94,11 +115,29 @@ export class StatelessStack extends Stack {
     const { folders, documents, uploads, templates, signatures, sharing } = this.api.handlers;
     const { validate, recognize, classify, extract, review, seal, file, fail } = this.workflow;
     const { check } = this.signatureChecks;
-    for (const vault of [folders, documents, uploads, templates, signatures, sharing, validate, recognize, classify, extract, review, seal, file, fail, check, this.uploadEvents.onUpload]) {
+    for (const vault of [
+      folders,
+      documents,
+      uploads,
+      templates,
+      signatures,
+      sharing,
+      validate,
+      recognize,
+      classify,
+      extract,
+      review,
+      seal,
+      file,
+      fail,
+      check,
+      this.uploadEvents.onUpload,
+    ]) {
       grantItemAccess(vault.role, table);
     }
     // Classify lists the recognition templates; the signature checks read only the due-checks index.
-    for (const listing of [folders, documents, uploads, templates, signatures, sharing, classify]) grantQuery(listing.role, table);
+    for (const listing of [folders, documents, uploads, templates, signatures, sharing, classify])
+      grantQuery(listing.role, table);
     grantIndexQuery(check.role, table, 'lookups');
     // Verifying audit chains reads heads and entry blocks; it never writes.
     grantItemReadsAndTableQuery(this.api.handlers.audit.role, table);
@@ -138,7 +177,8 @@ export class StatelessStack extends Stack {
     // CDK's own handler for the notification custom resource, a stack-level singleton.
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: "Only CDK's BucketNotifications handler uses it (to write its logs); khoso's functions have their own log-scoped roles.",
+      reason:
+        "Only CDK's BucketNotifications handler uses it (to write its logs); khoso's functions have their own log-scoped roles.",
     });
 
     new OperationsAlarms(this, 'Alarms', {

@@ -54,9 +54,18 @@ async function isHealthy(endpoint = emulatorEndpoint()): Promise<boolean> {
 }
 
 /** Runs a command to completion; on timeout its whole process group is killed. */
-function run(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs: number; quiet?: boolean }): Promise<string> {
+function run(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs: number; quiet?: boolean },
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: projectRoot, env: options.env ?? process.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: projectRoot,
+      env: options.env ?? process.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
@@ -96,7 +105,9 @@ async function ensureMiniStackVenv(): Promise<string> {
     await mkdir(stateDir, { recursive: true });
     await run('python3', ['-m', 'venv', venv], { timeoutMs: 120_000 });
     // boto3 serves CDK's Python BucketNotifications handler, which needs ≥ 1.28.57.
-    await run(join(venv, 'bin', 'pip'), ['install', '--quiet', 'ministack', 'cryptography', 'boto3>=1.28.57'], { timeoutMs: 600_000 });
+    await run(join(venv, 'bin', 'pip'), ['install', '--quiet', 'ministack', 'cryptography', 'boto3>=1.28.57'], {
+      timeoutMs: 600_000,
+    });
   }
   return python;
 }
@@ -125,7 +136,8 @@ export interface RunningEmulator {
 export async function startMiniStack(endpoint = emulatorEndpoint()): Promise<RunningEmulator> {
   if (await isHealthy(endpoint)) return { endpoint, startedHere: false };
   const url = new URL(endpoint);
-  if (!['127.0.0.1', 'localhost'].includes(url.hostname)) throw new Error(`No emulator answers at ${endpoint}, and MiniStack is only started on 127.0.0.1`);
+  if (!['127.0.0.1', 'localhost'].includes(url.hostname))
+    throw new Error(`No emulator answers at ${endpoint}, and MiniStack is only started on 127.0.0.1`);
   const python = await ensureMiniStackVenv();
   await mkdir(stateDir, { recursive: true });
   const log = openSync(join(stateDir, 'ministack.log'), 'a');
@@ -201,11 +213,27 @@ export async function deployStacks(options: { context?: StackContext; timeoutMs?
   const env = emulatorEnv();
   const timeoutMs = options.timeoutMs ?? 300_000;
   const quiet = options.quiet ?? false;
-  await run(cdk, ['bootstrap', '--no-notices', `aws://${emulatorAccount}/${emulatorRegion}`, ...contextArgs(options.context ?? {})], { env, timeoutMs, quiet });
-  await run(cdk, [
-    'deploy', '--all', '--no-notices', '--require-approval', 'never', '--progress', 'events', '--outputs-file', outputsFile,
-    ...contextArgs(options.context ?? {}),
-  ], { env, timeoutMs, quiet });
+  await run(
+    cdk,
+    ['bootstrap', '--no-notices', `aws://${emulatorAccount}/${emulatorRegion}`, ...contextArgs(options.context ?? {})],
+    { env, timeoutMs, quiet },
+  );
+  await run(
+    cdk,
+    [
+      'deploy',
+      '--all',
+      '--no-notices',
+      '--require-approval',
+      'never',
+      '--progress',
+      'events',
+      '--outputs-file',
+      outputsFile,
+      ...contextArgs(options.context ?? {}),
+    ],
+    { env, timeoutMs, quiet },
+  );
   return JSON.parse(await readFile(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
 }
 
@@ -215,19 +243,36 @@ export async function deployStacks(options: { context?: StackContext; timeoutMs?
  * the tag back where it is missing (a no-op on LocalStack, which keeps it).
  */
 async function restoreAutoDeleteTags(stage: string): Promise<void> {
-  const s3 = new S3Client({ endpoint: emulatorEndpoint(), region: emulatorRegion, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const s3 = new S3Client({
+    endpoint: emulatorEndpoint(),
+    region: emulatorRegion,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const { Buckets = [] } = await s3.send(new ListBucketsCommand({}));
-  const ours = Buckets.map((bucket) => bucket.Name ?? '').filter((name) => name.startsWith(`${stageNamePrefix(stage)}-`));
+  const ours = Buckets.map((bucket) => bucket.Name ?? '').filter((name) =>
+    name.startsWith(`${stageNamePrefix(stage)}-`),
+  );
   for (const bucket of ours) {
-    const tags = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket })).then((out) => out.TagSet ?? [], () => []);
+    const tags = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket })).then(
+      (out) => out.TagSet ?? [],
+      () => [],
+    );
     if (tags.some((tag) => tag.Key === 'aws-cdk:auto-delete-objects')) continue;
-    await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [...tags, { Key: 'aws-cdk:auto-delete-objects', Value: 'true' }] } }));
+    await s3.send(
+      new PutBucketTaggingCommand({
+        Bucket: bucket,
+        Tagging: { TagSet: [...tags, { Key: 'aws-cdk:auto-delete-objects', Value: 'true' }] },
+      }),
+    );
   }
   s3.destroy();
 }
 
 /** Deletes both stacks (a failed create must be deleted before the next deploy). */
-export async function destroyStacks(options: { context?: StackContext; timeoutMs?: number; quiet?: boolean } = {}): Promise<void> {
+export async function destroyStacks(
+  options: { context?: StackContext; timeoutMs?: number; quiet?: boolean } = {},
+): Promise<void> {
   await restoreAutoDeleteTags(options.context?.stage ?? 'dev');
   await run(cdk, ['destroy', '--all', '--force', '--no-notices', ...contextArgs(options.context ?? {})], {
     env: emulatorEnv(),

@@ -1,4 +1,11 @@
-import { deployStacks, destroyStacks, emulatorEndpoint, startMiniStack, stopMiniStack, type StackContext } from './emulator.ts';
+import {
+  deployStacks,
+  destroyStacks,
+  emulatorEndpoint,
+  startMiniStack,
+  stopMiniStack,
+  type StackContext,
+} from './emulator.ts';
 
 /**
  * npm run stack:up | stack:down | stack:deploy | stack:destroy
@@ -19,7 +26,11 @@ const [command, ...rest] = process.argv.slice(2);
 const commands: Record<string, () => Promise<void>> = {
   async up() {
     const emulator = await startMiniStack();
-    console.log(emulator.startedHere ? `MiniStack is up at ${emulator.endpoint}` : `An emulator already answers at ${emulator.endpoint}`);
+    console.log(
+      emulator.startedHere
+        ? `MiniStack is up at ${emulator.endpoint}`
+        : `An emulator already answers at ${emulator.endpoint}`,
+    );
   },
   async down() {
     console.log((await stopMiniStack()) ? 'MiniStack stopped' : 'No MiniStack started by this project is running');

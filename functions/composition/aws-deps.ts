@@ -24,10 +24,17 @@ const noWorkflow: DigitizeWorkflow = {
 function remoteSigningProviders(config: LambdaConfig): SignatureProvider[] {
   const providers: SignatureProvider[] = [];
   if (config.SIM_SIGNING_ENDPOINT && config.SIM_SIGNING_API_KEY) {
-    providers.push(createSimSigningProvider({ endpoint: config.SIM_SIGNING_ENDPOINT, apiKey: config.SIM_SIGNING_API_KEY }));
+    providers.push(
+      createSimSigningProvider({ endpoint: config.SIM_SIGNING_ENDPOINT, apiKey: config.SIM_SIGNING_API_KEY }),
+    );
   }
   if (config.SMARTCA_SIGNING_ENDPOINT && config.SMARTCA_SIGNING_API_KEY) {
-    providers.push(createSmartCaSigningProvider({ endpoint: config.SMARTCA_SIGNING_ENDPOINT, apiKey: config.SMARTCA_SIGNING_API_KEY }));
+    providers.push(
+      createSmartCaSigningProvider({
+        endpoint: config.SMARTCA_SIGNING_ENDPOINT,
+        apiKey: config.SMARTCA_SIGNING_API_KEY,
+      }),
+    );
   }
   return providers;
 }

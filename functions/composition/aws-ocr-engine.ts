@@ -13,8 +13,9 @@ let engine: OcrEngine | undefined;
  * engine and its model.
  */
 export function awsOcrEngine(): OcrEngine {
-  engine ??= loadLambdaConfig().OCR_ENGINE === 'textract'
-    ? createTextractOcrEngine({ textract: textractClient() })
-    : createTesseractOcrEngine();
+  engine ??=
+    loadLambdaConfig().OCR_ENGINE === 'textract'
+      ? createTextractOcrEngine({ textract: textractClient() })
+      : createTesseractOcrEngine();
   return engine;
 }

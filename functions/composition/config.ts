@@ -47,7 +47,9 @@ export function vaultPolicyFrom(config: LambdaConfig): VaultPolicy {
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     uploadUrlTtlSeconds: config.UPLOAD_URL_TTL_SECONDS,
     downloadUrlTtlSeconds: config.DOWNLOAD_URL_TTL_SECONDS,
-    allowedContentTypes: config.ALLOWED_CONTENT_TYPES.split(',').map((type) => type.trim()).filter(Boolean),
+    allowedContentTypes: config.ALLOWED_CONTENT_TYPES.split(',')
+      .map((type) => type.trim())
+      .filter(Boolean),
     maxImagePixels: config.MAX_IMAGE_PIXELS,
     maxPdfPages: config.MAX_PDF_PAGES,
     reviewConfidence: config.REVIEW_CONFIDENCE,

@@ -76,7 +76,10 @@ export function parseCertificates(text: string): Uint8Array[] {
 }
 
 export function toPem(der: Uint8Array): string {
-  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -157,7 +160,8 @@ async function buildPath(leaf: ChainMember, intermediates: ChainMember[], anchor
     const anchor = anchors.find((candidate) => sameBytes(candidate.der, current.der));
     if (anchor) return { path, anchor };
     for (const candidate of anchors) {
-      if (await issuedBy(current.certificate, candidate.certificate)) return { path: [...path, candidate], anchor: candidate };
+      if (await issuedBy(current.certificate, candidate.certificate))
+        return { path: [...path, candidate], anchor: candidate };
     }
     let next: ChainMember | undefined;
     for (const candidate of intermediates) {
@@ -186,12 +190,18 @@ export async function checkCertificateChain(input: {
 }): Promise<ChainCheck> {
   const [leafDer, ...rest] = input.chain;
   if (!leafDer) return { trusted: false, validAtTime: false, reason: 'No signer certificate was provided.' };
-  const { path, anchor } = await buildPath(decodeMember(leafDer), rest.map(decodeMember), input.trustAnchors.map(decodeMember));
+  const { path, anchor } = await buildPath(
+    decodeMember(leafDer),
+    rest.map(decodeMember),
+    input.trustAnchors.map(decodeMember),
+  );
   const expired = path.find((member) => !validAt(member.certificate, input.at));
   const reasons: string[] = [];
   if (!anchor) reasons.push('The certificate chain does not lead to a trusted root certificate.');
   if (expired) {
-    reasons.push(`The certificate "${formatName(expired.certificate.subject)}" was not valid on ${input.at.toISOString()}.`);
+    reasons.push(
+      `The certificate "${formatName(expired.certificate.subject)}" was not valid on ${input.at.toISOString()}.`,
+    );
   }
   return {
     trusted: anchor !== undefined,

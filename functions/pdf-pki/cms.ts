@@ -64,7 +64,9 @@ function attribute(type: string, value: asn1js.AsnType): pkijs.Attribute {
 function signingCertificateV2(certificateDer: Uint8Array): asn1js.Sequence {
   const certificate = decodeCertificate(certificateDer);
   const issuerSerial = new pkijs.IssuerSerial({
-    issuer: new pkijs.GeneralNames({ names: [new pkijs.GeneralName({ type: DIRECTORY_NAME, value: certificate.issuer })] }),
+    issuer: new pkijs.GeneralNames({
+      names: [new pkijs.GeneralName({ type: DIRECTORY_NAME, value: certificate.issuer })],
+    }),
     serialNumber: certificate.serialNumber,
   });
   const certHash = new asn1js.OctetString({ valueHex: createHash('sha256').update(certificateDer).digest() });
@@ -91,7 +93,8 @@ export function buildSignedAttributes(input: {
     attribute(OID.messageDigest, new asn1js.OctetString({ valueHex: toArrayBuffer(input.contentDigest) })),
     attribute(OID.signingCertificateV2, signingCertificateV2(input.signerCertificate)),
   ];
-  if (input.signingTime) attributes.push(attribute(OID.signingTime, new asn1js.UTCTime({ valueDate: input.signingTime })));
+  if (input.signingTime)
+    attributes.push(attribute(OID.signingTime, new asn1js.UTCTime({ valueDate: input.signingTime })));
   // DER orders a SET OF by encoding; verifiers (OpenSSL) re-encode it that way before checking.
   const encoded = attributes.map((item) => new Uint8Array(item.toSchema().toBER(false))).sort(compareBytes);
   const set = new asn1js.Set({ value: encoded.map((der) => asn1js.fromBER(toArrayBuffer(der)).result) });
@@ -108,7 +111,9 @@ function decodeSignedAttributes(signedAttributes: Uint8Array): pkijs.SignedAndUn
     if (compareBytes(new Uint8Array(attributes.toSchema().toBER(false)), tagged) !== 0) throw new Error('not DER');
     return attributes;
   } catch (error) {
-    throw new InvalidSignatureFormatError('The signed attributes are not a DER-encoded attribute set.', { cause: error });
+    throw new InvalidSignatureFormatError('The signed attributes are not a DER-encoded attribute set.', {
+      cause: error,
+    });
   }
 }
 
@@ -120,12 +125,18 @@ function signatureAlgorithmFor(certificate: pkijs.Certificate): pkijs.AlgorithmI
     case OID.rsaEncryption:
       return new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRsa, algorithmParams: new asn1js.Null() });
     default:
-      throw new InvalidSignatureFormatError('The signer certificate has a key type that cannot sign here (EC or RSA only).');
+      throw new InvalidSignatureFormatError(
+        'The signer certificate has a key type that cannot sign here (EC or RSA only).',
+      );
   }
 }
 
 /** Detached CMS ContentInfo(SignedData) DER with SHA-256, the given signed attributes and signature, and the chain (leaf first). */
-export function assembleCms(input: { signedAttributes: Uint8Array; signature: Uint8Array; chain: Uint8Array[] }): Uint8Array {
+export function assembleCms(input: {
+  signedAttributes: Uint8Array;
+  signature: Uint8Array;
+  chain: Uint8Array[];
+}): Uint8Array {
   const [leafDer] = input.chain;
   if (!leafDer) throw new InvalidSignatureFormatError('A signer certificate is required.');
   const certificates = input.chain.map(decodeCertificate);
@@ -152,7 +163,12 @@ export function assembleCms(input: { signedAttributes: Uint8Array; signature: Ui
 
 function verifySignature(data: Uint8Array, signature: Uint8Array, certificate: Uint8Array, digest: string): boolean {
   try {
-    const key = { key: Buffer.from(certificatePublicKey(certificate)), format: 'der', type: 'spki', dsaEncoding: 'der' } as const;
+    const key = {
+      key: Buffer.from(certificatePublicKey(certificate)),
+      format: 'der',
+      type: 'spki',
+      dsaEncoding: 'der',
+    } as const;
     return verify(digest, data, key, signature);
   } catch {
     return false; // a key or signature that cannot even be read does not verify
@@ -187,11 +203,15 @@ function sidKeyIdentifier(sid: unknown): Uint8Array | undefined {
 
 function isSigner(certificate: pkijs.Certificate, signerInfo: pkijs.SignerInfo): boolean {
   if (signerInfo.sid instanceof pkijs.IssuerAndSerialNumber) {
-    return certificate.issuer.isEqual(signerInfo.sid.issuer) && certificate.serialNumber.isEqual(signerInfo.sid.serialNumber);
+    return (
+      certificate.issuer.isEqual(signerInfo.sid.issuer) && certificate.serialNumber.isEqual(signerInfo.sid.serialNumber)
+    );
   }
   const wanted = sidKeyIdentifier(signerInfo.sid);
   const own = certificate.extensions?.find((extension) => extension.extnID === SUBJECT_KEY_IDENTIFIER_OID)?.parsedValue;
-  return wanted !== undefined && own instanceof asn1js.OctetString && compareBytes(own.valueBlock.valueHexView, wanted) === 0;
+  return (
+    wanted !== undefined && own instanceof asn1js.OctetString && compareBytes(own.valueBlock.valueHexView, wanted) === 0
+  );
 }
 
 function attributeValue(attributes: pkijs.SignedAndUnsignedAttributes | undefined, type: string): unknown {
@@ -200,7 +220,9 @@ function attributeValue(attributes: pkijs.SignedAndUnsignedAttributes | undefine
 
 function signingTimeOf(attributes: pkijs.SignedAndUnsignedAttributes | undefined): string | undefined {
   const value = attributeValue(attributes, OID.signingTime);
-  return value instanceof asn1js.UTCTime || value instanceof asn1js.GeneralizedTime ? value.toDate().toISOString() : undefined;
+  return value instanceof asn1js.UTCTime || value instanceof asn1js.GeneralizedTime
+    ? value.toDate().toISOString()
+    : undefined;
 }
 
 function digestOf(content: Uint8Array | { sha256: Uint8Array }, digest: { name: string; node: string } | undefined) {
@@ -231,7 +253,12 @@ export async function inspectCms(cms: Uint8Array, content: Uint8Array | { sha256
     signer !== undefined &&
     signerInfo.signedAttrs !== undefined &&
     digest !== undefined &&
-    verifySignature(new Uint8Array(signerInfo.signedAttrs.encodedValue), signerInfo.signature.valueBlock.valueHexView, certificates[0]!, digest.node);
+    verifySignature(
+      new Uint8Array(signerInfo.signedAttrs.encodedValue),
+      signerInfo.signature.valueBlock.valueHexView,
+      certificates[0]!,
+      digest.node,
+    );
   const reasons = [
     ...(intact ? [] : [integrityReason(claimed, actual, digest)]),
     ...(signatureValid ? [] : [signatureReason(signer, signerInfo)]),

@@ -77,11 +77,16 @@ async function generateKeyPair(algorithm: KeyAlgorithmName): Promise<webcrypto.C
  * all in one multi-valued RDN.
  */
 function distinguishedName(input: { commonName: string; organization?: string; subjectSerialNumber?: string }) {
-  const rdns: Array<[string, asn1js.BaseStringBlock]> = [[OID.commonName, new asn1js.Utf8String({ value: input.commonName })]];
+  const rdns: Array<[string, asn1js.BaseStringBlock]> = [
+    [OID.commonName, new asn1js.Utf8String({ value: input.commonName })],
+  ];
   if (input.organization) rdns.push([OID.organization, new asn1js.Utf8String({ value: input.organization })]);
-  if (input.subjectSerialNumber) rdns.push([OID.serialNumber, new asn1js.PrintableString({ value: input.subjectSerialNumber })]);
+  if (input.subjectSerialNumber)
+    rdns.push([OID.serialNumber, new asn1js.PrintableString({ value: input.subjectSerialNumber })]);
   const name = new asn1js.Sequence({
-    value: rdns.map(([type, value]) => new asn1js.Set({ value: [new pkijs.AttributeTypeAndValue({ type, value }).toSchema()] })),
+    value: rdns.map(
+      ([type, value]) => new asn1js.Set({ value: [new pkijs.AttributeTypeAndValue({ type, value }).toSchema()] }),
+    ),
   });
   return pkijs.RelativeDistinguishedNames.fromBER(name.toBER(false));
 }
@@ -184,8 +189,12 @@ export async function createRootCa(input: {
  * End-entity certificate signed by the issuer (digitalSignature|nonRepudiation), for
  * `publicKey` when given, else for a fresh key pair whose private key is returned too.
  */
-export async function issueCertificate(input: IssueCertificateInput & { publicKey: Uint8Array }): Promise<IssuedCertificate>;
-export async function issueCertificate(input: IssueCertificateInput & { publicKey?: undefined }): Promise<IssuedCredential>;
+export async function issueCertificate(
+  input: IssueCertificateInput & { publicKey: Uint8Array },
+): Promise<IssuedCertificate>;
+export async function issueCertificate(
+  input: IssueCertificateInput & { publicKey?: undefined },
+): Promise<IssuedCredential>;
 export async function issueCertificate(input: IssueCertificateInput): Promise<IssuedCredential | IssuedCertificate>;
 export async function issueCertificate(input: IssueCertificateInput): Promise<IssuedCredential | IssuedCertificate> {
   const keys = input.publicKey ? undefined : await generateKeyPair(input.algorithm ?? 'EC');

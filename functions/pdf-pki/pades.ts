@@ -21,7 +21,12 @@ import { PdfPkiInputError } from './errors.ts';
 import { toArrayBuffer } from './crypto-engine.ts';
 import { sha256 } from './encoding.ts';
 import { indexPdfObjects, lookupArray, lookupDict, walkFields, type FieldVisit } from './pdf-object-index.ts';
-import { readPreviousRevision, writeIncrementalUpdate, type PreviousRevision, type UpdateObject } from './pdf-incremental-update.ts';
+import {
+  readPreviousRevision,
+  writeIncrementalUpdate,
+  type PreviousRevision,
+  type UpdateObject,
+} from './pdf-incremental-update.ts';
 
 export interface PreparedPdf {
   bytes: Uint8Array;
@@ -68,7 +73,8 @@ async function loadPdf(pdf: Uint8Array): Promise<PDFDocument> {
   try {
     return await PDFDocument.load(pdf, { updateMetadata: false });
   } catch (error) {
-    if (error instanceof EncryptedPDFError) throw new PdfPkiInputError('Encrypted PDFs cannot be signed.', { cause: error });
+    if (error instanceof EncryptedPDFError)
+      throw new PdfPkiInputError('Encrypted PDFs cannot be signed.', { cause: error });
     throw new PdfPkiInputError('The PDF could not be read.', { cause: error });
   }
 }
@@ -112,7 +118,12 @@ interface SignatureOptions {
  * Adds the widget to page 1's /Annots and the field to the AcroForm (created if missing,
  * SigFlags 3), returning the objects that changed and so must be rewritten in the update.
  */
-function linkSignatureField(document: PDFDocument, catalogRef: PDFRef, widgetRef: PDFRef, allocate: () => PDFRef): UpdateObject[] {
+function linkSignatureField(
+  document: PDFDocument,
+  catalogRef: PDFRef,
+  widgetRef: PDFRef,
+  allocate: () => PDFRef,
+): UpdateObject[] {
   const { context, catalog } = document;
   const changed = new Map<PDFRef, PDFObject>();
   const page = document.getPage(0);
@@ -160,7 +171,9 @@ function previousRevisionOf(pdf: Uint8Array, context: PDFContext): PreviousRevis
 
 function digestRanges(pdf: Uint8Array, byteRange: ByteRange): Uint8Array {
   const [start, length, secondStart, secondLength] = byteRange;
-  return sha256(Buffer.concat([pdf.subarray(start, start + length), pdf.subarray(secondStart, secondStart + secondLength)]));
+  return sha256(
+    Buffer.concat([pdf.subarray(start, start + length), pdf.subarray(secondStart, secondStart + secondLength)]),
+  );
 }
 
 /**
@@ -250,7 +263,8 @@ function gapIsHexString(pdf: Uint8Array, byteRange: ByteRange): boolean {
 
 function numbersOf(value: PDFArray | undefined): ByteRange | undefined {
   const numbers = value?.asArray().map((item) => (item instanceof PDFNumber ? item.asNumber() : Number.NaN));
-  if (!numbers || numbers.length !== 4 || !numbers.every((item) => Number.isSafeInteger(item) && item >= 0)) return undefined;
+  if (!numbers || numbers.length !== 4 || !numbers.every((item) => Number.isSafeInteger(item) && item >= 0))
+    return undefined;
   return numbers as ByteRange;
 }
 
@@ -290,7 +304,9 @@ export function readPdfSignatures(pdf: Uint8Array): EmbeddedPdfSignature[] {
     const byteRange: ByteRange = declared ?? [0, 0, 0, 0];
     const rangeValid = declared !== undefined && gapIsHexString(pdf, declared);
     const contents = rangeValid
-      ? new Uint8Array(Buffer.from(Buffer.from(pdf.subarray(byteRange[1] + 1, byteRange[2] - 1)).toString('latin1'), 'hex'))
+      ? new Uint8Array(
+          Buffer.from(Buffer.from(pdf.subarray(byteRange[1] + 1, byteRange[2] - 1)).toString('latin1'), 'hex'),
+        )
       : contentsBytesOf(signature.get(PDFName.of('Contents')));
     const revisionEnd = byteRange[2] + byteRange[3];
     const subFilter = signature.get(PDFName.of('SubFilter'));

@@ -126,6 +126,8 @@ export function walkFields(context: PDFContext, acroForm: PDFDict | undefined): 
     if (namedKids && namedKids.length > 0) namedKids.forEach((kid) => visit(kid, name, type));
     else visits.push({ field, name, type });
   };
-  lookupArray(context, acroForm?.get(PDFName.of('Fields')))?.asArray().forEach((entry) => visit(entry, '', undefined));
+  lookupArray(context, acroForm?.get(PDFName.of('Fields')))
+    ?.asArray()
+    .forEach((entry) => visit(entry, '', undefined));
   return visits;
 }

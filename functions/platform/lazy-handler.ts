@@ -32,14 +32,16 @@ export function lazyHandler<E, R>(
   { correlationIdPath = 'requestContext.requestId' }: LazyHandlerOptions = {},
 ) {
   let handler: ((event: E, context: Context) => Promise<R>) | undefined;
-  return middy<E, R>()
-    // Responses carry personal data (documents, IDs, presigned URLs): traces keep only timings and errors.
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath }))
-    .use(annotateCorrelationId)
-    .use(logMetrics(metrics))
-    .handler((event, context) => {
-      handler ??= build();
-      return handler(event, context);
-    });
+  return (
+    middy<E, R>()
+      // Responses carry personal data (documents, IDs, presigned URLs): traces keep only timings and errors.
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath }))
+      .use(annotateCorrelationId)
+      .use(logMetrics(metrics))
+      .handler((event, context) => {
+        handler ??= build();
+        return handler(event, context);
+      })
+  );
 }

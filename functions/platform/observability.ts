@@ -13,7 +13,10 @@ const idPattern = /\b(\d{3})\d{6,7}(\d{3})(-\d{3})?\b/g;
 
 /** Personal IDs (12 digits) and long enterprise codes (13 digits, maybe a -NNN branch) keep their ends only. */
 export function maskIdentifiers(text: string): string {
-  return text.replace(idPattern, (_match, head: string, tail: string, branch?: string) => `${head}******${tail}${branch ?? ''}`);
+  return text.replace(
+    idPattern,
+    (_match, head: string, tail: string, branch?: string) => `${head}******${tail}${branch ?? ''}`,
+  );
 }
 
 /**
@@ -32,10 +35,12 @@ export function maskingReplacer(_key: string, value: unknown): unknown {
 
 /** The logger's correlation-id lookup: a dotted path into the event (requestContext.requestId, uploadId). */
 export function valueAtPath(path: string, event: unknown): unknown {
-  return path.split('.').reduce<unknown>(
-    (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
-    event,
-  );
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      event,
+    );
 }
 
 export const logger = new Logger({ serviceName, jsonReplacerFn: maskingReplacer, correlationIdSearchFn: valueAtPath });

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 
-const httpsOrLoopbackUrl = z.string().url().refine(
-  (value) => value.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(value),
-  'must be https (plain http only on 127.0.0.1/localhost, for the emulator)',
-);
+const httpsOrLoopbackUrl = z
+  .string()
+  .url()
+  .refine(
+    (value) => value.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(value),
+    'must be https (plain http only on 127.0.0.1/localhost, for the emulator)',
+  );
 
 /**
  * A remote signing service (SIM PKI, SmartCA). Its API key stays in Secrets Manager:
@@ -16,7 +19,9 @@ const remoteSigningProvider = z.object({
 });
 
 /** CloudWatch Logs accepts only these retention periods (days). */
-const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const logRetentionDays = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /**
  * Everything that differs between deployments, validated when the app is synthesised:
@@ -25,8 +30,14 @@ const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 5
 export const stageConfigSchema = z.object({
   /** Lower-case stage name; it prefixes every physical name. */
   stage: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, 'must be 2-16 characters of a-z, 0-9 and -'),
-  account: z.string().regex(/^\d{12}$/).optional(),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+  account: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+    .optional(),
   auth: z.object({
     /** The OIDC issuer whose tokens the authorizer accepts (national SSO, Cognito…). */
     issuer: httpsOrLoopbackUrl,
@@ -34,7 +45,11 @@ export const stageConfigSchema = z.object({
     audience: z.string().min(1),
   }),
   limits: z.object({
-    maxUploadBytes: z.number().int().positive().max(5 * 1024 ** 3),
+    maxUploadBytes: z
+      .number()
+      .int()
+      .positive()
+      .max(5 * 1024 ** 3),
     uploadUrlTtlSeconds: z.number().int().positive().max(3600),
     /** Presigned downloads live at most five minutes. */
     downloadUrlTtlSeconds: z.number().int().positive().max(300),
@@ -58,7 +73,12 @@ export const stageConfigSchema = z.object({
   }),
   /** Production keeps data: table deletion protection and RETAIN on table, bucket and keys. */
   retainData: z.boolean(),
-  logRetentionDays: z.number().refine((days) => (logRetentionDays as readonly number[]).includes(days), 'is not a CloudWatch Logs retention period'),
+  logRetentionDays: z
+    .number()
+    .refine(
+      (days) => (logRetentionDays as readonly number[]).includes(days),
+      'is not a CloudWatch Logs retention period',
+    ),
   /** The functions' log level (POWERTOOLS_LOG_LEVEL): INFO unless `-c logLevel=DEBUG` asks for more. */
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
   /** Alarm notifications go to this address when set. */
@@ -94,7 +114,11 @@ const commonDefaults = {
 const stageDefaults: Record<string, Record<string, unknown>> = {
   dev: {
     ...commonDefaults,
-    auth: { ...commonDefaults.auth, issuer: 'https://issuer.invalid/khoso-dev', jwksUrl: 'https://issuer.invalid/khoso-dev/jwks.json' },
+    auth: {
+      ...commonDefaults.auth,
+      issuer: 'https://issuer.invalid/khoso-dev',
+      jwksUrl: 'https://issuer.invalid/khoso-dev/jwks.json',
+    },
     retainData: false,
     logRetentionDays: 14,
   },
@@ -107,16 +131,36 @@ const stageDefaults: Record<string, Record<string, unknown>> = {
 
 /** Context keys an administrator may pass with `-c key=value` (or put in cdk.json). */
 export const contextKeys = [
-  'stage', 'account', 'region', 'jwtIssuer', 'jwksUrl', 'jwtAudience', 'ocrEngine', 'allowedContentTypes',
-  'maxUploadBytes', 'retainData', 'logRetentionDays', 'logLevel', 'alarmEmail', 'corsOrigins',
+  'stage',
+  'account',
+  'region',
+  'jwtIssuer',
+  'jwksUrl',
+  'jwtAudience',
+  'ocrEngine',
+  'allowedContentTypes',
+  'maxUploadBytes',
+  'retainData',
+  'logRetentionDays',
+  'logLevel',
+  'alarmEmail',
+  'corsOrigins',
   'signatureRequestTtlSeconds',
-  'simSigningEndpoint', 'simSigningApiKeySecret', 'smartcaSigningEndpoint', 'smartcaSigningApiKeySecret',
+  'simSigningEndpoint',
+  'simSigningApiKeySecret',
+  'smartcaSigningEndpoint',
+  'smartcaSigningApiKeySecret',
 ] as const;
 
 type ContextReader = (key: (typeof contextKeys)[number]) => unknown;
 
 function list(value: unknown): unknown {
-  return typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : value;
 }
 
 function numberOrSame(value: unknown): unknown {
@@ -162,7 +206,11 @@ export function loadStageConfig(context: ContextReader): StageConfig {
     }),
     auth: {
       ...defaults.auth,
-      ...definedEntries({ issuer: context('jwtIssuer'), jwksUrl: context('jwksUrl'), audience: context('jwtAudience') }),
+      ...definedEntries({
+        issuer: context('jwtIssuer'),
+        jwksUrl: context('jwksUrl'),
+        audience: context('jwtAudience'),
+      }),
     },
     limits: { ...defaults.limits, ...definedEntries({ maxUploadBytes: numberOrSame(context('maxUploadBytes')) }) },
     api: { ...defaults.api, ...definedEntries({ corsOrigins: list(context('corsOrigins')) }) },

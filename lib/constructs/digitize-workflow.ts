@@ -58,11 +58,29 @@ export class DigitizeWorkflow extends Construct {
       ...ocrFunction,
       timeout: Duration.minutes(5),
     });
-    this.classify = step('Classify', 'classifyHandler', 'classify', 'khoso workflow: picks the recognition template of a scan', 512);
-    this.extract = step('Extract', 'extractHandler', 'extract', 'khoso workflow: extracts and normalises the fields of a scan', 512);
+    this.classify = step(
+      'Classify',
+      'classifyHandler',
+      'classify',
+      'khoso workflow: picks the recognition template of a scan',
+      512,
+    );
+    this.extract = step(
+      'Extract',
+      'extractHandler',
+      'extract',
+      'khoso workflow: extracts and normalises the fields of a scan',
+      512,
+    );
     this.review = step('Review', 'reviewHandler', 'review', 'khoso workflow: parks an uncertain scan for review', 256);
     // Sealing loads the whole PDF to append the signed revision.
-    this.seal = step('Seal', 'sealHandler', 'seal', 'khoso workflow: seals what an officer files with the agency key', 1024);
+    this.seal = step(
+      'Seal',
+      'sealHandler',
+      'seal',
+      'khoso workflow: seals what an officer files with the agency key',
+      1024,
+    );
     this.file = step('File', 'fileHandler', 'file', 'khoso workflow: files a validated scan in the vault', 256);
     this.fail = step('Fail', 'failHandler', 'fail', 'khoso workflow: fails and quarantines a rejected upload', 256);
 
@@ -72,14 +90,27 @@ export class DigitizeWorkflow extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('states.amazonaws.com') });
-    const tasks = [this.validate, this.recognize, this.classify, this.extract, this.review, this.seal, this.file, this.fail];
+    const tasks = [
+      this.validate,
+      this.recognize,
+      this.classify,
+      this.extract,
+      this.review,
+      this.seal,
+      this.file,
+      this.fail,
+    ];
     // Exactly the task functions, unqualified (the ASL invokes $LATEST).
-    role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: tasks.map((task) => task.fn.functionArn) }));
+    role.addToPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: tasks.map((task) => task.fn.functionArn) }),
+    );
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: `${props.namePrefix}-digitize`,
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromString(readFileSync(projectPath('functions/digitize/digitize.asl.json'), 'utf8')),
+      definitionBody: DefinitionBody.fromString(
+        readFileSync(projectPath('functions/digitize/digitize.asl.json'), 'utf8'),
+      ),
       definitionSubstitutions: {
         ValidateFunctionArn: this.validate.fn.functionArn,
         RecognizeFunctionArn: this.recognize.fn.functionArn,

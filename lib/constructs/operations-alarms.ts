@@ -29,8 +29,15 @@ export class OperationsAlarms extends Construct {
   constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
     super(scope, id);
     // A key of its own: CloudWatch must be allowed to use it, which the AWS managed SNS key forbids.
-    const key = new Key(this, 'TopicKey', { description: 'khoso: encrypts alarm notifications', enableKeyRotation: true });
-    this.topic = new Topic(this, 'Topic', { topicName: `${props.namePrefix}-alarms`, masterKey: key, enforceSSL: true });
+    const key = new Key(this, 'TopicKey', {
+      description: 'khoso: encrypts alarm notifications',
+      enableKeyRotation: true,
+    });
+    this.topic = new Topic(this, 'Topic', {
+      topicName: `${props.namePrefix}-alarms`,
+      masterKey: key,
+      enforceSSL: true,
+    });
     key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
 
@@ -46,12 +53,14 @@ export class OperationsAlarms extends Construct {
       }).addAlarmAction(new SnsAction(this.topic));
     };
 
-    props.deadLetterQueues.forEach((queue, index) => alarm(
-      `DeadLetters${index + 1}`,
-      'Events failed every retry and wait in a dead-letter queue; inspect and redrive them.',
-      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-      1,
-    ));
+    props.deadLetterQueues.forEach((queue, index) =>
+      alarm(
+        `DeadLetters${index + 1}`,
+        'Events failed every retry and wait in a dead-letter queue; inspect and redrive them.',
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        1,
+      ),
+    );
     // A rejected scan also ends as a failed execution (MarkFailed → Failed), so one failure is
     // normal; a burst means the workflow or what feeds it is broken.
     alarm(

@@ -35,7 +35,10 @@ export class UploadEvents extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: "This queue is itself the on-upload function's dead-letter queue." });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is itself the on-upload function's dead-letter queue.",
+    });
 
     this.onUpload = new VaultFunction(this, 'OnUpload', {
       entry: 'functions/digitize/handlers/on-upload.ts',
@@ -52,6 +55,8 @@ export class UploadEvents extends Construct {
 
     // The bucket is imported, so this notification is a custom resource of this stack and the
     // stateful stack never depends on a function (the two stacks would depend on each other).
-    props.bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.onUpload.fn), { prefix: objectPrefixes.incoming });
+    props.bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.onUpload.fn), {
+      prefix: objectPrefixes.incoming,
+    });
   }
 }

@@ -36,7 +36,9 @@ export function grantObjects(role: IRole, objects: VaultObjects, grants: ObjectG
 
 function grantObjectsUnder(role: IRole, objects: VaultObjects, prefix: string, access: readonly ObjectAccess[]): void {
   const resource = objects.bucket.arnForObjects(`${prefix}*`);
-  role.addToPrincipalPolicy(new PolicyStatement({ actions: access.map((kind) => objectActions[kind]), resources: [resource] }));
+  role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: access.map((kind) => objectActions[kind]), resources: [resource] }),
+  );
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::${nagFinding(Stack.of(role).resolve(resource))}]`,
     reason: `Object keys are generated ids; the grant covers exactly the ${prefix} prefix this function works on.`,
@@ -54,37 +56,52 @@ function grantObjectsUnder(role: IRole, objects: VaultObjects, prefix: string, a
  * need. No Scan, no batch writes, no table management.
  */
 export function grantItemAccess(grantee: IGrantable, table: ITable): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({
-    actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
-    resources: [table.tableArn],
-  }));
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:ConditionCheckItem',
+      ],
+      resources: [table.tableArn],
+    }),
+  );
 }
 
 /** Reads by key and Query on the table itself (no index): what verifying an audit chain needs, and nothing that writes. */
 export function grantItemReadsAndTableQuery(grantee: IGrantable, table: ITable): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({
-    actions: ['dynamodb:GetItem', 'dynamodb:Query'],
-    resources: [table.tableArn],
-  }));
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      resources: [table.tableArn],
+    }),
+  );
 }
 
 /** Query on the table and on each index named in the table schema (listings, history, trash). */
 export function grantQuery(grantee: IGrantable, table: ITable): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({
-    actions: ['dynamodb:Query'],
-    resources: [
-      table.tableArn,
-      ...tableSchema.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.name}`),
-    ],
-  }));
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [
+        table.tableArn,
+        ...tableSchema.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.name}`),
+      ],
+    }),
+  );
 }
 
 /** Query on one index only, for a function that reads a single listing (e.g. the due signature checks). */
 export function grantIndexQuery(grantee: IGrantable, table: ITable, index: IndexRole): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({
-    actions: ['dynamodb:Query'],
-    resources: [`${table.tableArn}/index/${indexes[index].name}`],
-  }));
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [`${table.tableArn}/index/${indexes[index].name}`],
+    }),
+  );
 }
 
 /**

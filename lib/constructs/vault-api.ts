@@ -1,6 +1,12 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -50,20 +56,25 @@ export class VaultApi extends Construct {
 
   constructor(scope: Construct, id: string, props: VaultApiProps) {
     super(scope, id);
-    this.handlers = Object.fromEntries(groups.map((group) => [group, new VaultFunction(this, `${title(group)}Handler`, {
-      entry: routeGroupEntries[group],
-      handler: 'handler',
-      functionName: `${props.namePrefix}-api-${group}`,
-      serviceName: `api-${group}`,
-      description: `khoso API: ${group} routes`,
-      // meta serves only public documents and needs no vault resources.
-      environment: group === 'meta' ? {} : props.vaultEnvironment,
-      logRetention: props.logRetention,
-      observability: props.observability,
-      // Testing a template on a sample runs OCR, as the workflow's RecognizePage function does.
-      ...(group === 'templates' ? templatesFunction : {}),
-      ...(group === 'signatures' ? pdfFunction : {}),
-    })])) as Record<RouteGroup, VaultFunction>;
+    this.handlers = Object.fromEntries(
+      groups.map((group) => [
+        group,
+        new VaultFunction(this, `${title(group)}Handler`, {
+          entry: routeGroupEntries[group],
+          handler: 'handler',
+          functionName: `${props.namePrefix}-api-${group}`,
+          serviceName: `api-${group}`,
+          description: `khoso API: ${group} routes`,
+          // meta serves only public documents and needs no vault resources.
+          environment: group === 'meta' ? {} : props.vaultEnvironment,
+          logRetention: props.logRetention,
+          observability: props.observability,
+          // Testing a template on a sample runs OCR, as the workflow's RecognizePage function does.
+          ...(group === 'templates' ? templatesFunction : {}),
+          ...(group === 'signatures' ? pdfFunction : {}),
+        }),
+      ]),
+    ) as Record<RouteGroup, VaultFunction>;
 
     this.authorizer = new VaultFunction(this, 'Authorizer', {
       entry: 'functions/auth/handlers/authorizer.ts',
@@ -90,7 +101,10 @@ export class VaultApi extends Construct {
       description: 'khoso vault API',
       createDefaultStage: false,
     });
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
@@ -99,21 +113,24 @@ export class VaultApi extends Construct {
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // No source IP or user agent: they identify citizens and the route logs carry the request id.
-        format: AccessLogFormat.custom(JSON.stringify({
-          requestId: '$context.requestId',
-          time: '$context.requestTime',
-          routeKey: '$context.routeKey',
-          status: '$context.status',
-          latencyMs: '$context.responseLatency',
-          integrationStatus: '$context.integrationStatus',
-          integrationError: '$context.integrationErrorMessage',
-          authorizerError: '$context.authorizer.error',
-        })),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationStatus: '$context.integrationStatus',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
       },
     });
 
-    const integrations = Object.fromEntries(groups.map((group) =>
-      [group, new HttpLambdaIntegration(`${title(group)}Integration`, this.handlers[group].fn)])) as Record<RouteGroup, HttpLambdaIntegration>;
+    const integrations = Object.fromEntries(
+      groups.map((group) => [group, new HttpLambdaIntegration(`${title(group)}Integration`, this.handlers[group].fn)]),
+    ) as Record<RouteGroup, HttpLambdaIntegration>;
     for (const route of apiRoutes) {
       const isPublic = 'public' in route && route.public === true;
       const added = this.api.addRoutes({
@@ -124,7 +141,10 @@ export class VaultApi extends Construct {
       });
       if (isPublic) {
         for (const r of added) {
-          Validations.of(r).acknowledge({ id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is public by contract (health, OpenAPI, reference, and shared links, which carry their own unguessable token, PIN and rate limits).` });
+          Validations.of(r).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${route.method} ${route.path} is public by contract (health, OpenAPI, reference, and shared links, which carry their own unguessable token, PIN and rate limits).`,
+          });
         }
       }
     }

@@ -62,17 +62,34 @@ export class VaultBucket extends Construct {
       versioned: true,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'vault/',
-      cors: props.corsOrigins.length > 0
-        ? [{ allowedMethods: [HttpMethods.POST], allowedOrigins: [...props.corsOrigins], allowedHeaders: ['*'], maxAge: 3000 }]
-        : undefined,
+      cors:
+        props.corsOrigins.length > 0
+          ? [
+              {
+                allowedMethods: [HttpMethods.POST],
+                allowedOrigins: [...props.corsOrigins],
+                allowedHeaders: ['*'],
+                maxAge: 3000,
+              },
+            ]
+          : undefined,
       lifecycleRules: [
         // Presigned POSTs live 15 minutes at most and filing moves the object; what stays was abandoned.
-        { id: 'expire-abandoned-incoming', prefix: objectPrefixes.incoming, expiration: Duration.days(2), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          id: 'expire-abandoned-incoming',
+          prefix: objectPrefixes.incoming,
+          expiration: Duration.days(2),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
         { id: 'expire-quarantine', prefix: objectPrefixes.quarantine, expiration: Duration.days(30) },
         // Per-page OCR results are removed on filing; those of failed or abandoned runs go after a week.
         { id: 'expire-work', prefix: objectPrefixes.work, expiration: Duration.days(7) },
         // Overwritten and deleted object versions are S3's trash: kept long enough to undo, then purged.
-        { id: 'purge-noncurrent-versions', noncurrentVersionExpiration: Duration.days(90), expiredObjectDeleteMarker: true },
+        {
+          id: 'purge-noncurrent-versions',
+          noncurrentVersionExpiration: Duration.days(90),
+          expiredObjectDeleteMarker: true,
+        },
       ],
       ...removal,
     });

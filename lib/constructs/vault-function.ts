@@ -113,9 +113,10 @@ export class VaultFunction extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
     });
-    const onNode22 = 'Functions run on nodejs22.x (esbuild target node22), one LTS above Node 20 of local '
-      + 'development and CI (package engines); nodejs24.x waits until the project itself moves. '
-      + 'Node 22 reaches end of life on 2027-04-30.';
+    const onNode22 =
+      'Functions run on nodejs22.x (esbuild target node22), one LTS above Node 20 of local ' +
+      'development and CI (package engines); nodejs24.x waits until the project itself moves. ' +
+      'Node 22 reaches end of life on 2027-04-30.';
     Validations.of(this.fn).acknowledge(
       { id: 'AwsSolutions-L1', reason: onNode22 },
       { id: 'CloudFormation-Validate::W2531', reason: onNode22 },

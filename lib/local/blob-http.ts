@@ -49,11 +49,17 @@ const malformed: Failure = {
   message: 'The body of your POST request is not well-formed multipart/form-data.',
 };
 const invalid = (message: string): Failure => ({ status: 400, code: 'InvalidArgument', message });
-const internal: Failure = { status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.' };
+const internal: Failure = {
+  status: 500,
+  code: 'InternalError',
+  message: 'We encountered an internal error. Please try again.',
+};
 
 class TooLarge extends Error {}
 
-export function createBlobHttpHandler(deps: BlobHttpDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+export function createBlobHttpHandler(
+  deps: BlobHttpDeps,
+): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const { store } = deps;
   const log = deps.log ?? ((message: string, error: unknown) => console.error(message, error));
   const region = deps.region ?? 'us-east-1';
@@ -79,7 +85,9 @@ export function createBlobHttpHandler(deps: BlobHttpDeps): (req: IncomingMessage
       eTag: outcome.eTag,
       time,
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-      sequencer: time.getTime().toString(16).toUpperCase().padStart(12, '0') + (sequence++).toString(16).toUpperCase().padStart(6, '0'),
+      sequencer:
+        time.getTime().toString(16).toUpperCase().padStart(12, '0') +
+        (sequence++).toString(16).toUpperCase().padStart(6, '0'),
     });
     try {
       await deps.onObjectCreated(event);
@@ -94,7 +102,8 @@ export function createBlobHttpHandler(deps: BlobHttpDeps): (req: IncomingMessage
     const verdict = store.verifyDownload({ bucket, key, query: new URLSearchParams(rawQuery) });
     if (!verdict.ok) return sendError(res, verdict.error);
     const object = await store.openRead(key);
-    if (!object) return sendError(res, { status: 404, code: 'NoSuchKey', message: 'The specified key does not exist.' });
+    if (!object)
+      return sendError(res, { status: 404, code: 'NoSuchKey', message: 'The specified key does not exist.' });
     const grant = verdict.value;
     res.writeHead(200, {
       'Content-Type': grant.contentType ?? object.contentType ?? 'binary/octet-stream',
@@ -142,7 +151,11 @@ export function createBlobHttpHandler(deps: BlobHttpDeps): (req: IncomingMessage
       } else {
         req.resume();
         res.setHeader('Allow', rawKey === '' ? 'POST' : 'GET');
-        sendError(res, { status: 405, code: 'MethodNotAllowed', message: 'The specified method is not allowed against this resource.' });
+        sendError(res, {
+          status: 405,
+          code: 'MethodNotAllowed',
+          message: 'The specified method is not allowed against this resource.',
+        });
       }
     } catch (error) {
       log(`blob request ${req.method} ${rawPath} failed`, error);
@@ -244,7 +257,11 @@ function receiveUpload(
       })();
       writing.catch((error: unknown) => {
         if (error instanceof TooLarge) {
-          fail({ status: 400, code: 'EntityTooLarge', message: `Your proposed upload exceeds the maximum allowed size of ${grant.maxBytes} bytes.` });
+          fail({
+            status: 400,
+            code: 'EntityTooLarge',
+            message: `Your proposed upload exceeds the maximum allowed size of ${grant.maxBytes} bytes.`,
+          });
         } else if (sourceFailed) {
           fail(malformed);
         } else {
@@ -254,7 +271,8 @@ function receiveUpload(
       });
     });
 
-    const tooMany = () => fail(invalid('POST requires exactly one file upload per request, after at most a few fields.'));
+    const tooMany = () =>
+      fail(invalid('POST requires exactly one file upload per request, after at most a few fields.'));
     parser.on('filesLimit', tooMany);
     parser.on('fieldsLimit', tooMany);
     parser.on('partsLimit', tooMany);
@@ -267,7 +285,11 @@ function receiveUpload(
         async (result) => {
           if (settled) return;
           if (result.size < result.grant.minBytes) {
-            return fail({ status: 400, code: 'EntityTooSmall', message: `Your proposed upload is smaller than the minimum allowed size of ${result.grant.minBytes} bytes.` });
+            return fail({
+              status: 400,
+              code: 'EntityTooSmall',
+              message: `Your proposed upload is smaller than the minimum allowed size of ${result.grant.minBytes} bytes.`,
+            });
           }
           settled = true;
           try {
@@ -315,7 +337,11 @@ function objectCreatedEvent(input: {
         s3: {
           s3SchemaVersion: '1.0',
           configurationId: 'khoso-local',
-          bucket: { name: input.bucket, ownerIdentity: { principalId: 'khoso-local' }, arn: `arn:aws:s3:::${input.bucket}` },
+          bucket: {
+            name: input.bucket,
+            ownerIdentity: { principalId: 'khoso-local' },
+            arn: `arn:aws:s3:::${input.bucket}`,
+          },
           object: { key: s3EventKey(input.key), size: input.size, eTag: input.eTag, sequencer: input.sequencer },
         },
       },

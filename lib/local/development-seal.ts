@@ -15,7 +15,11 @@ export interface DevelopmentSeal {
   rootPem: string;
 }
 
-const files = (dir: string) => ({ key: join(dir, 'seal-key.pk8'), chain: join(dir, 'seal-chain.pem'), root: join(dir, 'root-ca.pem') });
+const files = (dir: string) => ({
+  key: join(dir, 'seal-key.pk8'),
+  chain: join(dir, 'seal-chain.pem'),
+  root: join(dir, 'root-ca.pem'),
+});
 
 /**
  * The embedded runtime's seal: on first start a development root CA and an agency
@@ -25,14 +29,25 @@ const files = (dir: string) => ({ key: join(dir, 'seal-key.pk8'), chain: join(di
 export async function loadDevelopmentSeal(dir: string): Promise<DevelopmentSeal> {
   const paths = files(dir);
   try {
-    const [key, chainPem, rootPem] = await Promise.all([readFile(paths.key), readFile(paths.chain, 'utf8'), readFile(paths.root, 'utf8')]);
+    const [key, chainPem, rootPem] = await Promise.all([
+      readFile(paths.key),
+      readFile(paths.chain, 'utf8'),
+      readFile(paths.root, 'utf8'),
+    ]);
     return { sealKeyPkcs8: new Uint8Array(key), chainPem, rootPem };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const root = await createRootCa({ commonName: 'khoso development root CA (not for production)', organization: 'khoso', validDays: 3650 });
+  const root = await createRootCa({
+    commonName: 'khoso development root CA (not for production)',
+    organization: 'khoso',
+    validDays: 3650,
+  });
   const seal = await issueCertificate({
-    issuer: root, commonName: 'Cơ quan cấp kết quả (khoso, môi trường phát triển)', organization: 'Bộ Công an (development)', validDays: 1825,
+    issuer: root,
+    commonName: 'Cơ quan cấp kết quả (khoso, môi trường phát triển)',
+    organization: 'Bộ Công an (development)',
+    validDays: 1825,
   });
   const rootPem = toPem(root.certificate);
   const chainPem = toPem(seal.certificate) + rootPem;
@@ -50,10 +65,20 @@ export async function installDevelopmentSeal(
   seal: DevelopmentSeal,
 ): Promise<void> {
   if (await settings.getSealCertificates()) return;
-  const context = { principal: { sub: 'system:embedded-runtime', role: 'admin' as const }, sourceIp: 'internal', requestId: 'first-start' };
-  const audit = (action: string) => [auditEntry(deps, context, {
-    ownerId: signingAuditOwner, action, resourceType: 'signing-settings', resourceId: 'agency-seal', detail: { development: true },
-  })];
+  const context = {
+    principal: { sub: 'system:embedded-runtime', role: 'admin' as const },
+    sourceIp: 'internal',
+    requestId: 'first-start',
+  };
+  const audit = (action: string) => [
+    auditEntry(deps, context, {
+      ownerId: signingAuditOwner,
+      action,
+      resourceType: 'signing-settings',
+      resourceId: 'agency-seal',
+      detail: { development: true },
+    }),
+  ];
   await settings.saveTrustAnchors('agency-seal', seal.rootPem, audit('signing.trust-anchors.set'));
   await settings.saveSealCertificates(seal.chainPem, audit('signing.seal-certificate.import'));
 }

@@ -141,7 +141,12 @@ async function openStore(store: DynaliteStore, path: string): Promise<void> {
     await store.db.open();
   } catch (error) {
     const locked = (error as { cause?: { code?: unknown } }).cause?.code === 'LEVEL_LOCKED';
-    throw new Error(locked ? `${path} is in use by another process (is \`npm start\` running on this data?)` : `${path} could not be opened`, { cause: error });
+    throw new Error(
+      locked
+        ? `${path} is in use by another process (is \`npm start\` running on this data?)`
+        : `${path} could not be opened`,
+      { cause: error },
+    );
   }
 }
 
@@ -161,7 +166,11 @@ class DynamoDbError extends Error {
 
   /** The error's short type, e.g. `ConditionalCheckFailedException`. */
   get type(): string {
-    return String(this.body.__type ?? '').split('#').pop() ?? '';
+    return (
+      String(this.body.__type ?? '')
+        .split('#')
+        .pop() ?? ''
+    );
   }
 }
 
@@ -338,7 +347,8 @@ function itemKey(kind: string, request: JsonObject, keyAttributes: string[]): Js
   if (kind === 'Put') {
     const item = isObject(request.Item) ? request.Item : {};
     const missing = keyAttributes.find((name) => item[name] === undefined);
-    if (missing) throw validationError(`One or more parameter values were invalid: Missing the key ${missing} in the item`);
+    if (missing)
+      throw validationError(`One or more parameter values were invalid: Missing the key ${missing} in the item`);
     return Object.fromEntries(keyAttributes.map((name) => [name, item[name]]));
   }
   const key = isObject(request.Key) ? request.Key : {};
@@ -348,7 +358,10 @@ function itemKey(kind: string, request: JsonObject, keyAttributes: string[]): Js
   return key;
 }
 
-async function readItem(dynalite: DynaliteClient, operation: TransactionOperation<string>): Promise<JsonObject | undefined> {
+async function readItem(
+  dynalite: DynaliteClient,
+  operation: TransactionOperation<string>,
+): Promise<JsonObject | undefined> {
   const { Item } = await dynalite.call('GetItem', {
     TableName: operation.tableName,
     Key: operation.key,

@@ -34,7 +34,9 @@ export class InProcessHttpHandler {
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
       const query = new URLSearchParams(
-        Object.entries(request.query ?? {}).flatMap(([name, value]) => (value === null ? [] : [value].flat().map((v): [string, string] => [name, v]))),
+        Object.entries(request.query ?? {}).flatMap(([name, value]) =>
+          value === null ? [] : [value].flat().map((v): [string, string] => [name, v]),
+        ),
       ).toString();
       const incoming = Object.assign(new PassThrough(), {
         method: request.method,

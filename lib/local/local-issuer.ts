@@ -1,6 +1,14 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
 
 /**
  * The embedded runtime's token issuer: an ES256 key created on first start and kept under
@@ -12,12 +20,19 @@ export interface LocalIssuer {
   audience: string;
   keys: JWTVerifyGetKey;
   jwks: { keys: JWK[] };
-  issueToken(claims: { sub: string; role: string; ownerId?: string; unit?: string }, ttlSeconds?: number): Promise<string>;
+  issueToken(
+    claims: { sub: string; role: string; ownerId?: string; unit?: string },
+    ttlSeconds?: number,
+  ): Promise<string>;
 }
 
 const keyId = 'khoso-local-1';
 
-export async function loadLocalIssuer(options: { keyFile: string; issuer: string; audience: string }): Promise<LocalIssuer> {
+export async function loadLocalIssuer(options: {
+  keyFile: string;
+  issuer: string;
+  audience: string;
+}): Promise<LocalIssuer> {
   let privateJwk: JWK;
   try {
     privateJwk = JSON.parse(await readFile(options.keyFile, 'utf8')) as JWK;
@@ -35,13 +50,14 @@ export async function loadLocalIssuer(options: { keyFile: string; issuer: string
     audience: options.audience,
     keys: createLocalJWKSet(jwks),
     jwks,
-    issueToken: (claims, ttlSeconds = 3600) => new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid ?? keyId })
-      .setIssuer(options.issuer)
-      .setAudience(options.audience)
-      .setSubject(claims.sub)
-      .setIssuedAt()
-      .setExpirationTime(`${ttlSeconds}s`)
-      .sign(privateKey),
+    issueToken: (claims, ttlSeconds = 3600) =>
+      new SignJWT({ ...claims })
+        .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid ?? keyId })
+        .setIssuer(options.issuer)
+        .setAudience(options.audience)
+        .setSubject(claims.sub)
+        .setIssuedAt()
+        .setExpirationTime(`${ttlSeconds}s`)
+        .sign(privateKey),
   };
 }

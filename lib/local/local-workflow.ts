@@ -35,7 +35,11 @@ export interface LocalWorkflow {
  * handlers the Lambdas export. Executions still running at shutdown are journalled and
  * started again on the next start; the steps are idempotent, so a resumed run is safe.
  */
-export async function startLocalWorkflow(deps: VaultDeps, ocr: () => OcrEngine, journalFile: string): Promise<LocalWorkflow> {
+export async function startLocalWorkflow(
+  deps: VaultDeps,
+  ocr: () => OcrEngine,
+  journalFile: string,
+): Promise<LocalWorkflow> {
   const steps = createWorkflowSteps(deps, ocr);
   const handlers: Record<string, (event: unknown) => Promise<unknown>> = Object.fromEntries(
     Object.entries(steps).map(([name, step]) => [`local:${name}`, (event: unknown) => step(event, {} as never)]),
@@ -60,14 +64,21 @@ export async function startLocalWorkflow(deps: VaultDeps, ocr: () => OcrEngine, 
   };
 
   const start = async (uploadId: string): Promise<{ alreadyStarted: boolean }> => {
-    const { executionArn, alreadyStarted } = stepFunctions.startExecution(stateMachineName, { name: uploadId, input: { uploadId } });
+    const { executionArn, alreadyStarted } = stepFunctions.startExecution(stateMachineName, {
+      name: uploadId,
+      input: { uploadId },
+    });
     if (!alreadyStarted) {
-      const done = stepFunctions.waitForExecution(executionArn).then((result) => {
-        if (result.status !== 'SUCCEEDED') logger.warn('digitize execution ended', { uploadId, status: result.status, error: result.error });
-      }).finally(() => {
-        running.delete(uploadId);
-        void saveJournal();
-      });
+      const done = stepFunctions
+        .waitForExecution(executionArn)
+        .then((result) => {
+          if (result.status !== 'SUCCEEDED')
+            logger.warn('digitize execution ended', { uploadId, status: result.status, error: result.error });
+        })
+        .finally(() => {
+          running.delete(uploadId);
+          void saveJournal();
+        });
       running.set(uploadId, done);
       await saveJournal();
     }

@@ -7,7 +7,9 @@ export function startSignaturePoller(deps: VaultDeps, intervalMs: number): { sto
   const check = createSignatureCheckHandler(deps);
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = running.then(() => check({}, {} as never)).catch((error: unknown) => logger.error('remote signature check failed', { error }));
+    running = running
+      .then(() => check({}, {} as never))
+      .catch((error: unknown) => logger.error('remote signature check failed', { error }));
   }, intervalMs);
   timer.unref();
   return {

@@ -4,7 +4,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoAuditLog } from '../../functions/audit/adapters/dynamo-audit-log.ts';
@@ -102,13 +107,19 @@ async function ensureTable(client: DynamoDBClient, documents: DynamoDBDocumentCl
     await client.send(new CreateTableCommand(wanted));
     return;
   }
-  const missing = wanted.GlobalSecondaryIndexes.map((index) => index.IndexName).filter((name) => !existing.includes(name));
+  const missing = wanted.GlobalSecondaryIndexes.map((index) => index.IndexName).filter(
+    (name) => !existing.includes(name),
+  );
   if (missing.length > 0) {
-    throw new Error(`The data in ${dataDir} was created by an older version (no index ${missing.join(', ')}). Move that folder aside to start afresh.`);
+    throw new Error(
+      `The data in ${dataDir} was created by an older version (no index ${missing.join(', ')}). Move that folder aside to start afresh.`,
+    );
   }
   if (await isMarkedAuditChained(documents)) return;
   if (await hasUnchainedAudit(documents)) {
-    throw new Error(`The data in ${dataDir} was created by an older version (audit entries without a hash chain). Move that folder aside to start afresh.`);
+    throw new Error(
+      `The data in ${dataDir} was created by an older version (audit entries without a hash chain). Move that folder aside to start afresh.`,
+    );
   }
   await markAuditChained(documents);
 }
@@ -119,20 +130,27 @@ async function isMarkedAuditChained(documents: DynamoDBDocumentClient): Promise<
 }
 
 async function markAuditChained(documents: DynamoDBDocumentClient): Promise<void> {
-  await documents.send(new PutCommand({ TableName: tableName, Item: { ...auditChainedMarker, entity: entities.localLayoutMarker.entity } }));
+  await documents.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: { ...auditChainedMarker, entity: entities.localLayoutMarker.entity },
+    }),
+  );
 }
 
 /** Audit entries written before they were hash-chained: a full scan, so it runs once per data folder. */
 async function hasUnchainedAudit(documents: DynamoDBDocumentClient): Promise<boolean> {
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await documents.send(new ScanCommand({
-      TableName: tableName,
-      FilterExpression: 'entity = :audit AND attribute_not_exists(chainSeq)',
-      ExpressionAttributeValues: { ':audit': 'audit' },
-      ProjectionExpression: 'pk',
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    }));
+    const page = await documents.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'entity = :audit AND attribute_not_exists(chainSeq)',
+        ExpressionAttributeValues: { ':audit': 'audit' },
+        ProjectionExpression: 'pk',
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
     if ((page.Items ?? []).length > 0) return true;
     startKey = page.LastEvaluatedKey;
   } while (startKey);
@@ -149,7 +167,8 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       if (size <= maxRequestBytes) chunks.push(chunk);
     });
     req.on('end', () => {
-      if (size > maxRequestBytes) reject(new HttpProblem('payload-too-large', `Requests are limited to ${maxRequestBytes} bytes`));
+      if (size > maxRequestBytes)
+        reject(new HttpProblem('payload-too-large', `Requests are limited to ${maxRequestBytes} bytes`));
       else resolve(Buffer.concat(chunks));
     });
     req.on('error', reject);
@@ -177,13 +196,17 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
     return;
   }
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const problem = toProblem(tooLarge
-    ? new HttpProblem('headers-too-large', 'The request line and headers are limited to 16 KB')
-    : new HttpProblem('invalid-request', 'The request is not valid HTTP'));
+  const problem = toProblem(
+    tooLarge
+      ? new HttpProblem('headers-too-large', 'The request line and headers are limited to 16 KB')
+      : new HttpProblem('invalid-request', 'The request is not valid HTTP'),
+  );
   const body = JSON.stringify(problem);
   const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
-  socket.end(`HTTP/1.1 ${problem.status} ${reason}\r\ncontent-type: application/problem+json\r\n`
-    + `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${reason}\r\ncontent-type: application/problem+json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
@@ -216,7 +239,9 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const documentClient = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
+  const documentClient = DynamoDBDocumentClient.from(dynamoClient, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   await ensureTable(dynamoClient, documentClient, options.dataDir);
   const blobs = createFsBlobStore({
     rootDir: join(options.dataDir, 'objects'),
@@ -235,7 +260,8 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     // The workflow needs these deps to run its steps, so it is reached through them once built.
     workflow: {
       startDigitization: (input) => (workflow as LocalWorkflow).digitize.startDigitization(input),
-      resumeAfterReview: (taskToken, decision) => (workflow as LocalWorkflow).digitize.resumeAfterReview(taskToken, decision),
+      resumeAfterReview: (taskToken, decision) =>
+        (workflow as LocalWorkflow).digitize.resumeAfterReview(taskToken, decision),
     },
     clock: systemClock,
     ids: randomIds,
@@ -254,8 +280,14 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   const ocrEngine = () => (ocr ??= createTesseractOcrEngine());
   workflow = await startLocalWorkflow(deps, ocrEngine, join(options.dataDir, 'running-executions.json'));
 
-  const issuer = await loadLocalIssuer({ keyFile: join(options.dataDir, 'issuer-key.json'), issuer: `${url}/_local`, audience: 'khoso' });
-  const authorize = createAuthorizer(createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys }));
+  const issuer = await loadLocalIssuer({
+    keyFile: join(options.dataDir, 'issuer-key.json'),
+    issuer: `${url}/_local`,
+    audience: 'khoso',
+  });
+  const authorize = createAuthorizer(
+    createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys }),
+  );
   const handlers = {
     meta: createMetaHandler(),
     folders: createFoldersHandler(deps),
@@ -287,25 +319,48 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
       }
       const claims = principalClaims.safeParse(body);
       if (!claims.success) {
-        throw new HttpProblem('invalid-request', 'Give {sub, role, ownerId} (citizen: 12-digit personal ID; organization: enterprise code) or {sub, role:"officer", unit}');
+        throw new HttpProblem(
+          'invalid-request',
+          'Give {sub, role, ownerId} (citizen: 12-digit personal ID; organization: enterprise code) or {sub, role:"officer", unit}',
+        );
       }
       const accessToken = await issuer.issueToken(claims.data);
-      writeApiGatewayResult(res, { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accessToken, tokenType: 'Bearer', expiresIn: 3600 }) });
+      writeApiGatewayResult(res, {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ accessToken, tokenType: 'Bearer', expiresIn: 3600 }),
+      });
       return;
     }
     if (requestUrl.pathname === '/_local/jwks.json' && method === 'GET') {
-      writeApiGatewayResult(res, { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(issuer.jwks) });
+      writeApiGatewayResult(res, {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(issuer.jwks),
+      });
       return;
     }
     const match = matchRoute(method, requestUrl.pathname);
-    if (match.kind === 'not-found') throw new HttpProblem('route-not-found', `No route ${method} ${requestUrl.pathname}`);
+    if (match.kind === 'not-found')
+      throw new HttpProblem('route-not-found', `No route ${method} ${requestUrl.pathname}`);
     if (match.kind === 'method-not-allowed') {
-      return sendProblem(res, new HttpProblem('method-not-allowed', `Use ${match.allowed.join(', ')}`), { allow: match.allowed.join(', ') });
+      return sendProblem(res, new HttpProblem('method-not-allowed', `Use ${match.allowed.join(', ')}`), {
+        allow: match.allowed.join(', '),
+      });
     }
     const body = await readBody(req);
-    const authorizer = match.route.public ? undefined : (await authorize({ headers: { authorization: req.headers.authorization ?? '' } })).context;
-    const event: ApiEvent = toApiGatewayEvent({ req, url: requestUrl, routeKey: match.routeKey, pathParameters: match.pathParameters, body, ...(authorizer ? { authorizer } : {}) });
-    const result = await handlers[match.route.group](event, {} as never) as APIGatewayProxyStructuredResultV2;
+    const authorizer = match.route.public
+      ? undefined
+      : (await authorize({ headers: { authorization: req.headers.authorization ?? '' } })).context;
+    const event: ApiEvent = toApiGatewayEvent({
+      req,
+      url: requestUrl,
+      routeKey: match.routeKey,
+      pathParameters: match.pathParameters,
+      body,
+      ...(authorizer ? { authorizer } : {}),
+    });
+    const result = (await handlers[match.route.group](event, {} as never)) as APIGatewayProxyStructuredResultV2;
     writeApiGatewayResult(res, result);
   };
 

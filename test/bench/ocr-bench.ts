@@ -18,14 +18,23 @@ import { promisify } from 'node:util';
 import { createApi, type Api } from '../integration/support/http-client.ts';
 import { editDistance, normaliseForScoring } from '../fixtures/ocr/character-error-rate.ts';
 import {
-  builtinTypes, corpusPlan, degradations, renderDegraded, syntheticPage, typeFields,
-  type CorpusPage, type Degradation, type FieldValue, type PageImage,
+  builtinTypes,
+  corpusPlan,
+  degradations,
+  renderDegraded,
+  syntheticPage,
+  typeFields,
+  type CorpusPage,
+  type Degradation,
+  type FieldValue,
+  type PageImage,
 } from '../fixtures/ocr/synthetic-corpus.ts';
 import type { ChildMessage, ParentMessage } from './ocr-serve-vault.ts';
 
 const pagesPerType = Number(process.env.BENCH_PAGES_PER_TYPE ?? 2);
 const seed = Number(process.env.BENCH_SEED ?? 2024);
-if (!Number.isInteger(pagesPerType) || pagesPerType < 1) throw new Error('BENCH_PAGES_PER_TYPE must be a positive integer');
+if (!Number.isInteger(pagesPerType) || pagesPerType < 1)
+  throw new Error('BENCH_PAGES_PER_TYPE must be a positive integer');
 const run = promisify(execFile);
 const started = performance.now();
 
@@ -42,14 +51,30 @@ await mkdir(corpusDir, { recursive: true });
 const pages: BenchPage[] = [];
 for (const entry of corpusPlan(pagesPerType, seed)) {
   const image = await renderDegraded(entry);
-  const file = join(corpusDir, `${entry.degradation}--${entry.page.id}.${image.contentType === 'image/jpeg' ? 'jpg' : 'png'}`);
+  const file = join(
+    corpusDir,
+    `${entry.degradation}--${entry.page.id}.${image.contentType === 'image/jpeg' ? 'jpg' : 'png'}`,
+  );
   await writeFile(file, image.bytes);
   pages.push({ ...entry, image, file });
 }
-await writeFile(join(corpusDir, 'ground-truth.json'), JSON.stringify(pages.map((p) => ({
-  file: p.file, degradation: p.degradation, detail: p.image.detail, type: p.page.type, font: p.page.spec.font,
-  ownerId: p.page.ownerId, fields: p.page.fields, text: p.page.text,
-})), null, 2));
+await writeFile(
+  join(corpusDir, 'ground-truth.json'),
+  JSON.stringify(
+    pages.map((p) => ({
+      file: p.file,
+      degradation: p.degradation,
+      detail: p.image.detail,
+      type: p.page.type,
+      font: p.page.spec.font,
+      ownerId: p.page.ownerId,
+      fields: p.page.fields,
+      text: p.page.text,
+    })),
+    null,
+    2,
+  ),
+);
 
 // --- the vault, in a child process ----------------------------------------------------------
 
@@ -62,7 +87,8 @@ child.stdout?.pipe(process.stderr);
 
 function nextMessage<K extends ChildMessage['kind']>(kind: K): Promise<Extract<ChildMessage, { kind: K }>> {
   return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`the vault process exited (${code}) before sending ${kind}`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`the vault process exited (${code}) before sending ${kind}`));
     child.once('exit', onExit);
     const onMessage = (message: ChildMessage) => {
       if (message.kind !== kind) return;
@@ -130,10 +156,14 @@ interface Outcome {
 /** Uploads one page as the officer for its owner and reads back what the workflow made of it. */
 async function digitize(page: CorpusPage['page'], image: PageImage, fileName: string): Promise<Outcome> {
   const begin = performance.now();
-  const requested = await api<{ uploadId: string; upload: { url: string; fields: Record<string, string> } }>('POST', '/v1/uploads', {
-    token: officer,
-    body: { fileName, contentType: image.contentType, size: image.bytes.length, ownerId: page.ownerId },
-  });
+  const requested = await api<{ uploadId: string; upload: { url: string; fields: Record<string, string> } }>(
+    'POST',
+    '/v1/uploads',
+    {
+      token: officer,
+      body: { fileName, contentType: image.contentType, size: image.bytes.length, ownerId: page.ownerId },
+    },
+  );
   if (requested.status !== 201) throw new Error(`POST /v1/uploads: ${requested.status} ${requested.text}`);
   const { uploadId, upload } = requested.json;
   const form = new FormData();
@@ -146,25 +176,63 @@ async function digitize(page: CorpusPage['page'], image: PageImage, fileName: st
 
   if (settled.status === 'DONE' && settled.documentId) {
     const bearer = await ownerToken(page);
-    const document = await api<{ type?: string; fields?: Record<string, FieldValue> }>('GET', `/v1/documents/${settled.documentId}`, { token: bearer });
+    const document = await api<{ type?: string; fields?: Record<string, FieldValue> }>(
+      'GET',
+      `/v1/documents/${settled.documentId}`,
+      { token: bearer },
+    );
     const text = await api('GET', `/v1/documents/${settled.documentId}/text`, { token: bearer });
-    if (document.status !== 200 || text.status !== 200) throw new Error(`reading document ${settled.documentId}: ${document.status}/${text.status}`);
-    return { uploadId, status: 'DONE', source: 'document', type: document.json.type, fields: document.json.fields ?? {}, text: text.text, reasons: [], workflowMs };
+    if (document.status !== 200 || text.status !== 200)
+      throw new Error(`reading document ${settled.documentId}: ${document.status}/${text.status}`);
+    return {
+      uploadId,
+      status: 'DONE',
+      source: 'document',
+      type: document.json.type,
+      fields: document.json.fields ?? {},
+      text: text.text,
+      reasons: [],
+      workflowMs,
+    };
   }
   if (settled.status === 'REVIEW' && settled.proposed) {
     const { proposed } = settled;
     // Rejected so that the run ends (FAILED) before the next page is timed.
-    const rejected = await api('POST', `/v1/uploads/${uploadId}/review`, { token: officer, body: { approve: false, reason: 'OCR benchmark page' } });
+    const rejected = await api('POST', `/v1/uploads/${uploadId}/review`, {
+      token: officer,
+      body: { approve: false, reason: 'OCR benchmark page' },
+    });
     if (rejected.status !== 200) throw new Error(`rejecting ${uploadId}: ${rejected.status} ${rejected.text}`);
     await waitFor(uploadId, (u) => u.status === 'FAILED');
-    return { uploadId, status: 'REVIEW', source: 'review', type: proposed.type, fields: proposed.fields, text: proposed.text, reasons: proposed.reasons, workflowMs };
+    return {
+      uploadId,
+      status: 'REVIEW',
+      source: 'review',
+      type: proposed.type,
+      fields: proposed.fields,
+      text: proposed.text,
+      reasons: proposed.reasons,
+      workflowMs,
+    };
   }
-  return { uploadId, status: 'FAILED', source: 'none', type: undefined, fields: {}, text: '', reasons: [settled.failureReason ?? 'failed'], workflowMs };
+  return {
+    uploadId,
+    status: 'FAILED',
+    source: 'none',
+    type: undefined,
+    fields: {},
+    text: '',
+    reasons: [settled.failureReason ?? 'failed'],
+    workflowMs,
+  };
 }
 
 // --- the native CLI on the same images -------------------------------------------------------
 
-interface CliRun { text: string; ms: number }
+interface CliRun {
+  text: string;
+  ms: number;
+}
 
 async function tesseractCli(): Promise<{ version: string; tessdataDir: string | undefined } | undefined> {
   try {
@@ -174,7 +242,13 @@ async function tesseractCli(): Promise<{ version: string; tessdataDir: string | 
     let tessdataDir: string | undefined;
     for (const version of versions.sort()) {
       const dir = `/usr/share/tesseract-ocr/${version}/tessdata`;
-      if (await stat(join(dir, 'vie.traineddata')).then(() => true, () => false)) tessdataDir = dir;
+      if (
+        await stat(join(dir, 'vie.traineddata')).then(
+          () => true,
+          () => false,
+        )
+      )
+        tessdataDir = dir;
     }
     return { version: `${stdout}${stderr}`.split('\n')[0] ?? 'tesseract', tessdataDir };
   } catch {
@@ -183,7 +257,13 @@ async function tesseractCli(): Promise<{ version: string; tessdataDir: string | 
 }
 
 const cli = await tesseractCli();
-const cliArgs = (file: string) => [file, 'stdout', '-l', 'vie', ...(cli?.tessdataDir ? ['--tessdata-dir', cli.tessdataDir] : [])];
+const cliArgs = (file: string) => [
+  file,
+  'stdout',
+  '-l',
+  'vie',
+  ...(cli?.tessdataDir ? ['--tessdata-dir', cli.tessdataDir] : []),
+];
 
 async function readWithCli(file: string, env: NodeJS.ProcessEnv): Promise<CliRun> {
   const begin = performance.now();
@@ -196,7 +276,11 @@ async function readWithCli(file: string, env: NodeJS.ProcessEnv): Promise<CliRun
 const loadBefore = loadavg();
 // The first page loads the model into the worker: read one page outside the corpus first.
 const warmupPage = syntheticPage('cong-van', seed + 1);
-const warmup = await digitize(warmupPage, await renderDegraded({ page: warmupPage, degradation: 'clean', seed }), 'warm-up.png');
+const warmup = await digitize(
+  warmupPage,
+  await renderDegraded({ page: warmupPage, degradation: 'clean', seed }),
+  'warm-up.png',
+);
 if (cli && pages[0]) await readWithCli(pages[0].file, process.env); // page cache and shared libraries
 
 // Each page goes through the workflow, then through the CLI, so that both meet the same load
@@ -227,11 +311,23 @@ const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 };
-const seconds = (ms: number[]) => ({ mean: round(mean(ms) / 1000, 3), p50: round(quantile(ms, 0.5) / 1000, 3), p90: round(quantile(ms, 0.9) / 1000, 3), max: round(Math.max(...ms) / 1000, 3) });
+const seconds = (ms: number[]) => ({
+  mean: round(mean(ms) / 1000, 3),
+  p50: round(quantile(ms, 0.5) / 1000, 3),
+  p90: round(quantile(ms, 0.9) / 1000, 3),
+  max: round(Math.max(...ms) / 1000, 3),
+});
 
-interface CerTally { edits: number; characters: number; pages: number; worst: { page: string; cer: number } }
+interface CerTally {
+  edits: number;
+  characters: number;
+  pages: number;
+  worst: { page: string; cer: number };
+}
 
-function cerByDegradation(texts: string[]): Record<Degradation, { cer: number; pages: number; characters: number; worstPage: string; worstPageCer: number }> {
+function cerByDegradation(
+  texts: string[],
+): Record<Degradation, { cer: number; pages: number; characters: number; worstPage: string; worstPageCer: number }> {
   const tallies = new Map<Degradation, CerTally>();
   pages.forEach((page, i) => {
     const reference = [...normaliseForScoring(page.page.text)];
@@ -243,19 +339,27 @@ function cerByDegradation(texts: string[]): Record<Degradation, { cer: number; p
     if (edits / reference.length > tally.worst.cer) tally.worst = { page: page.page.id, cer: edits / reference.length };
     tallies.set(page.degradation, tally);
   });
-  return Object.fromEntries(degradations.map((degradation) => {
-    const tally = tallies.get(degradation) ?? { edits: 0, characters: 0, pages: 0, worst: { page: '', cer: 0 } };
-    return [degradation, {
-      cer: round(tally.characters === 0 ? 0 : tally.edits / tally.characters),
-      pages: tally.pages,
-      characters: tally.characters,
-      worstPage: tally.worst.page,
-      worstPageCer: round(tally.worst.cer),
-    }];
-  })) as ReturnType<typeof cerByDegradation>;
+  return Object.fromEntries(
+    degradations.map((degradation) => {
+      const tally = tallies.get(degradation) ?? { edits: 0, characters: 0, pages: 0, worst: { page: '', cer: 0 } };
+      return [
+        degradation,
+        {
+          cer: round(tally.characters === 0 ? 0 : tally.edits / tally.characters),
+          pages: tally.pages,
+          characters: tally.characters,
+          worstPage: tally.worst.page,
+          worstPageCer: round(tally.worst.cer),
+        },
+      ];
+    }),
+  ) as ReturnType<typeof cerByDegradation>;
 }
 
-interface Tally { matched: number; total: number }
+interface Tally {
+  matched: number;
+  total: number;
+}
 const rate = (tally: Tally) => ({ ...tally, rate: round(tally.total === 0 ? 0 : tally.matched / tally.total) });
 const add = (map: Map<string, Tally>, key: string, matched: boolean) => {
   const tally = map.get(key) ?? { matched: 0, total: 0 };
@@ -272,7 +376,14 @@ const typeRecognised = new Map<string, Tally>();
 const filedDirectly = new Map<string, Tally>();
 // Whether the review step is asked for the right pages: all fields right, per outcome.
 const pagesAllRight = new Map<string, Tally>();
-const mismatches: Array<{ page: string; degradation: Degradation; field: string; expected: FieldValue | null; got: FieldValue | null; source: Outcome['source'] }> = [];
+const mismatches: Array<{
+  page: string;
+  degradation: Degradation;
+  field: string;
+  expected: FieldValue | null;
+  got: FieldValue | null;
+  source: Outcome['source'];
+}> = [];
 pages.forEach((page, i) => {
   const outcome = outcomes[i];
   if (!outcome) return;
@@ -292,7 +403,15 @@ pages.forEach((page, i) => {
     add(byType, type, matched);
     add(byTypeField, `${type}.${field}`, matched);
     add(byDegradation, page.degradation, matched);
-    if (!matched) mismatches.push({ page: page.page.id, degradation: page.degradation, field, expected: expected ?? null, got: got ?? null, source: outcome.source });
+    if (!matched)
+      mismatches.push({
+        page: page.page.id,
+        degradation: page.degradation,
+        field,
+        expected: expected ?? null,
+        got: got ?? null,
+        source: outcome.source,
+      });
   }
   add(pagesAllRight, outcome.status, allRight);
 });
@@ -311,15 +430,33 @@ const targets = [
   { target: 'CER ≤ 1% on clean pages', value: engineCer.clean.cer, met: engineCer.clean.cer <= 0.01 },
   { target: 'CER ≤ 3% on every degraded set (worst set shown)', value: degradedCer, met: degradedCer <= 0.03 },
   { target: 'field exact match ≥ 97% overall', value: fieldRate, met: fieldRate >= 0.97 },
-  ...(cliSeconds && cliSingleSeconds ? [
-    { target: 's/page ≤ 1.2× native CLI (as installed, OpenMP)', value: round(engineSeconds.mean / cliSeconds.mean, 2), met: engineSeconds.mean <= 1.2 * cliSeconds.mean },
-    { target: 's/page ≤ 1.2× native CLI (OMP_THREAD_LIMIT=1)', value: round(engineSeconds.mean / cliSingleSeconds.mean, 2), met: engineSeconds.mean <= 1.2 * cliSingleSeconds.mean },
-  ] : []),
-  { target: 'peak RSS of the OCR process ≤ 1,536 MB (MiB shown)', value: vaultPeakRssMiB, met: vaultPeakRssMiB <= 1536 },
+  ...(cliSeconds && cliSingleSeconds
+    ? [
+        {
+          target: 's/page ≤ 1.2× native CLI (as installed, OpenMP)',
+          value: round(engineSeconds.mean / cliSeconds.mean, 2),
+          met: engineSeconds.mean <= 1.2 * cliSeconds.mean,
+        },
+        {
+          target: 's/page ≤ 1.2× native CLI (OMP_THREAD_LIMIT=1)',
+          value: round(engineSeconds.mean / cliSingleSeconds.mean, 2),
+          met: engineSeconds.mean <= 1.2 * cliSingleSeconds.mean,
+        },
+      ]
+    : []),
+  {
+    target: 'peak RSS of the OCR process ≤ 1,536 MB (MiB shown)',
+    value: vaultPeakRssMiB,
+    met: vaultPeakRssMiB <= 1536,
+  },
 ];
 
 const statusCount = (status: Outcome['status']) => outcomes.filter((outcome) => outcome.status === status).length;
-const tesseractJsVersion = (JSON.parse(readFileSync(new URL('../../node_modules/tesseract.js/package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const tesseractJsVersion = (
+  JSON.parse(readFileSync(new URL('../../node_modules/tesseract.js/package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 const report = {
   benchmark: 'ocr',
@@ -350,33 +487,65 @@ const report = {
   },
   cer: { engine: engineCer, ...(cliCer ? { nativeCliRaw: cliCer } : {}) },
   fields: {
-    readFrom: 'type and fields of the filed document (GET /v1/documents/{id}, owner token) when the upload was DONE; `proposed` of GET /v1/uploads/{id} when it stopped at REVIEW (then rejected). Text: GET /v1/documents/{id}/text or proposed.text. A field counts only when the type is right; a field the page lacks must be absent.',
+    readFrom:
+      'type and fields of the filed document (GET /v1/documents/{id}, owner token) when the upload was DONE; `proposed` of GET /v1/uploads/{id} when it stopped at REVIEW (then rejected). Text: GET /v1/documents/{id}/text or proposed.text. A field counts only when the type is right; a field the page lacks must be absent.',
     outcomes: { DONE: statusCount('DONE'), REVIEW: statusCount('REVIEW'), FAILED: statusCount('FAILED') },
-    pagesWithEveryFieldRight: Object.fromEntries([...pagesAllRight].map(([status, tally]) => [status, `${tally.matched}/${tally.total}`])),
-    reviewReasons: countBy(outcomes.flatMap((outcome) => outcome.reasons.map((reason) => reason.replace(/\d+(\.\d+)?/g, 'N')))),
+    pagesWithEveryFieldRight: Object.fromEntries(
+      [...pagesAllRight].map(([status, tally]) => [status, `${tally.matched}/${tally.total}`]),
+    ),
+    reviewReasons: countBy(
+      outcomes.flatMap((outcome) => outcome.reasons.map((reason) => reason.replace(/\d+(\.\d+)?/g, 'N'))),
+    ),
     overall: rate(overall),
-    typeRecognised: Object.fromEntries(builtinTypes.map((type) => [type, rate(typeRecognised.get(type) ?? { matched: 0, total: 0 })])),
-    byType: Object.fromEntries(builtinTypes.map((type) => [type, {
-      ...rate(byType.get(type) ?? { matched: 0, total: 0 }),
-      filedWithoutReview: rate(filedDirectly.get(type) ?? { matched: 0, total: 0 }).rate,
-      byField: Object.fromEntries(typeFields[type].map((field) => {
-        const tally = byTypeField.get(`${type}.${field}`) ?? { matched: 0, total: 0 };
-        return [field, `${tally.matched}/${tally.total}`];
-      })),
-    }])),
-    byDegradation: Object.fromEntries(degradations.map((d) => [d, rate(byDegradation.get(d) ?? { matched: 0, total: 0 })])),
+    typeRecognised: Object.fromEntries(
+      builtinTypes.map((type) => [type, rate(typeRecognised.get(type) ?? { matched: 0, total: 0 })]),
+    ),
+    byType: Object.fromEntries(
+      builtinTypes.map((type) => [
+        type,
+        {
+          ...rate(byType.get(type) ?? { matched: 0, total: 0 }),
+          filedWithoutReview: rate(filedDirectly.get(type) ?? { matched: 0, total: 0 }).rate,
+          byField: Object.fromEntries(
+            typeFields[type].map((field) => {
+              const tally = byTypeField.get(`${type}.${field}`) ?? { matched: 0, total: 0 };
+              return [field, `${tally.matched}/${tally.total}`];
+            }),
+          ),
+        },
+      ]),
+    ),
+    byDegradation: Object.fromEntries(
+      degradations.map((d) => [d, rate(byDegradation.get(d) ?? { matched: 0, total: 0 })]),
+    ),
     mismatches: mismatches.slice(0, 200),
     ...(mismatches.length > 200 ? { mismatchesLeftOut: mismatches.length - 200 } : {}),
   },
   secondsPerPage: {
-    engine: { ...engineSeconds, measured: 'RecognizePage task of each workflow run (warm worker): read the object, decode, denoise, deskew, OCR, store the page' },
-    workflow: { ...seconds(outcomes.map((outcome) => outcome.workflowMs)), measured: 'upload request to DONE or REVIEW, over HTTP' },
-    ...(cli && cliSeconds && cliSingleSeconds ? {
-      nativeCli: { ...cliSeconds, command: `tesseract IMAGE stdout ${cliArgs('').slice(2).join(' ')}`, version: cli.version },
-      nativeCliSingleThread: { ...cliSingleSeconds, command: `OMP_THREAD_LIMIT=1 tesseract IMAGE stdout ${cliArgs('').slice(2).join(' ')}` },
-      engineOverNativeCli: round(engineSeconds.mean / cliSeconds.mean, 2),
-      engineOverNativeCliSingleThread: round(engineSeconds.mean / cliSingleSeconds.mean, 2),
-    } : { nativeCli: 'tesseract CLI not on PATH' }),
+    engine: {
+      ...engineSeconds,
+      measured:
+        'RecognizePage task of each workflow run (warm worker): read the object, decode, denoise, deskew, OCR, store the page',
+    },
+    workflow: {
+      ...seconds(outcomes.map((outcome) => outcome.workflowMs)),
+      measured: 'upload request to DONE or REVIEW, over HTTP',
+    },
+    ...(cli && cliSeconds && cliSingleSeconds
+      ? {
+          nativeCli: {
+            ...cliSeconds,
+            command: `tesseract IMAGE stdout ${cliArgs('').slice(2).join(' ')}`,
+            version: cli.version,
+          },
+          nativeCliSingleThread: {
+            ...cliSingleSeconds,
+            command: `OMP_THREAD_LIMIT=1 tesseract IMAGE stdout ${cliArgs('').slice(2).join(' ')}`,
+          },
+          engineOverNativeCli: round(engineSeconds.mean / cliSeconds.mean, 2),
+          engineOverNativeCliSingleThread: round(engineSeconds.mean / cliSingleSeconds.mean, 2),
+        }
+      : { nativeCli: 'tesseract CLI not on PATH' }),
   },
   memory: {
     ocrProcessPeakRssMiB: vaultPeakRssMiB,

@@ -34,8 +34,13 @@ function recognizeTimes(): Record<string, number> {
     let entered: number | undefined;
     let total = 0;
     for (const event of stepFunctions.getExecutionHistory(execution.executionArn)) {
-      if (event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name === 'RecognizePage') entered = event.timestamp.getTime();
-      if (event.type === 'TaskStateExited' && event.stateExitedEventDetails?.name === 'RecognizePage' && entered !== undefined) {
+      if (event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name === 'RecognizePage')
+        entered = event.timestamp.getTime();
+      if (
+        event.type === 'TaskStateExited' &&
+        event.stateExitedEventDetails?.name === 'RecognizePage' &&
+        entered !== undefined
+      ) {
         total += event.timestamp.getTime() - entered;
         entered = undefined;
       }

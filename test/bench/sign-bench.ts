@@ -26,7 +26,11 @@ async function scannedPdf(pages: number): Promise<Uint8Array> {
   for (let page = 0; page < pages; page += 1) {
     const pixels = Buffer.alloc(width * height);
     for (let i = 0; i < pixels.length; i += 1) pixels[i] = 225 + (((i + page * 7919) * 2654435761) % 31);
-    const image = await document.embedJpg(await sharp(pixels, { raw: { width, height, channels: 1 } }).jpeg({ quality: 70 }).toBuffer());
+    const image = await document.embedJpg(
+      await sharp(pixels, { raw: { width, height, channels: 1 } })
+        .jpeg({ quality: 70 })
+        .toBuffer(),
+    );
     const added = document.addPage([595, 842]);
     added.drawImage(image, { x: 0, y: 0, width: 595, height: 842 });
     added.drawText(`Page ${page + 1}`, { x: 40, y: 800, size: 12, font });
@@ -44,14 +48,26 @@ async function main() {
   const seal = await issueCertificate({ issuer: root, commonName: 'Cơ quan cấp kết quả (bench)' });
   const key = createLocalSealKey(seal.privateKeyPkcs8);
   let signCalls = 0;
-  const countingKey: SealKey = { publicKey: () => key.publicKey(), signDigest: (digest) => { signCalls += 1; return key.signDigest(digest); } };
+  const countingKey: SealKey = {
+    publicKey: () => key.publicKey(),
+    signDigest: (digest) => {
+      signCalls += 1;
+      return key.signDigest(digest);
+    },
+  };
   deps.signing.providers = assembleSigning({ settings: deps.signing.settings, sealKey: countingKey }).providers;
   await deps.signing.settings.saveSealCertificates(toPem(seal.certificate) + toPem(root.certificate), []);
 
   const results = [];
   for (const pages of [1, 50]) {
     const pdf = await scannedPdf(pages);
-    const upload = { id: `bench-${pages}`, ownerId: '079203001234', blobKey: `incoming/bench-${pages}`, contentType: 'application/pdf', fileName: 'scan.pdf' } as Upload;
+    const upload = {
+      id: `bench-${pages}`,
+      ownerId: '079203001234',
+      blobKey: `incoming/bench-${pages}`,
+      contentType: 'application/pdf',
+      fileName: 'scan.pdf',
+    } as Upload;
     await deps.blobs.write(upload.blobKey, pdf, 'application/pdf');
     await sealUpload(deps, upload); // warm-up: module and JIT
     const times: number[] = [];
@@ -74,12 +90,23 @@ async function main() {
       keySignCallsPerSignature: (signCalls - callsBefore) / rounds,
     });
   }
-  console.log(JSON.stringify({
-    benchmark: 'agency seal (PAdES) through the Seal step',
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 1024 ** 3), node: process.version },
-    date: new Date().toISOString(),
-    results,
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'agency seal (PAdES) through the Seal step',
+        machine: {
+          cpus: cpus().length,
+          model: cpus()[0]?.model,
+          memoryGiB: Math.round(totalmem() / 1024 ** 3),
+          node: process.version,
+        },
+        date: new Date().toISOString(),
+        results,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 await main();

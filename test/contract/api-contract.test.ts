@@ -17,25 +17,33 @@ const roles: Persona[] = ['citizen', 'officer', 'admin'];
 let t: TestVault;
 let executable: string;
 
-before(async () => {
-  assert.ok(Number.isInteger(maxExamples) && maxExamples >= 1, 'CONTRACT_MAX_EXAMPLES must be a positive integer');
-  executable = await ensureSchemathesis();
-  t = await startTestVault();
-  // A little of everything a citizen lists, so list responses are checked with items in them.
-  const citizen = await t.token('citizen');
-  const folder = await t.api('POST', '/v1/folders', { token: citizen, body: { name: 'Hồ sơ đất đai' } });
-  assert.equal(folder.status, 201, folder.text);
-  const link = await t.api('POST', '/v1/links', {
-    token: citizen,
-    body: { resourceType: 'folder', resourceId: folder.json.id, permissions: ['metadata'] },
-  });
-  assert.equal(link.status, 201, link.text);
-  const share = await t.api('POST', '/v1/shares', {
-    token: citizen,
-    body: { resourceType: 'folder', resourceId: folder.json.id, grantee: { kind: 'unit', id: 'PC06' }, permissions: ['metadata'] },
-  });
-  assert.equal(share.status, 201, share.text);
-}, { timeout: 10 * 60_000 });
+before(
+  async () => {
+    assert.ok(Number.isInteger(maxExamples) && maxExamples >= 1, 'CONTRACT_MAX_EXAMPLES must be a positive integer');
+    executable = await ensureSchemathesis();
+    t = await startTestVault();
+    // A little of everything a citizen lists, so list responses are checked with items in them.
+    const citizen = await t.token('citizen');
+    const folder = await t.api('POST', '/v1/folders', { token: citizen, body: { name: 'Hồ sơ đất đai' } });
+    assert.equal(folder.status, 201, folder.text);
+    const link = await t.api('POST', '/v1/links', {
+      token: citizen,
+      body: { resourceType: 'folder', resourceId: folder.json.id, permissions: ['metadata'] },
+    });
+    assert.equal(link.status, 201, link.text);
+    const share = await t.api('POST', '/v1/shares', {
+      token: citizen,
+      body: {
+        resourceType: 'folder',
+        resourceId: folder.json.id,
+        grantee: { kind: 'unit', id: 'PC06' },
+        permissions: ['metadata'],
+      },
+    });
+    assert.equal(share.status, 201, share.text);
+  },
+  { timeout: 10 * 60_000 },
+);
 
 after(async () => {
   await t?.close();
@@ -43,15 +51,26 @@ after(async () => {
 
 /** Each failure kind with its operations, then where Schemathesis' full report is. */
 function describeFailures(role: string, result: ContractRun): string {
-  const kinds = result.failures.map((failure) => `  ${failure.code} ${failure.title} (${failure.count}): ${failure.operations.join(', ')}`);
-  return `${role}: ${result.uniqueFailures} failures on ${result.failingOperations.length} operations `
-    + `(${result.generated} test cases)\n${kinds.join('\n')}\nfull report: ${reportDir}/${role}.txt`;
+  const kinds = result.failures.map(
+    (failure) => `  ${failure.code} ${failure.title} (${failure.count}): ${failure.operations.join(', ')}`,
+  );
+  return (
+    `${role}: ${result.uniqueFailures} failures on ${result.failingOperations.length} operations ` +
+    `(${result.generated} test cases)\n${kinds.join('\n')}\nfull report: ${reportDir}/${role}.txt`
+  );
 }
 
 describe('the API keeps its published contract', () => {
   for (const role of roles) {
     test(`as ${role === 'admin' ? 'an administrator' : `a ${role}`}`, { timeout: 15 * 60_000 }, async () => {
-      const result = await runSchemathesis({ executable, baseUrl: t.url, token: await t.token(role), label: role, maxExamples, seed });
+      const result = await runSchemathesis({
+        executable,
+        baseUrl: t.url,
+        token: await t.token(role),
+        label: role,
+        maxExamples,
+        seed,
+      });
       assert.equal(result.failures.length, 0, describeFailures(role, result));
       assert.equal(result.exitCode, 0, result.output.slice(-3000));
       assert.ok(result.generated > 0, 'Schemathesis generated requests');

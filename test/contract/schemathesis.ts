@@ -36,7 +36,13 @@ export async function ensureSchemathesis(): Promise<string> {
   const stamp = join(venv, 'khoso-requirements.txt');
   if ((await readFile(stamp, 'utf8').catch(() => '')) === wanted) return executable;
   await runOrThrow('python3', ['-m', 'venv', '--clear', venv]);
-  await runOrThrow(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirementsFile]);
+  await runOrThrow(join(venv, 'bin', 'pip'), [
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '-r',
+    requirementsFile,
+  ]);
   await writeFile(stamp, wanted);
   return executable;
 }
@@ -73,19 +79,36 @@ export interface ContractRunOptions {
 export async function runSchemathesis(options: ContractRunOptions): Promise<ContractRun> {
   await mkdir(reportDir, { recursive: true });
   const report = join(reportDir, `${options.label}.json`);
-  const { code, output } = await run(options.executable, [
-    '--config-file', configFile,
-    'run', `${options.baseUrl}/openapi.json`,
-    '--checks', 'all',
-    '--max-examples', String(options.maxExamples),
-    '--seed', String(options.seed),
-    '--workers', '1',
-    '--no-color',
-    '--report', 'json',
-    '--report-json-path', report,
-  ], { env: { KHOSO_CONTRACT_TOKEN: options.token }, cwd: reportDir });
+  const { code, output } = await run(
+    options.executable,
+    [
+      '--config-file',
+      configFile,
+      'run',
+      `${options.baseUrl}/openapi.json`,
+      '--checks',
+      'all',
+      '--max-examples',
+      String(options.maxExamples),
+      '--seed',
+      String(options.seed),
+      '--workers',
+      '1',
+      '--no-color',
+      '--report',
+      'json',
+      '--report-json-path',
+      report,
+    ],
+    { env: { KHOSO_CONTRACT_TOKEN: options.token }, cwd: reportDir },
+  );
   await writeFile(join(reportDir, `${options.label}.txt`), output);
-  let parsed: { exit_code: number; test_cases: { generated: number; unique_failures: number }; failures: FailureKind[]; errors: unknown[] };
+  let parsed: {
+    exit_code: number;
+    test_cases: { generated: number; unique_failures: number };
+    failures: FailureKind[];
+    errors: unknown[];
+  };
   try {
     parsed = JSON.parse(await readFile(report, 'utf8'));
   } catch {

@@ -11,7 +11,12 @@ export function auditPage(
   include: (stored: StoredAudit) => boolean,
   page: PageRequest,
 ): Page<AuditEntry> {
-  const result = paginate(scope, records.audit.filter(include), ({ entry, seq }) => [entry.at, String(seq).padStart(12, '0')], page);
+  const result = paginate(
+    scope,
+    records.audit.filter(include),
+    ({ entry, seq }) => [entry.at, String(seq).padStart(12, '0')],
+    page,
+  );
   return { ...result, items: result.items.map(({ entry }) => entry) };
 }
 
@@ -19,7 +24,12 @@ export function auditPage(
 export function inMemoryAuditLog(records: InMemoryRecords): AuditHistory & AuditLog {
   return {
     async listHistory(ownerId: string, resourceId: string, page: PageRequest): Promise<Page<AuditEntry>> {
-      return auditPage(records, `history|${ownerId}|${resourceId}`, ({ entry }) => entry.ownerId === ownerId && entry.resourceId === resourceId, page);
+      return auditPage(
+        records,
+        `history|${ownerId}|${resourceId}`,
+        ({ entry }) => entry.ownerId === ownerId && entry.resourceId === resourceId,
+        page,
+      );
     },
 
     async readChain(ownerId: string): Promise<StoredAuditChain> {

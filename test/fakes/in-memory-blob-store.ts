@@ -1,5 +1,9 @@
 import type {
-  BlobHead, BlobStore, DownloadRequest, PresignedUpload, UploadPolicy,
+  BlobHead,
+  BlobStore,
+  DownloadRequest,
+  PresignedUpload,
+  UploadPolicy,
 } from '../../functions/platform/core/blob-store.ts';
 import type { Clock } from '../../functions/platform/core/runtime.ts';
 
@@ -69,7 +73,8 @@ export class InMemoryBlobStore implements BlobStore {
     const [min, max] = range.split(',').map(Number) as [number, number];
     if (this.clock.now().getTime() > Date.parse(expiresAt)) throw new PolicyViolation('policy expired');
     if (contentType !== pinnedType) throw new PolicyViolation(`content type ${contentType} is not ${pinnedType}`);
-    if (body.byteLength < min || body.byteLength > max) throw new PolicyViolation(`size ${body.byteLength} outside ${range}`);
+    if (body.byteLength < min || body.byteLength > max)
+      throw new PolicyViolation(`size ${body.byteLength} outside ${range}`);
     await this.write(key, body, contentType);
     return key;
   }

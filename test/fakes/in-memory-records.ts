@@ -1,5 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
-import { auditEntriesByOwner, chainAuditEntries, type AuditChainHead, type ChainLink } from '../../functions/audit/core/audit-chain.ts';
+import {
+  auditEntriesByOwner,
+  chainAuditEntries,
+  type AuditChainHead,
+  type ChainLink,
+} from '../../functions/audit/core/audit-chain.ts';
 import { ConcurrentUpdateError, ConflictError, InvalidInputError } from '../../functions/platform/core/errors.ts';
 import type { AuditEntry } from '../../functions/audit/core/audit-model.ts';
 import type { Upload } from '../../functions/digitize/core/upload-model.ts';
@@ -190,8 +195,18 @@ export class InMemoryRecords implements UnitOfWork {
     const moves = folders.filter(({ next, previous }) => previous !== undefined && previous.parentId !== next.parentId);
     const touchesTree = changes.expectedTreeVersion !== undefined || moves.length > 0;
     // A document write also writes its search item, as the DynamoDB adapter does.
-    const writes = folders.length * 3 + documents.length * 2 + versions.length + uploads.length + signatures.length + shares.length + links.length + changes.audit.length
-      + (touchesTree ? 1 : 0) + (changes.provisionVault ? 1 : 0) + (changes.audit.length > 0 ? 1 : 0); // the audit chain's head
+    const writes =
+      folders.length * 3 +
+      documents.length * 2 +
+      versions.length +
+      uploads.length +
+      signatures.length +
+      shares.length +
+      links.length +
+      changes.audit.length +
+      (touchesTree ? 1 : 0) +
+      (changes.provisionVault ? 1 : 0) +
+      (changes.audit.length > 0 ? 1 : 0); // the audit chain's head
     if (writes > this.maxWritesPerCommit) {
       throw new RangeError(`commit touches ${writes} records; at most ${this.maxWritesPerCommit} allowed`);
     }
@@ -214,13 +229,15 @@ export class InMemoryRecords implements UnitOfWork {
     sameRecord('share', shares);
     sameRecord('link', links);
     for (const version of versions) {
-      if (version.ownerId !== ownerId) throw new Error(`version of ${version.documentId}: owner does not match the commit`);
+      if (version.ownerId !== ownerId)
+        throw new Error(`version of ${version.documentId}: owner does not match the commit`);
     }
     for (const entry of changes.audit) {
       if (entry.ownerId !== ownerId) throw new Error(`audit entry ${entry.id}: owner does not match the commit`);
     }
 
-    if (changes.provisionVault && this.provisioned.has(ownerId)) throw new ConcurrentUpdateError('vault already provisioned');
+    if (changes.provisionVault && this.provisioned.has(ownerId))
+      throw new ConcurrentUpdateError('vault already provisioned');
     const treeVersion = this.treeVersions.get(ownerId) ?? 0;
     if (changes.expectedTreeVersion !== undefined && changes.expectedTreeVersion !== treeVersion) {
       throw new ConcurrentUpdateError(`tree version is ${treeVersion}, not ${changes.expectedTreeVersion}`);
@@ -250,7 +267,8 @@ export class InMemoryRecords implements UnitOfWork {
     // Claims: release what the written folders held, then take what they will hold.
     const claims = new Map(this.claims);
     for (const { previous } of folders) {
-      if (previous && !previous.trashedAt && claims.get(claimKey(previous)) === previous.id) claims.delete(claimKey(previous));
+      if (previous && !previous.trashedAt && claims.get(claimKey(previous)) === previous.id)
+        claims.delete(claimKey(previous));
     }
     for (const { next } of folders) {
       if (next.trashedAt) continue;
@@ -268,7 +286,8 @@ export class InMemoryRecords implements UnitOfWork {
     for (const [key, id] of claims) this.claims.set(key, id);
     for (const { next } of folders) this.folders.set(recordKey(next.ownerId, next.id), store(next));
     for (const { next } of documents) this.documents.set(recordKey(next.ownerId, next.id), store(next));
-    for (const version of versions) this.versions.set(versionKey(ownerId, version.documentId, version.number), store(version));
+    for (const version of versions)
+      this.versions.set(versionKey(ownerId, version.documentId, version.number), store(version));
     for (const { next } of uploads) this.uploads.set(next.id, store(next));
     for (const { next } of signatures) this.signatures.set(recordKey(next.ownerId, next.id), store(next));
     for (const { next } of shares) this.shares.set(next.id, store(next));

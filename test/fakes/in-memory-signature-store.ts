@@ -5,7 +5,11 @@ import { copy, recordKey, type InMemoryRecords } from './in-memory-records.ts';
 /** The signing history read from the in-memory records. */
 export function inMemorySignatureStore(records: InMemoryRecords): SignatureStore {
   return {
-    async getSignature(ownerId: string, documentId: string, signatureId: string): Promise<DocumentSignature | undefined> {
+    async getSignature(
+      ownerId: string,
+      documentId: string,
+      signatureId: string,
+    ): Promise<DocumentSignature | undefined> {
       const signature = records.signatures.get(recordKey(ownerId, signatureId));
       return signature && signature.documentId === documentId ? copy(signature) : undefined;
     },
@@ -19,7 +23,9 @@ export function inMemorySignatureStore(records: InMemoryRecords): SignatureStore
 
     async listDueSignatureChecks(dueBy: string, limit: number): Promise<DocumentSignature[]> {
       return [...records.signatures.values()]
-        .filter((signature) => signature.status === 'pending' && signature.remote && signature.remote.nextCheckAt <= dueBy)
+        .filter(
+          (signature) => signature.status === 'pending' && signature.remote && signature.remote.nextCheckAt <= dueBy,
+        )
         .sort((a, b) => (a.remote?.nextCheckAt ?? '').localeCompare(b.remote?.nextCheckAt ?? ''))
         .slice(0, limit)
         .map(copy);

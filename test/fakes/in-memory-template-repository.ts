@@ -28,7 +28,11 @@ export class InMemoryTemplateRepository implements TemplateRepository {
     return (this.versions.get(id) ?? []).map((template) => structuredClone(template));
   }
 
-  async saveTemplate(next: RecognitionTemplate, previous: RecognitionTemplate | undefined, audit: AuditEntry[]): Promise<void> {
+  async saveTemplate(
+    next: RecognitionTemplate,
+    previous: RecognitionTemplate | undefined,
+    audit: AuditEntry[],
+  ): Promise<void> {
     const versions = this.versions.get(next.id) ?? [];
     const current = versions.at(-1);
     if (previous ? current?.version !== previous.version : current !== undefined) throw new ConcurrentUpdateError();

@@ -2,12 +2,18 @@ import type { Page, PageRequest } from '../../functions/platform/core/page.ts';
 import type { DocumentSearch, DocumentVersion, Folder, VaultDocument } from '../../functions/vault/core/model.ts';
 import { foldNumber, searchableText } from '../../functions/vault/core/search-text.ts';
 import type {
-  DocumentSearchStore, DocumentStore, FolderStore, FolderTree, VersionStore,
+  DocumentSearchStore,
+  DocumentStore,
+  FolderStore,
+  FolderTree,
+  VersionStore,
 } from '../../functions/vault/core/vault-store.ts';
 import { copy, paginate, recordKey, versionKey, type InMemoryRecords } from './in-memory-records.ts';
 
 /** The vault's read ports over the in-memory records. */
-export function inMemoryVaultStore(records: InMemoryRecords): FolderStore & DocumentStore & VersionStore & DocumentSearchStore {
+export function inMemoryVaultStore(
+  records: InMemoryRecords,
+): FolderStore & DocumentStore & VersionStore & DocumentSearchStore {
   return {
     async isProvisioned(ownerId: string): Promise<boolean> {
       return records.provisioned.has(ownerId);
@@ -43,14 +49,26 @@ export function inMemoryVaultStore(records: InMemoryRecords): FolderStore & Docu
 
     async listDocumentsTrashedWith(ownerId: string, folderId: string): Promise<VaultDocument[]> {
       return [...records.documents.values()]
-        .filter((document) => document.ownerId === ownerId && document.trashedAt && document.trashedWith === folderId && document.id !== folderId)
+        .filter(
+          (document) =>
+            document.ownerId === ownerId &&
+            document.trashedAt &&
+            document.trashedWith === folderId &&
+            document.id !== folderId,
+        )
         .map(copy);
     },
 
     async listTrashedDocuments(ownerId: string, page: PageRequest): Promise<Page<VaultDocument>> {
-      const trashed = [...records.documents.values()]
-        .filter((document) => document.ownerId === ownerId && document.trashedAt && document.trashedWith === document.id);
-      return paginate(`trashed-documents|${ownerId}`, trashed, (document) => [document.trashedAt ?? '', document.id], page);
+      const trashed = [...records.documents.values()].filter(
+        (document) => document.ownerId === ownerId && document.trashedAt && document.trashedWith === document.id,
+      );
+      return paginate(
+        `trashed-documents|${ownerId}`,
+        trashed,
+        (document) => [document.trashedAt ?? '', document.id],
+        page,
+      );
     },
 
     async listVersions(ownerId: string, documentId: string): Promise<DocumentVersion[]> {
@@ -69,20 +87,38 @@ export function inMemoryVaultStore(records: InMemoryRecords): FolderStore & Docu
       const matches = [...records.documents.values()].filter((document) => {
         if (document.ownerId !== ownerId || document.trashedAt) return false;
         const text = searchableText(document);
-        return search.terms.every((term) => text.includes(term))
-          && (!search.type || document.type === search.type)
-          && (!search.folderId || document.folderId === search.folderId)
-          && (!search.source || document.source === search.source)
-          && (!search.issuedFrom || (document.issueDate !== undefined && document.issueDate >= search.issuedFrom))
-          && (!search.issuedTo || (document.issueDate !== undefined && document.issueDate <= search.issuedTo));
+        return (
+          search.terms.every((term) => text.includes(term)) &&
+          (!search.type || document.type === search.type) &&
+          (!search.folderId || document.folderId === search.folderId) &&
+          (!search.source || document.source === search.source) &&
+          (!search.issuedFrom || (document.issueDate !== undefined && document.issueDate >= search.issuedFrom)) &&
+          (!search.issuedTo || (document.issueDate !== undefined && document.issueDate <= search.issuedTo))
+        );
       });
-      return paginate(`search|${ownerId}|${JSON.stringify(search)}`, matches, (document) => [document.createdAt, document.id], page);
+      return paginate(
+        `search|${ownerId}|${JSON.stringify(search)}`,
+        matches,
+        (document) => [document.createdAt, document.id],
+        page,
+      );
     },
 
     async findIssuedDocuments(type: string, number: string, page: PageRequest): Promise<Page<VaultDocument>> {
-      const matches = [...records.documents.values()].filter((document) => !document.trashedAt && document.source === 'issued'
-        && document.type === type && document.number !== undefined && foldNumber(document.number) === foldNumber(number));
-      return paginate(`issued|${type}|${foldNumber(number)}`, matches, (document) => [document.ownerId, document.id], page);
+      const matches = [...records.documents.values()].filter(
+        (document) =>
+          !document.trashedAt &&
+          document.source === 'issued' &&
+          document.type === type &&
+          document.number !== undefined &&
+          foldNumber(document.number) === foldNumber(number),
+      );
+      return paginate(
+        `issued|${type}|${foldNumber(number)}`,
+        matches,
+        (document) => [document.ownerId, document.id],
+        page,
+      );
     },
   };
 }

@@ -1,4 +1,8 @@
-import { ReviewNotPendingError, type DigitizeWorkflow, type ReviewDecision } from '../../functions/digitize/core/digitize-workflow.ts';
+import {
+  ReviewNotPendingError,
+  type DigitizeWorkflow,
+  type ReviewDecision,
+} from '../../functions/digitize/core/digitize-workflow.ts';
 
 /**
  * Records digitisation starts and review decisions. Like Step Functions with the execution

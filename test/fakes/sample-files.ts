@@ -21,16 +21,19 @@ export async function makeEncryptedPdf(): Promise<Uint8Array> {
   const marker = 'trailer\n<<\n';
   const at = plain.lastIndexOf(marker);
   if (at < 0) throw new Error('pdf-lib output has no classic trailer');
-  const encrypt = '/Encrypt << /Filter /Standard /V 1 /R 2 /O (0123456789abcdef0123456789abcdef) /U (0123456789abcdef0123456789abcdef) /P -4 >>\n';
+  const encrypt =
+    '/Encrypt << /Filter /Standard /V 1 /R 2 /O (0123456789abcdef0123456789abcdef) /U (0123456789abcdef0123456789abcdef) /P -4 >>\n';
   const insertAt = at + marker.length;
   return new Uint8Array(Buffer.from(plain.slice(0, insertAt) + encrypt + plain.slice(insertAt), 'latin1'));
 }
 
 /** A real 1 x 1 PNG. */
-export const samplePng: Uint8Array = new Uint8Array(Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-));
+export const samplePng: Uint8Array = new Uint8Array(
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+    'base64',
+  ),
+);
 
 /**
  * A file from test/fixtures when it is there (real files: qpdf-encrypted PDF, PNG bomb),

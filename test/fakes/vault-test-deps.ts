@@ -25,7 +25,11 @@ export interface TestVault extends VaultDeps {
   workflow: RecordingDigitizeWorkflow;
   clock: FixedClock;
   ids: SequentialIds;
-  signing: { providers: VaultDeps['signing']['providers']; settings: InMemorySigningSettings; sealKey?: VaultDeps['signing']['sealKey'] };
+  signing: {
+    providers: VaultDeps['signing']['providers'];
+    settings: InMemorySigningSettings;
+    sealKey?: VaultDeps['signing']['sealKey'];
+  };
 }
 
 export function createTestVault(options: { policy?: Partial<VaultPolicy>; start?: string } = {}): TestVault {
@@ -53,7 +57,8 @@ function context(principal: RequestContext['principal']): RequestContext {
   return { principal, sourceIp: '203.0.113.7', userAgent: 'khoso-tests', requestId: `req-${principal.sub}` };
 }
 
-export const citizen = (): RequestContext => context({ sub: `citizen-${citizenId}`, role: 'citizen', ownerId: citizenId });
+export const citizen = (): RequestContext =>
+  context({ sub: `citizen-${citizenId}`, role: 'citizen', ownerId: citizenId });
 export const secondCitizen = (): RequestContext =>
   context({ sub: `citizen-${secondCitizenId}`, role: 'citizen', ownerId: secondCitizenId });
 export const organisation = (): RequestContext =>
@@ -85,7 +90,8 @@ export function commitBarrier(
         for (const racer of waiting) racer.resolve();
       } else if (arrived === 1) {
         timer = setTimeout(() => {
-          for (const racer of waiting) racer.reject(new Error(`commit barrier: only ${arrived} of ${count} commits arrived`));
+          for (const racer of waiting)
+            racer.reject(new Error(`commit barrier: only ${arrived} of ${count} commits arrived`));
         }, timeoutMs);
       }
     });
@@ -106,10 +112,13 @@ export async function uploadBytes(
   request: Partial<UploadRequest> = {},
   bytes?: Uint8Array,
 ): Promise<UploadTicket> {
-  const body = bytes ?? await samplePdf();
+  const body = bytes ?? (await samplePdf());
   const contentType = request.contentType ?? 'application/pdf';
   const ticket = await requestUpload(vault, context, {
-    fileName: 'scan.pdf', contentType, size: body.byteLength, ...request,
+    fileName: 'scan.pdf',
+    contentType,
+    size: body.byteLength,
+    ...request,
   });
   await vault.blobs.receivePost(ticket.presigned, body, contentType);
   return ticket;
@@ -138,7 +147,9 @@ export async function fileDocument(
 export function withCode(code: string): (error: unknown) => boolean {
   return (error) => {
     if ((error as { code?: unknown })?.code !== code) {
-      throw new Error(`expected an error with code ${code}, got ${String((error as Error)?.name)}: ${String((error as Error)?.message)}`);
+      throw new Error(
+        `expected an error with code ${code}, got ${String((error as Error)?.name)}: ${String((error as Error)?.message)}`,
+      );
     }
     return true;
   };
@@ -157,13 +168,33 @@ export async function seedDocument(
   const id = vault.ids.newId();
   const now = vault.clock.now().toISOString();
   const document: VaultDocument = {
-    id, ownerId, folderId, source: 'self', title: `Tài liệu ${id.slice(-4)}`, fileName: 'scan.pdf',
-    contentType: 'application/pdf', size: 1234, sha256: 'ab'.repeat(32), currentVersion: 1, versionCount: 1,
-    createdAt: now, updatedAt: now, createdBy: 'seed', ...overrides,
+    id,
+    ownerId,
+    folderId,
+    source: 'self',
+    title: `Tài liệu ${id.slice(-4)}`,
+    fileName: 'scan.pdf',
+    contentType: 'application/pdf',
+    size: 1234,
+    sha256: 'ab'.repeat(32),
+    currentVersion: 1,
+    versionCount: 1,
+    createdAt: now,
+    updatedAt: now,
+    createdBy: 'seed',
+    ...overrides,
   };
   const version: DocumentVersion = {
-    documentId: id, ownerId, number: 1, blobKey: `vault/${ownerId}/${id}/seed`, fileName: document.fileName,
-    contentType: document.contentType, size: document.size, sha256: document.sha256, createdAt: now, createdBy: 'seed',
+    documentId: id,
+    ownerId,
+    number: 1,
+    blobKey: `vault/${ownerId}/${id}/seed`,
+    fileName: document.fileName,
+    contentType: document.contentType,
+    size: document.size,
+    sha256: document.sha256,
+    createdAt: now,
+    createdBy: 'seed',
   };
   await vault.repository.commit({ ownerId, documents: [{ next: document }], versions: [version], audit: [] });
   return document;

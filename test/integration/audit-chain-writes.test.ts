@@ -19,9 +19,16 @@ let counter = 0;
 function entry(ownerId = owner, overrides: Partial<AuditEntry> = {}): AuditEntry {
   counter += 1;
   return {
-    id: `e-${String(counter).padStart(4, '0')}`, ownerId, at: new Date(Date.UTC(2026, 0, 1, 0, 0, counter)).toISOString(),
-    actor: { sub: 'tester', role: 'citizen', ownerId }, action: 'folder.create', resourceType: 'folder', resourceId: 'f-1',
-    outcome: 'success', sourceIp: '203.0.113.7', ...overrides,
+    id: `e-${String(counter).padStart(4, '0')}`,
+    ownerId,
+    at: new Date(Date.UTC(2026, 0, 1, 0, 0, counter)).toISOString(),
+    actor: { sub: 'tester', role: 'citizen', ownerId },
+    action: 'folder.create',
+    resourceType: 'folder',
+    resourceId: 'f-1',
+    outcome: 'success',
+    sourceIp: '203.0.113.7',
+    ...overrides,
   };
 }
 
@@ -43,7 +50,11 @@ describe('audit chain writes (DynamoDB adapter on dynalite)', () => {
 
   before(async () => {
     server = await startDynamoDbServer({});
-    client = new DynamoDBClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    client = new DynamoDBClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     await client.send(new CreateTableCommand(createTableInput(table)));
   });
@@ -56,18 +67,23 @@ describe('audit chain writes (DynamoDB adapter on dynalite)', () => {
   test('concurrent writers of one owner all land, with consecutive sequence numbers and a valid chain', async () => {
     const writers = Array.from({ length: 6 }, writer);
     const appended: string[] = [];
-    await Promise.all(writers.map(async (repository, index) => {
-      for (let round = 0; round < 4; round += 1) {
-        const e = entry();
-        appended.push(e.id);
-        // Half the writers commit records with their audit, the others append audit alone.
-        if (index % 2 === 0) await repository.commit({ ownerId: owner, audit: [e] });
-        else await repository.appendAudit(e);
-      }
-    }));
+    await Promise.all(
+      writers.map(async (repository, index) => {
+        for (let round = 0; round < 4; round += 1) {
+          const e = entry();
+          appended.push(e.id);
+          // Half the writers commit records with their audit, the others append audit alone.
+          if (index % 2 === 0) await repository.commit({ ownerId: owner, audit: [e] });
+          else await repository.appendAudit(e);
+        }
+      }),
+    );
     const { chain, verification } = await chainOf(owner);
     assert.deepEqual(verification, { ownerId: owner, entries: 24, ok: true });
-    assert.deepEqual(chain.entries.map(({ link }) => link.seq), Array.from({ length: 24 }, (_, i) => i + 1));
+    assert.deepEqual(
+      chain.entries.map(({ link }) => link.seq),
+      Array.from({ length: 24 }, (_, i) => i + 1),
+    );
     assert.deepEqual(chain.entries.map(({ entry: e }) => e.id).sort(), appended.sort());
     assert.equal(chain.head?.seq, 24);
   });
@@ -77,7 +93,9 @@ describe('audit chain writes (DynamoDB adapter on dynalite)', () => {
     const other = '001099012345';
     await Promise.all([
       ...Array.from({ length: 120 }, () => repository.appendAudit(entry(other))),
-      new DynamoSigningSettings(documents, table).saveTrustAnchors('agency-seal', 'pem', [entry('signing', { resourceType: 'signing-settings' })]),
+      new DynamoSigningSettings(documents, table).saveTrustAnchors('agency-seal', 'pem', [
+        entry('signing', { resourceType: 'signing-settings' }),
+      ]),
     ]);
     const { chain, verification } = await chainOf(other);
     assert.equal(verification.ok, true);
@@ -94,9 +112,15 @@ describe('audit chain writes (DynamoDB adapter on dynalite)', () => {
     const first = { ...folder('f-a', 'Hồ sơ'), ownerId: ownerOfNames };
     await repository.commit({ ownerId: ownerOfNames, folders: [{ next: first }], audit: [entry(ownerOfNames)] });
     const clash = { ...folder('f-b', 'hồ sơ'), ownerId: ownerOfNames };
-    await assert.rejects(repository.commit({ ownerId: ownerOfNames, folders: [{ next: clash }], audit: [entry(ownerOfNames)] }), { code: 'name-taken' });
+    await assert.rejects(
+      repository.commit({ ownerId: ownerOfNames, folders: [{ next: clash }], audit: [entry(ownerOfNames)] }),
+      { code: 'name-taken' },
+    );
     await repository.commit({ ownerId: ownerOfNames, provisionVault: true, audit: [entry(ownerOfNames)] });
-    await assert.rejects(repository.commit({ ownerId: ownerOfNames, provisionVault: true, audit: [entry(ownerOfNames)] }), ConcurrentUpdateError);
+    await assert.rejects(
+      repository.commit({ ownerId: ownerOfNames, provisionVault: true, audit: [entry(ownerOfNames)] }),
+      ConcurrentUpdateError,
+    );
     const { chain, verification } = await chainOf(ownerOfNames);
     assert.equal(verification.ok, true);
     assert.equal(chain.head?.seq, 2);
@@ -107,13 +131,28 @@ describe('audit chain writes (DynamoDB adapter on dynalite)', () => {
     const repository = writer();
     for (let i = 0; i < 4; i += 1) await repository.appendAudit(entry(victim));
     assert.equal((await chainOf(victim)).verification.ok, true);
-    await documents.send(new UpdateCommand({
-      TableName: table, Key: primaryKey(entities.auditEntry, { ownerId: victim, block: 0, seq: 3 }),
-      UpdateExpression: 'SET outcome = :o', ExpressionAttributeValues: { ':o': 'denied' },
-    }));
-    assert.deepEqual((await chainOf(victim)).verification.firstBrokenLink, { seq: 3, entryId: (await chainOf(victim)).chain.entries[2]?.entry.id, reason: 'hash-mismatch' });
+    await documents.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: primaryKey(entities.auditEntry, { ownerId: victim, block: 0, seq: 3 }),
+        UpdateExpression: 'SET outcome = :o',
+        ExpressionAttributeValues: { ':o': 'denied' },
+      }),
+    );
+    assert.deepEqual((await chainOf(victim)).verification.firstBrokenLink, {
+      seq: 3,
+      entryId: (await chainOf(victim)).chain.entries[2]?.entry.id,
+      reason: 'hash-mismatch',
+    });
     // Moving the head back (a cut-off tail) is caught too.
-    await documents.send(new UpdateCommand({ TableName: table, Key: primaryKey(entities.auditChainHead, { ownerId: victim }), UpdateExpression: 'SET seq = :s', ExpressionAttributeValues: { ':s': 5 } }));
+    await documents.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: primaryKey(entities.auditChainHead, { ownerId: victim }),
+        UpdateExpression: 'SET seq = :s',
+        ExpressionAttributeValues: { ':s': 5 },
+      }),
+    );
     assert.equal((await chainOf(victim)).verification.firstBrokenLink?.reason, 'hash-mismatch');
   });
 });

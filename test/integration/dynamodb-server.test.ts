@@ -70,7 +70,11 @@ describe('local DynamoDB server (dynalite + transactions)', () => {
     await put({ pk: 'plain', sk: 'a', value: 1 });
     await put({ pk: 'plain', sk: 'b', value: 2 });
     const { Items } = await documents.send(
-      new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'plain' } }),
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'plain' },
+      }),
     );
     assert.deepEqual(
       Items?.map((item) => [item.sk, item.value]),
@@ -87,7 +91,13 @@ describe('local DynamoDB server (dynalite + transactions)', () => {
     await put({ pk: 'ok', sk: 'check', state: 'open' });
 
     await transact([
-      { Put: { TableName: TABLE, Item: { pk: 'ok', sk: 'put', name: 'new' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: TABLE,
+          Item: { pk: 'ok', sk: 'put', name: 'new' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       {
         Update: {
           TableName: TABLE,
@@ -145,7 +155,13 @@ describe('local DynamoDB server (dynalite + transactions)', () => {
           },
         },
         { Put: { TableName: TABLE, Item: { pk: 'cancel', sk: 'replace', version: 2 } } },
-        { Put: { TableName: TABLE, Item: { pk: 'cancel', sk: 'missing-check' }, ConditionExpression: 'attribute_exists(pk)' } },
+        {
+          Put: {
+            TableName: TABLE,
+            Item: { pk: 'cancel', sk: 'missing-check' },
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
       ]),
     );
 
@@ -237,9 +253,7 @@ describe('local DynamoDB server (dynalite + transactions)', () => {
   });
 
   test('an unknown table propagates ResourceNotFoundException', async () => {
-    const error = await failure(() =>
-      transact([{ Put: { TableName: 'no-such-table', Item: { pk: 'x', sk: 'y' } } }]),
-    );
+    const error = await failure(() => transact([{ Put: { TableName: 'no-such-table', Item: { pk: 'x', sk: 'y' } } }]));
     assert.equal(error.name, 'ResourceNotFoundException');
   });
 
@@ -361,7 +375,11 @@ test('data survives close() and a restart on the same LevelDB directory', async 
     const after = connect(second.endpoint);
     try {
       const { Items } = await after.documents.send(
-        new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'persist' } }),
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'persist' },
+        }),
       );
       assert.deepEqual(
         Items?.map((item) => item.sk),

@@ -57,7 +57,13 @@ async function fresh(options: { onObjectCreated?: (event: S3Event) => Promise<vo
   let now = START;
   const events: S3Event[] = [];
   const logged: string[] = [];
-  const store = createFsBlobStore({ rootDir: root, publicBaseUrl: baseUrl, signingSecret: secret, bucket: BUCKET, now: () => now });
+  const store = createFsBlobStore({
+    rootDir: root,
+    publicBaseUrl: baseUrl,
+    signingSecret: secret,
+    bucket: BUCKET,
+    now: () => now,
+  });
   current = createBlobHttpHandler({
     store,
     onObjectCreated: async (event) => {
@@ -70,7 +76,14 @@ async function fresh(options: { onObjectCreated?: (event: S3Event) => Promise<vo
 }
 
 function policy(overrides: Partial<UploadPolicy> = {}): UploadPolicy {
-  return { key: 'citizens/c-1/doc-1.pdf', contentType: PDF, minBytes: 10, maxBytes: 1024, expiresInSeconds: 300, ...overrides };
+  return {
+    key: 'citizens/c-1/doc-1.pdf',
+    contentType: PDF,
+    minBytes: 10,
+    maxBytes: 1024,
+    expiresInSeconds: 300,
+    ...overrides,
+  };
 }
 
 function bytes(length: number, seed = 7): Uint8Array {
@@ -173,12 +186,18 @@ describe('presigned POST upload', () => {
     // Only the object and its metadata remain: no temp file left behind.
     const files = await filesUnder(ctx.root);
     assert.equal(files.length, 2, files.join(', '));
-    assert.ok(files.every((file) => file.startsWith('citizens/c-1/')), files.join(', '));
+    assert.ok(
+      files.every((file) => file.startsWith('citizens/c-1/')),
+      files.join(', '),
+    );
   });
 
   test('sizes exactly at min and max are accepted', async () => {
     const ctx = await fresh();
-    for (const [key, size] of [['a/min.pdf', 10], ['a/max.pdf', 1024]] as const) {
+    for (const [key, size] of [
+      ['a/min.pdf', 10],
+      ['a/max.pdf', 1024],
+    ] as const) {
       const upload = await ctx.store.presignUpload(policy({ key }));
       const res = await post(upload.url, form(upload, bytes(size)));
       assert.equal(res.status, 204, res.body);
@@ -187,7 +206,11 @@ describe('presigned POST upload', () => {
   });
 
   test('a failing onObjectCreated does not change the 204, and is logged', async () => {
-    const ctx = await fresh({ onObjectCreated: async () => { throw new Error('consumer down'); } });
+    const ctx = await fresh({
+      onObjectCreated: async () => {
+        throw new Error('consumer down');
+      },
+    });
     const upload = await ctx.store.presignUpload(policy());
     const res = await post(upload.url, form(upload, bytes(100)));
     assert.equal(res.status, 204, res.body);
@@ -230,7 +253,10 @@ describe('presigned POST upload', () => {
   test('a changed Content-Type field is AccessDenied', async () => {
     const ctx = await fresh();
     const upload = await ctx.store.presignUpload(policy());
-    const res = await post(upload.url, form({ ...upload, fields: { ...upload.fields, 'Content-Type': 'text/html' } }, bytes(100)));
+    const res = await post(
+      upload.url,
+      form({ ...upload, fields: { ...upload.fields, 'Content-Type': 'text/html' } }, bytes(100)),
+    );
     assert.equal(res.status, 403);
     assert.equal(errorCode(res.body), 'AccessDenied');
     assert.deepEqual(await filesUnder(ctx.root), []);
@@ -239,7 +265,10 @@ describe('presigned POST upload', () => {
   test('a key field changed to another key is AccessDenied', async () => {
     const ctx = await fresh();
     const upload = await ctx.store.presignUpload(policy());
-    const res = await post(upload.url, form({ ...upload, fields: { ...upload.fields, key: 'citizens/c-2/doc-1.pdf' } }, bytes(100)));
+    const res = await post(
+      upload.url,
+      form({ ...upload, fields: { ...upload.fields, key: 'citizens/c-2/doc-1.pdf' } }, bytes(100)),
+    );
     assert.equal(res.status, 403);
     assert.equal(errorCode(res.body), 'AccessDenied');
     assert.deepEqual(await filesUnder(ctx.root), []);
@@ -251,11 +280,16 @@ describe('presigned POST upload', () => {
     const decoded = decodePolicy(upload.fields['policy']!);
     const widened = {
       ...decoded,
-      conditions: decoded.conditions.map((c) => (Array.isArray(c) && c[0] === 'content-length-range' ? [c[0], 0, 10_000_000] : c)),
+      conditions: decoded.conditions.map((c) =>
+        Array.isArray(c) && c[0] === 'content-length-range' ? [c[0], 0, 10_000_000] : c,
+      ),
     };
     const tampered = Buffer.from(JSON.stringify(widened)).toString('base64');
     assert.notEqual(tampered, upload.fields['policy']);
-    const res = await post(upload.url, form({ ...upload, fields: { ...upload.fields, policy: tampered } }, bytes(2000)));
+    const res = await post(
+      upload.url,
+      form({ ...upload, fields: { ...upload.fields, policy: tampered } }, bytes(2000)),
+    );
     assert.equal(res.status, 403);
     assert.equal(errorCode(res.body), 'AccessDenied');
     assert.deepEqual(await filesUnder(ctx.root), []);
@@ -267,7 +301,10 @@ describe('presigned POST upload', () => {
     const signature = upload.fields['x-amz-signature']!;
     const flipped = (signature[0] === '0' ? '1' : '0') + signature.slice(1);
     for (const bad of [flipped, signature.slice(0, -2), '']) {
-      const res = await post(upload.url, form({ ...upload, fields: { ...upload.fields, 'x-amz-signature': bad } }, bytes(100)));
+      const res = await post(
+        upload.url,
+        form({ ...upload, fields: { ...upload.fields, 'x-amz-signature': bad } }, bytes(100)),
+      );
       assert.equal(res.status, 403, `signature ${JSON.stringify(bad)}`);
       assert.equal(errorCode(res.body), 'AccessDenied');
     }
@@ -276,7 +313,13 @@ describe('presigned POST upload', () => {
 
   test('a policy signed with another secret is AccessDenied', async () => {
     const ctx = await fresh();
-    const other = createFsBlobStore({ rootDir: ctx.root, publicBaseUrl: baseUrl, signingSecret: randomBytes(32), bucket: BUCKET, now: () => START });
+    const other = createFsBlobStore({
+      rootDir: ctx.root,
+      publicBaseUrl: baseUrl,
+      signingSecret: randomBytes(32),
+      bucket: BUCKET,
+      now: () => START,
+    });
     const upload = await other.presignUpload(policy());
     const res = await post(upload.url, form(upload, bytes(100)));
     assert.equal(res.status, 403);
@@ -322,9 +365,24 @@ describe('presigned POST upload', () => {
       ['two files', [...fields, ['file', bytes(100)], ['file', bytes(100)]], 400, 'InvalidArgument'],
       ['no file', fields, 400, 'InvalidArgument'],
       ['file under another name', [...fields, ['upload', bytes(100)] as unknown as Part], 400, 'InvalidArgument'],
-      ['a field the policy does not name', [['acl', 'public-read'], ...fields, ['file', bytes(100)]], 403, 'AccessDenied'],
-      ['a bucket field naming another bucket', [['bucket', 'other-bucket'], ...fields, ['file', bytes(100)]], 403, 'AccessDenied'],
-      ['a repeated key field', [['key', 'citizens/c-2/x.pdf'], ...fields, ['file', bytes(100)]], 400, 'InvalidArgument'],
+      [
+        'a field the policy does not name',
+        [['acl', 'public-read'], ...fields, ['file', bytes(100)]],
+        403,
+        'AccessDenied',
+      ],
+      [
+        'a bucket field naming another bucket',
+        [['bucket', 'other-bucket'], ...fields, ['file', bytes(100)]],
+        403,
+        'AccessDenied',
+      ],
+      [
+        'a repeated key field',
+        [['key', 'citizens/c-2/x.pdf'], ...fields, ['file', bytes(100)]],
+        400,
+        'InvalidArgument',
+      ],
       ['no policy', [...fields.filter(([name]) => name !== 'policy'), ['file', bytes(100)]], 403, 'AccessDenied'],
       ['no key', [...fields.filter(([name]) => name !== 'key'), ['file', bytes(100)]], 400, 'InvalidArgument'],
     ];
@@ -333,7 +391,11 @@ describe('presigned POST upload', () => {
       assert.equal(res.status, status, `${name}: ${res.body}`);
       assert.equal(errorCode(res.body), code, name);
     }
-    const plain = await fetch(upload.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const plain = await fetch(upload.url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(plain.status, 400);
     assert.equal(errorCode(await plain.text()), 'MalformedPOSTRequest');
     assert.deepEqual(await filesUnder(ctx.root), []);
@@ -349,10 +411,16 @@ describe('presigned POST upload', () => {
       .join('');
     const fileHead = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="scan.pdf"\r\nContent-Type: application/pdf\r\n\r\n`;
     const url = new URL(upload.url);
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: {
-      'Content-Type': `multipart/form-data; boundary=${boundary}`,
-      'Content-Length': String(Buffer.byteLength(head + fileHead) + 500_000),
-    } });
+    const req = http.request({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: 'POST',
+      headers: {
+        'Content-Type': `multipart/form-data; boundary=${boundary}`,
+        'Content-Length': String(Buffer.byteLength(head + fileHead) + 500_000),
+      },
+    });
     req.on('error', () => undefined);
     req.write(head + fileHead);
     req.write(Buffer.from(bytes(200_000)));
@@ -379,7 +447,16 @@ describe('presigned POST upload', () => {
     const cases: Array<[string, unknown[], number]> = [
       ['no size range', [{ bucket: BUCKET }, { key }, { 'Content-Type': PDF }], 403],
       ['no key condition', [{ bucket: BUCKET }, { 'Content-Type': PDF }, ['content-length-range', 0, 1024]], 403],
-      ['a starts-with condition', [{ bucket: BUCKET }, ['starts-with', '$key', 'citizens/'], { 'Content-Type': PDF }, ['content-length-range', 0, 1024]], 400],
+      [
+        'a starts-with condition',
+        [
+          { bucket: BUCKET },
+          ['starts-with', '$key', 'citizens/'],
+          { 'Content-Type': PDF },
+          ['content-length-range', 0, 1024],
+        ],
+        400,
+      ],
     ];
     for (const [name, conditions, status] of cases) {
       const encoded = Buffer.from(JSON.stringify({ expiration, conditions })).toString('base64');
@@ -408,7 +485,13 @@ describe('presigned GET download', () => {
   });
 
   const presign = (overrides: { key?: string; expiresInSeconds?: number } = {}) =>
-    ctx.store.presignDownload({ key, fileName: 'Đăng ký kết hôn "bản sao".pdf', contentType: PDF, expiresInSeconds: 300, ...overrides });
+    ctx.store.presignDownload({
+      key,
+      fileName: 'Đăng ký kết hôn "bản sao".pdf',
+      contentType: PDF,
+      expiresInSeconds: 300,
+      ...overrides,
+    });
 
   test('a valid URL streams the object as a named attachment', async () => {
     const url = await presign();
@@ -435,8 +518,12 @@ describe('presigned GET download', () => {
     };
     const signature = url.searchParams.get('X-Khoso-Signature')!;
     const variants: Record<string, URL> = {
-      signature: tamper((u) => u.searchParams.set('X-Khoso-Signature', (signature[0] === 'a' ? 'b' : 'a') + signature.slice(1))),
-      expiry: tamper((u) => u.searchParams.set('X-Khoso-Expires', String(Number(u.searchParams.get('X-Khoso-Expires')) + 3600))),
+      signature: tamper((u) =>
+        u.searchParams.set('X-Khoso-Signature', (signature[0] === 'a' ? 'b' : 'a') + signature.slice(1)),
+      ),
+      expiry: tamper((u) =>
+        u.searchParams.set('X-Khoso-Expires', String(Number(u.searchParams.get('X-Khoso-Expires')) + 3600)),
+      ),
       disposition: tamper((u) => u.searchParams.set('X-Khoso-Disposition', 'inline')),
       contentType: tamper((u) => u.searchParams.set('X-Khoso-Content-Type', 'text/html')),
       missingSignature: tamper((u) => u.searchParams.delete('X-Khoso-Signature')),
@@ -496,14 +583,34 @@ describe('presigned GET download', () => {
 });
 
 describe('key validation and path traversal', () => {
-  const badKeys = ['', '../x.pdf', 'a/../../x.pdf', 'a/./b.pdf', '.', '..', '/etc/passwd', 'a//b.pdf', 'a/', 'a\\..\\b.pdf', 'a\u0000b', 'a\nb', 'a\u007fb', '.khoso-tmp/x', 'a/.khoso-meta-b.json'];
+  const badKeys = [
+    '',
+    '../x.pdf',
+    'a/../../x.pdf',
+    'a/./b.pdf',
+    '.',
+    '..',
+    '/etc/passwd',
+    'a//b.pdf',
+    'a/',
+    'a\\..\\b.pdf',
+    'a\u0000b',
+    'a\nb',
+    'a\u007fb',
+    '.khoso-tmp/x',
+    'a/.khoso-meta-b.json',
+  ];
 
   test('presign, head, read, write, copy and delete refuse unsafe keys', async () => {
     const ctx = await fresh();
     for (const key of badKeys) {
       const label = JSON.stringify(key);
       await assert.rejects(ctx.store.presignUpload(policy({ key })), RangeError, `presignUpload ${label}`);
-      await assert.rejects(ctx.store.presignDownload({ key, fileName: 'x.pdf', contentType: PDF, expiresInSeconds: 60 }), RangeError, label);
+      await assert.rejects(
+        ctx.store.presignDownload({ key, fileName: 'x.pdf', contentType: PDF, expiresInSeconds: 60 }),
+        RangeError,
+        label,
+      );
       await assert.rejects(ctx.store.write(key, bytes(10), PDF), RangeError, `write ${label}`);
       await assert.rejects(ctx.store.head(key), RangeError, `head ${label}`);
       await assert.rejects(ctx.store.read(key), RangeError, `read ${label}`);
@@ -520,7 +627,9 @@ describe('key validation and path traversal', () => {
     await writeFile(outside, 'top secret');
     const expires = String(Math.floor(START.getTime() / 1000) + 300);
     const signFor = (key: string) =>
-      createHmac('sha256', ctx.secret).update(JSON.stringify(['GET', BUCKET, key, expires, '', ''])).digest('hex');
+      createHmac('sha256', ctx.secret)
+        .update(JSON.stringify(['GET', BUCKET, key, expires, '', '']))
+        .digest('hex');
     const secretName = outside.slice(join(ctx.root, '..').length + 1);
     const attempts: Array<[rawKey: string, key: string]> = [
       [`..%2F${secretName}`, `../${secretName}`],
@@ -529,14 +638,20 @@ describe('key validation and path traversal', () => {
       [`a%5C..%5C${secretName}`, `a\\..\\${secretName}`],
     ];
     for (const [rawKey, key] of attempts) {
-      const res = await rawRequest('GET', `/_blobs/${BUCKET}/${rawKey}?X-Khoso-Expires=${expires}&X-Khoso-Signature=${signFor(key)}`);
+      const res = await rawRequest(
+        'GET',
+        `/_blobs/${BUCKET}/${rawKey}?X-Khoso-Expires=${expires}&X-Khoso-Signature=${signFor(key)}`,
+      );
       assert.equal(res.status, 400, `${rawKey}: ${res.body}`);
       assert.equal(errorCode(res.body), 'InvalidArgument');
       assert.doesNotMatch(res.body, /top secret/);
     }
     // The same forged-signature route does serve a safe key, so the 400s above are the key check.
     await ctx.store.write('safe.txt', new TextEncoder().encode('fine'), 'text/plain');
-    const ok = await rawRequest('GET', `/_blobs/${BUCKET}/safe.txt?X-Khoso-Expires=${expires}&X-Khoso-Signature=${signFor('safe.txt')}`);
+    const ok = await rawRequest(
+      'GET',
+      `/_blobs/${BUCKET}/safe.txt?X-Khoso-Expires=${expires}&X-Khoso-Signature=${signFor('safe.txt')}`,
+    );
     assert.equal(ok.status, 200, ok.body);
     assert.equal(ok.body, 'fine');
     // Unencoded dot segments too (fetch would have normalised these away).
@@ -630,7 +745,8 @@ describe('server-side operations', () => {
       await assert.rejects(ctx.store.presignUpload(policy(overrides)), RangeError, JSON.stringify(overrides));
     }
     assert.throws(
-      () => createFsBlobStore({ rootDir: ctx.root, publicBaseUrl: baseUrl, signingSecret: randomBytes(8), bucket: BUCKET }),
+      () =>
+        createFsBlobStore({ rootDir: ctx.root, publicBaseUrl: baseUrl, signingSecret: randomBytes(8), bucket: BUCKET }),
       RangeError,
     );
   });

@@ -33,7 +33,10 @@ async function compare(path: (id: string) => string, theirs: string, method = 'G
   assert.equal(probe.status, 404, probe.text);
   assert.deepEqual(observable(probe), observable(missing), `${path(theirs)}: body`);
   assert.deepEqual(headerShape(probe), headerShape(missing), `${path(theirs)}: headers`);
-  assert.ok(!probe.text.includes(theirs) && !probe.text.includes(ownerA), 'the answer names neither the id nor its owner');
+  assert.ok(
+    !probe.text.includes(theirs) && !probe.text.includes(ownerA),
+    'the answer names neither the id nor its owner',
+  );
   return probe;
 }
 
@@ -68,11 +71,14 @@ async function assertSimilarTiming(path: (id: string) => string, theirs: string,
   }
   const [mHit, mMiss] = [median(hit), median(miss)];
   const ratio = Math.max(mHit, mMiss) / Math.max(0.1, Math.min(mHit, mMiss));
-  assert.ok(ratio < 3 || Math.abs(mHit - mMiss) < 15, `median ${mHit.toFixed(2)} ms (A's id) vs ${mMiss.toFixed(2)} ms (missing): ratio ${ratio.toFixed(2)}`);
+  assert.ok(
+    ratio < 3 || Math.abs(mHit - mMiss) < 15,
+    `median ${mHit.toFixed(2)} ms (A's id) vs ${mMiss.toFixed(2)} ms (missing): ratio ${ratio.toFixed(2)}`,
+  );
 }
 
 describe('enumeration through answers', () => {
-  test('documents: A\'s id and a missing id give the same status, type, body and headers', async () => {
+  test("documents: A's id and a missing id give the same status, type, body and headers", async () => {
     await unchanged(w, async () => {
       await compare((id) => `/v1/documents/${id}`, w.ids.document);
       await compare((id) => `/v1/documents/${id}/content`, w.ids.document);
@@ -84,11 +90,16 @@ describe('enumeration through answers', () => {
     await unchanged(w, async () => {
       await compare((id) => `/v1/folders/${id}/items`, w.ids.folder);
       await compare((id) => `/v1/folders/${id}`, w.ids.folder, 'PATCH', { name: 'x' });
-      await compare(() => '/v1/uploads', w.ids.folder, 'POST', { fileName: 'x.pdf', contentType: 'application/pdf', size: 10, folderId: w.ids.folder });
+      await compare(() => '/v1/uploads', w.ids.folder, 'POST', {
+        fileName: 'x.pdf',
+        contentType: 'application/pdf',
+        size: 10,
+        folderId: w.ids.folder,
+      });
     });
   });
 
-  test('uploads and signatures: a record that exists but is not B\'s looks missing', async () => {
+  test("uploads and signatures: a record that exists but is not B's looks missing", async () => {
     await unchanged(w, async () => {
       await compare((id) => `/v1/uploads/${id}`, w.ids.upload);
       await compare((id) => `/v1/documents/${w.ids.document}/signatures/${id}`, w.ids.signature);
@@ -110,11 +121,11 @@ describe('enumeration through answers', () => {
     assert.deepEqual(headerShape(probe), headerShape(missing));
   });
 
-  test('timing: reading A\'s document is about as fast as reading a missing one (medians)', async () => {
+  test("timing: reading A's document is about as fast as reading a missing one (medians)", async () => {
     await assertSimilarTiming((id) => `/v1/documents/${id}`, w.ids.document);
   });
 
-  test('timing: A\'s upload (found, then refused) and a missing upload (medians)', async () => {
+  test("timing: A's upload (found, then refused) and a missing upload (medians)", async () => {
     await assertSimilarTiming((id) => `/v1/uploads/${id}`, w.ids.upload);
   });
 });

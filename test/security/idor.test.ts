@@ -4,7 +4,17 @@ import { staffAuditOwner } from '../../functions/audit/core/audit.ts';
 import { templateAuditOwner } from '../../functions/templates/core/template-repository.ts';
 import { personas } from '../integration/support/test-vault.ts';
 import type { ApiOptions } from '../integration/support/http-client.ts';
-import { attempt, deniedAudit, observable, ownerA, ownerB, randomId, startWorld, unchanged, type SecurityWorld } from './support.ts';
+import {
+  attempt,
+  deniedAudit,
+  observable,
+  ownerA,
+  ownerB,
+  randomId,
+  startWorld,
+  unchanged,
+  type SecurityWorld,
+} from './support.ts';
 
 /**
  * Insecure direct object references: B (and others) use A's ids on every id-bearing route.
@@ -27,14 +37,24 @@ type Probe = [method: string, path: string, body?: unknown];
 /** Each probe with A's ids and with random ids: both 404 not-found, same status, type and body shape. */
 async function assertLikeMissing(token: string, probes: (ids: Ids) => Probe[]): Promise<void> {
   const theirs = probes(w.ids);
-  const nobody = probes({ folder: randomId(), document: randomId(), trashed: randomId(), upload: randomId(), signature: randomId() });
+  const nobody = probes({
+    folder: randomId(),
+    document: randomId(),
+    trashed: randomId(),
+    upload: randomId(),
+    signature: randomId(),
+  });
   const wrong: string[] = [];
   await unchanged(w, async () => {
     for (const [index, [method, path, body]] of theirs.entries()) {
       const options: ApiOptions = { token, ...(body !== undefined ? { body } : {}) };
       const probe = await attempt(w.t, method, path, options);
       const control = await attempt(w.t, method, nobody[index]![1], options);
-      if (probe.status !== 404 || probe.json?.type !== 'urn:khoso:problem:not-found' || !/^application\/problem\+json/.test(probe.contentType)) {
+      if (
+        probe.status !== 404 ||
+        probe.json?.type !== 'urn:khoso:problem:not-found' ||
+        !/^application\/problem\+json/.test(probe.contentType)
+      ) {
         wrong.push(`${method} ${path} -> ${probe.status} ${probe.text.slice(0, 200)}`);
       } else if (JSON.stringify(observable(probe)) !== JSON.stringify(observable(control))) {
         wrong.push(`${method} ${path}: ${probe.text} differs from the missing id's ${control.text}`);
@@ -42,10 +62,10 @@ async function assertLikeMissing(token: string, probes: (ids: Ids) => Probe[]): 
       assert.equal(probe.headers.get('location'), null, 'no redirect to content');
     }
   });
-  assert.deepEqual(wrong, [], 'A\'s ids must look exactly like ids that do not exist');
+  assert.deepEqual(wrong, [], "A's ids must look exactly like ids that do not exist");
 }
 
-describe('IDOR: another owner\'s ids are 404', () => {
+describe("IDOR: another owner's ids are 404", () => {
   test('folders: items and history', async () => {
     await assertLikeMissing(w.b, (id) => [
       ['GET', `/v1/folders/${id.folder}/items`],
@@ -63,7 +83,7 @@ describe('IDOR: another owner\'s ids are 404', () => {
     ]);
   });
 
-  test('folders: B creates a folder, moves a folder or lists documents inside A\'s folder', async () => {
+  test("folders: B creates a folder, moves a folder or lists documents inside A's folder", async () => {
     await assertLikeMissing(w.b, (id) => [
       ['POST', '/v1/folders', { name: 'Lấn sân', parentId: id.folder }],
       ['PATCH', `/v1/folders/${w.ids.otherFolder}`, { parentId: id.folder }],
@@ -97,20 +117,22 @@ describe('IDOR: another owner\'s ids are 404', () => {
     ]);
   });
 
-  test('documents: B moves its own document into A\'s folder', async () => {
-    await assertLikeMissing(w.b, (id) => [
-      ['PATCH', `/v1/documents/${w.ids.otherDocument}`, { folderId: id.folder }],
-    ]);
+  test("documents: B moves its own document into A's folder", async () => {
+    await assertLikeMissing(w.b, (id) => [['PATCH', `/v1/documents/${w.ids.otherDocument}`, { folderId: id.folder }]]);
   });
 
-  test('versions: a new version of A\'s document, and restoring one of its versions', async () => {
+  test("versions: a new version of A's document, and restoring one of its versions", async () => {
     await assertLikeMissing(w.b, (id) => [
-      ['POST', `/v1/documents/${id.document}/versions`, { fileName: 'gia-mao.pdf', contentType: 'application/pdf', size: 1000 }],
+      [
+        'POST',
+        `/v1/documents/${id.document}/versions`,
+        { fileName: 'gia-mao.pdf', contentType: 'application/pdf', size: 1000 },
+      ],
       ['POST', `/v1/documents/${id.document}/versions/1/restore`],
     ]);
   });
 
-  test('uploads: status and review of A\'s upload, and an upload into A\'s folder', async () => {
+  test("uploads: status and review of A's upload, and an upload into A's folder", async () => {
     await assertLikeMissing(w.b, (id) => [
       ['GET', `/v1/uploads/${id.upload}`],
       ['POST', `/v1/uploads/${id.upload}/review`, { approve: false, reason: 'Từ chối hộ' }],
@@ -118,11 +140,11 @@ describe('IDOR: another owner\'s ids are 404', () => {
     ]);
   });
 
-  test('uploads: an officer who did not request it cannot see a citizen\'s upload', async () => {
+  test("uploads: an officer who did not request it cannot see a citizen's upload", async () => {
     await assertLikeMissing(w.officer, (id) => [['GET', `/v1/uploads/${id.upload}`]]);
   });
 
-  test('trash: restoring A\'s trashed document or A\'s folder', async () => {
+  test("trash: restoring A's trashed document or A's folder", async () => {
     await assertLikeMissing(w.b, (id) => [
       ['POST', `/v1/trash/${id.trashed}/restore`],
       ['POST', `/v1/trash/${id.folder}/restore`],
@@ -139,31 +161,50 @@ describe('IDOR: another owner\'s ids are 404', () => {
     ]);
   });
 
-  test('refused folder, document and upload look-ups are audited in B\'s vault history, never in A\'s', async () => {
+  test("refused folder, document and upload look-ups are audited in B's vault history, never in A's", async () => {
     // A filed document keeps its upload's id, so the type tells the two refusals apart.
-    const refusedOf = async ([type, id]: [string, string]) => (await deniedAudit(w, ownerB, ownerB, 'access.refused'))
-      .filter((entry) => entry.detail?.requestedType === type && entry.detail?.requestedId === id).length;
-    const ids: [string, string][] = [['document', w.ids.document], ['folder', w.ids.folder], ['upload', w.ids.upload]];
+    const refusedOf = async ([type, id]: [string, string]) =>
+      (await deniedAudit(w, ownerB, ownerB, 'access.refused')).filter(
+        (entry) => entry.detail?.requestedType === type && entry.detail?.requestedId === id,
+      ).length;
+    const ids: [string, string][] = [
+      ['document', w.ids.document],
+      ['folder', w.ids.folder],
+      ['upload', w.ids.upload],
+    ];
     const before = await Promise.all(ids.map(refusedOf));
-    for (const path of [`/v1/documents/${w.ids.document}`, `/v1/folders/${w.ids.folder}/items`, `/v1/uploads/${w.ids.upload}`]) {
+    for (const path of [
+      `/v1/documents/${w.ids.document}`,
+      `/v1/folders/${w.ids.folder}/items`,
+      `/v1/uploads/${w.ids.upload}`,
+    ]) {
       assert.equal((await attempt(w.t, 'GET', path, { token: w.b })).status, 404);
     }
     const after = await Promise.all(ids.map(refusedOf));
-    assert.deepEqual(after.map((count, index) => count - (before[index] ?? 0)), [1, 1, 1]);
-    assert.equal((await deniedAudit(w, ownerA, ownerA, 'access.refused')).length, 0, 'A\'s vault holds nothing of B\'s probes');
+    assert.deepEqual(
+      after.map((count, index) => count - (before[index] ?? 0)),
+      [1, 1, 1],
+    );
+    assert.equal(
+      (await deniedAudit(w, ownerA, ownerA, 'access.refused')).length,
+      0,
+      "A's vault holds nothing of B's probes",
+    );
     assert.equal((await deniedAudit(w, ownerA, w.ids.document)).length, 0);
   });
 
-  test('an officer\'s refused look-up of an upload is audited under the staff pseudo-owner', async () => {
+  test("an officer's refused look-up of an upload is audited under the staff pseudo-owner", async () => {
     const officer = w.officer;
-    const refused = async () => (await w.t.vault.deps.repository.listHistory(staffAuditOwner, personas.officer.sub, { limit: 1000 })).items
-      .filter((entry) => entry.action === 'access.refused' && entry.detail?.requestedId === w.ids.upload).length;
+    const refused = async () =>
+      (
+        await w.t.vault.deps.repository.listHistory(staffAuditOwner, personas.officer.sub, { limit: 1000 })
+      ).items.filter((entry) => entry.action === 'access.refused' && entry.detail?.requestedId === w.ids.upload).length;
     const before = await refused();
     assert.equal((await attempt(w.t, 'GET', `/v1/uploads/${w.ids.upload}`, { token: officer })).status, 404);
     assert.equal(await refused(), before + 1);
   });
 
-  test('signatures: requesting and completing on A\'s document are 404 and audited under B', async () => {
+  test("signatures: requesting and completing on A's document are 404 and audited under B", async () => {
     const before = await deniedAudit(w, ownerB, w.ids.document);
     await assertLikeMissing(w.b, (id) => [
       ['POST', `/v1/documents/${id.document}/signatures`, { provider: 'ca-token', certificateChain: w.chainPem }],
@@ -176,9 +217,9 @@ describe('IDOR: another owner\'s ids are 404', () => {
       assert.equal(entry.actor.sub, 'citizen-tran-thi-binh');
       assert.equal(entry.resourceId, w.ids.document);
     }
-    assert.equal((await deniedAudit(w, ownerA, w.ids.document)).length, 0, 'nothing was written into A\'s history');
+    assert.equal((await deniedAudit(w, ownerA, w.ids.document)).length, 0, "nothing was written into A's history");
     const signature = await w.t.vault.deps.repository.getSignature(ownerA, w.ids.document, w.ids.signature);
-    assert.equal(signature?.status, 'pending', 'A\'s request is untouched');
+    assert.equal(signature?.status, 'pending', "A's request is untouched");
   });
 
   test('templates: a citizen may not view a built-in template: 404 on every route, each refusal audited', async () => {
@@ -187,9 +228,22 @@ describe('IDOR: another owner\'s ids are 404', () => {
     const templateBefore = await adminView();
     const deniedBefore = (await deniedAudit(w, templateAuditOwner, id)).length;
     const probes = (id: string): Probe[] => [
-      ['GET', `/v1/ocr-templates/${id}`], ['GET', `/v1/ocr-templates/${id}/versions`], ['GET', `/v1/ocr-templates/${id}/history`],
-      ['PATCH', `/v1/ocr-templates/${id}`, { name: 'Đổi tên' }], ['POST', `/v1/ocr-templates/${id}/activate`], ['POST', `/v1/ocr-templates/${id}/deactivate`],
-      ['PUT', `/v1/ocr-templates/${id}/permissions`, { view: [{ role: 'officer' }], use: [{ role: 'officer' }], edit: [{ role: 'officer' }], grant: [{ role: 'admin' }] }],
+      ['GET', `/v1/ocr-templates/${id}`],
+      ['GET', `/v1/ocr-templates/${id}/versions`],
+      ['GET', `/v1/ocr-templates/${id}/history`],
+      ['PATCH', `/v1/ocr-templates/${id}`, { name: 'Đổi tên' }],
+      ['POST', `/v1/ocr-templates/${id}/activate`],
+      ['POST', `/v1/ocr-templates/${id}/deactivate`],
+      [
+        'PUT',
+        `/v1/ocr-templates/${id}/permissions`,
+        {
+          view: [{ role: 'officer' }],
+          use: [{ role: 'officer' }],
+          edit: [{ role: 'officer' }],
+          grant: [{ role: 'admin' }],
+        },
+      ],
       ['POST', `/v1/ocr-templates/${id}/test`, { contentType: 'image/png', sample: 'aGVsbG8=' }],
     ];
     // The control probes a template id that does not exist.
@@ -200,7 +254,7 @@ describe('IDOR: another owner\'s ids are 404', () => {
     assert.ok(denied.every((entry) => entry.resourceType === 'template'));
   });
 
-  test('an organisation probing a citizen\'s ids gets the same 404', async () => {
+  test("an organisation probing a citizen's ids gets the same 404", async () => {
     const org = await w.t.token('organization');
     await assertLikeMissing(org, (id) => [
       ['GET', `/v1/documents/${id.document}`],
@@ -208,7 +262,11 @@ describe('IDOR: another owner\'s ids are 404', () => {
       ['GET', `/v1/uploads/${id.upload}`],
       ['GET', `/v1/documents/${id.document}/signatures/${id.signature}`],
     ]);
-    assert.equal((await w.t.api('GET', `/v1/documents/${w.ids.document}`, { token: w.a })).status, 200, 'A still reads it (control)');
+    assert.equal(
+      (await w.t.api('GET', `/v1/documents/${w.ids.document}`, { token: w.a })).status,
+      200,
+      'A still reads it (control)',
+    );
     assert.notEqual(ownerA, ownerB);
   });
 });

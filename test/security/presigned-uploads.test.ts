@@ -22,7 +22,10 @@ after(async () => {
 });
 
 async function ticketFor(token: string, body: Record<string, unknown> = {}): Promise<UploadTicket> {
-  const response = await w.t.api<UploadTicket>('POST', '/v1/uploads', { token, body: { fileName: 'scan.pdf', contentType: 'application/pdf', size: pdf.byteLength, ...body } });
+  const response = await w.t.api<UploadTicket>('POST', '/v1/uploads', {
+    token,
+    body: { fileName: 'scan.pdf', contentType: 'application/pdf', size: pdf.byteLength, ...body },
+  });
   assert.equal(response.status, 201, response.text);
   return response.json;
 }
@@ -43,7 +46,14 @@ describe('presigned POST abuse', () => {
     const ticket = await ticketFor(w.a, { folderId: w.ids.folder });
     await unchanged(w, async () => {
       const html = new TextEncoder().encode('<html><script>alert(1)</script></html>'.padEnd(pdf.byteLength, ' '));
-      await assertStoreRefused(await w.t.postForm(ticket.upload, html, { fields: { 'Content-Type': 'text/html' }, fileContentType: 'text/html' }), /AccessDenied/, [ticket]);
+      await assertStoreRefused(
+        await w.t.postForm(ticket.upload, html, {
+          fields: { 'Content-Type': 'text/html' },
+          fileContentType: 'text/html',
+        }),
+        /AccessDenied/,
+        [ticket],
+      );
     });
   });
 
@@ -60,19 +70,34 @@ describe('presigned POST abuse', () => {
 
   test('a forged policy widening the size range, with the original signature, is refused', async () => {
     const ticket = await ticketFor(w.a, { folderId: w.ids.folder });
-    const policy = JSON.parse(Buffer.from(ticket.upload.fields.policy!, 'base64').toString('utf8')) as { conditions: unknown[] };
-    policy.conditions = policy.conditions.map((condition) => (Array.isArray(condition) && condition[0] === 'content-length-range' ? ['content-length-range', 1, 1e9] : condition));
+    const policy = JSON.parse(Buffer.from(ticket.upload.fields.policy!, 'base64').toString('utf8')) as {
+      conditions: unknown[];
+    };
+    policy.conditions = policy.conditions.map((condition) =>
+      Array.isArray(condition) && condition[0] === 'content-length-range'
+        ? ['content-length-range', 1, 1e9]
+        : condition,
+    );
     const widened = Buffer.from(JSON.stringify(policy)).toString('base64');
     await unchanged(w, async () => {
       const big = new Uint8Array(pdf.byteLength * 2);
-      await assertStoreRefused(await w.t.postForm(ticket.upload, big, { fields: { policy: widened } }), /AccessDenied/, [ticket]);
+      await assertStoreRefused(
+        await w.t.postForm(ticket.upload, big, { fields: { policy: widened } }),
+        /AccessDenied/,
+        [ticket],
+      );
     });
   });
 
-  test('upload to another key: B\'s ticket aimed at A\'s pending upload, at A\'s vault, or outside incoming/', async () => {
+  test("upload to another key: B's ticket aimed at A's pending upload, at A's vault, or outside incoming/", async () => {
     const victim = await ticketFor(w.a, { folderId: w.ids.folder });
     const attacker = await ticketFor(w.b);
-    const versionKeys = [`vault/${ownerA}/${w.ids.document}/${w.ids.upload}`, `incoming/${victim.uploadId}`, 'incoming/../vault/x', `quarantine/${victim.uploadId}`];
+    const versionKeys = [
+      `vault/${ownerA}/${w.ids.document}/${w.ids.upload}`,
+      `incoming/${victim.uploadId}`,
+      'incoming/../vault/x',
+      `quarantine/${victim.uploadId}`,
+    ];
     await unchanged(w, async () => {
       for (const key of versionKeys) {
         const posted = await w.t.postForm(attacker.upload, pdf, { fields: { key } });
@@ -93,8 +118,13 @@ describe('presigned POST abuse', () => {
       const replaced = new TextEncoder().encode('%PDF-1.7 forged'.padEnd(outcome.bytes.byteLength, ' '));
       const posted = await w.t.postForm(outcome.ticket.upload, replaced);
       // S3 cannot make a presigned POST single-use: the store may take the bytes, the vault must drop them.
-      assert.ok(posted.status === 204 || (posted.status >= 400 && posted.status < 500), `${posted.status} ${posted.text}`);
-      await eventually('the reposted object to be removed', async () => ((await w.t.vault.deps.blobs.head(outcome.ticket.upload.fields.key!)) === undefined ? true : undefined));
+      assert.ok(
+        posted.status === 204 || (posted.status >= 400 && posted.status < 500),
+        `${posted.status} ${posted.text}`,
+      );
+      await eventually('the reposted object to be removed', async () =>
+        (await w.t.vault.deps.blobs.head(outcome.ticket.upload.fields.key!)) === undefined ? true : undefined,
+      );
       await w.t.vault.workflow.idle();
     });
     assert.deepEqual(await w.t.vault.deps.repository.listVersions(ownerA, documentId), versionsBefore);
@@ -105,20 +135,52 @@ describe('presigned POST abuse', () => {
 
   test('content that lies about its type (HTML declared as PNG, exact size) fails and files nothing', async () => {
     const html = new TextEncoder().encode(`<!doctype html><script>fetch('/v1/folders')</script>${' '.repeat(200)}`);
-    const outcome = await w.t.uploadFile(w.a, 'sample-scan.png', { bytes: html, contentType: 'image/png', fileName: 'anh.png', folderId: w.ids.subfolder });
+    const outcome = await w.t.uploadFile(w.a, 'sample-scan.png', {
+      bytes: html,
+      contentType: 'image/png',
+      fileName: 'anh.png',
+      folderId: w.ids.subfolder,
+    });
     assert.equal(outcome.upload.status, 'FAILED');
     assert.ok(outcome.upload.failureReason, 'a reason');
     assert.equal(outcome.upload.documentId, undefined);
-    assert.equal(await w.t.vault.deps.blobs.head(`incoming/${outcome.uploadId}`), undefined, 'not left where it could be filed');
+    assert.equal(
+      await w.t.vault.deps.blobs.head(`incoming/${outcome.uploadId}`),
+      undefined,
+      'not left where it could be filed',
+    );
   });
 
   test('the API refuses to presign types that could run in a browser, and sizes outside the policy', async () => {
     await unchanged(w, async () => {
-      await expectEach(w.t, ['text/html', 'image/svg+xml', 'application/x-msdownload', 'application/javascript', 'application/pdf; charset=utf-8', 'APPLICATION/PDF']
-        .map((contentType) => ({ method: 'POST', path: '/v1/uploads', options: { token: w.a, body: { fileName: 'x.pdf', contentType, size: 100 } } })), 422, 'invalid-input');
+      await expectEach(
+        w.t,
+        [
+          'text/html',
+          'image/svg+xml',
+          'application/x-msdownload',
+          'application/javascript',
+          'application/pdf; charset=utf-8',
+          'APPLICATION/PDF',
+        ].map((contentType) => ({
+          method: 'POST',
+          path: '/v1/uploads',
+          options: { token: w.a, body: { fileName: 'x.pdf', contentType, size: 100 } },
+        })),
+        422,
+        'invalid-input',
+      );
       // An empty content type is refused by the schema itself.
-      assertProblem(await w.t.api('POST', '/v1/uploads', { token: w.a, body: { fileName: 'x.pdf', contentType: '', size: 100 } }), 400, 'invalid-request');
-      const sized = (size: number) => ({ method: 'POST', path: '/v1/uploads', options: { token: w.a, body: { fileName: 'x.pdf', contentType: 'application/pdf', size } } });
+      assertProblem(
+        await w.t.api('POST', '/v1/uploads', { token: w.a, body: { fileName: 'x.pdf', contentType: '', size: 100 } }),
+        400,
+        'invalid-request',
+      );
+      const sized = (size: number) => ({
+        method: 'POST',
+        path: '/v1/uploads',
+        options: { token: w.a, body: { fileName: 'x.pdf', contentType: 'application/pdf', size } },
+      });
       await expectEach(w.t, [0, -1].map(sized), 400, 'invalid-request');
       await expectEach(w.t, [20 * 1024 * 1024 + 1].map(sized), 422, 'invalid-input');
     });
@@ -132,18 +194,18 @@ describe('presigned GET abuse', () => {
     return new URL(redirect.headers.get('location')!);
   }
 
-  test('a download URL re-aimed at another owner\'s object, re-typed as HTML, or extended is refused', async () => {
+  test("a download URL re-aimed at another owner's object, re-typed as HTML, or extended is refused", async () => {
     const url = await downloadUrl();
     const ok = await fetch(url);
     assert.equal(ok.status, 200, 'control: the URL as given works');
     await ok.arrayBuffer();
     const variants: [string, URL][] = [];
     const [otherVersion] = await w.t.vault.deps.repository.listVersions('001099012345', w.ids.otherDocument);
-    assert.ok(otherVersion?.blobKey.startsWith('vault/001099012345/'), 'B\'s real object');
+    assert.ok(otherVersion?.blobKey.startsWith('vault/001099012345/'), "B's real object");
     assert.ok(await w.t.vault.deps.blobs.head(otherVersion!.blobKey), 'it exists');
     const other = new URL(url);
     other.pathname = url.pathname.replace(/vault\/.*$/, otherVersion!.blobKey);
-    variants.push(['another owner\'s key', other]);
+    variants.push(["another owner's key", other]);
     const html = new URL(url);
     html.searchParams.set('X-Khoso-Content-Type', 'text/html');
     variants.push(['content type html', html]);

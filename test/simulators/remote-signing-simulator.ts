@@ -12,7 +12,15 @@
  * - P-256: ECDSA over the hash by @noble/curves (`prehash: false`), DER-encoded as CMS wants.
  * Both verify with `crypto.verify('sha256', preimage, certificateKey, signature)`.
  */
-import { X509Certificate, constants, createPrivateKey, generateKeyPairSync, privateEncrypt, randomUUID, type KeyObject } from 'node:crypto';
+import {
+  X509Certificate,
+  constants,
+  createPrivateKey,
+  generateKeyPairSync,
+  privateEncrypt,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -112,7 +120,9 @@ class HttpFailure extends Error {
 const sha256DigestInfoPrefix = Buffer.from('3031300d060960864801650304020105000420', 'hex');
 const simMessageMaxLength = 160;
 
-export async function startRemoteSigningSimulator(options: RemoteSigningSimulatorOptions = {}): Promise<RemoteSigningSimulator> {
+export async function startRemoteSigningSimulator(
+  options: RemoteSigningSimulatorOptions = {},
+): Promise<RemoteSigningSimulator> {
   const apiKey = options.apiKey ?? `sim-key-${randomUUID()}`;
   const expiresInMs = options.expiresInMs ?? 60_000;
   const defaultBehaviour = options.defaultBehaviour ?? { kind: 'approve', afterMs: 0 };
@@ -133,7 +143,10 @@ export async function startRemoteSigningSimulator(options: RemoteSigningSimulato
 
   const behaviourOf = (account: string): SignerBehaviour => behaviours.get(account) ?? defaultBehaviour;
 
-  const newCredential = async (account: string, input: { validFrom?: Date; validDays?: number; status?: CredentialStatus } = {}) => {
+  const newCredential = async (
+    account: string,
+    input: { validFrom?: Date; validDays?: number; status?: CredentialStatus } = {},
+  ) => {
     const identity = identities.get(account) ?? { commonName: `Người ký ${account}` };
     const issued = await issueCertificate({
       issuer: root,
@@ -190,11 +203,20 @@ export async function startRemoteSigningSimulator(options: RemoteSigningSimulato
   const outcomeFor = (behaviour: SignerBehaviour, credential: Credential, hash: Uint8Array): Transaction['outcome'] => {
     switch (behaviour.kind) {
       case 'approve':
-        return { afterMs: behaviour.afterMs, answer: { status: 'signed', signature: base64(signHash(credential.key, hash)) } };
+        return {
+          afterMs: behaviour.afterMs,
+          answer: { status: 'signed', signature: base64(signHash(credential.key, hash)) },
+        };
       case 'wrong-key':
-        return { afterMs: behaviour.afterMs ?? 0, answer: { status: 'signed', signature: base64(signHash(impostorKey, hash)) } };
+        return {
+          afterMs: behaviour.afterMs ?? 0,
+          answer: { status: 'signed', signature: base64(signHash(impostorKey, hash)) },
+        };
       case 'refuse':
-        return { afterMs: behaviour.afterMs, answer: { status: 'refused', reason: behaviour.reason ?? 'the signer declined on their phone' } };
+        return {
+          afterMs: behaviour.afterMs,
+          answer: { status: 'refused', reason: behaviour.reason ?? 'the signer declined on their phone' },
+        };
       case 'never':
       case 'unavailable':
       case 'no-account':
@@ -256,7 +278,12 @@ export async function startRemoteSigningSimulator(options: RemoteSigningSimulato
       const hash = sha256Hash(input.hashAlgorithm, input.hash);
       checkAccount(input.msisdn);
       const credential = await simCredentialOf(input.msisdn);
-      return createTransaction(input.msisdn, credential, { provider: 'sim', requestId: input.requestId, hash, text: input.message });
+      return createTransaction(input.msisdn, credential, {
+        provider: 'sim',
+        requestId: input.requestId,
+        hash,
+        text: input.message,
+      });
     }
     if (method === 'GET' && (match = /^\/sim\/v1\/signatures\/([^/]+)$/.exec(path))) {
       count('status');
@@ -284,7 +311,9 @@ export async function startRemoteSigningSimulator(options: RemoteSigningSimulato
       const input = fields(body, ['requestId', 'userId', 'credentialId', 'hashAlgorithm', 'hash', 'description']);
       const hash = sha256Hash(input.hashAlgorithm, input.hash);
       checkAccount(input.userId);
-      const credential = (await credentialsOf(input.userId)).find((candidate) => candidate.credentialId === input.credentialId);
+      const credential = (await credentialsOf(input.userId)).find(
+        (candidate) => candidate.credentialId === input.credentialId,
+      );
       if (!credential) throw new HttpFailure(404, 'credential-not-found');
       if (credential.status !== 'active') throw new HttpFailure(409, 'credential-not-active');
       return createTransaction(input.userId, credential, {
@@ -358,7 +387,9 @@ export async function startRemoteSigningSimulator(options: RemoteSigningSimulato
 /** A signature over an already computed SHA-256 hash: PKCS#1 v1.5 for RSA, DER ECDSA for P-256. */
 function signHash(key: KeyObject, hash: Uint8Array): Uint8Array {
   if (key.asymmetricKeyType === 'rsa') {
-    return new Uint8Array(privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([sha256DigestInfoPrefix, hash])));
+    return new Uint8Array(
+      privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([sha256DigestInfoPrefix, hash])),
+    );
   }
   const scalar = Buffer.from(key.export({ format: 'jwk' }).d ?? '', 'base64url');
   return p256.sign(hash, scalar, { prehash: false, format: 'der' });

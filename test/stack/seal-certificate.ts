@@ -15,13 +15,21 @@ export interface SealCertification {
  * from (the emulator's) KMS and certify it under a throw-away root.
  */
 export async function certifySealKey(endpoint: string, keyArn: string): Promise<SealCertification> {
-  const kms = new KMSClient({ endpoint, region: emulatorRegion, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const kms = new KMSClient({
+    endpoint,
+    region: emulatorRegion,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   try {
     const { PublicKey, KeySpec } = await kms.send(new GetPublicKeyCommand({ KeyId: keyArn }));
-    if (!PublicKey || KeySpec !== 'ECC_NIST_P256') throw new Error(`the seal key ${keyArn} has no P-256 public key (${KeySpec})`);
+    if (!PublicKey || KeySpec !== 'ECC_NIST_P256')
+      throw new Error(`the seal key ${keyArn} has no P-256 public key (${KeySpec})`);
     const root = await createRootCa({ commonName: 'khoso stack test root CA', organization: 'khoso tests' });
     const agency = await issueCertificate({
-      issuer: root, commonName: 'Cơ quan thử nghiệm khoso', organization: 'khoso tests', publicKey: PublicKey,
+      issuer: root,
+      commonName: 'Cơ quan thử nghiệm khoso',
+      organization: 'khoso tests',
+      publicKey: PublicKey,
     });
     const rootPem = toPem(root.certificate);
     return { rootPem, chainPem: toPem(agency.certificate) + rootPem };

@@ -32,14 +32,15 @@ export async function startTestIssuer(audience = 'khoso'): Promise<TestIssuer> {
     issuer,
     jwksUrl: `${issuer}jwks.json`,
     audience,
-    issueToken: (claims) => new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: 'ES256', kid: 'stack-test' })
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setSubject(claims.sub)
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(privateKey),
+    issueToken: (claims) =>
+      new SignJWT({ ...claims })
+        .setProtectedHeader({ alg: 'ES256', kid: 'stack-test' })
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setSubject(claims.sub)
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(privateKey),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -4,8 +4,14 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair, SignJWT } from 'jose';
 import {
-  deployStacks, destroyStacks, emulatorAccount, emulatorRegion, startMiniStack, stopMiniStack,
-  type RunningEmulator, type StackContext,
+  deployStacks,
+  destroyStacks,
+  emulatorAccount,
+  emulatorRegion,
+  startMiniStack,
+  stopMiniStack,
+  type RunningEmulator,
+  type StackContext,
 } from '../../localstack/emulator.ts';
 import { verifyPdfWithPdfsig } from '../support/signature-tools.ts';
 import { certifySealKey } from './seal-certificate.ts';
@@ -32,12 +38,20 @@ let signingKeyArn = '';
 let token = '';
 
 /** A raw request: any body, any headers; the citizen's token unless `bearer` names another (null: none). */
-async function send(method: string, path: string, init: { body?: string; headers?: Record<string, string>; bearer?: string | null } = {}) {
+async function send(
+  method: string,
+  path: string,
+  init: { body?: string; headers?: Record<string, string>; bearer?: string | null } = {},
+) {
   const bearer = init.bearer === undefined ? token : init.bearer;
   const response = await fetch(`${apiBase}${path}`, {
     method,
     redirect: 'manual',
-    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+    headers: {
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...init.headers,
+    },
     ...(init.body !== undefined ? { body: init.body } : {}),
   });
   const text = await response.text();
@@ -47,7 +61,13 @@ async function send(method: string, path: string, init: { body?: string; headers
   } catch {
     json = undefined;
   }
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', headers: response.headers, json, text };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    headers: response.headers,
+    json,
+    text,
+  };
 }
 
 async function api(method: string, path: string, body?: unknown, bearer = token) {
@@ -58,15 +78,29 @@ async function api(method: string, path: string, body?: unknown, bearer = token)
  * Uploads a fixture through the API's presigned POST and waits for the workflow to end or
  * to stop for review. Citizens name their folder, officers the owner they file for.
  */
-async function uploadFixture(fixture: string, contentType: string, placement: { folderId?: string; ownerId?: string }, bearer = token) {
+async function uploadFixture(
+  fixture: string,
+  contentType: string,
+  placement: { folderId?: string; ownerId?: string },
+  bearer = token,
+) {
   const bytes = await readFile(new URL(`../fixtures/${fixture}`, import.meta.url));
-  const ticket = await api('POST', '/v1/uploads', { fileName: fixture, contentType, size: bytes.length, ...placement }, bearer);
+  const ticket = await api(
+    'POST',
+    '/v1/uploads',
+    { fileName: fixture, contentType, size: bytes.length, ...placement },
+    bearer,
+  );
   assert.equal(ticket.status, 201, ticket.text);
   const form = new FormData();
-  for (const [name, value] of Object.entries(ticket.json.upload.fields as Record<string, string>)) form.append(name, value);
+  for (const [name, value] of Object.entries(ticket.json.upload.fields as Record<string, string>))
+    form.append(name, value);
   form.append('file', new Blob([bytes], { type: contentType }), fixture);
   const posted = await fetch(ticket.json.upload.url, { method: 'POST', body: form });
-  assert.ok(posted.status === 204 || posted.status === 201 || posted.status === 200, `S3 POST answered ${posted.status}: ${await posted.text()}`);
+  assert.ok(
+    posted.status === 204 || posted.status === 201 || posted.status === 200,
+    `S3 POST answered ${posted.status}: ${await posted.text()}`,
+  );
 
   const uploadId: string = ticket.json.uploadId;
   return { uploadId, upload: await settledUpload(uploadId, bearer), bytes };
@@ -110,7 +144,11 @@ async function invokeFunction(functionName: string, event: unknown): Promise<unk
 async function awsJson(service: string, target: string, body: unknown): Promise<any> {
   const response = await fetch(emulator?.endpoint ?? '', {
     method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, authorization: emulatorAuthorization(service) },
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': target,
+      authorization: emulatorAuthorization(service),
+    },
     body: JSON.stringify(body),
   });
   const text = await response.text();
@@ -121,11 +159,19 @@ async function awsJson(service: string, target: string, body: unknown): Promise<
 /** The on-upload Lambda invoked directly with an S3 record, as a redelivered event would. */
 async function redeliverS3Event(key: string, size: number) {
   const event = {
-    Records: [{
-      eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: emulatorRegion, eventName: 'ObjectCreated:Post',
-      eventTime: new Date().toISOString(),
-      s3: { bucket: { name: `khoso-${context.stage}-vault-${emulatorAccount}-${emulatorRegion}` }, object: { key, size } },
-    }],
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: emulatorRegion,
+        eventName: 'ObjectCreated:Post',
+        eventTime: new Date().toISOString(),
+        s3: {
+          bucket: { name: `khoso-${context.stage}-vault-${emulatorAccount}-${emulatorRegion}` },
+          object: { key, size },
+        },
+      },
+    ],
   };
   await invokeFunction(onUploadFunction, event);
 }
@@ -162,7 +208,9 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
     const anonymous = await fetch(`${apiBase}/v1/folders`);
     assert.equal(anonymous.status, 401);
     assert.match(anonymous.headers.get('content-type') ?? '', /application\/problem\+json/);
-    const forged = await fetch(`${apiBase}/v1/folders`, { headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA` } });
+    const forged = await fetch(`${apiBase}/v1/folders`, {
+      headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA` },
+    });
     assert.equal(forged.status, 401);
   });
 
@@ -200,7 +248,10 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
     assert.equal(upload.json.documentId, pdf.documentId);
     const listing = await api('GET', `/v1/documents?folderId=${folderId}`);
     assert.equal(listing.status, 200, listing.text);
-    assert.deepEqual(listing.json.items.map((d: { id: string }) => d.id).sort(), [pdf.documentId, image.documentId].sort());
+    assert.deepEqual(
+      listing.json.items.map((d: { id: string }) => d.id).sort(),
+      [pdf.documentId, image.documentId].sort(),
+    );
   });
 
   test('a file that is not what it claims fails the workflow with a reason and files nothing', async () => {
@@ -223,7 +274,12 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
     const imported = await api('PUT', '/v1/signing/seal-certificate', { certificateChain: chainPem }, adminToken);
     assert.equal(imported.status, 200, imported.text);
 
-    const { uploadId, upload } = await uploadFixture('sample-result.pdf', 'application/pdf', { ownerId: citizen.ownerId }, officerToken);
+    const { uploadId, upload } = await uploadFixture(
+      'sample-result.pdf',
+      'application/pdf',
+      { ownerId: citizen.ownerId },
+      officerToken,
+    );
     let settled = upload;
     // An issued document that matches no template confidently waits for the officer's look.
     if (settled?.status === 'REVIEW') {
@@ -245,16 +301,25 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
 
     const signatures = await api('GET', `/v1/documents/${documentId}/signatures`);
     assert.equal(signatures.status, 200, signatures.text);
-    assert.deepEqual(signatures.json.items.map((s: { provider: string; status: string; format: string }) => [s.provider, s.status, s.format]), [
-      ['agency-seal', 'completed', 'pades'],
-    ]);
+    assert.deepEqual(
+      signatures.json.items.map((s: { provider: string; status: string; format: string }) => [
+        s.provider,
+        s.status,
+        s.format,
+      ]),
+      [['agency-seal', 'completed', 'pades']],
+    );
     assert.equal(signatures.json.items[0].requestedBy.role, 'officer');
     const verification = await api('GET', `/v1/documents/${documentId}/verification`);
     assert.equal(verification.status, 200, verification.text);
     assert.equal(verification.json.valid, true, verification.text);
-    assert.deepEqual(verification.json.signatures.map((s: { trustedFor?: string; modifiedAfterSigning: boolean }) => [s.trustedFor, s.modifiedAfterSigning]), [
-      ['agency-seal', false],
-    ]);
+    assert.deepEqual(
+      verification.json.signatures.map((s: { trustedFor?: string; modifiedAfterSigning: boolean }) => [
+        s.trustedFor,
+        s.modifiedAfterSigning,
+      ]),
+      [['agency-seal', false]],
+    );
   });
 
   test('a rule runs the remote signature checks every minute; a run with nothing due checks nothing', async () => {
@@ -263,7 +328,10 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
     assert.equal(rule.ScheduleExpression, 'rate(1 minute)');
     assert.equal(rule.State, 'ENABLED');
     const { Targets } = await awsJson('events', 'AWSEvents.ListTargetsByRule', { Rule: name });
-    assert.deepEqual(Targets.map((target: { Arn: string }) => target.Arn.split(':').at(-1)), [name]);
+    assert.deepEqual(
+      Targets.map((target: { Arn: string }) => target.Arn.split(':').at(-1)),
+      [name],
+    );
     // The test ends before the first scheduled run, so run it as the rule would.
     const outcome = await invokeFunction(name, { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
     assert.deepEqual(outcome, { checked: 0, completed: 0, closed: 0 });
@@ -280,12 +348,19 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
     let documentId = '';
     let uploadId = '';
 
-
-    function assertProblem(response: Awaited<ReturnType<typeof send>>, status: number, code: string | string[], label = '') {
+    function assertProblem(
+      response: Awaited<ReturnType<typeof send>>,
+      status: number,
+      code: string | string[],
+      label = '',
+    ) {
       const codes = typeof code === 'string' ? [code] : code;
       assert.equal(response.status, status, `${label} ${response.status} ${response.text.slice(0, 300)}`);
       assert.match(response.contentType, /^application\/problem\+json/, `${label} ${response.contentType}`);
-      assert.ok(codes.map((c) => `urn:khoso:problem:${c}`).includes(response.json?.type), `${label} ${response.text.slice(0, 300)}`);
+      assert.ok(
+        codes.map((c) => `urn:khoso:problem:${c}`).includes(response.json?.type),
+        `${label} ${response.text.slice(0, 300)}`,
+      );
     }
 
     /** The citizen's folder listing and document: what an attack must not change. */
@@ -323,7 +398,9 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
       const [header, , signature] = otherToken.split('.');
       return {
         none: `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`,
-        hs256: await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: 'stack-test' }).sign(new TextEncoder().encode(jwks)),
+        hs256: await new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256', kid: 'stack-test' })
+          .sign(new TextEncoder().encode(jwks)),
         foreign: await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'stack-test' }).sign(privateKey),
         swapped: `${header}.${b64(claims)}.${signature}`,
       };
@@ -332,8 +409,18 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
     async function assertTokensRefused(tokens: Record<string, string>) {
       await unchanged(async () => {
         for (const [label, forged] of Object.entries(tokens)) {
-          assertProblem(await send('GET', `/v1/documents/${documentId}`, { bearer: forged }), 401, 'unauthenticated', label);
-          assertProblem(await send('POST', '/v1/folders', { bearer: forged, body: JSON.stringify({ name: label }) }), 401, 'unauthenticated', label);
+          assertProblem(
+            await send('GET', `/v1/documents/${documentId}`, { bearer: forged }),
+            401,
+            'unauthenticated',
+            label,
+          );
+          assertProblem(
+            await send('POST', '/v1/folders', { bearer: forged, body: JSON.stringify({ name: label }) }),
+            401,
+            'unauthenticated',
+            label,
+          );
         }
       });
     }
@@ -343,43 +430,89 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
       await assertTokensRefused({ none, hs256 });
     });
 
-    test('forged tokens: a foreign key under the issuer\'s kid, and another citizen\'s signature over a swapped payload', async () => {
+    test("forged tokens: a foreign key under the issuer's kid, and another citizen's signature over a swapped payload", async () => {
       const { foreign, swapped } = await forgedTokens();
       await assertTokensRefused({ foreign, swapped });
     });
 
-    test('IDOR: another citizen gets the same 404 for the citizen\'s folder, document, upload and content as for a missing id', async () => {
+    test("IDOR: another citizen gets the same 404 for the citizen's folder, document, upload and content as for a missing id", async () => {
       await unchanged(async () => {
-        for (const path of [`/v1/documents/${documentId}`, `/v1/documents/${documentId}/content`, `/v1/folders/${folderId}/items`, `/v1/uploads/${uploadId}`, `/v1/documents/${documentId}/versions`]) {
+        for (const path of [
+          `/v1/documents/${documentId}`,
+          `/v1/documents/${documentId}/content`,
+          `/v1/folders/${folderId}/items`,
+          `/v1/uploads/${uploadId}`,
+          `/v1/documents/${documentId}/versions`,
+        ]) {
           const probe = await send('GET', path, { bearer: otherToken });
           const missing = await send('GET', path.replace(/[0-9a-f-]{36}/, randomUUID()), { bearer: otherToken });
           assertProblem(probe, 404, 'not-found', path);
           assert.deepEqual({ ...probe.json, instance: undefined }, { ...missing.json, instance: undefined }, path);
         }
-        assertProblem(await send('PATCH', `/v1/documents/${documentId}`, { bearer: otherToken, body: JSON.stringify({ title: 'Chiếm' }) }), 404, 'not-found');
+        assertProblem(
+          await send('PATCH', `/v1/documents/${documentId}`, {
+            bearer: otherToken,
+            body: JSON.stringify({ title: 'Chiếm' }),
+          }),
+          404,
+          'not-found',
+        );
         assertProblem(await send('DELETE', `/v1/folders/${folderId}`, { bearer: otherToken }), 404, 'not-found');
       });
     });
 
     test('mass assignment and prototype pollution are 400', async () => {
       await unchanged(async () => {
-        assertProblem(await send('POST', '/v1/folders', { body: JSON.stringify({ name: 'x', parentId: folderId, ownerId: other.ownerId }) }), 400, 'invalid-request', 'ownerId');
-        assertProblem(await send('PATCH', `/v1/documents/${documentId}`, { body: JSON.stringify({ source: 'issued' }) }), 400, 'invalid-request', 'source');
-        assertProblem(await send('POST', '/v1/folders', { body: `{"name": "x", "parentId": "${folderId}", "__proto__": {"role": "admin"}}` }), 400, 'invalid-request', '__proto__');
-        assertProblem(await send('PATCH', `/v1/documents/${documentId}`, { body: '{"title": "x", "constructor": {"prototype": {"polluted": true}}}' }), 400, 'invalid-request', 'constructor');
+        assertProblem(
+          await send('POST', '/v1/folders', {
+            body: JSON.stringify({ name: 'x', parentId: folderId, ownerId: other.ownerId }),
+          }),
+          400,
+          'invalid-request',
+          'ownerId',
+        );
+        assertProblem(
+          await send('PATCH', `/v1/documents/${documentId}`, { body: JSON.stringify({ source: 'issued' }) }),
+          400,
+          'invalid-request',
+          'source',
+        );
+        assertProblem(
+          await send('POST', '/v1/folders', {
+            body: `{"name": "x", "parentId": "${folderId}", "__proto__": {"role": "admin"}}`,
+          }),
+          400,
+          'invalid-request',
+          '__proto__',
+        );
+        assertProblem(
+          await send('PATCH', `/v1/documents/${documentId}`, {
+            body: '{"title": "x", "constructor": {"prototype": {"polluted": true}}}',
+          }),
+          400,
+          'invalid-request',
+          'constructor',
+        );
       });
     });
 
-    test('a body over the route\'s 64 KiB limit is 413 problem+json', async () => {
+    test("a body over the route's 64 KiB limit is 413 problem+json", async () => {
       await unchanged(async () => {
-        const big = await send('POST', '/v1/folders', { body: JSON.stringify({ name: 'x', parentId: folderId, padding: 'x'.repeat(70 * 1024) }) });
+        const big = await send('POST', '/v1/folders', {
+          body: JSON.stringify({ name: 'x', parentId: folderId, padding: 'x'.repeat(70 * 1024) }),
+        });
         assertProblem(big, 413, 'payload-too-large');
       });
     });
 
     test('20,000 nested arrays are 400, not a crash of the function', async () => {
       await unchanged(async () => {
-        assertProblem(await send('POST', '/v1/folders', { body: `{"name": ${'['.repeat(20_000)}${']'.repeat(20_000)}}` }), 400, 'invalid-request', 'nested');
+        assertProblem(
+          await send('POST', '/v1/folders', { body: `{"name": ${'['.repeat(20_000)}${']'.repeat(20_000)}}` }),
+          400,
+          'invalid-request',
+          'nested',
+        );
       });
       assert.equal((await api('GET', `/v1/documents/${documentId}`)).status, 200, 'the function still answers');
     });
@@ -390,14 +523,31 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
       assert.equal(created.status, 201, created.text);
       await unchanged(async () => {
         for (const name of ['../../etc/passwd', 'hoa-don\u202Efdp.exe', 'a\u0000b']) {
-          assertProblem(await send('POST', '/v1/folders', { body: JSON.stringify({ name, parentId: folderId }) }), 422, 'invalid-input', JSON.stringify(name));
+          assertProblem(
+            await send('POST', '/v1/folders', { body: JSON.stringify({ name, parentId: folderId }) }),
+            422,
+            'invalid-input',
+            JSON.stringify(name),
+          );
         }
-        assertProblem(await send('POST', '/v1/folders', { body: JSON.stringify({ name: nfc.normalize('NFD'), parentId: folderId }) }), 409, 'name-taken', 'NFD');
+        assertProblem(
+          await send('POST', '/v1/folders', {
+            body: JSON.stringify({ name: nfc.normalize('NFD'), parentId: folderId }),
+          }),
+          409,
+          'name-taken',
+          'NFD',
+        );
       });
     });
 
     test('injection strings are stored and returned verbatim in DynamoDB', async () => {
-      const strings = ["' OR '1'='1' --", '#pk = :pk OR attribute_exists(pk)', '<script>alert(1)</script>', '${7*7} {{7*7}} %s%n'];
+      const strings = [
+        "' OR '1'='1' --",
+        '#pk = :pk OR attribute_exists(pk)',
+        '<script>alert(1)</script>',
+        '${7*7} {{7*7}} %s%n',
+      ];
       for (const text of strings) {
         const updated = await api('PATCH', `/v1/documents/${documentId}`, { summary: text, issuer: text });
         assert.equal(updated.status, 200, updated.text);
@@ -407,15 +557,24 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
       }
       const search = await send('GET', `/v1/documents?q=${encodeURIComponent("' OR '1'='1")}`, { bearer: otherToken });
       assert.equal(search.status, 200, search.text);
-      assert.ok(!search.json.items.some((item: { id: string }) => item.id === documentId), 'another vault\'s search finds nothing of it');
+      assert.ok(
+        !search.json.items.some((item: { id: string }) => item.id === documentId),
+        "another vault's search finds nothing of it",
+      );
     });
 
     test('presigned POST abuse on S3: a larger file than declared is never filed', async () => {
       const bytes = await readFile(new URL('../fixtures/sample-result.pdf', import.meta.url));
-      const ticket = await api('POST', '/v1/uploads', { fileName: 'x.pdf', contentType: 'application/pdf', size: bytes.length, folderId });
+      const ticket = await api('POST', '/v1/uploads', {
+        fileName: 'x.pdf',
+        contentType: 'application/pdf',
+        size: bytes.length,
+        folderId,
+      });
       assert.equal(ticket.status, 201, ticket.text);
       const form = new FormData();
-      for (const [name, value] of Object.entries(ticket.json.upload.fields as Record<string, string>)) form.append(name, value);
+      for (const [name, value] of Object.entries(ticket.json.upload.fields as Record<string, string>))
+        form.append(name, value);
       form.append('file', new Blob([Buffer.concat([bytes, Buffer.alloc(4096)])], { type: 'application/pdf' }), 'x.pdf');
       const posted = await fetch(ticket.json.upload.url, { method: 'POST', body: form });
       await posted.arrayBuffer();
@@ -429,18 +588,36 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
         assert.equal(settled.documentId, undefined);
       }
       const listing = await api('GET', `/v1/documents?folderId=${folderId}`);
-      assert.deepEqual(listing.json.items.map((item: { id: string }) => item.id), [documentId], 'nothing new was filed');
+      assert.deepEqual(
+        listing.json.items.map((item: { id: string }) => item.id),
+        [documentId],
+        'nothing new was filed',
+      );
     });
 
     test('a revoked link is 404 problem+json at once', async () => {
-      const created = await api('POST', '/v1/links', { resourceType: 'document', resourceId: documentId, permissions: ['metadata'] });
+      const created = await api('POST', '/v1/links', {
+        resourceType: 'document',
+        resourceId: documentId,
+        permissions: ['metadata'],
+      });
       assert.equal(created.status, 201, created.text);
       const opened = await send('GET', `/v1/shared-links/${created.json.token}`, { bearer: null });
       assert.equal(opened.status, 200, opened.text);
       assert.equal((await api('DELETE', `/v1/links/${created.json.link.id}`)).status, 204);
       await unchanged(async () => {
-        assertProblem(await send('GET', `/v1/shared-links/${created.json.token}`, { bearer: null }), 404, 'not-found', 'revoked');
-        assertProblem(await send('DELETE', `/v1/links/${created.json.link.id}`, { bearer: otherToken }), 404, 'not-found', 'another citizen revoking');
+        assertProblem(
+          await send('GET', `/v1/shared-links/${created.json.token}`, { bearer: null }),
+          404,
+          'not-found',
+          'revoked',
+        );
+        assertProblem(
+          await send('DELETE', `/v1/links/${created.json.link.id}`, { bearer: otherToken }),
+          404,
+          'not-found',
+          'another citizen revoking',
+        );
       });
     });
   });

@@ -70,13 +70,34 @@ export async function verifyPdfWithPdfsig(pdf: Uint8Array, rootsPem: string[]): 
 }
 
 /** `openssl cms -verify` of a detached DER CMS over the content, trusting only the given roots. */
-export async function verifyCmsWithOpenssl(cms: Uint8Array, content: Uint8Array, rootsPem: string[]): Promise<ToolVerdict> {
+export async function verifyCmsWithOpenssl(
+  cms: Uint8Array,
+  content: Uint8Array,
+  rootsPem: string[],
+): Promise<ToolVerdict> {
   return withTempDir(async (dir) => {
     const files = { cms: join(dir, 'signature.p7s'), content: join(dir, 'content.bin'), roots: join(dir, 'roots.pem') };
-    await Promise.all([writeFile(files.cms, cms), writeFile(files.content, content), writeFile(files.roots, rootsPem.join('\n'))]);
+    await Promise.all([
+      writeFile(files.cms, cms),
+      writeFile(files.content, content),
+      writeFile(files.roots, rootsPem.join('\n')),
+    ]);
     const { code, output } = await runTool('openssl', [
-      'cms', '-verify', '-binary', '-inform', 'DER', '-in', files.cms, '-content', files.content,
-      '-CAfile', files.roots, '-purpose', 'any', '-out', '/dev/null',
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      files.cms,
+      '-content',
+      files.content,
+      '-CAfile',
+      files.roots,
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
     ]);
     return { ok: code === 0, output };
   });

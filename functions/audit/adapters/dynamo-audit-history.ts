@@ -7,6 +7,8 @@ import type { AuditHistory } from '../core/history.ts';
 export function createDynamoAuditHistory(table: DynamoTable): AuditHistory {
   return {
     listHistory: (ownerId, resourceId, page) =>
-      table.queryIndexPage(entities.auditEntry.indexKeys.history, { ownerId, resourceId }, page, { read: auditEntryOf }),
+      table.queryIndexPage(entities.auditEntry.indexKeys.history, { ownerId, resourceId }, page, {
+        read: auditEntryOf,
+      }),
   };
 }

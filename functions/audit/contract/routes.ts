@@ -9,7 +9,7 @@ export const auditRoutes = [
     path: '/v1/admin/audit-chains/{ownerId}/verification',
     group: 'audit',
     summary:
-      'Re-compute an owner\'s audit hash chain and report its first broken link (administrators; owner: a personal ' +
+      "Re-compute an owner's audit hash chain and report its first broken link (administrators; owner: a personal " +
       'ID, an enterprise code, templates or signing)',
     params: auditChainParams,
     status: 200,

@@ -38,10 +38,12 @@ export function canonicalJson(value: unknown): string {
     if (typeof node === 'string') return node.normalize('NFC');
     if (Array.isArray(node)) return node.map(canonical);
     if (node !== null && typeof node === 'object') {
-      return Object.fromEntries(Object.entries(node)
-        .filter(([, member]) => member !== undefined)
-        .map(([key, member]) => [key.normalize('NFC'), canonical(member)] as const)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      return Object.fromEntries(
+        Object.entries(node)
+          .filter(([, member]) => member !== undefined)
+          .map(([key, member]) => [key.normalize('NFC'), canonical(member)] as const)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
     }
     return node;
   };
@@ -54,7 +56,10 @@ export function auditEntryHash(previousHash: string, seq: number, entry: AuditEn
 }
 
 /** Links `entries`, in order, after `head` (absent for an owner without entries yet). */
-export function chainAuditEntries(head: AuditChainHead | undefined, entries: AuditEntry[]): { chained: ChainedAuditEntry[]; head: AuditChainHead } {
+export function chainAuditEntries(
+  head: AuditChainHead | undefined,
+  entries: AuditEntry[],
+): { chained: ChainedAuditEntry[]; head: AuditChainHead } {
   let seq = head?.seq ?? 0;
   let previousHash = head?.hash ?? genesisHash;
   const chained = entries.map((entry) => {
@@ -107,19 +112,32 @@ export interface AuditChainVerification {
  * Re-computes an owner's chain from its stored entries (in sequence order) and head, and
  * reports the first link that does not hold.
  */
-export function verifyAuditChain(ownerId: string, entries: ChainedAuditEntry[], head: AuditChainHead | undefined): AuditChainVerification {
-  const broken = (link: BrokenLink): AuditChainVerification => ({ ownerId, entries: entries.length, ok: false, firstBrokenLink: link });
+export function verifyAuditChain(
+  ownerId: string,
+  entries: ChainedAuditEntry[],
+  head: AuditChainHead | undefined,
+): AuditChainVerification {
+  const broken = (link: BrokenLink): AuditChainVerification => ({
+    ownerId,
+    entries: entries.length,
+    ok: false,
+    firstBrokenLink: link,
+  });
   let previousHash = genesisHash;
   for (const [index, { entry, link }] of entries.entries()) {
     const expected = index + 1;
     if (link.seq !== expected) {
       const elsewhere = entries.some((other) => other.link.seq === expected);
-      return broken({ seq: expected, ...(elsewhere ? { entryId: entry.id, reason: 'out-of-order' } : { reason: 'missing-entry' }) });
+      return broken({
+        seq: expected,
+        ...(elsewhere ? { entryId: entry.id, reason: 'out-of-order' } : { reason: 'missing-entry' }),
+      });
     }
     if (entry.ownerId !== ownerId || auditEntryHash(link.previousHash, link.seq, entry) !== link.hash) {
       return broken({ seq: link.seq, entryId: entry.id, reason: 'hash-mismatch' });
     }
-    if (link.previousHash !== previousHash) return broken({ seq: link.seq, entryId: entry.id, reason: 'previous-hash-mismatch' });
+    if (link.previousHash !== previousHash)
+      return broken({ seq: link.seq, entryId: entry.id, reason: 'previous-hash-mismatch' });
     previousHash = link.hash;
   }
   const headSeq = head?.seq ?? 0;

@@ -1,4 +1,9 @@
-import { verifyAuditChain, type AuditChainHead, type AuditChainVerification, type ChainedAuditEntry } from './audit-chain.ts';
+import {
+  verifyAuditChain,
+  type AuditChainHead,
+  type AuditChainVerification,
+  type ChainedAuditEntry,
+} from './audit-chain.ts';
 import { staffAuditOwner } from './audit.ts';
 import { ForbiddenRoleError, InvalidInputError } from '../../platform/core/errors.ts';
 import { isOwnerId, type RequestContext } from '../../platform/core/principal.ts';
@@ -28,7 +33,8 @@ export async function verifyOwnerAuditChain(
   ownerId: string,
 ): Promise<AuditChainVerification> {
   if (context.principal.role !== 'admin') throw new ForbiddenRoleError('Only administrators verify audit chains');
-  if (!isAuditChainOwner(ownerId)) throw new InvalidInputError('ownerId must be a personal ID, an enterprise code, "templates", "signing" or "staff"');
+  if (!isAuditChainOwner(ownerId))
+    throw new InvalidInputError('ownerId must be a personal ID, an enterprise code, "templates", "signing" or "staff"');
   const chain = await deps.auditLog.readChain(ownerId);
   return verifyAuditChain(ownerId, chain.entries, chain.head);
 }

@@ -1,7 +1,8 @@
 /** The audit's records: one entry per operation, chained per owner (audit-chain.ts). */
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
-export type AuditResourceType = 'vault' | 'folder' | 'document' | 'upload' | 'template' | 'signature' | 'signing-settings';
+export type AuditResourceType =
+  'vault' | 'folder' | 'document' | 'upload' | 'template' | 'signature' | 'signing-settings';
 
 export interface AuditEntry {
   id: string;

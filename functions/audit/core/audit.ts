@@ -61,10 +61,21 @@ export async function auditRefusedLookup(
   facts: { requestedType: AuditResourceType; requestedId: string; operation: string },
 ): Promise<void> {
   const ownerId = context.principal.ownerId ?? staffAuditOwner;
-  await deps.repository.appendAudit(auditEntry(deps, context, {
-    ownerId, action: 'access.refused', resourceType: 'vault', resourceId: context.principal.ownerId ?? context.principal.sub, outcome: 'denied',
-    detail: { operation: facts.operation, requestedType: facts.requestedType, requestedId: facts.requestedId, reason: 'not-found' },
-  }));
+  await deps.repository.appendAudit(
+    auditEntry(deps, context, {
+      ownerId,
+      action: 'access.refused',
+      resourceType: 'vault',
+      resourceId: context.principal.ownerId ?? context.principal.sub,
+      outcome: 'denied',
+      detail: {
+        operation: facts.operation,
+        requestedType: facts.requestedType,
+        requestedId: facts.requestedId,
+        reason: 'not-found',
+      },
+    }),
+  );
 }
 
 /** The not-found hook of an HTTP route group whose routes take the id (`params.id`) of one kind of resource. */

@@ -22,9 +22,10 @@ export async function getHistory(
   page: PageRequest,
 ): Promise<Page<AuditEntry>> {
   const ownerId = ownVault(context.principal);
-  const exists = resource.type === 'document'
-    ? await deps.repository.getDocument(ownerId, resource.id)
-    : await deps.repository.getFolder(ownerId, resource.id);
+  const exists =
+    resource.type === 'document'
+      ? await deps.repository.getDocument(ownerId, resource.id)
+      : await deps.repository.getFolder(ownerId, resource.id);
   if (!exists) throw new NotFoundError(resource.type === 'document' ? 'Document' : 'Folder');
   return deps.repository.listHistory(ownerId, resource.id, page);
 }

@@ -11,10 +11,12 @@ import { present } from '../../platform/http/present.ts';
 /** Administration of the audit log: verifying an owner's hash chain. Reads only. */
 export function createAuditHandler(deps: { auditLog: AuditLog }) {
   return createHttpHandler(auditRoutes, {
-    verifyAuditChain: async ({ context, params: { ownerId } }) =>
-      ({ body: present(s.auditChainVerification, await verifyOwnerAuditChain(deps, context, ownerId)) }),
+    verifyAuditChain: async ({ context, params: { ownerId } }) => ({
+      body: present(s.auditChainVerification, await verifyOwnerAuditChain(deps, context, ownerId)),
+    }),
   });
 }
 
 export const handler = lazyHandler(() =>
-  createAuditHandler({ auditLog: new DynamoAuditLog(dynamoDocumentClient(), loadLambdaConfig().TABLE_NAME) }));
+  createAuditHandler({ auditLog: new DynamoAuditLog(dynamoDocumentClient(), loadLambdaConfig().TABLE_NAME) }),
+);

@@ -43,7 +43,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       }));
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new TokenRejectedError('The access token has expired');
-      if (error instanceof errors.JWTClaimValidationFailed) throw new TokenRejectedError(`The access token's ${error.claim} claim is not accepted`);
+      if (error instanceof errors.JWTClaimValidationFailed)
+        throw new TokenRejectedError(`The access token's ${error.claim} claim is not accepted`);
       throw new TokenRejectedError('The access token is not valid');
     }
     const claims = principalClaims.safeParse(payload);

@@ -17,8 +17,13 @@ export function createAuthorizer(verify: TokenVerifier) {
   return async (event: Pick<APIGatewayRequestAuthorizerEventV2, 'headers'>): Promise<AuthorizerResult> => {
     const header = event.headers?.authorization ?? event.headers?.Authorization;
     const match = header ? /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/.exec(header.trim()) : null;
-    if (!header) return { isAuthorized: true, context: { authenticated: 'false', reason: 'No access token was presented' } };
-    if (!match?.[1]) return { isAuthorized: true, context: { authenticated: 'false', reason: 'Send the token as: Authorization: Bearer <JWT>' } };
+    if (!header)
+      return { isAuthorized: true, context: { authenticated: 'false', reason: 'No access token was presented' } };
+    if (!match?.[1])
+      return {
+        isAuthorized: true,
+        context: { authenticated: 'false', reason: 'Send the token as: Authorization: Bearer <JWT>' },
+      };
     try {
       const principal = await verify(match[1]);
       return {
@@ -32,7 +37,8 @@ export function createAuthorizer(verify: TokenVerifier) {
         },
       };
     } catch (error) {
-      if (error instanceof TokenRejectedError) return { isAuthorized: true, context: { authenticated: 'false', reason: error.message } };
+      if (error instanceof TokenRejectedError)
+        return { isAuthorized: true, context: { authenticated: 'false', reason: error.message } };
       throw error;
     }
   };
@@ -46,9 +52,11 @@ const authorizerEnvironment = z.object({
 
 export const handler = lazyHandler(() => {
   const config = authorizerEnvironment.parse(process.env);
-  return createAuthorizer(createTokenVerifier({
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    keys: createRemoteJWKSet(new URL(config.JWKS_URL)),
-  }));
+  return createAuthorizer(
+    createTokenVerifier({
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      keys: createRemoteJWKSet(new URL(config.JWKS_URL)),
+    }),
+  );
 });

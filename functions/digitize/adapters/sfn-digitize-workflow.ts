@@ -1,6 +1,12 @@
 import {
-  ExecutionAlreadyExists, InvalidToken, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand,
-  TaskDoesNotExist, TaskTimedOut, type SFNClient,
+  ExecutionAlreadyExists,
+  InvalidToken,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+  type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { ReviewNotPendingError, type DigitizeWorkflow } from '../core/digitize-workflow.ts';
 import { workflowErrors } from '../core/workflow-errors.ts';
@@ -10,11 +16,13 @@ export function createSfnDigitizeWorkflow(deps: { sfn: SFNClient; stateMachineAr
   return {
     async startDigitization({ uploadId }) {
       try {
-        await deps.sfn.send(new StartExecutionCommand({
-          stateMachineArn: deps.stateMachineArn,
-          name: uploadId,
-          input: JSON.stringify({ uploadId }),
-        }));
+        await deps.sfn.send(
+          new StartExecutionCommand({
+            stateMachineArn: deps.stateMachineArn,
+            name: uploadId,
+            input: JSON.stringify({ uploadId }),
+          }),
+        );
         return { alreadyStarted: false };
       } catch (error) {
         // Same name and same input: Step Functions returns the running execution instead; a
@@ -25,7 +33,8 @@ export function createSfnDigitizeWorkflow(deps: { sfn: SFNClient; stateMachineAr
     },
     async resumeAfterReview(taskToken, decision) {
       try {
-        if (decision.approved) await deps.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(decision) }));
+        if (decision.approved)
+          await deps.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(decision) }));
         else {
           const failure = { taskToken, error: workflowErrors.reviewRejected, cause: decision.reason };
           await deps.sfn.send(new SendTaskFailureCommand(failure));

@@ -12,7 +12,14 @@ import {
 } from '@aws-sdk/client-textract';
 import { PDFDocument } from 'pdf-lib';
 import sharp, { type Metadata } from 'sharp';
-import { ocrPageFrom, type OcrEngine, type OcrLine, type OcrPage, type OcrRequest, type OcrWord } from '../core/ocr-engine.ts';
+import {
+  ocrPageFrom,
+  type OcrEngine,
+  type OcrLine,
+  type OcrPage,
+  type OcrRequest,
+  type OcrWord,
+} from '../core/ocr-engine.ts';
 import { inspectScan } from '../core/scan-validation.ts';
 import { OcrInputError } from '../core/workflow-errors.ts';
 
@@ -45,7 +52,10 @@ interface SinglePage {
 
 async function singlePdfPage(bytes: Uint8Array, pageNumber: number, dpi: number): Promise<SinglePage> {
   // The upload gate's checks (encryption in its many spellings, damage, empty page tree).
-  const inspection = await inspectScan(bytes, 'application/pdf', { maxPixels: Number.MAX_SAFE_INTEGER, maxPages: Number.MAX_SAFE_INTEGER });
+  const inspection = await inspectScan(bytes, 'application/pdf', {
+    maxPixels: Number.MAX_SAFE_INTEGER,
+    maxPages: Number.MAX_SAFE_INTEGER,
+  });
   if (!inspection.ok) throw new OcrInputError(inspection.detail);
   const count = inspection.pageCount;
   if (pageNumber < 1 || pageNumber > count) {
@@ -79,7 +89,9 @@ async function singleImagePage(bytes: Uint8Array, pageNumber: number): Promise<S
     throw new OcrInputError(`the image has ${pages} page(s); page ${pageNumber} does not exist`);
   }
   if (pages === 1) return { bytes, width: metadata.width, height: metadata.height };
-  const { data, info } = await sharp(bytes, { page: pageNumber - 1 }).png().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(bytes, { page: pageNumber - 1 })
+    .png()
+    .toBuffer({ resolveWithObject: true });
   return { bytes: data, width: info.width, height: info.height };
 }
 
@@ -114,7 +126,11 @@ export function createTextractOcrEngine(options: TextractOcrEngineOptions): OcrE
 }
 
 /** Maps Textract's LINE and WORD blocks (ratios of the page, confidence 0..100) to pixels and 0..1. */
-export function toOcrPage(blocks: readonly Block[], size: { width: number; height: number }, pageNumber: number): OcrPage {
+export function toOcrPage(
+  blocks: readonly Block[],
+  size: { width: number; height: number },
+  pageNumber: number,
+): OcrPage {
   const box = (bounds: BoundingBox | undefined): OcrWord['box'] => {
     const left = bounds?.Left ?? 0;
     const top = bounds?.Top ?? 0;

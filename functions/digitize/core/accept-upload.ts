@@ -16,7 +16,12 @@ export async function acceptUploadedObject(
   const upload = uploadId ? await deps.repository.getUpload(uploadId) : undefined;
   if (!uploadId || !upload) return undefined;
   if (upload.status === 'PENDING_UPLOAD') {
-    const next: Upload = { ...upload, status: 'PROCESSING', step: 'validate', updatedAt: deps.clock.now().toISOString() };
+    const next: Upload = {
+      ...upload,
+      status: 'PROCESSING',
+      step: 'validate',
+      updatedAt: deps.clock.now().toISOString(),
+    };
     try {
       await deps.repository.commit({ ownerId: upload.ownerId, uploads: [{ next, previous: upload }], audit: [] });
     } catch (error) {
@@ -31,4 +36,3 @@ export async function acceptUploadedObject(
   const { alreadyStarted } = await deps.workflow.startDigitization({ uploadId });
   return { uploadId, started: !alreadyStarted };
 }
-

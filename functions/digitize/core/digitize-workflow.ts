@@ -1,7 +1,6 @@
 /** A reviewer's decision on an upload the workflow could not file on its own. */
 export type ReviewDecision =
-  | { approved: true; type?: string; fields: Record<string, string | number> }
-  | { approved: false; reason: string };
+  { approved: true; type?: string; fields: Record<string, string | number> } | { approved: false; reason: string };
 
 /** The digitisation state machine, as the core drives it. */
 export interface DigitizeWorkflow {

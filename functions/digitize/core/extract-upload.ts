@@ -23,7 +23,8 @@ function ownerMismatch(upload: Upload, fields: Recognition['fields']): string | 
     const value = fields[name];
     if (typeof value !== 'string') continue;
     const isIdentifier = name === 'personalId' ? isPersonalId(value) : isEnterpriseCode(value);
-    if (isIdentifier && value !== upload.ownerId) return `the document names ${name} ${value}, not the owner ${upload.ownerId}`;
+    if (isIdentifier && value !== upload.ownerId)
+      return `the document names ${name} ${value}, not the owner ${upload.ownerId}`;
   }
   return undefined;
 }
@@ -35,7 +36,10 @@ function ownerMismatch(upload: Upload, fields: Recognition['fields']): string | 
  * own scan never waits: it is filed with its type and fields when they were read
  * confidently, and with its text only otherwise (the citizen can add metadata later).
  */
-export async function extractUpload(deps: ReadingDeps, input: { classified: ClassifiedUpload; pageCount: number }): Promise<ExtractedUpload> {
+export async function extractUpload(
+  deps: ReadingDeps,
+  input: { classified: ClassifiedUpload; pageCount: number },
+): Promise<ExtractedUpload> {
   const { classified } = input;
   const upload = await recordStep(deps, await loadProcessingUpload(deps, classified.uploadId), 'extract');
   const pages = await readWorkingPages(deps, upload.id, input.pageCount);
@@ -43,10 +47,12 @@ export async function extractUpload(deps: ReadingDeps, input: { classified: Clas
   const textBlobKey = textKey(upload);
   await deps.blobs.write(textBlobKey, new TextEncoder().encode(text), 'text/plain; charset=utf-8');
 
-  const template = classified.templateId && classified.templateVersion
-    ? await deps.templates.getTemplateVersion(classified.templateId, classified.templateVersion)
-    : undefined;
-  if (classified.templateId && !template) throw new InvalidInputError(`template ${classified.templateId} v${classified.templateVersion} is gone`);
+  const template =
+    classified.templateId && classified.templateVersion
+      ? await deps.templates.getTemplateVersion(classified.templateId, classified.templateVersion)
+      : undefined;
+  if (classified.templateId && !template)
+    throw new InvalidInputError(`template ${classified.templateId} v${classified.templateVersion} is gone`);
   const extraction = template ? extractFields(template, pages) : undefined;
   const fields = extraction?.fields ?? {};
   const confidence = extraction?.confidence ?? 0;
@@ -68,7 +74,12 @@ export async function extractUpload(deps: ReadingDeps, input: { classified: Clas
   return {
     recognition,
     needsReview: issued && reasons.length > 0,
-    proposed: { ...(template ? { type: template.key } : {}), fields, confidence, text: text.slice(0, maxProposedText), reasons },
+    proposed: {
+      ...(template ? { type: template.key } : {}),
+      fields,
+      confidence,
+      text: text.slice(0, maxProposedText),
+      reasons,
+    },
   };
 }
-

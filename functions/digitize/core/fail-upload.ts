@@ -31,7 +31,10 @@ function lambdaErrorMessage(cause: string | undefined): string | undefined {
  * Workflow catch-all: the upload becomes FAILED with a reason and the object is moved to
  * quarantine, so nothing half-filed remains in the vault.
  */
-export async function failUpload(deps: FilingDeps, input: { uploadId: string; error: string; cause?: string }): Promise<void> {
+export async function failUpload(
+  deps: FilingDeps,
+  input: { uploadId: string; error: string; cause?: string },
+): Promise<void> {
   const upload = await deps.repository.getUpload(input.uploadId);
   if (!upload || upload.status === 'DONE' || upload.status === 'FAILED') return;
   if (await deps.blobs.head(upload.blobKey)) {
@@ -44,10 +47,16 @@ export async function failUpload(deps: FilingDeps, input: { uploadId: string; er
     await deps.repository.commit({
       ownerId: upload.ownerId,
       uploads: [{ next: { ...upload, status: 'FAILED', failureReason: reason, updatedAt: now }, previous: upload }],
-      audit: [auditEntry(deps, workflowContext, {
-        ownerId: upload.ownerId, action: 'upload.fail', resourceType: 'upload', resourceId: upload.id,
-        outcome: 'failed', detail: { reason, error: input.error },
-      })],
+      audit: [
+        auditEntry(deps, workflowContext, {
+          ownerId: upload.ownerId,
+          action: 'upload.fail',
+          resourceType: 'upload',
+          resourceId: upload.id,
+          outcome: 'failed',
+          detail: { reason, error: input.error },
+        }),
+      ],
     });
   } catch (error) {
     if (!(error instanceof ConcurrentUpdateError)) throw error;

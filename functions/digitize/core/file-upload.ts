@@ -35,17 +35,35 @@ export interface FiledUpload {
 }
 
 /** The agency seal's record in the signing history of the filed version. */
-function sealRecord(upload: Upload, sealed: SealedUpload, documentId: string, versionNumber: number): DocumentSignature {
+function sealRecord(
+  upload: Upload,
+  sealed: SealedUpload,
+  documentId: string,
+  versionNumber: number,
+): DocumentSignature {
   const [leaf] = sealed.certificateChain;
   return {
-    id: sealed.signatureId, ownerId: upload.ownerId, documentId, provider: 'agency-seal', format: sealed.format,
-    status: 'completed', versionNumber,
+    id: sealed.signatureId,
+    ownerId: upload.ownerId,
+    documentId,
+    provider: 'agency-seal',
+    format: sealed.format,
+    status: 'completed',
+    versionNumber,
     ...(sealed.format === 'pades'
       ? { signedVersionNumber: versionNumber }
       : { signatureBlobKey: detachedSignatureKey(upload.ownerId, documentId, sealed.signatureId) }),
-    requestedBy: { sub: upload.createdBy, role: upload.createdByRole, ...(upload.createdByUnit ? { unit: upload.createdByUnit } : {}) },
-    requestedAt: sealed.signedAt, completedAt: sealed.signedAt, expiresAt: sealed.signedAt,
-    digestAlgorithm: 'SHA-256', contentDigest: sealed.contentDigest, signedAttributesDigest: sealed.signedAttributesDigest,
+    requestedBy: {
+      sub: upload.createdBy,
+      role: upload.createdByRole,
+      ...(upload.createdByUnit ? { unit: upload.createdByUnit } : {}),
+    },
+    requestedAt: sealed.signedAt,
+    completedAt: sealed.signedAt,
+    expiresAt: sealed.signedAt,
+    digestAlgorithm: 'SHA-256',
+    contentDigest: sealed.contentDigest,
+    signedAttributesDigest: sealed.signedAttributesDigest,
     ...(leaf ? { certificate: describeCertificate(fromBase64(leaf)) } : {}),
     certificateChain: sealed.certificateChain,
   };
@@ -70,36 +88,60 @@ export async function fileUpload(
     if (upload.status !== 'PROCESSING') throw new UploadStateError(`upload ${upload.id} is ${upload.status}`);
     upload = await recordStep(deps, upload, 'file');
     const { reviewTaskToken: _token, proposed: _proposed, ...finished } = upload;
-    const target = upload.targetDocumentId ? await deps.repository.getDocument(upload.ownerId, upload.targetDocumentId) : undefined;
+    const target = upload.targetDocumentId
+      ? await deps.repository.getDocument(upload.ownerId, upload.targetDocumentId)
+      : undefined;
     if (upload.targetDocumentId && (!target || target.trashedAt)) {
       throw new UploadRejectedError('The document this version belongs to no longer exists');
     }
     const documentId = target?.id ?? upload.id;
     // The chosen folder may have been deleted while the scan was processed: file into the default folder then.
     const home = target ? undefined : await deps.repository.getFolder(upload.ownerId, upload.folderId);
-    const folderId = !target && (!home || home.trashedAt) ? systemFolderId(upload.source === 'issued' ? 'results' : 'self') : upload.folderId;
+    const folderId =
+      !target && (!home || home.trashedAt)
+        ? systemFolderId(upload.source === 'issued' ? 'results' : 'self')
+        : upload.folderId;
     const versionNumber = (target?.versionCount ?? 0) + 1;
     const blobKey = objectKeys.documentBlob(upload.ownerId, documentId, upload.id);
     const sealedPdf = sealed?.format === 'pades';
     await deps.blobs.copy(sealedPdf ? sealed.blobKey : upload.blobKey, blobKey);
-    if (sealed && !sealedPdf) await deps.blobs.copy(sealed.blobKey, detachedSignatureKey(upload.ownerId, documentId, sealed.signatureId));
+    if (sealed && !sealedPdf)
+      await deps.blobs.copy(sealed.blobKey, detachedSignatureKey(upload.ownerId, documentId, sealed.signatureId));
     const [size, sha256] = sealedPdf ? [sealed.size, sealed.sha256] : [input.size, input.sha256];
     const now = deps.clock.now().toISOString();
     const version: DocumentVersion = {
-      documentId, ownerId: upload.ownerId, number: versionNumber, blobKey, fileName: upload.fileName,
-      contentType: upload.contentType, size, sha256, createdAt: now,
-      createdBy: upload.createdBy, uploadId: upload.id,
+      documentId,
+      ownerId: upload.ownerId,
+      number: versionNumber,
+      blobKey,
+      fileName: upload.fileName,
+      contentType: upload.contentType,
+      size,
+      sha256,
+      createdAt: now,
+      createdBy: upload.createdBy,
+      uploadId: upload.id,
       ...(recognition?.textBlobKey ? { textBlobKey: recognition.textBlobKey } : {}),
     };
     const filedDocument: VaultDocument = target
       ? withCurrentVersion(target, version, now)
       : {
-        id: documentId, ownerId: upload.ownerId, folderId, source: upload.source,
-        title: recognition?.title ?? (upload.fileName.replace(/\.[^.]+$/, '') || upload.fileName), fileName: upload.fileName,
-        contentType: upload.contentType, size, sha256, currentVersion: 1, versionCount: 1,
-        createdAt: now, updatedAt: now, createdBy: upload.createdBy,
-        ...(upload.source === 'issued' && upload.createdByUnit ? { issuingUnit: upload.createdByUnit } : {}),
-      };
+          id: documentId,
+          ownerId: upload.ownerId,
+          folderId,
+          source: upload.source,
+          title: recognition?.title ?? (upload.fileName.replace(/\.[^.]+$/, '') || upload.fileName),
+          fileName: upload.fileName,
+          contentType: upload.contentType,
+          size,
+          sha256,
+          currentVersion: 1,
+          versionCount: 1,
+          createdAt: now,
+          updatedAt: now,
+          createdBy: upload.createdBy,
+          ...(upload.source === 'issued' && upload.createdByUnit ? { issuingUnit: upload.createdByUnit } : {}),
+        };
     const document = recognition?.type ? withRecognition(filedDocument, recognition) : filedDocument;
     await deps.repository.commit({
       ownerId: upload.ownerId,
@@ -107,13 +149,21 @@ export async function fileUpload(
       versions: [version],
       uploads: [{ next: { ...finished, status: 'DONE', documentId, versionNumber, updatedAt: now }, previous: upload }],
       ...(sealed ? { signatures: [{ next: sealRecord(upload, sealed, documentId, versionNumber) }] } : {}),
-      audit: [auditEntry(deps, uploaderContext(upload), {
-        ownerId: upload.ownerId,
-        action: target ? 'document.add-version' : 'document.create',
-        resourceType: 'document',
-        resourceId: documentId,
-        detail: { uploadId: upload.id, version: versionNumber, sha256, via: 'digitize-workflow', sealed: Boolean(sealed) },
-      })],
+      audit: [
+        auditEntry(deps, uploaderContext(upload), {
+          ownerId: upload.ownerId,
+          action: target ? 'document.add-version' : 'document.create',
+          resourceType: 'document',
+          resourceId: documentId,
+          detail: {
+            uploadId: upload.id,
+            version: versionNumber,
+            sha256,
+            via: 'digitize-workflow',
+            sealed: Boolean(sealed),
+          },
+        }),
+      ],
     });
     return { uploadId: upload.id, documentId, versionNumber };
   });
@@ -121,4 +171,3 @@ export async function fileUpload(
   if (sealed) await deps.blobs.delete(sealed.blobKey);
   return filed;
 }
-

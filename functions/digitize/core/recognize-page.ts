@@ -15,11 +15,13 @@ export async function recognizeUploadPage(
   input: { uploadId: string; pageNumber: number },
 ): Promise<{ pageNumber: number; confidence: number; source: OcrPage['source'] }> {
   const upload = await recordStep(deps, await loadProcessingUpload(deps, input.uploadId), 'recognize');
-  if (!isScanContentType(upload.contentType)) throw new UploadStateError(`upload ${upload.id} has type ${upload.contentType}`);
+  if (!isScanContentType(upload.contentType))
+    throw new UploadStateError(`upload ${upload.id} has type ${upload.contentType}`);
   const page = await deps.ocr.recognizePage({
-    bytes: await deps.blobs.read(upload.blobKey), contentType: upload.contentType, pageNumber: input.pageNumber,
+    bytes: await deps.blobs.read(upload.blobKey),
+    contentType: upload.contentType,
+    pageNumber: input.pageNumber,
   });
   await writeWorkingPage(deps, upload.id, input.pageNumber, page);
   return { pageNumber: page.pageNumber, confidence: page.confidence, source: page.source };
 }
-

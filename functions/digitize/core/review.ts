@@ -32,14 +32,31 @@ export async function awaitReview(
   const proposed = { ...input.proposed, text: input.proposed.text.slice(0, maxReviewText) };
   await deps.repository.commit({
     ownerId: upload.ownerId,
-    uploads: [{
-      next: { ...upload, status: 'REVIEW', step: 'review', proposed, reviewTaskToken: input.taskToken, updatedAt: deps.clock.now().toISOString() },
-      previous: upload,
-    }],
-    audit: upload.status === 'REVIEW' ? [] : [auditEntry(deps, workflowContext, {
-      ownerId: upload.ownerId, action: 'upload.review-requested', resourceType: 'upload', resourceId: upload.id,
-      detail: { confidence: proposed.confidence, reasons: proposed.reasons.join('; ') },
-    })],
+    uploads: [
+      {
+        next: {
+          ...upload,
+          status: 'REVIEW',
+          step: 'review',
+          proposed,
+          reviewTaskToken: input.taskToken,
+          updatedAt: deps.clock.now().toISOString(),
+        },
+        previous: upload,
+      },
+    ],
+    audit:
+      upload.status === 'REVIEW'
+        ? []
+        : [
+            auditEntry(deps, workflowContext, {
+              ownerId: upload.ownerId,
+              action: 'upload.review-requested',
+              resourceType: 'upload',
+              resourceId: upload.id,
+              detail: { confidence: proposed.confidence, reasons: proposed.reasons.join('; ') },
+            }),
+          ],
   });
 }
 
@@ -59,7 +76,8 @@ export async function reviewUpload(
   deps: ReviewDeps,
   context: RequestContext,
   uploadId: string,
-  decision: { approve: true; type?: string; fields?: Record<string, string | number> } | { approve: false; reason: string },
+  decision:
+    { approve: true; type?: string; fields?: Record<string, string | number> } | { approve: false; reason: string },
 ): Promise<Upload> {
   const upload = await deps.repository.getUpload(uploadId);
   if (!upload || !mayReview(upload, context)) throw new NotFoundError('Upload');
@@ -86,22 +104,31 @@ export async function reviewUpload(
     await deps.repository.commit({
       ownerId: upload.ownerId,
       uploads: [{ next, previous: upload }],
-      audit: [auditEntry(deps, context, {
-        ownerId: upload.ownerId, action: decision.approve ? 'upload.review-approved' : 'upload.review-rejected',
-        resourceType: 'upload', resourceId: upload.id,
-        detail: decision.approve
-          ? { type: resume.approved ? resume.type ?? '' : '', correctedFields: Object.keys(decision.fields ?? {}).join(',') }
-          : { reason: decision.reason },
-      })],
+      audit: [
+        auditEntry(deps, context, {
+          ownerId: upload.ownerId,
+          action: decision.approve ? 'upload.review-approved' : 'upload.review-rejected',
+          resourceType: 'upload',
+          resourceId: upload.id,
+          detail: decision.approve
+            ? {
+                type: resume.approved ? (resume.type ?? '') : '',
+                correctedFields: Object.keys(decision.fields ?? {}).join(','),
+              }
+            : { reason: decision.reason },
+        }),
+      ],
     });
   } catch (error) {
-    if (error instanceof ConcurrentUpdateError) throw new ConflictError('upload-not-ready', 'This upload was reviewed meanwhile');
+    if (error instanceof ConcurrentUpdateError)
+      throw new ConflictError('upload-not-ready', 'This upload was reviewed meanwhile');
     throw error;
   }
   try {
     await deps.workflow.resumeAfterReview(token, resume);
   } catch (error) {
-    if (error instanceof ReviewNotPendingError) throw new ConflictError('upload-not-ready', 'The review period of this upload has ended');
+    if (error instanceof ReviewNotPendingError)
+      throw new ConflictError('upload-not-ready', 'The review period of this upload has ended');
     throw error;
   }
   return next;

@@ -64,8 +64,7 @@ const pngSignature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
  * on what the file is.
  */
 export function detectContentType(bytes: Uint8Array): ScanContentType | undefined {
-  const startsWith = (sig: readonly number[]) =>
-    bytes.length >= sig.length && sig.every((b, i) => bytes[i] === b);
+  const startsWith = (sig: readonly number[]) => bytes.length >= sig.length && sig.every((b, i) => bytes[i] === b);
   if (startsWith([0x25, 0x50, 0x44, 0x46, 0x2d])) return 'application/pdf'; // %PDF-
   if (startsWith([0xff, 0xd8, 0xff])) return 'image/jpeg';
   if (startsWith(pngSignature)) return 'image/png';
@@ -228,8 +227,7 @@ function inspectSingleImage(
   // image-size reads through DataViews over the whole underlying ArrayBuffer, so on a view
   // into a larger buffer (Node's pooled Buffers) a short header would read a neighbour's bytes
   // instead of failing. An exactly-sized copy makes every overrun a RangeError.
-  const exact =
-    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+  const exact = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
   let size: Dimensions;
   try {
     const result = imageSize(exact);
@@ -302,7 +300,11 @@ function readTiffPages(bytes: Uint8Array, maxPages: number): Dimensions[] | 'mal
         if (view.getUint32(entry + 4, le) !== 1) return 'malformed';
         // A single SHORT or LONG sits left-justified in the 4-byte value field.
         const value =
-          type === tiffType.short ? view.getUint16(entry + 8, le) : type === tiffType.long ? view.getUint32(entry + 8, le) : 0;
+          type === tiffType.short
+            ? view.getUint16(entry + 8, le)
+            : type === tiffType.long
+              ? view.getUint32(entry + 8, le)
+              : 0;
         if (tag === tiffTag.width) width = value;
         else height = value;
       }

@@ -59,7 +59,10 @@ export async function sealUpload(deps: SealingDeps, upload: Upload): Promise<Sea
   });
   const signedAttributesDigest = sha256(prepared.signedAttributes);
   const attempt = await provider.requestSignature({
-    digest: signedAttributesDigest, signer: { ownerId: upload.ownerId }, requestId: `seal-${upload.id}`, description: upload.fileName,
+    digest: signedAttributesDigest,
+    signer: { ownerId: upload.ownerId },
+    requestId: `seal-${upload.id}`,
+    description: upload.fileName,
   });
   if (attempt.status !== 'signed') throw new Error(`The agency seal answered ${attempt.status}`);
   const cms = assembleCms({ signedAttributes: prepared.signedAttributes, signature: attempt.signature, chain });

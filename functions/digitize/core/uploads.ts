@@ -47,10 +47,15 @@ export function uploadIdFromKey(key: string): string | undefined {
   return /^[0-9a-f-]{36}$/.test(id) ? id : undefined;
 }
 
-function resolveOwner(principal: Principal, requested: string | undefined): { ownerId: string; source: DocumentSource } {
+function resolveOwner(
+  principal: Principal,
+  requested: string | undefined,
+): { ownerId: string; source: DocumentSource } {
   if (principal.role === 'officer') {
     if (!requested || !isOwnerId(requested)) {
-      throw new InvalidInputError('An officer upload must name the owner: a 12-digit personal ID or an enterprise code');
+      throw new InvalidInputError(
+        'An officer upload must name the owner: a 12-digit personal ID or an enterprise code',
+      );
     }
     return { ownerId: requested, source: 'issued' };
   }
@@ -67,7 +72,11 @@ function resolveOwner(principal: Principal, requested: string | undefined): { ow
  * Registers an upload and returns a presigned POST pinned to its key, type and exact size.
  * An officer's upload for an owner is an act on that owner's vault and is audited there.
  */
-export async function requestUpload(deps: UploadDeps, context: RequestContext, request: UploadRequest): Promise<UploadTicket> {
+export async function requestUpload(
+  deps: UploadDeps,
+  context: RequestContext,
+  request: UploadRequest,
+): Promise<UploadTicket> {
   const { principal } = context;
   if (request.documentId && principal.role !== 'citizen' && principal.role !== 'organization') {
     throw new ForbiddenRoleError('Only the owner adds versions to a document');
@@ -81,7 +90,9 @@ export async function requestUpload(deps: UploadDeps, context: RequestContext, r
     throw new InvalidInputError(`Size must be between 1 and ${deps.policy.maxUploadBytes} bytes`);
   }
   if (principal.role === 'officer' && (request.folderId || request.documentId)) {
-    throw new InvalidInputError("Officers file into the owner's procedure-results folder and cannot choose a folder or document");
+    throw new InvalidInputError(
+      "Officers file into the owner's procedure-results folder and cannot choose a folder or document",
+    );
   }
   await ensureVault(deps, context, ownerId);
   let folderId = request.folderId ?? systemFolderId(source === 'issued' ? 'results' : 'self');
@@ -124,15 +135,17 @@ export async function requestUpload(deps: UploadDeps, context: RequestContext, r
   await deps.repository.commit({
     ownerId,
     uploads: [{ next: upload }],
-    audit: [auditEntry(deps, context, {
-      ownerId,
-      action: principal.role === 'officer' ? 'upload.create-for-owner' : 'upload.create',
-      // A version upload is an act on the document, so it shows in the document's history.
-      ...(request.documentId
-        ? { resourceType: 'document' as const, resourceId: request.documentId }
-        : { resourceType: 'upload' as const, resourceId: id }),
-      detail: { uploadId: id, fileName, contentType: upload.contentType, size: upload.declaredSize },
-    })],
+    audit: [
+      auditEntry(deps, context, {
+        ownerId,
+        action: principal.role === 'officer' ? 'upload.create-for-owner' : 'upload.create',
+        // A version upload is an act on the document, so it shows in the document's history.
+        ...(request.documentId
+          ? { resourceType: 'document' as const, resourceId: request.documentId }
+          : { resourceType: 'upload' as const, resourceId: id }),
+        detail: { uploadId: id, fileName, contentType: upload.contentType, size: upload.declaredSize },
+      }),
+    ],
   });
   return { upload, presigned };
 }
@@ -141,8 +154,13 @@ export async function requestUpload(deps: UploadDeps, context: RequestContext, r
 export async function getUpload(deps: UploadDeps, context: RequestContext, uploadId: string): Promise<Upload> {
   const upload = await deps.repository.getUpload(uploadId);
   const { principal } = context;
-  const isOwner = upload !== undefined && principal.role !== 'officer' && principal.role !== 'admin' && principal.ownerId === upload.ownerId;
-  const isRequester = upload !== undefined && upload.createdBy === principal.sub && upload.createdByRole === principal.role;
+  const isOwner =
+    upload !== undefined &&
+    principal.role !== 'officer' &&
+    principal.role !== 'admin' &&
+    principal.ownerId === upload.ownerId;
+  const isRequester =
+    upload !== undefined && upload.createdBy === principal.sub && upload.createdByRole === principal.role;
   if (!upload || !(isOwner || isRequester)) throw new NotFoundError('Upload');
   return upload;
 }

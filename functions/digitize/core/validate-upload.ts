@@ -15,7 +15,8 @@ export interface ValidatedUpload {
 /** Workflow step: the stored object must be what the upload declared, and safe to process. */
 export async function validateUpload(deps: FilingDeps, input: { uploadId: string }): Promise<ValidatedUpload> {
   const upload = await recordStep(deps, await loadUpload(deps, input.uploadId), 'validate');
-  if (upload.status === 'DONE' || upload.status === 'FAILED') throw new UploadStateError(`upload ${upload.id} is ${upload.status}`);
+  if (upload.status === 'DONE' || upload.status === 'FAILED')
+    throw new UploadStateError(`upload ${upload.id} is ${upload.status}`);
   const head = await deps.blobs.head(upload.blobKey);
   if (!head) throw new UploadRejectedError('The uploaded file is missing');
   if (head.size !== upload.declaredSize || head.size > deps.policy.maxUploadBytes) {
@@ -23,7 +24,8 @@ export async function validateUpload(deps: FilingDeps, input: { uploadId: string
   }
   const bytes = await deps.blobs.read(upload.blobKey);
   const inspection = await inspectScan(bytes, upload.contentType, {
-    maxPixels: deps.policy.maxImagePixels, maxPages: deps.policy.maxPdfPages,
+    maxPixels: deps.policy.maxImagePixels,
+    maxPages: deps.policy.maxPdfPages,
   });
   if (!inspection.ok) throw new UploadRejectedError(inspection.detail);
   return {
@@ -34,4 +36,3 @@ export async function validateUpload(deps: FilingDeps, input: { uploadId: string
     pages: Array.from({ length: inspection.pageCount }, (_, index) => index + 1),
   };
 }
-

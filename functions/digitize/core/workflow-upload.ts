@@ -45,13 +45,14 @@ export async function loadUpload(deps: { repository: UploadStore }, uploadId: st
 /** Records which step a PROCESSING upload is at, for its status; no audit entry. */
 export async function recordStep(
   deps: Pick<VaultDeps, 'clock'> & { repository: UnitOfWork },
-  upload: Upload, step: WorkflowStep): Promise<Upload> {
+  upload: Upload,
+  step: WorkflowStep,
+): Promise<Upload> {
   if (upload.status !== 'PROCESSING' || upload.step === step) return upload;
   const next: Upload = { ...upload, step, updatedAt: deps.clock.now().toISOString() };
   await deps.repository.commit({ ownerId: upload.ownerId, uploads: [{ next, previous: upload }], audit: [] });
   return next;
 }
-
 
 /** The upload of a reading step (RecognizePage, Classify, Extract): it must still be PROCESSING. */
 export async function loadProcessingUpload(deps: StepDeps, uploadId: string): Promise<Upload> {

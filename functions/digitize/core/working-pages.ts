@@ -31,5 +31,6 @@ export async function readWorkingPages(deps: PagesDeps, uploadId: string, pageCo
 
 /** Removes the per-page results once the upload is filed or failed. */
 export async function discardWorkingPages(deps: PagesDeps, uploadId: string, pageCount: number): Promise<void> {
-  for (let pageNumber = 1; pageNumber <= pageCount; pageNumber += 1) await deps.blobs.delete(pageKey(uploadId, pageNumber));
+  for (let pageNumber = 1; pageNumber <= pageCount; pageNumber += 1)
+    await deps.blobs.delete(pageKey(uploadId, pageNumber));
 }

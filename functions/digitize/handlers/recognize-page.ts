@@ -4,7 +4,6 @@ import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { createWorkflowSteps } from './steps.ts';
 
 /** The RecognizePage function: the one workflow step that carries an OCR engine. */
-export const handler = lazyHandler(
-  () => createWorkflowSteps(awsVaultDeps(), awsOcrEngine).recognize,
-  { correlationIdPath: 'uploadId' },
-);
+export const handler = lazyHandler(() => createWorkflowSteps(awsVaultDeps(), awsOcrEngine).recognize, {
+  correlationIdPath: 'uploadId',
+});

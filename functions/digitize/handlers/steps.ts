@@ -22,28 +22,47 @@ import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 const uploadId = z.string().uuid();
 const fieldValues = z.record(z.string(), z.union([z.string(), z.number()]));
 const validated = z.object({
-  uploadId, sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().positive(),
-  pageCount: z.number().int().positive(), pages: z.array(z.number().int().positive()),
+  uploadId,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().positive(),
+  pageCount: z.number().int().positive(),
+  pages: z.array(z.number().int().positive()),
 });
 const recognition = z.object({
-  type: z.string().optional(), title: z.string().optional(), fields: fieldValues,
-  confidence: z.number(), textBlobKey: z.string().optional(),
+  type: z.string().optional(),
+  title: z.string().optional(),
+  fields: fieldValues,
+  confidence: z.number(),
+  textBlobKey: z.string().optional(),
 });
 const classified = z.object({
-  uploadId, templateId: z.string().optional(), templateVersion: z.number().int().optional(), type: z.string().optional(), score: z.number(),
+  uploadId,
+  templateId: z.string().optional(),
+  templateVersion: z.number().int().optional(),
+  type: z.string().optional(),
+  score: z.number(),
 });
 const reviewOutcome = z.union([
   z.object({ approved: z.literal(true), type: z.string().optional(), fields: fieldValues }),
   z.object({ approved: z.literal(false), skipped: z.literal(true) }),
 ]);
 const sealed = z.object({
-  signatureId: z.string().min(1).max(100), format: z.enum(['pades', 'cades-detached']), signedAt: z.string().datetime(),
-  blobKey: z.string().regex(/^work\//), sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().positive(),
-  contentDigest: z.string().regex(/^[0-9a-f]{64}$/), signedAttributesDigest: z.string().regex(/^[0-9a-f]{64}$/),
+  signatureId: z.string().min(1).max(100),
+  format: z.enum(['pades', 'cades-detached']),
+  signedAt: z.string().datetime(),
+  blobKey: z.string().regex(/^work\//),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().positive(),
+  contentDigest: z.string().regex(/^[0-9a-f]{64}$/),
+  signedAttributesDigest: z.string().regex(/^[0-9a-f]{64}$/),
   certificateChain: z.array(z.string().min(1)).min(1),
 });
 const proposed = z.object({
-  type: z.string().optional(), fields: fieldValues, confidence: z.number(), text: z.string(), reasons: z.array(z.string()),
+  type: z.string().optional(),
+  fields: fieldValues,
+  confidence: z.number(),
+  text: z.string(),
+  reasons: z.array(z.string()),
 });
 
 /** What File files: the recognition, as a reviewer corrected it when there was a review. */
@@ -51,7 +70,13 @@ function reviewed(read: Recognition, review: z.infer<typeof reviewOutcome>): Rec
   if (!review.approved) return read;
   const sameType = (review.type ?? read.type) === read.type;
   const { title, ...rest } = read;
-  return { ...rest, ...(sameType && title ? { title } : {}), type: review.type ?? read.type, fields: review.fields, confidence: 1 };
+  return {
+    ...rest,
+    ...(sameType && title ? { title } : {}),
+    type: review.type ?? read.type,
+    fields: review.fields,
+    confidence: 1,
+  };
 }
 
 /**
@@ -62,9 +87,18 @@ export function createWorkflowSteps(deps: VaultDeps, ocr: () => OcrEngine = noOc
   const step = <T>(run: (event: unknown) => Promise<T>) => middy<unknown, T>().handler(run);
   return {
     validate: step((event) => validateUpload(deps, z.object({ uploadId }).parse(event))),
-    recognize: step((event) => recognizeUploadPage({ ...deps, ocr: ocr() }, z.object({ uploadId, pageNumber: z.number().int().positive() }).parse(event))),
-    classify: step((event) => classifyUpload(deps, z.object({ uploadId, pageCount: z.number().int().positive() }).parse(event))),
-    extract: step((event) => extractUpload(deps, z.object({ classified, pageCount: z.number().int().positive() }).parse(event))),
+    recognize: step((event) =>
+      recognizeUploadPage(
+        { ...deps, ocr: ocr() },
+        z.object({ uploadId, pageNumber: z.number().int().positive() }).parse(event),
+      ),
+    ),
+    classify: step((event) =>
+      classifyUpload(deps, z.object({ uploadId, pageCount: z.number().int().positive() }).parse(event)),
+    ),
+    extract: step((event) =>
+      extractUpload(deps, z.object({ classified, pageCount: z.number().int().positive() }).parse(event)),
+    ),
     review: step(async (event) => {
       const input = z.object({ uploadId, taskToken: z.string().min(1).max(4096), proposed }).parse(event);
       await awaitReview(deps, input);
@@ -74,14 +108,22 @@ export function createWorkflowSteps(deps: VaultDeps, ocr: () => OcrEngine = noOc
     file: step(async (event) => {
       const input = z.object({ validated, recognition, review: reviewOutcome, sealed: sealed.nullable() }).parse(event);
       const filed = await fileUpload(deps, {
-        ...input.validated, recognition: reviewed(input.recognition, input.review), ...(input.sealed ? { sealed: input.sealed } : {}),
+        ...input.validated,
+        recognition: reviewed(input.recognition, input.review),
+        ...(input.sealed ? { sealed: input.sealed } : {}),
       });
       await discardWorkingPages(deps, input.validated.uploadId, input.validated.pageCount);
       return filed;
     }),
     fail: step(async (event) => {
-      const input = z.object({ uploadId, error: z.object({ Error: z.string(), Cause: z.string().optional() }) }).parse(event);
-      await failUpload(deps, { uploadId: input.uploadId, error: input.error.Error, ...(input.error.Cause ? { cause: input.error.Cause } : {}) });
+      const input = z
+        .object({ uploadId, error: z.object({ Error: z.string(), Cause: z.string().optional() }) })
+        .parse(event);
+      await failUpload(deps, {
+        uploadId: input.uploadId,
+        error: input.error.Error,
+        ...(input.error.Cause ? { cause: input.error.Cause } : {}),
+      });
       return { uploadId: input.uploadId, status: 'FAILED' };
     }),
   };

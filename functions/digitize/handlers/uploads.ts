@@ -10,13 +10,21 @@ import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
 
 export function createUploadsHandler(deps: VaultDeps) {
-  return createHttpHandler(uploadRoutes, {
-    createUpload: async ({ context, body }) =>
-      ({ body: present(s.uploadTicket, ticketResponse(await requestUpload(deps, context, body))) }),
-    getUpload: async ({ context, params: { id } }) => ({ body: present(s.upload, await getUpload(deps, context, id)) }),
-    reviewUpload: async ({ context, params: { id }, body }) =>
-      ({ body: present(s.upload, await reviewUpload(deps, context, id, body)) }),
-  }, { onNotFound: refusedLookupAudit(deps, 'upload') });
+  return createHttpHandler(
+    uploadRoutes,
+    {
+      createUpload: async ({ context, body }) => ({
+        body: present(s.uploadTicket, ticketResponse(await requestUpload(deps, context, body))),
+      }),
+      getUpload: async ({ context, params: { id } }) => ({
+        body: present(s.upload, await getUpload(deps, context, id)),
+      }),
+      reviewUpload: async ({ context, params: { id }, body }) => ({
+        body: present(s.upload, await reviewUpload(deps, context, id, body)),
+      }),
+    },
+    { onNotFound: refusedLookupAudit(deps, 'upload') },
+  );
 }
 
 export const handler = lazyHandler(() => createUploadsHandler(awsVaultDeps()));

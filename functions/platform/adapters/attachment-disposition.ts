@@ -4,7 +4,11 @@
  * by the S3 and the filesystem stores so both download the same way.
  */
 export function attachmentDisposition(fileName: string): string {
-  const name = fileName.normalize('NFC').replace(/[\\/\u0000-\u001f\u007f]/g, '_').trim() || 'download';
+  const name =
+    fileName
+      .normalize('NFC')
+      .replace(/[\\/\u0000-\u001f\u007f]/g, '_')
+      .trim() || 'download';
   const ascii =
     name
       .replace(/đ/g, 'd')

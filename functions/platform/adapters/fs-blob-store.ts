@@ -1,5 +1,16 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { type FileHandle, copyFile, mkdir, open, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  type FileHandle,
+  copyFile,
+  mkdir,
+  open,
+  readFile,
+  rename,
+  rmdir,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobHead, BlobStore, DownloadRequest, PresignedUpload, UploadPolicy } from '../core/blob-store.ts';
@@ -198,7 +209,11 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     if (input.bucket !== bucket) return reject(404, 'NoSuchBucket', 'The specified bucket does not exist');
     const key = fields.get('key');
     if (key === undefined) {
-      return reject(400, 'InvalidArgument', "Bucket POST must contain a field named 'key'. If it is specified, please check the order of the fields.");
+      return reject(
+        400,
+        'InvalidArgument',
+        "Bucket POST must contain a field named 'key'. If it is specified, please check the order of the fields.",
+      );
     }
     const encodedPolicy = fields.get('policy');
     const signature = fields.get('x-amz-signature');
@@ -209,7 +224,11 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       return reject(400, 'InvalidArgument', `x-amz-algorithm must be ${UPLOAD_ALGORITHM}`);
     }
     if (!hexEqual(signature, sign(encodedPolicy))) {
-      return reject(403, 'AccessDenied', 'The request signature we calculated does not match the signature you provided');
+      return reject(
+        403,
+        'AccessDenied',
+        'The request signature we calculated does not match the signature you provided',
+      );
     }
 
     let policy: unknown;
@@ -223,7 +242,8 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     if (!Array.isArray(policy.conditions) || Number.isNaN(expiration)) {
       return reject(400, 'InvalidArgument', 'Policy must have an expiration and a list of conditions');
     }
-    if (now().getTime() > expiration) return reject(403, 'AccessDenied', 'Invalid according to Policy: Policy expired.');
+    if (now().getTime() > expiration)
+      return reject(403, 'AccessDenied', 'Invalid according to Policy: Policy expired.');
 
     const fieldValue = (field: string) => (field === 'bucket' ? input.bucket : fields.get(field));
     const failed = (condition: unknown) =>
@@ -233,7 +253,8 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     for (const condition of policy.conditions as unknown[]) {
       if (Array.isArray(condition) && condition[0] === 'content-length-range') {
         const [, min, max] = condition as unknown[];
-        if (!isSize(min) || !isSize(max) || min > max) return reject(400, 'InvalidArgument', 'Invalid content-length-range');
+        if (!isSize(min) || !isSize(max) || min > max)
+          return reject(400, 'InvalidArgument', 'Invalid content-length-range');
         range = [min, max];
         continue;
       }
@@ -259,7 +280,12 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     if (problem) return reject(400, 'InvalidArgument', `Invalid key: ${problem}`);
     return {
       ok: true,
-      value: { key, contentType: fields.get('content-type') ?? DEFAULT_CONTENT_TYPE, minBytes: range[0], maxBytes: range[1] },
+      value: {
+        key,
+        contentType: fields.get('content-type') ?? DEFAULT_CONTENT_TYPE,
+        minBytes: range[0],
+        maxBytes: range[1],
+      },
     };
   }
 
@@ -280,7 +306,11 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       return reject(403, 'AccessDenied', 'Query-string authentication requires the Signature and Expires parameters');
     }
     if (!hexEqual(signature, sign(downloadPayload(input.key, expires, disposition ?? '', contentType ?? '')))) {
-      return reject(403, 'AccessDenied', 'The request signature we calculated does not match the signature you provided');
+      return reject(
+        403,
+        'AccessDenied',
+        'The request signature we calculated does not match the signature you provided',
+      );
     }
     if (now().getTime() > Number(expires) * 1000) return reject(403, 'AccessDenied', 'Request has expired');
     return {
@@ -431,7 +461,6 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     },
   };
 }
-
 
 function reject(status: BlobHttpError['status'], code: string, message: string): { ok: false; error: BlobHttpError } {
   return { ok: false, error: { status, code, message } };

@@ -82,8 +82,6 @@ export function copySource(bucket: string, key: string): string {
   return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-
-
 function policyExpiration(encodedPolicy: string | undefined): string {
   if (!encodedPolicy) throw new Error('presigned POST has no Policy field');
   const policy = JSON.parse(Buffer.from(encodedPolicy, 'base64').toString('utf8')) as { expiration?: unknown };

@@ -81,7 +81,10 @@ export class PinRequiredError extends DomainError {
 /** Too many failed attempts (wrong PINs, unknown link tokens); trying again after the wait may work. */
 export class RateLimitedError extends DomainError {
   readonly code = 'rate-limited' as const;
-  constructor(message: string, readonly retryAfterSeconds: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super(message);
   }
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomUUID } from 'node:crypto';
 
 /** Time and identity generation, injected so tests control them. */
 export interface Clock {

@@ -8,14 +8,21 @@ import { createHash } from 'node:crypto';
  */
 type Schema = Record<string, unknown>;
 type Operation = {
-  operationId: string; summary: string; description?: string; tags: string[]; security?: unknown[];
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  security?: unknown[];
   parameters: { name: string; in: string; required: boolean; schema: Schema }[];
   requestBody?: { content: Record<string, { schema: Schema }> };
   responses: Record<string, { description: string; content?: Record<string, { schema?: Schema }> }>;
 };
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 
 const refName = (ref: string) => ref.slice(ref.lastIndexOf('/') + 1);
 
@@ -34,9 +41,13 @@ class SchemaRenderer {
       const merged: Schema = {};
       for (const part of parts) {
         for (const [key, value] of Object.entries(part)) {
-          merged[key] = key === 'properties'
-            ? mergeProperties(merged.properties as Record<string, Schema> | undefined, value as Record<string, Schema>)
-            : value;
+          merged[key] =
+            key === 'properties'
+              ? mergeProperties(
+                  merged.properties as Record<string, Schema> | undefined,
+                  value as Record<string, Schema>,
+                )
+              : value;
         }
       }
       return { schema: merged };
@@ -49,8 +60,9 @@ class SchemaRenderer {
     const { schema: resolved, name, recursive } = this.resolve(schema, seen);
     const path = name ? [...seen, name] : seen;
     if (recursive) return `<span class="t">${escapeHtml(name ?? '')}</span> <em>(as above)</em>`;
-    const head = `<span class="t">${escapeHtml(typeLabel(resolved))}</span>${name ? ` <span class="n">${escapeHtml(name)}</span>` : ''}`
-      + constraints(resolved);
+    const head =
+      `<span class="t">${escapeHtml(typeLabel(resolved))}</span>${name ? ` <span class="n">${escapeHtml(name)}</span>` : ''}` +
+      constraints(resolved);
     const variants = (resolved.anyOf ?? resolved.oneOf) as Schema[] | undefined;
     if (variants) {
       return `${head} one of:<ol>${variants.map((variant) => `<li>${this.render(variant, path)}</li>`).join('')}</ol>`;
@@ -61,8 +73,12 @@ class SchemaRenderer {
     let body = '';
     if (properties && Object.keys(properties).length > 0) {
       const required = new Set((resolved.required as string[] | undefined) ?? []);
-      body = `<ul>${Object.entries(properties).map(([field, inner]) =>
-        `<li><code>${escapeHtml(field)}</code>${required.has(field) ? ' <span class="req">required</span>' : ''} ${this.render(inner, path)}</li>`).join('')}</ul>`;
+      body = `<ul>${Object.entries(properties)
+        .map(
+          ([field, inner]) =>
+            `<li><code>${escapeHtml(field)}</code>${required.has(field) ? ' <span class="req">required</span>' : ''} ${this.render(inner, path)}</li>`,
+        )
+        .join('')}</ul>`;
     } else if (extra && typeof extra === 'object') {
       body = ` of names to ${this.render(extra as Schema, path)}`;
     }
@@ -107,7 +123,10 @@ class SchemaRenderer {
   }
 }
 
-function mergeProperties(into: Record<string, Schema> | undefined, from: Record<string, Schema>): Record<string, Schema> {
+function mergeProperties(
+  into: Record<string, Schema> | undefined,
+  from: Record<string, Schema>,
+): Record<string, Schema> {
   const merged: Record<string, Schema> = { ...into };
   for (const [name, schema] of Object.entries(from)) merged[name] = { ...merged[name], ...schema };
   return merged;
@@ -123,21 +142,38 @@ function typeLabel(schema: Schema): string {
 
 function constraints(schema: Schema): string {
   const parts: string[] = [];
-  const ranges: [string, string][] = [['minLength', '≥ %s chars'], ['maxLength', '≤ %s chars'], ['minimum', '≥ %s'], ['maximum', '≤ %s'],
-    ['minItems', '≥ %s items'], ['maxItems', '≤ %s items'], ['default', 'default %s']];
-  for (const [key, text] of ranges) if (schema[key] !== undefined) parts.push(text.replace('%s', JSON.stringify(schema[key])));
-  if (typeof schema.pattern === 'string' && !schema.format) parts.push(`pattern <code>${escapeHtml(schema.pattern)}</code>`);
+  const ranges: [string, string][] = [
+    ['minLength', '≥ %s chars'],
+    ['maxLength', '≤ %s chars'],
+    ['minimum', '≥ %s'],
+    ['maximum', '≤ %s'],
+    ['minItems', '≥ %s items'],
+    ['maxItems', '≤ %s items'],
+    ['default', 'default %s'],
+  ];
+  for (const [key, text] of ranges)
+    if (schema[key] !== undefined) parts.push(text.replace('%s', JSON.stringify(schema[key])));
+  if (typeof schema.pattern === 'string' && !schema.format)
+    parts.push(`pattern <code>${escapeHtml(schema.pattern)}</code>`);
   const described = typeof schema.description === 'string' ? ` — ${escapeHtml(schema.description)}` : '';
-  return (parts.length ? ` <span class="c">${parts.map((part) => (part.startsWith('pattern') ? part : escapeHtml(part))).join(', ')}</span>` : '') + described;
+  return (
+    (parts.length
+      ? ` <span class="c">${parts.map((part) => (part.startsWith('pattern') ? part : escapeHtml(part))).join(', ')}</span>`
+      : '') + described
+  );
 }
 
 /** Strings that satisfy the formats and patterns the contract uses, else shaped by the field's name. */
 function exampleString(schema: Schema, field: string): string {
   switch (schema.format) {
-    case 'date': return '2026-12-03';
-    case 'date-time': return '2026-12-03T08:00:00.000Z';
-    case 'base64': return 'JVBERi0xLjcK';
-    default: break;
+    case 'date':
+      return '2026-12-03';
+    case 'date-time':
+      return '2026-12-03T08:00:00.000Z';
+    case 'base64':
+      return 'JVBERi0xLjcK';
+    default:
+      break;
   }
   const pattern = typeof schema.pattern === 'string' ? schema.pattern : '';
   const known: [RegExp, string][] = [
@@ -172,24 +208,34 @@ export const apiReferenceStyleHash = `'sha256-${createHash('sha256').update(styl
 
 function renderOperation(renderer: SchemaRenderer, method: string, path: string, op: Operation): string {
   const params = op.parameters.length
-    ? `<h4>Parameters</h4><table><tr><th>name</th><th>in</th><th>schema</th></tr>${op.parameters.map((p) =>
-      `<tr><td><code>${escapeHtml(p.name)}</code>${p.required ? ' <span class="req">required</span>' : ''}</td><td>${p.in}</td>`
-      + `<td>${renderer.render(p.schema)}</td></tr>`).join('')}</table>`
+    ? `<h4>Parameters</h4><table><tr><th>name</th><th>in</th><th>schema</th></tr>${op.parameters
+        .map(
+          (p) =>
+            `<tr><td><code>${escapeHtml(p.name)}</code>${p.required ? ' <span class="req">required</span>' : ''}</td><td>${p.in}</td>` +
+            `<td>${renderer.render(p.schema)}</td></tr>`,
+        )
+        .join('')}</table>`
     : '';
   const bodySchema = op.requestBody?.content['application/json']?.schema;
   const body = bodySchema
-    ? `<h4>Request body (application/json)</h4>${renderer.render(bodySchema)}`
-      + `<details><summary>Example request body</summary><pre>${escapeHtml(JSON.stringify(renderer.example(bodySchema), null, 2))}</pre></details>`
+    ? `<h4>Request body (application/json)</h4>${renderer.render(bodySchema)}` +
+      `<details><summary>Example request body</summary><pre>${escapeHtml(JSON.stringify(renderer.example(bodySchema), null, 2))}</pre></details>`
     : '';
-  const responses = Object.entries(op.responses).map(([status, response]) => {
-    const [mediaType, media] = Object.entries(response.content ?? {})[0] ?? [];
-    const schema = media?.schema;
-    const shown = schema
-      ? `${status.startsWith('2') ? `<div>${renderer.render(schema)}</div><details><summary>Example</summary><pre>`
-        + `${escapeHtml(JSON.stringify(renderer.example(schema), null, 2))}</pre></details>` : ''}`
-      : '';
-    return `<li><strong>${status}</strong> ${escapeHtml(response.description)}${mediaType ? ` <span class="n">${escapeHtml(mediaType)}</span>` : ''}${shown}</li>`;
-  }).join('');
+  const responses = Object.entries(op.responses)
+    .map(([status, response]) => {
+      const [mediaType, media] = Object.entries(response.content ?? {})[0] ?? [];
+      const schema = media?.schema;
+      const shown = schema
+        ? `${
+            status.startsWith('2')
+              ? `<div>${renderer.render(schema)}</div><details><summary>Example</summary><pre>` +
+                `${escapeHtml(JSON.stringify(renderer.example(schema), null, 2))}</pre></details>`
+              : ''
+          }`
+        : '';
+      return `<li><strong>${status}</strong> ${escapeHtml(response.description)}${mediaType ? ` <span class="n">${escapeHtml(mediaType)}</span>` : ''}${shown}</li>`;
+    })
+    .join('');
   return `<section id="${escapeHtml(op.operationId)}"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
 <p>${escapeHtml(op.summary)}${op.security?.length === 0 ? ' <em>(no token needed)</em>' : ''}</p>${op.description ? `<p>${escapeHtml(op.description)}</p>` : ''}
 ${params}${body}<h4>Responses</h4><ul>${responses}</ul></section>`;
@@ -200,7 +246,9 @@ export function renderApiReference(document: Record<string, unknown>): string {
   const paths = document.paths as Record<string, Record<string, Operation>>;
   const components = (document.components as { schemas: Record<string, Schema> }).schemas;
   const renderer = new SchemaRenderer(components);
-  const operations = Object.entries(paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+  const operations = Object.entries(paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+  );
   const tags = [...new Set(operations.map(({ op }) => op.tags[0] ?? 'other'))];
   const problem = components.Problem ?? {};
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(info.title)}</title>
@@ -208,9 +256,23 @@ export function renderApiReference(document: Record<string, unknown>): string {
 <body><h1>${escapeHtml(info.title)} <small>v${escapeHtml(info.version)}</small></h1><p>${escapeHtml(info.description)}</p>
 <p>Authenticate with <code>Authorization: Bearer &lt;JWT&gt;</code>. Machine-readable: <a href="/openapi.json">/openapi.json</a>.</p>
 <p>Every error is a problem document:</p>${renderer.render(problem)}
-<nav><ul>${tags.map((tag) => `<li>${escapeHtml(tag)}: ${operations.filter(({ op }) => op.tags[0] === tag)
-    .map(({ op }) => `<a href="#${escapeHtml(op.operationId)}">${escapeHtml(op.operationId)}</a>`).join(', ')}</li>`).join('')}</ul></nav>
-${tags.map((tag) => `<h2>${escapeHtml(tag)}</h2>${operations.filter(({ op }) => op.tags[0] === tag)
-    .map(({ path, method, op }) => renderOperation(renderer, method, path, op)).join('')}`).join('')}
+<nav><ul>${tags
+    .map(
+      (tag) =>
+        `<li>${escapeHtml(tag)}: ${operations
+          .filter(({ op }) => op.tags[0] === tag)
+          .map(({ op }) => `<a href="#${escapeHtml(op.operationId)}">${escapeHtml(op.operationId)}</a>`)
+          .join(', ')}</li>`,
+    )
+    .join('')}</ul></nav>
+${tags
+  .map(
+    (tag) =>
+      `<h2>${escapeHtml(tag)}</h2>${operations
+        .filter(({ op }) => op.tags[0] === tag)
+        .map(({ path, method, op }) => renderOperation(renderer, method, path, op))
+        .join('')}`,
+  )
+  .join('')}
 </body></html>`;
 }

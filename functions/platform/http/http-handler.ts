@@ -12,9 +12,8 @@ export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerCont
 export type ApiResponse = APIGatewayProxyStructuredResultV2;
 
 /** What a route's schema parses a part of the request into; a part without a schema is empty. */
-type Parsed<Route, Part extends 'params' | 'query'> = Route extends Record<Part, infer Schema extends z.ZodType>
-  ? z.output<Schema>
-  : Record<string, never>;
+type Parsed<Route, Part extends 'params' | 'query'> =
+  Route extends Record<Part, infer Schema extends z.ZodType> ? z.output<Schema> : Record<string, never>;
 
 /** A request as its operation sees it: params, query and body typed from the route's schemas. */
 export interface ApiRequest<Route extends RouteContract> {
@@ -36,11 +35,13 @@ export interface ApiResult<Route extends RouteContract> {
 }
 
 /** What the dispatcher hands an operation and takes back, before the route's types are known. */
-type Operation = (request: Omit<ApiRequest<RouteContract>, 'params' | 'query' | 'body'> & {
-  params: unknown;
-  query: unknown;
-  body: unknown;
-}) => Promise<Omit<ApiResult<RouteContract>, 'body'> & { body?: unknown }>;
+type Operation = (
+  request: Omit<ApiRequest<RouteContract>, 'params' | 'query' | 'body'> & {
+    params: unknown;
+    query: unknown;
+    body: unknown;
+  },
+) => Promise<Omit<ApiResult<RouteContract>, 'body'> & { body?: unknown }>;
 
 /** One function per route of a group, each typed from its route. */
 export type Operations<Routes extends readonly RouteContract[]> = {
@@ -72,7 +73,8 @@ export function createHttpHandler<const Routes extends readonly RouteContract[]>
       const { route, ...request } = resolved(context);
       const result = await operationsById[route.operationId]!(request).catch(async (error: unknown) => {
         if (error instanceof NotFoundError && options.onNotFound) {
-          await options.onNotFound(request.context, route.operationId, request.params)
+          await options
+            .onNotFound(request.context, route.operationId, request.params)
             .catch((auditError: unknown) => logger.error('could not audit a refused look-up', { error: auditError }));
         }
         throw error;

@@ -13,7 +13,10 @@ let reference: string | undefined;
 export function createMetaHandler() {
   return createHttpHandler(metaRoutes, {
     getHealth: async () => ({ body: { status: 'ok', version: apiVersion } }),
-    getOpenApi: async () => ({ rawBody: JSON.stringify(openApiDocument(apiRoutes, apiVersion)), headers: { 'cache-control': 'public, max-age=300' } }),
+    getOpenApi: async () => ({
+      rawBody: JSON.stringify(openApiDocument(apiRoutes, apiVersion)),
+      headers: { 'cache-control': 'public, max-age=300' },
+    }),
     getDocs: async () => {
       reference ??= renderApiReference(openApiDocument(apiRoutes, apiVersion));
       return {
@@ -22,8 +25,7 @@ export function createMetaHandler() {
           'content-type': 'text/html; charset=utf-8',
           'cache-control': 'public, max-age=300',
           // No script may run and only the page's own stylesheet applies.
-          'content-security-policy':
-            `default-src 'none'; style-src ${apiReferenceStyleHash}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+          'content-security-policy': `default-src 'none'; style-src ${apiReferenceStyleHash}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
         },
       };
     },

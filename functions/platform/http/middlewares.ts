@@ -48,10 +48,14 @@ function validate(schema: z.ZodType | undefined, value: unknown, where: string):
   }
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
-    throw new HttpProblem('invalid-request', `The ${where} is not valid`, result.error.issues.map((issue) => ({
-      path: [where, ...issue.path.map(String)].join('.'),
-      message: issue.message,
-    })));
+    throw new HttpProblem(
+      'invalid-request',
+      `The ${where} is not valid`,
+      result.error.issues.map((issue) => ({
+        path: [where, ...issue.path.map(String)].join('.'),
+        message: issue.message,
+      })),
+    );
   }
   return result.data;
 }

@@ -22,11 +22,19 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 
 function parameters(route: RouteContract) {
   const list: Record<string, unknown>[] = [];
-  for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
+  for (const [where, schema] of [
+    ['path', route.params],
+    ['query', route.query],
+  ] as const) {
     if (!schema) continue;
     const converted = schemaOf(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
     for (const [name, property] of Object.entries(converted.properties ?? {})) {
-      list.push({ name, in: where, required: where === 'path' || (converted.required ?? []).includes(name), schema: property });
+      list.push({
+        name,
+        in: where,
+        required: where === 'path' || (converted.required ?? []).includes(name),
+        schema: property,
+      });
     }
   }
   return list;
@@ -49,7 +57,8 @@ function problemsOf(route: RouteContract): ProblemCode[] {
   if (route.group === 'folders' || route.group === 'documents') {
     codes.push('name-taken', 'folder-cycle', 'protected-folder', 'permission-denied');
   }
-  if (route.group === 'uploads' || route.group === 'documents') codes.push('quota-exceeded', 'upload-not-ready', 'expired');
+  if (route.group === 'uploads' || route.group === 'documents')
+    codes.push('quota-exceeded', 'upload-not-ready', 'expired');
   if (route.group === 'sharing') codes.push('permission-denied', 'expired');
   if (route.group === 'sharing' && route.public) codes.push('pin-required', 'rate-limited');
   if (route.group === 'signatures') codes.push('signature-rejected', 'expired', 'provider-unavailable');
@@ -74,7 +83,8 @@ const problemDescriptions: Record<number, string> = {
 /** One response per status, naming the problem types it carries. */
 function problemResponses(route: RouteContract): Record<string, unknown> {
   const byStatus = new Map<number, ProblemCode[]>();
-  for (const code of problemsOf(route)) byStatus.set(problemStatus(code), [...(byStatus.get(problemStatus(code)) ?? []), code]);
+  for (const code of problemsOf(route))
+    byStatus.set(problemStatus(code), [...(byStatus.get(problemStatus(code)) ?? []), code]);
   const responses: Record<string, unknown> = {};
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const types = codes.map(problemType);
@@ -94,7 +104,10 @@ function operation(route: RouteContract) {
   const success: Record<string, unknown> = { description: route.summary };
   if (route.response) success.content = { 'application/json': { schema: schemaOf(route.response, 'output') } };
   if (route.responseMediaType) success.content = { [route.responseMediaType]: {} };
-  if (route.status === 302) success.headers = { Location: { schema: { type: 'string' }, description: 'Presigned URL, valid at most 5 minutes' } };
+  if (route.status === 302)
+    success.headers = {
+      Location: { schema: { type: 'string' }, description: 'Presigned URL, valid at most 5 minutes' },
+    };
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -102,7 +115,9 @@ function operation(route: RouteContract) {
     tags: [route.group],
     ...(route.public ? { security: [] } : {}),
     parameters: parameters(route),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } } : {}),
+    ...(route.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } }
+      : {}),
     responses: { [String(route.status)]: success, ...problemResponses(route) },
   };
 }
@@ -134,6 +149,9 @@ export function openApiDocument(routes: readonly RouteContract[], version: strin
     },
   };
   // zod names shared schemas under $defs; OpenAPI keeps them under components.
-  document = JSON.parse(JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown>;
+  document = JSON.parse(JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<
+    string,
+    unknown
+  >;
   return document;
 }

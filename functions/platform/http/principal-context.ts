@@ -11,8 +11,16 @@ export type AuthorizerContext = Record<string, string>;
 
 /** Verified token claims, checked once more by the handler: it trusts nothing unvalidated. */
 export const principalClaims = z.discriminatedUnion('role', [
-  z.object({ sub: z.string().min(1).max(256), role: z.literal('citizen'), ownerId: z.string().refine(isPersonalId, 'must be a 12-digit personal ID') }),
-  z.object({ sub: z.string().min(1).max(256), role: z.literal('organization'), ownerId: z.string().refine(isEnterpriseCode, 'must be an enterprise code') }),
+  z.object({
+    sub: z.string().min(1).max(256),
+    role: z.literal('citizen'),
+    ownerId: z.string().refine(isPersonalId, 'must be a 12-digit personal ID'),
+  }),
+  z.object({
+    sub: z.string().min(1).max(256),
+    role: z.literal('organization'),
+    ownerId: z.string().refine(isEnterpriseCode, 'must be an enterprise code'),
+  }),
   z.object({ sub: z.string().min(1).max(256), role: z.literal('officer'), unit: z.string().min(1).max(64) }),
   z.object({ sub: z.string().min(1).max(256), role: z.literal('admin') }),
 ]);

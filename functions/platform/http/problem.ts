@@ -39,29 +39,81 @@ interface ProblemKind {
 
 const kinds: Record<ProblemCode, ProblemKind> = {
   'invalid-request': { status: 400, title: 'The request is not valid', titleVi: 'Yêu cầu không hợp lệ' },
-  'malformed-json': { status: 400, title: 'The body is not valid JSON', titleVi: 'Dữ liệu gửi lên không đúng định dạng JSON' },
-  'unsupported-media-type': { status: 415, title: 'The body must be application/json', titleVi: 'Dữ liệu gửi lên phải là JSON' },
+  'malformed-json': {
+    status: 400,
+    title: 'The body is not valid JSON',
+    titleVi: 'Dữ liệu gửi lên không đúng định dạng JSON',
+  },
+  'unsupported-media-type': {
+    status: 415,
+    title: 'The body must be application/json',
+    titleVi: 'Dữ liệu gửi lên phải là JSON',
+  },
   'payload-too-large': { status: 413, title: 'The body is too large', titleVi: 'Dữ liệu gửi lên quá lớn' },
-  'headers-too-large': { status: 431, title: 'The request line or headers are too large', titleVi: 'Đường dẫn hoặc tiêu đề yêu cầu quá dài' },
-  unauthenticated: { status: 401, title: 'A valid access token is required', titleVi: 'Cần đăng nhập bằng mã truy cập hợp lệ' },
+  'headers-too-large': {
+    status: 431,
+    title: 'The request line or headers are too large',
+    titleVi: 'Đường dẫn hoặc tiêu đề yêu cầu quá dài',
+  },
+  unauthenticated: {
+    status: 401,
+    title: 'A valid access token is required',
+    titleVi: 'Cần đăng nhập bằng mã truy cập hợp lệ',
+  },
   'route-not-found': { status: 404, title: 'No such route', titleVi: 'Không tìm thấy đường dẫn' },
-  'method-not-allowed': { status: 405, title: 'Method not allowed on this route', titleVi: 'Phương thức không được hỗ trợ' },
+  'method-not-allowed': {
+    status: 405,
+    title: 'Method not allowed on this route',
+    titleVi: 'Phương thức không được hỗ trợ',
+  },
   internal: { status: 500, title: 'Internal error', titleVi: 'Lỗi hệ thống, vui lòng thử lại sau' },
   'not-found': { status: 404, title: 'Not found', titleVi: 'Không tìm thấy' },
-  conflict: { status: 409, title: 'The resource changed meanwhile; try again', titleVi: 'Dữ liệu vừa thay đổi, vui lòng thử lại' },
+  conflict: {
+    status: 409,
+    title: 'The resource changed meanwhile; try again',
+    titleVi: 'Dữ liệu vừa thay đổi, vui lòng thử lại',
+  },
   'name-taken': { status: 409, title: 'The name is already used here', titleVi: 'Tên đã tồn tại trong thư mục này' },
-  'folder-cycle': { status: 409, title: 'A folder cannot be moved into itself', titleVi: 'Không thể chuyển thư mục vào chính nó hoặc thư mục con' },
-  'protected-folder': { status: 409, title: 'Default folders cannot be changed', titleVi: 'Không thể thay đổi thư mục mặc định' },
+  'folder-cycle': {
+    status: 409,
+    title: 'A folder cannot be moved into itself',
+    titleVi: 'Không thể chuyển thư mục vào chính nó hoặc thư mục con',
+  },
+  'protected-folder': {
+    status: 409,
+    title: 'Default folders cannot be changed',
+    titleVi: 'Không thể thay đổi thư mục mặc định',
+  },
   'upload-not-ready': { status: 409, title: 'The upload is not ready', titleVi: 'Tệp tải lên chưa sẵn sàng' },
   'invalid-input': { status: 422, title: 'The request cannot be processed', titleVi: 'Yêu cầu không thể xử lý' },
-  'forbidden-role': { status: 403, title: 'Your role cannot do this', titleVi: 'Vai trò của bạn không được phép thực hiện thao tác này' },
+  'forbidden-role': {
+    status: 403,
+    title: 'Your role cannot do this',
+    titleVi: 'Vai trò của bạn không được phép thực hiện thao tác này',
+  },
   'quota-exceeded': { status: 403, title: 'Storage quota exceeded', titleVi: 'Vượt quá dung lượng lưu trữ' },
-  'signature-rejected': { status: 422, title: 'The signature or certificate was rejected', titleVi: 'Chữ ký số hoặc chứng thư số không hợp lệ' },
+  'signature-rejected': {
+    status: 422,
+    title: 'The signature or certificate was rejected',
+    titleVi: 'Chữ ký số hoặc chứng thư số không hợp lệ',
+  },
   expired: { status: 410, title: 'The request has expired', titleVi: 'Yêu cầu đã hết hạn' },
-  'permission-denied': { status: 403, title: 'What was shared does not allow this', titleVi: 'Quyền được chia sẻ không cho phép thao tác này' },
+  'permission-denied': {
+    status: 403,
+    title: 'What was shared does not allow this',
+    titleVi: 'Quyền được chia sẻ không cho phép thao tác này',
+  },
   'pin-required': { status: 403, title: 'This link needs its PIN', titleVi: 'Liên kết này cần mã PIN đúng' },
-  'rate-limited': { status: 429, title: 'Too many attempts; try again later', titleVi: 'Quá nhiều lần thử, vui lòng thử lại sau' },
-  'provider-unavailable': { status: 503, title: 'The signing service is unavailable; try again later', titleVi: 'Dịch vụ ký số tạm thời không khả dụng, vui lòng thử lại sau' },
+  'rate-limited': {
+    status: 429,
+    title: 'Too many attempts; try again later',
+    titleVi: 'Quá nhiều lần thử, vui lòng thử lại sau',
+  },
+  'provider-unavailable': {
+    status: 503,
+    title: 'The signing service is unavailable; try again later',
+    titleVi: 'Dịch vụ ký số tạm thời không khả dụng, vui lòng thử lại sau',
+  },
 };
 
 export const problemCodes = Object.keys(kinds) as ProblemCode[];

@@ -16,16 +16,28 @@ const maxAttempts = 20;
 const auditChainHeadKey = (ownerId: string) => primaryKey(entities.auditChainHead, { ownerId });
 
 /** An owner's chain head, read consistently: appends condition on it and verification ends at it. */
-export async function readAuditChainHead(db: DynamoDBDocumentClient, tableName: string, ownerId: string): Promise<AuditChainHead | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: auditChainHeadKey(ownerId), ConsistentRead: true }));
+export async function readAuditChainHead(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  ownerId: string,
+): Promise<AuditChainHead | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName, Key: auditChainHeadKey(ownerId), ConsistentRead: true }),
+  );
   return Item ? { seq: Number(Item.seq), hash: String(Item.hash) } : undefined;
 }
 
 /** A conflict that is only the chain's head having moved: another writer appended first. */
 function onlyHeadsMoved(error: TransactionCanceledException, chainStart: number): boolean {
-  const failed = (error.CancellationReasons ?? []).flatMap((reason, index) => (reason.Code && reason.Code !== 'None' ? [{ index, code: reason.Code }] : []));
-  return failed.length > 0
-    && failed.every(({ index, code }) => index >= chainStart && (code === 'ConditionalCheckFailed' || code === 'TransactionConflict'));
+  const failed = (error.CancellationReasons ?? []).flatMap((reason, index) =>
+    reason.Code && reason.Code !== 'None' ? [{ index, code: reason.Code }] : [],
+  );
+  return (
+    failed.length > 0 &&
+    failed.every(
+      ({ index, code }) => index >= chainStart && (code === 'ConditionalCheckFailed' || code === 'TransactionConflict'),
+    )
+  );
 }
 
 interface PendingAppend {
@@ -44,21 +56,33 @@ interface PendingAppend {
 export class AuditChainWriter {
   private readonly queues = new Map<string, PendingAppend[]>();
 
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   /** Writes `items` and `entries` in one transaction; throws DynamoDB's TransactionCanceledException for other conflicts. */
   async transact(items: TransactItem[], entries: AuditEntry[]): Promise<void> {
     const byOwner = auditEntriesByOwner(entries);
     if (items.length + entries.length + byOwner.size > maxTransactionItems) {
-      throw new Error(`a transaction of ${items.length + entries.length + byOwner.size} writes exceeds the limit of ${maxTransactionItems}`);
+      throw new Error(
+        `a transaction of ${items.length + entries.length + byOwner.size} writes exceeds the limit of ${maxTransactionItems}`,
+      );
     }
     for (let attempt = 1; ; attempt += 1) {
-      const chainItems = (await Promise.all([...byOwner].map(([ownerId, owned]) => this.chainItems(ownerId, owned)))).flat();
+      const chainItems = (
+        await Promise.all([...byOwner].map(([ownerId, owned]) => this.chainItems(ownerId, owned)))
+      ).flat();
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: [...items, ...chainItems] }));
         return;
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException) || !onlyHeadsMoved(error, items.length) || attempt === maxAttempts) throw error;
+        if (
+          !(error instanceof TransactionCanceledException) ||
+          !onlyHeadsMoved(error, items.length) ||
+          attempt === maxAttempts
+        )
+          throw error;
         // Full jitter, so racing writers spread out instead of colliding again.
         await sleep(Math.random() * Math.min(250, 5 * 2 ** attempt));
       }
@@ -89,7 +113,10 @@ export class AuditChainWriter {
     while (queue.length > 0) {
       const batch = queue.splice(0, maxTransactionItems - 1);
       try {
-        await this.transact([], batch.map(({ entry }) => entry));
+        await this.transact(
+          [],
+          batch.map(({ entry }) => entry),
+        );
         for (const { resolve } of batch) resolve();
       } catch (error) {
         for (const { reject } of batch) reject(error);
@@ -106,13 +133,21 @@ export class AuditChainWriter {
       {
         Put: {
           TableName,
-          Item: { ...auditChainHeadKey(ownerId), [attributes.entity]: entities.auditChainHead.entity, ownerId, seq: chain.head.seq, hash: chain.head.hash },
+          Item: {
+            ...auditChainHeadKey(ownerId),
+            [attributes.entity]: entities.auditChainHead.entity,
+            ownerId,
+            seq: chain.head.seq,
+            hash: chain.head.hash,
+          },
           ...(head
             ? { ConditionExpression: 'seq = :seq', ExpressionAttributeValues: { ':seq': head.seq } }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         },
       },
-      ...chain.chained.map((chained) => ({ Put: { TableName, Item: auditItem(chained), ConditionExpression: 'attribute_not_exists(pk)' } })),
+      ...chain.chained.map((chained) => ({
+        Put: { TableName, Item: auditItem(chained), ConditionExpression: 'attribute_not_exists(pk)' },
+      })),
     ];
   }
 }

@@ -5,8 +5,18 @@ import { ConcurrentUpdateError, ConflictError } from '../core/errors.ts';
 import { AuditChainWriter, maxTransactionItems, type TransactItem } from './audit-chain-writer.ts';
 import { digestOf, type DynamoTable, type Item } from './dynamo-table.ts';
 import {
-  documentItem, folderItem, linkItem, nameClaimItem, nameClaimKey, searchItem, shareItem, signatureItem, uploadItem,
-  vaultItem, vaultKey, versionItem,
+  documentItem,
+  folderItem,
+  linkItem,
+  nameClaimItem,
+  nameClaimKey,
+  searchItem,
+  shareItem,
+  signatureItem,
+  uploadItem,
+  vaultItem,
+  vaultKey,
+  versionItem,
 } from './items.ts';
 
 /**
@@ -21,19 +31,25 @@ export function createDynamoUnitOfWork(table: DynamoTable): UnitOfWork {
   function writes(changes: VaultChanges): { items: TransactItem[]; nameClaimIndexes: Set<number> } {
     const items: TransactItem[] = [];
     const nameClaimIndexes = new Set<number>();
-    const put = (item: Item, previous: object | undefined) => items.push({
-      Put: {
-        TableName,
-        Item: item,
-        ...(previous
-          ? { ConditionExpression: 'digest = :previous', ExpressionAttributeValues: { ':previous': digestOf(previous) } }
-          : { ConditionExpression: 'attribute_not_exists(pk)' }),
-      },
-    });
+    const put = (item: Item, previous: object | undefined) =>
+      items.push({
+        Put: {
+          TableName,
+          Item: item,
+          ...(previous
+            ? {
+                ConditionExpression: 'digest = :previous',
+                ExpressionAttributeValues: { ':previous': digestOf(previous) },
+              }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        },
+      });
 
     if (changes.provisionVault) put(vaultItem(changes.ownerId), undefined);
-    const treeChanged = (changes.folders ?? []).some(({ next, previous }) =>
-      previous && (previous.parentId !== next.parentId || Boolean(previous.trashedAt) !== Boolean(next.trashedAt)));
+    const treeChanged = (changes.folders ?? []).some(
+      ({ next, previous }) =>
+        previous && (previous.parentId !== next.parentId || Boolean(previous.trashedAt) !== Boolean(next.trashedAt)),
+    );
     if (treeChanged || changes.expectedTreeVersion !== undefined) {
       const expected = changes.expectedTreeVersion;
       items.push({
@@ -42,7 +58,10 @@ export function createDynamoUnitOfWork(table: DynamoTable): UnitOfWork {
           Key: vaultKey(changes.ownerId),
           UpdateExpression: 'SET treeVersion = treeVersion + :one',
           ...(expected !== undefined
-            ? { ConditionExpression: 'treeVersion = :expected', ExpressionAttributeValues: { ':one': 1, ':expected': expected } }
+            ? {
+                ConditionExpression: 'treeVersion = :expected',
+                ExpressionAttributeValues: { ':one': 1, ':expected': expected },
+              }
             : { ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':one': 1 } }),
         },
       });
@@ -53,7 +72,14 @@ export function createDynamoUnitOfWork(table: DynamoTable): UnitOfWork {
       const after = nameClaimKey(next);
       if (before?.sk === after?.sk) continue;
       if (before) {
-        items.push({ Delete: { TableName, Key: before, ConditionExpression: 'folderId = :id', ExpressionAttributeValues: { ':id': next.id } } });
+        items.push({
+          Delete: {
+            TableName,
+            Key: before,
+            ConditionExpression: 'folderId = :id',
+            ExpressionAttributeValues: { ':id': next.id },
+          },
+        });
       }
       if (after) {
         nameClaimIndexes.add(items.length);

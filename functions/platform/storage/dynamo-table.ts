@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { InvalidInputError } from '../core/errors.ts';
 import type { Page, PageRequest } from '../core/page.ts';
 import { attributes, indexes, keyAttributes, type IndexKey, type KeyValues } from './schema.ts';
@@ -19,12 +25,18 @@ export function digestOf(record: object): string {
   const canonical = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(canonical);
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([, v]) => v !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([k, v]) => [k, canonical(v)]),
+      );
     }
     return value;
   };
-  return createHash('sha256').update(JSON.stringify(canonical(record))).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(record)))
+    .digest('base64url');
 }
 
 function encodeCursor(key: Item | undefined): string | undefined {
@@ -32,13 +44,19 @@ function encodeCursor(key: Item | undefined): string | undefined {
 }
 
 /** Cursors come back from clients: accept only a key of the partition being queried. */
-export function decodeCursor(cursor: string | undefined, partition: { attribute: string; value: string }): Item | undefined {
+export function decodeCursor(
+  cursor: string | undefined,
+  partition: { attribute: string; value: string },
+): Item | undefined {
   if (!cursor) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    const valid = key !== null && typeof key === 'object' && !Array.isArray(key)
-      && Object.entries(key).every(([name, value]) => keyAttributes.includes(name) && typeof value === 'string')
-      && (key as Item)[partition.attribute] === partition.value;
+    const valid =
+      key !== null &&
+      typeof key === 'object' &&
+      !Array.isArray(key) &&
+      Object.entries(key).every(([name, value]) => keyAttributes.includes(name) && typeof value === 'string') &&
+      (key as Item)[partition.attribute] === partition.value;
     if (valid) return key as Item;
   } catch {
     // reported below
@@ -50,7 +68,10 @@ export { encodeCursor };
 
 /** Reads of the vault table that every feature's adapter shares. */
 export class DynamoTable {
-  constructor(readonly db: DynamoDBDocumentClient, readonly name: string) {}
+  constructor(
+    readonly db: DynamoDBDocumentClient,
+    readonly name: string,
+  ) {}
 
   async getItem(key: Item): Promise<Item | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
@@ -67,7 +88,9 @@ export class DynamoTable {
     const items: Item[] = [];
     let startKey: Item | undefined;
     do {
-      const result = await this.db.send(new QueryCommand({ ...input, TableName: this.name, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+      const result = await this.db.send(
+        new QueryCommand({ ...input, TableName: this.name, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+      );
       items.push(...(result.Items ?? []));
       startKey = result.LastEvaluatedKey;
     } while (startKey);
@@ -118,16 +141,18 @@ export class DynamoTable {
     if (startKey && sortKeyPrefix && !String(startKey[index.sortKey]).startsWith(sortKeyPrefix)) {
       throw new InvalidInputError('The page cursor is not valid for this listing');
     }
-    const result = await this.db.send(new QueryCommand({
-      TableName: this.name,
-      IndexName: index.name,
-      KeyConditionExpression: sortKeyPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(sortKeyPrefix ? { '#sk': index.sortKey } : {}) },
-      ExpressionAttributeValues: { ':pk': partition, ...(sortKeyPrefix ? { ':prefix': sortKeyPrefix } : {}) },
-      ScanIndexForward: false,
-      Limit: page.limit,
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    }));
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.name,
+        IndexName: index.name,
+        KeyConditionExpression: sortKeyPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(sortKeyPrefix ? { '#sk': index.sortKey } : {}) },
+        ExpressionAttributeValues: { ':pk': partition, ...(sortKeyPrefix ? { ':prefix': sortKeyPrefix } : {}) },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
     const nextCursor = encodeCursor(result.LastEvaluatedKey);
     return { items: (result.Items ?? []).map(read), ...(nextCursor ? { nextCursor } : {}) };
   }
@@ -138,7 +163,9 @@ export class DynamoTable {
     for (let start = 0; start < keys.length; start += 100) {
       let pending: Item[] | undefined = keys.slice(start, start + 100);
       while (pending && pending.length > 0) {
-        const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }));
+        const result = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }),
+        );
         found.push(...(result.Responses?.[this.name] ?? []).map((item) => recordOf<T>(item)));
         pending = result.UnprocessedKeys?.[this.name]?.Keys as Item[] | undefined;
       }

@@ -55,10 +55,16 @@ function documentIndexAttributes(document: VaultDocument): Item {
   const { inFolder, issued, trash, trashedWith } = documentEntity.indexKeys;
   const { ownerId, id: documentId } = document;
   if (!document.trashedAt) {
-    const lookup = document.source === 'issued' && document.type && document.number
-      ? indexAttributes(issued, { type: document.type, number: foldNumber(document.number), ownerId, documentId })
-      : {};
-    const listing = indexAttributes(inFolder, { ownerId, folderId: document.folderId, createdAt: document.createdAt, documentId });
+    const lookup =
+      document.source === 'issued' && document.type && document.number
+        ? indexAttributes(issued, { type: document.type, number: foldNumber(document.number), ownerId, documentId })
+        : {};
+    const listing = indexAttributes(inFolder, {
+      ownerId,
+      folderId: document.folderId,
+      createdAt: document.createdAt,
+      documentId,
+    });
     return { ...listing, ...lookup };
   }
   const trashedAt = document.trashedAt;
@@ -70,15 +76,22 @@ function documentIndexAttributes(document: VaultDocument): Item {
 export function documentItem(document: VaultDocument): Item {
   const key = primaryKey(documentEntity, { ownerId: document.ownerId, documentId: document.id });
   return {
-    ...document, ...key, ...documentIndexAttributes(document),
-    [attributes.entity]: documentEntity.entity, [attributes.digest]: digestOf(document),
+    ...document,
+    ...key,
+    ...documentIndexAttributes(document),
+    [attributes.entity]: documentEntity.entity,
+    [attributes.digest]: digestOf(document),
   };
 }
 
 /** What search filters on, derived from the document on every write of it. */
 export function searchItem(document: VaultDocument): Item {
   return {
-    ...primaryKey(entities.searchEntry, { ownerId: document.ownerId, createdAt: document.createdAt, documentId: document.id }),
+    ...primaryKey(entities.searchEntry, {
+      ownerId: document.ownerId,
+      createdAt: document.createdAt,
+      documentId: document.id,
+    }),
     [attributes.entity]: entities.searchEntry.entity,
     documentId: document.id,
     text: searchableText(document),
@@ -91,7 +104,11 @@ export function searchItem(document: VaultDocument): Item {
 }
 
 export function versionItem(version: DocumentVersion): Item {
-  const key = primaryKey(entities.version, { ownerId: version.ownerId, documentId: version.documentId, number: version.number });
+  const key = primaryKey(entities.version, {
+    ownerId: version.ownerId,
+    documentId: version.documentId,
+    number: version.number,
+  });
   return { ...version, ...key, [attributes.entity]: entities.version.entity };
 }
 
@@ -103,9 +120,13 @@ export function uploadItem(upload: Upload): Item {
 /** Pending remote signatures only are in the due-checks index, keyed by when they are next due. */
 export function signatureItem(signature: DocumentSignature): Item {
   const values = { ownerId: signature.ownerId, documentId: signature.documentId, signatureId: signature.id };
-  const due = signature.status === 'pending' && signature.remote
-    ? indexAttributes(signatureEntity.indexKeys.dueCheck, { nextCheckAt: signature.remote.nextCheckAt, signatureId: signature.id })
-    : {};
+  const due =
+    signature.status === 'pending' && signature.remote
+      ? indexAttributes(signatureEntity.indexKeys.dueCheck, {
+          nextCheckAt: signature.remote.nextCheckAt,
+          signatureId: signature.id,
+        })
+      : {};
   const stored = { [attributes.entity]: signatureEntity.entity, [attributes.digest]: digestOf(signature) };
   return { ...signature, ...primaryKey(signatureEntity, values), ...due, ...stored };
 }
@@ -122,10 +143,13 @@ function expiryEpoch(record: { expiresAt?: string; revokedAt?: string }): Item {
 export function shareItem(share: Share): Item {
   const sortValues = { resourceType: share.resourceType, createdAt: share.createdAt, shareId: share.id };
   const { grantedTo, unitConsent, grantedBy } = shareEntity.indexKeys;
-  const listing = share.grantee.kind === 'unit'
-    ? indexAttributes(unitConsent, { ...sortValues, unit: share.grantee.id, ownerId: share.ownerId })
-    : indexAttributes(grantedTo, { ...sortValues, granteeKind: share.grantee.kind, granteeId: share.grantee.id });
-  const listed = share.revokedAt ? {} : { ...listing, ...indexAttributes(grantedBy, { ...sortValues, granterId: share.grantedBy }) };
+  const listing =
+    share.grantee.kind === 'unit'
+      ? indexAttributes(unitConsent, { ...sortValues, unit: share.grantee.id, ownerId: share.ownerId })
+      : indexAttributes(grantedTo, { ...sortValues, granteeKind: share.grantee.kind, granteeId: share.grantee.id });
+  const listed = share.revokedAt
+    ? {}
+    : { ...listing, ...indexAttributes(grantedBy, { ...sortValues, granterId: share.grantedBy }) };
   const stored = { [attributes.entity]: shareEntity.entity, [attributes.digest]: digestOf(share) };
   return { ...share, ...primaryKey(shareEntity, { shareId: share.id }), ...listed, ...expiryEpoch(share), ...stored };
 }
@@ -133,7 +157,11 @@ export function shareItem(share: Share): Item {
 export function linkItem(link: ShareLink): Item {
   const listed = link.revokedAt
     ? {}
-    : indexAttributes(linkEntity.indexKeys.ofOwner, { ownerId: link.ownerId, createdAt: link.createdAt, linkId: link.id });
+    : indexAttributes(linkEntity.indexKeys.ofOwner, {
+        ownerId: link.ownerId,
+        createdAt: link.createdAt,
+        linkId: link.id,
+      });
   const stored = { [attributes.entity]: linkEntity.entity, [attributes.digest]: digestOf(link) };
   return { ...link, ...primaryKey(linkEntity, { linkId: link.id }), ...listed, ...expiryEpoch(link), ...stored };
 }

@@ -73,12 +73,16 @@ export interface IndexDefinition {
 export const indexes = {
   /** Per-owner listings, read newest first. */
   listings: {
-    name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk',
-    summary: 'listings: documents by folder, the trash, a resource\'s history, shares with a grantee, links, templates',
+    name: 'gsi1',
+    partitionKey: 'gsi1pk',
+    sortKey: 'gsi1sk',
+    summary: "listings: documents by folder, the trash, a resource's history, shares with a grantee, links, templates",
   },
   /** Look-ups that a second listing of the same item needs, or that cross owners. */
   lookups: {
-    name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk',
+    name: 'gsi2',
+    partitionKey: 'gsi2pk',
+    sortKey: 'gsi2sk',
     summary: 'look-ups: issued documents by type and number, shares by granter, access logs, due signature checks',
   },
 } as const satisfies Record<string, IndexDefinition>;
@@ -86,7 +90,8 @@ export type IndexRole = keyof typeof indexes;
 
 /** Every key attribute, in the order CreateTable declares them. */
 export const keyAttributes: readonly string[] = [
-  attributes.partitionKey, attributes.sortKey,
+  attributes.partitionKey,
+  attributes.sortKey,
   ...Object.values(indexes).flatMap((index) => [index.partitionKey, index.sortKey]),
 ];
 
@@ -144,7 +149,11 @@ export interface EntityDefinition {
 }
 
 function indexKey<const P extends string, const S extends string>(definition: {
-  index: IndexRole; pk: P; sk: S; when?: string; serves: string;
+  index: IndexRole;
+  pk: P;
+  sk: S;
+  when?: string;
+  serves: string;
 }): IndexKey<P, S> {
   return { ...definition, pk: key(definition.pk), sk: key(definition.sk) };
 }
@@ -173,116 +182,200 @@ export const entities = {
   vault: { entity: 'vault', title: 'vault marker (tree version)', pk: key(`OWNER#${ownerPk}`), sk: key('VAULT') },
   folder: { entity: 'folder', title: 'folder', pk: key(`OWNER#${ownerPk}`), sk: key('FOLDER#<folderId>') },
   nameClaim: {
-    entity: 'name-claim', title: 'folder-name claim (parentId ROOT at the top; name NFC, case-folded)',
-    pk: key(`OWNER#${ownerPk}`), sk: key('NAME#<parentId>#<name>'),
+    entity: 'name-claim',
+    title: 'folder-name claim (parentId ROOT at the top; name NFC, case-folded)',
+    pk: key(`OWNER#${ownerPk}`),
+    sk: key('NAME#<parentId>#<name>'),
   },
   document: {
-    entity: 'document', title: 'document', pk: key(`OWNER#${ownerPk}`), sk: key('DOC#<documentId>'),
+    entity: 'document',
+    title: 'document',
+    pk: key(`OWNER#${ownerPk}`),
+    sk: key('DOC#<documentId>'),
     indexKeys: {
       inFolder: indexKey({
-        index: 'listings', pk: `OWNER#${ownerPk}#FOLDER#<folderId>`, sk: 'DOC#<createdAt>#<documentId>',
-        when: 'active', serves: 'the documents of a folder, newest first',
+        index: 'listings',
+        pk: `OWNER#${ownerPk}#FOLDER#<folderId>`,
+        sk: 'DOC#<createdAt>#<documentId>',
+        when: 'active',
+        serves: 'the documents of a folder, newest first',
       }),
       trash: indexKey({
-        index: 'listings', pk: `OWNER#${ownerPk}#TRASH`, sk: '<trashedAt>#<documentId>',
-        when: 'deleted on its own', serves: 'the trash, most recently deleted first',
+        index: 'listings',
+        pk: `OWNER#${ownerPk}#TRASH`,
+        sk: '<trashedAt>#<documentId>',
+        when: 'deleted on its own',
+        serves: 'the trash, most recently deleted first',
       }),
       trashedWith: indexKey({
-        index: 'listings', pk: `OWNER#${ownerPk}#TRASHEDWITH#<folderId>`, sk: '<trashedAt>#<documentId>',
-        when: 'deleted with a folder', serves: 'what a folder\'s deletion took, restored with it',
+        index: 'listings',
+        pk: `OWNER#${ownerPk}#TRASHEDWITH#<folderId>`,
+        sk: '<trashedAt>#<documentId>',
+        when: 'deleted with a folder',
+        serves: "what a folder's deletion took, restored with it",
       }),
       issued: indexKey({
-        index: 'lookups', pk: 'ISSUED#<type>#<number>', sk: `${ownerPk}#<documentId>`,
-        when: 'active and issued, with a type and a number', serves: 'officers: issued documents by (type, folded number)',
+        index: 'lookups',
+        pk: 'ISSUED#<type>#<number>',
+        sk: `${ownerPk}#<documentId>`,
+        when: 'active and issued, with a type and a number',
+        serves: 'officers: issued documents by (type, folded number)',
       }),
     },
   },
   searchEntry: {
-    entity: 'search', title: 'search entry (one per document)', pk: key(`OWNER#${ownerPk}`),
+    entity: 'search',
+    title: 'search entry (one per document)',
+    pk: key(`OWNER#${ownerPk}`),
     sk: key('SEARCH#<createdAt>#<documentId>'),
   },
   version: {
-    entity: 'version', title: 'version (immutable)', pk: key(`OWNER#${ownerPk}`), sk: key('VERSION#<documentId>#<number:10>'),
+    entity: 'version',
+    title: 'version (immutable)',
+    pk: key(`OWNER#${ownerPk}`),
+    sk: key('VERSION#<documentId>#<number:10>'),
   },
   upload: { entity: 'upload', title: 'upload', pk: key('UPLOAD#<uploadId>'), sk: key('UPLOAD') },
   signature: {
-    entity: 'signature', title: 'signature (signing history)', pk: key(`OWNER#${ownerPk}`),
+    entity: 'signature',
+    title: 'signature (signing history)',
+    pk: key(`OWNER#${ownerPk}`),
     sk: key('SIGNATURE#<documentId>#<signatureId>'),
     indexKeys: {
       dueCheck: indexKey({
-        index: 'lookups', pk: 'SIGNATURE-CHECKS', sk: '<nextCheckAt>#<signatureId>',
-        when: 'a remote signature is pending', serves: 'remote signatures due for a check, soonest first (any owner)',
+        index: 'lookups',
+        pk: 'SIGNATURE-CHECKS',
+        sk: '<nextCheckAt>#<signatureId>',
+        when: 'a remote signature is pending',
+        serves: 'remote signatures due for a check, soonest first (any owner)',
       }),
     },
   },
-  sealSetting: { entity: 'signing-setting', title: 'signing setting: seal chain', pk: key('SETTINGS#SIGNING'), sk: key('SEAL') },
+  sealSetting: {
+    entity: 'signing-setting',
+    title: 'signing setting: seal chain',
+    pk: key('SETTINGS#SIGNING'),
+    sk: key('SEAL'),
+  },
   trustSetting: {
-    entity: 'signing-setting', title: 'signing setting: trust anchors', pk: key('SETTINGS#SIGNING'), sk: key('TRUST#<provider>'),
+    entity: 'signing-setting',
+    title: 'signing setting: trust anchors',
+    pk: key('SETTINGS#SIGNING'),
+    sk: key('TRUST#<provider>'),
   },
   template: {
-    entity: 'template', title: 'template (current version)', pk: key('TEMPLATE#<templateId>'), sk: key('CURRENT'),
+    entity: 'template',
+    title: 'template (current version)',
+    pk: key('TEMPLATE#<templateId>'),
+    sk: key('CURRENT'),
     indexKeys: {
-      all: indexKey({ index: 'listings', pk: 'TEMPLATES', sk: '<typeKey>#<templateId>', serves: 'every template (tens)' }),
+      all: indexKey({
+        index: 'listings',
+        pk: 'TEMPLATES',
+        sk: '<typeKey>#<templateId>',
+        serves: 'every template (tens)',
+      }),
     },
   },
   templateVersion: {
-    entity: 'template-version', title: 'template version (immutable)', pk: key('TEMPLATE#<templateId>'), sk: key('V#<version:6>'),
+    entity: 'template-version',
+    title: 'template version (immutable)',
+    pk: key('TEMPLATE#<templateId>'),
+    sk: key('V#<version:6>'),
   },
   share: {
-    entity: 'share', title: 'share (grant)', pk: key('SHARE#<shareId>'), sk: key('SHARE'),
+    entity: 'share',
+    title: 'share (grant)',
+    pk: key('SHARE#<shareId>'),
+    sk: key('SHARE'),
     indexKeys: {
       grantedTo: indexKey({
-        index: 'listings', pk: 'SHARED-WITH#<granteeKind>#<granteeId>', sk: '<resourceType>#<createdAt>#<shareId>',
-        when: 'not revoked, to a citizen or an organisation', serves: 'shared with me, folders before documents',
+        index: 'listings',
+        pk: 'SHARED-WITH#<granteeKind>#<granteeId>',
+        sk: '<resourceType>#<createdAt>#<shareId>',
+        when: 'not revoked, to a citizen or an organisation',
+        serves: 'shared with me, folders before documents',
       }),
       unitConsent: indexKey({
-        index: 'listings', pk: `SHARED-WITH#unit#<unit>#${ownerPk}`, sk: '<resourceType>#<createdAt>#<shareId>',
-        when: 'not revoked, a consent to an officers\' unit', serves: 'one citizen\'s consents to a unit',
+        index: 'listings',
+        pk: `SHARED-WITH#unit#<unit>#${ownerPk}`,
+        sk: '<resourceType>#<createdAt>#<shareId>',
+        when: "not revoked, a consent to an officers' unit",
+        serves: "one citizen's consents to a unit",
       }),
       grantedBy: indexKey({
-        index: 'lookups', pk: 'SHARED-BY#<granterId>', sk: '<resourceType>#<createdAt>#<shareId>',
-        when: 'not revoked', serves: 'shared by me (the owner or a resharing grantee)',
+        index: 'lookups',
+        pk: 'SHARED-BY#<granterId>',
+        sk: '<resourceType>#<createdAt>#<shareId>',
+        when: 'not revoked',
+        serves: 'shared by me (the owner or a resharing grantee)',
       }),
     },
   },
   link: {
-    entity: 'link', title: 'link (id: hex SHA-256 of the token)', pk: key('LINK#<linkId>'), sk: key('LINK'),
+    entity: 'link',
+    title: 'link (id: hex SHA-256 of the token)',
+    pk: key('LINK#<linkId>'),
+    sk: key('LINK'),
     indexKeys: {
       ofOwner: indexKey({
-        index: 'listings', pk: `OWNER#${ownerPk}#LINKS`, sk: '<createdAt>#<linkId>',
-        when: 'not revoked', serves: 'the owner\'s links, newest first',
+        index: 'listings',
+        pk: `OWNER#${ownerPk}#LINKS`,
+        sk: '<createdAt>#<linkId>',
+        when: 'not revoked',
+        serves: "the owner's links, newest first",
       }),
     },
   },
   counter: {
-    entity: 'counter', title: 'rate-limit counter (e.g. link-miss#<sourceIp>#<minute>)',
-    pk: key('COUNTER#<counter>'), sk: key('COUNTER'),
+    entity: 'counter',
+    title: 'rate-limit counter (e.g. link-miss#<sourceIp>#<minute>)',
+    pk: key('COUNTER#<counter>'),
+    sk: key('COUNTER'),
   },
   auditEntry: {
-    entity: 'audit', title: 'audit entry (append-only; block = floor(seq / 1000))',
-    pk: key(`AUDIT#${ownerPk}#<block>`), sk: key('<seq:12>'),
+    entity: 'audit',
+    title: 'audit entry (append-only; block = floor(seq / 1000))',
+    pk: key(`AUDIT#${ownerPk}#<block>`),
+    sk: key('<seq:12>'),
     indexKeys: {
       history: indexKey({
-        index: 'listings', pk: `HISTORY#${ownerPk}#<resourceId>`, sk: '<at>#<entryId>',
+        index: 'listings',
+        pk: `HISTORY#${ownerPk}#<resourceId>`,
+        sk: '<at>#<entryId>',
         serves: 'the history of a folder, a document or a template, newest first',
       }),
       accessLog: indexKey({
-        index: 'lookups', pk: `ACCESS#${ownerPk}`, sk: '<at>#<entryId>',
-        when: 'someone else read (or tried to read) the owner\'s papers', serves: 'the owner\'s access log, newest first',
+        index: 'lookups',
+        pk: `ACCESS#${ownerPk}`,
+        sk: '<at>#<entryId>',
+        when: "someone else read (or tried to read) the owner's papers",
+        serves: "the owner's access log, newest first",
       }),
     },
   },
   auditChainHead: {
-    entity: 'audit-chain-head', title: 'audit chain head (one per owner)', pk: key(`AUDITCHAIN#${ownerPk}`), sk: key('HEAD'),
+    entity: 'audit-chain-head',
+    title: 'audit chain head (one per owner)',
+    pk: key(`AUDITCHAIN#${ownerPk}`),
+    sk: key('HEAD'),
   },
   localLayoutMarker: {
-    entity: 'local-layout', title: 'embedded runtime only: audit entries chained', pk: key('LOCAL#LAYOUT'), sk: key('AUDIT-CHAINED'),
+    entity: 'local-layout',
+    title: 'embedded runtime only: audit entries chained',
+    pk: key('LOCAL#LAYOUT'),
+    sk: key('AUDIT-CHAINED'),
   },
 } as const satisfies Record<string, EntityDefinition>;
 
 /** Object keys in the bucket. IAM grants are scoped by the prefixes. */
 export const objectPrefixes = {
-  incoming: 'incoming/', vault: 'vault/', quarantine: 'quarantine/', work: 'work/', signing: 'work/signing/', text: 'text/',
+  incoming: 'incoming/',
+  vault: 'vault/',
+  quarantine: 'quarantine/',
+  work: 'work/',
+  signing: 'work/signing/',
+  text: 'text/',
 } as const;
 
 export const objectKeys = {
@@ -291,12 +384,14 @@ export const objectKeys = {
   /** A rejected scan, kept for inspection. */
   quarantine: (uploadId: string) => `${objectPrefixes.quarantine}${uploadId}`,
   /** The bytes of one version of a document (blobId: the upload's or the signature's id). */
-  documentBlob: (ownerId: string, documentId: string, blobId: string) => `${objectPrefixes.vault}${ownerId}/${documentId}/${blobId}`,
+  documentBlob: (ownerId: string, documentId: string, blobId: string) =>
+    `${objectPrefixes.vault}${ownerId}/${documentId}/${blobId}`,
   /** A detached CMS signature of a document. */
   detachedSignature: (ownerId: string, documentId: string, signatureId: string) =>
     `${objectPrefixes.vault}${ownerId}/${documentId}/signatures/${signatureId}.p7s`,
   /** A page rendered for recognition. */
-  recognitionPage: (uploadId: string, pageNumber: number) => `${objectPrefixes.work}${uploadId}/page-${pageNumber}.json`,
+  recognitionPage: (uploadId: string, pageNumber: number) =>
+    `${objectPrefixes.work}${uploadId}/page-${pageNumber}.json`,
   /** What the seal step leaves for filing: a sealed PDF or a detached seal. */
   sealOutput: (uploadId: string, kind: 'sealed.pdf' | 'seal.p7s') => `${objectPrefixes.work}${uploadId}/${kind}`,
   /** A PDF revision prepared for a pending signature. */

@@ -11,7 +11,9 @@ const { share, link, counter, auditEntry } = entities;
  * Shares, links, rate-limit counters and the access log in the vault table. Shares and links
  * are read by id; their listings are sparse index entries that exist while they are not revoked.
  */
-export function createDynamoSharingStore(table: DynamoTable): ShareStore & LinkStore & RateLimitCounters & AccessLogStore {
+export function createDynamoSharingStore(
+  table: DynamoTable,
+): ShareStore & LinkStore & RateLimitCounters & AccessLogStore {
   const { grantedBy, grantedTo, unitConsent } = share.indexKeys;
   /** Listings put folders before documents: the sort key starts with the resource type. */
   const ofType = (resourceType: string | undefined) => resourceType && grantedBy.sk.prefix({ resourceType });
@@ -19,15 +21,21 @@ export function createDynamoSharingStore(table: DynamoTable): ShareStore & LinkS
   return {
     getShare: (shareId) => table.get<Share>(primaryKey(share, { shareId })),
     listSharesGrantedBy: (granterId, resourceType, page) =>
-      table.queryIndexPage<Share, string, string>(grantedBy, { granterId }, page, { sortKeyPrefix: ofType(resourceType) }),
+      table.queryIndexPage<Share, string, string>(grantedBy, { granterId }, page, {
+        sortKeyPrefix: ofType(resourceType),
+      }),
     listSharesGrantedTo: (grantee, resourceType, page) =>
       table.queryIndexPage<Share, string, string>(
-        grantedTo, { granteeKind: grantee.kind, granteeId: grantee.id }, page, { sortKeyPrefix: ofType(resourceType) },
+        grantedTo,
+        { granteeKind: grantee.kind, granteeId: grantee.id },
+        page,
+        { sortKeyPrefix: ofType(resourceType) },
       ),
     listUnitConsents: (unit, ownerId) => table.queryIndex<Share, string, string>(unitConsent, { unit, ownerId }),
 
     getLink: (linkId) => table.get<ShareLink>(primaryKey(link, { linkId })),
-    listLinks: (ownerId, page) => table.queryIndexPage<ShareLink, string, string>(link.indexKeys.ofOwner, { ownerId }, page),
+    listLinks: (ownerId, page) =>
+      table.queryIndexPage<ShareLink, string, string>(link.indexKeys.ofOwner, { ownerId }, page),
 
     listAccessLog: (ownerId, page) =>
       table.queryIndexPage(auditEntry.indexKeys.accessLog, { ownerId }, page, { read: auditEntryOf }),
@@ -38,14 +46,20 @@ export function createDynamoSharingStore(table: DynamoTable): ShareStore & LinkS
     },
 
     async incrementCounter(key, expiresAt) {
-      const { Attributes } = await table.db.send(new UpdateCommand({
-        TableName: table.name,
-        Key: counterKey(key),
-        UpdateExpression: 'ADD #count :one SET #ttl = :ttl, #entity = :entity',
-        ExpressionAttributeNames: { '#count': 'count', '#ttl': attributes.ttl, '#entity': attributes.entity },
-        ExpressionAttributeValues: { ':one': 1, ':ttl': Math.floor(Date.parse(expiresAt) / 1000), ':entity': counter.entity },
-        ReturnValues: 'UPDATED_NEW',
-      }));
+      const { Attributes } = await table.db.send(
+        new UpdateCommand({
+          TableName: table.name,
+          Key: counterKey(key),
+          UpdateExpression: 'ADD #count :one SET #ttl = :ttl, #entity = :entity',
+          ExpressionAttributeNames: { '#count': 'count', '#ttl': attributes.ttl, '#entity': attributes.entity },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':ttl': Math.floor(Date.parse(expiresAt) / 1000),
+            ':entity': counter.entity,
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
       return Number(Attributes?.count ?? 0);
     },
   };

@@ -32,7 +32,7 @@ export const sharingRoutes = [
     path: '/v1/shares',
     group: 'sharing',
     summary:
-      'Share a document or folder with a citizen, an organisation, or an officers\' unit (consent); grantees reshare ' +
+      "Share a document or folder with a citizen, an organisation, or an officers' unit (consent); grantees reshare " +
       'through viaShareId when allowed',
     body: createShareBody,
     status: 201,
@@ -83,7 +83,7 @@ export const sharingRoutes = [
     method: 'GET',
     path: '/v1/shares/{id}/documents/{documentId}',
     group: 'sharing',
-    summary: 'Grantees: a shared document\'s metadata',
+    summary: "Grantees: a shared document's metadata",
     params: sharedDocumentParams,
     status: 200,
     response: sharedDocument,
@@ -154,7 +154,7 @@ export const sharingRoutes = [
     path: '/v1/shared-links/{token}/content',
     group: 'sharing',
     public: true,
-    summary: 'Redirect to a presigned download of a link\'s document (needs download)',
+    summary: "Redirect to a presigned download of a link's document (needs download)",
     params: linkTokenParams,
     query: linkContentQuery,
     status: 302,
@@ -165,8 +165,8 @@ export const sharingRoutes = [
     path: '/v1/officer/owners/{ownerId}/documents/{documentId}',
     group: 'sharing',
     summary:
-      'Officers: a citizen\'s document for a procedure (consent or issued by your unit); the read is in the ' +
-      'citizen\'s history',
+      "Officers: a citizen's document for a procedure (consent or issued by your unit); the read is in the " +
+      "citizen's history",
     params: officerDocumentParams,
     query: readPurposeQuery,
     status: 200,
@@ -177,7 +177,7 @@ export const sharingRoutes = [
     method: 'GET',
     path: '/v1/officer/owners/{ownerId}/documents/{documentId}/content',
     group: 'sharing',
-    summary: 'Officers: redirect to a presigned download of a citizen\'s document for a procedure',
+    summary: "Officers: redirect to a presigned download of a citizen's document for a procedure",
     params: officerDocumentParams,
     query: readPurposeQuery,
     status: 302,

@@ -29,6 +29,10 @@ export function isAccessByOthers(entry: AuditEntry): boolean {
 }
 
 /** "Who looked at my papers and why": the caller's access log, newest first. */
-export function getAccessLog(deps: AccessLogDeps, context: RequestContext, page: PageRequest): Promise<Page<AuditEntry>> {
+export function getAccessLog(
+  deps: AccessLogDeps,
+  context: RequestContext,
+  page: PageRequest,
+): Promise<Page<AuditEntry>> {
   return deps.repository.listAccessLog(ownVault(context.principal), page);
 }

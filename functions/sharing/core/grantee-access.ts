@@ -7,7 +7,14 @@ import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 import { accessActions } from './access-log.ts';
 import type { Share, SharePermission } from './share-model.ts';
-import { documentInScope, listScopeFolder, presignCurrentContent, readCurrentText, scopeRoot, type ScopeListing } from './share-scope.ts';
+import {
+  documentInScope,
+  listScopeFolder,
+  presignCurrentContent,
+  readCurrentText,
+  scopeRoot,
+  type ScopeListing,
+} from './share-scope.ts';
 import { openShareAsGrantee, type ShareDeps } from './shares.ts';
 
 /** What these use cases need, with what the share scope checks need. */
@@ -24,40 +31,88 @@ export interface GranteeAccessDeps extends ShareDeps, Pick<VaultDeps, 'clock' | 
 type Part = 'metadata' | 'text' | 'content';
 const partPermission: Record<Part, SharePermission> = { metadata: 'metadata', text: 'content', content: 'download' };
 
-async function auditRead(deps: GranteeAccessDeps, context: RequestContext, share: Share, document: VaultDocument, part: Part, version?: number) {
-  await deps.repository.appendAudit(auditEntry(deps, context, {
-    ownerId: share.ownerId, action: accessActions.granteeRead, resourceType: 'document', resourceId: document.id,
-    detail: { shareId: share.id, part, ...(version ? { version } : {}) },
-  }));
+async function auditRead(
+  deps: GranteeAccessDeps,
+  context: RequestContext,
+  share: Share,
+  document: VaultDocument,
+  part: Part,
+  version?: number,
+) {
+  await deps.repository.appendAudit(
+    auditEntry(deps, context, {
+      ownerId: share.ownerId,
+      action: accessActions.granteeRead,
+      resourceType: 'document',
+      resourceId: document.id,
+      detail: { shareId: share.id, part, ...(version ? { version } : {}) },
+    }),
+  );
 }
 
 async function auditList(deps: GranteeAccessDeps, context: RequestContext, share: Share, folder: Folder) {
-  await deps.repository.appendAudit(auditEntry(deps, context, {
-    ownerId: share.ownerId, action: accessActions.granteeList, resourceType: 'folder', resourceId: folder.id, detail: { shareId: share.id },
-  }));
+  await deps.repository.appendAudit(
+    auditEntry(deps, context, {
+      ownerId: share.ownerId,
+      action: accessActions.granteeList,
+      resourceType: 'folder',
+      resourceId: folder.id,
+      detail: { shareId: share.id },
+    }),
+  );
 }
 
-async function refuse(deps: GranteeAccessDeps, context: RequestContext, share: Share, reason: string, requested: { documentId?: string; folderId?: string }, error: Error): Promise<never> {
-  await deps.repository.appendAudit(auditEntry(deps, context, {
-    ownerId: share.ownerId, action: accessActions.granteeDenied, resourceType: share.resourceType, resourceId: share.resourceId,
-    outcome: 'denied', detail: { shareId: share.id, reason, ...requested },
-  }));
+async function refuse(
+  deps: GranteeAccessDeps,
+  context: RequestContext,
+  share: Share,
+  reason: string,
+  requested: { documentId?: string; folderId?: string },
+  error: Error,
+): Promise<never> {
+  await deps.repository.appendAudit(
+    auditEntry(deps, context, {
+      ownerId: share.ownerId,
+      action: accessActions.granteeDenied,
+      resourceType: share.resourceType,
+      resourceId: share.resourceId,
+      outcome: 'denied',
+      detail: { shareId: share.id, reason, ...requested },
+    }),
+  );
   throw error;
 }
 
 /** A document the share covers now, with the permission the part needs. */
-async function sharedDocument(deps: GranteeAccessDeps, context: RequestContext, shareId: string, documentId: string, part: Part) {
+async function sharedDocument(
+  deps: GranteeAccessDeps,
+  context: RequestContext,
+  shareId: string,
+  documentId: string,
+  part: Part,
+) {
   const share = await openShareAsGrantee(deps, context, shareId);
   const document = await documentInScope(deps, share, documentId);
   if (!document) return refuse(deps, context, share, 'outside-share', { documentId }, new NotFoundError('Document'));
   if (!share.permissions.includes(partPermission[part])) {
-    return refuse(deps, context, share, `no-${partPermission[part]}-permission`, { documentId }, new PermissionDeniedError(`This share does not allow ${part === 'text' ? 'reading the text' : 'downloading'}`));
+    return refuse(
+      deps,
+      context,
+      share,
+      `no-${partPermission[part]}-permission`,
+      { documentId },
+      new PermissionDeniedError(`This share does not allow ${part === 'text' ? 'reading the text' : 'downloading'}`),
+    );
   }
   return { share, document };
 }
 
 /** What the share is: the grant and the shared document or folder (its name only). */
-export async function getSharedResource(deps: GranteeAccessDeps, context: RequestContext, shareId: string): Promise<{ share: Share; document?: VaultDocument; folder?: Folder }> {
+export async function getSharedResource(
+  deps: GranteeAccessDeps,
+  context: RequestContext,
+  shareId: string,
+): Promise<{ share: Share; document?: VaultDocument; folder?: Folder }> {
   const share = await openShareAsGrantee(deps, context, shareId);
   const root = await scopeRoot(deps, share);
   if (!root) return refuse(deps, context, share, 'resource-gone', {}, new NotFoundError('Share'));
@@ -70,25 +125,49 @@ export async function getSharedResource(deps: GranteeAccessDeps, context: Reques
 }
 
 /** Subfolders and a page of documents of a folder inside a shared folder. */
-export async function listSharedItems(deps: GranteeAccessDeps, context: RequestContext, shareId: string, folderId: string | undefined, page: PageRequest): Promise<ScopeListing> {
+export async function listSharedItems(
+  deps: GranteeAccessDeps,
+  context: RequestContext,
+  shareId: string,
+  folderId: string | undefined,
+  page: PageRequest,
+): Promise<ScopeListing> {
   const share = await openShareAsGrantee(deps, context, shareId);
   if (share.resourceType !== 'folder') {
     return refuse(deps, context, share, 'not-a-folder-share', {}, new NotFoundError('Folder'));
   }
   const listing = await listScopeFolder(deps, share, folderId, page);
-  if (!listing) return refuse(deps, context, share, 'outside-share', { ...(folderId ? { folderId } : {}) }, new NotFoundError('Folder'));
+  if (!listing)
+    return refuse(
+      deps,
+      context,
+      share,
+      'outside-share',
+      { ...(folderId ? { folderId } : {}) },
+      new NotFoundError('Folder'),
+    );
   await auditList(deps, context, share, listing.folder);
   return listing;
 }
 
-export async function getSharedDocument(deps: GranteeAccessDeps, context: RequestContext, shareId: string, documentId: string): Promise<VaultDocument> {
+export async function getSharedDocument(
+  deps: GranteeAccessDeps,
+  context: RequestContext,
+  shareId: string,
+  documentId: string,
+): Promise<VaultDocument> {
   const { share, document } = await sharedDocument(deps, context, shareId, documentId, 'metadata');
   await auditRead(deps, context, share, document, 'metadata');
   return document;
 }
 
 /** The recognised text of the current version; the share must allow `content`. */
-export async function getSharedDocumentText(deps: GranteeAccessDeps, context: RequestContext, shareId: string, documentId: string): Promise<string> {
+export async function getSharedDocumentText(
+  deps: GranteeAccessDeps,
+  context: RequestContext,
+  shareId: string,
+  documentId: string,
+): Promise<string> {
   const { share, document } = await sharedDocument(deps, context, shareId, documentId, 'text');
   const { text, version } = await readCurrentText(deps, document);
   await auditRead(deps, context, share, document, 'text', version);
@@ -96,7 +175,12 @@ export async function getSharedDocumentText(deps: GranteeAccessDeps, context: Re
 }
 
 /** A presigned download of the current version; the share must allow `download`. */
-export async function getSharedDocumentContentUrl(deps: GranteeAccessDeps, context: RequestContext, shareId: string, documentId: string): Promise<string> {
+export async function getSharedDocumentContentUrl(
+  deps: GranteeAccessDeps,
+  context: RequestContext,
+  shareId: string,
+  documentId: string,
+): Promise<string> {
   const { share, document } = await sharedDocument(deps, context, shareId, documentId, 'content');
   const { url, version } = await presignCurrentContent(deps, document);
   await auditRead(deps, context, share, document, 'content', version);

@@ -1,5 +1,10 @@
 import { auditEntry } from '../../audit/core/audit.ts';
-import { NotFoundError, PermissionDeniedError, PinRequiredError, RateLimitedError } from '../../platform/core/errors.ts';
+import {
+  NotFoundError,
+  PermissionDeniedError,
+  PinRequiredError,
+  RateLimitedError,
+} from '../../platform/core/errors.ts';
 import type { Page, PageRequest } from '../../platform/core/page.ts';
 import type { VaultDocument } from '../../vault/core/model.ts';
 import { ownVault, type RequestContext } from '../../platform/core/principal.ts';
@@ -9,8 +14,22 @@ import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 import type { LinkStore, RateLimitCounters } from './sharing-store.ts';
 import { accessActions } from './access-log.ts';
 import { hashPin, linkIdOf, newLinkToken, pinMatches } from './link-secrets.ts';
-import { futureInstant, isRevokedOrExpired, normalisePermissions, type SharedResourceType, type ShareLink, type SharePermission } from './share-model.ts';
-import { commitAudited, documentInScope, listScopeFolder, presignCurrentContent, scopeRoot, type ScopeListing } from './share-scope.ts';
+import {
+  futureInstant,
+  isRevokedOrExpired,
+  normalisePermissions,
+  type SharedResourceType,
+  type ShareLink,
+  type SharePermission,
+} from './share-model.ts';
+import {
+  commitAudited,
+  documentInScope,
+  listScopeFolder,
+  presignCurrentContent,
+  scopeRoot,
+  type ScopeListing,
+} from './share-scope.ts';
 import type { ShareScopeDeps } from './share-scope.ts';
 
 /** What these use cases need, with what the share scope checks need. */
@@ -31,7 +50,11 @@ export interface LinkRequest {
  * Creates a link to one of the caller's documents or folders. The token is returned here
  * and never again: only its SHA-256 (the link's id) and the PIN's scrypt hash are stored.
  */
-export async function createLink(deps: LinkDeps, context: RequestContext, request: LinkRequest): Promise<{ link: ShareLink; token: string }> {
+export async function createLink(
+  deps: LinkDeps,
+  context: RequestContext,
+  request: LinkRequest,
+): Promise<{ link: ShareLink; token: string }> {
   const ownerId = ownVault(context.principal);
   if (!(await scopeRoot(deps, { ownerId, resourceType: request.resourceType, resourceId: request.resourceId }))) {
     throw new NotFoundError(request.resourceType === 'document' ? 'Document' : 'Folder');
@@ -39,7 +62,10 @@ export async function createLink(deps: LinkDeps, context: RequestContext, reques
   const expiresAt = futureInstant(request.expiresAt, deps.clock.now());
   const token = newLinkToken();
   const link: ShareLink = {
-    id: linkIdOf(token), ownerId, resourceType: request.resourceType, resourceId: request.resourceId,
+    id: linkIdOf(token),
+    ownerId,
+    resourceType: request.resourceType,
+    resourceId: request.resourceId,
     permissions: normalisePermissions(request.permissions),
     ...(expiresAt ? { expiresAt } : {}),
     ...(request.maxUses !== undefined ? { maxUses: request.maxUses } : {}),
@@ -49,13 +75,22 @@ export async function createLink(deps: LinkDeps, context: RequestContext, reques
     createdAt: deps.clock.now().toISOString(),
     createdBy: context.principal.sub,
   };
-  await commitAudited(deps, context, link, { links: [{ next: link }] }, {
-    action: 'link.create',
-    detail: {
-      linkId: link.id, permissions: link.permissions.join(','), pin: link.pin !== undefined,
-      ...(expiresAt ? { expiresAt } : {}), ...(link.maxUses !== undefined ? { maxUses: link.maxUses } : {}),
+  await commitAudited(
+    deps,
+    context,
+    link,
+    { links: [{ next: link }] },
+    {
+      action: 'link.create',
+      detail: {
+        linkId: link.id,
+        permissions: link.permissions.join(','),
+        pin: link.pin !== undefined,
+        ...(expiresAt ? { expiresAt } : {}),
+        ...(link.maxUses !== undefined ? { maxUses: link.maxUses } : {}),
+      },
     },
-  });
+  );
   return { link, token };
 }
 
@@ -68,9 +103,20 @@ export async function revokeLink(deps: LinkDeps, context: RequestContext, linkId
   await retryOnConcurrentUpdate(async () => {
     const link = await deps.repository.getLink(linkId);
     if (!link || link.ownerId !== ownerId || link.revokedAt) throw new NotFoundError('Link');
-    await commitAudited(deps, context, link, {
-      links: [{ next: { ...link, revokedAt: deps.clock.now().toISOString(), revokedBy: context.principal.sub }, previous: link }],
-    }, { action: 'link.revoke', detail: { linkId: link.id } });
+    await commitAudited(
+      deps,
+      context,
+      link,
+      {
+        links: [
+          {
+            next: { ...link, revokedAt: deps.clock.now().toISOString(), revokedBy: context.principal.sub },
+            previous: link,
+          },
+        ],
+      },
+      { action: 'link.revoke', detail: { linkId: link.id } },
+    );
   });
 }
 
@@ -105,7 +151,7 @@ async function useLink<T>(
   resolve: (link: ShareLink) => Promise<T | undefined>,
 ): Promise<{ link: ShareLink; value: T }> {
   const window = missWindow(deps, context.sourceIp);
-  if (await deps.repository.getCounter(window.key) >= deps.policy.linkMissesPerMinute) {
+  if ((await deps.repository.getCounter(window.key)) >= deps.policy.linkMissesPerMinute) {
     throw new RateLimitedError('Too many unknown links from this address', window.retryAfterSeconds);
   }
   const linkId = linkIdOf(credentials.token);
@@ -116,10 +162,15 @@ async function useLink<T>(
       throw new NotFoundError('Link');
     }
     const now = deps.clock.now();
-    const audit = (outcome: 'success' | 'denied', detail: Record<string, string | number | boolean>) => auditEntry(deps, context, {
-      ownerId: link.ownerId, action: outcome === 'success' ? accessActions.linkOpen : accessActions.linkDenied,
-      resourceType: link.resourceType, resourceId: link.resourceId, outcome, detail: { linkId, part, ...detail },
-    });
+    const audit = (outcome: 'success' | 'denied', detail: Record<string, string | number | boolean>) =>
+      auditEntry(deps, context, {
+        ownerId: link.ownerId,
+        action: outcome === 'success' ? accessActions.linkOpen : accessActions.linkDenied,
+        resourceType: link.resourceType,
+        resourceId: link.resourceId,
+        outcome,
+        detail: { linkId, part, ...detail },
+      });
     const deny = async (reason: string, error: Error): Promise<never> => {
       await deps.repository.appendAudit(audit('denied', { reason }));
       throw error;
@@ -127,7 +178,8 @@ async function useLink<T>(
     if (isRevokedOrExpired(link, now)) await deny(link.revokedAt ? 'revoked' : 'expired', new NotFoundError('Link'));
     if (link.maxUses !== undefined && link.uses >= link.maxUses) await deny('used-up', new NotFoundError('Link'));
     const lockedFor = link.lockedUntil ? Math.ceil((Date.parse(link.lockedUntil) - now.getTime()) / 1000) : 0;
-    if (lockedFor > 0) await deny('locked', new RateLimitedError('Too many wrong PINs; the link is locked for a while', lockedFor));
+    if (lockedFor > 0)
+      await deny('locked', new RateLimitedError('Too many wrong PINs; the link is locked for a while', lockedFor));
     // Every write below replaces the lock: a wrong PIN sets a new one, a use clears it.
     const { lockedUntil: _lock, ...unlocked } = link;
     if (link.pin) {
@@ -136,10 +188,20 @@ async function useLink<T>(
         const failures = link.failedPinAttempts + 1;
         const locks = failures >= deps.policy.linkPinAttempts;
         const next: ShareLink = locks
-          ? { ...unlocked, failedPinAttempts: 0, lockedUntil: new Date(now.getTime() + deps.policy.linkLockSeconds * 1000).toISOString() }
+          ? {
+              ...unlocked,
+              failedPinAttempts: 0,
+              lockedUntil: new Date(now.getTime() + deps.policy.linkLockSeconds * 1000).toISOString(),
+            }
           : { ...unlocked, failedPinAttempts: failures };
-        await deps.repository.commit({ ownerId: link.ownerId, links: [{ next, previous: link }], audit: [audit('denied', { reason: 'wrong-pin', locked: locks })] });
-        throw locks ? new RateLimitedError('Too many wrong PINs; the link is locked for a while', deps.policy.linkLockSeconds) : new PinRequiredError('Wrong PIN');
+        await deps.repository.commit({
+          ownerId: link.ownerId,
+          links: [{ next, previous: link }],
+          audit: [audit('denied', { reason: 'wrong-pin', locked: locks })],
+        });
+        throw locks
+          ? new RateLimitedError('Too many wrong PINs; the link is locked for a while', deps.policy.linkLockSeconds)
+          : new PinRequiredError('Wrong PIN');
       }
     }
     if (part === 'content' && !link.permissions.includes('download')) {
@@ -148,7 +210,11 @@ async function useLink<T>(
     const value = await resolve(link);
     if (value === undefined) return deny('outside-link', new NotFoundError('Document'));
     const next: ShareLink = { ...unlocked, uses: link.uses + 1, failedPinAttempts: 0 };
-    await deps.repository.commit({ ownerId: link.ownerId, links: [{ next, previous: link }], audit: [audit('success', { use: next.uses })] });
+    await deps.repository.commit({
+      ownerId: link.ownerId,
+      links: [{ next, previous: link }],
+      audit: [audit('success', { use: next.uses })],
+    });
     return { link: next, value };
   });
 }
@@ -162,19 +228,30 @@ export async function openLink(
   credentials: LinkCredentials,
   options: { folderId?: string; page: PageRequest },
 ): Promise<{ link: ShareLink; view: LinkView }> {
-  const { link, value } = await useLink(deps, context, credentials, 'view', async (scope): Promise<LinkView | undefined> => {
-    if (scope.resourceType === 'document') {
-      if (options.folderId) return undefined;
-      const root = await scopeRoot(deps, scope);
-      return root && 'document' in root ? { document: root.document } : undefined;
-    }
-    return listScopeFolder(deps, scope, options.folderId, options.page);
-  });
+  const { link, value } = await useLink(
+    deps,
+    context,
+    credentials,
+    'view',
+    async (scope): Promise<LinkView | undefined> => {
+      if (scope.resourceType === 'document') {
+        if (options.folderId) return undefined;
+        const root = await scopeRoot(deps, scope);
+        return root && 'document' in root ? { document: root.document } : undefined;
+      }
+      return listScopeFolder(deps, scope, options.folderId, options.page);
+    },
+  );
   return { link, view: value };
 }
 
 /** A presigned download of a shared document (for a folder link, name the document inside it). */
-export async function getLinkContentUrl(deps: LinkDeps, context: RequestContext, credentials: LinkCredentials, documentId?: string): Promise<string> {
+export async function getLinkContentUrl(
+  deps: LinkDeps,
+  context: RequestContext,
+  credentials: LinkCredentials,
+  documentId?: string,
+): Promise<string> {
   const { value } = await useLink(deps, context, credentials, 'content', async (scope) => {
     const document = await documentInScope(deps, scope, documentId ?? scope.resourceId);
     return document && (await presignCurrentContent(deps, document)).url;

@@ -30,7 +30,13 @@ const partPermission: Record<Part, SharePermission> = { metadata: 'metadata', co
  * Whether the officer's unit may read this document now: it issued the document, or the
  * owner gave the unit a consent (a share to the unit) that covers it and allows the part.
  */
-async function accessBasis(deps: OfficerAccessDeps, unit: string, ownerId: string, document: VaultDocument, part: Part): Promise<string | undefined> {
+async function accessBasis(
+  deps: OfficerAccessDeps,
+  unit: string,
+  ownerId: string,
+  document: VaultDocument,
+  part: Part,
+): Promise<string | undefined> {
   if (document.source === 'issued' && document.issuingUnit === unit) return 'issued-by-unit';
   for (const consent of await deps.repository.listUnitConsents(unit, ownerId)) {
     if (!consent.permissions.includes(partPermission[part]) || !(await isShareActive(deps, consent))) continue;
@@ -53,28 +59,54 @@ async function readAsOfficer(
   part: Part,
 ): Promise<VaultDocument> {
   const { unit } = context.principal;
-  if (context.principal.role !== 'officer' || !unit) throw new ForbiddenRoleError('Only officers read citizens\' documents for a procedure');
+  if (context.principal.role !== 'officer' || !unit)
+    throw new ForbiddenRoleError("Only officers read citizens' documents for a procedure");
   const found = await deps.repository.getDocument(ownerId, documentId);
   const document = found && !found.trashedAt ? found : undefined;
-  const basis = document && await accessBasis(deps, unit, ownerId, document, part);
+  const basis = document && (await accessBasis(deps, unit, ownerId, document, part));
   const detail = { procedureCode: purpose.procedureCode, caseNumber: purpose.caseNumber, unit, part };
   if (!document || !basis) {
-    await deps.repository.appendAudit(auditEntry(deps, context, {
-      ownerId, action: accessActions.officerDenied, resourceType: 'document', resourceId: documentId, outcome: 'denied', detail,
-    }));
+    await deps.repository.appendAudit(
+      auditEntry(deps, context, {
+        ownerId,
+        action: accessActions.officerDenied,
+        resourceType: 'document',
+        resourceId: documentId,
+        outcome: 'denied',
+        detail,
+      }),
+    );
     throw new NotFoundError('Document');
   }
-  await deps.repository.appendAudit(auditEntry(deps, context, {
-    ownerId, action: accessActions.officerRead, resourceType: 'document', resourceId: documentId, detail: { ...detail, basis },
-  }));
+  await deps.repository.appendAudit(
+    auditEntry(deps, context, {
+      ownerId,
+      action: accessActions.officerRead,
+      resourceType: 'document',
+      resourceId: documentId,
+      detail: { ...detail, basis },
+    }),
+  );
   return document;
 }
 
-export function getDocumentForProcedure(deps: OfficerAccessDeps, context: RequestContext, ownerId: string, documentId: string, purpose: ReadPurpose): Promise<VaultDocument> {
+export function getDocumentForProcedure(
+  deps: OfficerAccessDeps,
+  context: RequestContext,
+  ownerId: string,
+  documentId: string,
+  purpose: ReadPurpose,
+): Promise<VaultDocument> {
   return readAsOfficer(deps, context, ownerId, documentId, purpose, 'metadata');
 }
 
-export async function getDocumentContentForProcedure(deps: OfficerAccessDeps, context: RequestContext, ownerId: string, documentId: string, purpose: ReadPurpose): Promise<string> {
+export async function getDocumentContentForProcedure(
+  deps: OfficerAccessDeps,
+  context: RequestContext,
+  ownerId: string,
+  documentId: string,
+  purpose: ReadPurpose,
+): Promise<string> {
   const document = await readAsOfficer(deps, context, ownerId, documentId, purpose, 'content');
   return (await presignCurrentContent(deps, document)).url;
 }

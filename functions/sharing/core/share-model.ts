@@ -62,11 +62,16 @@ export interface ShareLink extends SharedResource {
 const unitCode = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
 
 export function validateGrantee(grantee: Grantee): Grantee {
-  const valid = grantee.kind === 'citizen' ? isPersonalId(grantee.id)
-    : grantee.kind === 'organization' ? isEnterpriseCode(grantee.id)
-      : unitCode.test(grantee.id);
+  const valid =
+    grantee.kind === 'citizen'
+      ? isPersonalId(grantee.id)
+      : grantee.kind === 'organization'
+        ? isEnterpriseCode(grantee.id)
+        : unitCode.test(grantee.id);
   if (!valid) {
-    throw new InvalidInputError(`The grantee id is not a valid ${grantee.kind === 'unit' ? 'unit code' : grantee.kind === 'citizen' ? '12-digit personal ID' : 'enterprise code'}`);
+    throw new InvalidInputError(
+      `The grantee id is not a valid ${grantee.kind === 'unit' ? 'unit code' : grantee.kind === 'citizen' ? '12-digit personal ID' : 'enterprise code'}`,
+    );
   }
   return grantee;
 }
@@ -86,7 +91,9 @@ export function granteeOf(principal: Principal): Grantee | undefined {
 }
 
 export function isRevokedOrExpired(record: { revokedAt?: string; expiresAt?: string }, now: Date): boolean {
-  return record.revokedAt !== undefined || (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now.getTime());
+  return (
+    record.revokedAt !== undefined || (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now.getTime())
+  );
 }
 
 /** An expiry as stored: an ISO instant, which must lie after `now`. */

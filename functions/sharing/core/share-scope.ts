@@ -52,13 +52,20 @@ export async function coversDocument(deps: ShareScopeDeps, scope: Scope, documen
 }
 
 /** The active document, if the scope covers it now. */
-export async function documentInScope(deps: ShareScopeDeps, scope: Scope, documentId: string): Promise<VaultDocument | undefined> {
+export async function documentInScope(
+  deps: ShareScopeDeps,
+  scope: Scope,
+  documentId: string,
+): Promise<VaultDocument | undefined> {
   const document = await deps.repository.getDocument(scope.ownerId, documentId);
   return document && (await coversDocument(deps, scope, document)) ? document : undefined;
 }
 
 /** The shared resource itself, while it is still active. */
-export async function scopeRoot(deps: ShareScopeDeps, scope: Scope): Promise<{ document: VaultDocument } | { folder: Folder } | undefined> {
+export async function scopeRoot(
+  deps: ShareScopeDeps,
+  scope: Scope,
+): Promise<{ document: VaultDocument } | { folder: Folder } | undefined> {
   if (scope.resourceType === 'document') {
     const document = await documentInScope(deps, scope, scope.resourceId);
     return document && { document };
@@ -74,7 +81,12 @@ export interface ScopeListing {
 }
 
 /** One folder inside a shared folder (the shared folder by default): its subfolders and a page of its documents. */
-export async function listScopeFolder(deps: ShareScopeDeps, scope: Scope, folderId: string | undefined, page: PageRequest): Promise<ScopeListing | undefined> {
+export async function listScopeFolder(
+  deps: ShareScopeDeps,
+  scope: Scope,
+  folderId: string | undefined,
+  page: PageRequest,
+): Promise<ScopeListing | undefined> {
   if (scope.resourceType !== 'folder') throw new InvalidInputError('Only a shared folder has items to list');
   // One read of the tree serves both the scope check and the subfolders.
   const { folders } = await deps.repository.getFolderTree(scope.ownerId);
@@ -98,23 +110,38 @@ export function commitAudited(
   return deps.repository.commit({
     ownerId: scope.ownerId,
     ...writes,
-    audit: [auditEntry(deps, context, { ownerId: scope.ownerId, resourceType: scope.resourceType, resourceId: scope.resourceId, ...facts })],
+    audit: [
+      auditEntry(deps, context, {
+        ownerId: scope.ownerId,
+        resourceType: scope.resourceType,
+        resourceId: scope.resourceId,
+        ...facts,
+      }),
+    ],
   });
 }
 
 /** A presigned download of a document's current version. */
-export async function presignCurrentContent(deps: ShareScopeDeps, document: VaultDocument): Promise<{ url: string; version: number }> {
+export async function presignCurrentContent(
+  deps: ShareScopeDeps,
+  document: VaultDocument,
+): Promise<{ url: string; version: number }> {
   const version = await deps.repository.getVersion(document.ownerId, document.id, document.currentVersion);
   if (!version) throw new NotFoundError('Version');
   const url = await deps.blobs.presignDownload({
-    key: version.blobKey, fileName: version.fileName, contentType: version.contentType,
+    key: version.blobKey,
+    fileName: version.fileName,
+    contentType: version.contentType,
     expiresInSeconds: Math.min(deps.policy.downloadUrlTtlSeconds, 300),
   });
   return { url, version: version.number };
 }
 
 /** The recognised text of a document's current version. */
-export async function readCurrentText(deps: ShareScopeDeps, document: VaultDocument): Promise<{ text: string; version: number }> {
+export async function readCurrentText(
+  deps: ShareScopeDeps,
+  document: VaultDocument,
+): Promise<{ text: string; version: number }> {
   const version = await deps.repository.getVersion(document.ownerId, document.id, document.currentVersion);
   if (!version?.textBlobKey) throw new NotFoundError('Recognised text');
   return { text: new TextDecoder().decode(await deps.blobs.read(version.textBlobKey)), version: version.number };

@@ -8,8 +8,15 @@ import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 import type { ShareStore } from './sharing-store.ts';
 import { accessActions } from './access-log.ts';
 import {
-  futureInstant, granteeOf, isRevokedOrExpired, normalisePermissions, validateGrantee,
-  type Grantee, type Share, type SharedResourceType, type SharePermission,
+  futureInstant,
+  granteeOf,
+  isRevokedOrExpired,
+  normalisePermissions,
+  validateGrantee,
+  type Grantee,
+  type Share,
+  type SharedResourceType,
+  type SharePermission,
 } from './share-model.ts';
 import { commitAudited, documentInScope, folderInScope, scopeRoot } from './share-scope.ts';
 import type { ShareScopeDeps } from './share-scope.ts';
@@ -70,19 +77,31 @@ export async function grantShare(deps: ShareDeps, context: RequestContext, reque
     const parent = await openShareAsGrantee(deps, context, request.viaShareId);
     ownerId = parent.ownerId;
     const refuse = async (reason: string, error: Error): Promise<never> => {
-      await deps.repository.appendAudit(auditEntry(deps, context, {
-        ownerId, action: 'share.create', resourceType: parent.resourceType, resourceId: parent.resourceId,
-        outcome: 'denied', detail: { viaShareId: parent.id, reason },
-      }));
+      await deps.repository.appendAudit(
+        auditEntry(deps, context, {
+          ownerId,
+          action: 'share.create',
+          resourceType: parent.resourceType,
+          resourceId: parent.resourceId,
+          outcome: 'denied',
+          detail: { viaShareId: parent.id, reason },
+        }),
+      );
       throw error;
     };
-    if (!parent.canReshare) await refuse('reshare-not-allowed', new ForbiddenRoleError('This share does not allow resharing'));
-    const covered = request.resourceType === 'document'
-      ? await documentInScope(deps, parent, request.resourceId)
-      : await folderInScope(deps, parent, request.resourceId);
-    if (!covered) await refuse('outside-share', new NotFoundError(request.resourceType === 'document' ? 'Document' : 'Folder'));
+    if (!parent.canReshare)
+      await refuse('reshare-not-allowed', new ForbiddenRoleError('This share does not allow resharing'));
+    const covered =
+      request.resourceType === 'document'
+        ? await documentInScope(deps, parent, request.resourceId)
+        : await folderInScope(deps, parent, request.resourceId);
+    if (!covered)
+      await refuse('outside-share', new NotFoundError(request.resourceType === 'document' ? 'Document' : 'Folder'));
     if (permissions.some((permission) => !parent.permissions.includes(permission))) {
-      await refuse('more-permissions', new InvalidInputError('A reshare cannot grant permissions the share you hold does not have'));
+      await refuse(
+        'more-permissions',
+        new InvalidInputError('A reshare cannot grant permissions the share you hold does not have'),
+      );
     }
     if (parent.expiresAt) {
       if (expiresAt && expiresAt > parent.expiresAt) {
@@ -93,12 +112,19 @@ export async function grantShare(deps: ShareDeps, context: RequestContext, reque
   } else if (!(await scopeRoot(deps, { ...scope, ownerId }))) {
     throw new NotFoundError(request.resourceType === 'document' ? 'Document' : 'Folder');
   }
-  if ((grantee.kind !== 'unit' && grantee.id === ownerId) || (grantee.kind === context.principal.role && grantee.id === granterId)) {
+  if (
+    (grantee.kind !== 'unit' && grantee.id === ownerId) ||
+    (grantee.kind === context.principal.role && grantee.id === granterId)
+  ) {
     throw new InvalidInputError('Share with someone else');
   }
 
   const share: Share = {
-    id: deps.ids.newId(), ownerId, ...scope, grantee, permissions,
+    id: deps.ids.newId(),
+    ownerId,
+    ...scope,
+    grantee,
+    permissions,
     ...(expiresAt ? { expiresAt } : {}),
     canReshare: request.canReshare ?? false,
     grantedBy: granterId,
@@ -106,13 +132,24 @@ export async function grantShare(deps: ShareDeps, context: RequestContext, reque
     createdAt: deps.clock.now().toISOString(),
     createdBy: context.principal.sub,
   };
-  await commitAudited(deps, context, share, { shares: [{ next: share }] }, {
-    action: 'share.create',
-    detail: {
-      shareId: share.id, granteeKind: grantee.kind, granteeId: grantee.id, permissions: permissions.join(','),
-      canReshare: share.canReshare, ...(expiresAt ? { expiresAt } : {}), ...(share.parentShareId ? { viaShareId: share.parentShareId } : {}),
+  await commitAudited(
+    deps,
+    context,
+    share,
+    { shares: [{ next: share }] },
+    {
+      action: 'share.create',
+      detail: {
+        shareId: share.id,
+        granteeKind: grantee.kind,
+        granteeId: grantee.id,
+        permissions: permissions.join(','),
+        canReshare: share.canReshare,
+        ...(expiresAt ? { expiresAt } : {}),
+        ...(share.parentShareId ? { viaShareId: share.parentShareId } : {}),
+      },
     },
-  });
+  );
   return share;
 }
 
@@ -124,10 +161,25 @@ export async function revokeShare(deps: ShareDeps, context: RequestContext, shar
   const callerId = ownVault(context.principal);
   await retryOnConcurrentUpdate(async () => {
     const share = await deps.repository.getShare(shareId);
-    if (!share || share.revokedAt || (share.ownerId !== callerId && share.grantedBy !== callerId)) throw new NotFoundError('Share');
-    await commitAudited(deps, context, share, {
-      shares: [{ next: { ...share, revokedAt: deps.clock.now().toISOString(), revokedBy: context.principal.sub }, previous: share }],
-    }, { action: 'share.revoke', detail: { shareId: share.id, granteeKind: share.grantee.kind, granteeId: share.grantee.id } });
+    if (!share || share.revokedAt || (share.ownerId !== callerId && share.grantedBy !== callerId))
+      throw new NotFoundError('Share');
+    await commitAudited(
+      deps,
+      context,
+      share,
+      {
+        shares: [
+          {
+            next: { ...share, revokedAt: deps.clock.now().toISOString(), revokedBy: context.principal.sub },
+            previous: share,
+          },
+        ],
+      },
+      {
+        action: 'share.revoke',
+        detail: { shareId: share.id, granteeKind: share.grantee.kind, granteeId: share.grantee.id },
+      },
+    );
   });
 }
 
@@ -145,24 +197,32 @@ export interface ListedShare {
 }
 
 /** "Shared by me" (outgoing) or "shared with me" (incoming), optionally only folders or only documents. */
-export async function listShares(deps: ShareDeps, context: RequestContext, query: ShareListQuery): Promise<Page<ListedShare>> {
+export async function listShares(
+  deps: ShareDeps,
+  context: RequestContext,
+  query: ShareListQuery,
+): Promise<Page<ListedShare>> {
   const callerId = ownVault(context.principal);
   const page = { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) };
   const now = deps.clock.now();
   if (query.direction === 'outgoing') {
     const result = await deps.repository.listSharesGrantedBy(callerId, query.resourceType, page);
-    const items = await Promise.all(result.items.map(async (share) => ({ share, active: await isShareActive(deps, share, now) })));
+    const items = await Promise.all(
+      result.items.map(async (share) => ({ share, active: await isShareActive(deps, share, now) })),
+    );
     return { ...result, items };
   }
   const grantee = granteeOf(context.principal) as Grantee;
   const result = await deps.repository.listSharesGrantedTo(grantee, query.resourceType, page);
   // The grantee learns the resource's name only while the share works.
-  const items = await Promise.all(result.items.map(async (share): Promise<ListedShare> => {
-    const active = await isShareActive(deps, share, now);
-    const root = active ? await scopeRoot(deps, share) : undefined;
-    const resourceName = root && ('document' in root ? root.document.title : root.folder.name);
-    return { share, active: root !== undefined, ...(resourceName ? { resourceName } : {}) };
-  }));
+  const items = await Promise.all(
+    result.items.map(async (share): Promise<ListedShare> => {
+      const active = await isShareActive(deps, share, now);
+      const root = active ? await scopeRoot(deps, share) : undefined;
+      const resourceName = root && ('document' in root ? root.document.title : root.folder.name);
+      return { share, active: root !== undefined, ...(resourceName ? { resourceName } : {}) };
+    }),
+  );
   return { ...result, items };
 }
 
@@ -172,18 +232,29 @@ export async function listShares(deps: ShareDeps, context: RequestContext, query
  */
 export async function openShareAsGrantee(deps: ShareDeps, context: RequestContext, shareId: string): Promise<Share> {
   const grantee = granteeOf(context.principal);
-  if (!grantee) throw new ForbiddenRoleError('Shares are opened by the citizens and organisations they were granted to');
+  if (!grantee)
+    throw new ForbiddenRoleError('Shares are opened by the citizens and organisations they were granted to');
   const share = await deps.repository.getShare(shareId);
   // An id that was never issued has no owner to tell; unknown UUIDs are not worth guessing.
   if (!share) throw new NotFoundError('Share');
-  const reason = !isGranteeOf(share, grantee) ? 'not-grantee'
-    : share.revokedAt ? 'revoked'
-      : !(await isShareActive(deps, share)) ? 'expired' : undefined;
+  const reason = !isGranteeOf(share, grantee)
+    ? 'not-grantee'
+    : share.revokedAt
+      ? 'revoked'
+      : !(await isShareActive(deps, share))
+        ? 'expired'
+        : undefined;
   if (reason) {
-    await deps.repository.appendAudit(auditEntry(deps, context, {
-      ownerId: share.ownerId, action: accessActions.granteeDenied, resourceType: share.resourceType, resourceId: share.resourceId,
-      outcome: 'denied', detail: { shareId, reason },
-    }));
+    await deps.repository.appendAudit(
+      auditEntry(deps, context, {
+        ownerId: share.ownerId,
+        action: accessActions.granteeDenied,
+        resourceType: share.resourceType,
+        resourceId: share.resourceId,
+        outcome: 'denied',
+        detail: { shareId, reason },
+      }),
+    );
     throw new NotFoundError('Share');
   }
   return share;

@@ -7,9 +7,17 @@ export interface ShareStore {
   /** A share by id, whoever granted it (revoked ones too: the core decides what the caller may see). */
   getShare(shareId: string): Promise<Share | undefined>;
   /** Shares this owner (or resharing grantee) granted and has not revoked, newest first. */
-  listSharesGrantedBy(granterId: string, resourceType: SharedResourceType | undefined, page: PageRequest): Promise<Page<Share>>;
+  listSharesGrantedBy(
+    granterId: string,
+    resourceType: SharedResourceType | undefined,
+    page: PageRequest,
+  ): Promise<Page<Share>>;
   /** Shares granted to this citizen or organisation and not revoked, newest first (expired ones included). */
-  listSharesGrantedTo(grantee: Grantee, resourceType: SharedResourceType | undefined, page: PageRequest): Promise<Page<Share>>;
+  listSharesGrantedTo(
+    grantee: Grantee,
+    resourceType: SharedResourceType | undefined,
+    page: PageRequest,
+  ): Promise<Page<Share>>;
   /** Every unrevoked consent an owner gave an officers' unit. */
   listUnitConsents(unit: string, ownerId: string): Promise<Share[]>;
 }

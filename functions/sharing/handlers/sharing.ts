@@ -1,7 +1,11 @@
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
 import { getAccessLog } from '../core/access-log.ts';
 import {
-  getSharedDocument, getSharedDocumentContentUrl, getSharedDocumentText, getSharedResource, listSharedItems,
+  getSharedDocument,
+  getSharedDocumentContentUrl,
+  getSharedDocumentText,
+  getSharedResource,
+  listSharedItems,
 } from '../core/grantee-access.ts';
 import { createLink, getLinkContentUrl, listLinks, openLink, revokeLink, type LinkCredentials } from '../core/links.ts';
 import { getDocumentContentForProcedure, getDocumentForProcedure } from '../core/officer-access.ts';
@@ -30,9 +34,10 @@ export function createSharingHandler(deps: VaultDeps) {
     createShare: async ({ context, body }) => ({ body: present(s.share, await grantShare(deps, context, body)) }),
     listShares: async ({ context, query }) => {
       const page = await listShares(deps, context, query);
-      const items = query.direction === 'incoming'
-        ? page.items.map(incomingView)
-        : page.items.map(({ share, active }) => present(s.share, { ...share, active }));
+      const items =
+        query.direction === 'incoming'
+          ? page.items.map(incomingView)
+          : page.items.map(({ share, active }) => present(s.share, { ...share, active }));
       return { body: present(s.shareList, { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }) };
     },
     getShare: async ({ context, params: { id } }) => {
@@ -45,16 +50,19 @@ export function createSharingHandler(deps: VaultDeps) {
       await revokeShare(deps, context, id);
       return {};
     },
-    listSharedItems: async ({ context, params: { id }, query: { folderId, ...page } }) =>
-      ({ body: present(s.sharedItems, await listSharedItems(deps, context, id, folderId, page)) }),
-    getSharedDocument: async ({ context, params: { id, documentId } }) =>
-      ({ body: present(s.sharedDocument, await getSharedDocument(deps, context, id, documentId)) }),
+    listSharedItems: async ({ context, params: { id }, query: { folderId, ...page } }) => ({
+      body: present(s.sharedItems, await listSharedItems(deps, context, id, folderId, page)),
+    }),
+    getSharedDocument: async ({ context, params: { id, documentId } }) => ({
+      body: present(s.sharedDocument, await getSharedDocument(deps, context, id, documentId)),
+    }),
     getSharedDocumentText: async ({ context, params: { id, documentId } }) => ({
       rawBody: await getSharedDocumentText(deps, context, id, documentId),
       headers: { 'content-type': 'text/plain; charset=utf-8' },
     }),
-    getSharedDocumentContent: async ({ context, params: { id, documentId } }) =>
-      ({ headers: { location: await getSharedDocumentContentUrl(deps, context, id, documentId) } }),
+    getSharedDocumentContent: async ({ context, params: { id, documentId } }) => ({
+      headers: { location: await getSharedDocumentContentUrl(deps, context, id, documentId) },
+    }),
     createLink: async ({ context, body }) => {
       const { link, token } = await createLink(deps, context, body);
       return { body: present(s.createdLink, { link: linkSummary(link), token, path: `/v1/shared-links/${token}` }) };
@@ -83,14 +91,16 @@ export function createSharingHandler(deps: VaultDeps) {
       const location = await getLinkContentUrl(deps, context, linkCredentials(params.token, headers), documentId);
       return { headers: { location } };
     },
-    getDocumentForProcedure: async ({ context, params: { ownerId, documentId }, query }) =>
-      ({ body: present(s.sharedDocument, await getDocumentForProcedure(deps, context, ownerId, documentId, query)) }),
+    getDocumentForProcedure: async ({ context, params: { ownerId, documentId }, query }) => ({
+      body: present(s.sharedDocument, await getDocumentForProcedure(deps, context, ownerId, documentId, query)),
+    }),
     getDocumentContentForProcedure: async ({ context, params: { ownerId, documentId }, query }) => {
       const location = await getDocumentContentForProcedure(deps, context, ownerId, documentId, query);
       return { headers: { location } };
     },
-    getAccessLog: async ({ context, query }) =>
-      ({ body: present(historyPage, await getAccessLog(deps, context, query)) }),
+    getAccessLog: async ({ context, query }) => ({
+      body: present(historyPage, await getAccessLog(deps, context, query)),
+    }),
   });
 }
 

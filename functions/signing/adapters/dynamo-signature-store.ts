@@ -13,22 +13,30 @@ export function createDynamoSignatureStore(table: DynamoTable): SignatureStore {
       table.get<DocumentSignature>(primaryKey(signature, { ownerId, documentId, signatureId })),
 
     async listSignatures(ownerId, documentId) {
-      const signatures = await table.queryPrefix<DocumentSignature>(signature.pk.of({ ownerId }), signature.sk.prefix({ documentId }));
+      const signatures = await table.queryPrefix<DocumentSignature>(
+        signature.pk.of({ ownerId }),
+        signature.sk.prefix({ documentId }),
+      );
       return signatures.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
     },
 
     async listDueSignatureChecks(dueBy, limit) {
       const { dueCheck } = signature.indexKeys;
       const index = indexes[dueCheck.index];
-      const result = await table.db.send(new QueryCommand({
-        TableName: table.name,
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk AND #sk <= :due',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-        // '#' sorts before every character of an id, so `dueBy#~` bounds the ids due at dueBy too.
-        ExpressionAttributeValues: { ':pk': dueCheck.pk.of({}), ':due': `${dueCheck.sk.prefix({ nextCheckAt: dueBy })}~` },
-        Limit: limit,
-      }));
+      const result = await table.db.send(
+        new QueryCommand({
+          TableName: table.name,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk AND #sk <= :due',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+          // '#' sorts before every character of an id, so `dueBy#~` bounds the ids due at dueBy too.
+          ExpressionAttributeValues: {
+            ':pk': dueCheck.pk.of({}),
+            ':due': `${dueCheck.sk.prefix({ nextCheckAt: dueBy })}~`,
+          },
+          Limit: limit,
+        }),
+      );
       return (result.Items ?? []).map((item) => recordOf<DocumentSignature>(item));
     },
   };

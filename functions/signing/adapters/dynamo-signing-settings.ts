@@ -14,7 +14,10 @@ const trustKey = (provider: SignatureProviderName) => primaryKey(entities.trustS
 export class DynamoSigningSettings implements SigningSettingsRepository {
   private readonly audit: AuditChainWriter;
 
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
     this.audit = new AuditChainWriter(db, tableName);
   }
 
@@ -42,7 +45,10 @@ export class DynamoSigningSettings implements SigningSettingsRepository {
   private async write(key: { pk: string; sk: string }, pem: string, audit: AuditEntry[]): Promise<void> {
     const TableName = this.tableName;
     try {
-      await this.audit.transact([{ Put: { TableName, Item: { ...key, [attributes.entity]: entities.sealSetting.entity, pem } } }], audit);
+      await this.audit.transact(
+        [{ Put: { TableName, Item: { ...key, [attributes.entity]: entities.sealSetting.entity, pem } } }],
+        audit,
+      );
     } catch (error) {
       if (error instanceof TransactionCanceledException) throw new ConcurrentUpdateError();
       throw error;

@@ -16,9 +16,14 @@ export function createKmsSealKey(kms: KMSClient, keyId: string): SealKey {
       return publicKey;
     },
     async signDigest(sha256) {
-      const result = await kms.send(new SignCommand({
-        KeyId: keyId, Message: sha256, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256',
-      }));
+      const result = await kms.send(
+        new SignCommand({
+          KeyId: keyId,
+          Message: sha256,
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      );
       if (!result.Signature) throw new Error('KMS returned no signature');
       return result.Signature;
     },

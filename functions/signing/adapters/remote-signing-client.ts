@@ -8,7 +8,11 @@
  */
 import { z } from 'zod';
 import { fromBase64 } from '../../pdf-pki/encoding.ts';
-import { SignatureProviderUnavailableError, type SignatureAttempt, type SignatureProviderName } from '../core/signature-provider.ts';
+import {
+  SignatureProviderUnavailableError,
+  type SignatureAttempt,
+  type SignatureProviderName,
+} from '../core/signature-provider.ts';
 
 export interface RemoteSigningServiceConfig {
   /** Base URL of the provider's API, e.g. `https://mssp.example.vn/api`; paths are appended to it. */
@@ -43,11 +47,15 @@ export interface RemoteSigningClient {
 
 const retryableClientStatuses = new Set([408, 429]);
 
-export function createRemoteSigningClient(provider: SignatureProviderName, config: RemoteSigningServiceConfig): RemoteSigningClient {
+export function createRemoteSigningClient(
+  provider: SignatureProviderName,
+  config: RemoteSigningServiceConfig,
+): RemoteSigningClient {
   const endpoint = checkedEndpoint(provider, config.endpoint);
   if (!config.apiKey) throw new Error(`${provider} signing: apiKey is required`);
   const timeoutMs = config.requestTimeoutMs ?? 10_000;
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new Error(`${provider} signing: requestTimeoutMs must be a positive integer`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    throw new Error(`${provider} signing: requestTimeoutMs must be a positive integer`);
 
   const call = async <T>(method: 'GET' | 'POST', path: string, body: unknown, answer: z.ZodType<T>): Promise<T> => {
     const headers: Record<string, string> = { authorization: `Bearer ${config.apiKey}`, accept: 'application/json' };
@@ -68,7 +76,9 @@ export function createRemoteSigningClient(provider: SignatureProviderName, confi
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
       throw new SignatureProviderUnavailableError(
-        timedOut ? `${provider} signing service did not answer within ${timeoutMs} ms` : `${provider} signing service could not be reached`,
+        timedOut
+          ? `${provider} signing service did not answer within ${timeoutMs} ms`
+          : `${provider} signing service could not be reached`,
         { cause: error },
       );
     }
@@ -77,14 +87,18 @@ export function createRemoteSigningClient(provider: SignatureProviderName, confi
       throw new SignatureProviderUnavailableError(`${provider} signing service answered ${status}`);
     }
     if (status >= 400) throw requestError(provider, status, text);
-    if (status < 200 || status >= 300) throw new SignatureProviderUnavailableError(`${provider} signing service answered ${status}`);
+    if (status < 200 || status >= 300)
+      throw new SignatureProviderUnavailableError(`${provider} signing service answered ${status}`);
 
     const parsed = answer.safeParse(parseJson(text));
     if (!parsed.success) {
       // The path is left out: it names the signer's phone number or personal ID.
-      throw new SignatureProviderUnavailableError(`${provider} signing service answered ${method} with an unexpected body`, {
-        cause: parsed.error,
-      });
+      throw new SignatureProviderUnavailableError(
+        `${provider} signing service answered ${method} with an unexpected body`,
+        {
+          cause: parsed.error,
+        },
+      );
     }
     return parsed.data;
   };
@@ -102,7 +116,8 @@ function checkedEndpoint(provider: SignatureProviderName, endpoint: string): str
   } catch {
     throw new Error(`${provider} signing: endpoint must be an absolute URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`${provider} signing: endpoint must be http(s)`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new Error(`${provider} signing: endpoint must be http(s)`);
   return url.href.replace(/\/+$/, '');
 }
 
@@ -118,7 +133,9 @@ function parseJson(text: string): unknown {
 function requestError(provider: SignatureProviderName, status: number, text: string): RemoteSigningRequestError {
   const body = parseJson(text);
   const code =
-    typeof body === 'object' && body !== null && 'code' in body && typeof body.code === 'string' ? body.code.slice(0, 100) : undefined;
+    typeof body === 'object' && body !== null && 'code' in body && typeof body.code === 'string'
+      ? body.code.slice(0, 100)
+      : undefined;
   const message =
     status === 401
       ? `${provider} signing service did not accept our API key (401): check the ${provider} adapter configuration`
@@ -134,7 +151,14 @@ function requestError(provider: SignatureProviderName, status: number, text: str
 const remoteTransactionAnswer = z.discriminatedUnion('status', [
   z.object({ transactionId: z.string().min(1).max(200), status: z.literal('pending') }),
   z.object({ transactionId: z.string().min(1).max(200), status: z.literal('signed'), signature: z.base64().min(1) }),
-  z.object({ transactionId: z.string().min(1).max(200), status: z.literal('refused'), reason: z.string().transform((reason) => reason.slice(0, 500)).optional() }),
+  z.object({
+    transactionId: z.string().min(1).max(200),
+    status: z.literal('refused'),
+    reason: z
+      .string()
+      .transform((reason) => reason.slice(0, 500))
+      .optional(),
+  }),
   z.object({ transactionId: z.string().min(1).max(200), status: z.literal('expired') }),
 ]);
 type RemoteTransactionAnswer = z.infer<typeof remoteTransactionAnswer>;
@@ -163,7 +187,11 @@ export function checkSha256Digest(digest: Uint8Array): void {
 }
 
 /** Both services create a transaction the same way; `rejected` says what a 4xx means for the adapter's API. */
-export async function createRemoteTransaction(client: RemoteSigningClient, body: unknown, rejected: (error: unknown) => unknown): Promise<SignatureAttempt> {
+export async function createRemoteTransaction(
+  client: RemoteSigningClient,
+  body: unknown,
+  rejected: (error: unknown) => unknown,
+): Promise<SignatureAttempt> {
   try {
     return signatureAttemptFrom(await client.post('/v1/signatures', body, remoteTransactionAnswer));
   } catch (error) {
@@ -172,9 +200,14 @@ export async function createRemoteTransaction(client: RemoteSigningClient, body:
 }
 
 /** Both services answer a transaction's status the same way; one they have purged has expired. */
-export async function checkRemoteTransaction(client: RemoteSigningClient, transactionId: string): Promise<SignatureAttempt> {
+export async function checkRemoteTransaction(
+  client: RemoteSigningClient,
+  transactionId: string,
+): Promise<SignatureAttempt> {
   try {
-    return signatureAttemptFrom(await client.get(`/v1/signatures/${encodeURIComponent(transactionId)}`, remoteTransactionAnswer));
+    return signatureAttemptFrom(
+      await client.get(`/v1/signatures/${encodeURIComponent(transactionId)}`, remoteTransactionAnswer),
+    );
   } catch (error) {
     if (isRejectedWith(error, 404, 410)) return { status: 'expired' };
     throw error;

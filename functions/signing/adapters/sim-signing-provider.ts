@@ -75,7 +75,10 @@ export function createSimSigningProvider(config: RemoteSigningServiceConfig): Si
 export function normaliseVietnameseMobileNumber(input: string): string {
   const compact = input.trim().replace(/[\s.-]/g, '');
   const match = /^(?:0|\+84|84)([35789]\d{8})$/.exec(compact);
-  if (!match) throw new InvalidInputError('the SIM signing account must be a Vietnamese mobile number (0xxxxxxxxx or +84xxxxxxxxx)');
+  if (!match)
+    throw new InvalidInputError(
+      'the SIM signing account must be a Vietnamese mobile number (0xxxxxxxxx or +84xxxxxxxxx)',
+    );
   return `84${match[1]}`;
 }
 

@@ -99,7 +99,12 @@ export function createSmartCaSigningProvider(
  * The active credential valid at `at`, the newest (latest notBefore) if several are; with
  * `leaf`, only the credential whose certificate is exactly that one.
  */
-async function currentCredential(client: RemoteSigningClient, userId: string, at: Date, leaf?: Uint8Array): Promise<Credential> {
+async function currentCredential(
+  client: RemoteSigningClient,
+  userId: string,
+  at: Date,
+  leaf?: Uint8Array,
+): Promise<Credential> {
   let answer: z.infer<typeof credentialsAnswer>;
   try {
     answer = await client.get(`/v1/users/${encodeURIComponent(userId)}/credentials`, credentialsAnswer);
@@ -112,7 +117,12 @@ async function currentCredential(client: RemoteSigningClient, userId: string, at
       const chain = credential.certificates.map(fromBase64);
       const certificate = new X509Certificate(chain[0] as Uint8Array);
       // Node 20 gives the validity as text ("Mar  1 12:00:05 2026 GMT"), which Date reads exactly.
-      return { credentialId: credential.credentialId, chain, notBefore: new Date(certificate.validFrom), notAfter: new Date(certificate.validTo) };
+      return {
+        credentialId: credential.credentialId,
+        chain,
+        notBefore: new Date(certificate.validFrom),
+        notAfter: new Date(certificate.validTo),
+      };
     })
     .filter((credential) => credential.notBefore <= at && at <= credential.notAfter)
     .filter((credential) => !leaf || Buffer.from(leaf).equals(credential.chain[0] as Uint8Array))
@@ -120,7 +130,9 @@ async function currentCredential(client: RemoteSigningClient, userId: string, at
   const chosen = usable[0];
   if (!chosen) {
     throw new InvalidInputError(
-      leaf ? 'the SmartCA certificate this signature was prepared with is no longer valid' : 'this SmartCA account has no valid certificate',
+      leaf
+        ? 'the SmartCA certificate this signature was prepared with is no longer valid'
+        : 'this SmartCA account has no valid certificate',
     );
   }
   return chosen;

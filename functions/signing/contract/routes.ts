@@ -34,7 +34,7 @@ export const signatureRoutes = [
     path: '/v1/documents/{id}/signatures',
     group: 'signatures',
     summary:
-      'Start signing a version: a challenge for a token (ca-token, ban-co-yeu), or a prompt on the signer\'s phone ' +
+      "Start signing a version: a challenge for a token (ca-token, ban-co-yeu), or a prompt on the signer's phone " +
       '(sim, smartca)',
     params: idParams,
     body: requestSignatureBody,
@@ -65,7 +65,7 @@ export const signatureRoutes = [
     method: 'POST',
     path: '/v1/documents/{id}/signatures/{sid}/complete',
     group: 'signatures',
-    summary: 'Bring the token\'s signature; a PDF gets a new, signed version',
+    summary: "Bring the token's signature; a PDF gets a new, signed version",
     params: signatureParams,
     body: completeSignatureBody,
     status: 200,
@@ -109,7 +109,7 @@ export const signatureRoutes = [
     method: 'PUT',
     path: '/v1/signing/seal-certificate',
     group: 'signatures',
-    summary: 'Import the agency seal\'s certificate chain; it must certify the seal key (administrators)',
+    summary: "Import the agency seal's certificate chain; it must certify the seal key (administrators)",
     body: sealCertificateBody,
     status: 200,
     response: certificateList,

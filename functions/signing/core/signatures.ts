@@ -1,7 +1,12 @@
 import { auditEntry, workflowContext, type AuditFacts } from '../../audit/core/audit.ts';
 import { objectKeys } from '../../platform/storage/schema.ts';
 import {
-  ConcurrentUpdateError, ConflictError, ExpiredError, InvalidInputError, NotFoundError, ProviderUnavailableError,
+  ConcurrentUpdateError,
+  ConflictError,
+  ExpiredError,
+  InvalidInputError,
+  NotFoundError,
+  ProviderUnavailableError,
   SignatureRejectedError,
 } from '../../platform/core/errors.ts';
 import type { AuditEntry } from '../../audit/core/audit-model.ts';
@@ -16,11 +21,21 @@ import type { SignatureStore } from './signature-store.ts';
 import { withCurrentVersion } from '../../vault/core/versions.ts';
 import { commonName, fromBase64, fromHex, sameBytes, sha256, toBase64, toHex } from '../../pdf-pki/encoding.ts';
 import {
-  assembleCms, buildSignedAttributes, checkCertificateChain, describeCertificate, embedPdfSignature, inspectCms,
-  parseCertificates, preparePdfSignature, verifyRawSignature,
+  assembleCms,
+  buildSignedAttributes,
+  checkCertificateChain,
+  describeCertificate,
+  embedPdfSignature,
+  inspectCms,
+  parseCertificates,
+  preparePdfSignature,
+  verifyRawSignature,
 } from './pki.ts';
 import {
-  SignatureProviderUnavailableError, type SignatureAttempt, type SignatureProvider, type SignatureProviderName,
+  SignatureProviderUnavailableError,
+  type SignatureAttempt,
+  type SignatureProvider,
+  type SignatureProviderName,
 } from './signature-provider.ts';
 
 /** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
@@ -88,7 +103,9 @@ export async function prepareSignature(
 ): Promise<PreparedSignature> {
   if (isPdf(contentType)) {
     const prepared = await preparePdfSignature(content, {
-      signingTime: options.signingTime, reason: options.reason, contentsBytes: deps.policy.pdfSignatureBytes,
+      signingTime: options.signingTime,
+      reason: options.reason,
+      contentsBytes: deps.policy.pdfSignatureBytes,
       ...(options.signerName ? { signerName: options.signerName } : {}),
     });
     return {
@@ -112,12 +129,23 @@ async function trustAnchorsOf(deps: SignatureDeps, provider: SignatureProviderNa
 }
 
 /** The chain must build to one of the provider's configured anchors and be valid at `at`. */
-async function requireTrustedChain(deps: SignatureDeps, provider: SignatureProviderName, chain: Uint8Array[], at: Date): Promise<void> {
+async function requireTrustedChain(
+  deps: SignatureDeps,
+  provider: SignatureProviderName,
+  chain: Uint8Array[],
+  at: Date,
+): Promise<void> {
   const [leaf] = chain;
   if (!leaf) throw new SignatureRejectedError('No signing certificate was given');
   const check = await checkCertificateChain({ chain, trustAnchors: await trustAnchorsOf(deps, provider), at });
-  if (!check.trusted) throw new SignatureRejectedError(`The certificate is not trusted for ${provider}: ${check.reason ?? 'no trusted path'}`);
-  if (!check.validAtTime) throw new SignatureRejectedError(`The certificate is not valid now: ${check.reason ?? 'outside its validity period'}`);
+  if (!check.trusted)
+    throw new SignatureRejectedError(
+      `The certificate is not trusted for ${provider}: ${check.reason ?? 'no trusted path'}`,
+    );
+  if (!check.validAtTime)
+    throw new SignatureRejectedError(
+      `The certificate is not valid now: ${check.reason ?? 'outside its validity period'}`,
+    );
 }
 
 function providerOf(deps: SignatureDeps, name: SignatureProviderName): SignatureProvider {
@@ -135,12 +163,26 @@ async function readVersion(deps: SignatureDeps, ownerId: string, documentId: str
 }
 
 /** Audits a refused signing act under the caller's vault, then rethrows. */
-async function auditRefusal(deps: SignatureDeps, context: RequestContext, facts: Omit<AuditFacts, 'outcome'>, error: unknown): Promise<never> {
-  if (error instanceof SignatureRejectedError || error instanceof NotFoundError || error instanceof ConflictError
-    || error instanceof ExpiredError || error instanceof InvalidInputError) {
-    await deps.repository.appendAudit(auditEntry(deps, context, {
-      ...facts, outcome: 'denied', detail: { ...facts.detail, reason: error.message.slice(0, 300) },
-    }));
+async function auditRefusal(
+  deps: SignatureDeps,
+  context: RequestContext,
+  facts: Omit<AuditFacts, 'outcome'>,
+  error: unknown,
+): Promise<never> {
+  if (
+    error instanceof SignatureRejectedError ||
+    error instanceof NotFoundError ||
+    error instanceof ConflictError ||
+    error instanceof ExpiredError ||
+    error instanceof InvalidInputError
+  ) {
+    await deps.repository.appendAudit(
+      auditEntry(deps, context, {
+        ...facts,
+        outcome: 'denied',
+        detail: { ...facts.detail, reason: error.message.slice(0, 300) },
+      }),
+    );
   }
   throw error;
 }
@@ -163,12 +205,21 @@ export async function requestDocumentSignature(
 ): Promise<RequestedSignature> {
   const ownerId = ownVault(context.principal);
   const signatureId = deps.ids.newId();
-  const audited = { ownerId, action: 'signature.request', resourceType: 'document' as const, resourceId: documentId, detail: { provider: input.provider, signatureId } };
+  const audited = {
+    ownerId,
+    action: 'signature.request',
+    resourceType: 'document' as const,
+    resourceId: documentId,
+    detail: { provider: input.provider, signatureId },
+  };
   try {
-    if (input.provider === 'agency-seal') throw new InvalidInputError('The agency seal is applied by the digitisation workflow, not on request');
+    if (input.provider === 'agency-seal')
+      throw new InvalidInputError('The agency seal is applied by the digitisation workflow, not on request');
     const provider = providerOf(deps, input.provider);
-    if (provider.mode === 'deferred' && !input.certificateChain) throw new InvalidInputError('certificateChain is required for this provider');
-    if (provider.mode === 'remote' && !input.account) throw new InvalidInputError('account is required for this provider');
+    if (provider.mode === 'deferred' && !input.certificateChain)
+      throw new InvalidInputError('certificateChain is required for this provider');
+    if (provider.mode === 'remote' && !input.account)
+      throw new InvalidInputError('account is required for this provider');
     const { document, version } = await readVersion(deps, ownerId, documentId, input.version);
     const signer = {
       ownerId,
@@ -183,26 +234,48 @@ export async function requestDocumentSignature(
     const signerName = commonName(certificate.subject);
     const content = await deps.blobs.read(version.blobKey);
     const prepared = await prepareSignature(deps, content, version.contentType, leaf, {
-      signingTime: now, reason: `Ký số: ${document.title}`.slice(0, 200), ...(signerName ? { signerName } : {}),
+      signingTime: now,
+      reason: `Ký số: ${document.title}`.slice(0, 200),
+      ...(signerName ? { signerName } : {}),
     });
     if (prepared.preparedPdf) await deps.blobs.write(preparedKey(signatureId), prepared.preparedPdf, 'application/pdf');
     const signedAttributesDigest = sha256(prepared.signedAttributes);
     const signature: DocumentSignature = {
-      id: signatureId, ownerId, documentId, provider: provider.name, format: prepared.format, status: 'pending',
+      id: signatureId,
+      ownerId,
+      documentId,
+      provider: provider.name,
+      format: prepared.format,
+      status: 'pending',
       versionNumber: version.number,
-      requestedBy: { sub: context.principal.sub, role: context.principal.role, ...(context.principal.unit ? { unit: context.principal.unit } : {}) },
-      requestedAt: now.toISOString(), expiresAt: addSeconds(now, deps.policy.signatureRequestTtlSeconds),
-      digestAlgorithm: 'SHA-256', contentDigest: toHex(prepared.contentDigest),
-      signedAttributes: toBase64(prepared.signedAttributes), signedAttributesDigest: toHex(signedAttributesDigest),
-      certificate, certificateChain: chain.map(toBase64),
+      requestedBy: {
+        sub: context.principal.sub,
+        role: context.principal.role,
+        ...(context.principal.unit ? { unit: context.principal.unit } : {}),
+      },
+      requestedAt: now.toISOString(),
+      expiresAt: addSeconds(now, deps.policy.signatureRequestTtlSeconds),
+      digestAlgorithm: 'SHA-256',
+      contentDigest: toHex(prepared.contentDigest),
+      signedAttributes: toBase64(prepared.signedAttributes),
+      signedAttributesDigest: toHex(signedAttributesDigest),
+      certificate,
+      certificateChain: chain.map(toBase64),
       ...(prepared.preparedPdf ? { preparedBlobKey: preparedKey(signatureId) } : {}),
       ...(provider.mode === 'remote' && input.account
-        ? { remote: { account: input.account, checks: 0, nextCheckAt: addSeconds(now, deps.policy.remoteSignatureFirstCheckSeconds) } }
+        ? {
+            remote: {
+              account: input.account,
+              checks: 0,
+              nextCheckAt: addSeconds(now, deps.policy.remoteSignatureFirstCheckSeconds),
+            },
+          }
         : {}),
     };
     // Recorded before the provider is asked, so a prompt on the signer's phone always has a request behind it.
     await deps.repository.commit({
-      ownerId, signatures: [{ next: signature }],
+      ownerId,
+      signatures: [{ next: signature }],
       audit: [auditEntry(deps, context, { ...audited, detail: { ...audited.detail, version: version.number } })],
     });
     if (provider.mode === 'remote') {
@@ -211,8 +284,10 @@ export async function requestDocumentSignature(
     return {
       signature,
       challenge: {
-        digestAlgorithm: 'SHA-256', signedAttributes: toBase64(prepared.signedAttributes),
-        digest: toBase64(signedAttributesDigest), contentDigest: toHex(prepared.contentDigest),
+        digestAlgorithm: 'SHA-256',
+        signedAttributes: toBase64(prepared.signedAttributes),
+        digest: toBase64(signedAttributesDigest),
+        contentDigest: toHex(prepared.contentDigest),
       },
     };
   } catch (error) {
@@ -224,7 +299,8 @@ async function withProvider<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof SignatureProviderUnavailableError) throw new ProviderUnavailableError('The signing provider cannot be reached now; try again later');
+    if (error instanceof SignatureProviderUnavailableError)
+      throw new ProviderUnavailableError('The signing provider cannot be reached now; try again later');
     throw error;
   }
 }
@@ -248,7 +324,12 @@ async function askRemoteProviderOnce(
 }
 
 /** Sends the signing request to a remote provider; an unreachable provider is asked again by the poller. */
-async function askRemoteProvider(deps: SignatureDeps, provider: SignatureProvider, signature: DocumentSignature, title: string): Promise<DocumentSignature> {
+async function askRemoteProvider(
+  deps: SignatureDeps,
+  provider: SignatureProvider,
+  signature: DocumentSignature,
+  title: string,
+): Promise<DocumentSignature> {
   let attempt: SignatureAttempt;
   try {
     attempt = await provider.requestSignature({
@@ -265,29 +346,48 @@ async function askRemoteProvider(deps: SignatureDeps, provider: SignatureProvide
 }
 
 /** The next check, twice as late as the last one, never later than the maximum interval. */
-async function reschedule(deps: SignatureDeps, signature: DocumentSignature, transactionId?: string): Promise<DocumentSignature> {
+async function reschedule(
+  deps: SignatureDeps,
+  signature: DocumentSignature,
+  transactionId?: string,
+): Promise<DocumentSignature> {
   const remote = signature.remote;
   if (!remote) return signature;
-  const delay = Math.min(deps.policy.remoteSignatureFirstCheckSeconds * 2 ** remote.checks, deps.policy.remoteSignatureMaxCheckIntervalSeconds);
+  const delay = Math.min(
+    deps.policy.remoteSignatureFirstCheckSeconds * 2 ** remote.checks,
+    deps.policy.remoteSignatureMaxCheckIntervalSeconds,
+  );
   const next: DocumentSignature = {
     ...signature,
     remote: {
-      ...remote, checks: remote.checks + 1, nextCheckAt: addSeconds(deps.clock.now(), delay),
-      ...(transactionId ?? remote.transactionId ? { transactionId: transactionId ?? remote.transactionId } : {}),
+      ...remote,
+      checks: remote.checks + 1,
+      nextCheckAt: addSeconds(deps.clock.now(), delay),
+      ...((transactionId ?? remote.transactionId) ? { transactionId: transactionId ?? remote.transactionId } : {}),
     },
   };
   await deps.repository.commit({ ownerId: signature.ownerId, signatures: [{ next, previous: signature }], audit: [] });
   return next;
 }
 
-async function settleAttempt(deps: SignatureDeps, provider: SignatureProvider, signature: DocumentSignature, attempt: SignatureAttempt): Promise<DocumentSignature> {
+async function settleAttempt(
+  deps: SignatureDeps,
+  provider: SignatureProvider,
+  signature: DocumentSignature,
+  attempt: SignatureAttempt,
+): Promise<DocumentSignature> {
   switch (attempt.status) {
     case 'pending':
       return reschedule(deps, signature, attempt.transactionId);
     case 'awaiting-client':
       return signature;
     case 'refused':
-      return closeSignature(deps, signature, 'failed', `The signer or the provider refused: ${attempt.reason}`.slice(0, 300));
+      return closeSignature(
+        deps,
+        signature,
+        'failed',
+        `The signer or the provider refused: ${attempt.reason}`.slice(0, 300),
+      );
     case 'expired':
       return closeSignature(deps, signature, 'expired', 'The signer did not confirm in time');
     case 'signed': {
@@ -295,7 +395,12 @@ async function settleAttempt(deps: SignatureDeps, provider: SignatureProvider, s
       const signedAttributes = fromBase64(signature.signedAttributes ?? '');
       const [leaf] = chain;
       if (!leaf || !(await verifyRawSignature({ signedAttributes, signature: attempt.signature, certificate: leaf }))) {
-        return closeSignature(deps, signature, 'failed', `${provider.name} returned a signature that does not verify with the signer's certificate`);
+        return closeSignature(
+          deps,
+          signature,
+          'failed',
+          `${provider.name} returned a signature that does not verify with the signer's certificate`,
+        );
       }
       const cms = assembleCms({ signedAttributes, signature: attempt.signature, chain });
       return finishSignature(deps, signature, cms, systemSigningContext(signature));
@@ -305,7 +410,11 @@ async function settleAttempt(deps: SignatureDeps, provider: SignatureProvider, s
 
 /** Remote signatures complete in the background; their audit names the requester's act. */
 function systemSigningContext(signature: DocumentSignature): RequestContext {
-  return { ...workflowContext, principal: { sub: 'system:signature-poller', role: 'admin' }, requestId: `signature:${signature.id}` };
+  return {
+    ...workflowContext,
+    principal: { sub: 'system:signature-poller', role: 'admin' },
+    requestId: `signature:${signature.id}`,
+  };
 }
 
 async function closeSignature(
@@ -315,14 +424,25 @@ async function closeSignature(
   reason: string,
   context: RequestContext = systemSigningContext(signature),
 ): Promise<DocumentSignature> {
-  const next: DocumentSignature = { ...signature, status, failureReason: reason, completedAt: deps.clock.now().toISOString() };
+  const next: DocumentSignature = {
+    ...signature,
+    status,
+    failureReason: reason,
+    completedAt: deps.clock.now().toISOString(),
+  };
   await deps.repository.commit({
     ownerId: signature.ownerId,
     signatures: [{ next, previous: signature }],
-    audit: [auditEntry(deps, context, {
-      ownerId: signature.ownerId, action: `signature.${status === 'failed' ? 'fail' : 'expire'}`, resourceType: 'document',
-      resourceId: signature.documentId, outcome: 'failed', detail: { signatureId: signature.id, provider: signature.provider, reason },
-    })],
+    audit: [
+      auditEntry(deps, context, {
+        ownerId: signature.ownerId,
+        action: `signature.${status === 'failed' ? 'fail' : 'expire'}`,
+        resourceType: 'document',
+        resourceId: signature.documentId,
+        outcome: 'failed',
+        detail: { signatureId: signature.id, provider: signature.provider, reason },
+      }),
+    ],
   });
   if (signature.preparedBlobKey) await deps.blobs.delete(signature.preparedBlobKey);
   return next;
@@ -332,14 +452,25 @@ async function closeSignature(
  * Puts a verified CMS in place: PAdES becomes a new version holding the signed PDF, CAdES a
  * `.p7s` beside the signed version. Record, version, document and audit change together.
  */
-async function finishSignature(deps: SignatureDeps, signature: DocumentSignature, cms: Uint8Array, context: RequestContext): Promise<DocumentSignature> {
+async function finishSignature(
+  deps: SignatureDeps,
+  signature: DocumentSignature,
+  cms: Uint8Array,
+  context: RequestContext,
+): Promise<DocumentSignature> {
   const { ownerId, documentId } = signature;
   if (signature.format === 'cades-detached') {
     const key = detachedSignatureKey(ownerId, documentId, signature.id);
     await deps.blobs.write(key, cms, 'application/pkcs7-signature');
-    const next: DocumentSignature = { ...signature, status: 'completed', completedAt: deps.clock.now().toISOString(), signatureBlobKey: key };
+    const next: DocumentSignature = {
+      ...signature,
+      status: 'completed',
+      completedAt: deps.clock.now().toISOString(),
+      signatureBlobKey: key,
+    };
     await deps.repository.commit({
-      ownerId, signatures: [{ next, previous: signature }],
+      ownerId,
+      signatures: [{ next, previous: signature }],
       audit: [completionAudit(deps, context, next)],
     });
     return next;
@@ -354,13 +485,23 @@ async function finishSignature(deps: SignatureDeps, signature: DocumentSignature
     const signedFrom = await deps.repository.getVersion(ownerId, documentId, signature.versionNumber);
     const now = deps.clock.now().toISOString();
     const version: DocumentVersion = {
-      documentId, ownerId, number: document.versionCount + 1, blobKey: key,
-      fileName: signedFrom?.fileName ?? document.fileName, contentType: 'application/pdf', size: signedPdf.byteLength,
-      sha256: toHex(sha256(signedPdf)), createdAt: now, createdBy: signature.requestedBy.sub,
+      documentId,
+      ownerId,
+      number: document.versionCount + 1,
+      blobKey: key,
+      fileName: signedFrom?.fileName ?? document.fileName,
+      contentType: 'application/pdf',
+      size: signedPdf.byteLength,
+      sha256: toHex(sha256(signedPdf)),
+      createdAt: now,
+      createdBy: signature.requestedBy.sub,
       ...(signedFrom?.textBlobKey ? { textBlobKey: signedFrom.textBlobKey } : {}),
     };
     const next: DocumentSignature = {
-      ...signature, status: 'completed', completedAt: now, signedVersionNumber: version.number,
+      ...signature,
+      status: 'completed',
+      completedAt: now,
+      signedVersionNumber: version.number,
     };
     delete next.preparedBlobKey;
     await deps.repository.commit({
@@ -378,10 +519,16 @@ async function finishSignature(deps: SignatureDeps, signature: DocumentSignature
 
 function completionAudit(deps: SignatureDeps, context: RequestContext, signature: DocumentSignature): AuditEntry {
   return auditEntry(deps, context, {
-    ownerId: signature.ownerId, action: 'signature.complete', resourceType: 'document', resourceId: signature.documentId,
+    ownerId: signature.ownerId,
+    action: 'signature.complete',
+    resourceType: 'document',
+    resourceId: signature.documentId,
     detail: {
-      signatureId: signature.id, provider: signature.provider, version: signature.signedVersionNumber ?? signature.versionNumber,
-      certificateSerial: signature.certificate?.serialNumber ?? '', contentDigest: signature.contentDigest,
+      signatureId: signature.id,
+      provider: signature.provider,
+      version: signature.signedVersionNumber ?? signature.versionNumber,
+      certificateSerial: signature.certificate?.serialNumber ?? '',
+      contentDigest: signature.contentDigest,
     },
   });
 }
@@ -399,13 +546,20 @@ export async function completeDocumentSignature(
   input: SignatureCompletion,
 ): Promise<DocumentSignature> {
   const ownerId = ownVault(context.principal);
-  const audited = { ownerId, action: 'signature.complete', resourceType: 'document' as const, resourceId: documentId, detail: { signatureId } };
+  const audited = {
+    ownerId,
+    action: 'signature.complete',
+    resourceType: 'document' as const,
+    resourceId: documentId,
+    detail: { signatureId },
+  };
   try {
     const signature = await deps.repository.getSignature(ownerId, documentId, signatureId);
     // Another user's request looks exactly like a missing one.
     if (!signature || signature.requestedBy.sub !== context.principal.sub) throw new NotFoundError('Signature');
     if (signature.status === 'completed') throw new ConflictError('conflict', 'This signature was already completed');
-    if (signature.status !== 'pending') throw new ExpiredError(`This signing request is ${signature.status}; request a new one`);
+    if (signature.status !== 'pending')
+      throw new ExpiredError(`This signing request is ${signature.status}; request a new one`);
     const now = deps.clock.now();
     if (now.toISOString() > signature.expiresAt) {
       await closeSignature(deps, signature, 'expired', 'Not completed in time', context);
@@ -429,7 +583,12 @@ export async function completeDocumentSignature(
   }
 }
 
-async function verifiedClientCms(deps: SignatureDeps, signature: DocumentSignature, input: SignatureCompletion, now: Date): Promise<Uint8Array> {
+async function verifiedClientCms(
+  deps: SignatureDeps,
+  signature: DocumentSignature,
+  input: SignatureCompletion,
+  now: Date,
+): Promise<Uint8Array> {
   const chain = (signature.certificateChain ?? []).map(fromBase64);
   const [leaf] = chain;
   if (!leaf) throw new SignatureRejectedError('The request has no signing certificate');
@@ -451,7 +610,8 @@ async function verifiedClientCms(deps: SignatureDeps, signature: DocumentSignatu
   const cms = fromBase64(input.cms ?? '');
   const check = await inspectCms(cms, { sha256: fromHex(signature.contentDigest) });
   if (!check.intact) throw new SignatureRejectedError('The CMS signs a different digest than the one prepared');
-  if (!check.signatureValid) throw new SignatureRejectedError(`The CMS signature does not verify: ${check.reason ?? 'invalid'}`);
+  if (!check.signatureValid)
+    throw new SignatureRejectedError(`The CMS signature does not verify: ${check.reason ?? 'invalid'}`);
   if (!check.signerCertificate || !sameBytes(check.signerCertificate, leaf)) {
     throw new SignatureRejectedError('The CMS is signed with another certificate than the one prepared for');
   }
@@ -462,7 +622,10 @@ async function verifiedClientCms(deps: SignatureDeps, signature: DocumentSignatu
  * Checks a pending remote signature at its provider: completes it, closes it, or schedules
  * the next check. Safe to run twice at once: the loser's write fails and changes nothing.
  */
-export async function checkRemoteSignature(deps: SignatureDeps, signature: DocumentSignature): Promise<DocumentSignature> {
+export async function checkRemoteSignature(
+  deps: SignatureDeps,
+  signature: DocumentSignature,
+): Promise<DocumentSignature> {
   if (signature.status !== 'pending' || !signature.remote) return signature;
   try {
     if (deps.clock.now().toISOString() > signature.expiresAt) {
@@ -488,7 +651,10 @@ export async function checkRemoteSignature(deps: SignatureDeps, signature: Docum
 }
 
 /** One round of the poller: every remote signature due by now, a bounded number at a time. */
-export async function checkDueRemoteSignatures(deps: SignatureDeps, limit = 25): Promise<{ checked: number; completed: number; closed: number }> {
+export async function checkDueRemoteSignatures(
+  deps: SignatureDeps,
+  limit = 25,
+): Promise<{ checked: number; completed: number; closed: number }> {
   const due = await deps.repository.listDueSignatureChecks(deps.clock.now().toISOString(), limit);
   const outcomes = await Promise.all(due.map((signature) => checkRemoteSignature(deps, signature)));
   return {
@@ -499,13 +665,22 @@ export async function checkDueRemoteSignatures(deps: SignatureDeps, limit = 25):
 }
 
 /** The signing history of one of the caller's documents, newest request first. */
-export async function listDocumentSignatures(deps: SignatureDeps, context: RequestContext, documentId: string): Promise<DocumentSignature[]> {
+export async function listDocumentSignatures(
+  deps: SignatureDeps,
+  context: RequestContext,
+  documentId: string,
+): Promise<DocumentSignature[]> {
   const ownerId = ownVault(context.principal);
   if (!(await deps.repository.getDocument(ownerId, documentId))) throw new NotFoundError('Document');
   return (await deps.repository.listSignatures(ownerId, documentId)).reverse();
 }
 
-export async function getDocumentSignature(deps: SignatureDeps, context: RequestContext, documentId: string, signatureId: string): Promise<DocumentSignature> {
+export async function getDocumentSignature(
+  deps: SignatureDeps,
+  context: RequestContext,
+  documentId: string,
+  signatureId: string,
+): Promise<DocumentSignature> {
   const ownerId = ownVault(context.principal);
   const signature = await deps.repository.getSignature(ownerId, documentId, signatureId);
   if (!signature) throw new NotFoundError('Signature');
@@ -513,16 +688,29 @@ export async function getDocumentSignature(deps: SignatureDeps, context: Request
 }
 
 /** A short-lived download of a detached signature (`.p7s`), named after the signed file; audited as a read. */
-export async function getSignatureFileUrl(deps: SignatureDeps, context: RequestContext, documentId: string, signatureId: string): Promise<string> {
+export async function getSignatureFileUrl(
+  deps: SignatureDeps,
+  context: RequestContext,
+  documentId: string,
+  signatureId: string,
+): Promise<string> {
   const signature = await getDocumentSignature(deps, context, documentId, signatureId);
   if (!signature.signatureBlobKey) throw new NotFoundError('Signature file');
   const version = await deps.repository.getVersion(signature.ownerId, documentId, signature.versionNumber);
   const url = await deps.blobs.presignDownload({
-    key: signature.signatureBlobKey, fileName: `${version?.fileName ?? documentId}.p7s`, contentType: 'application/pkcs7-signature',
+    key: signature.signatureBlobKey,
+    fileName: `${version?.fileName ?? documentId}.p7s`,
+    contentType: 'application/pkcs7-signature',
     expiresInSeconds: Math.min(deps.policy.downloadUrlTtlSeconds, 300),
   });
-  await deps.repository.appendAudit(auditEntry(deps, context, {
-    ownerId: signature.ownerId, action: 'signature.read-file', resourceType: 'document', resourceId: documentId, detail: { signatureId },
-  }));
+  await deps.repository.appendAudit(
+    auditEntry(deps, context, {
+      ownerId: signature.ownerId,
+      action: 'signature.read-file',
+      resourceType: 'document',
+      resourceId: documentId,
+      detail: { signatureId },
+    }),
+  );
   return url;
 }

@@ -24,30 +24,46 @@ export interface SigningSettingsView {
   providers: { name: SignatureProviderName; mode: SigningMode | null; trustAnchors: CertificateFacts[] }[];
 }
 
-export async function getSigningSettings(deps: SigningAdminDeps, context: RequestContext): Promise<SigningSettingsView> {
+export async function getSigningSettings(
+  deps: SigningAdminDeps,
+  context: RequestContext,
+): Promise<SigningSettingsView> {
   requireAdmin(context);
   const describeAll = (pem: string | undefined) => (pem ? parseCertificates(pem).map(describeCertificate) : []);
   const sealPem = await deps.signing.settings.getSealCertificates();
   return {
     seal: { configured: Boolean(sealPem), certificates: describeAll(sealPem) },
-    providers: await Promise.all(signatureProviderNames.map(async (name) => ({
-      name,
-      mode: deps.signing.providers[name]?.mode ?? null,
-      trustAnchors: describeAll(await deps.signing.settings.getTrustAnchors(name)),
-    }))),
+    providers: await Promise.all(
+      signatureProviderNames.map(async (name) => ({
+        name,
+        mode: deps.signing.providers[name]?.mode ?? null,
+        trustAnchors: describeAll(await deps.signing.settings.getTrustAnchors(name)),
+      })),
+    ),
   };
 }
 
 /** Replaces a provider's trust anchors: the roots a signature made with it must chain to. */
-export async function setTrustAnchors(deps: SigningAdminDeps, context: RequestContext, provider: SignatureProviderName, pem: string): Promise<CertificateFacts[]> {
+export async function setTrustAnchors(
+  deps: SigningAdminDeps,
+  context: RequestContext,
+  provider: SignatureProviderName,
+  pem: string,
+): Promise<CertificateFacts[]> {
   requireAdmin(context);
   const anchors = parseCertificates(pem);
-  if (anchors.length === 0 || anchors.length > 20) throw new InvalidInputError('Give between 1 and 20 trust anchor certificates');
+  if (anchors.length === 0 || anchors.length > 20)
+    throw new InvalidInputError('Give between 1 and 20 trust anchor certificates');
   const facts = anchors.map(describeCertificate);
-  await deps.signing.settings.saveTrustAnchors(provider, anchors.map(toPem).join(''), [auditEntry(deps, context, {
-    ownerId: signingAuditOwner, action: 'signing.trust-anchors.set', resourceType: 'signing-settings', resourceId: provider,
-    detail: { provider, anchors: facts.map((anchor) => anchor.sha256).join(',') },
-  })]);
+  await deps.signing.settings.saveTrustAnchors(provider, anchors.map(toPem).join(''), [
+    auditEntry(deps, context, {
+      ownerId: signingAuditOwner,
+      action: 'signing.trust-anchors.set',
+      resourceType: 'signing-settings',
+      resourceId: provider,
+      detail: { provider, anchors: facts.map((anchor) => anchor.sha256).join(',') },
+    }),
+  ]);
   return facts;
 }
 
@@ -55,7 +71,11 @@ export async function setTrustAnchors(deps: SigningAdminDeps, context: RequestCo
  * Imports the agency seal's certificate chain. Production certificates come from a CA; the
  * vault only checks that the leaf certifies the seal key and chains to the seal's anchors.
  */
-export async function importSealCertificates(deps: SigningAdminDeps, context: RequestContext, pem: string): Promise<CertificateFacts[]> {
+export async function importSealCertificates(
+  deps: SigningAdminDeps,
+  context: RequestContext,
+  pem: string,
+): Promise<CertificateFacts[]> {
   requireAdmin(context);
   const sealKey = deps.signing.sealKey;
   if (!sealKey) throw new InvalidInputError('This deployment has no seal key');
@@ -66,13 +86,30 @@ export async function importSealCertificates(deps: SigningAdminDeps, context: Re
     throw new SignatureRejectedError('The certificate does not certify the seal key');
   }
   const anchorsPem = await deps.signing.settings.getTrustAnchors('agency-seal');
-  const check = await checkCertificateChain({ chain, trustAnchors: anchorsPem ? parseCertificates(anchorsPem) : [], at: deps.clock.now() });
-  if (!check.trusted) throw new SignatureRejectedError(`The chain does not reach an agency-seal trust anchor: ${check.reason ?? 'untrusted'}`);
-  if (!check.validAtTime) throw new SignatureRejectedError(`The certificate is not valid now: ${check.reason ?? 'expired or not yet valid'}`);
+  const check = await checkCertificateChain({
+    chain,
+    trustAnchors: anchorsPem ? parseCertificates(anchorsPem) : [],
+    at: deps.clock.now(),
+  });
+  if (!check.trusted)
+    throw new SignatureRejectedError(
+      `The chain does not reach an agency-seal trust anchor: ${check.reason ?? 'untrusted'}`,
+    );
+  if (!check.validAtTime)
+    throw new SignatureRejectedError(`The certificate is not valid now: ${check.reason ?? 'expired or not yet valid'}`);
   const facts = chain.map(describeCertificate);
-  await deps.signing.settings.saveSealCertificates(chain.map(toPem).join(''), [auditEntry(deps, context, {
-    ownerId: signingAuditOwner, action: 'signing.seal-certificate.import', resourceType: 'signing-settings', resourceId: 'agency-seal',
-    detail: { serialNumber: facts[0]?.serialNumber ?? '', subject: facts[0]?.subject ?? '', sha256: facts[0]?.sha256 ?? '' },
-  })]);
+  await deps.signing.settings.saveSealCertificates(chain.map(toPem).join(''), [
+    auditEntry(deps, context, {
+      ownerId: signingAuditOwner,
+      action: 'signing.seal-certificate.import',
+      resourceType: 'signing-settings',
+      resourceId: 'agency-seal',
+      detail: {
+        serialNumber: facts[0]?.serialNumber ?? '',
+        subject: facts[0]?.subject ?? '',
+        sha256: facts[0]?.sha256 ?? '',
+      },
+    }),
+  ]);
   return facts;
 }

@@ -57,7 +57,9 @@ function trustAnchorsOnce(deps: VerificationDeps): TrustAnchors {
   return (provider) => {
     let anchors = loaded.get(provider);
     if (!anchors) {
-      anchors = deps.signing.settings.getTrustAnchors(provider).then((pem) => (pem ? parseCertificates(pem) : undefined));
+      anchors = deps.signing.settings
+        .getTrustAnchors(provider)
+        .then((pem) => (pem ? parseCertificates(pem) : undefined));
       loaded.set(provider, anchors);
     }
     return anchors;
@@ -66,8 +68,14 @@ function trustAnchorsOnce(deps: VerificationDeps): TrustAnchors {
 
 /** Chain check against each provider's anchors; the first that trusts the chain wins. */
 async function trustOf(anchorsOf: TrustAnchors, chain: Uint8Array[], at: Date, preferred?: SignatureProviderName) {
-  const order = preferred ? [preferred, ...signatureProviderNames.filter((name) => name !== preferred)] : [...signatureProviderNames];
-  let last: { trusted: boolean; validAtTime: boolean; reason?: string } = { trusted: false, validAtTime: false, reason: 'no trust anchor is configured' };
+  const order = preferred
+    ? [preferred, ...signatureProviderNames.filter((name) => name !== preferred)]
+    : [...signatureProviderNames];
+  let last: { trusted: boolean; validAtTime: boolean; reason?: string } = {
+    trusted: false,
+    validAtTime: false,
+    reason: 'no trust anchor is configured',
+  };
   for (const provider of order) {
     const trustAnchors = await anchorsOf(provider);
     if (!trustAnchors) continue;
@@ -86,16 +94,29 @@ interface CheckedSignature {
   rangeProblem?: string;
 }
 
-async function verdictOf(anchorsOf: TrustAnchors, kind: SignatureVerdict['kind'], cms: CmsCheck, checked: CheckedSignature): Promise<SignatureVerdict> {
+async function verdictOf(
+  anchorsOf: TrustAnchors,
+  kind: SignatureVerdict['kind'],
+  cms: CmsCheck,
+  checked: CheckedSignature,
+): Promise<SignatureVerdict> {
   const problems: string[] = checked.rangeProblem ? [checked.rangeProblem] : [];
   const signingTime = checked.claimedTime ?? cms.signingTime ?? checked.record?.completedAt;
   const at = signingTime ? new Date(signingTime) : new Date();
   // inspectCms lists the signer certificate first, as a chain starts.
-  const trust = cms.signerCertificate ? await trustOf(anchorsOf, cms.certificates, at, checked.record?.provider) : { trusted: false, validAtTime: false, reason: 'the signature carries no signer certificate', provider: undefined };
+  const trust = cms.signerCertificate
+    ? await trustOf(anchorsOf, cms.certificates, at, checked.record?.provider)
+    : {
+        trusted: false,
+        validAtTime: false,
+        reason: 'the signature carries no signer certificate',
+        provider: undefined,
+      };
   if (!cms.intact) problems.push(cms.reason ?? 'The signed content has changed');
   if (!cms.signatureValid) problems.push(cms.reason ?? 'The signature does not verify');
   if (!trust.trusted) problems.push(`Not trusted: ${trust.reason ?? 'no path to a trust anchor'}`);
-  if (trust.trusted && !trust.validAtTime) problems.push(`Certificate not valid at signing time: ${trust.reason ?? ''}`.trim());
+  if (trust.trusted && !trust.validAtTime)
+    problems.push(`Certificate not valid at signing time: ${trust.reason ?? ''}`.trim());
   if (checked.modifiedAfterSigning) problems.push('The document was modified after this signature');
   const integrity = cms.intact && !checked.rangeProblem;
   return {
@@ -119,7 +140,12 @@ async function verdictOf(anchorsOf: TrustAnchors, kind: SignatureVerdict['kind']
  * Checks every signature of one version: those embedded in a PDF (including ones the vault
  * did not make) and the detached `.p7s` files the vault keeps beside it.
  */
-export async function verifyDocument(deps: VerificationDeps, context: RequestContext, documentId: string, versionNumber?: number): Promise<DocumentVerification> {
+export async function verifyDocument(
+  deps: VerificationDeps,
+  context: RequestContext,
+  documentId: string,
+  versionNumber?: number,
+): Promise<DocumentVerification> {
   const ownerId = ownVault(context.principal);
   const document = await deps.repository.getDocument(ownerId, documentId);
   if (!document) throw new NotFoundError('Document');
@@ -133,24 +159,44 @@ export async function verifyDocument(deps: VerificationDeps, context: RequestCon
   if (isPdf(version.contentType)) {
     const embedded = readPdfSignatures(content);
     // Later revisions that a valid signature covers are that signer's (signature-only) updates.
-    const checks = await Promise.all(embedded.map((signature) => inspectCms(signature.cms, { sha256: signature.contentDigest })));
-    const lastCoveredEnd = Math.max(0, ...embedded.filter((signature, index) => signature.rangeValid && checks[index]?.intact && checks[index]?.signatureValid).map((signature) => signature.revisionEnd));
+    const checks = await Promise.all(
+      embedded.map((signature) => inspectCms(signature.cms, { sha256: signature.contentDigest })),
+    );
+    const lastCoveredEnd = Math.max(
+      0,
+      ...embedded
+        .filter((signature, index) => signature.rangeValid && checks[index]?.intact && checks[index]?.signatureValid)
+        .map((signature) => signature.revisionEnd),
+    );
     for (const [index, signature] of embedded.entries()) {
       const digest = toHex(signature.contentDigest);
-      const record = records.find((candidate) => candidate.status === 'completed' && candidate.format === 'pades' && candidate.contentDigest === digest);
-      verdicts.push(await verdictOf(anchorsOf, 'embedded', checks[index] as CmsCheck, {
-        coversWholeDocument: signature.coversWholeDocument,
-        modifiedAfterSigning: !signature.coversWholeDocument && lastCoveredEnd < content.byteLength,
-        ...(record ? { record } : {}),
-        ...(signature.signingTime ? { claimedTime: signature.signingTime } : {}),
-        ...(signature.rangeValid ? {} : { rangeProblem: 'The signed byte ranges are malformed' }),
-      }));
+      const record = records.find(
+        (candidate) =>
+          candidate.status === 'completed' && candidate.format === 'pades' && candidate.contentDigest === digest,
+      );
+      verdicts.push(
+        await verdictOf(anchorsOf, 'embedded', checks[index] as CmsCheck, {
+          coversWholeDocument: signature.coversWholeDocument,
+          modifiedAfterSigning: !signature.coversWholeDocument && lastCoveredEnd < content.byteLength,
+          ...(record ? { record } : {}),
+          ...(signature.signingTime ? { claimedTime: signature.signingTime } : {}),
+          ...(signature.rangeValid ? {} : { rangeProblem: 'The signed byte ranges are malformed' }),
+        }),
+      );
     }
   }
   for (const record of records) {
-    if (record.status !== 'completed' || record.format !== 'cades-detached' || record.versionNumber !== version.number || !record.signatureBlobKey) continue;
+    if (
+      record.status !== 'completed' ||
+      record.format !== 'cades-detached' ||
+      record.versionNumber !== version.number ||
+      !record.signatureBlobKey
+    )
+      continue;
     const cms = await inspectCms(await deps.blobs.read(record.signatureBlobKey), content);
-    verdicts.push(await verdictOf(anchorsOf, 'detached', cms, { record, coversWholeDocument: true, modifiedAfterSigning: false }));
+    verdicts.push(
+      await verdictOf(anchorsOf, 'detached', cms, { record, coversWholeDocument: true, modifiedAfterSigning: false }),
+    );
   }
   return {
     documentId,

@@ -23,7 +23,10 @@ export class DynamoTemplateRepository implements TemplateRepository {
   private readonly audit: AuditChainWriter;
   private readonly table: DynamoTable;
 
-  constructor(db: DynamoDBDocumentClient, private readonly tableName: string) {
+  constructor(
+    db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
     this.audit = new AuditChainWriter(db, tableName);
     this.table = new DynamoTable(db, tableName);
   }
@@ -44,36 +47,56 @@ export class DynamoTemplateRepository implements TemplateRepository {
     const items = await this.table.queryAllItems({
       KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
       ExpressionAttributeNames: { '#pk': attributes.partitionKey, '#sk': attributes.sortKey },
-      ExpressionAttributeValues: { ':pk': templateVersion.pk.of({ templateId: id }), ':prefix': templateVersion.sk.prefix({}) },
+      ExpressionAttributeValues: {
+        ':pk': templateVersion.pk.of({ templateId: id }),
+        ':prefix': templateVersion.sk.prefix({}),
+      },
       ConsistentRead: true,
     });
     return items.map(templateOf);
   }
 
-  async saveTemplate(next: RecognitionTemplate, previous: RecognitionTemplate | undefined, audit: AuditEntry[]): Promise<void> {
+  async saveTemplate(
+    next: RecognitionTemplate,
+    previous: RecognitionTemplate | undefined,
+    audit: AuditEntry[],
+  ): Promise<void> {
     const TableName = this.tableName;
     try {
-      await this.audit.transact([
-        {
-          Put: {
-            TableName,
-            Item: {
-              ...currentKey(next.id), ...indexAttributes(template.indexKeys.all, { typeKey: next.key, templateId: next.id }),
-              [attributes.entity]: template.entity, version: next.version, template: next,
+      await this.audit.transact(
+        [
+          {
+            Put: {
+              TableName,
+              Item: {
+                ...currentKey(next.id),
+                ...indexAttributes(template.indexKeys.all, { typeKey: next.key, templateId: next.id }),
+                [attributes.entity]: template.entity,
+                version: next.version,
+                template: next,
+              },
+              ...(previous
+                ? {
+                    ConditionExpression: 'version = :previous',
+                    ExpressionAttributeValues: { ':previous': previous.version },
+                  }
+                : { ConditionExpression: 'attribute_not_exists(pk)' }),
             },
-            ...(previous
-              ? { ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': previous.version } }
-              : { ConditionExpression: 'attribute_not_exists(pk)' }),
           },
-        },
-        {
-          Put: {
-            TableName,
-            Item: { ...versionKey(next.id, next.version), [attributes.entity]: templateVersion.entity, template: next },
-            ConditionExpression: 'attribute_not_exists(pk)',
+          {
+            Put: {
+              TableName,
+              Item: {
+                ...versionKey(next.id, next.version),
+                [attributes.entity]: templateVersion.entity,
+                template: next,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
           },
-        },
-      ], audit);
+        ],
+        audit,
+      );
     } catch (error) {
       if (error instanceof TransactionCanceledException) throw new ConcurrentUpdateError();
       throw error;

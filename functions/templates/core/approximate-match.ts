@@ -89,9 +89,12 @@ function findApproximate(text: string, phrase: string, maxErrors: number): Phras
 }
 
 function bestNonOverlapping(candidates: PhraseMatch[], phraseLength: number): PhraseMatch[] {
-  const ranked = [...candidates].sort((a, b) => a.errors - b.errors
-    || Math.abs(a.end - a.start - phraseLength) - Math.abs(b.end - b.start - phraseLength)
-    || a.start - b.start);
+  const ranked = [...candidates].sort(
+    (a, b) =>
+      a.errors - b.errors ||
+      Math.abs(a.end - a.start - phraseLength) - Math.abs(b.end - b.start - phraseLength) ||
+      a.start - b.start,
+  );
   const kept: PhraseMatch[] = [];
   for (const candidate of ranked) {
     if (kept.every((other) => candidate.end <= other.start || candidate.start >= other.end)) kept.push(candidate);

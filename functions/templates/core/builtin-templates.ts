@@ -22,7 +22,8 @@ const defaultPermissions: TemplatePermissions = {
  * words. Anchoring on the place keeps out the dated laws quoted in the body ('Luật … ngày 20
  * tháng 6 năm 2012'), which no comma precedes.
  */
-const issueDateLine = '^[^,\\d]{2,40},\\s{0,3}(ngay\\s{0,3}\\S{1,4}\\s{0,3}thang\\s{0,3}\\S{1,4}\\s{0,3}nam\\s{0,3}\\S{1,6})';
+const issueDateLine =
+  '^[^,\\d]{2,40},\\s{0,3}(ngay\\s{0,3}\\S{1,4}\\s{0,3}thang\\s{0,3}\\S{1,4}\\s{0,3}nam\\s{0,3}\\S{1,6})';
 
 const documentNumber: TemplateField = { name: 'number', labels: ['Số:'], normaliser: 'code', required: true };
 const issueDate: TemplateField = { name: 'issueDate', pattern: issueDateLine, normaliser: 'date', required: true };
@@ -54,8 +55,16 @@ const definitions: BuiltinDefinition[] = [
       { name: 'permanentAddress', labels: ['Nơi thường trú'], maxLines: 3, normaliser: 'text', required: true },
     ],
     stopLabels: [
-      'Giới tính', 'Dân tộc', 'Tôn giáo', 'Quốc tịch', 'Quê quán', 'Nơi tạm trú', 'Nơi ở hiện tại',
-      'Họ, chữ đệm và tên chủ hộ', 'Mối quan hệ với chủ hộ', 'Thông tin thành viên hộ gia đình',
+      'Giới tính',
+      'Dân tộc',
+      'Tôn giáo',
+      'Quốc tịch',
+      'Quê quán',
+      'Nơi tạm trú',
+      'Nơi ở hiện tại',
+      'Họ, chữ đệm và tên chủ hộ',
+      'Mối quan hệ với chủ hộ',
+      'Thông tin thành viên hộ gia đình',
     ],
   },
   {
@@ -111,11 +120,23 @@ const definitions: BuiltinDefinition[] = [
       documentNumber,
       issueDate,
       { name: 'violatorName', labels: ['Họ và tên', 'Họ tên:'], normaliser: 'name', required: true },
-      { name: 'fineAmount', labels: ['Mức phạt', 'Số tiền phạt', 'Tổng số tiền phạt'], normaliser: 'vnd', required: true },
+      {
+        name: 'fineAmount',
+        labels: ['Mức phạt', 'Số tiền phạt', 'Tổng số tiền phạt'],
+        normaliser: 'vnd',
+        required: true,
+      },
     ],
     stopLabels: [
-      'Giới tính', 'Quốc tịch', 'Nghề nghiệp', 'Nơi ở hiện tại', 'Ngày, tháng, năm sinh', 'Số định danh cá nhân',
-      'Bằng chữ', 'Ngày cấp', 'Nơi cấp',
+      'Giới tính',
+      'Quốc tịch',
+      'Nghề nghiệp',
+      'Nơi ở hiện tại',
+      'Ngày, tháng, năm sinh',
+      'Số định danh cá nhân',
+      'Bằng chữ',
+      'Ngày cấp',
+      'Nơi cấp',
     ],
   },
   {
@@ -139,8 +160,12 @@ const definitions: BuiltinDefinition[] = [
       { name: 'address', labels: ['Địa chỉ:', 'Địa điểm kinh doanh'], maxLines: 3, normaliser: 'text', required: true },
     ],
     stopLabels: [
-      'Ngành, nghề kinh doanh', 'Người đại diện theo pháp luật', 'Người chịu trách nhiệm về an ninh, trật tự',
-      'Điện thoại:', 'Ngày cấp', 'Nơi cấp',
+      'Ngành, nghề kinh doanh',
+      'Người đại diện theo pháp luật',
+      'Người chịu trách nhiệm về an ninh, trật tự',
+      'Điện thoại:',
+      'Ngày cấp',
+      'Nơi cấp',
     ],
   },
   {
@@ -165,17 +190,19 @@ const definitions: BuiltinDefinition[] = [
 /** The built-in templates as seeded at `seededAt` (ISO date-time). */
 export function builtinTemplates(seededAt: string): RecognitionTemplate[] {
   // One copy per template: a caller that edits a seeded template edits nothing else.
-  return definitions.map((definition) => structuredClone({
-    id: `builtin-${definition.key}`,
-    key: definition.key,
-    version: 1,
-    name: definition.name,
-    active: true,
-    identification: { anchors: definition.anchors, minScore: 0.5 },
-    fields: definition.fields,
-    stopLabels: definition.stopLabels,
-    permissions: defaultPermissions,
-    createdAt: seededAt,
-    createdBy: 'system',
-  }));
+  return definitions.map((definition) =>
+    structuredClone({
+      id: `builtin-${definition.key}`,
+      key: definition.key,
+      version: 1,
+      name: definition.name,
+      active: true,
+      identification: { anchors: definition.anchors, minScore: 0.5 },
+      fields: definition.fields,
+      stopLabels: definition.stopLabels,
+      permissions: defaultPermissions,
+      createdAt: seededAt,
+      createdBy: 'system',
+    }),
+  );
 }

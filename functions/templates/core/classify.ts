@@ -33,8 +33,18 @@ const textRead = 8_000;
  * (1 − edits / its length); the score is the sum over the sum of weights.
  * Pass the current version of each template.
  */
-export function classifyDocument(pages: OcrPage[], templates: RecognitionTemplate[], principal: Principal): Classification {
-  const text = foldWithOffsets(pages.map((page) => page.text).join('\n').slice(0, textRead), 'words').text;
+export function classifyDocument(
+  pages: OcrPage[],
+  templates: RecognitionTemplate[],
+  principal: Principal,
+): Classification {
+  const text = foldWithOffsets(
+    pages
+      .map((page) => page.text)
+      .join('\n')
+      .slice(0, textRead),
+    'words',
+  ).text;
   const candidates = templates
     .filter((template) => template.active && can(principal, template, 'use'))
     .map((template) => {

@@ -2,7 +2,14 @@ import type { OcrPage } from '../../digitize/core/ocr-engine.ts';
 import { LabelFinder } from './label-finder.ts';
 import { normalisers, type FieldValue } from './normalisers.ts';
 import {
-  joinSpans, neighbourLine, pageLines, sliceSpan, spanConfidence, zoneLines, type TextLine, type TextSpan,
+  joinSpans,
+  neighbourLine,
+  pageLines,
+  sliceSpan,
+  spanConfidence,
+  zoneLines,
+  type TextLine,
+  type TextSpan,
 } from './ocr-lines.ts';
 import { compilePattern, matchPattern } from './safe-pattern.ts';
 import { pagesRead, type RecognitionTemplate, type TemplateField } from './template-model.ts';
@@ -89,9 +96,10 @@ function* candidates(field: TemplateField, lines: TextLine[], finder: LabelFinde
     for (const line of lines) {
       for (const occurrence of finder.occurrences(line)) {
         if (!labels.has(occurrence.label)) continue;
-        const value = field.valueAt === 'above'
-          ? valueAbove(line, lines, finder)
-          : valueAfter(line, occurrence.end, lines, finder, field.maxLines ?? 1);
+        const value =
+          field.valueAt === 'above'
+            ? valueAbove(line, lines, finder)
+            : valueAfter(line, occurrence.end, lines, finder, field.maxLines ?? 1);
         if (value) yield value;
       }
     }
@@ -106,7 +114,13 @@ function* candidates(field: TemplateField, lines: TextLine[], finder: LabelFinde
  * The text after a label: up to the next label on the same line; else to the end of the line
  * and down the wrapped lines below; or, when the label stands alone, the line below it.
  */
-function valueAfter(line: TextLine, from: number, lines: TextLine[], finder: LabelFinder, maxLines: number): TextSpan | null {
+function valueAfter(
+  line: TextLine,
+  from: number,
+  lines: TextLine[],
+  finder: LabelFinder,
+  maxLines: number,
+): TextSpan | null {
   const next = finder.occurrences(line).find((occurrence) => occurrence.start >= from);
   if (next) return nonEmpty(trimSeparators(sliceSpan(line, from, next.start), true));
   const rest = sliceSpan(line, from, line.text.length);

@@ -28,11 +28,13 @@ export class LabelFinder {
 
   constructor(template: RecognitionTemplate) {
     const all = new Set([...template.fields.flatMap((field) => field.labels ?? []), ...template.stopLabels]);
-    this.labels = [...all].map((label) => ({
-      label,
-      folded: foldWithOffsets(label.replace(/[:：]\s*$/, ''), 'words').text,
-      needsColon: /[:：]\s*$/.test(label),
-    })).sort((a, b) => b.folded.length - a.folded.length);
+    this.labels = [...all]
+      .map((label) => ({
+        label,
+        folded: foldWithOffsets(label.replace(/[:：]\s*$/, ''), 'words').text,
+        needsColon: /[:：]\s*$/.test(label),
+      }))
+      .sort((a, b) => b.folded.length - a.folded.length);
   }
 
   occurrences(line: TextLine): LabelOccurrence[] {
@@ -52,7 +54,8 @@ export class LabelFinder {
         const { start, end } = originalRange(folded, match.start, match.end);
         if (prepared.needsColon && !/^\s*[:;：]/.test(line.text.slice(end))) continue;
         const overlaps = accepted.some((other) => match.start < other.foldedEnd && match.end > other.foldedStart);
-        if (!overlaps) accepted.push({ label: prepared.label, start, end, foldedStart: match.start, foldedEnd: match.end });
+        if (!overlaps)
+          accepted.push({ label: prepared.label, start, end, foldedStart: match.start, foldedEnd: match.end });
       }
     }
     return accepted.sort((a, b) => a.start - b.start).map(({ label, start, end }) => ({ label, start, end }));

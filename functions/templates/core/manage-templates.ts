@@ -12,7 +12,12 @@ import type { AuditHistory } from '../../audit/core/history.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { builtinTemplates } from './builtin-templates.ts';
-import { recognitionTemplateSchema, type RecognitionTemplate, type TemplateAction, type TemplatePermissions } from './template-model.ts';
+import {
+  recognitionTemplateSchema,
+  type RecognitionTemplate,
+  type TemplateAction,
+  type TemplatePermissions,
+} from './template-model.ts';
 import { can } from './template-permissions.ts';
 import { templateAuditOwner, type TemplateRepository } from './template-repository.ts';
 
@@ -28,10 +33,15 @@ export async function ensureBuiltinTemplates(deps: Deps): Promise<void> {
   for (const template of builtinTemplates(now)) {
     if (await deps.templates.getTemplate(template.id)) continue;
     try {
-      await deps.templates.saveTemplate(template, undefined, [auditEntry(deps, systemContext, {
-        ownerId: templateAuditOwner, action: 'template.seed', resourceType: 'template', resourceId: template.id,
-        detail: { key: template.key, version: 1 },
-      })]);
+      await deps.templates.saveTemplate(template, undefined, [
+        auditEntry(deps, systemContext, {
+          ownerId: templateAuditOwner,
+          action: 'template.seed',
+          resourceType: 'template',
+          resourceId: template.id,
+          detail: { key: template.key, version: 1 },
+        }),
+      ]);
     } catch (error) {
       // Another container seeded it first.
       if (!(await deps.templates.getTemplate(template.id))) throw error;
@@ -40,20 +50,35 @@ export async function ensureBuiltinTemplates(deps: Deps): Promise<void> {
   seeded.add(deps.templates);
 }
 
-const systemContext: RequestContext = { principal: { sub: 'system', role: 'admin' }, sourceIp: 'internal', requestId: 'seed' };
+const systemContext: RequestContext = {
+  principal: { sub: 'system', role: 'admin' },
+  sourceIp: 'internal',
+  requestId: 'seed',
+};
 
 /**
  * Loads a template for an action. Someone who may not even view it is told it does not
  * exist; someone who may view but not act is refused. Both refusals are audited.
  */
-async function authorise(deps: Deps, context: RequestContext, id: string, action: TemplateAction): Promise<RecognitionTemplate> {
+async function authorise(
+  deps: Deps,
+  context: RequestContext,
+  id: string,
+  action: TemplateAction,
+): Promise<RecognitionTemplate> {
   await ensureBuiltinTemplates(deps);
   const template = await deps.templates.getTemplate(id);
   const visible = template !== undefined && can(context.principal, template, 'view');
   if (template && visible && can(context.principal, template, action)) return template;
-  await deps.repository.appendAudit(auditEntry(deps, context, {
-    ownerId: templateAuditOwner, action: `template.${action}`, resourceType: 'template', resourceId: id, outcome: 'denied',
-  }));
+  await deps.repository.appendAudit(
+    auditEntry(deps, context, {
+      ownerId: templateAuditOwner,
+      action: `template.${action}`,
+      resourceType: 'template',
+      resourceId: id,
+      outcome: 'denied',
+    }),
+  );
   if (!template || !visible) throw new NotFoundError('Template');
   throw new ForbiddenRoleError(`You may not ${action} this template`);
 }
@@ -61,20 +86,28 @@ async function authorise(deps: Deps, context: RequestContext, id: string, action
 export async function listTemplates(deps: Deps, context: RequestContext): Promise<RecognitionTemplate[]> {
   await ensureBuiltinTemplates(deps);
   const templates = await deps.templates.listTemplates();
-  return templates.filter((template) => can(context.principal, template, 'view')).sort((a, b) => a.key.localeCompare(b.key));
+  return templates
+    .filter((template) => can(context.principal, template, 'view'))
+    .sort((a, b) => a.key.localeCompare(b.key));
 }
 
 /** Active templates the caller may use, for classifying a scan. */
 export async function usableTemplates(deps: Deps, context: RequestContext): Promise<RecognitionTemplate[]> {
   await ensureBuiltinTemplates(deps);
-  return (await deps.templates.listTemplates()).filter((template) => template.active && can(context.principal, template, 'use'));
+  return (await deps.templates.listTemplates()).filter(
+    (template) => template.active && can(context.principal, template, 'use'),
+  );
 }
 
 export function getTemplate(deps: Deps, context: RequestContext, id: string): Promise<RecognitionTemplate> {
   return authorise(deps, context, id, 'view');
 }
 
-export async function listTemplateVersions(deps: Deps, context: RequestContext, id: string): Promise<RecognitionTemplate[]> {
+export async function listTemplateVersions(
+  deps: Deps,
+  context: RequestContext,
+  id: string,
+): Promise<RecognitionTemplate[]> {
   await authorise(deps, context, id, 'view');
   return deps.templates.listTemplateVersions(id);
 }
@@ -85,20 +118,38 @@ export type TemplateDraft = Omit<RecognitionTemplate, 'version' | 'createdAt' | 
 function validated(template: RecognitionTemplate): RecognitionTemplate {
   const result = recognitionTemplateSchema.safeParse(template);
   if (!result.success) {
-    throw new InvalidInputError(`Template is not valid: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    throw new InvalidInputError(
+      `Template is not valid: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
   }
   return result.data;
 }
 
 /** Administrators create templates; the new template starts at version 1. */
-export async function createTemplate(deps: Deps, context: RequestContext, draft: TemplateDraft): Promise<RecognitionTemplate> {
+export async function createTemplate(
+  deps: Deps,
+  context: RequestContext,
+  draft: TemplateDraft,
+): Promise<RecognitionTemplate> {
   if (context.principal.role !== 'admin') throw new ForbiddenRoleError('Only administrators create templates');
   await ensureBuiltinTemplates(deps);
-  const template = validated({ ...draft, version: 1, createdAt: deps.clock.now().toISOString(), createdBy: context.principal.sub });
-  if (await deps.templates.getTemplate(template.id)) throw new InvalidInputError(`A template with id ${template.id} already exists`);
-  await deps.templates.saveTemplate(template, undefined, [auditEntry(deps, context, {
-    ownerId: templateAuditOwner, action: 'template.create', resourceType: 'template', resourceId: template.id, detail: { key: template.key },
-  })]);
+  const template = validated({
+    ...draft,
+    version: 1,
+    createdAt: deps.clock.now().toISOString(),
+    createdBy: context.principal.sub,
+  });
+  if (await deps.templates.getTemplate(template.id))
+    throw new InvalidInputError(`A template with id ${template.id} already exists`);
+  await deps.templates.saveTemplate(template, undefined, [
+    auditEntry(deps, context, {
+      ownerId: templateAuditOwner,
+      action: 'template.create',
+      resourceType: 'template',
+      resourceId: template.id,
+      detail: { key: template.key },
+    }),
+  ]);
   return template;
 }
 
@@ -120,9 +171,15 @@ async function saveNewVersion(
       createdAt: deps.clock.now().toISOString(),
       createdBy: context.principal.sub,
     });
-    await deps.templates.saveTemplate(next, current, [auditEntry(deps, context, {
-      ownerId: templateAuditOwner, action: auditAction, resourceType: 'template', resourceId: id, detail: { version: next.version },
-    })]);
+    await deps.templates.saveTemplate(next, current, [
+      auditEntry(deps, context, {
+        ownerId: templateAuditOwner,
+        action: auditAction,
+        resourceType: 'template',
+        resourceId: id,
+        detail: { version: next.version },
+      }),
+    ]);
     return next;
   });
 }
@@ -137,8 +194,20 @@ export function updateTemplate(
   return saveNewVersion(deps, context, id, 'edit', () => changes, 'template.update');
 }
 
-export function setTemplateActive(deps: Deps, context: RequestContext, id: string, active: boolean): Promise<RecognitionTemplate> {
-  return saveNewVersion(deps, context, id, 'edit', () => ({ active }), active ? 'template.activate' : 'template.deactivate');
+export function setTemplateActive(
+  deps: Deps,
+  context: RequestContext,
+  id: string,
+  active: boolean,
+): Promise<RecognitionTemplate> {
+  return saveNewVersion(
+    deps,
+    context,
+    id,
+    'edit',
+    () => ({ active }),
+    active ? 'template.activate' : 'template.deactivate',
+  );
 }
 
 export function setTemplatePermissions(
@@ -151,11 +220,15 @@ export function setTemplatePermissions(
 }
 
 /** The audit of one template (changes and refused attempts), for whoever may view it. */
-export async function templateHistory(deps: Deps, context: RequestContext, id: string, page: PageRequest): Promise<Page<AuditEntry>> {
+export async function templateHistory(
+  deps: Deps,
+  context: RequestContext,
+  id: string,
+  page: PageRequest,
+): Promise<Page<AuditEntry>> {
   await authorise(deps, context, id, 'view');
   return deps.repository.listHistory(templateAuditOwner, id, page);
 }
-
 
 export interface TemplateTestResult {
   templateId: string;
@@ -183,7 +256,8 @@ export async function testTemplate(
 ): Promise<TemplateTestResult> {
   const template = await authorise(deps, context, id, 'use');
   const inspection = await inspectScan(sample.bytes, sample.contentType, {
-    maxPixels: deps.policy.maxImagePixels, maxPages: deps.policy.maxPdfPages,
+    maxPixels: deps.policy.maxImagePixels,
+    maxPages: deps.policy.maxPdfPages,
   });
   if (!inspection.ok) throw new InvalidInputError(`The sample cannot be used: ${inspection.detail}`);
   const pages: OcrPage[] = [];
@@ -192,10 +266,15 @@ export async function testTemplate(
   }
   const extraction = extractFields(template, pages);
   const score = classifyDocument(pages, [{ ...template, active: true }], context.principal).candidates[0]?.score ?? 0;
-  await deps.repository.appendAudit(auditEntry(deps, context, {
-    ownerId: templateAuditOwner, action: 'template.test', resourceType: 'template', resourceId: id,
-    detail: { version: template.version, confidence: extraction.confidence },
-  }));
+  await deps.repository.appendAudit(
+    auditEntry(deps, context, {
+      ownerId: templateAuditOwner,
+      action: 'template.test',
+      resourceType: 'template',
+      resourceId: id,
+      detail: { version: template.version, confidence: extraction.confidence },
+    }),
+  );
   return {
     templateId: template.id,
     version: template.version,

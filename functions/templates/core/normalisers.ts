@@ -14,7 +14,16 @@ export interface NormalisedValue {
 }
 
 export const normaliserNames = [
-  'date', 'vnd', 'name', 'plate', 'personal-id', 'enterprise-code', 'license-class', 'code', 'chassis-number', 'text',
+  'date',
+  'vnd',
+  'name',
+  'plate',
+  'personal-id',
+  'enterprise-code',
+  'license-class',
+  'code',
+  'chassis-number',
+  'text',
 ] as const;
 export type NormaliserName = (typeof normaliserNames)[number];
 
@@ -85,12 +94,88 @@ export function normaliseVnd(text: string): NormalisedValue | null {
  * (NGUYỄN → NGUYÊN, ĐỖ → ĐỎ), and a misread family name folds to one of these.
  */
 const familyNames = new Set([
-  'NGUYỄN', 'TRẦN', 'LÊ', 'PHẠM', 'HOÀNG', 'HUỲNH', 'PHAN', 'VŨ', 'VÕ', 'ĐẶNG', 'BÙI', 'ĐỖ', 'HỒ', 'NGÔ', 'DƯƠNG',
-  'LÝ', 'ĐINH', 'TRỊNH', 'LƯU', 'QUÁCH', 'ĐÀO', 'ĐOÀN', 'DOÃN', 'LÂM', 'MAI', 'TRƯƠNG', 'CAO', 'HÀ', 'TÔ', 'TẠ',
-  'CHÂU', 'LƯƠNG', 'THÁI', 'KIỀU', 'TRIỆU', 'TĂNG', 'TỪ', 'MẠC', 'LA', 'LÃ', 'LỮ', 'LẠI', 'KHỔNG', 'CHU', 'TỐNG',
-  'GIANG', 'DIỆP', 'PHÙNG', 'VƯƠNG', 'THÂN', 'NGHIÊM', 'CÙ', 'ĐÀM', 'KIM', 'LỤC', 'QUAN', 'TÔN', 'KHÚC', 'ÂU',
-  'ÔNG', 'THẠCH', 'HỨA', 'ĐỒNG', 'BẠCH', 'PHÍ', 'NÔNG', 'LÒ', 'CẦM', 'SÙNG', 'GIÀNG', 'VÀNG', 'MÙA', 'THÀO',
-  'LẦU', 'HẦU', 'QUÀNG', 'LƯỜNG', 'ĐIÊU', 'BẾ', 'MA', 'VI', 'LỘC',
+  'NGUYỄN',
+  'TRẦN',
+  'LÊ',
+  'PHẠM',
+  'HOÀNG',
+  'HUỲNH',
+  'PHAN',
+  'VŨ',
+  'VÕ',
+  'ĐẶNG',
+  'BÙI',
+  'ĐỖ',
+  'HỒ',
+  'NGÔ',
+  'DƯƠNG',
+  'LÝ',
+  'ĐINH',
+  'TRỊNH',
+  'LƯU',
+  'QUÁCH',
+  'ĐÀO',
+  'ĐOÀN',
+  'DOÃN',
+  'LÂM',
+  'MAI',
+  'TRƯƠNG',
+  'CAO',
+  'HÀ',
+  'TÔ',
+  'TẠ',
+  'CHÂU',
+  'LƯƠNG',
+  'THÁI',
+  'KIỀU',
+  'TRIỆU',
+  'TĂNG',
+  'TỪ',
+  'MẠC',
+  'LA',
+  'LÃ',
+  'LỮ',
+  'LẠI',
+  'KHỔNG',
+  'CHU',
+  'TỐNG',
+  'GIANG',
+  'DIỆP',
+  'PHÙNG',
+  'VƯƠNG',
+  'THÂN',
+  'NGHIÊM',
+  'CÙ',
+  'ĐÀM',
+  'KIM',
+  'LỤC',
+  'QUAN',
+  'TÔN',
+  'KHÚC',
+  'ÂU',
+  'ÔNG',
+  'THẠCH',
+  'HỨA',
+  'ĐỒNG',
+  'BẠCH',
+  'PHÍ',
+  'NÔNG',
+  'LÒ',
+  'CẦM',
+  'SÙNG',
+  'GIÀNG',
+  'VÀNG',
+  'MÙA',
+  'THÀO',
+  'LẦU',
+  'HẦU',
+  'QUÀNG',
+  'LƯỜNG',
+  'ĐIÊU',
+  'BẾ',
+  'MA',
+  'VI',
+  'LỘC',
 ]);
 /** Folded spelling → family names with that spelling; only a single one is a safe repair. */
 const familyNamesByFolding = new Map<string, string[]>();
@@ -125,7 +210,10 @@ function splitMiddleName(word: string): string {
  * A misread family name and a lost space after THỊ/VĂN are repaired (flagged adjusted).
  */
 export function normaliseName(text: string): NormalisedValue | null {
-  const name = text.normalize('NFC').replace(/\s+/g, ' ').replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+  const name = text
+    .normalize('NFC')
+    .replace(/\s+/g, ' ')
+    .replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
   if (name.length < 2 || name.length > 100 || !/^\p{L}+(?:[ '’-]\p{L}+)*$/u.test(name)) return null;
   const read = name.toLocaleUpperCase('vi');
   const [first = '', ...rest] = read.split(' ');
@@ -177,7 +265,11 @@ export function normalisePersonalId(text: string): NormalisedValue | null {
 
 /** A 10-digit enterprise (tax) code, or 10 digits, a dash and a 3-digit branch number. */
 export function normaliseEnterpriseCode(text: string): NormalisedValue | null {
-  return normaliseIdentifier(text, /(?<![0-9OoIl|])[0-9OoIl|]{10}(?:-[0-9OoIl|]{3})?(?!-?[0-9OoIl|])/, isEnterpriseCode);
+  return normaliseIdentifier(
+    text,
+    /(?<![0-9OoIl|])[0-9OoIl|]{10}(?:-[0-9OoIl|]{3})?(?!-?[0-9OoIl|])/,
+    isEnterpriseCode,
+  );
 }
 
 function normaliseIdentifier(text: string, shape: RegExp, isValid: (value: string) => boolean): NormalisedValue | null {
@@ -193,13 +285,39 @@ function normaliseIdentifier(text: string, shape: RegExp, isValid: (value: strin
  * either law stay valid). Several classes are kept in the order printed: 'A1, B2'.
  */
 const licenceClasses = new Set([
-  'A1', 'A2', 'A3', 'A4', 'B1', 'B2', 'C', 'D', 'E', 'FB2', 'FC', 'FD', 'FE',
-  'A', 'B', 'C1', 'D1', 'D2', 'BE', 'C1E', 'CE', 'D1E', 'D2E', 'DE',
+  'A1',
+  'A2',
+  'A3',
+  'A4',
+  'B1',
+  'B2',
+  'C',
+  'D',
+  'E',
+  'FB2',
+  'FC',
+  'FD',
+  'FE',
+  'A',
+  'B',
+  'C1',
+  'D1',
+  'D2',
+  'BE',
+  'C1E',
+  'CE',
+  'D1E',
+  'D2E',
+  'DE',
 ]);
 
 export function normaliseLicenseClass(text: string): NormalisedValue | null {
   // Tesseract reads the wide gap before the next label on the line as '_' ('Hạng: D_ Có giá trị').
-  const tokens = text.normalize('NFC').toUpperCase().split(/[\s,;_]+/).filter((token) => token.length > 0);
+  const tokens = text
+    .normalize('NFC')
+    .toUpperCase()
+    .split(/[\s,;_]+/)
+    .filter((token) => token.length > 0);
   if (tokens.length === 0) return null;
   let adjusted = false;
   const classes: string[] = [];
@@ -218,7 +336,11 @@ export function normaliseLicenseClass(text: string): NormalisedValue | null {
  * with at least one digit ('633/CAT-PV01', '123/QĐ-XPVPHC', 'JF83E1234567').
  */
 export function normaliseCode(text: string): NormalisedValue | null {
-  const read = text.normalize('NFC').replace(/\s+/g, '').replace(/[.,;:_]+$/, '').toLocaleUpperCase('vi');
+  const read = text
+    .normalize('NFC')
+    .replace(/\s+/g, '')
+    .replace(/[.,;:_]+$/, '')
+    .toLocaleUpperCase('vi');
   // OCR reads some fonts' Đ as Đ followed by the Icelandic eth (U+00D0), which Vietnamese never uses.
   const code = read.replace(/ĐÐ|ÐĐ/g, 'Đ').replace(/Ð/g, 'Đ');
   if (code.length > 64 || !/^[\p{Lu}\d][\p{Lu}\d./-]*$/u.test(code) || !/\d/.test(code)) return null;
@@ -243,8 +365,12 @@ export function normaliseChassisNumber(text: string): NormalisedValue | null {
 /** Free text (addresses, brands, summaries): NFC, single spaces, no stray separators at the ends. */
 export function normaliseText(text: string): NormalisedValue | null {
   // '_' is how Tesseract reads the gap before the next label on the same line.
-  const value = text.normalize('NFC').replace(/\s+/g, ' ').trim()
-    .replace(/^[\s:;,.|_\-–—]+/, '').replace(/[\s:;,|_\-–—]+$/, '');
+  const value = text
+    .normalize('NFC')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[\s:;,.|_\-–—]+/, '')
+    .replace(/[\s:;,|_\-–—]+$/, '');
   if (value.length === 0 || value.length > 500) return null;
   return { value, adjusted: false };
 }

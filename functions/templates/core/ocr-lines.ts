@@ -6,7 +6,12 @@ import type { OcrPage, OcrWord } from '../../digitize/core/ocr-engine.ts';
  * match) knows how sure the engine was of it.
  */
 
-export interface Box { x0: number; y0: number; x1: number; y1: number }
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 
 export interface TextSpan {
   text: string;
@@ -74,23 +79,30 @@ function centreInside(word: OcrWord, box: Box): boolean {
  */
 export function pageLines(page: OcrPage): TextLine[] {
   if (page.lines.length === 0) {
-    return page.text.split('\n').map((text) => ({
-      ...spanOfTokens(tokensOf(text).map((token) => ({ text: token, confidence: page.confidence }))),
-      pageNumber: page.pageNumber,
-      box: null,
-    })).filter((line) => line.text.length > 0);
+    return page.text
+      .split('\n')
+      .map((text) => ({
+        ...spanOfTokens(tokensOf(text).map((token) => ({ text: token, confidence: page.confidence }))),
+        pageNumber: page.pageNumber,
+        box: null,
+      }))
+      .filter((line) => line.text.length > 0);
   }
-  return page.lines.map((line) => {
-    const tokens = tokensOf(line.text);
-    const box = hasArea(line.box) ? line.box : null;
-    const words = box ? page.words.filter((word) => centreInside(word, box)).sort((a, b) => a.box.x0 - b.box.x0) : [];
-    const paired = words.length === tokens.length;
-    return {
-      ...spanOfTokens(tokens.map((text, i) => ({ text, confidence: paired ? (words[i]?.confidence ?? 0) : line.confidence }))),
-      pageNumber: page.pageNumber,
-      box,
-    };
-  }).filter((line) => line.text.length > 0);
+  return page.lines
+    .map((line) => {
+      const tokens = tokensOf(line.text);
+      const box = hasArea(line.box) ? line.box : null;
+      const words = box ? page.words.filter((word) => centreInside(word, box)).sort((a, b) => a.box.x0 - b.box.x0) : [];
+      const paired = words.length === tokens.length;
+      return {
+        ...spanOfTokens(
+          tokens.map((text, i) => ({ text, confidence: paired ? (words[i]?.confidence ?? 0) : line.confidence })),
+        ),
+        pageNumber: page.pageNumber,
+        box,
+      };
+    })
+    .filter((line) => line.text.length > 0);
 }
 
 function tokensOf(text: string): string[] {
@@ -99,9 +111,15 @@ function tokensOf(text: string): string[] {
 
 /** The words whose centres fall in a zone given in fractions of the page, as rows top to bottom. */
 export function zoneLines(page: OcrPage, zone: Box): TextLine[] {
-  const area = { x0: zone.x0 * page.width, y0: zone.y0 * page.height, x1: zone.x1 * page.width, y1: zone.y1 * page.height };
-  const words = page.words.filter((word) => centreInside(word, area))
-    .sort((a, b) => (a.box.y0 + a.box.y1) - (b.box.y0 + b.box.y1));
+  const area = {
+    x0: zone.x0 * page.width,
+    y0: zone.y0 * page.height,
+    x1: zone.x1 * page.width,
+    y1: zone.y1 * page.height,
+  };
+  const words = page.words
+    .filter((word) => centreInside(word, area))
+    .sort((a, b) => a.box.y0 + a.box.y1 - (b.box.y0 + b.box.y1));
   const rows: OcrWord[][] = [];
   for (const word of words) {
     const row = rows.at(-1);
@@ -141,7 +159,8 @@ export function neighbourLine(lines: TextLine[], line: TextLine, direction: 'bel
     if (other === line || other.pageNumber !== line.pageNumber || !other.box) return false;
     const overlaps = other.box.x0 < box.x1 && other.box.x1 > box.x0;
     const gap = direction === 'below' ? other.box.y0 - box.y1 : box.y0 - other.box.y1;
-    const beyondMiddle = direction === 'below' ? other.box.y0 >= box.y0 + height / 2 : other.box.y1 <= box.y1 - height / 2;
+    const beyondMiddle =
+      direction === 'below' ? other.box.y0 >= box.y0 + height / 2 : other.box.y1 <= box.y1 - height / 2;
     return overlaps && beyondMiddle && gap <= 1.5 * height;
   });
   const distance = (other: TextLine) => Math.abs((other.box?.y0 ?? 0) - box.y0);

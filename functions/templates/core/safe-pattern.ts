@@ -38,11 +38,20 @@ interface Atom {
   /** Lengths the engine may try for this atom: 1 unless it is quantified. */
   choices: number;
 }
-interface Alternation { kind: 'alternation'; set: CharSet; min: number; branches: Item[][] }
+interface Alternation {
+  kind: 'alternation';
+  set: CharSet;
+  min: number;
+  branches: Item[][];
+}
 /** `$`: nothing can follow it. */
-interface End { kind: 'end' }
+interface End {
+  kind: 'end';
+}
 /** `^`, `\b`, `\B`: they consume nothing. */
-interface Assertion { kind: 'assertion' }
+interface Assertion {
+  kind: 'assertion';
+}
 type Item = Atom | Alternation | End | Assertion;
 
 class UnsafePatternError extends Error {}
@@ -61,8 +70,10 @@ export function findPatternProblem(source: string): string | null {
     if (cursor.at !== source.length) return 'not a valid regular expression';
     const factor = branches.reduce((sum, branch) => sum + backtrackingFactor(branch, null), 0);
     if (factor > maxBacktrackingFactor) {
-      return 'the pattern could backtrack too much: bound its quantifiers, e.g. \\s{0,3} instead of \\s*, '
-        + 'and do not put two variable-length parts that match the same characters next to each other';
+      return (
+        'the pattern could backtrack too much: bound its quantifiers, e.g. \\s{0,3} instead of \\s*, ' +
+        'and do not put two variable-length parts that match the same characters next to each other'
+      );
     }
     return null;
   } catch (error) {
@@ -88,7 +99,10 @@ export function matchPattern(pattern: RegExp, subject: string): { start: number;
   return range ? { start: range[0], end: range[1] } : null;
 }
 
-interface Cursor { source: string; at: number }
+interface Cursor {
+  source: string;
+  at: number;
+}
 
 /** The branches of an alternation (one when there is no `|`). */
 function parseDisjunction(cursor: Cursor): Item[][] {
@@ -116,8 +130,14 @@ function parseTerm(cursor: Cursor): Item[] {
   const start = cursor.at;
   const character = source[start];
   if (character === '(') return parseGroup(cursor);
-  if (character === '^') { cursor.at += 1; return [{ kind: 'assertion' }]; }
-  if (character === '$') { cursor.at += 1; return [{ kind: 'end' }]; }
+  if (character === '^') {
+    cursor.at += 1;
+    return [{ kind: 'assertion' }];
+  }
+  if (character === '$') {
+    cursor.at += 1;
+    return [{ kind: 'end' }];
+  }
   if (character === '[') {
     cursor.at += 1;
     while (cursor.at < source.length && source[cursor.at] !== ']') cursor.at += source[cursor.at] === '\\' ? 2 : 1;
@@ -125,7 +145,10 @@ function parseTerm(cursor: Cursor): Item[] {
   } else if (character === '\\') {
     const escaped = source[start + 1] ?? '';
     if (/[1-9k]/.test(escaped)) throw new UnsafePatternError('backreferences are not allowed');
-    if (escaped === 'b' || escaped === 'B') { cursor.at += 2; return [{ kind: 'assertion' }]; }
+    if (escaped === 'b' || escaped === 'B') {
+      cursor.at += 2;
+      return [{ kind: 'assertion' }];
+    }
     cursor.at += 2;
     if (/[pPu]/.test(escaped) && source[cursor.at] === '{') cursor.at = source.indexOf('}', cursor.at) + 1;
     else if (escaped === 'u') cursor.at += 4;
@@ -145,12 +168,14 @@ function parseGroup(cursor: Cursor): Item[] {
   const branches = parseDisjunction(cursor);
   cursor.at += 1;
   if (branches.length === 1) return branches[0] ?? [];
-  return [{
-    kind: 'alternation',
-    branches,
-    set: union(branches.flat()),
-    min: Math.min(...branches.map((branch) => branch.reduce((sum, item) => sum + minLength(item), 0))),
-  }];
+  return [
+    {
+      kind: 'alternation',
+      branches,
+      set: union(branches.flat()),
+      min: Math.min(...branches.map((branch) => branch.reduce((sum, item) => sum + minLength(item), 0))),
+    },
+  ];
 }
 
 function parseQuantifier(cursor: Cursor): { min: number; max: number } | null {
@@ -214,7 +239,9 @@ function charSet(atomSource: string): CharSet {
 }
 
 function union(items: Item[]): CharSet {
-  return universe.map((_, index) => items.some((item) => (item.kind === 'atom' || item.kind === 'alternation') && item.set[index]));
+  return universe.map((_, index) =>
+    items.some((item) => (item.kind === 'atom' || item.kind === 'alternation') && item.set[index]),
+  );
 }
 
 function intersects(a: CharSet, b: CharSet): boolean {

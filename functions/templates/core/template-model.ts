@@ -12,7 +12,12 @@ import { foldWithOffsets } from './text-folding.ts';
 
 /** The built-in document types of DESIGN.md; their keys are a public contract. */
 export const builtinTypeKeys = [
-  'xac-nhan-cu-tru', 'giay-phep-lai-xe', 'dang-ky-xe', 'quyet-dinh-xu-phat', 'chung-nhan-antt', 'cong-van',
+  'xac-nhan-cu-tru',
+  'giay-phep-lai-xe',
+  'dang-ky-xe',
+  'quyet-dinh-xu-phat',
+  'chung-nhan-antt',
+  'cong-van',
 ] as const;
 export type BuiltinTypeKey = (typeof builtinTypeKeys)[number];
 
@@ -23,8 +28,12 @@ export const pagesRead = 10;
 export type TemplateAction = (typeof templateActions)[number];
 
 /** A phrase as printed on the form; it must keep something to match once folded. */
-const phrase = (max: number) => z.string().min(1).max(max)
-  .refine((value) => foldWithOffsets(value, 'words').text.length > 0, 'must contain letters or digits');
+const phrase = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((value) => foldWithOffsets(value, 'words').text.length > 0, 'must contain letters or digits');
 
 /**
  * A field label. A label ending in ':' only counts when OCR also read a colon after it: short
@@ -39,45 +48,54 @@ const pattern = z.string().superRefine((source, context) => {
 
 const unit = z.number().min(0).max(1);
 /** A region of a page in fractions of its width and height, (0,0) at the top left. */
-const zone = z.strictObject({ page: z.int().min(1).max(pagesRead).optional(), x0: unit, y0: unit, x1: unit, y1: unit })
+const zone = z
+  .strictObject({ page: z.int().min(1).max(pagesRead).optional(), x0: unit, y0: unit, x1: unit, y1: unit })
   .refine((box) => box.x0 < box.x1 && box.y0 < box.y1, 'a zone must have x0 < x1 and y0 < y1');
 
-const field = z.strictObject({
-  /** The key of the value in a document's `fields`. */
-  name: z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, 'must be a camelCase identifier'),
-  labels: z.array(label).min(1).max(8).optional(),
-  /**
-   * Where the value sits relative to a label: after it on the same line (or alone on the line
-   * below), or on the line above it (an agency header above 'Số:').
-   */
-  valueAt: z.enum(['after', 'above']).optional(),
-  /** How many lines a value may run over (addresses and summaries wrap). Default 1. */
-  maxLines: z.int().min(1).max(5).optional(),
-  /**
-   * A regular expression matched, case-insensitively, against the folded text (lower case,
-   * no diacritics, đ → d): the value is its `value` group, else its first group, else the whole
-   * match, cut from the original text with its diacritics. With labels it runs on the text after
-   * the label; with a zone on the zone's text; alone, on each line.
-   */
-  pattern: pattern.optional(),
-  /**
-   * Reads only the words whose centres fall in this region, as rows; labels and pattern then
-   * apply to those rows, and without them the whole zone is the value.
-   */
-  zone: zone.optional(),
-  normaliser: z.enum(normaliserNames),
-  required: z.boolean(),
-}).refine((value) => value.labels || value.pattern || value.zone, 'a field needs labels, a pattern or a zone');
+const field = z
+  .strictObject({
+    /** The key of the value in a document's `fields`. */
+    name: z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, 'must be a camelCase identifier'),
+    labels: z.array(label).min(1).max(8).optional(),
+    /**
+     * Where the value sits relative to a label: after it on the same line (or alone on the line
+     * below), or on the line above it (an agency header above 'Số:').
+     */
+    valueAt: z.enum(['after', 'above']).optional(),
+    /** How many lines a value may run over (addresses and summaries wrap). Default 1. */
+    maxLines: z.int().min(1).max(5).optional(),
+    /**
+     * A regular expression matched, case-insensitively, against the folded text (lower case,
+     * no diacritics, đ → d): the value is its `value` group, else its first group, else the whole
+     * match, cut from the original text with its diacritics. With labels it runs on the text after
+     * the label; with a zone on the zone's text; alone, on each line.
+     */
+    pattern: pattern.optional(),
+    /**
+     * Reads only the words whose centres fall in this region, as rows; labels and pattern then
+     * apply to those rows, and without them the whole zone is the value.
+     */
+    zone: zone.optional(),
+    normaliser: z.enum(normaliserNames),
+    required: z.boolean(),
+  })
+  .refine((value) => value.labels || value.pattern || value.zone, 'a field needs labels, a pattern or a zone');
 
 const anchor = z.strictObject({ phrase: phrase(120), weight: z.number().positive().max(10) });
 
-const permissionRule = z.strictObject({
-  role: z.enum(roles).optional(),
-  unit: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be a unit code such as PC06').optional(),
-}).refine((rule) => rule.role !== undefined || rule.unit !== undefined, 'a rule names a role, a unit, or both');
+const permissionRule = z
+  .strictObject({
+    role: z.enum(roles).optional(),
+    unit: z
+      .string()
+      .regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be a unit code such as PC06')
+      .optional(),
+  })
+  .refine((rule) => rule.role !== undefined || rule.unit !== undefined, 'a rule names a role, a unit, or both');
 const rules = z.array(permissionRule).max(50);
 
-const permissions = z.strictObject({ view: rules, use: rules, edit: rules, grant: rules })
+const permissions = z
+  .strictObject({ view: rules, use: rules, edit: rules, grant: rules })
   .refine(
     (value) => [...value.edit, ...value.grant].every((rule) => rule.role !== 'citizen' && rule.role !== 'organization'),
     'only officers and administrators may edit templates or grant permissions on them',
@@ -100,8 +118,14 @@ export const recognitionTemplateSchema = z.strictObject({
     /** Score (0..1) below which this template does not claim a document. */
     minScore: z.number().min(0).max(1),
   }),
-  fields: z.array(field).min(1).max(30)
-    .refine((fields) => new Set(fields.map((value) => value.name)).size === fields.length, 'field names must be unique'),
+  fields: z
+    .array(field)
+    .min(1)
+    .max(30)
+    .refine(
+      (fields) => new Set(fields.map((value) => value.name)).size === fields.length,
+      'field names must be unique',
+    ),
   /** Labels printed on the form that are not extracted: a value stops where one begins. */
   stopLabels: z.array(label).max(30),
   permissions,

@@ -11,9 +11,14 @@ import type { PermissionRule, RecognitionTemplate, TemplateAction } from './temp
  * Granting does not imply editing, nor using: each is its own right. The API layer audits the
  * decision.
  */
-export function can(principal: Principal, template: Pick<RecognitionTemplate, 'permissions'>, action: TemplateAction): boolean {
+export function can(
+  principal: Principal,
+  template: Pick<RecognitionTemplate, 'permissions'>,
+  action: TemplateAction,
+): boolean {
   const allowed = (granted: TemplateAction) => template.permissions[granted].some((rule) => matches(rule, principal));
-  const mayChange = (granted: 'edit' | 'grant') => principal.role !== 'citizen' && principal.role !== 'organization' && allowed(granted);
+  const mayChange = (granted: 'edit' | 'grant') =>
+    principal.role !== 'citizen' && principal.role !== 'organization' && allowed(granted);
   switch (action) {
     case 'view':
       return principal.role === 'admin' || allowed('view') || mayChange('edit') || mayChange('grant');

@@ -14,7 +14,11 @@ export interface TemplateRepository {
   /** Every version of a template, oldest first. */
   listTemplateVersions(id: string): Promise<RecognitionTemplate[]>;
   /** Audit entries are written in the same transaction; read them with VaultRepository.listHistory. */
-  saveTemplate(next: RecognitionTemplate, previous: RecognitionTemplate | undefined, audit: AuditEntry[]): Promise<void>;
+  saveTemplate(
+    next: RecognitionTemplate,
+    previous: RecognitionTemplate | undefined,
+    audit: AuditEntry[],
+  ): Promise<void>;
 }
 
 /** Template operations are audited under this pseudo-owner, apart from every vault. */

@@ -8,14 +8,16 @@
  * `nguyen thi huong` and `NGUYỄN THỊ HƯƠNG` fold to the same key.
  */
 export function foldForSearch(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    // OCR engines sometimes return the look-alike eth (ð) for đ.
-    .replace(/[đð]/g, 'd')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      // OCR engines sometimes return the look-alike eth (ð) for đ.
+      .replace(/[đð]/g, 'd')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** A folded text that remembers which characters of the original each folded one came from. */

@@ -2,8 +2,15 @@ import { awsVaultDeps } from '../../composition/aws-deps.ts';
 import { awsOcrEngine } from '../../composition/aws-ocr-engine.ts';
 import type { RecognitionTemplate } from '../core/template-model.ts';
 import {
-  createTemplate, getTemplate, listTemplates, listTemplateVersions, setTemplateActive, setTemplatePermissions,
-  templateHistory, testTemplate, updateTemplate,
+  createTemplate,
+  getTemplate,
+  listTemplates,
+  listTemplateVersions,
+  setTemplateActive,
+  setTemplatePermissions,
+  templateHistory,
+  testTemplate,
+  updateTemplate,
 } from '../core/manage-templates.ts';
 import type { OcrEngine } from '../../digitize/core/ocr-engine.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
@@ -17,15 +24,17 @@ import { present } from '../../platform/http/present.ts';
 export function createTemplatesHandler(deps: VaultDeps, ocr: () => OcrEngine) {
   const one = (template: RecognitionTemplate) => ({ body: present(s.template, template) });
   return createHttpHandler(templateRoutes, {
-    listTemplates: async ({ context }) =>
-      ({ body: present(s.templateList, { items: await listTemplates(deps, context) }) }),
+    listTemplates: async ({ context }) => ({
+      body: present(s.templateList, { items: await listTemplates(deps, context) }),
+    }),
     createTemplate: async ({ context, body }) => one(await createTemplate(deps, context, body)),
     getTemplate: async ({ context, params: { id } }) => one(await getTemplate(deps, context, id)),
     updateTemplate: async ({ context, params: { id }, body }) => one(await updateTemplate(deps, context, id, body)),
     activateTemplate: async ({ context, params: { id } }) => one(await setTemplateActive(deps, context, id, true)),
     deactivateTemplate: async ({ context, params: { id } }) => one(await setTemplateActive(deps, context, id, false)),
-    listTemplateVersions: async ({ context, params: { id } }) =>
-      ({ body: present(s.templateList, { items: await listTemplateVersions(deps, context, id) }) }),
+    listTemplateVersions: async ({ context, params: { id } }) => ({
+      body: present(s.templateList, { items: await listTemplateVersions(deps, context, id) }),
+    }),
     setTemplatePermissions: async ({ context, params: { id }, body }) =>
       one(await setTemplatePermissions(deps, context, id, body)),
     testTemplate: async ({ context, params: { id }, body: { contentType, sample } }) => {
@@ -33,8 +42,9 @@ export function createTemplatesHandler(deps: VaultDeps, ocr: () => OcrEngine) {
       const result = await testTemplate({ ...deps, ocr: ocr() }, context, id, { bytes, contentType });
       return { body: present(s.templateTestResult, result) };
     },
-    getTemplateHistory: async ({ context, params: { id }, query }) =>
-      ({ body: present(historyPage, await templateHistory(deps, context, id, query)) }),
+    getTemplateHistory: async ({ context, params: { id }, query }) => ({
+      body: present(historyPage, await templateHistory(deps, context, id, query)),
+    }),
   });
 }
 

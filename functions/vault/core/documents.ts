@@ -18,7 +18,11 @@ export interface DocumentDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' 
 }
 
 /** One of the caller's documents, active or in the trash. */
-export async function getDocument(deps: DocumentDeps, context: RequestContext, documentId: string): Promise<VaultDocument> {
+export async function getDocument(
+  deps: DocumentDeps,
+  context: RequestContext,
+  documentId: string,
+): Promise<VaultDocument> {
   const ownerId = ownVault(context.principal);
   const document = await deps.repository.getDocument(ownerId, documentId);
   if (!document) throw new NotFoundError('Document');
@@ -65,16 +69,26 @@ export async function updateDocument(
     if (moving) next.folderId = folderId;
     const audit: AuditEntry[] = [];
     if (changedFields.length > 0) {
-      audit.push(auditEntry(deps, context, {
-        ownerId, action: 'document.update', resourceType: 'document', resourceId: documentId,
-        detail: { fields: changedFields.join(',') },
-      }));
+      audit.push(
+        auditEntry(deps, context, {
+          ownerId,
+          action: 'document.update',
+          resourceType: 'document',
+          resourceId: documentId,
+          detail: { fields: changedFields.join(',') },
+        }),
+      );
     }
     if (moving) {
-      audit.push(auditEntry(deps, context, {
-        ownerId, action: 'document.move', resourceType: 'document', resourceId: documentId,
-        detail: { fromFolderId: document.folderId, toFolderId: next.folderId },
-      }));
+      audit.push(
+        auditEntry(deps, context, {
+          ownerId,
+          action: 'document.move',
+          resourceType: 'document',
+          resourceId: documentId,
+          detail: { fromFolderId: document.folderId, toFolderId: next.folderId },
+        }),
+      );
     }
     if (audit.length === 0) return document;
     await deps.repository.commit({ ownerId, documents: [{ next, previous: document }], audit });
@@ -89,8 +103,17 @@ export async function trashDocument(deps: DocumentDeps, context: RequestContext,
     const trashedAt = deps.clock.now().toISOString();
     await deps.repository.commit({
       ownerId,
-      documents: [{ next: { ...document, trashedAt, trashedWith: documentId, updatedAt: trashedAt }, previous: document }],
-      audit: [auditEntry(deps, context, { ownerId, action: 'document.delete', resourceType: 'document', resourceId: documentId })],
+      documents: [
+        { next: { ...document, trashedAt, trashedWith: documentId, updatedAt: trashedAt }, previous: document },
+      ],
+      audit: [
+        auditEntry(deps, context, {
+          ownerId,
+          action: 'document.delete',
+          resourceType: 'document',
+          resourceId: documentId,
+        }),
+      ],
     });
   });
 }
@@ -133,14 +156,21 @@ export async function restoreFromTrash(
     const document = await deps.repository.getDocument(ownerId, id);
     if (!document?.trashedAt || document.trashedWith !== document.id) throw new NotFoundError('Trashed item');
     const home = await deps.repository.getFolder(ownerId, document.folderId);
-    const folderId = home && !home.trashedAt ? home.id : systemFolderId(document.source === 'issued' ? 'results' : 'self');
+    const folderId =
+      home && !home.trashedAt ? home.id : systemFolderId(document.source === 'issued' ? 'results' : 'self');
     const next: VaultDocument = { ...withoutTrash(document), folderId, updatedAt: deps.clock.now().toISOString() };
     await deps.repository.commit({
       ownerId,
       documents: [{ next, previous: document }],
-      audit: [auditEntry(deps, context, {
-        ownerId, action: 'document.restore', resourceType: 'document', resourceId: id, detail: { folderId },
-      })],
+      audit: [
+        auditEntry(deps, context, {
+          ownerId,
+          action: 'document.restore',
+          resourceType: 'document',
+          resourceId: id,
+          detail: { folderId },
+        }),
+      ],
     });
     return { resourceType: 'document' as const, document: next };
   });
@@ -159,12 +189,20 @@ export async function getContentUrl(
   if (!version) throw new NotFoundError('Version');
   const expiresInSeconds = Math.min(deps.policy.downloadUrlTtlSeconds, 300);
   const url = await deps.blobs.presignDownload({
-    key: version.blobKey, fileName: version.fileName, contentType: version.contentType, expiresInSeconds,
+    key: version.blobKey,
+    fileName: version.fileName,
+    contentType: version.contentType,
+    expiresInSeconds,
   });
-  await deps.repository.appendAudit(auditEntry(deps, context, {
-    ownerId, action: 'document.read-content', resourceType: 'document', resourceId: documentId,
-    detail: { version: version.number },
-  }));
+  await deps.repository.appendAudit(
+    auditEntry(deps, context, {
+      ownerId,
+      action: 'document.read-content',
+      resourceType: 'document',
+      resourceId: documentId,
+      detail: { version: version.number },
+    }),
+  );
   return { url, expiresInSeconds };
 }
 
@@ -180,8 +218,14 @@ export async function getRecognisedText(
   const version = await deps.repository.getVersion(ownerId, documentId, versionNumber ?? document.currentVersion);
   if (!version?.textBlobKey) throw new NotFoundError('Recognised text');
   const text = new TextDecoder().decode(await deps.blobs.read(version.textBlobKey));
-  await deps.repository.appendAudit(auditEntry(deps, context, {
-    ownerId, action: 'document.read-text', resourceType: 'document', resourceId: documentId, detail: { version: version.number },
-  }));
+  await deps.repository.appendAudit(
+    auditEntry(deps, context, {
+      ownerId,
+      action: 'document.read-text',
+      resourceType: 'document',
+      resourceId: documentId,
+      detail: { version: version.number },
+    }),
+  );
   return text;
 }

@@ -44,7 +44,11 @@ export async function listFolderTree(deps: FolderDeps, context: RequestContext):
 }
 
 /** An active folder of the owner, or NotFoundError (also for another owner's id). */
-export async function requireActiveFolder(deps: { repository: Pick<FolderStore, 'getFolder'> }, ownerId: string, folderId: string): Promise<Folder> {
+export async function requireActiveFolder(
+  deps: { repository: Pick<FolderStore, 'getFolder'> },
+  ownerId: string,
+  folderId: string,
+): Promise<Folder> {
   const folder = await deps.repository.getFolder(ownerId, folderId);
   if (!folder || folder.trashedAt) throw new NotFoundError('Folder');
   return folder;
@@ -88,12 +92,17 @@ export async function createFolder(
       ownerId,
       folders: [{ next: folder }],
       ...(parentId ? { expectedTreeVersion: treeVersion } : {}),
-      audit: [auditEntry(deps, context, {
-        ownerId, action: 'folder.create', resourceType: 'folder', resourceId: folder.id,
-        detail: { name, parentId: parentId ?? 'root' },
-      })],
-  });
-  return folder;
+      audit: [
+        auditEntry(deps, context, {
+          ownerId,
+          action: 'folder.create',
+          resourceType: 'folder',
+          resourceId: folder.id,
+          detail: { name, parentId: parentId ?? 'root' },
+        }),
+      ],
+    });
+    return folder;
   });
 }
 
@@ -122,7 +131,8 @@ export async function updateFolder(
     if (moving && parentId !== folder.parentId) {
       if (parentId && !byId.has(parentId)) throw new NotFoundError('Target folder');
       for (let id = parentId; id; id = byId.get(id)?.parentId ?? null) {
-        if (id === folderId) throw new ConflictError('folder-cycle', 'A folder cannot be moved into itself or one of its subfolders');
+        if (id === folderId)
+          throw new ConflictError('folder-cycle', 'A folder cannot be moved into itself or one of its subfolders');
       }
       if (depthOf(parentId, byId) + subtreeHeight(folderId, folders) > deps.policy.maxFolderDepth) {
         throw new InvalidInputError(`Folders nest at most ${deps.policy.maxFolderDepth} levels deep`);
@@ -133,13 +143,15 @@ export async function updateFolder(
       ownerId,
       folders: [{ next, previous: folder }],
       expectedTreeVersion: treeVersion,
-      audit: [auditEntry(deps, context, {
-        ownerId,
-        action: parentId !== folder.parentId ? 'folder.move' : 'folder.rename',
-        resourceType: 'folder',
-        resourceId: folderId,
-        detail: { name: next.name, fromParentId: folder.parentId ?? 'root', toParentId: parentId ?? 'root' },
-      })],
+      audit: [
+        auditEntry(deps, context, {
+          ownerId,
+          action: parentId !== folder.parentId ? 'folder.move' : 'folder.rename',
+          resourceType: 'folder',
+          resourceId: folderId,
+          detail: { name: next.name, fromParentId: folder.parentId ?? 'root', toParentId: parentId ?? 'root' },
+        }),
+      ],
     });
     return next;
   });
@@ -169,8 +181,10 @@ export async function trashFolder(deps: FolderDeps, context: RequestContext, fol
   const folder = await requireActiveFolder(deps, ownerId, folderId);
   if (folder.system) throw new ConflictError('protected-folder', 'Default folders cannot be deleted');
   const trashedAt = deps.clock.now().toISOString();
-  const trash = <T extends Folder | VaultDocument>(record: T): Write<T> =>
-    ({ next: { ...record, trashedAt, trashedWith: folderId, updatedAt: trashedAt }, previous: record });
+  const trash = <T extends Folder | VaultDocument>(record: T): Write<T> => ({
+    next: { ...record, trashedAt, trashedWith: folderId, updatedAt: trashedAt },
+    previous: record,
+  });
   let moved = { subfolders: 0, documents: 0 };
   await retryOnConcurrentUpdate(async () => {
     for (;;) {
@@ -179,20 +193,30 @@ export async function trashFolder(deps: FolderDeps, context: RequestContext, fol
       if (!current || current.trashedAt) throw new NotFoundError('Folder');
       const subtree = subtreeOf(folderId, folders);
       const documents: VaultDocument[] = [];
-      for (const member of subtree) documents.push(...(await deps.repository.listAllFolderDocuments(ownerId, member.id)));
+      for (const member of subtree)
+        documents.push(...(await deps.repository.listAllFolderDocuments(ownerId, member.id)));
       const subfolders = subtree.slice(1);
       if (subfolders.length === 0 && documents.length === 0) {
         await deps.repository.commit({
           ownerId,
           folders: [trash(current)],
           expectedTreeVersion: treeVersion,
-          audit: [auditEntry(deps, context, {
-            ownerId, action: 'folder.delete', resourceType: 'folder', resourceId: folderId, detail: moved,
-          })],
+          audit: [
+            auditEntry(deps, context, {
+              ownerId,
+              action: 'folder.delete',
+              resourceType: 'folder',
+              resourceId: folderId,
+              detail: moved,
+            }),
+          ],
         });
         return;
       }
-      await commitInChunks(deps, ownerId, { documents: documents.map(trash), folders: subfolders.reverse().map(trash) });
+      await commitInChunks(deps, ownerId, {
+        documents: documents.map(trash),
+        folders: subfolders.reverse().map(trash),
+      });
       moved = { subfolders: moved.subfolders + subfolders.length, documents: moved.documents + documents.length };
     }
   });
@@ -215,7 +239,9 @@ export async function restoreFolder(deps: FolderDeps, context: RequestContext, f
     await deps.repository.commit({
       ownerId,
       folders: [{ next: restored, previous: folder }],
-      audit: [auditEntry(deps, context, { ownerId, action: 'folder.restore', resourceType: 'folder', resourceId: folder.id })],
+      audit: [
+        auditEntry(deps, context, { ownerId, action: 'folder.restore', resourceType: 'folder', resourceId: folder.id }),
+      ],
     });
   }
   const members = folders.filter((f) => f.trashedWith === folder.id && f.id !== folder.id);

@@ -7,7 +7,9 @@ import { foldForSearch as foldText } from '../../templates/core/text-folding.ts'
  * "633 cat" finds "633/CAT-PV01".
  */
 export function foldForSearch(text: string): string {
-  return foldText(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return foldText(text)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 const maxTerms = 8;
@@ -23,7 +25,12 @@ const maxSearchTextLength = 32_000;
 /** Everything a document is found by, folded into one string. */
 export function searchableText(document: VaultDocument, recognisedText = ''): string {
   const parts = [
-    document.title, document.type, document.number, document.summary, document.issuer, document.fileName,
+    document.title,
+    document.type,
+    document.number,
+    document.summary,
+    document.issuer,
+    document.fileName,
     ...Object.values(document.fields ?? {}).map(String),
     recognisedText,
   ];

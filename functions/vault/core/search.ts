@@ -34,11 +34,17 @@ export interface DocumentQuery extends PageRequest {
  * documents by (type, number) or by owner, and every such look-up is audited in the
  * owner's history.
  */
-export async function findDocuments(deps: SearchDeps, context: RequestContext, query: DocumentQuery): Promise<Page<VaultDocument>> {
+export async function findDocuments(
+  deps: SearchDeps,
+  context: RequestContext,
+  query: DocumentQuery,
+): Promise<Page<VaultDocument>> {
   const page = { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) };
   if (context.principal.role === 'officer') return lookUpIssuedDocuments(deps, context, query, page);
   if (query.number !== undefined || query.ownerId !== undefined) {
-    throw new InvalidInputError('number and ownerId are officer look-ups; search your vault with q, type, folderId and dates');
+    throw new InvalidInputError(
+      'number and ownerId are officer look-ups; search your vault with q, type, folderId and dates',
+    );
   }
   const ownerId = ownVault(context.principal);
   await ensureVault(deps, context, ownerId);
@@ -50,13 +56,17 @@ export async function findDocuments(deps: SearchDeps, context: RequestContext, q
   }
   const onlyFolder = query.folderId && terms.length === 0 && !query.type && !query.issuedFrom && !query.issuedTo;
   if (onlyFolder) return deps.repository.listFolderDocuments(ownerId, query.folderId as string, page);
-  return deps.repository.searchDocuments(ownerId, {
-    terms,
-    ...(query.type ? { type: query.type } : {}),
-    ...(query.folderId ? { folderId: query.folderId } : {}),
-    ...(query.issuedFrom ? { issuedFrom: query.issuedFrom } : {}),
-    ...(query.issuedTo ? { issuedTo: query.issuedTo } : {}),
-  }, page);
+  return deps.repository.searchDocuments(
+    ownerId,
+    {
+      terms,
+      ...(query.type ? { type: query.type } : {}),
+      ...(query.folderId ? { folderId: query.folderId } : {}),
+      ...(query.issuedFrom ? { issuedFrom: query.issuedFrom } : {}),
+      ...(query.issuedTo ? { issuedTo: query.issuedTo } : {}),
+    },
+    page,
+  );
 }
 
 async function lookUpIssuedDocuments(
@@ -66,22 +76,42 @@ async function lookUpIssuedDocuments(
   page: PageRequest,
 ): Promise<Page<VaultDocument>> {
   if (query.q !== undefined || query.folderId !== undefined) {
-    throw new ForbiddenRoleError('Officers look up issued documents by type and number, or by owner; they do not browse vaults');
+    throw new ForbiddenRoleError(
+      'Officers look up issued documents by type and number, or by owner; they do not browse vaults',
+    );
   }
   let result: Page<VaultDocument>;
   if (query.ownerId !== undefined) {
-    if (!isOwnerId(query.ownerId)) throw new InvalidInputError('ownerId must be a 12-digit personal ID or an enterprise code');
-    result = await deps.repository.searchDocuments(query.ownerId, {
-      terms: [], source: 'issued', ...(query.type ? { type: query.type } : {}),
-    }, page);
+    if (!isOwnerId(query.ownerId))
+      throw new InvalidInputError('ownerId must be a 12-digit personal ID or an enterprise code');
+    result = await deps.repository.searchDocuments(
+      query.ownerId,
+      {
+        terms: [],
+        source: 'issued',
+        ...(query.type ? { type: query.type } : {}),
+      },
+      page,
+    );
   } else if (query.type && query.number) {
     result = await deps.repository.findIssuedDocuments(query.type, query.number, page);
   } else {
     throw new InvalidInputError('Give type and number, or ownerId');
   }
-  await Promise.all(result.items.map((document) => deps.repository.appendAudit(auditEntry(deps, context, {
-    ownerId: document.ownerId, action: 'document.lookup', resourceType: 'document', resourceId: document.id,
-    detail: query.ownerId ? { by: 'owner' } : { by: 'type-and-number', type: query.type ?? '', number: query.number ?? '' },
-  }))));
+  await Promise.all(
+    result.items.map((document) =>
+      deps.repository.appendAudit(
+        auditEntry(deps, context, {
+          ownerId: document.ownerId,
+          action: 'document.lookup',
+          resourceType: 'document',
+          resourceId: document.id,
+          detail: query.ownerId
+            ? { by: 'owner' }
+            : { by: 'type-and-number', type: query.type ?? '', number: query.number ?? '' },
+        }),
+      ),
+    ),
+  );
   return result;
 }

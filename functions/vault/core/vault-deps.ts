@@ -15,8 +15,18 @@ import type { VaultPolicy } from './vault-policy.ts';
  * Every feature's store port over the one table. Use cases declare the few they use; the
  * composition roots build one object that is all of them.
  */
-export type VaultRepository = UnitOfWork & FolderStore & DocumentStore & VersionStore & DocumentSearchStore
-  & UploadStore & SignatureStore & ShareStore & LinkStore & RateLimitCounters & AccessLogStore & AuditHistory;
+export type VaultRepository = UnitOfWork &
+  FolderStore &
+  DocumentStore &
+  VersionStore &
+  DocumentSearchStore &
+  UploadStore &
+  SignatureStore &
+  ShareStore &
+  LinkStore &
+  RateLimitCounters &
+  AccessLogStore &
+  AuditHistory;
 
 /** Everything the use cases need from the world, injected once per cold start. */
 export interface VaultDeps {

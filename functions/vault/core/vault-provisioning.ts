@@ -37,14 +37,22 @@ export async function ensureVault(deps: ProvisioningDeps, context: RequestContex
   if (!(await deps.repository.isProvisioned(ownerId))) {
     const now = deps.clock.now().toISOString();
     const folders: Folder[] = systemFolders.map(({ kind, name }) => ({
-      id: systemFolderId(kind), ownerId, name, parentId: null, system: kind, createdAt: now, updatedAt: now,
+      id: systemFolderId(kind),
+      ownerId,
+      name,
+      parentId: null,
+      system: kind,
+      createdAt: now,
+      updatedAt: now,
     }));
     try {
       await deps.repository.commit({
         ownerId,
         provisionVault: true,
         folders: folders.map((folder) => ({ next: folder })),
-        audit: [auditEntry(deps, context, { ownerId, action: 'vault.provision', resourceType: 'vault', resourceId: ownerId })],
+        audit: [
+          auditEntry(deps, context, { ownerId, action: 'vault.provision', resourceType: 'vault', resourceId: ownerId }),
+        ],
       });
     } catch (error) {
       // A concurrent first request provisioned the vault: its marker or its folder names won.

@@ -12,14 +12,22 @@ export interface VersionDeps extends Pick<VaultDeps, 'clock' | 'ids'> {
   repository: UnitOfWork & DocumentStore & VersionStore;
 }
 
-export async function listVersions(deps: VersionDeps, context: RequestContext, documentId: string): Promise<DocumentVersion[]> {
+export async function listVersions(
+  deps: VersionDeps,
+  context: RequestContext,
+  documentId: string,
+): Promise<DocumentVersion[]> {
   const ownerId = ownVault(context.principal);
   if (!(await deps.repository.getDocument(ownerId, documentId))) throw new NotFoundError('Document');
   return deps.repository.listVersions(ownerId, documentId);
 }
 
 /** The document after a new current version: the newest version's facts become the document's. */
-export function withCurrentVersion(document: VaultDocument, version: DocumentVersion, updatedAt: string): VaultDocument {
+export function withCurrentVersion(
+  document: VaultDocument,
+  version: DocumentVersion,
+  updatedAt: string,
+): VaultDocument {
   return {
     ...document,
     currentVersion: version.number,
@@ -51,17 +59,26 @@ export async function restoreVersion(
     const now = deps.clock.now().toISOString();
     const { uploadId: _uploadId, restoredFrom: _restoredFrom, ...content } = source;
     const version: DocumentVersion = {
-      ...content, number: document.versionCount + 1, createdAt: now, createdBy: context.principal.sub, restoredFrom: source.number,
+      ...content,
+      number: document.versionCount + 1,
+      createdAt: now,
+      createdBy: context.principal.sub,
+      restoredFrom: source.number,
     };
     const next = withCurrentVersion(document, version, now);
     await deps.repository.commit({
       ownerId,
       documents: [{ next, previous: document }],
       versions: [version],
-      audit: [auditEntry(deps, context, {
-        ownerId, action: 'document.restore-version', resourceType: 'document', resourceId: documentId,
-        detail: { restoredFrom: source.number, newVersion: version.number },
-      })],
+      audit: [
+        auditEntry(deps, context, {
+          ownerId,
+          action: 'document.restore-version',
+          resourceType: 'document',
+          resourceId: documentId,
+          detail: { restoredFrom: source.number, newVersion: version.number },
+        }),
+      ],
     });
     return { document: next, version };
   });

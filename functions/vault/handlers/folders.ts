@@ -11,21 +11,29 @@ import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
 
 export function createFoldersHandler(deps: VaultDeps) {
-  return createHttpHandler(folderRoutes, {
-    listFolders: async ({ context }) =>
-      ({ body: present(s.folderTree, { folders: await listFolderTree(deps, context) }) }),
-    createFolder: async ({ context, body }) => ({ body: present(s.folder, await createFolder(deps, context, body)) }),
-    updateFolder: async ({ context, params: { id }, body }) =>
-      ({ body: present(s.folder, await updateFolder(deps, context, id, body)) }),
-    deleteFolder: async ({ context, params: { id } }) => {
-      await trashFolder(deps, context, id);
-      return {};
+  return createHttpHandler(
+    folderRoutes,
+    {
+      listFolders: async ({ context }) => ({
+        body: present(s.folderTree, { folders: await listFolderTree(deps, context) }),
+      }),
+      createFolder: async ({ context, body }) => ({ body: present(s.folder, await createFolder(deps, context, body)) }),
+      updateFolder: async ({ context, params: { id }, body }) => ({
+        body: present(s.folder, await updateFolder(deps, context, id, body)),
+      }),
+      deleteFolder: async ({ context, params: { id } }) => {
+        await trashFolder(deps, context, id);
+        return {};
+      },
+      listFolderItems: async ({ context, params: { id }, query }) => ({
+        body: present(s.folderItems, await listFolderItems(deps, context, id, query)),
+      }),
+      getFolderHistory: async ({ context, params: { id }, query }) => ({
+        body: present(historyPage, await getHistory(deps, context, { type: 'folder', id }, query)),
+      }),
     },
-    listFolderItems: async ({ context, params: { id }, query }) =>
-      ({ body: present(s.folderItems, await listFolderItems(deps, context, id, query)) }),
-    getFolderHistory: async ({ context, params: { id }, query }) =>
-      ({ body: present(historyPage, await getHistory(deps, context, { type: 'folder', id }, query)) }),
-  }, { onNotFound: refusedLookupAudit(deps, 'folder') });
+    { onNotFound: refusedLookupAudit(deps, 'folder') },
+  );
 }
 
 export const handler = lazyHandler(() => createFoldersHandler(awsVaultDeps()));

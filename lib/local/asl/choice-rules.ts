@@ -62,7 +62,8 @@ function comparisonOf(key: string): { operator: ComparisonOperator; isPath: bool
 
 export function compileChoice(raw: unknown, where: string): CompiledChoice {
   if (!isJsonObject(raw)) throw invalidDefinition(`${where}: a choice rule must be an object`);
-  if (typeof raw.Next !== 'string') throw invalidDefinition(`${where}: a top-level choice rule needs a "Next" state name`);
+  if (typeof raw.Next !== 'string')
+    throw invalidDefinition(`${where}: a top-level choice rule needs a "Next" state name`);
   const { Next, ...rest } = raw;
   return { rule: compileRule(rest, where), next: Next };
 }
@@ -70,7 +71,8 @@ export function compileChoice(raw: unknown, where: string): CompiledChoice {
 function compileRule(raw: JsonObject, where: string): ChoiceRule {
   const keys = Object.keys(raw).filter((key) => key !== 'Comment');
   if (keys.includes('Next')) throw invalidDefinition(`${where}: "Next" is only allowed on top-level choice rules`);
-  if (keys.includes('Condition')) throw invalidDefinition(`${where}: field "Condition" (JSONata) is not supported; use JSONPath choice rules`);
+  if (keys.includes('Condition'))
+    throw invalidDefinition(`${where}: field "Condition" (JSONata) is not supported; use JSONPath choice rules`);
   for (const combinator of ['And', 'Or'] as const) {
     if (keys.includes(combinator)) {
       const list = raw[combinator];
@@ -78,20 +80,24 @@ function compileRule(raw: JsonObject, where: string): ChoiceRule {
         throw invalidDefinition(`${where}: "${combinator}" must be the only field and hold a non-empty array of rules`);
       }
       const rules = list.map((item, index) => {
-        if (!isJsonObject(item)) throw invalidDefinition(`${where}.${combinator}[${index}]: a choice rule must be an object`);
+        if (!isJsonObject(item))
+          throw invalidDefinition(`${where}.${combinator}[${index}]: a choice rule must be an object`);
         return compileRule(item, `${where}.${combinator}[${index}]`);
       });
       return { kind: combinator === 'And' ? 'and' : 'or', rules };
     }
   }
   if (keys.includes('Not')) {
-    if (keys.length !== 1 || !isJsonObject(raw.Not)) throw invalidDefinition(`${where}: "Not" must be the only field and hold one rule`);
+    if (keys.length !== 1 || !isJsonObject(raw.Not))
+      throw invalidDefinition(`${where}: "Not" must be the only field and hold one rule`);
     return { kind: 'not', rule: compileRule(raw.Not, `${where}.Not`) };
   }
   const operators = keys.filter((key) => key !== 'Variable');
   const unknown = operators.filter((key) => !isTypeTest(key) && comparisonOf(key) === undefined);
-  if (unknown.length > 0) throw invalidDefinition(`${where}: unsupported choice rule field(s) ${unknown.map((k) => `"${k}"`).join(', ')}`);
-  if (operators.length !== 1) throw invalidDefinition(`${where}: a choice rule needs exactly one comparison operator, found ${operators.length}`);
+  if (unknown.length > 0)
+    throw invalidDefinition(`${where}: unsupported choice rule field(s) ${unknown.map((k) => `"${k}"`).join(', ')}`);
+  if (operators.length !== 1)
+    throw invalidDefinition(`${where}: a choice rule needs exactly one comparison operator, found ${operators.length}`);
   const key = operators[0] as string;
   const variable = compileReferencePath(raw.Variable, `${where}.Variable`);
   const value = raw[key] as JsonValue;
@@ -102,7 +108,8 @@ function compileRule(raw: JsonObject, where: string): ChoiceRule {
   const { operator, isPath } = comparisonOf(key) as { operator: ComparisonOperator; isPath: boolean };
   if (isPath) return { kind: 'comparePath', variable, operator, path: compileReferencePath(value, `${where}.${key}`) };
   const { type } = COMPARISONS[operator];
-  const valid = type === 'timestamp' ? typeof value === 'string' && parseTimestamp(value) !== undefined : typeof value === type;
+  const valid =
+    type === 'timestamp' ? typeof value === 'string' && parseTimestamp(value) !== undefined : typeof value === type;
   if (!valid) throw invalidDefinition(`${where}: "${key}" needs a ${type} value, got ${jsonText(value)}`);
   return { kind: 'compare', variable, operator, value };
 }
@@ -115,7 +122,8 @@ function compileReferencePath(raw: unknown, where: string): JsonPath {
   } catch (error) {
     throw invalidDefinition(`${where}: ${(error as Error).message}`);
   }
-  if (!isReferencePath(path)) throw invalidDefinition(`${where}: "${raw}" must be a reference path (one node, no wildcards)`);
+  if (!isReferencePath(path))
+    throw invalidDefinition(`${where}: "${raw}" must be a reference path (one node, no wildcards)`);
   return path;
 }
 
@@ -150,7 +158,9 @@ export function evaluateChoiceRule(rule: ChoiceRule, input: JsonValue, context: 
 }
 
 function missingVariable(path: JsonPath, input: JsonValue) {
-  return runtimeError(`Invalid path '${path.text}': the choice state's condition path references an invalid value in '${jsonText(input)}'`);
+  return runtimeError(
+    `Invalid path '${path.text}': the choice state's condition path references an invalid value in '${jsonText(input)}'`,
+  );
 }
 
 function typeTest(test: TypeTest, value: JsonValue): boolean {
@@ -173,7 +183,8 @@ function typeTest(test: TypeTest, value: JsonValue): boolean {
 /** A value of the wrong type never matches (it is not an error), as the spec says. */
 function compare(operator: ComparisonOperator, actual: JsonValue, expected: JsonValue): boolean {
   const { type, relation }: { type: ValueType; relation: Relation } = COMPARISONS[operator];
-  if (relation === 'matches') return typeof actual === 'string' && typeof expected === 'string' && wildcardMatch(expected, actual);
+  if (relation === 'matches')
+    return typeof actual === 'string' && typeof expected === 'string' && wildcardMatch(expected, actual);
   let a: number | string | boolean;
   let b: number | string | boolean;
   if (type === 'timestamp') {

@@ -11,7 +11,9 @@ import { isJsonObject } from './json.ts';
 export function compileDefinition(definition: unknown): CompiledStateMachine {
   if (!isJsonObject(definition)) throw invalidDefinition('the definition must be a JSON object');
   if (definition.QueryLanguage !== undefined && definition.QueryLanguage !== 'JSONPath') {
-    throw invalidDefinition(`top-level field "QueryLanguage": only JSONPath is supported, not ${JSON.stringify(definition.QueryLanguage)}`);
+    throw invalidDefinition(
+      `top-level field "QueryLanguage": only JSONPath is supported, not ${JSON.stringify(definition.QueryLanguage)}`,
+    );
   }
   const timeout = definition.TimeoutSeconds;
   if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1)) {
@@ -22,17 +24,22 @@ export function compileDefinition(definition: unknown): CompiledStateMachine {
     if (!isJsonObject(raw)) throw invalidDefinition(`${where}: must be an object with StartAt and States`);
     const allowed = new Set(['StartAt', 'States', 'Comment', ...extraFields]);
     const unknown = Object.keys(raw).find((key) => !allowed.has(key));
-    if (unknown !== undefined) throw invalidDefinition(`${where} field "${unknown}": not supported by the local interpreter`);
+    if (unknown !== undefined)
+      throw invalidDefinition(`${where} field "${unknown}": not supported by the local interpreter`);
     const { StartAt, States } = raw;
-    if (!isJsonObject(States) || Object.keys(States).length === 0) throw invalidDefinition(`${where} field "States": must be a non-empty object`);
+    if (!isJsonObject(States) || Object.keys(States).length === 0)
+      throw invalidDefinition(`${where} field "States": must be a non-empty object`);
     const states = new Map<string, CompiledState>();
     for (const [name, state] of Object.entries(States)) {
-      if (seen.has(name)) throw invalidDefinition(`State "${name}": state names must be unique in the whole state machine`);
+      if (seen.has(name))
+        throw invalidDefinition(`State "${name}": state names must be unique in the whole state machine`);
       seen.add(name);
       states.set(name, compileState(name, state, compileGraph));
     }
     if (typeof StartAt !== 'string' || !states.has(StartAt)) {
-      throw invalidDefinition(`${where} field "StartAt": "${String(StartAt)}" is not a state of this ${where === 'definition' ? 'state machine' : 'branch'}`);
+      throw invalidDefinition(
+        `${where} field "StartAt": "${String(StartAt)}" is not a state of this ${where === 'definition' ? 'state machine' : 'branch'}`,
+      );
     }
     checkTransitions(StartAt, states);
     return { startAt: StartAt, states };
@@ -59,7 +66,9 @@ function checkTransitions(startAt: string, states: ReadonlyMap<string, CompiledS
   for (const state of states.values()) {
     for (const { field, target } of targetsOf(state)) {
       if (!states.has(target)) {
-        throw invalidDefinition(`State "${state.name}" field "${field}": "${target}" is not a state of the same branch`);
+        throw invalidDefinition(
+          `State "${state.name}" field "${field}": "${target}" is not a state of the same branch`,
+        );
       }
     }
   }
@@ -74,5 +83,6 @@ function checkTransitions(startAt: string, states: ReadonlyMap<string, CompiledS
     }
   }
   const unreachable = [...states.keys()].find((name) => !reached.has(name));
-  if (unreachable !== undefined) throw invalidDefinition(`State "${unreachable}": not reachable from StartAt "${startAt}"`);
+  if (unreachable !== undefined)
+    throw invalidDefinition(`State "${unreachable}": not reachable from StartAt "${startAt}"`);
 }

@@ -23,11 +23,36 @@ const IO = ['InputPath', 'OutputPath'];
 const ERRORS = ['Retry', 'Catch'];
 const FIELDS: Record<StateType, readonly string[]> = {
   Pass: [...FLOW, ...IO, 'Parameters', 'Result', 'ResultPath'],
-  Task: [...FLOW, ...IO, ...ERRORS, 'Resource', 'Parameters', 'ResultSelector', 'ResultPath', 'TimeoutSeconds', 'TimeoutSecondsPath', 'HeartbeatSeconds', 'HeartbeatSecondsPath'],
+  Task: [
+    ...FLOW,
+    ...IO,
+    ...ERRORS,
+    'Resource',
+    'Parameters',
+    'ResultSelector',
+    'ResultPath',
+    'TimeoutSeconds',
+    'TimeoutSecondsPath',
+    'HeartbeatSeconds',
+    'HeartbeatSecondsPath',
+  ],
   Choice: [...IO, 'Choices', 'Default'],
   Succeed: [...IO],
   Fail: ['Error', 'ErrorPath', 'Cause', 'CausePath'],
-  Map: [...FLOW, ...IO, ...ERRORS, 'ItemsPath', 'ItemSelector', 'Parameters', 'ItemProcessor', 'Iterator', 'MaxConcurrency', 'MaxConcurrencyPath', 'ResultSelector', 'ResultPath'],
+  Map: [
+    ...FLOW,
+    ...IO,
+    ...ERRORS,
+    'ItemsPath',
+    'ItemSelector',
+    'Parameters',
+    'ItemProcessor',
+    'Iterator',
+    'MaxConcurrency',
+    'MaxConcurrencyPath',
+    'ResultSelector',
+    'ResultPath',
+  ],
 };
 
 /** State types of valid ASL that our workflow does not use, so the interpreter leaves them out. */
@@ -64,17 +89,23 @@ export function compileState(name: string, raw: unknown, compileGraph: GraphComp
     throw invalidDefinition(`${where} field "Type": not supported by the local interpreter (${reason})`);
   }
   if (typeof type !== 'string' || !Object.hasOwn(FIELDS, type)) {
-    throw invalidDefinition(`${where} field "Type": "${String(type)}" is not a supported state type (${Object.keys(FIELDS).join(', ')})`);
+    throw invalidDefinition(
+      `${where} field "Type": "${String(type)}" is not a supported state type (${Object.keys(FIELDS).join(', ')})`,
+    );
   }
   const stateType = type as StateType;
   const allowed = new Set(['Type', 'Comment', 'QueryLanguage', ...FIELDS[stateType]]);
   for (const field of Object.keys(raw)) {
     if (allowed.has(field)) continue;
     const reason = Object.hasOwn(KNOWN_UNSUPPORTED, field) ? KNOWN_UNSUPPORTED[field] : undefined;
-    throw invalidDefinition(`${where} (${stateType}) field "${field}": not supported by the local interpreter${reason ? ` (${reason})` : ''}`);
+    throw invalidDefinition(
+      `${where} (${stateType}) field "${field}": not supported by the local interpreter${reason ? ` (${reason})` : ''}`,
+    );
   }
   if (raw.QueryLanguage !== undefined && raw.QueryLanguage !== 'JSONPath') {
-    throw invalidDefinition(`${where} field "QueryLanguage": only JSONPath is supported, not ${JSON.stringify(raw.QueryLanguage)}`);
+    throw invalidDefinition(
+      `${where} field "QueryLanguage": only JSONPath is supported, not ${JSON.stringify(raw.QueryLanguage)}`,
+    );
   }
   const s = new StateFields(name, stateType, raw);
   switch (stateType) {
@@ -130,7 +161,8 @@ class StateFields {
     } catch (error) {
       return this.fail(field, (error as Error).message);
     }
-    if (reference && !isReferencePath(path)) this.fail(field, `"${value}" must be a reference path (one node, no wildcards)`);
+    if (reference && !isReferencePath(path))
+      this.fail(field, `"${value}" must be a reference path (one node, no wildcards)`);
     return path;
   }
 
@@ -141,7 +173,12 @@ class StateFields {
 
   /** ResultSelector, ResultPath, Retry and Catch, which Task and Map share. */
   resultHandling(): Pick<TaskState, 'resultSelector' | 'resultPath' | 'retry' | 'catch'> {
-    return { resultSelector: this.template('ResultSelector'), resultPath: this.resultPath(), retry: this.retry(), catch: this.catch() };
+    return {
+      resultSelector: this.template('ResultSelector'),
+      resultPath: this.resultPath(),
+      retry: this.retry(),
+      catch: this.catch(),
+    };
   }
 
   resultPath(): JsonPath | null {
@@ -166,14 +203,16 @@ class StateFields {
 
   /** "X" or "XPath", at most one. */
   numberOrPath(field: string, allowZero = false): number | JsonPath | undefined {
-    if (this.has(field) && this.has(`${field}Path`)) this.fail(field, `"${field}" and "${field}Path" are mutually exclusive`);
+    if (this.has(field) && this.has(`${field}Path`))
+      this.fail(field, `"${field}" and "${field}Path" are mutually exclusive`);
     return this.has(`${field}Path`) ? this.requiredPath(`${field}Path`) : this.positiveInteger(field, allowZero);
   }
 
   next(): string | undefined {
     const { Next, End } = this.raw;
     if (End !== undefined && End !== true) this.fail('End', 'must be true when present');
-    if ((Next === undefined) === (End === undefined)) this.fail('Next', 'a state needs exactly one of "Next" or "End": true');
+    if ((Next === undefined) === (End === undefined))
+      this.fail('Next', 'a state needs exactly one of "Next" or "End": true');
     if (Next !== undefined && typeof Next !== 'string') this.fail('Next', 'must be a state name');
     return Next;
   }
@@ -240,14 +279,23 @@ function compileFail(s: StateFields): FailState {
 }
 
 function compileMap(s: StateFields, compileGraph: GraphCompiler): MapState {
-  if (s.has('ItemProcessor') === s.has('Iterator')) s.fail('ItemProcessor', 'a Map state needs exactly one of ItemProcessor or Iterator');
-  if (s.has('ItemSelector') && s.has('Parameters')) s.fail('ItemSelector', '"ItemSelector" and "Parameters" are mutually exclusive');
+  if (s.has('ItemProcessor') === s.has('Iterator'))
+    s.fail('ItemProcessor', 'a Map state needs exactly one of ItemProcessor or Iterator');
+  if (s.has('ItemSelector') && s.has('Parameters'))
+    s.fail('ItemSelector', '"ItemSelector" and "Parameters" are mutually exclusive');
   const processorField = s.has('ItemProcessor') ? 'ItemProcessor' : 'Iterator';
   const processor = s.raw[processorField];
   if (isJsonObject(processor) && processor.ProcessorConfig !== undefined) {
     const config = processor.ProcessorConfig;
-    if (!isJsonObject(config) || (config.Mode !== undefined && config.Mode !== 'INLINE') || Object.keys(config).some((k) => k !== 'Mode')) {
-      s.fail(`${processorField}.ProcessorConfig`, 'only {"Mode": "INLINE"} is supported (Distributed Map is not implemented)');
+    if (
+      !isJsonObject(config) ||
+      (config.Mode !== undefined && config.Mode !== 'INLINE') ||
+      Object.keys(config).some((k) => k !== 'Mode')
+    ) {
+      s.fail(
+        `${processorField}.ProcessorConfig`,
+        'only {"Mode": "INLINE"} is supported (Distributed Map is not implemented)',
+      );
     }
   }
   return {

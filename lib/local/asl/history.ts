@@ -47,7 +47,12 @@ export interface HistoryEventDetails {
   executionTimedOutEventDetails?: ErrorDetails;
   stateEnteredEventDetails?: { name: string; input: string };
   stateExitedEventDetails?: { name: string; output: string };
-  taskScheduledEventDetails?: TaskEventBase & { region: string; parameters: string; timeoutInSeconds?: number; heartbeatInSeconds?: number };
+  taskScheduledEventDetails?: TaskEventBase & {
+    region: string;
+    parameters: string;
+    timeoutInSeconds?: number;
+    heartbeatInSeconds?: number;
+  };
   taskStartedEventDetails?: TaskEventBase;
   taskSubmittedEventDetails?: TaskEventBase & { output: string };
   taskSucceededEventDetails?: TaskEventBase & { output: string };

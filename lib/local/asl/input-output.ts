@@ -23,13 +23,16 @@ export function applyResultPath(path: JsonPath | null, rawInput: JsonValue, resu
   try {
     return writePath(rawInput, path, result);
   } catch (error) {
-    throw runtimeError(`Unable to apply ResultPath '${path.text}' to input '${jsonText(rawInput)}': ${(error as Error).message}`);
+    throw runtimeError(
+      `Unable to apply ResultPath '${path.text}' to input '${jsonText(rawInput)}': ${(error as Error).message}`,
+    );
   }
 }
 
 function select(path: JsonPath, value: JsonValue, context: JsonObject, field: string): JsonValue {
   const selected = readPath(path, value, context);
-  if (selected === NOT_FOUND) throw runtimeError(`Invalid path '${path.text}' for ${field}: no results in '${jsonText(value)}'`);
+  if (selected === NOT_FOUND)
+    throw runtimeError(`Invalid path '${path.text}' for ${field}: no results in '${jsonText(value)}'`);
   return selected;
 }
 

@@ -83,7 +83,8 @@ export function parseJsonPath(text: string): JsonPath {
       const content = text.slice(i, close).trim();
       i = close + 1;
       if (content === '*') segments.push({ kind: 'wildcard' });
-      else if (content.startsWith('?') || content.startsWith('(')) fail('filter and script expressions are not supported');
+      else if (content.startsWith('?') || content.startsWith('('))
+        fail('filter and script expressions are not supported');
       else if (content.includes(',')) fail('unions ("[a,b]") are not supported');
       else if (content.includes(':')) segments.push(parseSlice(content, fail));
       else if (/^-?\d+$/.test(content)) segments.push({ kind: 'index', index: Number(content) });

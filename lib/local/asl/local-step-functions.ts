@@ -12,8 +12,21 @@ import type {
 import { createClock, type Clock } from './clock.ts';
 import { compileDefinition } from './compile-definition.ts';
 import type { CompiledStateMachine } from './definition-model.ts';
-import { BranchAborted, invalidDefinition, LocalStepFunctionsError, STATES_RUNTIME, STATES_TIMEOUT, StatesError } from './errors.ts';
-import { HistoryRecorder, type HistoryEvent, type HistoryEventDetails, type HistoryEventType, type Trail } from './history.ts';
+import {
+  BranchAborted,
+  invalidDefinition,
+  LocalStepFunctionsError,
+  STATES_RUNTIME,
+  STATES_TIMEOUT,
+  StatesError,
+} from './errors.ts';
+import {
+  HistoryRecorder,
+  type HistoryEvent,
+  type HistoryEventDetails,
+  type HistoryEventType,
+  type Trail,
+} from './history.ts';
 import { canonicalJson, jsonText, toJson, type JsonValue } from './json.ts';
 import type { ExecutionInfo, RunScope } from './run-scope.ts';
 import { runGraph } from './run-states.ts';
@@ -65,27 +78,37 @@ export class LocalStepFunctions {
   }
 
   /** Substitutes, parses and validates the definition; an unsupported feature throws InvalidDefinition naming the state and field. */
-  createStateMachine(name: string, definitionJson: string, substitutions: Readonly<Record<string, string>> = {}): StateMachineHandle {
+  createStateMachine(
+    name: string,
+    definitionJson: string,
+    substitutions: Readonly<Record<string, string>> = {},
+  ): StateMachineHandle {
     checkName(name, 'state machine');
     const definition = substituteDefinition(definitionJson, substitutions);
     const existing = this.machines.get(name);
     if (existing) {
       // As on AWS: creating the same machine again is a no-op, a different one under the same name is an error.
       if (existing.definition === definition) return existing.handle;
-      throw new LocalStepFunctionsError('StateMachineAlreadyExists', `State machine "${name}" already exists with a different definition`);
+      throw new LocalStepFunctionsError(
+        'StateMachineAlreadyExists',
+        `State machine "${name}" already exists with a different definition`,
+      );
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(definition);
     } catch (error) {
-      throw invalidDefinition(`state machine "${name}": the definition is not valid JSON after substitution: ${(error as Error).message}`);
+      throw invalidDefinition(
+        `state machine "${name}": the definition is not valid JSON after substitution: ${(error as Error).message}`,
+      );
     }
     let compiled: CompiledStateMachine;
     try {
       compiled = compileDefinition(parsed);
       if (this.options.aslValidation !== false) validateWithAslValidator(parsed);
     } catch (error) {
-      if (error instanceof LocalStepFunctionsError) throw invalidDefinition(`state machine "${name}": ${error.message}`);
+      if (error instanceof LocalStepFunctionsError)
+        throw invalidDefinition(`state machine "${name}": ${error.message}`);
       throw error;
     }
     const handle = { name, stateMachineArn: `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${name}` };
@@ -108,14 +131,21 @@ export class LocalStepFunctions {
     try {
       input = request.input === undefined ? {} : toJson(request.input);
     } catch (error) {
-      throw new LocalStepFunctionsError('InvalidExecutionInput', `the execution input is not JSON-serialisable: ${(error as Error).message}`);
+      throw new LocalStepFunctionsError(
+        'InvalidExecutionInput',
+        `the execution input is not JSON-serialisable: ${(error as Error).message}`,
+      );
     }
     const executionArn = `arn:aws:states:${this.region}:${this.accountId}:execution:${machine.handle.name}:${name}`;
     const inputKey = canonicalJson(input);
     const existing = this.executions.get(executionArn);
     if (existing) {
-      if (existing.inputKey === inputKey) return { executionArn, startDate: existing.info.startDate, alreadyStarted: true };
-      throw new LocalStepFunctionsError('ExecutionAlreadyExists', `Execution "${name}" of "${machine.handle.name}" already exists with a different input`);
+      if (existing.inputKey === inputKey)
+        return { executionArn, startDate: existing.info.startDate, alreadyStarted: true };
+      throw new LocalStepFunctionsError(
+        'ExecutionAlreadyExists',
+        `Execution "${name}" of "${machine.handle.name}" already exists with a different input`,
+      );
     }
     const record = this.createRecord(machine, executionArn, name, input, inputKey);
     this.executions.set(executionArn, record);
@@ -157,7 +187,10 @@ export class LocalStepFunctions {
   listExecutions(stateMachine: string, status?: ExecutionStatus): ExecutionListItem[] {
     const { stateMachineArn } = this.machine(stateMachine).handle;
     return [...this.executions.values()]
-      .filter((record) => record.info.stateMachineArn === stateMachineArn && (status === undefined || record.status === status))
+      .filter(
+        (record) =>
+          record.info.stateMachineArn === stateMachineArn && (status === undefined || record.status === status),
+      )
       .reverse()
       .map((record) => ({
         executionArn: record.info.executionArn,
@@ -188,18 +221,27 @@ export class LocalStepFunctions {
   }
 
   private machine(nameOrArn: string): MachineRecord {
-    const machine = this.machines.get(nameOrArn) ?? [...this.machines.values()].find((m) => m.handle.stateMachineArn === nameOrArn);
-    if (!machine) throw new LocalStepFunctionsError('StateMachineDoesNotExist', `State machine does not exist: ${nameOrArn}`);
+    const machine =
+      this.machines.get(nameOrArn) ?? [...this.machines.values()].find((m) => m.handle.stateMachineArn === nameOrArn);
+    if (!machine)
+      throw new LocalStepFunctionsError('StateMachineDoesNotExist', `State machine does not exist: ${nameOrArn}`);
     return machine;
   }
 
   private execution(executionArn: string): ExecutionRecord {
     const record = this.executions.get(executionArn);
-    if (!record) throw new LocalStepFunctionsError('ExecutionDoesNotExist', `Execution does not exist: ${executionArn}`);
+    if (!record)
+      throw new LocalStepFunctionsError('ExecutionDoesNotExist', `Execution does not exist: ${executionArn}`);
     return record;
   }
 
-  private createRecord(machine: MachineRecord, executionArn: string, name: string, input: JsonValue, inputKey: string): ExecutionRecord {
+  private createRecord(
+    machine: MachineRecord,
+    executionArn: string,
+    name: string,
+    input: JsonValue,
+    inputKey: string,
+  ): ExecutionRecord {
     let markDone: () => void = () => {};
     const done = new Promise<void>((resolve) => {
       markDone = resolve;
@@ -228,7 +270,10 @@ export class LocalStepFunctions {
   private async run(record: ExecutionRecord, compiled: CompiledStateMachine): Promise<void> {
     const timer = compiled.timeoutSeconds === undefined ? undefined : this.clock.timer(compiled.timeoutSeconds * 1000);
     void timer?.promise.then(() => {
-      const details = { error: STATES_TIMEOUT, cause: `The execution did not finish within TimeoutSeconds (${compiled.timeoutSeconds})` };
+      const details = {
+        error: STATES_TIMEOUT,
+        cause: `The execution did not finish within TimeoutSeconds (${compiled.timeoutSeconds})`,
+      };
       this.finish(record, 'TIMED_OUT', 'ExecutionTimedOut', { executionTimedOutEventDetails: details }, details);
     });
     const scope: RunScope = {
@@ -242,14 +287,26 @@ export class LocalStepFunctions {
     };
     try {
       const output = await runGraph(compiled.graph, record.info.input, scope);
-      this.finish(record, 'SUCCEEDED', 'ExecutionSucceeded', { executionSucceededEventDetails: { output: jsonText(output) } }, { output });
+      this.finish(
+        record,
+        'SUCCEEDED',
+        'ExecutionSucceeded',
+        { executionSucceededEventDetails: { output: jsonText(output) } },
+        { output },
+      );
     } catch (error) {
       // An aborted run was already finished by stopExecution or the timeout.
       if (error instanceof BranchAborted && record.status !== 'RUNNING') return;
       const failure =
         error instanceof StatesError
-          ? { ...(error.error !== undefined ? { error: error.error } : {}), ...(error.errorCause !== undefined ? { cause: error.errorCause } : {}) }
-          : { error: STATES_RUNTIME, cause: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+          ? {
+              ...(error.error !== undefined ? { error: error.error } : {}),
+              ...(error.errorCause !== undefined ? { cause: error.errorCause } : {}),
+            }
+          : {
+              error: STATES_RUNTIME,
+              cause: `internal error: ${error instanceof Error ? error.message : String(error)}`,
+            };
       this.finish(record, 'FAILED', 'ExecutionFailed', { executionFailedEventDetails: failure }, failure);
     } finally {
       timer?.cancel();
@@ -278,6 +335,9 @@ export class LocalStepFunctions {
 
 function checkName(name: string, what: string): void {
   if (name.length < 1 || name.length > 80 || INVALID_NAME.test(name)) {
-    throw new LocalStepFunctionsError('InvalidName', `Invalid ${what} name "${name}": 1 to 80 characters, no whitespace, brackets, wildcards or special characters`);
+    throw new LocalStepFunctionsError(
+      'InvalidName',
+      `Invalid ${what} name "${name}": 1 to 80 characters, no whitespace, brackets, wildcards or special characters`,
+    );
   }
 }

@@ -24,7 +24,9 @@ export interface TemplateEnv {
 export function compileTemplate(value: unknown, where: string): TemplateNode {
   if (Array.isArray(value)) {
     const items = value.map((item, index) => compileTemplate(item, `${where}[${index}]`));
-    return items.every((item) => item.kind === 'literal') ? { kind: 'literal', value: value as JsonValue } : { kind: 'array', items };
+    return items.every((item) => item.kind === 'literal')
+      ? { kind: 'literal', value: value as JsonValue }
+      : { kind: 'array', items };
   }
   if (!isJsonObject(value)) return { kind: 'literal', value: value as JsonValue };
   let dynamic = false;
@@ -35,7 +37,9 @@ export function compileTemplate(value: unknown, where: string): TemplateNode {
     return { key: key.slice(0, -2), node: { kind: 'path' as const, field: key, path } };
   });
   // A subtree with nothing to evaluate is kept as one literal, so evaluation just returns it.
-  return dynamic || fields.some(({ node }) => node.kind !== 'literal') ? { kind: 'object', fields } : { kind: 'literal', value: value as JsonValue };
+  return dynamic || fields.some(({ node }) => node.kind !== 'literal')
+    ? { kind: 'object', fields }
+    : { kind: 'literal', value: value as JsonValue };
 }
 
 /** The text a "x.$" field (or ErrorPath, CausePath) holds: a path against the input, or $$ for the context. */
@@ -70,7 +74,9 @@ export function evaluateTemplate(node: TemplateNode, env: TemplateEnv): JsonValu
       const value = readPath(node.path, env.input, env.context);
       if (value === NOT_FOUND) {
         const source = node.path.root === 'context' ? 'the context object' : `the input '${jsonText(env.input)}'`;
-        throw runtimeError(`The JSONPath '${node.path.text}' specified for the field '${node.field}' could not be found in ${source}`);
+        throw runtimeError(
+          `The JSONPath '${node.path.text}' specified for the field '${node.field}' could not be found in ${source}`,
+        );
       }
       return value;
     }

@@ -41,7 +41,15 @@ export function retryDelayMs(retrier: Retrier, retriesSoFar: number, random: () 
   return Math.round(seconds * 1000);
 }
 
-const RETRIER_FIELDS = new Set(['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment']);
+const RETRIER_FIELDS = new Set([
+  'ErrorEquals',
+  'IntervalSeconds',
+  'MaxAttempts',
+  'BackoffRate',
+  'MaxDelaySeconds',
+  'JitterStrategy',
+  'Comment',
+]);
 const CATCHER_FIELDS = new Set(['ErrorEquals', 'Next', 'ResultPath', 'Comment']);
 
 export function compileRetriers(raw: unknown, where: string): Retrier[] {
@@ -54,7 +62,10 @@ export function compileRetriers(raw: unknown, where: string): Retrier[] {
     };
     const jitter = item.JitterStrategy ?? 'NONE';
     if (jitter !== 'FULL' && jitter !== 'NONE') throw invalidDefinition(`${at}: "JitterStrategy" must be FULL or NONE`);
-    const maxDelay = item.MaxDelaySeconds === undefined ? undefined : number('MaxDelaySeconds', 0, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
+    const maxDelay =
+      item.MaxDelaySeconds === undefined
+        ? undefined
+        : number('MaxDelaySeconds', 0, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
     return {
       errorEquals: errorEquals(item, at),
       intervalSeconds: number('IntervalSeconds', 1, (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
@@ -85,7 +96,12 @@ export function compileCatchers(raw: unknown, where: string): Catcher[] {
   });
 }
 
-function compileList<T>(raw: unknown, where: string, fields: Set<string>, compile: (item: JsonObject, at: string) => T): T[] {
+function compileList<T>(
+  raw: unknown,
+  where: string,
+  fields: Set<string>,
+  compile: (item: JsonObject, at: string) => T,
+): T[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) throw invalidDefinition(`${where}: must be an array`);
   const list = raw.map((item: unknown, index) => {

@@ -13,12 +13,19 @@ export type GraphRunner = (graph: StateGraph, input: JsonValue, scope: RunScope)
  * own abort signal and history trail; the first failure aborts the others and becomes the state's
  * error, as the spec says.
  */
-export async function runMapAttempt(state: MapState, input: JsonValue, run: StateRun, retryCount: number, runGraph: GraphRunner): Promise<JsonValue> {
+export async function runMapAttempt(
+  state: MapState,
+  input: JsonValue,
+  run: StateRun,
+  retryCount: number,
+  runGraph: GraphRunner,
+): Promise<JsonValue> {
   const { scope } = run;
   const context = run.context({ retryCount });
   const effective = applyInputPath(state.inputPath, input, context);
   const items = readRequired(state.itemsPath, effective, context, 'ItemsPath');
-  if (!Array.isArray(items)) throw runtimeError(`ItemsPath '${state.itemsPath.text}' must point to an array, got ${jsonText(items)}`);
+  if (!Array.isArray(items))
+    throw runtimeError(`ItemsPath '${state.itemsPath.text}' must point to an array, got ${jsonText(items)}`);
   const maxConcurrency = concurrencyOf(state, effective, run);
   scope.history.add(scope.trail, 'MapStateStarted', { mapStateStartedEventDetails: { length: items.length } });
   const startedId = scope.trail.last;
@@ -31,12 +38,15 @@ export async function runMapAttempt(state: MapState, input: JsonValue, run: Stat
       try {
         // ItemSelector sees the Map's effective input as $ and the item as $$.Map.Item.Value.
         const itemContext = run.context({ retryCount, mapItem: { index, value: item } });
-        const iterationInput = state.itemSelector ? evaluateTemplate(state.itemSelector, run.env(effective, itemContext)) : item;
+        const iterationInput = state.itemSelector
+          ? evaluateTemplate(state.itemSelector, run.env(effective, itemContext))
+          : item;
         const output = await runGraph(state.processor, iterationInput, { ...scope, signal, trail });
         scope.history.add(trail, 'MapIterationSucceeded', { mapIterationSucceededEventDetails: iteration });
         return output;
       } catch (error) {
-        if (error instanceof BranchAborted) scope.history.add(trail, 'MapIterationAborted', { mapIterationAbortedEventDetails: iteration });
+        if (error instanceof BranchAborted)
+          scope.history.add(trail, 'MapIterationAborted', { mapIterationAbortedEventDetails: iteration });
         else scope.history.add(trail, 'MapIterationFailed', { mapIterationFailedEventDetails: iteration });
         throw error;
       }
@@ -50,7 +60,9 @@ function concurrencyOf(state: MapState, effective: JsonValue, run: StateRun): nu
   if (typeof state.maxConcurrency === 'number') return state.maxConcurrency;
   const value = readRequired(state.maxConcurrency, effective, run.context(), 'MaxConcurrencyPath');
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw runtimeError(`MaxConcurrencyPath '${state.maxConcurrency.text}' must point to a non-negative integer, got ${jsonText(value)}`);
+    throw runtimeError(
+      `MaxConcurrencyPath '${state.maxConcurrency.text}' must point to a non-negative integer, got ${jsonText(value)}`,
+    );
   }
   return value;
 }
@@ -71,7 +83,12 @@ async function settle(scope: RunScope, work: () => Promise<JsonValue[]>): Promis
  * Runs count jobs, at most `limit` at a time (0 = all at once), in index order. The first
  * failure aborts the rest and is rethrown once every started job has stopped.
  */
-export async function runAll<T>(count: number, limit: number, parent: AbortSignal, job: (index: number, signal: AbortSignal) => Promise<T>): Promise<T[]> {
+export async function runAll<T>(
+  count: number,
+  limit: number,
+  parent: AbortSignal,
+  job: (index: number, signal: AbortSignal) => Promise<T>,
+): Promise<T[]> {
   const controller = new AbortController();
   const abort = () => controller.abort();
   if (parent.aborted) abort();

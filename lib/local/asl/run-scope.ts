@@ -57,7 +57,8 @@ export class StateRun {
       StateMachine: { Id: execution.stateMachineArn, Name: execution.stateMachineName },
     };
     if (extras.taskToken !== undefined) context.Task = { Token: extras.taskToken };
-    if (extras.mapItem !== undefined) context.Map = { Item: { Index: extras.mapItem.index, Value: extras.mapItem.value } };
+    if (extras.mapItem !== undefined)
+      context.Map = { Item: { Index: extras.mapItem.index, Value: extras.mapItem.value } };
     return context;
   }
 

@@ -40,14 +40,23 @@ async function runState(state: CompiledState, input: JsonValue, scope: RunScope)
     const step = await dispatch(state, input, run);
     throwIfAborted(scope.signal);
     if (state.type !== 'Fail') {
-      scope.history.add(scope.trail, `${state.type}StateExited`, { stateExitedEventDetails: { name: state.name, output: jsonText(step.output) } });
+      scope.history.add(scope.trail, `${state.type}StateExited`, {
+        stateExitedEventDetails: { name: state.name, output: jsonText(step.output) },
+      });
     }
     return step;
   } catch (error) {
-    if (error instanceof BranchAborted || (error instanceof StatesError && (!isRuntimeError(error) || located.has(error)))) throw error;
+    if (
+      error instanceof BranchAborted ||
+      (error instanceof StatesError && (!isRuntimeError(error) || located.has(error)))
+    )
+      throw error;
     // A States.Runtime error, or a bug of ours: report it like AWS, naming the state.
     const message = error instanceof StatesError ? (error.errorCause ?? '') : `internal error: ${String(error)}`;
-    const wrapped = new StatesError(STATES_RUNTIME, `An error occurred while executing the state '${state.name}' (entered at the event id #${enteredId}). ${message}`);
+    const wrapped = new StatesError(
+      STATES_RUNTIME,
+      `An error occurred while executing the state '${state.name}' (entered at the event id #${enteredId}). ${message}`,
+    );
     located.add(wrapped);
     throw wrapped;
   }
@@ -61,14 +70,19 @@ function dispatch(state: CompiledState, input: JsonValue, run: StateRun): Promis
       return runChoice(state, input, run);
     case 'Succeed': {
       const context = run.context();
-      return { output: applyOutputPath(state.outputPath, applyInputPath(state.inputPath, input, context), context), next: undefined };
+      return {
+        output: applyOutputPath(state.outputPath, applyInputPath(state.inputPath, input, context), context),
+        next: undefined,
+      };
     }
     case 'Fail':
       return runFail(state, input, run);
     case 'Task':
       return withRetryAndCatch(state, input, run, (retryCount) => runTaskAttempt(state, input, run, retryCount));
     case 'Map':
-      return withRetryAndCatch(state, input, run, (retryCount) => runMapAttempt(state, input, run, retryCount, runGraph));
+      return withRetryAndCatch(state, input, run, (retryCount) =>
+        runMapAttempt(state, input, run, retryCount, runGraph),
+      );
   }
 }
 
@@ -77,7 +91,10 @@ function runPass(state: PassState, input: JsonValue, run: StateRun): StepResult 
   const effective = applyInputPath(state.inputPath, input, context);
   const parameters = state.parameters ? evaluateTemplate(state.parameters, run.env(effective, context)) : effective;
   const result = state.result ? state.result.value : parameters;
-  return { output: applyOutputPath(state.outputPath, applyResultPath(state.resultPath, input, result), context), next: state.next };
+  return {
+    output: applyOutputPath(state.outputPath, applyResultPath(state.resultPath, input, result), context),
+    next: state.next,
+  };
 }
 
 function runChoice(state: ChoiceState, input: JsonValue, run: StateRun): StepResult {
@@ -86,7 +103,10 @@ function runChoice(state: ChoiceState, input: JsonValue, run: StateRun): StepRes
   const match = state.choices.find((choice) => evaluateChoiceRule(choice.rule, effective, context));
   const next = match?.next ?? state.default;
   if (next === undefined) {
-    throw new StatesError('States.NoChoiceMatched', `No Choice Rules matched the input '${jsonText(effective)}' and no Default was given in state '${state.name}'`);
+    throw new StatesError(
+      'States.NoChoiceMatched',
+      `No Choice Rules matched the input '${jsonText(effective)}' and no Default was given in state '${state.name}'`,
+    );
   }
   return { output: applyOutputPath(state.outputPath, effective, context), next };
 }
@@ -97,7 +117,9 @@ function runFail(state: FailState, input: JsonValue, run: StateRun): never {
     if (value === undefined || typeof value === 'string') return value;
     const resolved = readPath(value, input, context);
     if (typeof resolved !== 'string') {
-      throw runtimeError(`${field} must resolve to a string, got ${resolved === NOT_FOUND ? 'nothing' : jsonTypeName(resolved)}`);
+      throw runtimeError(
+        `${field} must resolve to a string, got ${resolved === NOT_FOUND ? 'nothing' : jsonTypeName(resolved)}`,
+      );
     }
     return resolved;
   };
@@ -129,7 +151,10 @@ async function withRetryAndCatch(
       const retrier = state.retry[retrierIndex];
       const retriesSoFar = retriesPerRetrier[retrierIndex] ?? 0;
       if (retrier && retriesSoFar < retrier.maxAttempts) {
-        await run.scope.clock.sleep(retryDelayMs(retrier, retriesSoFar, () => run.scope.clock.random()), run.scope.signal);
+        await run.scope.clock.sleep(
+          retryDelayMs(retrier, retriesSoFar, () => run.scope.clock.random()),
+          run.scope.signal,
+        );
         retriesPerRetrier[retrierIndex] = retriesSoFar + 1;
         retryCount += 1;
         continue;

@@ -14,8 +14,14 @@ import type { OpenToken } from './task-tokens.ts';
  * OutputPath. Retry/Catch around it live in run-states.ts. A timeout or an abort stops waiting
  * for the function; the function itself cannot be cancelled and its late result is ignored.
  */
-export async function runTaskAttempt(state: TaskState, input: JsonValue, run: StateRun, retryCount: number): Promise<JsonValue> {
-  const token = state.resource.kind === 'lambda:invoke' && state.resource.waitForTaskToken ? run.scope.tokens.create() : undefined;
+export async function runTaskAttempt(
+  state: TaskState,
+  input: JsonValue,
+  run: StateRun,
+  retryCount: number,
+): Promise<JsonValue> {
+  const token =
+    state.resource.kind === 'lambda:invoke' && state.resource.waitForTaskToken ? run.scope.tokens.create() : undefined;
   try {
     const context = run.context({ retryCount, ...(token ? { taskToken: token.token } : {}) });
     const effective = applyInputPath(state.inputPath, input, context);
@@ -32,7 +38,12 @@ export async function runTaskAttempt(state: TaskState, input: JsonValue, run: St
   }
 }
 
-function seconds(value: number | JsonPath | undefined, field: string, input: JsonValue, context: JsonObject): number | undefined {
+function seconds(
+  value: number | JsonPath | undefined,
+  field: string,
+  input: JsonValue,
+  context: JsonObject,
+): number | undefined {
   if (value === undefined || typeof value === 'number') return value;
   const resolved = readRequired(value, input, context, field);
   if (typeof resolved !== 'number' || !Number.isInteger(resolved) || resolved < 1) {
@@ -53,24 +64,53 @@ interface TaskEvents {
   failed(error: StatesError): HistoryEventDetails;
 }
 
-async function invoke(state: TaskState, parameters: JsonValue, scope: RunScope, token: OpenToken | undefined, limits: Limits): Promise<JsonValue> {
+async function invoke(
+  state: TaskState,
+  parameters: JsonValue,
+  scope: RunScope,
+  token: OpenToken | undefined,
+  limits: Limits,
+): Promise<JsonValue> {
   const { resource } = state;
   const lambdaInvoke = resource.kind === 'lambda:invoke';
   const prefix = lambdaInvoke ? 'Task' : 'LambdaFunction';
-  const events = lambdaInvoke ? integrationEvents(resource.waitForTaskToken, scope.execution.region) : functionEvents(resource.resource);
+  const events = lambdaInvoke
+    ? integrationEvents(resource.waitForTaskToken, scope.execution.region)
+    : functionEvents(resource.resource);
   const guards: Guard[] = [abortGuard(scope.signal)];
   if (limits.timeoutSeconds !== undefined) {
     const timeout = limits.timeoutSeconds;
-    guards.push(deadlineGuard(scope.clock, timeout * 1000, () => new StatesError(STATES_TIMEOUT, `The task did not finish within TimeoutSeconds (${timeout})`, { fromTask: true })));
+    guards.push(
+      deadlineGuard(
+        scope.clock,
+        timeout * 1000,
+        () =>
+          new StatesError(STATES_TIMEOUT, `The task did not finish within TimeoutSeconds (${timeout})`, {
+            fromTask: true,
+          }),
+      ),
+    );
   }
   if (limits.heartbeatSeconds !== undefined) {
     const interval = limits.heartbeatSeconds;
-    const heartbeat = resettableDeadlineGuard(scope.clock, interval * 1000, () => new StatesError(STATES_TIMEOUT, `No heartbeat within HeartbeatSeconds (${interval})`, { fromTask: true, heartbeat: true }));
+    const heartbeat = resettableDeadlineGuard(
+      scope.clock,
+      interval * 1000,
+      () =>
+        new StatesError(STATES_TIMEOUT, `No heartbeat within HeartbeatSeconds (${interval})`, {
+          fromTask: true,
+          heartbeat: true,
+        }),
+    );
     token?.onHeartbeat(() => heartbeat.reset());
     guards.push(heartbeat);
   }
   scope.history.add(scope.trail, `${prefix}Scheduled`, events.scheduled(parameters, limits));
-  scope.history.add(scope.trail, `${prefix}Started`, lambdaInvoke ? { taskStartedEventDetails: taskBase(resource.waitForTaskToken) } : {});
+  scope.history.add(
+    scope.trail,
+    `${prefix}Started`,
+    lambdaInvoke ? { taskStartedEventDetails: taskBase(resource.waitForTaskToken) } : {},
+  );
   try {
     let output: JsonValue;
     if (!lambdaInvoke) {
@@ -80,10 +120,20 @@ async function invoke(state: TaskState, parameters: JsonValue, scope: RunScope, 
         throw runtimeError(`lambda:invoke needs Parameters.FunctionName to be a string, got ${jsonText(parameters)}`);
       }
       const payload = hasOwn(parameters, 'Payload') ? (parameters.Payload as JsonValue) : {};
-      const invocation = { functionName: parameters.FunctionName, payload, ...(token ? { taskToken: token.token } : {}) };
-      const response = { ExecutedVersion: '$LATEST', Payload: await raceGuards(callFunction(scope, invocation), guards), StatusCode: 200 };
+      const invocation = {
+        functionName: parameters.FunctionName,
+        payload,
+        ...(token ? { taskToken: token.token } : {}),
+      };
+      const response = {
+        ExecutedVersion: '$LATEST',
+        Payload: await raceGuards(callFunction(scope, invocation), guards),
+        StatusCode: 200,
+      };
       if (token) {
-        scope.history.add(scope.trail, 'TaskSubmitted', { taskSubmittedEventDetails: { ...taskBase(true), output: jsonText(response) } });
+        scope.history.add(scope.trail, 'TaskSubmitted', {
+          taskSubmittedEventDetails: { ...taskBase(true), output: jsonText(response) },
+        });
         output = await raceGuards(token.outcome, guards);
       } else {
         output = response;
@@ -93,7 +143,11 @@ async function invoke(state: TaskState, parameters: JsonValue, scope: RunScope, 
     return output;
   } catch (error) {
     if (error instanceof StatesError && error.fromTask) {
-      scope.history.add(scope.trail, error.error === STATES_TIMEOUT ? `${prefix}TimedOut` : `${prefix}Failed`, events.failed(error));
+      scope.history.add(
+        scope.trail,
+        error.error === STATES_TIMEOUT ? `${prefix}TimedOut` : `${prefix}Failed`,
+        events.failed(error),
+      );
     }
     throw error instanceof BranchAborted || error instanceof StatesError ? error : runtimeError(String(error));
   } finally {
@@ -102,7 +156,10 @@ async function invoke(state: TaskState, parameters: JsonValue, scope: RunScope, 
 }
 
 /** Calls the handler like Lambda would: JSON in, JSON out, a thrown error becomes the task's error. */
-async function callFunction(scope: RunScope, invocation: { functionName: string; payload: JsonValue; taskToken?: string }): Promise<JsonValue> {
+async function callFunction(
+  scope: RunScope,
+  invocation: { functionName: string; payload: JsonValue; taskToken?: string },
+): Promise<JsonValue> {
   let result: unknown;
   try {
     result = await scope.invokeFunction({ ...invocation, payload: structuredClone(invocation.payload) });
@@ -113,7 +170,9 @@ async function callFunction(scope: RunScope, invocation: { functionName: string;
     return toJson(result);
   } catch (error) {
     const errorMessage = `Unable to marshal the function result to JSON: ${(error as Error).message}`;
-    throw new StatesError('Runtime.MarshalError', JSON.stringify({ errorType: 'Runtime.MarshalError', errorMessage }), { fromTask: true });
+    throw new StatesError('Runtime.MarshalError', JSON.stringify({ errorType: 'Runtime.MarshalError', errorMessage }), {
+      fromTask: true,
+    });
   }
 }
 

@@ -13,7 +13,9 @@ export function substituteDefinition(definition: string, substitutions: Readonly
     return placeholder;
   });
   if (missing.size > 0) {
-    throw invalidDefinition(`unresolved definition substitution(s): ${[...missing].map((name) => `\${${name}}`).join(', ')}`);
+    throw invalidDefinition(
+      `unresolved definition substitution(s): ${[...missing].map((name) => `\${${name}}`).join(', ')}`,
+    );
   }
   return text;
 }

@@ -15,28 +15,41 @@ export function resolveTaskResource(resource: unknown, where: string): TaskResou
   if (typeof resource !== 'string') throw invalidDefinition(`${where} field "Resource": must be a string`);
   const integration = LAMBDA_INVOKE.exec(resource);
   if (integration) return { kind: 'lambda:invoke', resource, waitForTaskToken: integration[1] !== undefined };
-  if (LAMBDA_FUNCTION_ARN.test(resource) || LAMBDA_FUNCTION_NAME.test(resource)) return { kind: 'lambda-function', resource };
+  if (LAMBDA_FUNCTION_ARN.test(resource) || LAMBDA_FUNCTION_NAME.test(resource))
+    return { kind: 'lambda-function', resource };
   throw invalidDefinition(
     `${where} field "Resource": "${resource}" is not supported; the local interpreter runs ` +
       '"arn:aws:states:::lambda:invoke", "arn:aws:states:::lambda:invoke.waitForTaskToken" and Lambda function ARNs or names',
   );
 }
 
-const LAMBDA_INVOKE_PARAMETERS = new Set(['FunctionName', 'Payload', 'Qualifier', 'ClientContext', 'InvocationType', 'LogType']);
+const LAMBDA_INVOKE_PARAMETERS = new Set([
+  'FunctionName',
+  'Payload',
+  'Qualifier',
+  'ClientContext',
+  'InvocationType',
+  'LogType',
+]);
 
 /** Static checks of the lambda:invoke Parameters, so mistakes surface at load time as on AWS. */
 export function checkLambdaInvokeParameters(resource: TaskResource, parameters: unknown, where: string): void {
   if (resource.kind !== 'lambda:invoke') return;
-  if (!isJsonObject(parameters)) throw invalidDefinition(`${where} field "Parameters": ${resource.resource} needs Parameters with a FunctionName`);
+  if (!isJsonObject(parameters))
+    throw invalidDefinition(`${where} field "Parameters": ${resource.resource} needs Parameters with a FunctionName`);
   const names = Object.keys(parameters).map((key) => key.replace(/\.\$$/, ''));
   const unknown = names.find((name) => !LAMBDA_INVOKE_PARAMETERS.has(name));
-  if (unknown !== undefined) throw invalidDefinition(`${where} field "Parameters.${unknown}": not a lambda:invoke parameter`);
-  if (!names.includes('FunctionName')) throw invalidDefinition(`${where} field "Parameters": FunctionName is required for ${resource.resource}`);
+  if (unknown !== undefined)
+    throw invalidDefinition(`${where} field "Parameters.${unknown}": not a lambda:invoke parameter`);
+  if (!names.includes('FunctionName'))
+    throw invalidDefinition(`${where} field "Parameters": FunctionName is required for ${resource.resource}`);
   const invocationType = parameters.InvocationType;
   if (invocationType !== undefined && invocationType !== 'RequestResponse') {
     throw invalidDefinition(`${where} field "Parameters.InvocationType": only "RequestResponse" is supported`);
   }
   if (resource.waitForTaskToken && !JSON.stringify(parameters).includes('$$.Task.Token')) {
-    throw invalidDefinition(`${where} field "Parameters": a .waitForTaskToken task must pass "$$.Task.Token" to the function`);
+    throw invalidDefinition(
+      `${where} field "Parameters": a .waitForTaskToken task must pass "$$.Task.Token" to the function`,
+    );
   }
 }

@@ -50,7 +50,10 @@ export class TaskTokenRegistry {
     try {
       json = toJson(output);
     } catch (error) {
-      throw new LocalStepFunctionsError('InvalidOutput', `the task output is not JSON-serialisable: ${(error as Error).message}`);
+      throw new LocalStepFunctionsError(
+        'InvalidOutput',
+        `the task output is not JSON-serialisable: ${(error as Error).message}`,
+      );
     }
     this.take(token).resolve(json);
   }
@@ -71,7 +74,11 @@ export class TaskTokenRegistry {
 
   private get(token: string): Entry {
     const entry = this.open.get(token);
-    if (!entry) throw new LocalStepFunctionsError('TaskDoesNotExist', 'Task does not exist anymore (unknown, completed or timed-out token)');
+    if (!entry)
+      throw new LocalStepFunctionsError(
+        'TaskDoesNotExist',
+        'Task does not exist anymore (unknown, completed or timed-out token)',
+      );
     return entry;
   }
 }

@@ -11,7 +11,14 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]
 export function parseTimestamp(text: string): number | undefined {
   const match = RFC3339.exec(text);
   if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   // Date.UTC rolls 2024-02-30 over to March; a round trip of the fields rejects such dates.
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   if (
@@ -25,7 +32,9 @@ export function parseTimestamp(text: string): number | undefined {
   }
   const offset = match[8] as string;
   const offsetMinutes =
-    offset === 'Z' ? 0 : (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+    offset === 'Z'
+      ? 0
+      : (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
   const fraction = match[7] ? Number(match[7]) : 0;
   return date.getTime() + fraction * 1000 - offsetMinutes * 60_000;
 }

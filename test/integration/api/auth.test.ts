@@ -2,7 +2,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportSPKI, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import {
+  exportSPKI,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  UnsecuredJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import { apiRoutes } from '../../../functions/composition/api-routes.ts';
 import { assertProblem } from '../support/http-client.ts';
 import { personas, startTestVault, type TestVault } from '../support/test-vault.ts';
@@ -25,7 +34,17 @@ after(async () => {
 const citizenClaims = personas.citizen;
 
 /** A token signed with the issuer's real key; each option bends one thing. */
-async function craft(options: { claims?: JWTPayload; issuer?: string; audience?: string; expiresAt?: number; key?: CryptoKey | Uint8Array; alg?: string; kid?: string } = {}) {
+async function craft(
+  options: {
+    claims?: JWTPayload;
+    issuer?: string;
+    audience?: string;
+    expiresAt?: number;
+    key?: CryptoKey | Uint8Array;
+    alg?: string;
+    kid?: string;
+  } = {},
+) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ ...citizenClaims, ...options.claims })
     .setProtectedHeader({ alg: options.alg ?? 'ES256', kid: options.kid ?? privateJwk.kid ?? 'khoso-local-1' })
@@ -44,7 +63,10 @@ async function assertRefused(authorization: string | undefined, label: string) {
   assert.match(read.headers.get('www-authenticate') ?? '', /^Bearer/, `${label}: WWW-Authenticate`);
   assert.doesNotMatch(read.text, /at \w+ \(|node_modules|\.ts:\d+/, `${label}: no internals`);
   assert.ok(problem.detail === undefined || problem.detail.length < 200);
-  const write = await t.api('POST', '/v1/folders', { headers: { ...headers, 'content-type': 'application/json' }, rawBody: JSON.stringify({ name: `by ${label}` }) });
+  const write = await t.api('POST', '/v1/folders', {
+    headers: { ...headers, 'content-type': 'application/json' },
+    rawBody: JSON.stringify({ name: `by ${label}` }),
+  });
   assertProblem(write, 401, 'unauthenticated', `${label} (write)`);
 }
 
@@ -66,7 +88,11 @@ describe('authentication', () => {
     await assertRefused(`Basic ${Buffer.from('u:p').toString('base64')}`, 'Basic');
     await assertRefused(`Token ${await craft()}`, 'wrong scheme');
     await assertRefused(`Bearer ${await craft()}x`, 'tampered signature');
-    assert.deepEqual(await snapshotVault(t.api, await t.token('citizen'), { folders: [] }), before, 'nothing was created');
+    assert.deepEqual(
+      await snapshotVault(t.api, await t.token('citizen'), { folders: [] }),
+      before,
+      'nothing was created',
+    );
   });
 
   test('wrong issuer, wrong audience and expired tokens are 401', async () => {
@@ -77,13 +103,20 @@ describe('authentication', () => {
 
   test('alg:none and HS256 signed with the public key are 401', async () => {
     const unsecured = new UnsecuredJWT({ ...citizenClaims })
-      .setIssuer(t.vault.issuer.issuer).setAudience(t.vault.issuer.audience).setSubject(citizenClaims.sub)
-      .setIssuedAt().setExpirationTime('10m').encode();
+      .setIssuer(t.vault.issuer.issuer)
+      .setAudience(t.vault.issuer.audience)
+      .setSubject(citizenClaims.sub)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .encode();
     await assertRefused(`Bearer ${unsecured}`, 'alg none');
 
     const { d: _secret, ...publicJwk } = privateJwk;
-    const pem = await exportSPKI(await importJWK(publicJwk, 'ES256', { extractable: true }) as CryptoKey);
-    for (const [label, secret] of [['PEM', pem], ['JWK', JSON.stringify(t.vault.issuer.jwks.keys[0])]] as const) {
+    const pem = await exportSPKI((await importJWK(publicJwk, 'ES256', { extractable: true })) as CryptoKey);
+    for (const [label, secret] of [
+      ['PEM', pem],
+      ['JWK', JSON.stringify(t.vault.issuer.jwks.keys[0])],
+    ] as const) {
       const token = await craft({ alg: 'HS256', key: new TextEncoder().encode(secret) });
       await assertRefused(`Bearer ${token}`, `HS256 with the public key (${label})`);
     }
@@ -110,8 +143,12 @@ describe('authentication', () => {
       const signed = await t.vault.issuer.issueToken(claims as { sub: string; role: string });
       await assertRefused(`Bearer ${signed}`, `signed ${label}`);
     }
-    assertProblem(await t.api('POST', '/_local/token', { rawBody: '{"sub":', headers: { 'content-type': 'application/json' } }), 400,
-      ['malformed-json', 'invalid-request'], 'malformed JSON to /_local/token');
+    assertProblem(
+      await t.api('POST', '/_local/token', { rawBody: '{"sub":', headers: { 'content-type': 'application/json' } }),
+      400,
+      ['malformed-json', 'invalid-request'],
+      'malformed JSON to /_local/token',
+    );
   });
 });
 
@@ -131,7 +168,9 @@ describe('authorization by role', () => {
       assert.ok(vaultRoutes.length >= 15);
       const wrong: string[] = [];
       for (const route of vaultRoutes) {
-        const path = route.path.replace('{id}', 'sys-self').replace('{n}', '1') + (route.operationId === 'listDocuments' ? '?folderId=sys-self' : '');
+        const path =
+          route.path.replace('{id}', 'sys-self').replace('{n}', '1') +
+          (route.operationId === 'listDocuments' ? '?folderId=sys-self' : '');
         const body = validBodies[route.operationId];
         const response = await t.api(route.method, path, { token, ...(body ? { body } : {}) });
         // Collected, so one run names every route that answers wrongly.
@@ -148,14 +187,33 @@ describe('authorization by role', () => {
   test('an admin cannot request uploads; an officer must name a valid owner', async () => {
     const body = { fileName: 'scan.pdf', contentType: 'application/pdf', size: 1000 };
     assertProblem(await t.api('POST', '/v1/uploads', { token: await t.token('admin'), body }), 403, 'forbidden-role');
-    assertProblem(await t.api('POST', '/v1/uploads', { token: await t.token('admin'), body: { ...body, ownerId: personas.citizen.ownerId } }), 403, 'forbidden-role');
+    assertProblem(
+      await t.api('POST', '/v1/uploads', {
+        token: await t.token('admin'),
+        body: { ...body, ownerId: personas.citizen.ownerId },
+      }),
+      403,
+      'forbidden-role',
+    );
     assertProblem(await t.api('POST', '/v1/uploads', { token: await t.token('officer'), body }), 422, 'invalid-input');
-    assertProblem(await t.api('POST', '/v1/uploads', { token: await t.token('officer'), body: { ...body, ownerId: '999203001234' } }), 422, 'invalid-input');
+    assertProblem(
+      await t.api('POST', '/v1/uploads', {
+        token: await t.token('officer'),
+        body: { ...body, ownerId: '999203001234' },
+      }),
+      422,
+      'invalid-input',
+    );
   });
 
-  test('a citizen may not upload into another owner\'s vault', async () => {
+  test("a citizen may not upload into another owner's vault", async () => {
     const token = await t.token('citizen');
-    const body = { fileName: 'scan.pdf', contentType: 'application/pdf', size: 1000, ownerId: personas.citizen2.ownerId };
+    const body = {
+      fileName: 'scan.pdf',
+      contentType: 'application/pdf',
+      size: 1000,
+      ownerId: personas.citizen2.ownerId,
+    };
     const response = await t.api('POST', '/v1/uploads', { token, body });
     assert.ok(response.status === 403 || response.status === 422, response.text);
     assertProblem(response, response.status, ['forbidden-role', 'invalid-input']);

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { makePdf, readFixture, sha256Hex } from '../support/fixtures.ts';
 import { assertProblem } from '../support/http-client.ts';
-import { personas, startTestVault, type DocumentVersion, type Folder, type TestVault, type VaultDocument } from '../support/test-vault.ts';
+import {
+  personas,
+  startTestVault,
+  type DocumentVersion,
+  type Folder,
+  type TestVault,
+  type VaultDocument,
+} from '../support/test-vault.ts';
 import { documentHistory, folderDocuments } from '../support/vault-reads.ts';
 
 let t: TestVault;
@@ -56,7 +63,11 @@ describe('document details', () => {
       assert.equal(document.fileName, fileName);
       assert.equal(document.source, 'self');
       assert.equal(document.ownerId, personas.citizen.ownerId);
-      assert.equal(document.folderId, 'sys-self', 'a citizen upload without folderId lands in the self-digitised folder');
+      assert.equal(
+        document.folderId,
+        'sys-self',
+        'a citizen upload without folderId lands in the self-digitised folder',
+      );
       assert.equal(document.currentVersion, 1);
       assert.equal(document.versionCount, 1);
       assert.equal(document.title, fileName.replace(/\.[^.]+$/, ''));
@@ -84,19 +95,36 @@ describe('document details', () => {
     assert.deepEqual({ ...updated.json, updatedAt: '' }, { ...pdf, ...changes, updatedAt: '' });
     assert.deepEqual(await getDocument(pdf.id), updated.json, 'the change is stored');
 
-    const cleared = await t.api<VaultDocument>('PATCH', `/v1/documents/${pdf.id}`, { token, body: { expiryDate: null } });
+    const cleared = await t.api<VaultDocument>('PATCH', `/v1/documents/${pdf.id}`, {
+      token,
+      body: { expiryDate: null },
+    });
     assert.equal(cleared.status, 200, cleared.text);
     assert.equal(cleared.json.expiryDate, undefined);
     assert.equal(cleared.json.number, changes.number, 'other fields untouched');
 
     const folder = (await t.api<Folder>('POST', '/v1/folders', { token, body: { name: 'Cư trú' } })).json;
-    const moved = await t.api<VaultDocument>('PATCH', `/v1/documents/${pdf.id}`, { token, body: { folderId: folder.id } });
+    const moved = await t.api<VaultDocument>('PATCH', `/v1/documents/${pdf.id}`, {
+      token,
+      body: { folderId: folder.id },
+    });
     assert.equal(moved.status, 200, moved.text);
     assert.equal(moved.json.folderId, folder.id);
-    assert.deepEqual((await folderDocuments(t.api, token, folder.id)).map((d) => d.id), [pdf.id]);
+    assert.deepEqual(
+      (await folderDocuments(t.api, token, folder.id)).map((d) => d.id),
+      [pdf.id],
+    );
     assert.ok(!(await folderDocuments(t.api, token, 'sys-self')).some((d) => d.id === pdf.id));
-    assertProblem(await t.api('PATCH', `/v1/documents/${pdf.id}`, { token, body: { folderId: randomUUID() } }), 404, 'not-found');
-    assertProblem(await t.api('PATCH', `/v1/documents/${pdf.id}`, { token, body: { issueDate: '2024-02-30' } }), 400, 'invalid-request');
+    assertProblem(
+      await t.api('PATCH', `/v1/documents/${pdf.id}`, { token, body: { folderId: randomUUID() } }),
+      404,
+      'not-found',
+    );
+    assertProblem(
+      await t.api('PATCH', `/v1/documents/${pdf.id}`, { token, body: { issueDate: '2024-02-30' } }),
+      400,
+      'invalid-request',
+    );
     assertProblem(await t.api('PATCH', `/v1/documents/${pdf.id}`, { token, body: {} }), 400, 'invalid-request');
     assert.equal((await getDocument(pdf.id)).issueDate, '2024-01-15');
     pdf = await getDocument(pdf.id);
@@ -133,9 +161,15 @@ describe('versions', () => {
   test('a new version via POST /versions and the presigned flow becomes version 2', async () => {
     v1Sha = sha256Hex(await readFixture('sample-result.pdf'));
     v2Bytes = await makePdf('Phiên bản 2 - ban sao co chung thuc'.normalize('NFD').replace(/[\u0300-\u036f]/g, ''));
-    const versionsBefore = (await t.api<{ items: DocumentVersion[] }>('GET', `/v1/documents/${pdf.id}/versions`, { token })).json.items;
+    const versionsBefore = (
+      await t.api<{ items: DocumentVersion[] }>('GET', `/v1/documents/${pdf.id}/versions`, { token })
+    ).json.items;
     assert.equal(versionsBefore.length, 1);
-    const { upload, ticket } = await t.uploadFile(token, 'sample-result.pdf', { documentId: pdf.id, bytes: v2Bytes, fileName: 'Giấy xác nhận (bản 2).pdf' });
+    const { upload, ticket } = await t.uploadFile(token, 'sample-result.pdf', {
+      documentId: pdf.id,
+      bytes: v2Bytes,
+      fileName: 'Giấy xác nhận (bản 2).pdf',
+    });
     assert.equal(ticket.status.targetDocumentId, pdf.id);
     assert.equal(upload.status, 'DONE', upload.failureReason);
     assert.equal(upload.documentId, pdf.id);
@@ -149,14 +183,19 @@ describe('versions', () => {
     assert.equal(document.number, pdf.number, 'metadata survives a new version');
     assert.equal(document.folderId, pdf.folderId, 'the document stays where it is');
 
-    const versions = (await t.api<{ items: DocumentVersion[] }>('GET', `/v1/documents/${pdf.id}/versions`, { token })).json.items;
-    assert.deepEqual(versions.map((v) => v.number), [1, 2]);
+    const versions = (await t.api<{ items: DocumentVersion[] }>('GET', `/v1/documents/${pdf.id}/versions`, { token }))
+      .json.items;
+    assert.deepEqual(
+      versions.map((v) => v.number),
+      [1, 2],
+    );
     assert.deepEqual(versions[0], versionsBefore[0], 'version 1 is immutable');
     assert.equal(versions[1]?.sha256, sha256Hex(v2Bytes));
   });
 
-  test('restoring version 1 makes version 3 with v1\'s checksum; v1 and v2 stay as they were', async () => {
-    const before = (await t.api<{ items: DocumentVersion[] }>('GET', `/v1/documents/${pdf.id}/versions`, { token })).json.items;
+  test("restoring version 1 makes version 3 with v1's checksum; v1 and v2 stay as they were", async () => {
+    const before = (await t.api<{ items: DocumentVersion[] }>('GET', `/v1/documents/${pdf.id}/versions`, { token }))
+      .json.items;
     const restored = await t.api('POST', `/v1/documents/${pdf.id}/versions/1/restore`, { token });
     assert.equal(restored.status, 201, restored.text);
     assert.equal(restored.json.version.number, 3);
@@ -164,15 +203,19 @@ describe('versions', () => {
     assert.equal(restored.json.version.sha256, v1Sha);
     assert.equal(restored.json.document.currentVersion, 3);
     assert.equal(restored.json.document.sha256, v1Sha);
-    const versions = (await t.api<{ items: DocumentVersion[] }>('GET', `/v1/documents/${pdf.id}/versions`, { token })).json.items;
-    assert.deepEqual(versions.map((v) => v.number), [1, 2, 3]);
+    const versions = (await t.api<{ items: DocumentVersion[] }>('GET', `/v1/documents/${pdf.id}/versions`, { token }))
+      .json.items;
+    assert.deepEqual(
+      versions.map((v) => v.number),
+      [1, 2, 3],
+    );
     assert.deepEqual(versions.slice(0, 2), before, 'old versions are immutable');
     assert.deepEqual(await getDocument(pdf.id), restored.json.document);
     assertProblem(await t.api('POST', `/v1/documents/${pdf.id}/versions/9/restore`, { token }), 404, 'not-found');
     assertProblem(await t.api('POST', `/v1/documents/${pdf.id}/versions/0/restore`, { token }), 400, 'invalid-request');
   });
 
-  test('content of a given ?version= downloads that version\'s bytes', async () => {
+  test("content of a given ?version= downloads that version's bytes", async () => {
     const v1 = await readFixture('sample-result.pdf');
     assert.deepEqual((await download(pdf.id, '?version=1')).bytes, v1);
     assert.deepEqual((await download(pdf.id, '?version=2')).bytes, v2Bytes);
@@ -187,7 +230,14 @@ describe('history', () => {
   test('lists create, update, move and read-content with actor, time, source IP and outcome', async () => {
     const history = await documentHistory(t.api, token, pdf.id);
     const actions = history.map((entry) => entry.action);
-    for (const action of ['document.create', 'document.update', 'document.move', 'document.read-content', 'document.add-version', 'document.restore-version']) {
+    for (const action of [
+      'document.create',
+      'document.update',
+      'document.move',
+      'document.read-content',
+      'document.add-version',
+      'document.restore-version',
+    ]) {
       assert.ok(actions.includes(action), `${action} in ${actions.join(', ')}`);
     }
     for (const entry of history) {
@@ -197,28 +247,52 @@ describe('history', () => {
       assert.ok(['success', 'denied', 'failed'].includes(entry.outcome));
       assert.ok(entry.sourceIp.length > 0);
     }
-    const byCitizen = history.filter((entry) => ['document.update', 'document.move', 'document.read-content', 'document.restore-version'].includes(entry.action));
+    const byCitizen = history.filter((entry) =>
+      ['document.update', 'document.move', 'document.read-content', 'document.restore-version'].includes(entry.action),
+    );
     for (const entry of byCitizen) {
-      assert.deepEqual(entry.actor, { sub: personas.citizen.sub, role: 'citizen', ownerId: personas.citizen.ownerId }, entry.action);
+      assert.deepEqual(
+        entry.actor,
+        { sub: personas.citizen.sub, role: 'citizen', ownerId: personas.citizen.ownerId },
+        entry.action,
+      );
       assert.match(entry.sourceIp, /^(::ffff:)?127\.0\.0\.1$|^::1$/, `${entry.action} records the caller's IP`);
       assert.equal(entry.outcome, 'success');
     }
     const reads = history.filter((entry) => entry.action === 'document.read-content');
-    assert.deepEqual(reads.map((entry) => entry.detail?.version).sort(), [1, 2, 3, 3].sort(), 'each download names its version');
+    assert.deepEqual(
+      reads.map((entry) => entry.detail?.version).sort(),
+      [1, 2, 3, 3].sort(),
+      'each download names its version',
+    );
     const move = history.find((entry) => entry.action === 'document.move');
     assert.equal(move?.detail?.fromFolderId, 'sys-self');
     assert.equal(move?.detail?.toFolderId, pdf.folderId);
     const create = history.find((entry) => entry.action === 'document.create');
-    assert.deepEqual(create?.actor, { sub: personas.citizen.sub, role: 'citizen', ownerId: personas.citizen.ownerId }, 'the filing is the uploader\'s act');
+    assert.deepEqual(
+      create?.actor,
+      { sub: personas.citizen.sub, role: 'citizen', ownerId: personas.citizen.ownerId },
+      "the filing is the uploader's act",
+    );
     assert.equal(create?.detail?.via, 'digitize-workflow');
-    assert.ok(history.some((entry) => entry.actor.sub === personas.citizen.sub && entry.resourceId === pdfUploadId), 'the citizen\'s upload request is in the history');
-    assert.deepEqual([...history].sort((a, b) => b.at.localeCompare(a.at)).map((e) => e.id), history.map((e) => e.id), 'newest first');
+    assert.ok(
+      history.some((entry) => entry.actor.sub === personas.citizen.sub && entry.resourceId === pdfUploadId),
+      "the citizen's upload request is in the history",
+    );
+    assert.deepEqual(
+      [...history].sort((a, b) => b.at.localeCompare(a.at)).map((e) => e.id),
+      history.map((e) => e.id),
+      'newest first',
+    );
 
     const page = await t.api('GET', `/v1/documents/${pdf.id}/history?limit=2`, { token });
     assert.equal(page.status, 200, page.text);
     assert.equal(page.json.items.length, 2);
     assert.ok(page.json.nextCursor);
-    assert.deepEqual(page.json.items.map((e: { id: string }) => e.id), history.slice(0, 2).map((e) => e.id));
+    assert.deepEqual(
+      page.json.items.map((e: { id: string }) => e.id),
+      history.slice(0, 2).map((e) => e.id),
+    );
   });
 });
 
@@ -228,15 +302,29 @@ describe('trash', () => {
     assert.equal(deleted.status, 204, deleted.text);
     const trash = await t.api('GET', '/v1/trash', { token });
     assert.equal(trash.status, 200, trash.text);
-    assert.deepEqual(trash.json.documents.items.map((d: VaultDocument) => d.id), [png.id]);
+    assert.deepEqual(
+      trash.json.documents.items.map((d: VaultDocument) => d.id),
+      [png.id],
+    );
     assert.ok(trash.json.documents.items[0].trashedAt);
     assert.ok(!(await folderDocuments(t.api, token, 'sys-self')).some((d) => d.id === png.id));
     assertProblem(await t.api('GET', `/v1/documents/${png.id}/content`, { token }), 404, 'not-found');
     assertProblem(await t.api('PATCH', `/v1/documents/${png.id}`, { token, body: { title: 'x' } }), 404, 'not-found');
     assertProblem(await t.api('POST', `/v1/documents/${png.id}/versions/1/restore`, { token }), 404, 'not-found');
-    assertProblem(await t.api('POST', `/v1/documents/${png.id}/versions`, { token, body: { fileName: 'a.png', contentType: 'image/png', size: 10 } }), 404, 'not-found');
+    assertProblem(
+      await t.api('POST', `/v1/documents/${png.id}/versions`, {
+        token,
+        body: { fileName: 'a.png', contentType: 'image/png', size: 10 },
+      }),
+      404,
+      'not-found',
+    );
     assertProblem(await t.api('DELETE', `/v1/documents/${png.id}`, { token }), 404, 'not-found', 'deleting twice');
-    assert.equal((await t.api('GET', `/v1/documents/${png.id}/history`, { token })).status, 200, 'history survives the trash');
+    assert.equal(
+      (await t.api('GET', `/v1/documents/${png.id}/history`, { token })).status,
+      200,
+      'history survives the trash',
+    );
 
     const restored = await t.api('POST', `/v1/trash/${png.id}/restore`, { token });
     assert.equal(restored.status, 200, restored.text);
@@ -268,14 +356,20 @@ describe('trash', () => {
 });
 
 describe('officer uploads for a citizen', () => {
-  test('file into the citizen\'s results folder as issued, and the history names the officer', async () => {
+  test("file into the citizen's results folder as issued, and the history names the officer", async () => {
     const officer = await t.token('officer');
-    const { upload: waiting, ticket } = await t.uploadFile(officer, 'sample-result.pdf', { ownerId: personas.citizen.ownerId, fileName: 'Quyết định.pdf' });
+    const { upload: waiting, ticket } = await t.uploadFile(officer, 'sample-result.pdf', {
+      ownerId: personas.citizen.ownerId,
+      fileName: 'Quyết định.pdf',
+    });
     assert.equal(ticket.status.ownerId, personas.citizen.ownerId);
     // The sample's fields cannot be read, so the officer at the counter reviews it first.
     assert.equal(waiting.status, 'REVIEW', waiting.failureReason);
     assert.ok(waiting.proposed && waiting.proposed.reasons.length > 0, 'the reviewer is told why');
-    const approved = await t.api('POST', `/v1/uploads/${ticket.uploadId}/review`, { token: officer, body: { approve: true, type: 'cong-van', fields: { number: '12/QĐ-CAT' } } });
+    const approved = await t.api('POST', `/v1/uploads/${ticket.uploadId}/review`, {
+      token: officer,
+      body: { approve: true, type: 'cong-van', fields: { number: '12/QĐ-CAT' } },
+    });
     assert.equal(approved.status, 200, approved.text);
     const upload = await t.waitForUpload(officer, ticket.uploadId);
     assert.equal(upload.status, 'DONE', upload.failureReason);
@@ -290,7 +384,10 @@ describe('officer uploads for a citizen', () => {
 
     const history = await documentHistory(t.api, token, document.id);
     const byOfficer = history.filter((entry) => entry.actor.role === 'officer');
-    assert.ok(byOfficer.length > 0, `an entry by the officer in ${JSON.stringify(history.map((e) => [e.action, e.actor]))}`);
+    assert.ok(
+      byOfficer.length > 0,
+      `an entry by the officer in ${JSON.stringify(history.map((e) => [e.action, e.actor]))}`,
+    );
     for (const entry of byOfficer) {
       assert.equal(entry.actor.sub, personas.officer.sub);
       assert.equal(entry.actor.unit, 'PC06');
@@ -298,20 +395,56 @@ describe('officer uploads for a citizen', () => {
       assert.match(entry.sourceIp, /127\.0\.0\.1|::1/);
     }
     const create = history.find((entry) => entry.action === 'document.create');
-    assert.deepEqual(create?.actor, { sub: personas.officer.sub, role: 'officer', unit: 'PC06' }, 'the filing names the officer');
+    assert.deepEqual(
+      create?.actor,
+      { sub: personas.officer.sub, role: 'officer', unit: 'PC06' },
+      'the filing names the officer',
+    );
 
-    assertProblem(await t.api('GET', `/v1/documents/${document.id}`, { token: officer }), 403, 'forbidden-role', 'an officer does not browse the vault');
-    assertProblem(await t.api('GET', `/v1/documents/${document.id}`, { token: await t.token('citizen2') }), 404, 'not-found');
-    assertProblem(await t.api('GET', `/v1/uploads/${upload.id}`, { token: await t.token('citizen2') }), 404, 'not-found');
-    assertProblem(await t.api('POST', '/v1/uploads', { token: officer, body: { fileName: 'a.pdf', contentType: 'application/pdf', size: 10, ownerId: personas.citizen.ownerId, folderId: 'sys-self' } }), 422, 'invalid-input', 'officers cannot choose the folder');
+    assertProblem(
+      await t.api('GET', `/v1/documents/${document.id}`, { token: officer }),
+      403,
+      'forbidden-role',
+      'an officer does not browse the vault',
+    );
+    assertProblem(
+      await t.api('GET', `/v1/documents/${document.id}`, { token: await t.token('citizen2') }),
+      404,
+      'not-found',
+    );
+    assertProblem(
+      await t.api('GET', `/v1/uploads/${upload.id}`, { token: await t.token('citizen2') }),
+      404,
+      'not-found',
+    );
+    assertProblem(
+      await t.api('POST', '/v1/uploads', {
+        token: officer,
+        body: {
+          fileName: 'a.pdf',
+          contentType: 'application/pdf',
+          size: 10,
+          ownerId: personas.citizen.ownerId,
+          folderId: 'sys-self',
+        },
+      }),
+      422,
+      'invalid-input',
+      'officers cannot choose the folder',
+    );
   });
 
   test('an officer can file a TIFF for an organization', async () => {
     const officer = await t.token('officer');
-    const { upload: waiting, uploadId } = await t.uploadFile(officer, 'sample-scan-2pages.tiff', { ownerId: personas.organization.ownerId });
+    const { upload: waiting, uploadId } = await t.uploadFile(officer, 'sample-scan-2pages.tiff', {
+      ownerId: personas.organization.ownerId,
+    });
     assert.equal(waiting.status, 'REVIEW', waiting.failureReason);
     assert.match(waiting.proposed?.text ?? '', /\f/, 'both pages were read, separated by a form feed');
-    assert.equal((await t.api('POST', `/v1/uploads/${uploadId}/review`, { token: officer, body: { approve: true } })).status, 200);
+    assert.equal(
+      (await t.api('POST', `/v1/uploads/${uploadId}/review`, { token: officer, body: { approve: true } })).status,
+      200,
+    );
     const upload = await t.waitForUpload(officer, uploadId);
     assert.equal(upload.status, 'DONE', upload.failureReason);
     const org = await t.token('organization');
@@ -319,6 +452,11 @@ describe('officer uploads for a citizen', () => {
     assert.equal(document.contentType, 'image/tiff');
     assert.equal(document.source, 'issued');
     assert.equal(document.sha256, sha256Hex(await readFixture('sample-scan-2pages.tiff')));
-    assertProblem(await t.api('GET', `/v1/documents/${upload.documentId}`, { token }), 404, 'not-found', 'not in the citizen\'s vault');
+    assertProblem(
+      await t.api('GET', `/v1/documents/${upload.documentId}`, { token }),
+      404,
+      'not-found',
+      "not in the citizen's vault",
+    );
   });
 });

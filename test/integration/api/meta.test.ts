@@ -8,13 +8,26 @@ import { startTestVault, type TestVault } from '../support/test-vault.ts';
 
 /** The routes issue 2 promises (DESIGN.md resource names); the contract may grow, never lose these. */
 const promisedRoutes = [
-  'GET /health', 'GET /openapi.json', 'GET /docs',
-  'GET /v1/folders', 'POST /v1/folders', 'PATCH /v1/folders/{id}', 'DELETE /v1/folders/{id}', 'GET /v1/folders/{id}/items',
-  'POST /v1/uploads', 'GET /v1/uploads/{id}',
-  'GET /v1/documents', 'GET /v1/documents/{id}', 'PATCH /v1/documents/{id}', 'DELETE /v1/documents/{id}',
-  'GET /v1/trash', 'POST /v1/trash/{id}/restore',
+  'GET /health',
+  'GET /openapi.json',
+  'GET /docs',
+  'GET /v1/folders',
+  'POST /v1/folders',
+  'PATCH /v1/folders/{id}',
+  'DELETE /v1/folders/{id}',
+  'GET /v1/folders/{id}/items',
+  'POST /v1/uploads',
+  'GET /v1/uploads/{id}',
+  'GET /v1/documents',
+  'GET /v1/documents/{id}',
+  'PATCH /v1/documents/{id}',
+  'DELETE /v1/documents/{id}',
+  'GET /v1/trash',
+  'POST /v1/trash/{id}/restore',
   'GET /v1/documents/{id}/content',
-  'GET /v1/documents/{id}/versions', 'POST /v1/documents/{id}/versions', 'POST /v1/documents/{id}/versions/{n}/restore',
+  'GET /v1/documents/{id}/versions',
+  'POST /v1/documents/{id}/versions',
+  'POST /v1/documents/{id}/versions/{n}/restore',
   'GET /v1/documents/{id}/history',
 ];
 
@@ -42,10 +55,19 @@ describe('meta routes', () => {
     const doc = response.json;
     assert.match(doc.openapi, /^3\.1\.\d+$/);
     assert.equal(typeof doc.info?.title, 'string');
-    const listed = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>)
-      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, operationId: op.operationId })));
+    const listed = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap(
+      ([path, methods]) =>
+        Object.entries(methods).map(([method, op]) => ({
+          key: `${method.toUpperCase()} ${path}`,
+          operationId: op.operationId,
+        })),
+    );
     const contract = apiRoutes.map((route) => `${route.method} ${route.path}`);
-    assert.deepEqual(listed.map((op) => op.key).sort(), [...contract].sort(), 'OpenAPI operations are exactly the contract');
+    assert.deepEqual(
+      listed.map((op) => op.key).sort(),
+      [...contract].sort(),
+      'OpenAPI operations are exactly the contract',
+    );
     for (const route of apiRoutes) {
       const op = listed.find((entry) => entry.key === `${route.method} ${route.path}`);
       assert.equal(op?.operationId, route.operationId);
@@ -69,7 +91,10 @@ describe('meta routes', () => {
     assert.ok(refs.has('#/components/schemas/Problem'));
     for (const ref of refs) {
       assert.match(ref, /^#\//, ref);
-      const target = ref.slice(2).split('/').reduce<any>((node, part) => node?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+      const target = ref
+        .slice(2)
+        .split('/')
+        .reduce<any>((node, part) => node?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
       assert.ok(target !== undefined, `unresolved ${ref}`);
     }
     const createFolder = doc.paths['/v1/folders'].post;
@@ -103,11 +128,13 @@ describe('meta routes', () => {
       return response.text.slice(start, response.text.indexOf('</section>', start));
     };
     const createFolder = section('createFolder');
-    for (const field of ['<code>name</code>', '<code>parentId</code>', '<code>createdAt</code>']) assert.ok(createFolder.includes(field), field);
+    for (const field of ['<code>name</code>', '<code>parentId</code>', '<code>createdAt</code>'])
+      assert.ok(createFolder.includes(field), field);
     assert.match(createFolder, /Example request body/);
     assert.match(createFolder, /<strong>409<\/strong>[^<]*name-taken/);
     for (const route of apiRoutes as readonly RouteContract[]) {
-      if (route.body || route.response) assert.match(section(route.operationId), /<summary>Example/, `${route.operationId} has an example`);
+      if (route.body || route.response)
+        assert.match(section(route.operationId), /<summary>Example/, `${route.operationId} has an example`);
     }
   });
 
@@ -116,13 +143,18 @@ describe('meta routes', () => {
     for (const route of apiRoutes as readonly RouteContract[]) {
       const responses = doc.paths[route.path][route.method.toLowerCase()].responses as Record<string, any>;
       const statuses = Object.keys(responses);
-      for (const status of ['400', '431', ...(route.public ? [] : ['401', '403'])]) assert.ok(statuses.includes(status), `${route.operationId} ${status}`);
-      if (route.body) for (const status of ['413', '415']) assert.ok(statuses.includes(status), `${route.operationId} ${status}`);
+      for (const status of ['400', '431', ...(route.public ? [] : ['401', '403'])])
+        assert.ok(statuses.includes(status), `${route.operationId} ${status}`);
+      if (route.body)
+        for (const status of ['413', '415']) assert.ok(statuses.includes(status), `${route.operationId} ${status}`);
       if (route.params) assert.ok(statuses.includes('404'), `${route.operationId} 404`);
       for (const [status, response] of Object.entries(responses)) {
         if (status.startsWith('2') || status.startsWith('3')) continue;
         const types = response.content['application/problem+json'].schema.allOf[1].properties.type.enum as string[];
-        assert.ok(types.length > 0 && types.every((type) => type.startsWith('urn:khoso:problem:')), `${route.operationId} ${status}`);
+        assert.ok(
+          types.length > 0 && types.every((type) => type.startsWith('urn:khoso:problem:')),
+          `${route.operationId} ${status}`,
+        );
       }
     }
   });
@@ -152,7 +184,10 @@ describe('meta routes', () => {
     for (const [method, path, allowed] of cases) {
       const response = await t.api(method, path, { token });
       assertProblem(response, 405, 'method-not-allowed', `${method} ${path}`);
-      const allow = (response.headers.get('allow') ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+      const allow = (response.headers.get('allow') ?? '')
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean);
       assert.deepEqual(allow.sort(), [...allowed].sort(), `Allow of ${method} ${path}`);
     }
   });

@@ -11,7 +11,12 @@ let dangKy: VaultDocument;
 let congVan: VaultDocument;
 let folderId: string;
 
-async function fileWithMetadata(bearer: string, fixture: 'sample-result.pdf' | 'sample-scan.png', metadata: Record<string, unknown>, overrides = {}) {
+async function fileWithMetadata(
+  bearer: string,
+  fixture: 'sample-result.pdf' | 'sample-scan.png',
+  metadata: Record<string, unknown>,
+  overrides = {},
+) {
   const { upload } = await t.uploadFile(bearer, fixture, overrides);
   assert.equal(upload.status, 'DONE', upload.failureReason);
   const patched = await t.api<VaultDocument>('PATCH', `/v1/documents/${upload.documentId}`, { token, body: metadata });
@@ -35,13 +40,28 @@ before(async () => {
   const folder = await t.api('POST', '/v1/folders', { token, body: { name: 'Xe cộ' } });
   folderId = folder.json.id;
   huong = await fileWithMetadata(token, 'sample-result.pdf', {
-    title: 'Giấy xác nhận cư trú của NGUYỄN THỊ HƯƠNG', type: 'xac-nhan-cu-tru', number: '123/XN-CA', issueDate: '2024-03-15',
+    title: 'Giấy xác nhận cư trú của NGUYỄN THỊ HƯƠNG',
+    type: 'xac-nhan-cu-tru',
+    number: '123/XN-CA',
+    issueDate: '2024-03-15',
   });
-  dangKy = await fileWithMetadata(token, 'sample-scan.png', {
-    title: 'Đăng ký xe máy', type: 'dang-ky-xe', number: '051234', issueDate: '2022-06-02',
-  }, { folderId });
+  dangKy = await fileWithMetadata(
+    token,
+    'sample-scan.png',
+    {
+      title: 'Đăng ký xe máy',
+      type: 'dang-ky-xe',
+      number: '051234',
+      issueDate: '2022-06-02',
+    },
+    { folderId },
+  );
   congVan = await fileWithMetadata(token, 'sample-result.pdf', {
-    title: 'Công văn triển khai dịch vụ công', type: 'cong-van', number: '633/CAT-PV01', summary: 'V/v triển khai thực hiện các dịch vụ công', issueDate: '2022-06-02',
+    title: 'Công văn triển khai dịch vụ công',
+    type: 'cong-van',
+    number: '633/CAT-PV01',
+    summary: 'V/v triển khai thực hiện các dịch vụ công',
+    issueDate: '2022-06-02',
   });
 });
 after(async () => {
@@ -80,11 +100,13 @@ describe('citizen search', () => {
     const all = [...first.json.items, ...second.json.items].map((document) => document.id).sort();
     assert.deepEqual(all, [huong.id, dangKy.id, congVan.id].sort());
     assert.equal(second.json.nextCursor, undefined);
-    const forged = Buffer.from(JSON.stringify({ pk: `OWNER#${personas.citizen2.ownerId}`, sk: 'SEARCH#' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ pk: `OWNER#${personas.citizen2.ownerId}`, sk: 'SEARCH#' })).toString(
+      'base64url',
+    );
     assertProblem(await search(`q=xe&cursor=${forged}`), 422, 'invalid-input', "another owner's partition is refused");
   });
 
-  test('finds neither trashed documents nor another owner\'s', async () => {
+  test("finds neither trashed documents nor another owner's", async () => {
     const other = await t.token('citizen2');
     const theirs = await search('q=huong', other);
     assert.equal(theirs.status, 200, theirs.text);
@@ -105,23 +127,36 @@ describe('citizen search', () => {
 });
 
 describe('officer look-ups', () => {
-  test('find an issued document by type and number, audited in the owner\'s history', async () => {
+  test("find an issued document by type and number, audited in the owner's history", async () => {
     const officer = await t.token('officer');
-    const { upload: waiting, uploadId } = await t.uploadFile(officer, 'sample-result.pdf', { ownerId: personas.citizen.ownerId });
+    const { upload: waiting, uploadId } = await t.uploadFile(officer, 'sample-result.pdf', {
+      ownerId: personas.citizen.ownerId,
+    });
     assert.equal(waiting.status, 'REVIEW', waiting.failureReason);
-    assert.equal((await t.api('POST', `/v1/uploads/${uploadId}/review`, { token: officer, body: { approve: true } })).status, 200);
+    assert.equal(
+      (await t.api('POST', `/v1/uploads/${uploadId}/review`, { token: officer, body: { approve: true } })).status,
+      200,
+    );
     const upload = await t.waitForUpload(officer, uploadId);
     assert.equal(upload.status, 'DONE', upload.failureReason);
     const issued = await t.api<VaultDocument>('PATCH', `/v1/documents/${upload.documentId}`, {
-      token, body: { type: 'quyet-dinh-xu-phat', number: '45/QĐ-XPHC' },
+      token,
+      body: { type: 'quyet-dinh-xu-phat', number: '45/QĐ-XPHC' },
     });
     assert.equal(issued.status, 200, issued.text);
 
     const found = await search(`type=quyet-dinh-xu-phat&number=${encodeURIComponent('45/qđ-xphc')}`, officer);
     assert.equal(found.status, 200, found.text);
-    assert.deepEqual(found.json.items.map((document) => document.id), [upload.documentId]);
+    assert.deepEqual(
+      found.json.items.map((document) => document.id),
+      [upload.documentId],
+    );
     const byOwner = await search(`ownerId=${personas.citizen.ownerId}`, officer);
-    assert.deepEqual(byOwner.json.items.map((document) => document.id), [upload.documentId], 'only issued documents');
+    assert.deepEqual(
+      byOwner.json.items.map((document) => document.id),
+      [upload.documentId],
+      'only issued documents',
+    );
 
     const history = await documentHistory(t.api, token, upload.documentId as string);
     const lookups = history.filter((entry) => entry.action === 'document.lookup');

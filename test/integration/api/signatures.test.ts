@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { toPem } from '../../../functions/pdf-pki/certificates.ts';
 import { assembleCms, buildSignedAttributes } from '../../../functions/pdf-pki/cms.ts';
-import { createRootCa, issueCertificate, signWithKey, type IssuedCredential } from '../../../functions/pdf-pki/development-ca.ts';
+import {
+  createRootCa,
+  issueCertificate,
+  signWithKey,
+  type IssuedCredential,
+} from '../../../functions/pdf-pki/development-ca.ts';
 import { startRemoteSigningSimulator, type RemoteSigningSimulator } from '../../simulators/remote-signing-simulator.ts';
 import { verifyCmsWithOpenssl, verifyPdfWithPdfsig } from '../../support/signature-tools.ts';
 import { assertProblem } from '../support/http-client.ts';
@@ -24,7 +29,12 @@ interface Signer {
 async function testCa(name: string, algorithm: 'EC' | 'RSA', subjectSerialNumber = citizenId): Promise<Signer> {
   const root = await createRootCa({ commonName: `${name} test root`, algorithm });
   const signer = await issueCertificate({ issuer: root, commonName: 'NGUYỄN VĂN AN', subjectSerialNumber, algorithm });
-  return { root, rootPem: toPem(root.certificate), signer, chainPem: toPem(signer.certificate) + toPem(root.certificate) };
+  return {
+    root,
+    rootPem: toPem(root.certificate),
+    signer,
+    chainPem: toPem(signer.certificate) + toPem(root.certificate),
+  };
 }
 
 describe('digital signatures', () => {
@@ -43,19 +53,34 @@ describe('digital signatures', () => {
     simulator = await startRemoteSigningSimulator({ keyAlgorithm: 'EC' });
     const remote = { endpoint: simulator.url, apiKey: simulator.apiKey, requestTimeoutMs: 10_000 };
     vault = await startTestVault({
-      remoteSigning: { sim: { ...remote, endpoint: `${simulator.url}/sim` }, smartca: { ...remote, endpoint: `${simulator.url}/smartca` } },
+      remoteSigning: {
+        sim: { ...remote, endpoint: `${simulator.url}/sim` },
+        smartca: { ...remote, endpoint: `${simulator.url}/smartca` },
+      },
       signaturePollMs: 50,
       policy: { remoteSignatureFirstCheckSeconds: 0.05, remoteSignatureMaxCheckIntervalSeconds: 0.2 },
     });
-    [caToken, banCoYeu, untrusted] = await Promise.all([testCa('CA token', 'EC'), testCa('Ban Co yeu', 'RSA'), testCa('Unknown', 'EC')]);
+    [caToken, banCoYeu, untrusted] = await Promise.all([
+      testCa('CA token', 'EC'),
+      testCa('Ban Co yeu', 'RSA'),
+      testCa('Unknown', 'EC'),
+    ]);
     developmentRootPem = await readFile(join(vault.dataDir, 'signing', 'root-ca.pem'), 'utf8');
     citizen = await vault.token('citizen');
     citizen2 = await vault.token('citizen2');
     admin = await vault.token('admin');
     officer = await vault.token('officer');
-    const anchors = { 'ca-token': caToken.rootPem, 'ban-co-yeu': banCoYeu.rootPem, sim: simulator.rootCertificatePem, smartca: simulator.rootCertificatePem };
+    const anchors = {
+      'ca-token': caToken.rootPem,
+      'ban-co-yeu': banCoYeu.rootPem,
+      sim: simulator.rootCertificatePem,
+      smartca: simulator.rootCertificatePem,
+    };
     for (const [provider, certificates] of Object.entries(anchors)) {
-      const response = await vault.api('PUT', `/v1/signing/trust-anchors/${provider}`, { token: admin, body: { certificates } });
+      const response = await vault.api('PUT', `/v1/signing/trust-anchors/${provider}`, {
+        token: admin,
+        body: { certificates },
+      });
       assert.equal(response.status, 200, response.text);
     }
   });
@@ -73,7 +98,11 @@ describe('digital signatures', () => {
   }
 
   async function content(documentId: string, version?: number): Promise<Uint8Array> {
-    const redirect = await vault.api('GET', `/v1/documents/${documentId}/content${version ? `?version=${version}` : ''}`, { token: citizen });
+    const redirect = await vault.api(
+      'GET',
+      `/v1/documents/${documentId}/content${version ? `?version=${version}` : ''}`,
+      { token: citizen },
+    );
     assert.equal(redirect.status, 302, redirect.text);
     return new Uint8Array(await (await fetch(redirect.headers.get('location') as string)).arrayBuffer());
   }
@@ -92,13 +121,18 @@ describe('digital signatures', () => {
     assert.equal(requested.status, 201, requested.text);
     const { signature, challenge } = requested.json;
     const value = await signWithKey(signer.signer.privateKey, fromBase64(challenge.signedAttributes));
-    return vault.api('POST', `/v1/documents/${documentId}/signatures/${signature.id}/complete`, { token: citizen, body: { signature: toBase64(value) } });
+    return vault.api('POST', `/v1/documents/${documentId}/signatures/${signature.id}/complete`, {
+      token: citizen,
+      body: { signature: toBase64(value) },
+    });
   }
 
   async function waitForSignature(documentId: string, signatureId: string, status: string) {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const response = await vault.api('GET', `/v1/documents/${documentId}/signatures/${signatureId}`, { token: citizen });
+      const response = await vault.api('GET', `/v1/documents/${documentId}/signatures/${signatureId}`, {
+        token: citizen,
+      });
       assert.equal(response.status, 200, response.text);
       if (response.json.status !== 'pending') {
         assert.equal(response.json.status, status, JSON.stringify(response.json));
@@ -118,7 +152,10 @@ describe('digital signatures', () => {
     async function fileAsOfficer(fixture: 'sample-result.pdf' | 'sample-scan.png'): Promise<string> {
       let { upload } = await vault.uploadFile(officer, fixture, { ownerId: citizenId });
       if (upload.status === 'REVIEW') {
-        const reviewed = await vault.api('POST', `/v1/uploads/${upload.id}/review`, { token: officer, body: { approve: true } });
+        const reviewed = await vault.api('POST', `/v1/uploads/${upload.id}/review`, {
+          token: officer,
+          body: { approve: true },
+        });
         assert.equal(reviewed.status, 200, reviewed.text);
         upload = await vault.waitForUpload(officer, upload.id);
       }
@@ -149,7 +186,9 @@ describe('digital signatures', () => {
       const image = await content(documentId);
       const [seal] = (await vault.api('GET', `/v1/documents/${documentId}/signatures`, { token: citizen })).json.items;
       assert.equal(seal.format, 'cades-detached');
-      const redirect = await vault.api('GET', `/v1/documents/${documentId}/signatures/${seal.id}/content`, { token: citizen });
+      const redirect = await vault.api('GET', `/v1/documents/${documentId}/signatures/${seal.id}/content`, {
+        token: citizen,
+      });
       assert.equal(redirect.status, 302, redirect.text);
       const p7s = new Uint8Array(await (await fetch(redirect.headers.get('location') as string)).arrayBuffer());
       const openssl = await verifyCmsWithOpenssl(p7s, image, [developmentRootPem]);
@@ -176,7 +215,10 @@ describe('digital signatures', () => {
       assert.equal((pdfsig.output.match(/Signature is Valid/g) ?? []).length, 2, pdfsig.output);
       const verification = await vault.api('GET', `/v1/documents/${documentId}/verification`, { token: citizen });
       assert.equal(verification.json.valid, true, verification.text);
-      assert.deepEqual(verification.json.signatures.map((signature: { trustedFor: string }) => signature.trustedFor), ['ca-token', 'ban-co-yeu']);
+      assert.deepEqual(
+        verification.json.signatures.map((signature: { trustedFor: string }) => signature.trustedFor),
+        ['ca-token', 'ban-co-yeu'],
+      );
       // Version 2 stays as it was: one signature, covering that whole version.
       const earlier = await vault.api('GET', `/v1/documents/${documentId}/verification?version=2`, { token: citizen });
       assert.equal(earlier.json.signatures.length, 1);
@@ -188,11 +230,19 @@ describe('digital signatures', () => {
       const requested = await request(documentId, { provider: 'ca-token', certificateChain: caToken.chainPem });
       const { signature, challenge } = requested.json;
       const signedAttributes = buildSignedAttributes({
-        contentDigest: new Uint8Array(Buffer.from(challenge.contentDigest, 'hex')), signerCertificate: caToken.signer.certificate,
+        contentDigest: new Uint8Array(Buffer.from(challenge.contentDigest, 'hex')),
+        signerCertificate: caToken.signer.certificate,
       });
       const value = await signWithKey(caToken.signer.privateKey, signedAttributes);
-      const cms = assembleCms({ signedAttributes, signature: value, chain: [caToken.signer.certificate, caToken.root.certificate] });
-      const completed = await vault.api('POST', `/v1/documents/${documentId}/signatures/${signature.id}/complete`, { token: citizen, body: { cms: toBase64(cms) } });
+      const cms = assembleCms({
+        signedAttributes,
+        signature: value,
+        chain: [caToken.signer.certificate, caToken.root.certificate],
+      });
+      const completed = await vault.api('POST', `/v1/documents/${documentId}/signatures/${signature.id}/complete`, {
+        token: citizen,
+        body: { cms: toBase64(cms) },
+      });
       assert.equal(completed.status, 200, completed.text);
       assert.ok((await verifyPdfWithPdfsig(await content(documentId), [caToken.rootPem])).ok);
     });
@@ -203,7 +253,9 @@ describe('digital signatures', () => {
       assert.equal(completed.status, 200, completed.text);
       assert.equal(completed.json.format, 'cades-detached');
       assert.equal(await versionCount(documentId), 1);
-      const redirect = await vault.api('GET', `/v1/documents/${documentId}/signatures/${completed.json.id}/content`, { token: citizen });
+      const redirect = await vault.api('GET', `/v1/documents/${documentId}/signatures/${completed.json.id}/content`, {
+        token: citizen,
+      });
       const p7s = new Uint8Array(await (await fetch(redirect.headers.get('location') as string)).arrayBuffer());
       assert.ok((await verifyCmsWithOpenssl(p7s, await content(documentId), [banCoYeu.rootPem])).ok);
     });
@@ -213,28 +265,49 @@ describe('digital signatures', () => {
       const requested = await request(documentId, { provider: 'ca-token', certificateChain: caToken.chainPem });
       const { signature, challenge } = requested.json;
       const wrongKey = await signWithKey(untrusted.signer.privateKey, fromBase64(challenge.signedAttributes));
-      const completion = await vault.api('POST', `/v1/documents/${documentId}/signatures/${signature.id}/complete`, { token: citizen, body: { signature: toBase64(wrongKey) } });
+      const completion = await vault.api('POST', `/v1/documents/${documentId}/signatures/${signature.id}/complete`, {
+        token: citizen,
+        body: { signature: toBase64(wrongKey) },
+      });
       assertProblem(completion, 422, 'signature-rejected');
       assert.equal(await versionCount(documentId), 1);
-      const after = await vault.api('GET', `/v1/documents/${documentId}/signatures/${signature.id}`, { token: citizen });
+      const after = await vault.api('GET', `/v1/documents/${documentId}/signatures/${signature.id}`, {
+        token: citizen,
+      });
       assert.equal(after.json.status, 'failed');
       assert.equal((await deniedAuditOf(citizenId, documentId, 'signature.complete')).length, 1);
     });
 
     test('a signature over another digest is refused', async () => {
       const documentId = await citizenDocument('sample-result.pdf');
-      const { signature } = (await request(documentId, { provider: 'ca-token', certificateChain: caToken.chainPem })).json;
+      const { signature } = (await request(documentId, { provider: 'ca-token', certificateChain: caToken.chainPem }))
+        .json;
       const overOther = await signWithKey(caToken.signer.privateKey, new TextEncoder().encode('something else'));
-      const completion = await vault.api('POST', `/v1/documents/${documentId}/signatures/${signature.id}/complete`, { token: citizen, body: { signature: toBase64(overOther) } });
+      const completion = await vault.api('POST', `/v1/documents/${documentId}/signatures/${signature.id}/complete`, {
+        token: citizen,
+        body: { signature: toBase64(overOther) },
+      });
       assertProblem(completion, 422, 'signature-rejected');
       assert.equal(await versionCount(documentId), 1);
     });
 
     test('an untrusted or expired certificate is refused at the request', async () => {
       const documentId = await citizenDocument('sample-result.pdf');
-      assertProblem(await request(documentId, { provider: 'ca-token', certificateChain: untrusted.chainPem }), 422, 'signature-rejected');
-      const expired = await issueCertificate({ issuer: caToken.root, commonName: 'NGUYỄN VĂN AN', validFrom: new Date(Date.now() - 10 * 86_400_000), validDays: 2 });
-      const response = await request(documentId, { provider: 'ca-token', certificateChain: toPem(expired.certificate) + caToken.rootPem });
+      assertProblem(
+        await request(documentId, { provider: 'ca-token', certificateChain: untrusted.chainPem }),
+        422,
+        'signature-rejected',
+      );
+      const expired = await issueCertificate({
+        issuer: caToken.root,
+        commonName: 'NGUYỄN VĂN AN',
+        validFrom: new Date(Date.now() - 10 * 86_400_000),
+        validDays: 2,
+      });
+      const response = await request(documentId, {
+        provider: 'ca-token',
+        certificateChain: toPem(expired.certificate) + caToken.rootPem,
+      });
       assertProblem(response, 422, 'signature-rejected');
       assert.match(response.json.detail, /not valid now/);
       assert.equal((await deniedAuditOf(citizenId, documentId, 'signature.request')).length, 2);
@@ -255,13 +328,20 @@ describe('digital signatures', () => {
 
     test("another citizen cannot complete someone else's request: 404, audited under the caller", async () => {
       const documentId = await citizenDocument('sample-result.pdf');
-      const { signature, challenge } = (await request(documentId, { provider: 'ca-token', certificateChain: caToken.chainPem })).json;
+      const { signature, challenge } = (
+        await request(documentId, { provider: 'ca-token', certificateChain: caToken.chainPem })
+      ).json;
       const value = toBase64(await signWithKey(caToken.signer.privateKey, fromBase64(challenge.signedAttributes)));
-      const response = await vault.api('POST', `/v1/documents/${documentId}/signatures/${signature.id}/complete`, { token: citizen2, body: { signature: value } });
+      const response = await vault.api('POST', `/v1/documents/${documentId}/signatures/${signature.id}/complete`, {
+        token: citizen2,
+        body: { signature: value },
+      });
       assertProblem(response, 404, 'not-found');
       assert.equal((await deniedAuditOf(personas.citizen2.ownerId, documentId, 'signature.complete')).length, 1);
       assert.equal(await versionCount(documentId), 1);
-      const still = await vault.api('GET', `/v1/documents/${documentId}/signatures/${signature.id}`, { token: citizen });
+      const still = await vault.api('GET', `/v1/documents/${documentId}/signatures/${signature.id}`, {
+        token: citizen,
+      });
       assert.equal(still.json.status, 'pending');
     });
 
@@ -343,16 +423,28 @@ describe('digital signatures', () => {
   describe('administration', () => {
     test('only administrators see or change signing settings; changes are audited', async () => {
       assertProblem(await vault.api('GET', '/v1/signing/settings', { token: citizen }), 403, 'forbidden-role');
-      assertProblem(await vault.api('PUT', '/v1/signing/trust-anchors/ca-token', { token: officer, body: { certificates: caToken.rootPem } }), 403, 'forbidden-role');
+      assertProblem(
+        await vault.api('PUT', '/v1/signing/trust-anchors/ca-token', {
+          token: officer,
+          body: { certificates: caToken.rootPem },
+        }),
+        403,
+        'forbidden-role',
+      );
       const settings = await vault.api('GET', '/v1/signing/settings', { token: admin });
       assert.equal(settings.json.seal.configured, true);
-      const caTokenSettings = settings.json.providers.find((provider: { name: string }) => provider.name === 'ca-token');
+      const caTokenSettings = settings.json.providers.find(
+        (provider: { name: string }) => provider.name === 'ca-token',
+      );
       assert.equal(caTokenSettings.trustAnchors.length, 1);
     });
 
     test('a seal certificate for another key is refused', async () => {
       const other = await issueCertificate({ issuer: caToken.root, commonName: 'Not the seal' });
-      const response = await vault.api('PUT', '/v1/signing/seal-certificate', { token: admin, body: { certificateChain: toPem(other.certificate) + caToken.rootPem } });
+      const response = await vault.api('PUT', '/v1/signing/seal-certificate', {
+        token: admin,
+        body: { certificateChain: toPem(other.certificate) + caToken.rootPem },
+      });
       assertProblem(response, 422, 'signature-rejected');
     });
   });
@@ -368,20 +460,42 @@ describe('signing limits', () => {
   test('an expired request gets 410; a signature too big for the placeholder gets 422; no version either way', async () => {
     const [citizen, admin] = [await vault.token('citizen'), await vault.token('admin')];
     const ca = await testCa('CA token', 'RSA');
-    assert.equal((await vault.api('PUT', '/v1/signing/trust-anchors/ca-token', { token: admin, body: { certificates: ca.rootPem } })).status, 200);
+    assert.equal(
+      (
+        await vault.api('PUT', '/v1/signing/trust-anchors/ca-token', {
+          token: admin,
+          body: { certificates: ca.rootPem },
+        })
+      ).status,
+      200,
+    );
     const outcome = await vault.uploadFile(citizen, 'sample-result.pdf');
     const documentId = outcome.upload.documentId as string;
-    const ask = () => vault.api('POST', `/v1/documents/${documentId}/signatures`, { token: citizen, body: { provider: 'ca-token', certificateChain: ca.chainPem } });
+    const ask = () =>
+      vault.api('POST', `/v1/documents/${documentId}/signatures`, {
+        token: citizen,
+        body: { provider: 'ca-token', certificateChain: ca.chainPem },
+      });
 
     const tooBig = (await ask()).json;
     const value = await signWithKey(ca.signer.privateKey, fromBase64(tooBig.challenge.signedAttributes));
-    const response = await vault.api('POST', `/v1/documents/${documentId}/signatures/${tooBig.signature.id}/complete`, { token: citizen, body: { signature: toBase64(value) } });
+    const response = await vault.api('POST', `/v1/documents/${documentId}/signatures/${tooBig.signature.id}/complete`, {
+      token: citizen,
+      body: { signature: toBase64(value) },
+    });
     assertProblem(response, 422, ['invalid-input', 'signature-rejected']);
 
     const late = (await ask()).json;
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     const lateValue = await signWithKey(ca.signer.privateKey, fromBase64(late.challenge.signedAttributes));
-    assertProblem(await vault.api('POST', `/v1/documents/${documentId}/signatures/${late.signature.id}/complete`, { token: citizen, body: { signature: toBase64(lateValue) } }), 410, 'expired');
+    assertProblem(
+      await vault.api('POST', `/v1/documents/${documentId}/signatures/${late.signature.id}/complete`, {
+        token: citizen,
+        body: { signature: toBase64(lateValue) },
+      }),
+      410,
+      'expired',
+    );
 
     const document = await vault.api('GET', `/v1/documents/${documentId}`, { token: citizen });
     assert.equal(document.json.versionCount, 1);

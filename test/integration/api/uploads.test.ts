@@ -28,7 +28,10 @@ async function newFolder(name: string): Promise<Folder> {
   return response.json;
 }
 
-async function requestUpload(fixture: FixtureName, body: Record<string, unknown> = {}): Promise<{ ticket: UploadTicket; bytes: Uint8Array }> {
+async function requestUpload(
+  fixture: FixtureName,
+  body: Record<string, unknown> = {},
+): Promise<{ ticket: UploadTicket; bytes: Uint8Array }> {
   const bytes = await readFixture(fixture);
   const response = await t.api<UploadTicket>('POST', '/v1/uploads', {
     token,
@@ -47,16 +50,28 @@ async function uploadStatus(uploadId: string): Promise<Upload> {
 /** The S3 ObjectCreated event S3 (or the local store) sends for a key. */
 function objectCreated(key: string, size: number): S3Event {
   return {
-    Records: [{
-      eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventTime: new Date().toISOString(), eventName: 'ObjectCreated:Post',
-      userIdentity: { principalId: 'test' }, requestParameters: { sourceIPAddress: '127.0.0.1' },
-      responseElements: { 'x-amz-request-id': 'TEST', 'x-amz-id-2': 'TEST' },
-      s3: {
-        s3SchemaVersion: '1.0', configurationId: 'test',
-        bucket: { name: 'khoso-local-vault', ownerIdentity: { principalId: 'test' }, arn: 'arn:aws:s3:::khoso-local-vault' },
-        object: { key, size, eTag: 'etag', sequencer: '0' },
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'us-east-1',
+        eventTime: new Date().toISOString(),
+        eventName: 'ObjectCreated:Post',
+        userIdentity: { principalId: 'test' },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        responseElements: { 'x-amz-request-id': 'TEST', 'x-amz-id-2': 'TEST' },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'test',
+          bucket: {
+            name: 'khoso-local-vault',
+            ownerIdentity: { principalId: 'test' },
+            arn: 'arn:aws:s3:::khoso-local-vault',
+          },
+          object: { key, size, eTag: 'etag', sequencer: '0' },
+        },
       },
-    }],
+    ],
   };
 }
 
@@ -75,8 +90,16 @@ describe('upload status', () => {
     assert.match(ticket.upload.url, /^http:\/\/localhost:\d+\//);
     assert.ok(ticket.upload.fields.key && ticket.upload.fields.policy);
     assert.deepEqual(await uploadStatus(ticket.uploadId), ticket.status);
-    assertProblem(await t.api('GET', `/v1/uploads/${ticket.uploadId}`, { token: await t.token('citizen2') }), 404, 'not-found');
-    assertProblem(await t.api('GET', `/v1/uploads/${ticket.uploadId}`, { token: await t.token('officer') }), 404, 'not-found');
+    assertProblem(
+      await t.api('GET', `/v1/uploads/${ticket.uploadId}`, { token: await t.token('citizen2') }),
+      404,
+      'not-found',
+    );
+    assertProblem(
+      await t.api('GET', `/v1/uploads/${ticket.uploadId}`, { token: await t.token('officer') }),
+      404,
+      'not-found',
+    );
     assertProblem(await t.api('GET', `/v1/uploads/${randomUUID()}`, { token }), 404, 'not-found');
   });
 
@@ -91,7 +114,12 @@ describe('upload status', () => {
       [{ folderId: randomUUID() }, 404, 'not-found'],
     ];
     for (const [change, status, code] of cases) {
-      assertProblem(await t.api('POST', '/v1/uploads', { token, body: { ...base, ...change } }), status, code, JSON.stringify(change));
+      assertProblem(
+        await t.api('POST', '/v1/uploads', { token, body: { ...base, ...change } }),
+        status,
+        code,
+        JSON.stringify(change),
+      );
     }
     const ok = await t.api('POST', '/v1/uploads', { token, body: { ...base, size: 20 * 1024 * 1024 } });
     assert.equal(ok.status, 201, 'the default maximum (20 MB) itself is allowed');
@@ -111,7 +139,10 @@ describe('duplicate object-created events', () => {
     assert.equal(upload.status, 'DONE', upload.failureReason);
     assert.equal(executionsOf(ticket.uploadId).length, 1, 'one execution');
     const documents = await folderDocuments(t.api, token, folder.id);
-    assert.deepEqual(documents.map((d) => d.id), [upload.documentId]);
+    assert.deepEqual(
+      documents.map((d) => d.id),
+      [upload.documentId],
+    );
     const versions = await t.api('GET', `/v1/documents/${upload.documentId}/versions`, { token });
     assert.equal(versions.json.items.length, 1);
 
@@ -135,7 +166,11 @@ describe('duplicate object-created events', () => {
     assert.equal(executionsOf(ticket.uploadId).length, 1);
     assert.equal((await folderDocuments(t.api, token, folder.id)).length, 1);
     const history = await t.api('GET', `/v1/documents/${upload.documentId}/history`, { token });
-    assert.equal(history.json.items.filter((e: { action: string }) => e.action === 'document.create').length, 1, 'filed (and audited) once');
+    assert.equal(
+      history.json.items.filter((e: { action: string }) => e.action === 'document.create').length,
+      1,
+      'filed (and audited) once',
+    );
   });
 
   test('starting the workflow again after it finished is idempotent, as Step Functions is', async () => {
@@ -156,7 +191,12 @@ describe('duplicate object-created events', () => {
 
   test('events for keys that are not uploads are ignored', async () => {
     const before = t.vault.workflow.stepFunctions.listExecutions('digitize').length;
-    for (const key of ['incoming/not-an-upload', `incoming/${randomUUID()}`, 'vault/079203001234/x/y', 'elsewhere.pdf']) {
+    for (const key of [
+      'incoming/not-an-upload',
+      `incoming/${randomUUID()}`,
+      'vault/079203001234/x/y',
+      'elsewhere.pdf',
+    ]) {
       await onUpload(objectCreated(key, 10), {} as never);
     }
     assert.equal(t.vault.workflow.stepFunctions.listExecutions('digitize').length, before);
@@ -176,10 +216,17 @@ describe('files the workflow must reject', () => {
     test(`${fixture}${contentType ? ` declared as ${contentType}` : ''} fails with a clear reason and files nothing`, async () => {
       const folder = await newFolder(`Từ chối ${fixture} ${contentType ?? ''}`.trim().replace(/\//g, '-'));
       const trashBefore = (await t.api('GET', '/v1/trash', { token })).json;
-      const { upload, uploadId } = await t.uploadFile(token, fixture, { folderId: folder.id, ...(contentType ? { contentType } : {}) });
+      const { upload, uploadId } = await t.uploadFile(token, fixture, {
+        folderId: folder.id,
+        ...(contentType ? { contentType } : {}),
+      });
       assert.equal(upload.status, 'FAILED');
       assert.match(upload.failureReason ?? '', reason);
-      assert.doesNotMatch(upload.failureReason ?? '', /could not be processed; please try again/, 'a specific reason, not the generic one');
+      assert.doesNotMatch(
+        upload.failureReason ?? '',
+        /could not be processed; please try again/,
+        'a specific reason, not the generic one',
+      );
       assert.equal(upload.documentId, undefined);
       assert.deepEqual(await folderDocuments(t.api, token, folder.id), []);
       assertProblem(await t.api('GET', `/v1/documents/${uploadId}`, { token }), 404, 'not-found');
@@ -192,28 +239,50 @@ describe('files the workflow must reject', () => {
 
   /** Files made here: the bad inputs of issue 4 that no committed fixture holds. */
   const generated: { label: string; contentType: string; bytes: () => Promise<Uint8Array>; reason: RegExp }[] = [
-    { label: 'a PDF with no page', contentType: 'application/pdf', reason: /no page|damaged|cannot be read/i,
-      bytes: async () => (await PDFDocument.create()).save({ addDefaultPage: false }) },
-    { label: 'a 10,000-page PDF', contentType: 'application/pdf', reason: /pages/i,
+    {
+      label: 'a PDF with no page',
+      contentType: 'application/pdf',
+      reason: /no page|damaged|cannot be read/i,
+      bytes: async () => (await PDFDocument.create()).save({ addDefaultPage: false }),
+    },
+    {
+      label: 'a 10,000-page PDF',
+      contentType: 'application/pdf',
+      reason: /pages/i,
       bytes: async () => {
         const pdf = await PDFDocument.create();
         for (let page = 0; page < 10_000; page += 1) pdf.addPage([10, 10]);
         return pdf.save();
-      } },
-    { label: 'a ZIP archive declared as PDF', contentType: 'application/pdf', reason: /declared as PDF/i,
-      bytes: async () => new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0, ...new TextEncoder().encode('word/document.xml')]) },
-    { label: 'a PNG whose pixels are corrupt', contentType: 'image/png', reason: /could not be read|corrupt|unreadable/i,
+      },
+    },
+    {
+      label: 'a ZIP archive declared as PDF',
+      contentType: 'application/pdf',
+      reason: /declared as PDF/i,
+      bytes: async () =>
+        new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0, ...new TextEncoder().encode('word/document.xml')]),
+    },
+    {
+      label: 'a PNG whose pixels are corrupt',
+      contentType: 'image/png',
+      reason: /could not be read|corrupt|unreadable/i,
       bytes: async () => {
         const png = await readFixture('sample-scan.png');
         const broken = new Uint8Array(png);
         broken.fill(0x42, 60, broken.length - 12);
         return broken;
-      } },
+      },
+    },
   ];
   for (const { label, contentType, bytes, reason } of generated) {
     test(`${label} fails with a clear reason, files nothing, and leaves no worker hung`, async () => {
       const body = await bytes();
-      const { upload, uploadId } = await t.uploadFile(token, 'sample-result.pdf', { contentType, bytes: body, size: body.length, fileName: 'scan.bin' });
+      const { upload, uploadId } = await t.uploadFile(token, 'sample-result.pdf', {
+        contentType,
+        bytes: body,
+        size: body.length,
+        fileName: 'scan.bin',
+      });
       assert.equal(upload.status, 'FAILED', `${label}: ${JSON.stringify(upload)}`);
       assert.match(upload.failureReason ?? '', reason);
       assert.equal(upload.documentId, undefined);
@@ -234,7 +303,12 @@ describe('files the workflow must reject', () => {
 
 describe('presigned POST abuse', () => {
   /** The store must refuse the form, and the upload stays pending with nothing filed. */
-  async function assertRefusedAndNothingFiled(posted: { status: number; text: string }, uploadIds: string[], folderId: string, label: string) {
+  async function assertRefusedAndNothingFiled(
+    posted: { status: number; text: string },
+    uploadIds: string[],
+    folderId: string,
+    label: string,
+  ) {
     assert.ok(posted.status >= 400 && posted.status < 500, `${label}: store answered ${posted.status} ${posted.text}`);
     assert.match(posted.text, /<Error><Code>\w+<\/Code>/, `${label}: an S3-style error`);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -260,23 +334,42 @@ describe('presigned POST abuse', () => {
 
   test('a file smaller than declared is refused', async () => {
     const { ticket, bytes } = await requestUpload('sample-result.pdf', { folderId: folder.id });
-    await assertRefusedAndNothingFiled(await t.postForm(ticket.upload, bytes.slice(0, -1)), [ticket.uploadId], folder.id, 'smaller');
+    await assertRefusedAndNothingFiled(
+      await t.postForm(ticket.upload, bytes.slice(0, -1)),
+      [ticket.uploadId],
+      folder.id,
+      'smaller',
+    );
   });
 
   test('a changed Content-Type field is refused', async () => {
     const { ticket, bytes } = await requestUpload('sample-result.pdf', { folderId: folder.id });
     for (const type of ['image/png', 'text/html', 'application/pdf; charset=utf-8']) {
-      await assertRefusedAndNothingFiled(await t.postForm(ticket.upload, bytes, { fields: { 'Content-Type': type } }), [ticket.uploadId], folder.id, `Content-Type ${type}`);
+      await assertRefusedAndNothingFiled(
+        await t.postForm(ticket.upload, bytes, { fields: { 'Content-Type': type } }),
+        [ticket.uploadId],
+        folder.id,
+        `Content-Type ${type}`,
+      );
     }
-    await assertRefusedAndNothingFiled(await t.postForm(ticket.upload, bytes, { fields: { 'Content-Type': undefined } }), [ticket.uploadId], folder.id, 'no Content-Type');
+    await assertRefusedAndNothingFiled(
+      await t.postForm(ticket.upload, bytes, { fields: { 'Content-Type': undefined } }),
+      [ticket.uploadId],
+      folder.id,
+      'no Content-Type',
+    );
   });
 
-  test('one upload\'s form pointed at another upload\'s key is refused', async () => {
+  test("one upload's form pointed at another upload's key is refused", async () => {
     const a = await requestUpload('sample-result.pdf', { folderId: folder.id });
     const b = await requestUpload('sample-result.pdf', { folderId: folder.id });
     const posted = await t.postForm(a.ticket.upload, a.bytes, { fields: { key: b.ticket.upload.fields.key } });
     await assertRefusedAndNothingFiled(posted, [a.ticket.uploadId, b.ticket.uploadId], folder.id, 'key swap');
-    assert.equal(await t.vault.deps.blobs.head(b.ticket.upload.fields.key!), undefined, 'nothing was written under B\'s key');
+    assert.equal(
+      await t.vault.deps.blobs.head(b.ticket.upload.fields.key!),
+      undefined,
+      "nothing was written under B's key",
+    );
     const traversal = await t.postForm(a.ticket.upload, a.bytes, { fields: { key: '../../etc/passwd' } });
     await assertRefusedAndNothingFiled(traversal, [a.ticket.uploadId], folder.id, 'key traversal');
   });
@@ -292,13 +385,23 @@ describe('presigned POST abuse', () => {
       ['extra field', { fields: { 'x-amz-meta-owner': '001099012345' } }],
     ];
     for (const [label, options] of cases) {
-      await assertRefusedAndNothingFiled(await t.postForm(ticket.upload, bytes, options), [ticket.uploadId], folder.id, label);
+      await assertRefusedAndNothingFiled(
+        await t.postForm(ticket.upload, bytes, options),
+        [ticket.uploadId],
+        folder.id,
+        label,
+      );
     }
     const form = new FormData();
     form.append('file', new Blob([bytes], { type: 'application/pdf' }), 'scan.pdf');
     for (const [name, value] of Object.entries(ticket.upload.fields)) form.append(name, value);
     const fileFirst = await fetch(ticket.upload.url, { method: 'POST', body: form });
-    await assertRefusedAndNothingFiled({ status: fileFirst.status, text: await fileFirst.text() }, [ticket.uploadId], folder.id, 'file first');
+    await assertRefusedAndNothingFiled(
+      { status: fileFirst.status, text: await fileFirst.text() },
+      [ticket.uploadId],
+      folder.id,
+      'file first',
+    );
   });
 
   // S3 cannot make a presigned POST single-use, so the store may accept the bytes (as S3 does
@@ -311,7 +414,10 @@ describe('presigned POST abuse', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     await t.vault.workflow.idle();
     // Whatever the store answers, the vault must not change.
-    assert.deepEqual((await folderDocuments(t.api, token, reuseFolder.id)).map((d) => d.id), [upload.documentId]);
+    assert.deepEqual(
+      (await folderDocuments(t.api, token, reuseFolder.id)).map((d) => d.id),
+      [upload.documentId],
+    );
     assert.deepEqual(await uploadStatus(ticket.uploadId), upload);
     assert.equal(executionsOf(ticket.uploadId).length, 1);
     assert.equal((await t.api('GET', `/v1/documents/${upload.documentId}/versions`, { token })).json.items.length, 1);

@@ -56,7 +56,12 @@ export const problemType = (code: string) => `urn:khoso:problem:${code}`;
  * The response is an RFC 9457 problem with the given status and stable type, carrying a
  * title in English and Vietnamese; `code` may list several acceptable codes.
  */
-export function assertProblem(response: ApiResponse, status: number, code: string | readonly string[], message = ''): Problem {
+export function assertProblem(
+  response: ApiResponse,
+  status: number,
+  code: string | readonly string[],
+  message = '',
+): Problem {
   const where = `${message ? `${message}: ` : ''}${response.status} ${response.text.slice(0, 300)}`;
   assert.equal(response.status, status, where);
   assert.match(response.contentType, /^application\/problem\+json\b/, where);

@@ -58,7 +58,11 @@ export interface TestVault {
   /** A token from POST /_local/token for a persona (cached per persona). */
   token(persona: Persona): Promise<string>;
   /** POSTs the multipart form of a presigned upload: every field (overridable), then the file last. */
-  postForm(presigned: UploadTicket['upload'], bytes: Uint8Array, options?: PostFormOptions): Promise<{ status: number; text: string }>;
+  postForm(
+    presigned: UploadTicket['upload'],
+    bytes: Uint8Array,
+    options?: PostFormOptions,
+  ): Promise<{ status: number; text: string }>;
   /** Requests an upload, posts the file, and waits until the workflow has filed or failed it. */
   uploadFile(token: string, fixture: FixtureName, overrides?: UploadOverrides): Promise<UploadOutcome>;
   /** Polls GET /v1/uploads/{id} until DONE or FAILED, then waits for the workflow to go idle. */

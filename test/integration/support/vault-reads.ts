@@ -9,7 +9,10 @@ export async function getTree(api: Api, token: string): Promise<FolderNode[]> {
 }
 
 /** Every node of a tree, depth first, each with its parent's id as the tree shows it. */
-export function flattenTree(nodes: FolderNode[], parentId: string | null = null): (Folder & { treeParentId: string | null })[] {
+export function flattenTree(
+  nodes: FolderNode[],
+  parentId: string | null = null,
+): (Folder & { treeParentId: string | null })[] {
   return nodes.flatMap((node) => [{ ...node, treeParentId: parentId }, ...flattenTree(node.children, node.id)]);
 }
 
@@ -23,7 +26,13 @@ export function findNode(nodes: FolderNode[], id: string): FolderNode | undefine
 }
 
 /** Follows nextCursor through every page of a paged listing. */
-export async function readAllPages<T>(api: Api, token: string, path: string, pick: (body: any) => { items: T[]; nextCursor?: string }, limit = 100): Promise<T[]> {
+export async function readAllPages<T>(
+  api: Api,
+  token: string,
+  path: string,
+  pick: (body: any) => { items: T[]; nextCursor?: string },
+  limit = 100,
+): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | undefined;
   for (let pages = 0; pages < 1000; pages += 1) {
@@ -60,7 +69,11 @@ export interface VaultSnapshot {
  * the trash, and for each given folder and document its contents, versions and history.
  * None of these reads is audited, so taking a snapshot changes nothing.
  */
-export async function snapshotVault(api: Api, token: string, ids: { folders?: string[]; documents?: string[] } = {}): Promise<VaultSnapshot> {
+export async function snapshotVault(
+  api: Api,
+  token: string,
+  ids: { folders?: string[]; documents?: string[] } = {},
+): Promise<VaultSnapshot> {
   const tree = await getTree(api, token);
   const trash = await api('GET', '/v1/trash', { token });
   assert.equal(trash.status, 200, trash.text);
@@ -74,7 +87,11 @@ export async function snapshotVault(api: Api, token: string, ids: { folders?: st
     const versions = await api<{ items: DocumentVersion[] }>('GET', `/v1/documents/${id}/versions`, { token });
     assert.equal(document.status, 200, document.text);
     assert.equal(versions.status, 200, versions.text);
-    documents[id] = { document: document.json, versions: versions.json.items, history: await documentHistory(api, token, id) };
+    documents[id] = {
+      document: document.json,
+      versions: versions.json.items,
+      history: await documentHistory(api, token, id),
+    };
   }
   return { tree, trash: trash.json, folders, documents };
 }

@@ -51,7 +51,11 @@ describe('Choice comparison operators', () => {
     ['TimestampGreaterThanEquals', { Variable: '$.t', TimestampGreaterThanEquals: '2024-03-01T12:00:00.001Z' }, false],
     ['TimestampLessThanPath', { Variable: '$.t', TimestampLessThanPath: '$.other.t' }, true],
     ['sub-millisecond precision', { Variable: '$.t', TimestampLessThan: '2024-03-01T12:00:00.0001Z' }, true],
-    ['TimestampEquals on a non-timestamp string', { Variable: '$.notTs', TimestampEquals: '2024-03-01T12:00:00Z' }, false],
+    [
+      'TimestampEquals on a non-timestamp string',
+      { Variable: '$.notTs', TimestampEquals: '2024-03-01T12:00:00Z' },
+      false,
+    ],
     ['context variable', { Variable: '$$.State.Name', StringEquals: 'Pick' }, true],
   ];
   for (const [name, rule, expected] of cases) test(name, () => assert.equal(matches(rule), expected));
@@ -84,35 +88,69 @@ describe('Choice type tests', () => {
 
 describe('Choice combinators and errors', () => {
   test('And, Or, Not, nested', () => {
-    const inRange = { And: [{ Variable: '$.n', NumericGreaterThanEquals: 5 }, { Variable: '$.n', NumericLessThan: 20 }] };
+    const inRange = {
+      And: [
+        { Variable: '$.n', NumericGreaterThanEquals: 5 },
+        { Variable: '$.n', NumericLessThan: 20 },
+      ],
+    };
     assert.equal(matches(inRange), true);
     assert.equal(matches(inRange, { n: 20 }), false);
-    assert.equal(matches({ Or: [{ Variable: '$.s', StringEquals: 'x' }, { Variable: '$.b', BooleanEquals: true }] }), true);
-    assert.equal(matches({ Or: [{ Variable: '$.s', StringEquals: 'x' }, { Variable: '$.b', BooleanEquals: false }] }), false);
+    assert.equal(
+      matches({
+        Or: [
+          { Variable: '$.s', StringEquals: 'x' },
+          { Variable: '$.b', BooleanEquals: true },
+        ],
+      }),
+      true,
+    );
+    assert.equal(
+      matches({
+        Or: [
+          { Variable: '$.s', StringEquals: 'x' },
+          { Variable: '$.b', BooleanEquals: false },
+        ],
+      }),
+      false,
+    );
     assert.equal(matches({ Not: { Variable: '$.s', StringEquals: 'banana' } }), false);
-    assert.equal(matches({ Not: { And: [{ Variable: '$.b', BooleanEquals: true }, { Not: { Variable: '$.z', IsNull: true } }] } }), true);
+    assert.equal(
+      matches({ Not: { And: [{ Variable: '$.b', BooleanEquals: true }, { Not: { Variable: '$.z', IsNull: true } }] } }),
+      true,
+    );
   });
   test('a missing variable is States.Runtime (only IsPresent may test absence)', () => {
     assert.throws(
       () => matches({ Variable: '$.missing', StringEquals: 'x' }),
-      (error: unknown) => error instanceof StatesError && error.error === 'States.Runtime' && /\$\.missing/.test(error.errorCause ?? ''),
+      (error: unknown) =>
+        error instanceof StatesError && error.error === 'States.Runtime' && /\$\.missing/.test(error.errorCause ?? ''),
     );
     assert.throws(() => matches({ Variable: '$.missing', IsNull: true }), StatesError);
     assert.throws(() => matches({ Variable: '$.s', StringEqualsPath: '$.missing' }), StatesError);
   });
   for (const [name, rule, message] of [
     ['two operators', { Variable: '$.s', StringEquals: 'a', StringMatches: 'b' }, /exactly one comparison operator/],
-    ['an unknown operator', { Variable: '$.s', StringContains: 'a' }, /unsupported choice rule field\(s\) "StringContains"/],
+    [
+      'an unknown operator',
+      { Variable: '$.s', StringContains: 'a' },
+      /unsupported choice rule field\(s\) "StringContains"/,
+    ],
     ['a value of the wrong type', { Variable: '$.n', NumericEquals: '10' }, /"NumericEquals" needs a number/],
     ['a bad timestamp', { Variable: '$.t', TimestampEquals: '2024-02-30T00:00:00Z' }, /needs a timestamp/],
     ['Next on a nested rule', { Not: { Variable: '$.s', IsString: true, Next: 'Y' } }, /only allowed on top-level/],
     ['JSONata Condition', { Condition: '{% true %}' }, /Condition.*not supported/],
-    ['StringMatchesPath (does not exist)', { Variable: '$.s', StringMatchesPath: '$.x' }, /unsupported choice rule field/],
+    [
+      'StringMatchesPath (does not exist)',
+      { Variable: '$.s', StringMatchesPath: '$.x' },
+      /unsupported choice rule field/,
+    ],
     ['a wildcard variable', { Variable: '$.list[*]', IsPresent: true }, /reference path/],
   ] as const) {
     test(`rejects ${name} when the definition is loaded`, () => assert.throws(() => matches(rule), message));
   }
-  test('a top-level rule needs Next', () => assert.throws(() => compileChoice({ Variable: '$.s', IsString: true }, 'test'), /needs a "Next"/));
+  test('a top-level rule needs Next', () =>
+    assert.throws(() => compileChoice({ Variable: '$.s', IsString: true }, 'test'), /needs a "Next"/));
 });
 
 describe('StringMatches wildcards', () => {

@@ -51,8 +51,13 @@ describe('startExecution', () => {
     release.resolve();
     const first = h.sfn.startExecution('blocking', { name: 'doc-1', input: { a: 1 } });
     await h.sfn.waitForExecution(first.executionArn);
-    assert.deepEqual(h.sfn.startExecution('blocking', { name: 'doc-1', input: { a: 1 } }), { ...first, alreadyStarted: true });
-    assert.throws(() => h.sfn.startExecution('blocking', { name: 'doc-1', input: { a: 2 } }), { name: 'ExecutionAlreadyExists' });
+    assert.deepEqual(h.sfn.startExecution('blocking', { name: 'doc-1', input: { a: 1 } }), {
+      ...first,
+      alreadyStarted: true,
+    });
+    assert.throws(() => h.sfn.startExecution('blocking', { name: 'doc-1', input: { a: 2 } }), {
+      name: 'ExecutionAlreadyExists',
+    });
     await flush();
     assert.equal(h.invocations.length, 1, 'the workflow ran once');
   });
@@ -63,7 +68,9 @@ describe('startExecution', () => {
     assert.throws(() => h.sfn.startExecution('blocking', { name: 'x'.repeat(81) }), { name: 'InvalidName' });
     assert.throws(() => h.sfn.startExecution('nope', { name: 'a' }), { name: 'StateMachineDoesNotExist' });
     assert.throws(() => h.sfn.describeExecution('arn:nope'), { name: 'ExecutionDoesNotExist' });
-    assert.throws(() => h.sfn.startExecution('blocking', { name: 'bigint', input: { big: 10n } }), { name: 'InvalidExecutionInput' });
+    assert.throws(() => h.sfn.startExecution('blocking', { name: 'bigint', input: { big: 10n } }), {
+      name: 'InvalidExecutionInput',
+    });
   });
 
   test('the machine can be named by ARN; input defaults to {} and the name to a UUID', async () => {
@@ -81,19 +88,31 @@ describe('listExecutions and stopExecution', () => {
     const { h } = blockingHarness();
     const first = h.sfn.startExecution('blocking', { name: 'one' });
     const second = h.sfn.startExecution('blocking', { name: 'two' });
-    assert.deepEqual(h.sfn.listExecutions('blocking').map((item) => item.name), ['two', 'one']);
+    assert.deepEqual(
+      h.sfn.listExecutions('blocking').map((item) => item.name),
+      ['two', 'one'],
+    );
     h.sfn.stopExecution(first.executionArn, { error: 'Cancelled', cause: 'user' });
     const stopped = await h.sfn.waitForExecution(first.executionArn);
     assert.deepEqual([stopped.status, stopped.error, stopped.cause], ['ABORTED', 'Cancelled', 'user']);
-    assert.deepEqual(h.sfn.listExecutions('blocking', 'RUNNING').map((item) => item.executionArn), [second.executionArn]);
-    assert.deepEqual(h.sfn.listExecutions('blocking', 'ABORTED').map((item) => item.executionArn), [first.executionArn]);
+    assert.deepEqual(
+      h.sfn.listExecutions('blocking', 'RUNNING').map((item) => item.executionArn),
+      [second.executionArn],
+    );
+    assert.deepEqual(
+      h.sfn.listExecutions('blocking', 'ABORTED').map((item) => item.executionArn),
+      [first.executionArn],
+    );
     assert.equal(h.sfn.getExecutionHistory(first.executionArn).at(-1)?.type, 'ExecutionAborted');
   });
 
   test('nothing is recorded after the final event, even by iterations winding down', async () => {
     const h = harness({ hold: () => new Promise(() => {}) });
     const { executionArn } = h.start(
-      single({ Type: 'Map', ItemProcessor: { StartAt: 'H', States: { H: { Type: 'Task', Resource: 'hold', End: true } } } }),
+      single({
+        Type: 'Map',
+        ItemProcessor: { StartAt: 'H', States: { H: { Type: 'Task', Resource: 'hold', End: true } } },
+      }),
       [1, 2],
     );
     await flush();
@@ -122,7 +141,13 @@ describe('history', () => {
         StartAt: 'Prepare',
         States: {
           Prepare: { Type: 'Pass', Result: { doc: 'd1' }, Next: 'Ocr' },
-          Ocr: { Type: 'Task', Resource: INVOKE, Parameters: { FunctionName: 'ocr', 'Payload.$': '$' }, OutputPath: '$.Payload', Next: 'Done' },
+          Ocr: {
+            Type: 'Task',
+            Resource: INVOKE,
+            Parameters: { FunctionName: 'ocr', 'Payload.$': '$' },
+            OutputPath: '$.Payload',
+            Next: 'Done',
+          },
           Done: { Type: 'Succeed' },
         },
       },
@@ -168,9 +193,15 @@ describe('history', () => {
     const failed = await h.run(single({ Type: 'Task', Resource: 'f' }));
     const events = h.sfn.getExecutionHistory(failed.executionArn);
     assert.deepEqual(events.map((event) => event.type).slice(-2), ['LambdaFunctionFailed', 'ExecutionFailed']);
-    assert.deepEqual(events.at(-1)?.executionFailedEventDetails, { error: 'Boom', cause: '{"errorType":"Boom","errorMessage":"nope"}' });
+    assert.deepEqual(events.at(-1)?.executionFailedEventDetails, {
+      error: 'Boom',
+      cause: '{"errorType":"Boom","errorMessage":"nope"}',
+    });
     const fail = await h.run(single({ Type: 'Fail', Error: 'E' }));
-    assert.deepEqual(h.sfn.getExecutionHistory(fail.executionArn).map((event) => event.type), ['ExecutionStarted', 'FailStateEntered', 'ExecutionFailed']);
+    assert.deepEqual(
+      h.sfn.getExecutionHistory(fail.executionArn).map((event) => event.type),
+      ['ExecutionStarted', 'FailStateEntered', 'ExecutionFailed'],
+    );
   });
 });
 
@@ -179,17 +210,31 @@ describe('definitions', () => {
     Comment: 'digitize',
     StartAt: 'Ocr',
     States: {
-      Ocr: { Type: 'Task', Resource: INVOKE, Parameters: { FunctionName: '${OcrFunction}', 'Payload.$': '$' }, Next: 'Store' },
+      Ocr: {
+        Type: 'Task',
+        Resource: INVOKE,
+        Parameters: { FunctionName: '${OcrFunction}', 'Payload.$': '$' },
+        Next: 'Store',
+      },
       Store: { Type: 'Task', Resource: '${StoreFunctionArn}', End: true },
     },
   });
 
   test('${Name} substitutions are applied to the text before parsing', async () => {
-    const h = harness({ 'khoso-ocr': () => 'text', 'arn:aws:lambda:eu-west-3:123456789012:function:khoso-store': (payload) => ({ stored: payload }) });
-    h.sfn.createStateMachine('digitize', definition, { OcrFunction: 'khoso-ocr', StoreFunctionArn: 'arn:aws:lambda:eu-west-3:123456789012:function:khoso-store' });
+    const h = harness({
+      'khoso-ocr': () => 'text',
+      'arn:aws:lambda:eu-west-3:123456789012:function:khoso-store': (payload) => ({ stored: payload }),
+    });
+    h.sfn.createStateMachine('digitize', definition, {
+      OcrFunction: 'khoso-ocr',
+      StoreFunctionArn: 'arn:aws:lambda:eu-west-3:123456789012:function:khoso-store',
+    });
     const { executionArn } = h.sfn.startExecution('digitize', { name: 'd1', input: { doc: 1 } });
     const result = await h.sfn.waitForExecution(executionArn);
-    assert.deepEqual(h.invocations.map((invocation) => invocation.functionName), ['khoso-ocr', 'arn:aws:lambda:eu-west-3:123456789012:function:khoso-store']);
+    assert.deepEqual(
+      h.invocations.map((invocation) => invocation.functionName),
+      ['khoso-ocr', 'arn:aws:lambda:eu-west-3:123456789012:function:khoso-store'],
+    );
     assert.equal(result.status, 'SUCCEEDED');
   });
 
@@ -206,47 +251,132 @@ describe('definitions', () => {
     const subs = { OcrFunction: 'a', StoreFunctionArn: 'b' };
     const first = h.sfn.createStateMachine('digitize', definition, subs);
     assert.deepEqual(h.sfn.createStateMachine('digitize', definition, subs), first);
-    assert.throws(() => h.sfn.createStateMachine('digitize', definition, { ...subs, OcrFunction: 'c' }), { name: 'StateMachineAlreadyExists' });
+    assert.throws(() => h.sfn.createStateMachine('digitize', definition, { ...subs, OcrFunction: 'c' }), {
+      name: 'StateMachineAlreadyExists',
+    });
   });
 
   const unsupported: [string, object, RegExp][] = [
-    ['another AWS service', single({ Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Parameters: {} }), /State "S" field "Resource": "arn:aws:states:::dynamodb:putItem" is not supported/],
-    ['a .sync integration', single({ Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync', Parameters: {} }), /field "Resource".*not supported/],
-    ['workflow variables', single({ Type: 'Pass', Assign: { x: 1 } }), /State "S" \(Pass\) field "Assign": not supported by the local interpreter \(workflow variables/],
+    [
+      'another AWS service',
+      single({ Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Parameters: {} }),
+      /State "S" field "Resource": "arn:aws:states:::dynamodb:putItem" is not supported/,
+    ],
+    [
+      'a .sync integration',
+      single({ Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync', Parameters: {} }),
+      /field "Resource".*not supported/,
+    ],
+    [
+      'workflow variables',
+      single({ Type: 'Pass', Assign: { x: 1 } }),
+      /State "S" \(Pass\) field "Assign": not supported by the local interpreter \(workflow variables/,
+    ],
     ['JSONata', { QueryLanguage: 'JSONata', ...single({ Type: 'Pass' }) }, /QueryLanguage.*only JSONPath/],
-    ['Distributed Map', single({ Type: 'Map', ItemReader: {}, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } }), /State "S" \(Map\) field "ItemReader".*Distributed Map/],
-    ['DISTRIBUTED mode', single({ Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } }), /field "ItemProcessor.ProcessorConfig": only \{"Mode": "INLINE"\}/],
+    [
+      'Distributed Map',
+      single({
+        Type: 'Map',
+        ItemReader: {},
+        ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+      }),
+      /State "S" \(Map\) field "ItemReader".*Distributed Map/,
+    ],
+    [
+      'DISTRIBUTED mode',
+      single({
+        Type: 'Map',
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED' },
+          StartAt: 'P',
+          States: { P: { Type: 'Pass', End: true } },
+        },
+      }),
+      /field "ItemProcessor.ProcessorConfig": only \{"Mode": "INLINE"\}/,
+    ],
     ['an unknown field', single({ Type: 'Pass', Reslt: 1 }), /State "S" \(Pass\) field "Reslt": not supported/],
-    ['an unknown state type', single({ Type: 'Sleep' }), /State "S" field "Type": "Sleep" is not a supported state type/],
-    ['a recursive-descent path', single({ Type: 'Pass', InputPath: '$..a' }), /State "S" \(Pass\) field "InputPath": invalid JSONPath "\$\.\.a": recursive descent/],
-    ['an intrinsic function', single({ Type: 'Pass', Parameters: { 'a.$': "States.Format('{}', $.a)" } }),
-      /State "S" field "Parameters": field "a\.\$": intrinsic functions such as "States\.Format\('\{\}', \$\.a\)"/],
-    ['an intrinsic function in a nested ResultSelector',
+    [
+      'an unknown state type',
+      single({ Type: 'Sleep' }),
+      /State "S" field "Type": "Sleep" is not a supported state type/,
+    ],
+    [
+      'a recursive-descent path',
+      single({ Type: 'Pass', InputPath: '$..a' }),
+      /State "S" \(Pass\) field "InputPath": invalid JSONPath "\$\.\.a": recursive descent/,
+    ],
+    [
+      'an intrinsic function',
+      single({ Type: 'Pass', Parameters: { 'a.$': "States.Format('{}', $.a)" } }),
+      /State "S" field "Parameters": field "a\.\$": intrinsic functions such as "States\.Format\('\{\}', \$\.a\)"/,
+    ],
+    [
+      'an intrinsic function in a nested ResultSelector',
       single({ Type: 'Task', Resource: 'f', ResultSelector: { n: { 'x.$': 'States.UUID()' } } }),
-      /field "x\.\$": intrinsic functions such as "States\.UUID\(\)" are not supported/],
-    ['an intrinsic function in a Fail state', single({ Type: 'Fail', CausePath: "States.Format('{}', $.a)" }),
-      /State "S": field "CausePath": intrinsic functions .* are not supported/],
-    ['a Wait state', single({ Type: 'Wait', Seconds: 5 }), /State "S" field "Type": not supported by the local interpreter \(Wait states/],
-    ['a Parallel state',
+      /field "x\.\$": intrinsic functions such as "States\.UUID\(\)" are not supported/,
+    ],
+    [
+      'an intrinsic function in a Fail state',
+      single({ Type: 'Fail', CausePath: "States.Format('{}', $.a)" }),
+      /State "S": field "CausePath": intrinsic functions .* are not supported/,
+    ],
+    [
+      'a Wait state',
+      single({ Type: 'Wait', Seconds: 5 }),
+      /State "S" field "Type": not supported by the local interpreter \(Wait states/,
+    ],
+    [
+      'a Parallel state',
       single({ Type: 'Parallel', Branches: [{ StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }] }),
-      /State "S" field "Type": not supported by the local interpreter \(Parallel states/],
-    ['a callback task that does not pass the token', single({ Type: 'Task', Resource: `${INVOKE}.waitForTaskToken`, Parameters: { FunctionName: 'f' } }), /must pass "\$\$\.Task\.Token"/],
-    ['a missing Next target', { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' } } }, /State "A" field "Next": "B" is not a state of the same branch/],
-    ['a transition out of a Map iteration', { StartAt: 'M', States: {
-      M: { Type: 'Map', ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', Next: 'Out' } } }, Next: 'Out' },
-      Out: { Type: 'Succeed' },
-    } }, /State "X" field "Next": "Out" is not a state of the same branch/],
-    ['an unreachable state', { StartAt: 'A', States: { A: { Type: 'Pass', End: true }, B: { Type: 'Pass', End: true } } }, /State "B": not reachable from StartAt "A"/],
-    ['States.ALL not last', single({ Type: 'Task', Resource: 'f', Retry: [{ ErrorEquals: ['States.ALL'] }, { ErrorEquals: ['X'] }] }), /"States.ALL" must appear alone and in the last element/],
+      /State "S" field "Type": not supported by the local interpreter \(Parallel states/,
+    ],
+    [
+      'a callback task that does not pass the token',
+      single({ Type: 'Task', Resource: `${INVOKE}.waitForTaskToken`, Parameters: { FunctionName: 'f' } }),
+      /must pass "\$\$\.Task\.Token"/,
+    ],
+    [
+      'a missing Next target',
+      { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' } } },
+      /State "A" field "Next": "B" is not a state of the same branch/,
+    ],
+    [
+      'a transition out of a Map iteration',
+      {
+        StartAt: 'M',
+        States: {
+          M: {
+            Type: 'Map',
+            ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', Next: 'Out' } } },
+            Next: 'Out',
+          },
+          Out: { Type: 'Succeed' },
+        },
+      },
+      /State "X" field "Next": "Out" is not a state of the same branch/,
+    ],
+    [
+      'an unreachable state',
+      { StartAt: 'A', States: { A: { Type: 'Pass', End: true }, B: { Type: 'Pass', End: true } } },
+      /State "B": not reachable from StartAt "A"/,
+    ],
+    [
+      'States.ALL not last',
+      single({ Type: 'Task', Resource: 'f', Retry: [{ ErrorEquals: ['States.ALL'] }, { ErrorEquals: ['X'] }] }),
+      /"States.ALL" must appear alone and in the last element/,
+    ],
   ];
   for (const [name, bad, message] of unsupported) {
     test(`rejects ${name} with a message naming the state and field`, () => {
       const h = harness();
-      assert.throws(() => h.sfn.createStateMachine('bad', JSON.stringify(bad), {}), (error: Error) => {
-        assert.equal(error.name, 'InvalidDefinition');
-        assert.match(error.message, message);
-        return true;
-      });
+      assert.throws(
+        () => h.sfn.createStateMachine('bad', JSON.stringify(bad), {}),
+        (error: Error) => {
+          assert.equal(error.name, 'InvalidDefinition');
+          assert.match(error.message, message);
+          return true;
+        },
+      );
     });
   }
 });

@@ -1,4 +1,8 @@
-import { LocalStepFunctions, type LocalStepFunctionsOptions, type TaskInvocation } from '../../../lib/local/asl/index.ts';
+import {
+  LocalStepFunctions,
+  type LocalStepFunctionsOptions,
+  type TaskInvocation,
+} from '../../../lib/local/asl/index.ts';
 
 /** Test harness: a fake clock that sleep() advances, recorded sleeps and invocations, named handlers. */
 export type Handler = (payload: unknown, invocation: TaskInvocation) => unknown;
@@ -11,12 +15,19 @@ export interface Harness {
   sleeps: number[];
   invocations: TaskInvocation[];
   /** Creates a machine from an object definition, runs it to completion, returns the description. */
-  run(definition: object, input?: unknown, substitutions?: Record<string, string>): ReturnType<LocalStepFunctions['waitForExecution']>;
+  run(
+    definition: object,
+    input?: unknown,
+    substitutions?: Record<string, string>,
+  ): ReturnType<LocalStepFunctions['waitForExecution']>;
   /** Creates a machine and starts it without waiting. */
   start(definition: object, input?: unknown): { executionArn: string; machine: string };
 }
 
-export function harness(handlers: Record<string, Handler> = {}, overrides: Partial<LocalStepFunctionsOptions> = {}): Harness {
+export function harness(
+  handlers: Record<string, Handler> = {},
+  overrides: Partial<LocalStepFunctionsOptions> = {},
+): Harness {
   const sleeps: number[] = [];
   const invocations: TaskInvocation[] = [];
   let now = START;

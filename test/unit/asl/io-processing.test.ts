@@ -32,7 +32,10 @@ describe('input and output processing', () => {
 
   test('the handler gets {} when Payload is absent, and null Payload when it returns nothing', async () => {
     const { run, invocations } = harness({ f: () => undefined });
-    const result = await run(single({ Type: 'Task', Resource: INVOKE, Parameters: { FunctionName: 'f' }, OutputPath: '$.Payload' }), { a: 1 });
+    const result = await run(
+      single({ Type: 'Task', Resource: INVOKE, Parameters: { FunctionName: 'f' }, OutputPath: '$.Payload' }),
+      { a: 1 },
+    );
     assert.deepEqual(invocations[0]?.payload, {});
     assert.equal(result.output, null);
   });
@@ -44,7 +47,16 @@ describe('input and output processing', () => {
         return { when: new Date(START), skipped: undefined };
       },
     });
-    const result = await run(single({ Type: 'Task', Resource: INVOKE, Parameters: { FunctionName: 'f', 'Payload.$': '$' }, ResultPath: '$.r', ResultSelector: { 'p.$': '$.Payload' } }), { list: [1] });
+    const result = await run(
+      single({
+        Type: 'Task',
+        Resource: INVOKE,
+        Parameters: { FunctionName: 'f', 'Payload.$': '$' },
+        ResultPath: '$.r',
+        ResultSelector: { 'p.$': '$.Payload' },
+      }),
+      { list: [1] },
+    );
     assert.deepEqual(result.output, { list: [1], r: { p: { when: '2024-01-01T00:00:00.000Z' } } });
   });
 
@@ -60,8 +72,14 @@ describe('input and output processing', () => {
   test('Pass: Result replaces the input by default; Parameters shape it; ResultPath merges', async () => {
     const { run } = harness();
     assert.deepEqual((await run(single({ Type: 'Pass', Result: { r: 1 } }), { a: 1 })).output, { r: 1 });
-    assert.deepEqual((await run(single({ Type: 'Pass', Result: 'x', ResultPath: '$.r' }), { a: 1 })).output, { a: 1, r: 'x' });
-    assert.deepEqual((await run(single({ Type: 'Pass', Parameters: { 'b.$': '$.a', c: [{ 'd.$': '$.a' }] } }), { a: 1 })).output, { b: 1, c: [{ d: 1 }] });
+    assert.deepEqual((await run(single({ Type: 'Pass', Result: 'x', ResultPath: '$.r' }), { a: 1 })).output, {
+      a: 1,
+      r: 'x',
+    });
+    assert.deepEqual(
+      (await run(single({ Type: 'Pass', Parameters: { 'b.$': '$.a', c: [{ 'd.$': '$.a' }] } }), { a: 1 })).output,
+      { b: 1, c: [{ d: 1 }] },
+    );
     assert.deepEqual((await run(single({ Type: 'Pass' }), { a: 1 })).output, { a: 1 });
   });
 
@@ -98,7 +116,10 @@ describe('input and output processing', () => {
     const result = await run(single({ Type: 'Pass', Parameters: { 'x.$': '$.missing' } }), { a: 1 });
     assert.equal(result.status, 'FAILED');
     assert.equal(result.error, 'States.Runtime');
-    assert.match(result.cause ?? '', /executing the state 'S'.*The JSONPath '\$\.missing' specified for the field 'x\.\$' could not be found/);
+    assert.match(
+      result.cause ?? '',
+      /executing the state 'S'.*The JSONPath '\$\.missing' specified for the field 'x\.\$' could not be found/,
+    );
   });
 
   test('States.Runtime is not caught by a States.ALL Catch (spec: it always fails the execution)', async () => {
@@ -106,7 +127,13 @@ describe('input and output processing', () => {
     const result = await run({
       StartAt: 'T',
       States: {
-        T: { Type: 'Task', Resource: 'f', OutputPath: '$.nope', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true },
+        T: {
+          Type: 'Task',
+          Resource: 'f',
+          OutputPath: '$.nope',
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+          End: true,
+        },
         Caught: { Type: 'Succeed' },
       },
     });

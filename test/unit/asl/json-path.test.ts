@@ -10,7 +10,8 @@ const input: JsonObject = {
   people: [{ name: 'ana' }, { name: 'bo' }],
 };
 
-const read = (path: string, value: JsonValue = input, context?: JsonObject) => readPath(parseJsonPath(path), value, context);
+const read = (path: string, value: JsonValue = input, context?: JsonObject) =>
+  readPath(parseJsonPath(path), value, context);
 
 describe('JSONPath reading', () => {
   test('$ is the whole value', () => assert.deepEqual(read('$'), input));

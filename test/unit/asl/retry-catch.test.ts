@@ -30,13 +30,21 @@ describe('Retry', () => {
   });
   test('succeeds once a retry works', async () => {
     const h = harness({ f: flaky(2) });
-    const result = await h.run(task({ Retry: [{ ErrorEquals: ['TransientStoreError'], IntervalSeconds: 3, BackoffRate: 1.5 }] }));
+    const result = await h.run(
+      task({ Retry: [{ ErrorEquals: ['TransientStoreError'], IntervalSeconds: 3, BackoffRate: 1.5 }] }),
+    );
     assert.equal(result.output, 'ok');
     assert.deepEqual(h.sleeps, [3000, 4500]);
   });
   test('MaxDelaySeconds caps the backoff; MaxAttempts bounds the retries', async () => {
     const h = harness({ f: flaky(10) });
-    await h.run(task({ Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 4, MaxDelaySeconds: 10 }] }));
+    await h.run(
+      task({
+        Retry: [
+          { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 4, MaxDelaySeconds: 10 },
+        ],
+      }),
+    );
     assert.deepEqual(h.sleeps, [2000, 6000, 10000, 10000]);
   });
   test('MaxAttempts 0 never retries', async () => {
@@ -52,7 +60,14 @@ describe('Retry', () => {
   });
   test('only the first matching retrier applies, even once it is exhausted', async () => {
     const h = harness({ f: flaky(10) });
-    await h.run(task({ Retry: [{ ErrorEquals: ['TransientStoreError'], MaxAttempts: 1 }, { ErrorEquals: ['States.ALL'], IntervalSeconds: 7 }] }));
+    await h.run(
+      task({
+        Retry: [
+          { ErrorEquals: ['TransientStoreError'], MaxAttempts: 1 },
+          { ErrorEquals: ['States.ALL'], IntervalSeconds: 7 },
+        ],
+      }),
+    );
     assert.deepEqual(h.sleeps, [1000]);
   });
   test('an error name not listed is not retried; States.TaskFailed matches any task error', async () => {
@@ -66,12 +81,15 @@ describe('Retry', () => {
   test('$$.State.RetryCount counts the retries', async () => {
     const h = harness({ f: flaky(2) });
     await h.run(task({ Parameters: { 'attempt.$': '$$.State.RetryCount' }, Retry: [{ ErrorEquals: ['States.ALL'] }] }));
-    assert.deepEqual(h.invocations.map((invocation) => invocation.payload), [{ attempt: 0 }, { attempt: 1 }, { attempt: 2 }]);
+    assert.deepEqual(
+      h.invocations.map((invocation) => invocation.payload),
+      [{ attempt: 0 }, { attempt: 1 }, { attempt: 2 }],
+    );
   });
 });
 
 describe('error names from handlers', () => {
-  test("the error name is err.name, like the Lambda Node.js runtime: a class must set it", async () => {
+  test('the error name is err.name, like the Lambda Node.js runtime: a class must set it', async () => {
     class Unnamed extends Error {}
     const h = harness({ f: flaky(1, () => new Unnamed('no name set')), g: flaky(1, () => 'a string') });
     const unnamed = await h.run(task({}));
@@ -90,21 +108,34 @@ describe('Catch', () => {
       Done: { Type: 'Pass', Result: 'not caught', End: true },
       Handler: { Type: 'Pass', End: true },
       // Only when a catcher goes there: unreachable states are rejected, as on AWS.
-      ...(JSON.stringify(catchers).includes('"Other"') ? { Other: { Type: 'Pass', Result: 'other handler', End: true } } : {}),
+      ...(JSON.stringify(catchers).includes('"Other"')
+        ? { Other: { Type: 'Pass', Result: 'other handler', End: true } }
+        : {}),
     },
   });
   test('routes to Next with {Error, Cause} at ResultPath inside the raw input', async () => {
     const h = harness({ f: flaky(1) });
-    const result = await h.run(withCatch([{ ErrorEquals: ['TransientStoreError'], ResultPath: '$.failure', Next: 'Handler' }]), { doc: 'd1' });
+    const result = await h.run(
+      withCatch([{ ErrorEquals: ['TransientStoreError'], ResultPath: '$.failure', Next: 'Handler' }]),
+      { doc: 'd1' },
+    );
     assert.deepEqual(result.output, {
       doc: 'd1',
-      failure: { Error: 'TransientStoreError', Cause: JSON.stringify({ errorType: 'TransientStoreError', errorMessage: 'store busy' }) },
+      failure: {
+        Error: 'TransientStoreError',
+        Cause: JSON.stringify({ errorType: 'TransientStoreError', errorMessage: 'store busy' }),
+      },
     });
   });
   test('default ResultPath replaces the input with the error; ResultPath null keeps the input', async () => {
-    const replaced = await harness({ f: flaky(1) }).run(withCatch([{ ErrorEquals: ['States.ALL'], Next: 'Handler' }]), { doc: 'd1' });
+    const replaced = await harness({ f: flaky(1) }).run(withCatch([{ ErrorEquals: ['States.ALL'], Next: 'Handler' }]), {
+      doc: 'd1',
+    });
     assert.equal((replaced.output as { Error: string }).Error, 'TransientStoreError');
-    const kept = await harness({ f: flaky(1) }).run(withCatch([{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'Handler' }]), { doc: 'd1' });
+    const kept = await harness({ f: flaky(1) }).run(
+      withCatch([{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'Handler' }]),
+      { doc: 'd1' },
+    );
     assert.deepEqual(kept.output, { doc: 'd1' });
   });
   test('the first matching catcher wins', async () => {
@@ -122,7 +153,13 @@ describe('Catch', () => {
     const result = await h.run({
       StartAt: 'T',
       States: {
-        T: { Type: 'Task', Resource: 'f', Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2 }], Catch: [{ ErrorEquals: ['States.ALL'], Next: 'H' }], End: true },
+        T: {
+          Type: 'Task',
+          Resource: 'f',
+          Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2 }],
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'H' }],
+          End: true,
+        },
         H: { Type: 'Pass', Result: 'handled', End: true },
       },
     });
@@ -154,7 +191,13 @@ describe('TimeoutSeconds', () => {
     const definition = (errorEquals: string[]) => ({
       StartAt: 'T',
       States: {
-        T: { Type: 'Task', Resource: 'f', TimeoutSeconds: 1, Catch: [{ ErrorEquals: errorEquals, Next: 'H' }], End: true },
+        T: {
+          Type: 'Task',
+          Resource: 'f',
+          TimeoutSeconds: 1,
+          Catch: [{ ErrorEquals: errorEquals, Next: 'H' }],
+          End: true,
+        },
         H: { Type: 'Pass', Result: 'caught', End: true },
       },
     });

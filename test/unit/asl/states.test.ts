@@ -10,7 +10,13 @@ describe('Choice state', () => {
         Type: 'Choice',
         Choices: [
           { Variable: '$.kind', StringEquals: 'pdf', Next: 'Pdf' },
-          { And: [{ Variable: '$.pages', IsPresent: true }, { Variable: '$.pages', NumericGreaterThan: 10 }], Next: 'Big' },
+          {
+            And: [
+              { Variable: '$.pages', IsPresent: true },
+              { Variable: '$.pages', NumericGreaterThan: 10 },
+            ],
+            Next: 'Big',
+          },
         ],
         Default: 'Other',
       },
@@ -27,15 +33,23 @@ describe('Choice state', () => {
   });
   test('passes its (InputPath/OutputPath-filtered) input on unchanged', async () => {
     const { run } = harness();
-    const result = await run({
-      StartAt: 'C',
-      States: { C: { Type: 'Choice', InputPath: '$.x', Choices: [{ Variable: '$.go', BooleanEquals: true, Next: 'D' }] }, D: { Type: 'Succeed' } },
-    }, { x: { go: true }, y: 1 });
+    const result = await run(
+      {
+        StartAt: 'C',
+        States: {
+          C: { Type: 'Choice', InputPath: '$.x', Choices: [{ Variable: '$.go', BooleanEquals: true, Next: 'D' }] },
+          D: { Type: 'Succeed' },
+        },
+      },
+      { x: { go: true }, y: 1 },
+    );
     assert.deepEqual(result.output, { go: true });
   });
   test('no match and no Default fails with States.NoChoiceMatched', async () => {
     const { run } = harness();
-    const result = await run(single({ Type: 'Choice', Choices: [{ Variable: '$.a', IsNull: true, Next: 'S' }] }), { a: 1 });
+    const result = await run(single({ Type: 'Choice', Choices: [{ Variable: '$.a', IsNull: true, Next: 'S' }] }), {
+      a: 1,
+    });
     assert.equal(result.status, 'FAILED');
     assert.equal(result.error, 'States.NoChoiceMatched');
   });
@@ -115,7 +129,11 @@ describe('Map state', () => {
       },
     });
     const definition = (limit: number) =>
-      single({ Type: 'Map', MaxConcurrency: limit, ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Task', Resource: 'work', End: true } } } });
+      single({
+        Type: 'Map',
+        MaxConcurrency: limit,
+        ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Task', Resource: 'work', End: true } } },
+      });
     const items = [1, 2, 3, 4, 5, 6];
     assert.deepEqual((await run(definition(2), items)).output, items);
     assert.equal(peak, 2);
@@ -125,16 +143,35 @@ describe('Map state', () => {
   });
   test('ItemsPath must point to an array', async () => {
     const { run } = harness();
-    const result = await run(single({ Type: 'Map', ItemsPath: '$.x', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } }), { x: 'nope' });
+    const result = await run(
+      single({
+        Type: 'Map',
+        ItemsPath: '$.x',
+        ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+      }),
+      { x: 'nope' },
+    );
     assert.equal(result.error, 'States.Runtime');
     assert.match(result.cause ?? '', /must point to an array/);
   });
   test('a failed iteration fails the Map with its error', async () => {
-    const { run, sfn } = harness({ check: (payload) => (payload === 2 ? Promise.reject(new NamedError('BadPage', 'page 2')) : payload) });
-    const result = await run(single({ Type: 'Map', MaxConcurrency: 1, ItemProcessor: { StartAt: 'C', States: { C: { Type: 'Task', Resource: 'check', End: true } } } }), [1, 2, 3]);
+    const { run, sfn } = harness({
+      check: (payload) => (payload === 2 ? Promise.reject(new NamedError('BadPage', 'page 2')) : payload),
+    });
+    const result = await run(
+      single({
+        Type: 'Map',
+        MaxConcurrency: 1,
+        ItemProcessor: { StartAt: 'C', States: { C: { Type: 'Task', Resource: 'check', End: true } } },
+      }),
+      [1, 2, 3],
+    );
     assert.equal(result.error, 'BadPage');
     const types = sfn.getExecutionHistory(result.executionArn).map((event) => event.type);
-    assert.deepEqual(types.filter((type) => type.startsWith('MapIteration')), ['MapIterationStarted', 'MapIterationSucceeded', 'MapIterationStarted', 'MapIterationFailed']);
+    assert.deepEqual(
+      types.filter((type) => type.startsWith('MapIteration')),
+      ['MapIterationStarted', 'MapIterationSucceeded', 'MapIterationStarted', 'MapIterationFailed'],
+    );
   });
 });
 

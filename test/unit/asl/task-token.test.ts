@@ -24,7 +24,10 @@ const callbackState = (extra: object = {}, handlers: object = {}) => ({
 /** A handler that records its invocation and lets the test wait for it. */
 function notifier() {
   const invoked = deferred<TaskInvocation>();
-  return { invoked, handler: (_payload: unknown, invocation: TaskInvocation) => (invoked.resolve(invocation), { queued: true }) };
+  return {
+    invoked,
+    handler: (_payload: unknown, invocation: TaskInvocation) => (invoked.resolve(invocation), { queued: true }),
+  };
 }
 
 describe('.waitForTaskToken', () => {
@@ -38,7 +41,11 @@ describe('.waitForTaskToken', () => {
     assert.equal(invocation.taskToken, token, 'the token is also given to invokeFunction');
     assert.deepEqual(invocation.payload, { token, doc: 'd1' });
     await flush();
-    assert.equal(h.sfn.describeExecution(executionArn).status, 'RUNNING', 'the function returning does not end the task');
+    assert.equal(
+      h.sfn.describeExecution(executionArn).status,
+      'RUNNING',
+      'the function returning does not end the task',
+    );
     h.sfn.sendTaskSuccess(token, { approved: true });
     const result = await h.sfn.waitForExecution(executionArn);
     assert.deepEqual(result.output, { doc: 'd1', review: { approved: true } });
@@ -51,7 +58,10 @@ describe('.waitForTaskToken', () => {
     const { invoked, handler } = notifier();
     const h = harness({ notify: handler });
     const { executionArn } = h.start(
-      callbackState({ Catch: [{ ErrorEquals: ['Rejected'], ResultPath: '$.rejection', Next: 'Rejected' }] }, { Rejected: { Type: 'Pass', End: true } }),
+      callbackState(
+        { Catch: [{ ErrorEquals: ['Rejected'], ResultPath: '$.rejection', Next: 'Rejected' }] },
+        { Rejected: { Type: 'Pass', End: true } },
+      ),
       { doc: 'd2' },
     );
     const token = (await invoked.promise).taskToken as string;
@@ -92,16 +102,25 @@ describe('.waitForTaskToken', () => {
   test('HeartbeatSeconds: a heartbeat pushes the deadline back; a missed one is a timeout (States.HeartbeatTimeout matches)', async () => {
     const timers: { ms: number; fire: () => void }[] = [];
     const { invoked, handler } = notifier();
-    const h = harness({ notify: handler }, { sleep: (ms) => new Promise<void>((resolve) => timers.push({ ms, fire: resolve })) });
+    const h = harness(
+      { notify: handler },
+      { sleep: (ms) => new Promise<void>((resolve) => timers.push({ ms, fire: resolve })) },
+    );
     const { executionArn } = h.start(
       callbackState(
-        { HeartbeatSeconds: 60, Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], ResultPath: '$.late', Next: 'Late' }] },
+        {
+          HeartbeatSeconds: 60,
+          Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], ResultPath: '$.late', Next: 'Late' }],
+        },
         { Late: { Type: 'Pass', End: true } },
       ),
       { doc: 'd5' },
     );
     const token = (await invoked.promise).taskToken as string;
-    assert.deepEqual(timers.map((timer) => timer.ms), [60_000]);
+    assert.deepEqual(
+      timers.map((timer) => timer.ms),
+      [60_000],
+    );
     h.sfn.sendTaskHeartbeat(token);
     assert.equal(timers.length, 2, 'a heartbeat starts a new deadline');
     timers[0]?.fire(); // the superseded deadline passes: nothing happens

@@ -25,14 +25,25 @@ const definition = JSON.stringify({
       ResultSelector: { 'text.$': '$.Payload.text' },
       ResultPath: '$.ocr',
       TimeoutSeconds: 60,
-      Retry: [{ ErrorEquals: ['Lambda.ServiceException', 'TransientStoreError'], IntervalSeconds: 2, MaxAttempts: 6, MaxDelaySeconds: 30, JitterStrategy: 'FULL' }],
+      Retry: [
+        {
+          ErrorEquals: ['Lambda.ServiceException', 'TransientStoreError'],
+          IntervalSeconds: 2,
+          MaxAttempts: 6,
+          MaxDelaySeconds: 30,
+          JitterStrategy: 'FULL',
+        },
+      ],
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Failed' }],
       Next: 'Review',
     },
     Review: {
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { FunctionName: '${NotifyFunction}', Payload: { 'token.$': '$$.Task.Token', 'key.$': '$.prepared.key' } },
+      Parameters: {
+        FunctionName: '${NotifyFunction}',
+        Payload: { 'token.$': '$$.Task.Token', 'key.$': '$.prepared.key' },
+      },
       HeartbeatSeconds: 600,
       ResultPath: '$.review',
       Next: 'Route',
@@ -81,7 +92,8 @@ function setUp(ocr: (payload: unknown) => unknown, aslValidation = true) {
     [PAGE_ARN]: (invocation) => ({ page: (invocation.payload as { index: number }).index }),
   };
   const sfn = new LocalStepFunctions({
-    invokeFunction: async (invocation) => (handlers[invocation.functionName] as (i: TaskInvocation) => unknown)(invocation),
+    invokeFunction: async (invocation) =>
+      (handlers[invocation.functionName] as (i: TaskInvocation) => unknown)(invocation),
     // Timeouts (60 s and more) never fire here; retry delays pass at once.
     sleep: (ms) => {
       sleeps.push(ms);
@@ -97,7 +109,10 @@ function setUp(ocr: (payload: unknown) => unknown, aslValidation = true) {
 describe('a realistic workflow, validated by asl-validator', () => {
   test('success path: OCR, callback review, Map over pages, a summary', async () => {
     const { sfn, notified } = setUp((payload) => ({ text: `ocr of ${(payload as { key: string }).key}` }));
-    const { executionArn } = sfn.startExecution('digitize', { name: 'd1', input: { id: '42', pages: ['p0', 'p1', 'p2'] } });
+    const { executionArn } = sfn.startExecution('digitize', {
+      name: 'd1',
+      input: { id: '42', pages: ['p0', 'p1', 'p2'] },
+    });
     const notification = await notified.promise;
     assert.equal((notification.payload as { key: string }).key, '42');
     sfn.sendTaskSuccess(notification.taskToken as string, { approved: true });
@@ -116,13 +131,19 @@ describe('a realistic workflow, validated by asl-validator', () => {
     assert.equal(result.error, 'TransientStoreError');
     assert.equal(result.cause, '{"errorType":"TransientStoreError","errorMessage":"store busy"}');
     // 2, 4, 8, 16, 30, 30 s (capped), halved by the FULL jitter with random() = 0.5
-    assert.deepEqual(sleeps.filter((ms) => ms < 60_000), [1000, 2000, 4000, 8000, 15000, 15000]);
+    assert.deepEqual(
+      sleeps.filter((ms) => ms < 60_000),
+      [1000, 2000, 4000, 8000, 15000, 15000],
+    );
   });
 
   test('asl-validator rejects what our own checks let through', () => {
     const sfn = new LocalStepFunctions({ invokeFunction: async () => null });
     // Comment must be a string per the schema; the interpreter ignores comments.
     const bad = JSON.stringify({ Comment: 5, StartAt: 'A', States: { A: { Type: 'Pass', End: true } } });
-    assert.throws(() => sfn.createStateMachine('bad', bad, {}), { name: 'InvalidDefinition', message: /asl-validator: SCHEMA_VALIDATION_FAILED/ });
+    assert.throws(() => sfn.createStateMachine('bad', bad, {}), {
+      name: 'InvalidDefinition',
+      message: /asl-validator: SCHEMA_VALIDATION_FAILED/,
+    });
   });
 });

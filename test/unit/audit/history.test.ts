@@ -7,7 +7,13 @@ import { InvalidInputError, NotFoundError } from '../../../functions/platform/co
 import { createFolder, listFolderTree, updateFolder } from '../../../functions/vault/core/folders.ts';
 import type { AuditEntry } from '../../../functions/audit/core/audit-model.ts';
 import {
-  citizen, citizenId, createTestVault, fileDocument, secondCitizen, secondCitizenId, type TestVault,
+  citizen,
+  citizenId,
+  createTestVault,
+  fileDocument,
+  secondCitizen,
+  secondCitizenId,
+  type TestVault,
 } from '../../fakes/vault-test-deps.ts';
 
 async function allPages(vault: TestVault, resource: { type: 'document' | 'folder'; id: string }, limit: number) {
@@ -38,15 +44,32 @@ describe('getHistory', () => {
 
     const pages = await allPages(vault, { type: 'document', id: document.id }, 3);
     const uneven = await allPages(vault, { type: 'document', id: document.id }, 4);
-    assert.deepEqual(uneven.map((p) => p.length), [4, 4, 1]);
+    assert.deepEqual(
+      uneven.map((p) => p.length),
+      [4, 4, 1],
+    );
     assert.deepEqual(uneven.flat(), pages.flat());
     // A new document takes its upload's id, so the upload request is part of its history.
-    assert.deepEqual(pages.map((p) => p.length), [3, 3, 3], 'an exact last page has no cursor');
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [3, 3, 3],
+      'an exact last page has no cursor',
+    );
     const entries = pages.flat();
-    assert.deepEqual(entries.map((e) => e.action), [
-      'document.delete', 'document.read-content', 'document.update', 'document.update', 'document.update',
-      'document.update', 'document.update', 'document.create', 'upload.create',
-    ]);
+    assert.deepEqual(
+      entries.map((e) => e.action),
+      [
+        'document.delete',
+        'document.read-content',
+        'document.update',
+        'document.update',
+        'document.update',
+        'document.update',
+        'document.update',
+        'document.create',
+        'upload.create',
+      ],
+    );
     assert.equal(new Set(entries.map((e) => e.id)).size, entries.length, 'no entry twice');
     assert.ok(entries.every((e) => e.resourceId === document.id && e.ownerId === citizenId));
     const times = entries.map((e) => e.at);
@@ -64,7 +87,10 @@ describe('getHistory', () => {
     for (const title of ['A', 'B', 'C']) await updateDocument(vault, citizen(), document.id, { title });
     const { items } = await getHistory(vault, citizen(), { type: 'document', id: document.id }, { limit: 10 });
     const fields = items.filter((e) => e.action === 'document.update').map((e) => e.id);
-    const written = vault.repository.auditOf(citizenId).filter((e) => e.action === 'document.update').map((e) => e.id);
+    const written = vault.repository
+      .auditOf(citizenId)
+      .filter((e) => e.action === 'document.update')
+      .map((e) => e.id);
     assert.deepEqual(fields, [...written].reverse());
   });
 
@@ -76,29 +102,58 @@ describe('getHistory', () => {
     await createFolder(vault, citizen(), { name: 'Khác' });
     await updateFolder(vault, citizen(), folder.id, { name: 'Hồ sơ gốc' });
     const pages = await allPages(vault, { type: 'folder', id: folder.id }, 1);
-    assert.deepEqual(pages.flat().map((e) => e.action), ['folder.rename', 'folder.create']);
+    assert.deepEqual(
+      pages.flat().map((e) => e.action),
+      ['folder.rename', 'folder.create'],
+    );
 
     // Default folders share ids across vaults: entries about another vault's 'sys-self' stay there.
-    const mine = auditEntry(vault, citizen(), { ownerId: citizenId, action: 'folder.note', resourceType: 'folder', resourceId: 'sys-self' });
+    const mine = auditEntry(vault, citizen(), {
+      ownerId: citizenId,
+      action: 'folder.note',
+      resourceType: 'folder',
+      resourceId: 'sys-self',
+    });
     const theirs = auditEntry(vault, secondCitizen(), {
-      ownerId: secondCitizenId, action: 'folder.note', resourceType: 'folder', resourceId: 'sys-self',
+      ownerId: secondCitizenId,
+      action: 'folder.note',
+      resourceType: 'folder',
+      resourceId: 'sys-self',
     });
     await vault.repository.appendAudit(mine);
     await vault.repository.appendAudit(theirs);
     const history = await getHistory(vault, citizen(), { type: 'folder', id: 'sys-self' }, { limit: 10 });
-    assert.deepEqual(history.items.map((e) => e.id), [mine.id]);
+    assert.deepEqual(
+      history.items.map((e) => e.id),
+      [mine.id],
+    );
     const other = await getHistory(vault, secondCitizen(), { type: 'folder', id: 'sys-self' }, { limit: 10 });
-    assert.deepEqual(other.items.map((e) => e.id), [theirs.id]);
+    assert.deepEqual(
+      other.items.map((e) => e.id),
+      [theirs.id],
+    );
   });
 
   test("another owner's resource is not found; a resource of the wrong type is not found", async () => {
     const vault = createTestVault();
     const { document } = await fileDocument(vault, citizen());
     const folder = await createFolder(vault, citizen(), { name: 'Riêng' });
-    await assert.rejects(getHistory(vault, secondCitizen(), { type: 'document', id: document.id }, { limit: 10 }), NotFoundError);
-    await assert.rejects(getHistory(vault, secondCitizen(), { type: 'folder', id: folder.id }, { limit: 10 }), NotFoundError);
-    await assert.rejects(getHistory(vault, citizen(), { type: 'folder', id: document.id }, { limit: 10 }), NotFoundError);
-    await assert.rejects(getHistory(vault, citizen(), { type: 'document', id: folder.id }, { limit: 10 }), NotFoundError);
+    await assert.rejects(
+      getHistory(vault, secondCitizen(), { type: 'document', id: document.id }, { limit: 10 }),
+      NotFoundError,
+    );
+    await assert.rejects(
+      getHistory(vault, secondCitizen(), { type: 'folder', id: folder.id }, { limit: 10 }),
+      NotFoundError,
+    );
+    await assert.rejects(
+      getHistory(vault, citizen(), { type: 'folder', id: document.id }, { limit: 10 }),
+      NotFoundError,
+    );
+    await assert.rejects(
+      getHistory(vault, citizen(), { type: 'document', id: folder.id }, { limit: 10 }),
+      NotFoundError,
+    );
   });
 
   test('a cursor only continues the listing it came from', async () => {
@@ -110,10 +165,12 @@ describe('getHistory', () => {
     const first = await getHistory(vault, citizen(), { type: 'document', id: document.id }, { limit: 1 });
     assert.ok(first.nextCursor);
     await assert.rejects(
-      getHistory(vault, citizen(), { type: 'folder', id: folder.id }, { limit: 1, cursor: first.nextCursor }), InvalidInputError,
+      getHistory(vault, citizen(), { type: 'folder', id: folder.id }, { limit: 1, cursor: first.nextCursor }),
+      InvalidInputError,
     );
     await assert.rejects(
-      getHistory(vault, citizen(), { type: 'document', id: document.id }, { limit: 1, cursor: 'garbage' }), InvalidInputError,
+      getHistory(vault, citizen(), { type: 'document', id: document.id }, { limit: 1, cursor: 'garbage' }),
+      InvalidInputError,
     );
   });
 });

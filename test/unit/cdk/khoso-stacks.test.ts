@@ -44,12 +44,16 @@ function objectGrants(prefix: string): Record<string, string[]> {
 describe('cdk-nag (AwsSolutions)', () => {
   test('reports no unacknowledged error or warning on either stack', () => {
     const report = new AwsSolutionsChecks(khoso.app).validateScope(khoso.app);
-    assert.deepEqual(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`), []);
+    assert.deepEqual(
+      report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+      [],
+    );
     assert.equal(report.success, true);
   });
 
   test('every acknowledgement carries a written reason', () => {
-    const acknowledgements = khoso.app.node.findAll()
+    const acknowledgements = khoso.app.node
+      .findAll()
       .flatMap((construct) => construct.node.metadata)
       .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
       .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
@@ -66,13 +70,15 @@ describe('stateful stack', () => {
         { AttributeName: tableSchema.partitionKey, KeyType: 'HASH' },
         { AttributeName: tableSchema.sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: tableSchema.globalSecondaryIndexes.map((index) => Match.objectLike({
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-      })),
+      GlobalSecondaryIndexes: tableSchema.globalSecondaryIndexes.map((index) =>
+        Match.objectLike({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+        }),
+      ),
       TimeToLiveSpecification: { AttributeName: tableSchema.ttlAttribute, Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
@@ -83,10 +89,15 @@ describe('stateful stack', () => {
     stateful.hasResourceProperties('AWS::S3::Bucket', {
       BucketName: Match.anyValue(),
       BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{
-          BucketKeyEnabled: true,
-          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeysDataKey'), 'Arn'] } },
-        }],
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeysDataKey'), 'Arn'] },
+            },
+          },
+        ],
       },
       VersioningConfiguration: { Status: 'Enabled' },
       LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
@@ -105,15 +116,23 @@ describe('stateful stack', () => {
     assert.equal(buckets.length, 2);
     for (const bucket of Object.values(stateful.findResources('AWS::S3::Bucket'))) {
       assert.deepEqual(bucket.Properties.PublicAccessBlockConfiguration, {
-        BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
       });
     }
     const policies = Object.values(stateful.findResources('AWS::S3::BucketPolicy'));
     for (const logicalId of buckets) {
       const policy = policies.find((p) => JSON.stringify(p.Properties.Bucket).includes(logicalId));
       assert.ok(policy, `${logicalId} has a bucket policy`);
-      assert.ok(policy.Properties.PolicyDocument.Statement.some((s: any) =>
-        s.Effect === 'Deny' && s.Action === 's3:*' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'), `${logicalId} is TLS-only`);
+      assert.ok(
+        policy.Properties.PolicyDocument.Statement.some(
+          (s: any) =>
+            s.Effect === 'Deny' && s.Action === 's3:*' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+        ),
+        `${logicalId} is TLS-only`,
+      );
     }
   });
 
@@ -123,7 +142,10 @@ describe('stateful stack', () => {
   });
 
   test('a dev stage can be torn down', () => {
-    stateful.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }) });
+    stateful.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
     stateful.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
   });
 });
@@ -135,7 +157,10 @@ describe('IAM scoping', () => {
         for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
           for (const action of actionsOf(statement)) assert.ok(!action.includes('*'), `wildcard action ${action}`);
           if (statement.Resource === '*') {
-            assert.ok(actionsOf(statement).every((a) => /^(xray|logs):/.test(a)), `"*" only for X-Ray and log delivery: ${actionsOf(statement)}`);
+            assert.ok(
+              actionsOf(statement).every((a) => /^(xray|logs):/.test(a)),
+              `"*" only for X-Ray and log delivery: ${actionsOf(statement)}`,
+            );
           }
         }
       }
@@ -144,11 +169,27 @@ describe('IAM scoping', () => {
 
   test('nobody may Scan or manage the table, and only the API functions Query it', () => {
     const all = resources('AWS::IAM::Policy').flatMap(([id, p]) =>
-      (p.Properties.PolicyDocument.Statement as Statement[]).map((s) => [id, s] as const));
+      (p.Properties.PolicyDocument.Statement as Statement[]).map((s) => [id, s] as const),
+    );
     for (const [id, statement] of all) {
       for (const action of actionsOf(statement).filter((a) => a.startsWith('dynamodb:'))) {
-        assert.ok(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'].includes(action), `${id}: ${action}`);
-        if (action === 'dynamodb:Query') assert.match(id, /^(Api(Folders|Documents|Uploads|Templates|Signatures|Sharing|Audit)Handler|DigitizeClassify|SignatureChecksCheck)/);
+        assert.ok(
+          [
+            'dynamodb:GetItem',
+            'dynamodb:BatchGetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:ConditionCheckItem',
+            'dynamodb:Query',
+          ].includes(action),
+          `${id}: ${action}`,
+        );
+        if (action === 'dynamodb:Query')
+          assert.match(
+            id,
+            /^(Api(Folders|Documents|Uploads|Templates|Signatures|Sharing|Audit)Handler|DigitizeClassify|SignatureChecksCheck)/,
+          );
       }
     }
   });
@@ -172,7 +213,11 @@ describe('IAM scoping', () => {
     assert.deepEqual(objectGrants('ApiAuthorizer'), {});
     assert.deepEqual(objectGrants('UploadEventsOnUpload'), {});
     assert.deepEqual(objectGrants('ApiUploadsHandler'), { 'incoming/*': ['s3:PutObject'] });
-    assert.deepEqual(objectGrants('ApiDocumentsHandler'), { 'incoming/*': ['s3:PutObject'], 'text/*': ['s3:GetObject'], 'vault/*': ['s3:GetObject'] });
+    assert.deepEqual(objectGrants('ApiDocumentsHandler'), {
+      'incoming/*': ['s3:PutObject'],
+      'text/*': ['s3:GetObject'],
+      'vault/*': ['s3:GetObject'],
+    });
     assert.deepEqual(objectGrants('ApiTemplatesHandler'), {});
     assert.deepEqual(objectGrants('ApiFoldersHandler'), {});
     assert.deepEqual(objectGrants('ApiSharingHandler'), { 'text/*': ['s3:GetObject'], 'vault/*': ['s3:GetObject'] });
@@ -183,14 +228,21 @@ describe('IAM scoping', () => {
     assert.deepEqual(objectGrants('DigitizeReview'), {});
     assert.deepEqual(objectGrants('DigitizeSeal'), { 'incoming/*': ['s3:GetObject'], 'work/*': ['s3:PutObject'] });
     assert.deepEqual(objectGrants('DigitizeFile'), {
-      'incoming/*': ['s3:DeleteObject', 's3:GetObject'], 'vault/*': ['s3:PutObject'], 'work/*': ['s3:DeleteObject', 's3:GetObject'],
+      'incoming/*': ['s3:DeleteObject', 's3:GetObject'],
+      'vault/*': ['s3:PutObject'],
+      'work/*': ['s3:DeleteObject', 's3:GetObject'],
     });
-    assert.deepEqual(objectGrants('DigitizeFail'), { 'incoming/*': ['s3:DeleteObject', 's3:GetObject'], 'quarantine/*': ['s3:PutObject'] });
+    assert.deepEqual(objectGrants('DigitizeFail'), {
+      'incoming/*': ['s3:DeleteObject', 's3:GetObject'],
+      'quarantine/*': ['s3:PutObject'],
+    });
     assert.deepEqual(objectGrants('ApiSignaturesHandler'), {
-      'vault/*': ['s3:GetObject', 's3:PutObject'], 'work/signing/*': ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+      'vault/*': ['s3:GetObject', 's3:PutObject'],
+      'work/signing/*': ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
     });
     assert.deepEqual(objectGrants('SignatureChecksCheck'), {
-      'vault/*': ['s3:GetObject', 's3:PutObject'], 'work/signing/*': ['s3:DeleteObject', 's3:GetObject'],
+      'vault/*': ['s3:GetObject', 's3:PutObject'],
+      'work/signing/*': ['s3:DeleteObject', 's3:GetObject'],
     });
   });
 
@@ -199,23 +251,38 @@ describe('IAM scoping', () => {
     const keyStatements = resources('AWS::IAM::Policy').flatMap(([id, policy]) =>
       (policy.Properties.PolicyDocument.Statement as Statement[])
         .filter((statement) => signingKey.test(JSON.stringify(statement.Resource)))
-        .map((statement) => [ownerOf(id), actionsOf(statement)] as const));
-    assert.deepEqual(keyStatements.sort(), [['ApiSignaturesHandler', ['kms:GetPublicKey']], ['DigitizeSeal', ['kms:Sign']]]);
+        .map((statement) => [ownerOf(id), actionsOf(statement)] as const),
+    );
+    assert.deepEqual(keyStatements.sort(), [
+      ['ApiSignaturesHandler', ['kms:GetPublicKey']],
+      ['DigitizeSeal', ['kms:Sign']],
+    ]);
     const signers = resources('AWS::IAM::Policy').filter(([, policy]) =>
-      (policy.Properties.PolicyDocument.Statement as Statement[]).some((statement) => actionsOf(statement).includes('kms:Sign')));
-    assert.deepEqual(signers.map(([id]) => ownerOf(id)), ['DigitizeSeal']);
+      (policy.Properties.PolicyDocument.Statement as Statement[]).some((statement) =>
+        actionsOf(statement).includes('kms:Sign'),
+      ),
+    );
+    assert.deepEqual(
+      signers.map(([id]) => ownerOf(id)),
+      ['DigitizeSeal'],
+    );
   });
 
   test('the seal key is named only to the functions that use it', () => {
     const withSealKey = functions.filter(([, fn]) => fn.Properties.Environment?.Variables?.SEAL_KEY_ID);
     assert.deepEqual(withSealKey.map(([id]) => ownerOf(id)).sort(), ['ApiSignaturesHandler', 'DigitizeSeal']);
-    for (const [, fn] of withSealKey) assert.match(JSON.stringify(fn.Properties.Environment.Variables.SEAL_KEY_ID), /KeysSigningKey/);
+    for (const [, fn] of withSealKey)
+      assert.match(JSON.stringify(fn.Properties.Environment.Variables.SEAL_KEY_ID), /KeysSigningKey/);
   });
 
   test('functions without vault access get no data permissions at all', () => {
     for (const prefix of ['ApiMetaHandler', 'ApiAuthorizer']) {
       const actions = roleStatements(prefix).flatMap(actionsOf);
-      assert.deepEqual(actions.filter((a) => !/^(logs|xray):/.test(a)), [], prefix);
+      assert.deepEqual(
+        actions.filter((a) => !/^(logs|xray):/.test(a)),
+        [],
+        prefix,
+      );
     }
   });
 
@@ -223,10 +290,23 @@ describe('IAM scoping', () => {
     const invoke = roleStatements('Digitize').filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
     assert.equal(invoke.length, 1);
     assert.equal((invoke[0]?.Resource as unknown[]).length, 8);
-    assert.deepEqual((invoke[0]?.Resource as unknown[]).map((r) => JSON.stringify(r)).sort(), [
-      /DigitizeFailFunction/, /DigitizeFileFunction/, /DigitizeValidateFunction/, /DigitizeRecognizeFunction/,
-      /DigitizeClassifyFunction/, /DigitizeExtractFunction/, /DigitizeReviewFunction/, /DigitizeSealFunction/,
-    ].map((pattern) => JSON.stringify((invoke[0]?.Resource as unknown[]).find((r) => pattern.test(JSON.stringify(r))))).sort());
+    assert.deepEqual(
+      (invoke[0]?.Resource as unknown[]).map((r) => JSON.stringify(r)).sort(),
+      [
+        /DigitizeFailFunction/,
+        /DigitizeFileFunction/,
+        /DigitizeValidateFunction/,
+        /DigitizeRecognizeFunction/,
+        /DigitizeClassifyFunction/,
+        /DigitizeExtractFunction/,
+        /DigitizeReviewFunction/,
+        /DigitizeSealFunction/,
+      ]
+        .map((pattern) =>
+          JSON.stringify((invoke[0]?.Resource as unknown[]).find((r) => pattern.test(JSON.stringify(r)))),
+        )
+        .sort(),
+    );
   });
 });
 
@@ -237,7 +317,7 @@ describe('API', () => {
     assert.deepEqual(deployedRoutes.map((r) => r.RouteKey).sort(), apiRoutes.map(routeKey).sort());
   });
 
-  test('the embedded runtime\'s /_local routes are never deployed', () => {
+  test("the embedded runtime's /_local routes are never deployed", () => {
     for (const route of deployedRoutes) assert.ok(!String(route.RouteKey).includes('_local'), route.RouteKey);
   });
 
@@ -264,7 +344,10 @@ describe('API', () => {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
-      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') }),
+      AccessLogSettings: Match.objectLike({
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('requestId'),
+      }),
     });
   });
 });
@@ -272,12 +355,30 @@ describe('API', () => {
 describe('functions and workflow', () => {
   test('nineteen Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
-      FunctionName: 'khoso-dev-workflow-recognize', MemorySize: 1536, Architectures: ['x86_64'],
+      FunctionName: 'khoso-dev-workflow-recognize',
+      MemorySize: 1536,
+      Architectures: ['x86_64'],
     });
     assert.deepEqual(functions.map(([, f]) => f.Properties.Handler).sort(), [
-      'index.classifyHandler', 'index.extractHandler', 'index.failHandler', 'index.fileHandler', 'index.handler',
-      'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.handler',
-      'index.handler', 'index.handler', 'index.handler', 'index.handler', 'index.reviewHandler', 'index.sealHandler', 'index.validateHandler',
+      'index.classifyHandler',
+      'index.extractHandler',
+      'index.failHandler',
+      'index.fileHandler',
+      'index.handler',
+      'index.handler',
+      'index.handler',
+      'index.handler',
+      'index.handler',
+      'index.handler',
+      'index.handler',
+      'index.handler',
+      'index.handler',
+      'index.handler',
+      'index.handler',
+      'index.handler',
+      'index.reviewHandler',
+      'index.sealHandler',
+      'index.validateHandler',
     ]);
     for (const [, fn] of functions) {
       assert.equal(fn.Properties.Runtime, 'nodejs22.x');
@@ -303,11 +404,23 @@ describe('functions and workflow', () => {
   test('vault functions get the stage limits; the authorizer gets the issuer', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.validateHandler',
-      Environment: { Variables: Match.objectLike({ DOWNLOAD_URL_TTL_SECONDS: '300', MAX_PDF_PAGES: '500', ALLOWED_CONTENT_TYPES: Match.stringLikeRegexp('application/pdf') }) },
+      Environment: {
+        Variables: Match.objectLike({
+          DOWNLOAD_URL_TTL_SECONDS: '300',
+          MAX_PDF_PAGES: '500',
+          ALLOWED_CONTENT_TYPES: Match.stringLikeRegexp('application/pdf'),
+        }),
+      },
     });
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'khoso-dev-authorizer',
-      Environment: { Variables: Match.objectLike({ JWT_ISSUER: Match.anyValue(), JWKS_URL: Match.anyValue(), JWT_AUDIENCE: 'khoso' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          JWT_ISSUER: Match.anyValue(),
+          JWKS_URL: Match.anyValue(),
+          JWT_AUDIENCE: 'khoso',
+        }),
+      },
     });
   });
 
@@ -332,10 +445,12 @@ describe('functions and workflow', () => {
   test('objects created under incoming/ notify on-upload, whose failures go to an encrypted DLQ', () => {
     stateless.hasResourceProperties('Custom::S3BucketNotifications', {
       NotificationConfiguration: {
-        LambdaFunctionConfigurations: [Match.objectLike({
-          Events: ['s3:ObjectCreated:*'],
-          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
-        })],
+        LambdaFunctionConfigurations: [
+          Match.objectLike({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
+          }),
+        ],
       },
     });
     stateless.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
@@ -349,7 +464,9 @@ describe('functions and workflow', () => {
     stateless.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SignatureChecksCheckFunction'), 'Arn'] } })],
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SignatureChecksCheckFunction'), 'Arn'] } }),
+      ],
     });
     stateless.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
@@ -362,13 +479,22 @@ describe('functions and workflow', () => {
   test('without remote providers configured, no function gets a provider endpoint or key', () => {
     for (const [id, fn] of functions) {
       const names = Object.keys(fn.Properties.Environment?.Variables ?? {});
-      assert.deepEqual(names.filter((name) => /_SIGNING_/.test(name)), [], id);
+      assert.deepEqual(
+        names.filter((name) => /_SIGNING_/.test(name)),
+        [],
+        id,
+      );
     }
   });
 
   test('alarms on dead letters, workflow failures and API 5xx notify one encrypted topic', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    assert.deepEqual(alarms.map((a) => a.MetricName).sort(), ['5xx', 'ApproximateNumberOfMessagesVisible', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    assert.deepEqual(alarms.map((a) => a.MetricName).sort(), [
+      '5xx',
+      'ApproximateNumberOfMessagesVisible',
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+    ]);
     for (const alarm of alarms) assert.equal(alarm.AlarmActions.length, 1);
     stateless.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });

@@ -5,12 +5,19 @@ import { synthKhoso } from './synth-khoso.ts';
 
 describe('prod stage', () => {
   const prod = synthKhoso({
-    stage: 'prod', jwtIssuer: 'https://sso.example.gov.vn/', jwksUrl: 'https://sso.example.gov.vn/jwks',
-    simSigningEndpoint: 'https://sim-pki.example.vn/api/', simSigningApiKeySecret: 'khoso/prod/sim-api-key', signatureRequestTtlSeconds: '900',
+    stage: 'prod',
+    jwtIssuer: 'https://sso.example.gov.vn/',
+    jwksUrl: 'https://sso.example.gov.vn/jwks',
+    simSigningEndpoint: 'https://sim-pki.example.vn/api/',
+    simSigningApiKeySecret: 'khoso/prod/sim-api-key',
+    signatureRequestTtlSeconds: '900',
   });
 
   test('retains table, bucket and keys, with deletion and termination protection', () => {
-    prod.statefulTemplate.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
+    prod.statefulTemplate.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
     prod.statefulTemplate.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
     prod.statefulTemplate.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
   });
@@ -18,18 +25,30 @@ describe('prod stage', () => {
   test('the authorizer trusts the configured issuer', () => {
     prod.statelessTemplate.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'khoso-prod-authorizer',
-      Environment: { Variables: Match.objectLike({ JWT_ISSUER: 'https://sso.example.gov.vn/', JWKS_URL: 'https://sso.example.gov.vn/jwks' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          JWT_ISSUER: 'https://sso.example.gov.vn/',
+          JWKS_URL: 'https://sso.example.gov.vn/jwks',
+        }),
+      },
     });
   });
 
   test('a configured remote provider reaches only the functions that call it, its key as a Secrets Manager reference', () => {
-    const functions = Object.values(prod.statelessTemplate.findResources('AWS::Lambda::Function'))
-      .map((fn) => fn.Properties as { FunctionName?: string; Environment?: { Variables?: Record<string, unknown> } });
+    const functions = Object.values(prod.statelessTemplate.findResources('AWS::Lambda::Function')).map(
+      (fn) => fn.Properties as { FunctionName?: string; Environment?: { Variables?: Record<string, unknown> } },
+    );
     const withSim = functions.filter((fn) => fn.Environment?.Variables?.SIM_SIGNING_ENDPOINT);
-    assert.deepEqual(withSim.map((fn) => fn.FunctionName).sort(), ['khoso-prod-api-signatures', 'khoso-prod-check-remote-signatures']);
+    assert.deepEqual(withSim.map((fn) => fn.FunctionName).sort(), [
+      'khoso-prod-api-signatures',
+      'khoso-prod-check-remote-signatures',
+    ]);
     for (const fn of withSim) {
       assert.equal(fn.Environment?.Variables?.SIM_SIGNING_ENDPOINT, 'https://sim-pki.example.vn/api/');
-      assert.equal(fn.Environment?.Variables?.SIM_SIGNING_API_KEY, '{{resolve:secretsmanager:khoso/prod/sim-api-key:SecretString:::}}');
+      assert.equal(
+        fn.Environment?.Variables?.SIM_SIGNING_API_KEY,
+        '{{resolve:secretsmanager:khoso/prod/sim-api-key:SecretString:::}}',
+      );
       assert.equal(fn.Environment?.Variables?.SMARTCA_SIGNING_ENDPOINT, undefined);
     }
     prod.statelessTemplate.hasResourceProperties('AWS::Lambda::Function', {

@@ -6,7 +6,13 @@ const fromContext = (context: Record<string, unknown>) => loadStageConfig((key) 
 
 describe('stage configuration', () => {
   test('dev has defaults and takes overrides from context strings', () => {
-    const config = fromContext({ jwtIssuer: 'http://127.0.0.1:4599/', jwksUrl: 'http://127.0.0.1:4599/jwks.json', maxUploadBytes: '1048576', allowedContentTypes: 'application/pdf, image/png', retainData: 'false' });
+    const config = fromContext({
+      jwtIssuer: 'http://127.0.0.1:4599/',
+      jwksUrl: 'http://127.0.0.1:4599/jwks.json',
+      maxUploadBytes: '1048576',
+      allowedContentTypes: 'application/pdf, image/png',
+      retainData: 'false',
+    });
     assert.equal(config.stage, 'dev');
     assert.equal(config.auth.issuer, 'http://127.0.0.1:4599/');
     assert.equal(config.limits.maxUploadBytes, 1_048_576);
@@ -34,13 +40,23 @@ describe('stage configuration', () => {
 
   test('a remote signing provider needs both its endpoint and the secret holding its key', () => {
     assert.deepEqual(fromContext({}).signing, { remoteProviders: {} });
-    const config = fromContext({ smartcaSigningEndpoint: 'https://smartca.example.vn/', smartcaSigningApiKeySecret: 'khoso/dev/smartca', signatureRequestTtlSeconds: '1200' });
+    const config = fromContext({
+      smartcaSigningEndpoint: 'https://smartca.example.vn/',
+      smartcaSigningApiKeySecret: 'khoso/dev/smartca',
+      signatureRequestTtlSeconds: '1200',
+    });
     assert.deepEqual(config.signing, {
       requestTtlSeconds: 1200,
       remoteProviders: { smartca: { endpoint: 'https://smartca.example.vn/', apiKeySecret: 'khoso/dev/smartca' } },
     });
-    assert.throws(() => fromContext({ simSigningEndpoint: 'https://sim.example.vn/' }), /signing\.remoteProviders\.sim\.apiKeySecret/);
-    assert.throws(() => fromContext({ simSigningEndpoint: 'http://sim.example.vn/', simSigningApiKeySecret: 'k' }), /signing\.remoteProviders\.sim\.endpoint: must be https/);
+    assert.throws(
+      () => fromContext({ simSigningEndpoint: 'https://sim.example.vn/' }),
+      /signing\.remoteProviders\.sim\.apiKeySecret/,
+    );
+    assert.throws(
+      () => fromContext({ simSigningEndpoint: 'http://sim.example.vn/', simSigningApiKeySecret: 'k' }),
+      /signing\.remoteProviders\.sim\.endpoint: must be https/,
+    );
     assert.throws(() => fromContext({ signatureRequestTtlSeconds: '100000' }), /signing\.requestTtlSeconds/);
   });
 });

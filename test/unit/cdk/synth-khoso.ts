@@ -5,7 +5,9 @@ import { addKhosoStacks, type KhosoStacks } from '../../../lib/khoso-app.ts';
 
 /** The feature flags and defaults of cdk.json, which the CLI would pass as context. */
 function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+  const cdkJson = JSON.parse(readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
   return cdkJson.context;
 }
 

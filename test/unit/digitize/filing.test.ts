@@ -12,7 +12,15 @@ import type { Upload } from '../../../functions/digitize/core/upload-model.ts';
 import { requestUpload } from '../../../functions/digitize/core/uploads.ts';
 import { fixtureOr, makeEncryptedPdf, makePdf, samplePng } from '../../fakes/sample-files.ts';
 import {
-  citizen, citizenId, commitBarrier, createTestVault, fileDocument, officer, officerSub, samplePdf, uploadBytes,
+  citizen,
+  citizenId,
+  commitBarrier,
+  createTestVault,
+  fileDocument,
+  officer,
+  officerSub,
+  samplePdf,
+  uploadBytes,
   type TestVault,
 } from '../../fakes/vault-test-deps.ts';
 
@@ -25,7 +33,12 @@ async function upload(vault: TestVault, id: string): Promise<Upload> {
 }
 
 /** An upload whose object has arrived and whose workflow has started. */
-async function arrived(vault: TestVault, bytes?: Uint8Array, request: Parameters<typeof uploadBytes>[2] = {}, context = citizen()) {
+async function arrived(
+  vault: TestVault,
+  bytes?: Uint8Array,
+  request: Parameters<typeof uploadBytes>[2] = {},
+  context = citizen(),
+) {
   const ticket = await uploadBytes(vault, context, request, bytes);
   await acceptUploadedObject(vault, { key: ticket.upload.blobKey, size: ticket.upload.declaredSize });
   return ticket.upload;
@@ -33,7 +46,14 @@ async function arrived(vault: TestVault, bytes?: Uint8Array, request: Parameters
 
 /** What Step Functions hands the catch-all: the error name and the Lambda's JSON cause. */
 function caught(error: Error) {
-  return { error: error.name, cause: JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: ['at secret (/var/task/x.js:1:1)'] }) };
+  return {
+    error: error.name,
+    cause: JSON.stringify({
+      errorType: error.name,
+      errorMessage: error.message,
+      trace: ['at secret (/var/task/x.js:1:1)'],
+    }),
+  };
 }
 
 async function rejectionOf(attempt: Promise<unknown>): Promise<UploadRejectedError> {
@@ -49,7 +69,11 @@ async function rejectionOf(attempt: Promise<unknown>): Promise<UploadRejectedErr
 describe('acceptUploadedObject', () => {
   test('ignores objects that belong to no upload', async () => {
     const vault = createTestVault();
-    const { upload: pending } = await requestUpload(vault, citizen(), { fileName: 'a.pdf', contentType: 'application/pdf', size: 10 });
+    const { upload: pending } = await requestUpload(vault, citizen(), {
+      fileName: 'a.pdf',
+      contentType: 'application/pdf',
+      size: 10,
+    });
     const before = vault.repository.snapshot();
     const keys = [
       'incoming/00000000-0000-4000-8000-00000000ffff', // well-formed, never handed out
@@ -72,7 +96,12 @@ describe('acceptUploadedObject', () => {
     const first = await acceptUploadedObject(vault, { key: ticket.upload.blobKey, size: ticket.upload.declaredSize });
     assert.deepEqual(first, { uploadId: ticket.upload.id, started: true });
     const processing = await upload(vault, ticket.upload.id);
-    assert.deepEqual(processing, { ...ticket.upload, status: 'PROCESSING', step: 'validate', updatedAt: vault.clock.now().toISOString() });
+    assert.deepEqual(processing, {
+      ...ticket.upload,
+      status: 'PROCESSING',
+      step: 'validate',
+      updatedAt: vault.clock.now().toISOString(),
+    });
     const before = vault.repository.snapshot();
     const second = await acceptUploadedObject(vault, { key: ticket.upload.blobKey, size: ticket.upload.declaredSize });
     assert.deepEqual(second, { uploadId: ticket.upload.id, started: false });
@@ -97,7 +126,10 @@ describe('acceptUploadedObject', () => {
     const { upload: done } = await fileDocument(vault, citizen());
     const executions = [...vault.workflow.executions];
     const before = vault.repository.snapshot();
-    assert.deepEqual(await acceptUploadedObject(vault, { key: done.blobKey, size: done.declaredSize }), { uploadId: done.id, started: false });
+    assert.deepEqual(await acceptUploadedObject(vault, { key: done.blobKey, size: done.declaredSize }), {
+      uploadId: done.id,
+      started: false,
+    });
     assert.deepEqual(vault.repository.snapshot(), before);
     assert.deepEqual(vault.workflow.executions, executions);
     assert.equal(vault.workflow.calls.length, executions.length);
@@ -106,7 +138,10 @@ describe('acceptUploadedObject', () => {
     await failUpload(vault, { uploadId: failed.id, error: 'States.Timeout' });
     const afterFailure = vault.repository.snapshot();
     const calls = vault.workflow.calls.length;
-    assert.deepEqual(await acceptUploadedObject(vault, { key: failed.blobKey, size: failed.declaredSize }), { uploadId: failed.id, started: false });
+    assert.deepEqual(await acceptUploadedObject(vault, { key: failed.blobKey, size: failed.declaredSize }), {
+      uploadId: failed.id,
+      started: false,
+    });
     assert.deepEqual(vault.repository.snapshot(), afterFailure);
     assert.equal((await upload(vault, failed.id)).status, 'FAILED');
     assert.equal(vault.workflow.calls.length, calls);
@@ -119,7 +154,13 @@ describe('validateUpload', () => {
     const bytes = await makePdf(3);
     const pending = await arrived(vault, bytes);
     const validated = await validateUpload(vault, { uploadId: pending.id });
-    assert.deepEqual(validated, { uploadId: pending.id, sha256: sha256(bytes), size: bytes.byteLength, pageCount: 3, pages: [1, 2, 3] });
+    assert.deepEqual(validated, {
+      uploadId: pending.id,
+      sha256: sha256(bytes),
+      size: bytes.byteLength,
+      pageCount: 3,
+      pages: [1, 2, 3],
+    });
     const png = await arrived(vault, samplePng, { fileName: 'anh.png', contentType: 'image/png' });
     assert.equal((await validateUpload(vault, { uploadId: png.id })).pageCount, 1);
   });
@@ -141,13 +182,21 @@ describe('validateUpload', () => {
   test('refuses an object whose size differs from the declared size, or that is missing', async () => {
     const vault = createTestVault();
     const bytes = await samplePdf();
-    const { upload: swapped } = await requestUpload(vault, citizen(), { fileName: 'a.pdf', contentType: 'application/pdf', size: bytes.byteLength });
+    const { upload: swapped } = await requestUpload(vault, citizen(), {
+      fileName: 'a.pdf',
+      contentType: 'application/pdf',
+      size: bytes.byteLength,
+    });
     // Bypassing the presigned policy, as a misbehaving store or a bug might.
     await vault.blobs.write(swapped.blobKey, await makePdf(2), 'application/pdf');
     await acceptUploadedObject(vault, { key: swapped.blobKey, size: 0 });
     assert.match((await rejectionOf(validateUpload(vault, { uploadId: swapped.id }))).reason, /declared size/);
 
-    const { upload: missing } = await requestUpload(vault, citizen(), { fileName: 'b.pdf', contentType: 'application/pdf', size: 100 });
+    const { upload: missing } = await requestUpload(vault, citizen(), {
+      fileName: 'b.pdf',
+      contentType: 'application/pdf',
+      size: 100,
+    });
     await acceptUploadedObject(vault, { key: missing.blobKey, size: 100 });
     assert.match((await rejectionOf(validateUpload(vault, { uploadId: missing.id }))).reason, /missing/);
   });
@@ -156,7 +205,10 @@ describe('validateUpload', () => {
     const vault = createTestVault();
     for (const bytes of [await fixtureOr('encrypted.pdf', makeEncryptedPdf), await makeEncryptedPdf()]) {
       const encrypted = await arrived(vault, bytes);
-      assert.match((await rejectionOf(validateUpload(vault, { uploadId: encrypted.id }))).reason, /password-protected or encrypted/);
+      assert.match(
+        (await rejectionOf(validateUpload(vault, { uploadId: encrypted.id }))).reason,
+        /password-protected or encrypted/,
+      );
     }
     const bomb = await fixtureOr('bomb.png', () => samplePng);
     if (bomb !== samplePng) {
@@ -192,15 +244,36 @@ describe('fileUpload', () => {
 
     const blobKey = `vault/${citizenId}/${pending.id}/${pending.id}`;
     assert.deepEqual(await vault.repository.getDocument(citizenId, pending.id), {
-      id: pending.id, ownerId: citizenId, folderId: 'sys-self', source: 'self', title: 'Giấy xác nhận cư trú',
-      fileName: 'Giấy xác nhận cư trú.pdf', contentType: 'application/pdf', size: bytes.byteLength, sha256: sha256(bytes),
-      currentVersion: 1, versionCount: 1, createdAt: now, updatedAt: now, createdBy: citizen().principal.sub,
+      id: pending.id,
+      ownerId: citizenId,
+      folderId: 'sys-self',
+      source: 'self',
+      title: 'Giấy xác nhận cư trú',
+      fileName: 'Giấy xác nhận cư trú.pdf',
+      contentType: 'application/pdf',
+      size: bytes.byteLength,
+      sha256: sha256(bytes),
+      currentVersion: 1,
+      versionCount: 1,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: citizen().principal.sub,
     });
-    assert.deepEqual(await vault.repository.listVersions(citizenId, pending.id), [{
-      documentId: pending.id, ownerId: citizenId, number: 1, blobKey, fileName: 'Giấy xác nhận cư trú.pdf',
-      contentType: 'application/pdf', size: bytes.byteLength, sha256: sha256(bytes), createdAt: now,
-      createdBy: citizen().principal.sub, uploadId: pending.id,
-    }]);
+    assert.deepEqual(await vault.repository.listVersions(citizenId, pending.id), [
+      {
+        documentId: pending.id,
+        ownerId: citizenId,
+        number: 1,
+        blobKey,
+        fileName: 'Giấy xác nhận cư trú.pdf',
+        contentType: 'application/pdf',
+        size: bytes.byteLength,
+        sha256: sha256(bytes),
+        createdAt: now,
+        createdBy: citizen().principal.sub,
+        uploadId: pending.id,
+      },
+    ]);
     const done = await upload(vault, pending.id);
     assert.equal(done.status, 'DONE');
     assert.equal(done.step, 'file');
@@ -211,10 +284,23 @@ describe('fileUpload', () => {
     const entry = vault.repository.auditOf(citizenId).at(-1);
     assert.equal(entry?.action, 'document.create');
     assert.equal(entry?.resourceId, pending.id);
-    assert.deepEqual(entry?.actor, { sub: citizen().principal.sub, role: 'citizen', ownerId: citizenId }, 'filing is audited as the uploader\'s act');
-    assert.deepEqual(entry?.detail, { uploadId: pending.id, version: 1, sha256: sha256(bytes), via: 'digitize-workflow', sealed: false });
+    assert.deepEqual(
+      entry?.actor,
+      { sub: citizen().principal.sub, role: 'citizen', ownerId: citizenId },
+      "filing is audited as the uploader's act",
+    );
+    assert.deepEqual(entry?.detail, {
+      uploadId: pending.id,
+      version: 1,
+      sha256: sha256(bytes),
+      via: 'digitize-workflow',
+      sealed: false,
+    });
     const listed = await listFolderItems(vault, citizen(), 'sys-self', { limit: 10 });
-    assert.deepEqual(listed.documents.items.map((d) => d.id), [pending.id]);
+    assert.deepEqual(
+      listed.documents.items.map((d) => d.id),
+      [pending.id],
+    );
   });
 
   test('a duplicated step files exactly once', async () => {
@@ -248,11 +334,18 @@ describe('fileUpload', () => {
 
   test('only a processing upload is filed', async () => {
     const vault = createTestVault();
-    const { upload: pending } = await requestUpload(vault, citizen(), { fileName: 'a.pdf', contentType: 'application/pdf', size: 10 });
+    const { upload: pending } = await requestUpload(vault, citizen(), {
+      fileName: 'a.pdf',
+      contentType: 'application/pdf',
+      size: 10,
+    });
     const fake: ValidatedUpload = { uploadId: pending.id, sha256: '00', size: 10, pageCount: 1, pages: [1] };
     const before = vault.repository.snapshot();
     await assert.rejects(fileUpload(vault, fake), UploadStateError);
-    await assert.rejects(fileUpload(vault, { ...fake, uploadId: '00000000-0000-4000-8000-00000000ffff' }), UploadStateError);
+    await assert.rejects(
+      fileUpload(vault, { ...fake, uploadId: '00000000-0000-4000-8000-00000000ffff' }),
+      UploadStateError,
+    );
     assert.deepEqual(vault.repository.snapshot(), before);
     await failUpload(vault, { uploadId: pending.id, error: 'States.Timeout' });
     const failed = vault.repository.snapshot();
@@ -266,9 +359,16 @@ describe('fileUpload', () => {
     await getDocument(vault, citizen(), document.id);
     const v1 = await vault.repository.listVersions(citizenId, document.id);
     vault.clock.advance(60_000);
-    const { upload: done, filed } = await fileDocument(vault, citizen(), {
-      documentId: document.id, fileName: 'hộ chiếu mới.png', contentType: 'image/png',
-    }, samplePng);
+    const { upload: done, filed } = await fileDocument(
+      vault,
+      citizen(),
+      {
+        documentId: document.id,
+        fileName: 'hộ chiếu mới.png',
+        contentType: 'image/png',
+      },
+      samplePng,
+    );
     assert.deepEqual(filed, { uploadId: done.id, documentId: document.id, versionNumber: 2 });
     const versions = await vault.repository.listVersions(citizenId, document.id);
     assert.deepEqual(versions.slice(0, 1), v1);
@@ -276,8 +376,14 @@ describe('fileUpload', () => {
     assert.equal(versions[1]?.uploadId, done.id);
     const updated = await vault.repository.getDocument(citizenId, document.id);
     assert.deepEqual(updated, {
-      ...document, currentVersion: 2, versionCount: 2, fileName: 'hộ chiếu mới.png', contentType: 'image/png',
-      size: samplePng.byteLength, sha256: sha256(samplePng), updatedAt: vault.clock.now().toISOString(),
+      ...document,
+      currentVersion: 2,
+      versionCount: 2,
+      fileName: 'hộ chiếu mới.png',
+      contentType: 'image/png',
+      size: samplePng.byteLength,
+      sha256: sha256(samplePng),
+      updatedAt: vault.clock.now().toISOString(),
     });
     assert.equal(updated?.title, 'Hộ chiếu', 'metadata survives a new version');
     assert.equal(await vault.repository.getDocument(citizenId, done.id), undefined, 'no second document');
@@ -292,12 +398,18 @@ describe('fileUpload', () => {
     const { document } = await fileDocument(vault, citizen());
     const first = await arrived(vault, await makePdf(2), { documentId: document.id });
     const second = await arrived(vault, await makePdf(3), { documentId: document.id });
-    const validated = await Promise.all([validateUpload(vault, { uploadId: first.id }), validateUpload(vault, { uploadId: second.id })]);
+    const validated = await Promise.all([
+      validateUpload(vault, { uploadId: first.id }),
+      validateUpload(vault, { uploadId: second.id }),
+    ]);
     commitBarrier(vault.repository, 2, (changes) => (changes.versions?.length ?? 0) > 0);
     const filed = await Promise.all(validated.map((v) => fileUpload(vault, v)));
     assert.deepEqual(filed.map((f) => f.versionNumber).sort(), [2, 3]);
     const versions = await vault.repository.listVersions(citizenId, document.id);
-    assert.deepEqual(versions.map((v) => v.number), [1, 2, 3]);
+    assert.deepEqual(
+      versions.map((v) => v.number),
+      [1, 2, 3],
+    );
     assert.deepEqual(new Set(versions.map((v) => v.uploadId)), new Set([document.id, first.id, second.id]));
     assert.equal((await vault.repository.getDocument(citizenId, document.id))?.versionCount, 3);
   });
@@ -311,7 +423,10 @@ describe('fileUpload', () => {
     const before = vault.repository.snapshot();
     const rejection = await rejectionOf(fileUpload(vault, validated));
     assert.equal(rejection.reason, 'The document this version belongs to no longer exists');
-    assert.deepEqual((await vault.repository.listVersions(citizenId, document.id)).map((v) => v.number), [1]);
+    assert.deepEqual(
+      (await vault.repository.listVersions(citizenId, document.id)).map((v) => v.number),
+      [1],
+    );
     assert.deepEqual(vault.repository.snapshot().documents, before.documents);
     await failUpload(vault, { uploadId: pending.id, ...caught(rejection) });
     const failed = await upload(vault, pending.id);
@@ -321,7 +436,10 @@ describe('fileUpload', () => {
 
   test("an officer's upload lands in the owner's results folder and its audit names the officer", async () => {
     const vault = createTestVault();
-    const { document, upload: done } = await fileDocument(vault, officer(), { ownerId: citizenId, fileName: 'Kết quả.pdf' });
+    const { document, upload: done } = await fileDocument(vault, officer(), {
+      ownerId: citizenId,
+      fileName: 'Kết quả.pdf',
+    });
     assert.equal(document.folderId, 'sys-results');
     assert.equal(document.source, 'issued');
     assert.equal(document.createdBy, officerSub);
@@ -335,7 +453,10 @@ describe('fileUpload', () => {
     const versions = await vault.repository.listVersions(citizenId, document.id);
     assert.equal(versions[0]?.createdBy, officerSub);
     const results = await listFolderItems(vault, citizen(), 'sys-results', { limit: 10 });
-    assert.deepEqual(results.documents.items.map((d) => d.id), [document.id]);
+    assert.deepEqual(
+      results.documents.items.map((d) => d.id),
+      [document.id],
+    );
   });
 
   test('a document filed for a folder trashed meanwhile stays reachable', async () => {
@@ -347,7 +468,7 @@ describe('fileUpload', () => {
     await trashFolder(vault, citizen(), folder.id);
     const { documentId } = await fileUpload(vault, validated);
     const filed = await vault.repository.getDocument(citizenId, documentId);
-    const home = filed && await vault.repository.getFolder(citizenId, filed.folderId);
+    const home = filed && (await vault.repository.getFolder(citizenId, filed.folderId));
     assert.ok(filed?.trashedAt || (home && !home.trashedAt), 'either in an active folder or in the trash');
   });
 });
@@ -362,7 +483,10 @@ describe('failUpload', () => {
     await failUpload(vault, { uploadId: pending.id, ...caught(rejection) });
     const failed = await upload(vault, pending.id);
     assert.deepEqual(failed, {
-      ...processing, status: 'FAILED', failureReason: rejection.reason, updatedAt: vault.clock.now().toISOString(),
+      ...processing,
+      status: 'FAILED',
+      failureReason: rejection.reason,
+      updatedAt: vault.clock.now().toISOString(),
     });
     assert.equal(failed.failureReason, 'The file is declared as PDF but its content is PNG.');
     assert.equal(vault.blobs.has(pending.blobKey), false);
@@ -379,7 +503,9 @@ describe('failUpload', () => {
     const vault = createTestVault();
     const pending = await arrived(vault);
     const cause = JSON.stringify({
-      errorType: 'TypeError', errorMessage: "Cannot read properties of undefined (reading 'pk') at /var/task/index.js", trace: ['secret'],
+      errorType: 'TypeError',
+      errorMessage: "Cannot read properties of undefined (reading 'pk') at /var/task/index.js",
+      trace: ['secret'],
     });
     await failUpload(vault, { uploadId: pending.id, error: 'TypeError', cause });
     const failed = await upload(vault, pending.id);
@@ -391,10 +517,16 @@ describe('failUpload', () => {
 
     const garbled = await arrived(vault);
     await failUpload(vault, { uploadId: garbled.id, error: 'UploadRejected', cause: '{not json' });
-    assert.equal((await upload(vault, garbled.id)).failureReason, 'The document could not be processed; please try again or contact support');
+    assert.equal(
+      (await upload(vault, garbled.id)).failureReason,
+      'The document could not be processed; please try again or contact support',
+    );
     const timeout = await arrived(vault);
     await failUpload(vault, { uploadId: timeout.id, error: 'States.Timeout' });
-    assert.equal((await upload(vault, timeout.id)).failureReason, 'The document could not be processed; please try again or contact support');
+    assert.equal(
+      (await upload(vault, timeout.id)).failureReason,
+      'The document could not be processed; please try again or contact support',
+    );
   });
 
   test('a finished upload is left alone, and failing twice changes nothing more', async () => {
@@ -422,12 +554,18 @@ describe('the whole journey', () => {
     const vault = createTestVault();
     await listFolderTree(vault, citizen());
     const folder = await createFolder(vault, citizen(), { name: 'Bằng lái' });
-    const { document, upload: done } = await fileDocument(vault, citizen(), { folderId: folder.id, fileName: 'GPLX.pdf' });
+    const { document, upload: done } = await fileDocument(vault, citizen(), {
+      folderId: folder.id,
+      fileName: 'GPLX.pdf',
+    });
     assert.equal(done.status, 'DONE');
     assert.equal(document.folderId, folder.id);
     assert.equal(document.title, 'GPLX');
     const items = await listFolderItems(vault, citizen(), folder.id, { limit: 10 });
-    assert.deepEqual(items.documents.items.map((d) => d.id), [document.id]);
+    assert.deepEqual(
+      items.documents.items.map((d) => d.id),
+      [document.id],
+    );
     assert.deepEqual(vault.workflow.executions, [done.id]);
   });
 });

@@ -10,7 +10,14 @@ import type { ProposedRecognition } from '../../../functions/digitize/core/uploa
 import { awaitReview, reviewUpload } from '../../../functions/digitize/core/review.ts';
 import { getUpload } from '../../../functions/digitize/core/uploads.ts';
 import {
-  citizen, citizenId, createTestVault, officer, samplePdf, secondCitizen, uploadBytes, type TestVault,
+  citizen,
+  citizenId,
+  createTestVault,
+  officer,
+  samplePdf,
+  secondCitizen,
+  uploadBytes,
+  type TestVault,
 } from '../../fakes/vault-test-deps.ts';
 
 const proposed: ProposedRecognition = {
@@ -51,10 +58,17 @@ describe('review', () => {
     assert.equal(after.status, 'PROCESSING');
     assert.equal(after.reviewTaskToken, undefined);
     assert.deepEqual(vault.workflow.reviewDecisions.get('token-1'), {
-      approved: true, type: 'giay-phep-lai-xe', fields: { ...proposed.fields, licenseClass: 'C' },
+      approved: true,
+      type: 'giay-phep-lai-xe',
+      fields: { ...proposed.fields, licenseClass: 'C' },
     });
-    await assert.rejects(reviewUpload(vault, officer(), uploadId, { approve: true }), (error) => error instanceof ConflictError);
-    const entry = vault.repository.auditOf(citizenId).find((candidate) => candidate.action === 'upload.review-approved');
+    await assert.rejects(
+      reviewUpload(vault, officer(), uploadId, { approve: true }),
+      (error) => error instanceof ConflictError,
+    );
+    const entry = vault.repository
+      .auditOf(citizenId)
+      .find((candidate) => candidate.action === 'upload.review-approved');
     assert.deepEqual(entry?.actor, { sub: officer().principal.sub, role: 'officer', unit: 'PC06' });
     assert.equal(entry?.detail?.correctedFields, 'licenseClass');
   });
@@ -63,7 +77,10 @@ describe('review', () => {
     const vault = createTestVault();
     const { uploadId } = await waitingForReview(vault);
     for (const stranger of [citizen(), secondCitizen(), officer('PC08', 'officer-pc08-0001')]) {
-      await assert.rejects(reviewUpload(vault, stranger, uploadId, { approve: true }), (error) => error instanceof NotFoundError);
+      await assert.rejects(
+        reviewUpload(vault, stranger, uploadId, { approve: true }),
+        (error) => error instanceof NotFoundError,
+      );
     }
     assert.equal((await getUpload(vault, officer(), uploadId)).status, 'REVIEW');
     assert.equal(vault.workflow.reviewDecisions.size, 0);
@@ -73,10 +90,13 @@ describe('review', () => {
     const vault = createTestVault();
     const { uploadId } = await waitingForReview(vault);
     vault.workflow.pendingReviews.clear();
-    await assert.rejects(reviewUpload(vault, officer(), uploadId, { approve: true }), (error) => error instanceof ConflictError);
+    await assert.rejects(
+      reviewUpload(vault, officer(), uploadId, { approve: true }),
+      (error) => error instanceof ConflictError,
+    );
   });
 
-  test('a rejection fails the upload with the reviewer\'s reason', async () => {
+  test("a rejection fails the upload with the reviewer's reason", async () => {
     const vault = createTestVault();
     const { uploadId } = await waitingForReview(vault);
     await reviewUpload(vault, officer(), uploadId, { approve: false, reason: 'Ảnh mờ, chụp lại' });
@@ -93,7 +113,13 @@ describe('review', () => {
     await reviewUpload(vault, officer(), uploadId, { approve: true });
     const filed = await fileUpload(vault, {
       ...validated,
-      recognition: { type: 'giay-phep-lai-xe', title: 'Giấy phép lái xe', fields: proposed.fields, confidence: 1, textBlobKey: 'text/x' },
+      recognition: {
+        type: 'giay-phep-lai-xe',
+        title: 'Giấy phép lái xe',
+        fields: proposed.fields,
+        confidence: 1,
+        textBlobKey: 'text/x',
+      },
     });
     const document = await getDocument(vault, citizen(), filed.documentId);
     assert.equal(document.type, 'giay-phep-lai-xe');

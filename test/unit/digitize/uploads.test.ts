@@ -5,12 +5,25 @@ import { trashDocument } from '../../../functions/vault/core/documents.ts';
 import { ForbiddenRoleError, InvalidInputError, NotFoundError } from '../../../functions/platform/core/errors.ts';
 import { createFolder, listFolderTree, trashFolder } from '../../../functions/vault/core/folders.ts';
 import {
-  getUpload, requestUpload, uploadIdFromKey, type UploadRequest,
+  getUpload,
+  requestUpload,
+  uploadIdFromKey,
+  type UploadRequest,
 } from '../../../functions/digitize/core/uploads.ts';
 import { PolicyViolation } from '../../fakes/in-memory-blob-store.ts';
 import {
-  admin, citizen, citizenId, createTestVault, officer, officerSub, organisation, organisationId, secondCitizen,
-  secondCitizenId, seedDocument, type TestVault,
+  admin,
+  citizen,
+  citizenId,
+  createTestVault,
+  officer,
+  officerSub,
+  organisation,
+  organisationId,
+  secondCitizen,
+  secondCitizenId,
+  seedDocument,
+  type TestVault,
 } from '../../fakes/vault-test-deps.ts';
 
 const pdf = (size = 2048): UploadRequest => ({ fileName: 'Giấy xác nhận.pdf', contentType: 'application/pdf', size });
@@ -37,17 +50,34 @@ describe('requestUpload by a citizen', () => {
     const { upload, presigned } = await requestUpload(vault, citizen(), pdf(2048));
     const now = vault.clock.now();
     assert.deepEqual(upload, {
-      id, ownerId: citizenId, createdBy: citizen().principal.sub, createdByRole: 'citizen', requestedFromIp: citizen().sourceIp, folderId: 'sys-self',
-      source: 'self', fileName: 'Giấy xác nhận.pdf', contentType: 'application/pdf', declaredSize: 2048,
-      blobKey: `incoming/${id}`, status: 'PENDING_UPLOAD', createdAt: now.toISOString(), updatedAt: now.toISOString(),
+      id,
+      ownerId: citizenId,
+      createdBy: citizen().principal.sub,
+      createdByRole: 'citizen',
+      requestedFromIp: citizen().sourceIp,
+      folderId: 'sys-self',
+      source: 'self',
+      fileName: 'Giấy xác nhận.pdf',
+      contentType: 'application/pdf',
+      declaredSize: 2048,
+      blobKey: `incoming/${id}`,
+      status: 'PENDING_UPLOAD',
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + 900_000).toISOString(),
     });
     assert.deepEqual(await vault.repository.getUpload(id), upload);
     assert.equal(uploadIdFromKey(upload.blobKey), id);
     assert.equal(objectKeys.incoming(id), upload.blobKey);
-    assert.deepEqual(vault.blobs.presignedUploads, [{
-      key: `incoming/${id}`, contentType: 'application/pdf', minBytes: 2048, maxBytes: 2048, expiresInSeconds: 900,
-    }]);
+    assert.deepEqual(vault.blobs.presignedUploads, [
+      {
+        key: `incoming/${id}`,
+        contentType: 'application/pdf',
+        minBytes: 2048,
+        maxBytes: 2048,
+        expiresInSeconds: 900,
+      },
+    ]);
     assert.equal(presigned.fields.key, `incoming/${id}`);
     assert.equal(presigned.fields['Content-Type'], 'application/pdf');
     assert.equal(presigned.fields['x-fake-content-length-range'], '2048,2048');
@@ -56,7 +86,12 @@ describe('requestUpload by a citizen', () => {
     assert.equal(entry?.action, 'upload.create');
     assert.equal(entry?.resourceType, 'upload');
     assert.equal(entry?.resourceId, id);
-    assert.deepEqual(entry?.detail, { uploadId: id, fileName: 'Giấy xác nhận.pdf', contentType: 'application/pdf', size: 2048 });
+    assert.deepEqual(entry?.detail, {
+      uploadId: id,
+      fileName: 'Giấy xác nhận.pdf',
+      contentType: 'application/pdf',
+      size: 2048,
+    });
 
     // The presigned policy admits exactly the declared body.
     await assert.rejects(vault.blobs.receivePost(presigned, new Uint8Array(2047), 'application/pdf'), PolicyViolation);
@@ -76,12 +111,15 @@ describe('requestUpload by a citizen', () => {
     const doc = await seedDocument(vault, citizenId, folder.id);
     const version = await requestUpload(vault, citizen(), { ...pdf(), documentId: doc.id, folderId: 'sys-identity' });
     assert.equal(version.upload.targetDocumentId, doc.id);
-    assert.equal(version.upload.folderId, folder.id, "a new version goes where the document is");
+    assert.equal(version.upload.folderId, folder.id, 'a new version goes where the document is');
     const versionRequest = vault.repository.auditOf(citizenId).at(-1);
     assert.equal(versionRequest?.resourceType, 'document', 'a version upload is an act on the document');
     assert.equal(versionRequest?.resourceId, doc.id);
     assert.deepEqual(versionRequest?.detail, {
-      uploadId: version.upload.id, fileName: 'Giấy xác nhận.pdf', contentType: 'application/pdf', size: 2048,
+      uploadId: version.upload.id,
+      fileName: 'Giấy xác nhận.pdf',
+      contentType: 'application/pdf',
+      size: 2048,
     });
   });
 
@@ -103,7 +141,11 @@ describe('requestUpload by a citizen', () => {
 
   test('may not name another owner, but may name themselves', async () => {
     const vault = await provisioned();
-    await assertRefused(vault, requestUpload(vault, citizen(), { ...pdf(), ownerId: secondCitizenId }), InvalidInputError);
+    await assertRefused(
+      vault,
+      requestUpload(vault, citizen(), { ...pdf(), ownerId: secondCitizenId }),
+      InvalidInputError,
+    );
     assert.equal(await vault.repository.isProvisioned(secondCitizenId), false);
     const { upload } = await requestUpload(vault, citizen(), { ...pdf(), ownerId: citizenId });
     assert.equal(upload.ownerId, citizenId);
@@ -112,13 +154,23 @@ describe('requestUpload by a citizen', () => {
   test('content type, size and file name are checked against the policy', async () => {
     const vault = await provisioned({ policy: { maxUploadBytes: 10_000 } });
     for (const contentType of ['application/zip', 'text/html', 'image/svg+xml', 'application/PDF', 'image/jpg', '']) {
-      await assertRefused(vault, requestUpload(vault, citizen(), { ...pdf(), contentType }), InvalidInputError, contentType);
+      await assertRefused(
+        vault,
+        requestUpload(vault, citizen(), { ...pdf(), contentType }),
+        InvalidInputError,
+        contentType,
+      );
     }
     for (const size of [0, -1, 1.5, 10_001, Number.NaN, Number.POSITIVE_INFINITY]) {
       await assertRefused(vault, requestUpload(vault, citizen(), pdf(size)), InvalidInputError, String(size));
     }
     for (const fileName of ['', '..', 'a/b.pdf', '..\\x.pdf', 'hoadon\u202Efdp.exe', 'x\u0000.pdf']) {
-      await assertRefused(vault, requestUpload(vault, citizen(), { ...pdf(), fileName }), InvalidInputError, JSON.stringify(fileName));
+      await assertRefused(
+        vault,
+        requestUpload(vault, citizen(), { ...pdf(), fileName }),
+        InvalidInputError,
+        JSON.stringify(fileName),
+      );
     }
     assert.equal((await requestUpload(vault, citizen(), pdf(1))).upload.declaredSize, 1);
     assert.equal((await requestUpload(vault, citizen(), pdf(10_000))).upload.declaredSize, 10_000);
@@ -162,16 +214,36 @@ describe('requestUpload by an officer', () => {
     assert.deepEqual(entry?.actor, { sub: officerSub, role: 'officer', unit: 'PC06' });
     assert.equal(entry?.ownerId, citizenId);
     // Enterprise codes, with or without a branch, are owners too.
-    assert.equal((await requestUpload(vault, officer(), { ...pdf(), ownerId: organisationId })).upload.ownerId, organisationId);
-    assert.equal((await requestUpload(vault, officer(), { ...pdf(), ownerId: '0101234567-001' })).upload.ownerId, '0101234567-001');
+    assert.equal(
+      (await requestUpload(vault, officer(), { ...pdf(), ownerId: organisationId })).upload.ownerId,
+      organisationId,
+    );
+    assert.equal(
+      (await requestUpload(vault, officer(), { ...pdf(), ownerId: '0101234567-001' })).upload.ownerId,
+      '0101234567-001',
+    );
   });
 
   test('must name a valid owner', async () => {
     const vault = createTestVault();
-    const invalid = [undefined, '', '12345', '079203001234 ', '999203001234', '000203001234', '07920300123x', '0101234567-01', '01012345678'];
+    const invalid = [
+      undefined,
+      '',
+      '12345',
+      '079203001234 ',
+      '999203001234',
+      '000203001234',
+      '07920300123x',
+      '0101234567-01',
+      '01012345678',
+    ];
     for (const ownerId of invalid) {
-      await assertRefused(vault, requestUpload(vault, officer(), { ...pdf(), ...(ownerId === undefined ? {} : { ownerId }) }),
-        InvalidInputError, String(ownerId));
+      await assertRefused(
+        vault,
+        requestUpload(vault, officer(), { ...pdf(), ...(ownerId === undefined ? {} : { ownerId }) }),
+        InvalidInputError,
+        String(ownerId),
+      );
     }
     assert.deepEqual(vault.repository.snapshot().provisioned, []);
   });
@@ -180,9 +252,21 @@ describe('requestUpload by an officer', () => {
     const vault = await provisioned();
     const folder = await createFolder(vault, citizen(), { name: 'Riêng' });
     const doc = await seedDocument(vault, citizenId, folder.id);
-    await assertRefused(vault, requestUpload(vault, officer(), { ...pdf(), ownerId: citizenId, folderId: folder.id }), InvalidInputError);
-    await assertRefused(vault, requestUpload(vault, officer(), { ...pdf(), ownerId: citizenId, folderId: 'sys-results' }), InvalidInputError);
-    await assertRefused(vault, requestUpload(vault, officer(), { ...pdf(), ownerId: citizenId, documentId: doc.id }), ForbiddenRoleError);
+    await assertRefused(
+      vault,
+      requestUpload(vault, officer(), { ...pdf(), ownerId: citizenId, folderId: folder.id }),
+      InvalidInputError,
+    );
+    await assertRefused(
+      vault,
+      requestUpload(vault, officer(), { ...pdf(), ownerId: citizenId, folderId: 'sys-results' }),
+      InvalidInputError,
+    );
+    await assertRefused(
+      vault,
+      requestUpload(vault, officer(), { ...pdf(), ownerId: citizenId, documentId: doc.id }),
+      ForbiddenRoleError,
+    );
   });
 });
 
@@ -193,11 +277,18 @@ describe('getUpload', () => {
     assert.deepEqual(await getUpload(vault, citizen(), upload.id), upload);
     assert.deepEqual(await getUpload(vault, officer(), upload.id), upload);
     const strangers = [
-      secondCitizen(), organisation(), admin(), officer('PC06', 'officer-pc06-0002'), officer('PC08', 'officer-pc08-0001'),
+      secondCitizen(),
+      organisation(),
+      admin(),
+      officer('PC06', 'officer-pc06-0002'),
+      officer('PC08', 'officer-pc08-0001'),
       // Same subject claimed under another role is someone else.
       { ...citizen(), principal: { sub: officerSub, role: 'citizen' as const, ownerId: secondCitizenId } },
       // An officer whose token happens to carry the owner's id is still not the owner.
-      { ...officer('PC06', 'officer-pc06-0003'), principal: { sub: 'officer-pc06-0003', role: 'officer' as const, unit: 'PC06', ownerId: citizenId } },
+      {
+        ...officer('PC06', 'officer-pc06-0003'),
+        principal: { sub: 'officer-pc06-0003', role: 'officer' as const, unit: 'PC06', ownerId: citizenId },
+      },
     ];
     for (const context of strangers) {
       await assert.rejects(getUpload(vault, context, upload.id), NotFoundError, JSON.stringify(context.principal));

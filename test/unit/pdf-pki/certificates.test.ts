@@ -30,14 +30,19 @@ describe('certificates', () => {
   });
 
   test('a single base64 DER certificate parses', () => {
-    const base64 = Buffer.from(leaf.certificate).toString('base64').replace(/(.{60})/g, '$1\n');
+    const base64 = Buffer.from(leaf.certificate)
+      .toString('base64')
+      .replace(/(.{60})/g, '$1\n');
     assert.deepEqual(parseCertificates(base64), [leaf.certificate]);
   });
 
   test('garbage and non-certificates are refused with InvalidCertificateError', () => {
     assert.throws(() => parseCertificates('not a certificate!'), InvalidCertificateError);
     assert.throws(() => parseCertificates(Buffer.from('hello world').toString('base64')), InvalidCertificateError);
-    assert.throws(() => parseCertificates('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'), InvalidCertificateError);
+    assert.throws(
+      () => parseCertificates('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'),
+      InvalidCertificateError,
+    );
     assert.throws(() => parseCertificates(''), InvalidCertificateError);
   });
 
@@ -69,7 +74,11 @@ describe('certificates', () => {
 
   test('a chain to another root is not trusted', async () => {
     const otherRoot = await createRootCa({ commonName: 'Some Other Root' });
-    const check = await checkCertificateChain({ chain: [leaf.certificate, root.certificate], trustAnchors: [otherRoot.certificate], at: new Date() });
+    const check = await checkCertificateChain({
+      chain: [leaf.certificate, root.certificate],
+      trustAnchors: [otherRoot.certificate],
+      at: new Date(),
+    });
     assert.equal(check.trusted, false);
     assert.equal(check.validAtTime, true);
     assert.match(check.reason ?? '', /trusted root/);
@@ -79,7 +88,11 @@ describe('certificates', () => {
   test('a root with the same name but another key does not vouch for the leaf', async () => {
     const impostor = await createRootCa({ commonName: 'Khoso Test Root', organization: 'Bộ Công an' });
     const forged = await issueCertificate({ issuer: impostor, commonName: 'Nguyễn Văn A' });
-    const check = await checkCertificateChain({ chain: [forged.certificate], trustAnchors: [root.certificate], at: new Date() });
+    const check = await checkCertificateChain({
+      chain: [forged.certificate],
+      trustAnchors: [root.certificate],
+      at: new Date(),
+    });
     assert.equal(check.trusted, false);
   });
 

@@ -9,7 +9,12 @@ import {
   InvalidSignatureFormatError,
   verifyRawSignature,
 } from '../../../functions/pdf-pki/cms.ts';
-import { createRootCa, issueCertificate, signWithKey, type IssuedCredential } from '../../../functions/pdf-pki/development-ca.ts';
+import {
+  createRootCa,
+  issueCertificate,
+  signWithKey,
+  type IssuedCredential,
+} from '../../../functions/pdf-pki/development-ca.ts';
 import { verifyCmsWithOpenssl } from '../../support/signature-tools.ts';
 
 const PNG = Buffer.from(
@@ -22,7 +27,12 @@ function sha256(data: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(data).digest());
 }
 
-async function signDetached(content: Uint8Array, signer: IssuedCredential, chain: Uint8Array[], signingKey = signer.privateKey) {
+async function signDetached(
+  content: Uint8Array,
+  signer: IssuedCredential,
+  chain: Uint8Array[],
+  signingKey = signer.privateKey,
+) {
   const signedAttributes = buildSignedAttributes({
     contentDigest: sha256(content),
     signerCertificate: signer.certificate,
@@ -44,10 +54,18 @@ for (const algorithm of ['EC', 'RSA'] as const) {
     let signer: IssuedCredential;
     before(async () => {
       root = await createRootCa({ commonName: 'Khoso Test Root', organization: 'Công an tỉnh Hà Nội', algorithm });
-      signer = await issueCertificate({ issuer: root, commonName: 'Nguyễn Văn A', subjectSerialNumber: '001234567890', algorithm });
+      signer = await issueCertificate({
+        issuer: root,
+        commonName: 'Nguyễn Văn A',
+        subjectSerialNumber: '001234567890',
+        algorithm,
+      });
     });
 
-    for (const [label, content] of [['PNG', PNG], ['JSON', JSON_CONTENT]] as const) {
+    for (const [label, content] of [
+      ['PNG', PNG],
+      ['JSON', JSON_CONTENT],
+    ] as const) {
       test(`openssl and inspectCms accept it over ${label} and reject a tampered copy`, async () => {
         const { cms } = await signDetached(content, signer, [signer.certificate, root.certificate]);
         const accepted = await verifyCmsWithOpenssl(cms, content, [toPem(root.certificate)]);
@@ -81,7 +99,12 @@ for (const algorithm of ['EC', 'RSA'] as const) {
 
     test('a signature by a key that does not match the certificate is invalid', async () => {
       const stranger = await issueCertificate({ issuer: root, commonName: 'Someone Else', algorithm });
-      const { cms, signedAttributes, signature } = await signDetached(JSON_CONTENT, signer, [signer.certificate], stranger.privateKey);
+      const { cms, signedAttributes, signature } = await signDetached(
+        JSON_CONTENT,
+        signer,
+        [signer.certificate],
+        stranger.privateKey,
+      );
       const check = await inspectCms(cms, JSON_CONTENT);
       assert.equal(check.intact, true);
       assert.equal(check.signatureValid, false);
@@ -93,7 +116,10 @@ for (const algorithm of ['EC', 'RSA'] as const) {
     });
 
     test('a signature without signing time (PAdES style) still verifies', async () => {
-      const signedAttributes = buildSignedAttributes({ contentDigest: sha256(PNG), signerCertificate: signer.certificate });
+      const signedAttributes = buildSignedAttributes({
+        contentDigest: sha256(PNG),
+        signerCertificate: signer.certificate,
+      });
       const signature = await signWithKey(signer.privateKey, signedAttributes);
       const cms = assembleCms({ signedAttributes, signature, chain: [signer.certificate] });
       const check = await inspectCms(cms, PNG);

@@ -8,7 +8,12 @@ import { createRootCa, importPkcs8, issueCertificate, signWithKey } from '../../
 for (const algorithm of ['EC', 'RSA'] as const) {
   test(`an ${algorithm} root issues a certificate whose key signs verifiably, also after a PKCS#8 round trip`, async () => {
     const root = await createRootCa({ commonName: 'Khoso Dev Root', organization: 'Công an tỉnh Hà Nội', algorithm });
-    const leaf = await issueCertificate({ issuer: root, commonName: 'Văn phòng', subjectSerialNumber: 'MST:0101234567', algorithm });
+    const leaf = await issueCertificate({
+      issuer: root,
+      commonName: 'Văn phòng',
+      subjectSerialNumber: 'MST:0101234567',
+      algorithm,
+    });
     const rootX509 = new X509Certificate(root.certificate);
     const leafX509 = new X509Certificate(leaf.certificate);
     assert.equal(rootX509.ca, true);
@@ -22,7 +27,10 @@ for (const algorithm of ['EC', 'RSA'] as const) {
     for (const key of [leaf.privateKey, restored]) {
       const signature = await signWithKey(key, data);
       if (algorithm === 'EC') assert.equal(signature[0], 0x30, 'ECDSA signatures are DER Ecdsa-Sig-Value');
-      assert.equal(await verifyRawSignature({ signedAttributes: data, signature, certificate: leaf.certificate }), true);
+      assert.equal(
+        await verifyRawSignature({ signedAttributes: data, signature, certificate: leaf.certificate }),
+        true,
+      );
     }
   });
 }

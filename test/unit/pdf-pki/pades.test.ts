@@ -6,7 +6,12 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { PdfPkiInputError } from '../../../functions/pdf-pki/errors.ts';
 import { toPem } from '../../../functions/pdf-pki/certificates.ts';
 import { assembleCms, buildSignedAttributes, inspectCms } from '../../../functions/pdf-pki/cms.ts';
-import { createRootCa, issueCertificate, signWithKey, type IssuedCredential } from '../../../functions/pdf-pki/development-ca.ts';
+import {
+  createRootCa,
+  issueCertificate,
+  signWithKey,
+  type IssuedCredential,
+} from '../../../functions/pdf-pki/development-ca.ts';
 import {
   embedPdfSignature,
   preparePdfSignature,
@@ -20,7 +25,12 @@ const SIGNING_TIME = new Date('2026-03-04T05:06:07Z');
 async function makePdf(options: { useObjectStreams: boolean; withTextField?: boolean }): Promise<Uint8Array> {
   const document = await PDFDocument.create();
   const page = document.addPage([595, 842]);
-  page.drawText('Khoso signing test', { x: 50, y: 780, size: 14, font: await document.embedFont(StandardFonts.Helvetica) });
+  page.drawText('Khoso signing test', {
+    x: 50,
+    y: 780,
+    size: 14,
+    font: await document.embedFont(StandardFonts.Helvetica),
+  });
   document.addPage([595, 842]);
   if (options.withTextField) document.getForm().createTextField('applicant').addToPage(page, { x: 50, y: 700 });
   return document.save({ useObjectStreams: options.useObjectStreams });
@@ -33,8 +43,15 @@ async function signPdf(pdf: Uint8Array, signer: IssuedCredential, chain: Uint8Ar
     reason: 'Xác thực bản số hoá',
     location: 'Hà Nội',
   });
-  const signedAttributes = buildSignedAttributes({ contentDigest: prepared.contentDigest, signerCertificate: signer.certificate });
-  const cms = assembleCms({ signedAttributes, signature: await signWithKey(signer.privateKey, signedAttributes), chain });
+  const signedAttributes = buildSignedAttributes({
+    contentDigest: prepared.contentDigest,
+    signerCertificate: signer.certificate,
+  });
+  const cms = assembleCms({
+    signedAttributes,
+    signature: await signWithKey(signer.privateKey, signedAttributes),
+    chain,
+  });
   return { prepared, cms, signed: embedPdfSignature(prepared.bytes, cms) };
 }
 
@@ -62,7 +79,10 @@ describe('PAdES', () => {
       let once: Uint8Array;
       let onceCms: Uint8Array;
       before(async () => {
-        const result = await signPdf(await makePdf({ useObjectStreams }), ecSigner, [ecSigner.certificate, root.certificate]);
+        const result = await signPdf(await makePdf({ useObjectStreams }), ecSigner, [
+          ecSigner.certificate,
+          root.certificate,
+        ]);
         once = result.signed;
         onceCms = result.cms;
         assert.deepEqual(result.prepared.byteRange, readPdfSignatures(once)[0]?.byteRange);
@@ -103,8 +123,14 @@ describe('PAdES', () => {
         assert.ok(check.ok, check.output);
 
         const signatures = readPdfSignatures(twice);
-        assert.deepEqual(signatures.map((item) => item.fieldName), ['Signature1', 'Signature2']);
-        assert.deepEqual(signatures.map((item) => item.coversWholeDocument), [false, true]);
+        assert.deepEqual(
+          signatures.map((item) => item.fieldName),
+          ['Signature1', 'Signature2'],
+        );
+        assert.deepEqual(
+          signatures.map((item) => item.coversWholeDocument),
+          [false, true],
+        );
         assert.equal(signatures[0]?.revisionEnd, once.length);
         for (const signature of signatures) {
           const cms = await inspectCms(signature.cms, { sha256: signature.contentDigest });
@@ -136,24 +162,46 @@ describe('PAdES', () => {
   }
 
   test('an existing AcroForm keeps its fields', async () => {
-    const { signed } = await signPdf(await makePdf({ useObjectStreams: true, withTextField: true }), ecSigner, [ecSigner.certificate]);
+    const { signed } = await signPdf(await makePdf({ useObjectStreams: true, withTextField: true }), ecSigner, [
+      ecSigner.certificate,
+    ]);
     const document = await PDFDocument.load(signed);
-    assert.deepEqual(document.getForm().getFields().map((field) => field.getName()).sort(), ['Signature1', 'applicant']);
+    assert.deepEqual(
+      document
+        .getForm()
+        .getFields()
+        .map((field) => field.getName())
+        .sort(),
+      ['Signature1', 'applicant'],
+    );
     const verdict = await verifyPdfWithPdfsig(signed, rootsPem);
     assert.ok(verdict.ok, verdict.output);
   });
 
   test('a CMS larger than the placeholder is refused', async () => {
-    const prepared = await preparePdfSignature(await makePdf({ useObjectStreams: true }), { signingTime: SIGNING_TIME, contentsBytes: 64 });
-    const signedAttributes = buildSignedAttributes({ contentDigest: prepared.contentDigest, signerCertificate: ecSigner.certificate });
-    const cms = assembleCms({ signedAttributes, signature: await signWithKey(ecSigner.privateKey, signedAttributes), chain: [ecSigner.certificate] });
+    const prepared = await preparePdfSignature(await makePdf({ useObjectStreams: true }), {
+      signingTime: SIGNING_TIME,
+      contentsBytes: 64,
+    });
+    const signedAttributes = buildSignedAttributes({
+      contentDigest: prepared.contentDigest,
+      signerCertificate: ecSigner.certificate,
+    });
+    const cms = assembleCms({
+      signedAttributes,
+      signature: await signWithKey(ecSigner.privateKey, signedAttributes),
+      chain: [ecSigner.certificate],
+    });
     assert.throws(() => embedPdfSignature(prepared.bytes, cms), SignaturePlaceholderTooSmallError);
   });
 
   test('a PDF without signatures has none; bytes that are not a PDF are refused', async () => {
     assert.deepEqual(readPdfSignatures(await makePdf({ useObjectStreams: false })), []);
     assert.throws(() => readPdfSignatures(new TextEncoder().encode('hello')), PdfPkiInputError);
-    await assert.rejects(preparePdfSignature(new TextEncoder().encode('hello'), { signingTime: SIGNING_TIME }), PdfPkiInputError);
+    await assert.rejects(
+      preparePdfSignature(new TextEncoder().encode('hello'), { signingTime: SIGNING_TIME }),
+      PdfPkiInputError,
+    );
   });
 
   test('an encrypted PDF is refused', async () => {

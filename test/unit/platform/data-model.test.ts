@@ -12,7 +12,9 @@ test('docs/data-model.md holds what npm run docs:data-model writes from the stor
 test('the generated part names every item kind and every index entry', () => {
   const generated = renderDataModel();
   for (const entity of Object.values(entities)) assert.ok(generated.includes(`| ${entity.title} |`), entity.title);
-  const entries = Object.values(entities).flatMap((entity) => Object.values('indexKeys' in entity ? entity.indexKeys : {}));
+  const entries = Object.values(entities).flatMap((entity) =>
+    Object.values('indexKeys' in entity ? entity.indexKeys : {}),
+  );
   for (const entry of entries) {
     assert.ok(generated.includes(`| ${entry.serves} | \`${entry.pk.text}\` |`), entry.serves);
   }

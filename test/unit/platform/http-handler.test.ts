@@ -66,12 +66,15 @@ function event(routeKey: string, parts: Partial<ApiEvent>): ApiEvent {
 }
 
 describe('createHttpHandler', () => {
-  test('hands the operation what the route\'s schemas parsed (query coerced, defaults applied)', async () => {
-    const response = await handler(event('POST /things/{id}', {
-      pathParameters: { id: 'abc' },
-      queryStringParameters: { limit: '7' },
-      body: JSON.stringify({ name: 'Giấy khai sinh' }),
-    }), {} as Context);
+  test("hands the operation what the route's schemas parsed (query coerced, defaults applied)", async () => {
+    const response = await handler(
+      event('POST /things/{id}', {
+        pathParameters: { id: 'abc' },
+        queryStringParameters: { limit: '7' },
+        body: JSON.stringify({ name: 'Giấy khai sinh' }),
+      }),
+      {} as Context,
+    );
     assert.equal(response.statusCode, 200);
     assert.deepEqual(JSON.parse(response.body ?? ''), { id: 'abc', name: 'Giấy khai sinh', limit: 7 });
   });
@@ -95,11 +98,14 @@ describe('createHttpHandler', () => {
     const privateHandler = createHttpHandler(privateRoutes, {
       renameOwn: async () => ({ body: { id: '', name: '', limit: 1 } }),
     });
-    const response = await privateHandler(event('POST /things/{id}', {
-      pathParameters: { id: 'abc' },
-      headers: { 'content-type': 'text/plain' },
-      body: 'not json',
-    }), {} as Context);
+    const response = await privateHandler(
+      event('POST /things/{id}', {
+        pathParameters: { id: 'abc' },
+        headers: { 'content-type': 'text/plain' },
+        body: 'not json',
+      }),
+      {} as Context,
+    );
     assert.equal(response.statusCode, 401);
     assert.equal(response.headers?.['www-authenticate'], 'Bearer');
   });

@@ -8,9 +8,8 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 process.env.KHOSO_STAGE = 'test';
 const { logger, maskIdentifiers, valueAtPath } = await import('../../../functions/platform/observability.ts');
 const { lazyHandler } = await import('../../../functions/platform/lazy-handler.ts');
-const { businessMetricOf, recordBusinessMetrics } = await import(
-  '../../../functions/audit/adapters/business-metrics.ts'
-);
+const { businessMetricOf, recordBusinessMetrics } =
+  await import('../../../functions/audit/adapters/business-metrics.ts');
 
 /** Every line the logger and the metrics write during `run`, parsed (both write JSON lines). */
 async function written(run: () => Promise<unknown> | void): Promise<Record<string, unknown>[]> {
@@ -26,34 +25,54 @@ async function written(run: () => Promise<unknown> | void): Promise<Record<strin
   try {
     await run();
   } finally {
-    streams.forEach((stream, index) => { stream.write = writes[index]!; });
+    streams.forEach((stream, index) => {
+      stream.write = writes[index]!;
+    });
   }
   return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 const context = {
-  functionName: 'khoso-test-api-sharing', functionVersion: '$LATEST', memoryLimitInMB: '256',
+  functionName: 'khoso-test-api-sharing',
+  functionVersion: '$LATEST',
+  memoryLimitInMB: '256',
   invokedFunctionArn: 'arn:aws:lambda:ap-southeast-1:123456789012:function:khoso-test-api-sharing',
-  awsRequestId: 'lambda-request-1', getRemainingTimeInMillis: () => 10_000,
+  awsRequestId: 'lambda-request-1',
+  getRemainingTimeInMillis: () => 10_000,
 } as unknown as Context;
 
 function entry(action: string, outcome: AuditEntry['outcome'] = 'success'): AuditEntry {
   return {
-    id: 'a1', ownerId: '079203001234', at: '2026-12-01T00:00:00.000Z', actor: { sub: 'citizen-1', role: 'citizen' },
-    action, resourceType: 'document', resourceId: 'd1', outcome, sourceIp: '203.0.113.9',
+    id: 'a1',
+    ownerId: '079203001234',
+    at: '2026-12-01T00:00:00.000Z',
+    actor: { sub: 'citizen-1', role: 'citizen' },
+    action,
+    resourceType: 'document',
+    resourceId: 'd1',
+    outcome,
+    sourceIp: '203.0.113.9',
   };
 }
 
-interface EmfDirective { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }
+interface EmfDirective {
+  Namespace: string;
+  Dimensions: string[][];
+  Metrics: { Name: string }[];
+}
 const emf = (line: Record<string, unknown>) =>
   (line._aws as { CloudWatchMetrics: EmfDirective[] } | undefined)?.CloudWatchMetrics[0];
 
 describe('logs', () => {
   test('personal IDs and enterprise codes are masked in messages, fields, nested values and errors', async () => {
-    const [line] = await written(() => logger.error('lookup of 079203001234 failed', {
-      ownerId: '079203001234', enterprise: '0312345678901-001', nested: { number: 123456789012 },
-      error: new Error('no vault for 079203001234'),
-    }));
+    const [line] = await written(() =>
+      logger.error('lookup of 079203001234 failed', {
+        ownerId: '079203001234',
+        enterprise: '0312345678901-001',
+        nested: { number: 123456789012 },
+        error: new Error('no vault for 079203001234'),
+      }),
+    );
     const text = JSON.stringify(line);
     assert.doesNotMatch(text, /079203001234|0312345678901|123456789012/);
     assert.equal(line?.message, 'lookup of 079******234 failed');
@@ -105,10 +124,14 @@ describe('business metrics', () => {
     const added: [string, string, number][] = [];
     const entries = [entry('share.create'), entry('share.create'), entry('document.update'), entry('upload.fail')];
     recordBusinessMetrics(entries, {
-      addMetric: (name, unit, value) => { added.push([name, unit, value]); },
+      addMetric: (name, unit, value) => {
+        added.push([name, unit, value]);
+      },
     });
     assert.deepEqual(added, [
-      ['SharesCreated', 'Count', 1], ['SharesCreated', 'Count', 1], ['UploadsFailed', 'Count', 1],
+      ['SharesCreated', 'Count', 1],
+      ['SharesCreated', 'Count', 1],
+      ['UploadsFailed', 'Count', 1],
     ]);
   });
 });
@@ -123,12 +146,17 @@ describe('lazyHandler', () => {
       return 'ok';
     };
   });
-  const stepHandler = lazyHandler(() => async (_event: { uploadId: string }) => {
-    logger.info('step');
-    return 'done';
-  }, { correlationIdPath: 'uploadId' });
+  const stepHandler = lazyHandler(
+    () => async (_event: { uploadId: string }) => {
+      logger.info('step');
+      return 'done';
+    },
+    { correlationIdPath: 'uploadId' },
+  );
 
-  before(() => { builds = 0; });
+  before(() => {
+    builds = 0;
+  });
   after(() => logger.setLogLevel('INFO'));
 
   test('logs with the Lambda context and the request id, and flushes the metrics as EMF', async () => {
@@ -141,7 +169,10 @@ describe('lazyHandler', () => {
     const published = metricsLine && emf(metricsLine);
     assert.equal(published?.Namespace, 'khoso');
     assert.deepEqual(published?.Dimensions, [['service', 'stage']]);
-    assert.deepEqual(published?.Metrics.map((metric) => metric.Name), ['SharesCreated']);
+    assert.deepEqual(
+      published?.Metrics.map((metric) => metric.Name),
+      ['SharesCreated'],
+    );
     assert.deepEqual(metricsLine?.SharesCreated, [1, 1]);
     assert.equal(metricsLine?.stage, 'test');
   });
@@ -149,7 +180,10 @@ describe('lazyHandler', () => {
   test('keys are reset after each invocation, dependencies are built once, no metrics means no EMF', async () => {
     const lines = await written(() => handler({}, context));
     assert.equal(lines.find((line) => line.message === 'handled')?.correlation_id, undefined);
-    assert.equal(lines.some((line) => emf(line)), false);
+    assert.equal(
+      lines.some((line) => emf(line)),
+      false,
+    );
     assert.equal(lines.length, 1, 'the empty flush writes no warning at the info level');
     assert.equal(builds, 1);
   });

@@ -50,7 +50,13 @@ describe('presigned POST', () => {
   test('fields and policy pin the key, the content type and the size range', async () => {
     const { store, seen } = client();
     const before = Date.now();
-    const upload = await store.presignUpload({ key, contentType: 'application/pdf', minBytes: 1, maxBytes: 5_242_880, expiresInSeconds: 300 });
+    const upload = await store.presignUpload({
+      key,
+      contentType: 'application/pdf',
+      minBytes: 1,
+      maxBytes: 5_242_880,
+      expiresInSeconds: 300,
+    });
 
     assert.equal(upload.url, `${ENDPOINT}/${BUCKET}`);
     assert.equal(upload.fields['key'], key);
@@ -67,11 +73,18 @@ describe('presigned POST', () => {
     assert.ok(has(['eq', '$key', key]), JSON.stringify(policy.conditions));
     assert.ok(has({ key }), JSON.stringify(policy.conditions));
     assert.ok(has({ bucket: BUCKET }), JSON.stringify(policy.conditions));
-    assert.equal(policy.conditions.filter((c) => Array.isArray(c) && c[0] === 'starts-with').length, 0, 'no prefix conditions');
+    assert.equal(
+      policy.conditions.filter((c) => Array.isArray(c) && c[0] === 'starts-with').length,
+      0,
+      'no prefix conditions',
+    );
 
     assert.equal(upload.expiresAt, policy.expiration);
     const expiresAt = Date.parse(upload.expiresAt);
-    assert.ok(expiresAt >= Math.floor(before / 1000) * 1000 + 300_000 && expiresAt <= Date.now() + 300_000, upload.expiresAt);
+    assert.ok(
+      expiresAt >= Math.floor(before / 1000) * 1000 + 300_000 && expiresAt <= Date.now() + 300_000,
+      upload.expiresAt,
+    );
     assert.equal(seen.length, 0, 'presigning makes no requests');
   });
 
@@ -97,7 +110,9 @@ describe('presigned GET', () => {
     const { store, seen } = client();
     const key = 'citizens/c-1/documents/đăng ký kết hôn.pdf';
     const fileName = 'Đăng ký kết hôn (bản sao).pdf';
-    const url = new URL(await store.presignDownload({ key, fileName, contentType: 'application/pdf', expiresInSeconds: 300 }));
+    const url = new URL(
+      await store.presignDownload({ key, fileName, contentType: 'application/pdf', expiresInSeconds: 300 }),
+    );
 
     assert.equal(url.origin, ENDPOINT);
     assert.equal(decodeURIComponent(url.pathname), `/${BUCKET}/${key}`);
@@ -117,7 +132,14 @@ describe('presigned GET', () => {
 
   test('a longer expiry is carried through', async () => {
     const { store } = client();
-    const url = new URL(await store.presignDownload({ key: 'a.pdf', fileName: 'a.pdf', contentType: 'application/pdf', expiresInSeconds: 900 }));
+    const url = new URL(
+      await store.presignDownload({
+        key: 'a.pdf',
+        fileName: 'a.pdf',
+        contentType: 'application/pdf',
+        expiresInSeconds: 900,
+      }),
+    );
     assert.equal(url.searchParams.get('X-Amz-Expires'), '900');
   });
 });
@@ -128,7 +150,10 @@ describe('Content-Disposition', () => {
       attachmentDisposition('Giấy khai sinh (bản sao).pdf'),
       `attachment; filename="Giay khai sinh (ban sao).pdf"; filename*=UTF-8''Gi%E1%BA%A5y%20khai%20sinh%20%28b%E1%BA%A3n%20sao%29.pdf`,
     );
-    assert.equal(attachmentDisposition('Đơn "x";\\y.pdf'), `attachment; filename="Don _x___y.pdf"; filename*=UTF-8''%C4%90%C6%A1n%20%22x%22%3B_y.pdf`);
+    assert.equal(
+      attachmentDisposition('Đơn "x";\\y.pdf'),
+      `attachment; filename="Don _x___y.pdf"; filename*=UTF-8''%C4%90%C6%A1n%20%22x%22%3B_y.pdf`,
+    );
     // Decomposed input (as some macOS files have) gives the same header as composed.
     assert.equal(attachmentDisposition('Hộ chiếu.pdf'.normalize('NFD')), attachmentDisposition('Hộ chiếu.pdf'));
   });
@@ -141,7 +166,10 @@ describe('server-side operations', () => {
     assert.equal(missing.seen[0]?.method, 'HEAD');
     assert.equal(missing.seen[0]?.path, `/${BUCKET}/citizens/c-1/none.pdf`);
 
-    const present = client(() => ({ statusCode: 200, headers: { 'content-length': '1234', 'content-type': 'image/jpeg' } }));
+    const present = client(() => ({
+      statusCode: 200,
+      headers: { 'content-length': '1234', 'content-type': 'image/jpeg' },
+    }));
     assert.deepEqual(await present.store.head('citizens/c-1/a.jpg'), { size: 1234, contentType: 'image/jpeg' });
 
     const denied = client(() => ({ statusCode: 403 }));
@@ -150,7 +178,9 @@ describe('server-side operations', () => {
 
   test('read returns the bytes and write sends them with the content type', async () => {
     const { store, seen } = client((request) =>
-      request.method === 'GET' ? { statusCode: 200, headers: { 'content-length': '5' }, body: 'hello' } : { statusCode: 200 },
+      request.method === 'GET'
+        ? { statusCode: 200, headers: { 'content-length': '5' }, body: 'hello' }
+        : { statusCode: 200 },
     );
     assert.deepEqual(await store.read('citizens/c-1/a.txt'), new TextEncoder().encode('hello'));
     await store.write('citizens/c-1/b.pdf', new Uint8Array([1, 2, 3]), 'application/pdf');
@@ -170,7 +200,10 @@ describe('server-side operations', () => {
     await store.copy('citizens/c-1/giấy tờ+1 (a).pdf', 'archive/c-1/x.pdf');
     assert.equal(seen[0]?.method, 'PUT');
     assert.equal(seen[0]?.path, `/${BUCKET}/archive/c-1/x.pdf`);
-    assert.equal(seen[0]?.headers['x-amz-copy-source'], `${BUCKET}/citizens/c-1/gi%E1%BA%A5y%20t%E1%BB%9D%2B1%20(a).pdf`);
+    assert.equal(
+      seen[0]?.headers['x-amz-copy-source'],
+      `${BUCKET}/citizens/c-1/gi%E1%BA%A5y%20t%E1%BB%9D%2B1%20(a).pdf`,
+    );
     assert.equal(decodeURIComponent(copySource(BUCKET, 'a/b c/đ.pdf')), `${BUCKET}/a/b c/đ.pdf`);
 
     await store.delete('citizens/c-1/old.pdf');

@@ -4,7 +4,13 @@ import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
-  attributes, entities, indexAttributes, indexes, keyAttributes, objectKeys, primaryKey,
+  attributes,
+  entities,
+  indexAttributes,
+  indexes,
+  keyAttributes,
+  objectKeys,
+  primaryKey,
 } from '../../../functions/platform/storage/schema.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -12,41 +18,61 @@ const schemaFile = 'functions/platform/storage/schema.ts';
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(join(root, dir), { withFileTypes: true });
-  const nested = await Promise.all(entries.map(async (entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return /\.(ts|json)$/.test(entry.name) ? [path] : [];
-  }));
+  const nested = await Promise.all(
+    entries.map(async (entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return sourceFiles(path);
+      return /\.(ts|json)$/.test(entry.name) ? [path] : [];
+    }),
+  );
   return nested.flat();
 }
 
 /** The literal words keys start with, e.g. `OWNER#`, `SHARED-WITH#`, taken from the schema itself. */
-const keyPrefixes = [...new Set(Object.values(entities).flatMap((entity) => {
-  const entries = Object.values('indexKeys' in entity ? entity.indexKeys : {});
-  const texts = [entity.pk.text, entity.sk.text, ...entries.flatMap((entry) => [entry.pk.text, entry.sk.text])];
-  return texts.flatMap((text) => text.match(/[A-Z][A-Z-]*#/g) ?? []);
-}))];
+const keyPrefixes = [
+  ...new Set(
+    Object.values(entities).flatMap((entity) => {
+      const entries = Object.values('indexKeys' in entity ? entity.indexKeys : {});
+      const texts = [entity.pk.text, entity.sk.text, ...entries.flatMap((entry) => [entry.pk.text, entry.sk.text])];
+      return texts.flatMap((text) => text.match(/[A-Z][A-Z-]*#/g) ?? []);
+    }),
+  ),
+];
 
 describe('one storage schema', () => {
   test('no file of functions/ or lib/ but the schema names an index or writes a key prefix', async () => {
     const indexWords = Object.values(indexes).flatMap((index) => [index.name, index.partitionKey, index.sortKey]);
-    const files = [...await sourceFiles('functions'), ...await sourceFiles('lib')].filter((file) => relative(root, join(root, file)) !== schemaFile);
+    const files = [...(await sourceFiles('functions')), ...(await sourceFiles('lib'))].filter(
+      (file) => relative(root, join(root, file)) !== schemaFile,
+    );
     assert.ok(files.length > 50, 'the sources were found');
     assert.ok(keyPrefixes.includes('OWNER#') && keyPrefixes.includes('SHARED-BY#'), 'the prefixes were found');
     const offences: string[] = [];
     for (const file of files) {
       const text = await readFile(join(root, file), 'utf8');
       for (const word of indexWords) if (new RegExp(`\\b${word}\\b`).test(text)) offences.push(`${file}: ${word}`);
-      for (const prefix of keyPrefixes) if (new RegExp(`['"\`]${prefix}`).test(text)) offences.push(`${file}: ${prefix}`);
+      for (const prefix of keyPrefixes)
+        if (new RegExp(`['"\`]${prefix}`).test(text)) offences.push(`${file}: ${prefix}`);
     }
     assert.deepEqual(offences, []);
   });
 
   test('keys are built from their templates, numbers zero-padded so they sort', () => {
-    assert.deepEqual(primaryKey(entities.version, { ownerId: 'o1', documentId: 'd1', number: 7 }), { pk: 'OWNER#o1', sk: 'VERSION#d1#0000000007' });
-    assert.deepEqual(primaryKey(entities.auditEntry, { ownerId: 'o1', block: 2, seq: 2001 }), { pk: 'AUDIT#o1#2', sk: '000000002001' });
+    assert.deepEqual(primaryKey(entities.version, { ownerId: 'o1', documentId: 'd1', number: 7 }), {
+      pk: 'OWNER#o1',
+      sk: 'VERSION#d1#0000000007',
+    });
+    assert.deepEqual(primaryKey(entities.auditEntry, { ownerId: 'o1', block: 2, seq: 2001 }), {
+      pk: 'AUDIT#o1#2',
+      sk: '000000002001',
+    });
     assert.deepEqual(
-      indexAttributes(entities.document.indexKeys.inFolder, { ownerId: 'o1', folderId: 'f1', createdAt: '2026-01-01', documentId: 'd1' }),
+      indexAttributes(entities.document.indexKeys.inFolder, {
+        ownerId: 'o1',
+        folderId: 'f1',
+        createdAt: '2026-01-01',
+        documentId: 'd1',
+      }),
       { [indexes.listings.partitionKey]: 'OWNER#o1#FOLDER#f1', [indexes.listings.sortKey]: 'DOC#2026-01-01#d1' },
     );
   });
@@ -68,7 +94,8 @@ describe('one storage schema', () => {
 
   test('the table declares every key attribute the items use', () => {
     assert.deepEqual(keyAttributes.slice(0, 2), [attributes.partitionKey, attributes.sortKey]);
-    for (const index of Object.values(indexes)) assert.ok(keyAttributes.includes(index.partitionKey) && keyAttributes.includes(index.sortKey));
+    for (const index of Object.values(indexes))
+      assert.ok(keyAttributes.includes(index.partitionKey) && keyAttributes.includes(index.sortKey));
   });
 
   test('object keys live under the prefixes the grants are scoped by', () => {

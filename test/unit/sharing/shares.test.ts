@@ -4,12 +4,25 @@ import { updateDocument } from '../../../functions/vault/core/documents.ts';
 import { createFolder, listFolderTree } from '../../../functions/vault/core/folders.ts';
 import { getAccessLog } from '../../../functions/sharing/core/access-log.ts';
 import {
-  getSharedDocument, getSharedDocumentContentUrl, getSharedDocumentText, getSharedResource, listSharedItems,
+  getSharedDocument,
+  getSharedDocumentContentUrl,
+  getSharedDocumentText,
+  getSharedResource,
+  listSharedItems,
 } from '../../../functions/sharing/core/grantee-access.ts';
 import { grantShare, listShares, revokeShare, type ShareRequest } from '../../../functions/sharing/core/shares.ts';
 import { systemFolderId } from '../../../functions/vault/core/vault-provisioning.ts';
 import {
-  citizen, citizenId, createTestVault, officer, organisation, organisationId, secondCitizen, secondCitizenId, seedDocument, withCode,
+  citizen,
+  citizenId,
+  createTestVault,
+  officer,
+  organisation,
+  organisationId,
+  secondCitizen,
+  secondCitizenId,
+  seedDocument,
+  withCode,
   type TestVault,
 } from '../../fakes/vault-test-deps.ts';
 
@@ -28,15 +41,22 @@ async function sharedTree() {
   return { vault, folder, child, outside, inFolder, inChild, elsewhere };
 }
 
-function share(vault: TestVault, request: Partial<ShareRequest> & Pick<ShareRequest, 'resourceType' | 'resourceId'>, context = citizen()) {
+function share(
+  vault: TestVault,
+  request: Partial<ShareRequest> & Pick<ShareRequest, 'resourceType' | 'resourceId'>,
+  context = citizen(),
+) {
   return grantShare(vault, context, { grantee: toSecondCitizen, permissions: ['metadata'], ...request });
 }
 
-const deniedReasons = (vault: TestVault) => vault.repository.auditOf(citizenId)
-  .filter((entry) => entry.outcome === 'denied').map((entry) => entry.detail?.reason);
+const deniedReasons = (vault: TestVault) =>
+  vault.repository
+    .auditOf(citizenId)
+    .filter((entry) => entry.outcome === 'denied')
+    .map((entry) => entry.detail?.reason);
 
 describe('folder grants', () => {
-  test('cover the folder\'s current and future contents, subfolders included, and nothing else', async () => {
+  test("cover the folder's current and future contents, subfolders included, and nothing else", async () => {
     const { vault, folder, child, inFolder, inChild, elsewhere } = await sharedTree();
     const granted = await share(vault, { resourceType: 'folder', resourceId: folder.id, permissions: ['download'] });
     const later = await seedDocument(vault, citizenId, child.id, { title: 'Thêm sau' });
@@ -48,11 +68,20 @@ describe('folder grants', () => {
     await assert.rejects(getSharedDocument(vault, secondCitizen(), granted.id, elsewhere.id), withCode('not-found'));
 
     const listing = await listSharedItems(vault, secondCitizen(), granted.id, undefined, { limit: 10 });
-    assert.deepEqual(listing.folders.map((f) => f.name), ['Con']);
-    assert.deepEqual(listing.documents.items.map((d) => d.id), [inFolder.id]);
+    assert.deepEqual(
+      listing.folders.map((f) => f.name),
+      ['Con'],
+    );
+    assert.deepEqual(
+      listing.documents.items.map((d) => d.id),
+      [inFolder.id],
+    );
     const inside = await listSharedItems(vault, secondCitizen(), granted.id, child.id, { limit: 10 });
     assert.deepEqual(inside.documents.items.map((d) => d.id).sort(), [inChild.id, later.id].sort());
-    await assert.rejects(listSharedItems(vault, secondCitizen(), granted.id, systemFolderId('self'), { limit: 10 }), withCode('not-found'));
+    await assert.rejects(
+      listSharedItems(vault, secondCitizen(), granted.id, systemFolderId('self'), { limit: 10 }),
+      withCode('not-found'),
+    );
 
     // Reads are the owner's history, with the grantee as actor; refusals too.
     const reads = vault.repository.auditOf(citizenId).filter((entry) => entry.action === 'document.grantee-read');
@@ -78,7 +107,11 @@ describe('folder grants', () => {
 describe('revocation and expiry', () => {
   test('a revoked or expired share looks like a missing one to its grantee, and the attempt is audited', async () => {
     const { vault, inFolder } = await sharedTree();
-    const expiring = await share(vault, { resourceType: 'document', resourceId: inFolder.id, expiresAt: new Date(vault.clock.now().getTime() + 60_000).toISOString() });
+    const expiring = await share(vault, {
+      resourceType: 'document',
+      resourceId: inFolder.id,
+      expiresAt: new Date(vault.clock.now().getTime() + 60_000).toISOString(),
+    });
     const revoked = await share(vault, { resourceType: 'document', resourceId: inFolder.id });
     assert.equal((await getSharedResource(vault, secondCitizen(), expiring.id)).document?.id, inFolder.id);
 
@@ -105,9 +138,19 @@ describe('revocation and expiry', () => {
 
   test('permissions are checked per part: text needs content, download needs download', async () => {
     const { vault, inFolder } = await sharedTree();
-    const granted = await share(vault, { resourceType: 'document', resourceId: inFolder.id, permissions: ['metadata'] });
-    await assert.rejects(getSharedDocumentText(vault, secondCitizen(), granted.id, inFolder.id), withCode('permission-denied'));
-    await assert.rejects(getSharedDocumentContentUrl(vault, secondCitizen(), granted.id, inFolder.id), withCode('permission-denied'));
+    const granted = await share(vault, {
+      resourceType: 'document',
+      resourceId: inFolder.id,
+      permissions: ['metadata'],
+    });
+    await assert.rejects(
+      getSharedDocumentText(vault, secondCitizen(), granted.id, inFolder.id),
+      withCode('permission-denied'),
+    );
+    await assert.rejects(
+      getSharedDocumentContentUrl(vault, secondCitizen(), granted.id, inFolder.id),
+      withCode('permission-denied'),
+    );
     assert.deepEqual(deniedReasons(vault), ['no-content-permission', 'no-download-permission']);
   });
 });
@@ -117,24 +160,78 @@ describe('resharing', () => {
     const { vault, folder, inChild, child } = await sharedTree();
     const expiresAt = new Date(vault.clock.now().getTime() + 3_600_000).toISOString();
     const plain = await share(vault, { resourceType: 'folder', resourceId: folder.id });
-    const reshareable = await share(vault, { resourceType: 'folder', resourceId: folder.id, canReshare: true, expiresAt, permissions: ['content'] });
+    const reshareable = await share(vault, {
+      resourceType: 'folder',
+      resourceId: folder.id,
+      canReshare: true,
+      expiresAt,
+      permissions: ['content'],
+    });
     const toOrganisation = { grantee: { kind: 'organization', id: organisationId } as const };
 
-    await assert.rejects(grantShare(vault, secondCitizen(), { ...toOrganisation, resourceType: 'document', resourceId: inChild.id, permissions: ['metadata'], viaShareId: plain.id }), withCode('forbidden-role'));
-    await assert.rejects(grantShare(vault, secondCitizen(), { ...toOrganisation, resourceType: 'document', resourceId: inChild.id, permissions: ['download'], viaShareId: reshareable.id }), withCode('invalid-input'));
-    await assert.rejects(grantShare(vault, secondCitizen(), {
-      ...toOrganisation, resourceType: 'document', resourceId: inChild.id, permissions: ['metadata'], viaShareId: reshareable.id,
-      expiresAt: new Date(vault.clock.now().getTime() + 7_200_000).toISOString(),
-    }), withCode('invalid-input'));
-    await assert.rejects(grantShare(vault, secondCitizen(), { ...toOrganisation, resourceType: 'folder', resourceId: systemFolderId('self'), permissions: ['metadata'], viaShareId: reshareable.id }), withCode('not-found'));
-    assert.deepEqual(deniedReasons(vault), ['reshare-not-allowed', 'more-permissions', 'later-expiry', 'outside-share']);
+    await assert.rejects(
+      grantShare(vault, secondCitizen(), {
+        ...toOrganisation,
+        resourceType: 'document',
+        resourceId: inChild.id,
+        permissions: ['metadata'],
+        viaShareId: plain.id,
+      }),
+      withCode('forbidden-role'),
+    );
+    await assert.rejects(
+      grantShare(vault, secondCitizen(), {
+        ...toOrganisation,
+        resourceType: 'document',
+        resourceId: inChild.id,
+        permissions: ['download'],
+        viaShareId: reshareable.id,
+      }),
+      withCode('invalid-input'),
+    );
+    await assert.rejects(
+      grantShare(vault, secondCitizen(), {
+        ...toOrganisation,
+        resourceType: 'document',
+        resourceId: inChild.id,
+        permissions: ['metadata'],
+        viaShareId: reshareable.id,
+        expiresAt: new Date(vault.clock.now().getTime() + 7_200_000).toISOString(),
+      }),
+      withCode('invalid-input'),
+    );
+    await assert.rejects(
+      grantShare(vault, secondCitizen(), {
+        ...toOrganisation,
+        resourceType: 'folder',
+        resourceId: systemFolderId('self'),
+        permissions: ['metadata'],
+        viaShareId: reshareable.id,
+      }),
+      withCode('not-found'),
+    );
+    assert.deepEqual(deniedReasons(vault), [
+      'reshare-not-allowed',
+      'more-permissions',
+      'later-expiry',
+      'outside-share',
+    ]);
 
-    const reshared = await grantShare(vault, secondCitizen(), { ...toOrganisation, resourceType: 'folder', resourceId: child.id, permissions: ['metadata'], viaShareId: reshareable.id });
+    const reshared = await grantShare(vault, secondCitizen(), {
+      ...toOrganisation,
+      resourceType: 'folder',
+      resourceId: child.id,
+      permissions: ['metadata'],
+      viaShareId: reshareable.id,
+    });
     assert.equal(reshared.ownerId, citizenId);
-    assert.equal(reshared.expiresAt, expiresAt, 'a reshare without expiry inherits the parent\'s');
+    assert.equal(reshared.expiresAt, expiresAt, "a reshare without expiry inherits the parent's");
     assert.equal((await getSharedDocument(vault, organisation(), reshared.id, inChild.id)).id, inChild.id);
     const outgoing = await listShares(vault, secondCitizen(), { direction: 'outgoing', limit: 10 });
-    assert.deepEqual(outgoing.items.map((item) => item.share.id), [reshared.id]);
+    assert.deepEqual(
+      outgoing.items.map((item) => item.share.id),
+      [reshared.id],
+    );
 
     await revokeShare(vault, citizen(), reshareable.id);
     await assert.rejects(getSharedDocument(vault, organisation(), reshared.id, inChild.id), withCode('not-found'));
@@ -151,20 +248,57 @@ describe('listShares', () => {
     const documentShare = await share(vault, { resourceType: 'document', resourceId: inFolder.id });
 
     const folders = await listShares(vault, citizen(), { direction: 'outgoing', resourceType: 'folder', limit: 1 });
-    assert.deepEqual(folders.items.map((item) => item.share.id), [childShare.id]);
-    const next = await listShares(vault, citizen(), { direction: 'outgoing', resourceType: 'folder', limit: 1, cursor: folders.nextCursor as string });
-    assert.deepEqual(next.items.map((item) => item.share.id), [folderShare.id]);
+    assert.deepEqual(
+      folders.items.map((item) => item.share.id),
+      [childShare.id],
+    );
+    const next = await listShares(vault, citizen(), {
+      direction: 'outgoing',
+      resourceType: 'folder',
+      limit: 1,
+      cursor: folders.nextCursor as string,
+    });
+    assert.deepEqual(
+      next.items.map((item) => item.share.id),
+      [folderShare.id],
+    );
     assert.equal(next.nextCursor, undefined);
 
-    const incoming = await listShares(vault, secondCitizen(), { direction: 'incoming', resourceType: 'document', limit: 10 });
-    assert.deepEqual(incoming.items.map((item) => [item.share.id, item.resourceName, item.active]), [[documentShare.id, 'Trong thư mục', true]]);
+    const incoming = await listShares(vault, secondCitizen(), {
+      direction: 'incoming',
+      resourceType: 'document',
+      limit: 10,
+    });
+    assert.deepEqual(
+      incoming.items.map((item) => [item.share.id, item.resourceName, item.active]),
+      [[documentShare.id, 'Trong thư mục', true]],
+    );
     assert.deepEqual((await listShares(vault, organisation(), { direction: 'incoming', limit: 10 })).items, []);
   });
 
-  test('refuses sharing what is not the caller\'s, and sharing with oneself', async () => {
+  test("refuses sharing what is not the caller's, and sharing with oneself", async () => {
     const { vault, inFolder } = await sharedTree();
-    await assert.rejects(share(vault, { resourceType: 'document', resourceId: inFolder.id }, secondCitizen()), withCode('not-found'));
-    await assert.rejects(grantShare(vault, citizen(), { resourceType: 'document', resourceId: inFolder.id, grantee: { kind: 'citizen', id: citizenId }, permissions: ['metadata'] }), withCode('invalid-input'));
-    await assert.rejects(grantShare(vault, citizen(), { resourceType: 'document', resourceId: inFolder.id, grantee: { kind: 'citizen', id: '999999999999' }, permissions: ['metadata'] }), withCode('invalid-input'));
+    await assert.rejects(
+      share(vault, { resourceType: 'document', resourceId: inFolder.id }, secondCitizen()),
+      withCode('not-found'),
+    );
+    await assert.rejects(
+      grantShare(vault, citizen(), {
+        resourceType: 'document',
+        resourceId: inFolder.id,
+        grantee: { kind: 'citizen', id: citizenId },
+        permissions: ['metadata'],
+      }),
+      withCode('invalid-input'),
+    );
+    await assert.rejects(
+      grantShare(vault, citizen(), {
+        resourceType: 'document',
+        resourceId: inFolder.id,
+        grantee: { kind: 'citizen', id: '999999999999' },
+        permissions: ['metadata'],
+      }),
+      withCode('invalid-input'),
+    );
   });
 });

@@ -5,7 +5,9 @@ import { toPem } from '../../../functions/pdf-pki/certificates.ts';
 import { createRootCa, issueCertificate } from '../../../functions/pdf-pki/development-ca.ts';
 import type { SealKey } from '../../../functions/signing/core/seal-key.ts';
 import {
-  SignatureProviderUnavailableError, type SignatureAttempt, type SignatureProvider,
+  SignatureProviderUnavailableError,
+  type SignatureAttempt,
+  type SignatureProvider,
 } from '../../../functions/signing/core/signature-provider.ts';
 import { checkDueRemoteSignatures, requestDocumentSignature } from '../../../functions/signing/core/signatures.ts';
 import { citizen, citizenId, createTestVault, fileDocument, type TestVault } from '../../fakes/vault-test-deps.ts';
@@ -18,7 +20,10 @@ class ScriptedProvider implements SignatureProvider {
   checks = 0;
   private digest: Uint8Array | undefined;
 
-  constructor(private readonly chain: Uint8Array[], private readonly key: SealKey) {}
+  constructor(
+    private readonly chain: Uint8Array[],
+    private readonly key: SealKey,
+  ) {}
 
   async signerCertificates() {
     return this.chain;
@@ -44,11 +49,22 @@ describe('remote signatures are checked with backoff until a deadline', () => {
   let documentId: string;
 
   beforeEach(async () => {
-    vault = createTestVault({ policy: { remoteSignatureFirstCheckSeconds: 2, remoteSignatureMaxCheckIntervalSeconds: 30, signatureRequestTtlSeconds: 600 } });
+    vault = createTestVault({
+      policy: {
+        remoteSignatureFirstCheckSeconds: 2,
+        remoteSignatureMaxCheckIntervalSeconds: 30,
+        signatureRequestTtlSeconds: 600,
+      },
+    });
     // Valid around the fake clock's date, not the machine's.
     const validFrom = new Date(vault.clock.now().getTime() - 86_400_000);
     const root = await createRootCa({ commonName: 'SIM test root', validFrom });
-    const signer = await issueCertificate({ issuer: root, commonName: 'NGUYỄN VĂN AN', subjectSerialNumber: citizenId, validFrom });
+    const signer = await issueCertificate({
+      issuer: root,
+      commonName: 'NGUYỄN VĂN AN',
+      subjectSerialNumber: citizenId,
+      validFrom,
+    });
     provider = new ScriptedProvider([signer.certificate, root.certificate], createLocalSealKey(signer.privateKeyPkcs8));
     vault.signing.providers.sim = provider;
     await vault.signing.settings.saveTrustAnchors('sim', toPem(root.certificate), []);
@@ -56,7 +72,10 @@ describe('remote signatures are checked with backoff until a deadline', () => {
   });
 
   async function startSigning() {
-    const { signature } = await requestDocumentSignature(vault, citizen(), documentId, { provider: 'sim', account: '0912345678' });
+    const { signature } = await requestDocumentSignature(vault, citizen(), documentId, {
+      provider: 'sim',
+      account: '0912345678',
+    });
     return signature;
   }
 
@@ -70,10 +89,14 @@ describe('remote signatures are checked with backoff until a deadline', () => {
   test('checks come twice as late each time, up to the maximum interval', async () => {
     const signature = await startSigning();
     const gaps: number[] = [];
-    let last = Date.parse((await vault.repository.getSignature(citizenId, documentId, signature.id))?.remote?.nextCheckAt ?? '');
+    let last = Date.parse(
+      (await vault.repository.getSignature(citizenId, documentId, signature.id))?.remote?.nextCheckAt ?? '',
+    );
     for (let round = 0; round < 6; round += 1) {
       assert.equal(await nextRound(), 1);
-      const next = Date.parse((await vault.repository.getSignature(citizenId, documentId, signature.id))?.remote?.nextCheckAt ?? '');
+      const next = Date.parse(
+        (await vault.repository.getSignature(citizenId, documentId, signature.id))?.remote?.nextCheckAt ?? '',
+      );
       gaps.push((next - last) / 1000);
       last = next;
     }

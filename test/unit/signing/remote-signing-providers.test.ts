@@ -11,7 +11,10 @@ import {
   type SignerReference,
 } from '../../../functions/signing/core/signature-provider.ts';
 import { RemoteSigningRequestError } from '../../../functions/signing/adapters/remote-signing-client.ts';
-import { createSimSigningProvider, normaliseVietnameseMobileNumber } from '../../../functions/signing/adapters/sim-signing-provider.ts';
+import {
+  createSimSigningProvider,
+  normaliseVietnameseMobileNumber,
+} from '../../../functions/signing/adapters/sim-signing-provider.ts';
 import { createSmartCaSigningProvider } from '../../../functions/signing/adapters/smartca-signing-provider.ts';
 import { startRemoteSigningSimulator, type RemoteSigningSimulator } from '../../simulators/remote-signing-simulator.ts';
 
@@ -51,7 +54,11 @@ function request(signer: SignerReference, digest: Uint8Array, description = 'Ký
 }
 
 /** What the core does, without its backoff: check until the attempt is no longer pending. */
-async function settle(provider: SignatureProvider, attempt: SignatureAttempt, deadlineMs = 3_000): Promise<SignatureAttempt> {
+async function settle(
+  provider: SignatureProvider,
+  attempt: SignatureAttempt,
+  deadlineMs = 3_000,
+): Promise<SignatureAttempt> {
   const deadline = Date.now() + deadlineMs;
   while (attempt.status === 'pending') {
     if (Date.now() > deadline) throw new Error('still pending at the deadline');
@@ -75,7 +82,10 @@ describe('SIM signing provider', () => {
   test('looks up the subscriber’s certificate, issued by the test CA, in any written form of the number', async () => {
     const account = mobileNumber();
     simulator.registerSigner(account, { commonName: 'Nguyễn Văn An', subjectSerialNumber: 'CCCD:079201000001' });
-    const chain = await sim.signerCertificates({ ownerId: '079201000001', account: `0${account.slice(2, 5)} ${account.slice(5, 8)} ${account.slice(8)}` });
+    const chain = await sim.signerCertificates({
+      ownerId: '079201000001',
+      account: `0${account.slice(2, 5)} ${account.slice(5, 8)} ${account.slice(8)}`,
+    });
     const leaf = leafOf(chain);
     assert.match(leaf.subject, /CN=Nguyễn Văn An/);
     assert.match(leaf.subject, /serialNumber=CCCD:079201000001/);
@@ -96,13 +106,22 @@ describe('SIM signing provider', () => {
     assert.equal((await sim.checkSignature(first.status === 'pending' ? first.transactionId : '')).status, 'pending');
 
     const settled = await settle(sim, first);
-    assert.ok(verifies(leaf, preimage, settled), 'the signature verifies over the signed attributes with the certificate key');
+    assert.ok(
+      verifies(leaf, preimage, settled),
+      'the signature verifies over the signed attributes with the certificate key',
+    );
     assert.deepEqual(simulator.lastSigningRequest(account)?.hash, digest);
   });
 
   test('the phone shows at most 160 characters of the description', async () => {
     const account = mobileNumber();
-    await sim.requestSignature(request({ ownerId: 'o', account }, signedAttributes().digest, 'Ký '.concat('Giấy chứng nhận quyền sử dụng đất '.repeat(10))));
+    await sim.requestSignature(
+      request(
+        { ownerId: 'o', account },
+        signedAttributes().digest,
+        'Ký '.concat('Giấy chứng nhận quyền sử dụng đất '.repeat(10)),
+      ),
+    );
     const shown = simulator.lastSigningRequest(account)?.text ?? '';
     assert.equal(Array.from(shown).length, 160);
     assert.ok(shown.endsWith('…'));
@@ -111,14 +130,20 @@ describe('SIM signing provider', () => {
   test('a refusal on the phone comes back as refused with its reason', async () => {
     const account = mobileNumber();
     simulator.setBehaviour(account, { kind: 'refuse', afterMs: 50, reason: 'user cancelled' });
-    const attempt = await settle(sim, await sim.requestSignature(request({ ownerId: 'o', account }, signedAttributes().digest)));
+    const attempt = await settle(
+      sim,
+      await sim.requestSignature(request({ ownerId: 'o', account }, signedAttributes().digest)),
+    );
     assert.deepEqual(attempt, { status: 'refused', reason: 'user cancelled' });
   });
 
   test('a signer who never answers: expired after the service’s own deadline', async () => {
     const account = mobileNumber();
     simulator.setBehaviour(account, { kind: 'never' });
-    const attempt = await settle(sim, await sim.requestSignature(request({ ownerId: 'o', account }, signedAttributes().digest)));
+    const attempt = await settle(
+      sim,
+      await sim.requestSignature(request({ ownerId: 'o', account }, signedAttributes().digest)),
+    );
     assert.deepEqual(attempt, { status: 'expired' });
   });
 
@@ -140,8 +165,14 @@ describe('SIM signing provider', () => {
 
     simulator.setBehaviour(account, { kind: 'unavailable' });
     await assert.rejects(sim.signerCertificates({ ownerId: 'o', account }), SignatureProviderUnavailableError);
-    await assert.rejects(sim.requestSignature(request({ ownerId: 'o', account }, signedAttributes().digest)), SignatureProviderUnavailableError);
-    await assert.rejects(sim.checkSignature(pending.status === 'pending' ? pending.transactionId : ''), SignatureProviderUnavailableError);
+    await assert.rejects(
+      sim.requestSignature(request({ ownerId: 'o', account }, signedAttributes().digest)),
+      SignatureProviderUnavailableError,
+    );
+    await assert.rejects(
+      sim.checkSignature(pending.status === 'pending' ? pending.transactionId : ''),
+      SignatureProviderUnavailableError,
+    );
   });
 
   test('a repeated request with the same requestId gets the same transaction; a different digest is rejected', async () => {
@@ -155,14 +186,21 @@ describe('SIM signing provider', () => {
     assert.deepEqual(second, first);
 
     const conflicting = sim.requestSignature({ ...original, digest: signedAttributes().digest });
-    await assert.rejects(conflicting, (error: unknown) => error instanceof RemoteSigningRequestError && error.status === 409);
+    await assert.rejects(
+      conflicting,
+      (error: unknown) => error instanceof RemoteSigningRequestError && error.status === 409,
+    );
   });
 
   test('a number that is not a Vietnamese mobile number is invalid input, before any call', async () => {
     const before = simulator.requestCount();
     for (const account of ['0212345678', '091234567', '+8491234567890', '+1 415 555 0100', 'abc', '']) {
       await assert.rejects(sim.signerCertificates({ ownerId: 'o', account }), InvalidInputError, account);
-      await assert.rejects(sim.requestSignature(request({ ownerId: 'o', account }, signedAttributes().digest)), InvalidInputError, account);
+      await assert.rejects(
+        sim.requestSignature(request({ ownerId: 'o', account }, signedAttributes().digest)),
+        InvalidInputError,
+        account,
+      );
     }
     await assert.rejects(sim.signerCertificates({ ownerId: 'o' }), InvalidInputError);
     assert.equal(simulator.requestCount(), before);
@@ -178,7 +216,10 @@ describe('SIM signing provider', () => {
     const account = mobileNumber();
     simulator.setBehaviour(account, { kind: 'no-account' });
     await assert.rejects(sim.signerCertificates({ ownerId: 'o', account }), InvalidInputError);
-    await assert.rejects(sim.requestSignature(request({ ownerId: 'o', account }, signedAttributes().digest)), InvalidInputError);
+    await assert.rejects(
+      sim.requestSignature(request({ ownerId: 'o', account }, signedAttributes().digest)),
+      InvalidInputError,
+    );
   });
 
   test('a transaction the service no longer knows is expired', async () => {
@@ -191,7 +232,10 @@ describe('SmartCA signing provider', () => {
     const userId = smartCaUserId();
     simulator.registerSigner(userId, { commonName: 'Trần Thị Bình', subjectSerialNumber: userId });
     const now = Date.now();
-    const original = await simulator.issueCredential(userId, { validFrom: new Date(now - 10 * DAY_MS), validDays: 400 });
+    const original = await simulator.issueCredential(userId, {
+      validFrom: new Date(now - 10 * DAY_MS),
+      validDays: 400,
+    });
     await simulator.issueCredential(userId, { validFrom: new Date(now - 800 * DAY_MS), validDays: 365 }); // expired
     // Newer than the credential issued on first use (valid from a minute ago), but not usable:
     await simulator.issueCredential(userId, { validFrom: new Date(now - 1_000), validDays: 400, status: 'revoked' });
@@ -219,7 +263,10 @@ describe('SmartCA signing provider', () => {
     // A renewal lands between preparing the signature and requesting it.
     const renewed = await simulator.issueCredential(userId, { validFrom: new Date(Date.now() - 1_000) });
     const { preimage, digest } = signedAttributes();
-    const attempt = await settle(smartca, await smartca.requestSignature(request({ ownerId: userId, account: userId, certificates: [embedded] }, digest)));
+    const attempt = await settle(
+      smartca,
+      await smartca.requestSignature(request({ ownerId: userId, account: userId, certificates: [embedded] }, digest)),
+    );
     assert.ok(verifies(new X509Certificate(embedded), preimage, attempt));
     assert.notEqual(simulator.lastSigningRequest(userId)?.credentialId, renewed.credentialId);
   });
@@ -232,23 +279,35 @@ describe('SmartCA signing provider', () => {
       { now: () => new Date(Date.now() + 5_000 * DAY_MS) },
     );
     await assert.rejects(years.signerCertificates({ ownerId: userId, account: userId }), InvalidInputError);
-    await assert.rejects(years.requestSignature(request({ ownerId: userId, account: userId }, signedAttributes().digest)), InvalidInputError);
+    await assert.rejects(
+      years.requestSignature(request({ ownerId: userId, account: userId }, signedAttributes().digest)),
+      InvalidInputError,
+    );
   });
 
   test('refuse, never and unavailable', async () => {
     const refusing = smartCaUserId();
     simulator.setBehaviour(refusing, { kind: 'refuse', afterMs: 30 });
-    const refused = await settle(smartca, await smartca.requestSignature(request({ ownerId: 'o', account: refusing }, signedAttributes().digest)));
+    const refused = await settle(
+      smartca,
+      await smartca.requestSignature(request({ ownerId: 'o', account: refusing }, signedAttributes().digest)),
+    );
     assert.equal(refused.status, 'refused');
 
     const silent = smartCaUserId();
     simulator.setBehaviour(silent, { kind: 'never' });
-    const expired = await settle(smartca, await smartca.requestSignature(request({ ownerId: 'o', account: silent }, signedAttributes().digest)));
+    const expired = await settle(
+      smartca,
+      await smartca.requestSignature(request({ ownerId: 'o', account: silent }, signedAttributes().digest)),
+    );
     assert.deepEqual(expired, { status: 'expired' });
 
     const down = smartCaUserId();
     simulator.setBehaviour(down, { kind: 'unavailable' });
-    await assert.rejects(smartca.signerCertificates({ ownerId: 'o', account: down }), SignatureProviderUnavailableError);
+    await assert.rejects(
+      smartca.signerCertificates({ ownerId: 'o', account: down }),
+      SignatureProviderUnavailableError,
+    );
   });
 
   test('idempotent by requestId', async () => {
@@ -312,7 +371,11 @@ describe('remote signing client failures', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = silent.address() as AddressInfo;
-      const slow = createSmartCaSigningProvider({ endpoint: `http://127.0.0.1:${port}`, apiKey: 'k', requestTimeoutMs: 100 });
+      const slow = createSmartCaSigningProvider({
+        endpoint: `http://127.0.0.1:${port}`,
+        apiKey: 'k',
+        requestTimeoutMs: 100,
+      });
       await assert.rejects(slow.checkSignature('tx-1'), (error: unknown) => {
         assert.ok(error instanceof SignatureProviderUnavailableError);
         assert.match(error.message, /within 100 ms/);
@@ -338,7 +401,10 @@ describe('remote signing client failures', () => {
     });
     await new Promise<void>((resolve) => nonsense.listen(0, '127.0.0.1', resolve));
     try {
-      const odd = createSimSigningProvider({ endpoint: `http://127.0.0.1:${(nonsense.address() as AddressInfo).port}`, apiKey: 'k' });
+      const odd = createSimSigningProvider({
+        endpoint: `http://127.0.0.1:${(nonsense.address() as AddressInfo).port}`,
+        apiKey: 'k',
+      });
       await assert.rejects(odd.checkSignature('tx-1'), SignatureProviderUnavailableError);
     } finally {
       nonsense.closeAllConnections();

@@ -1,8 +1,17 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  normaliseChassisNumber, normaliseCode, normaliseDate, normaliseEnterpriseCode, normaliseLicenseClass, normaliseName, normalisePersonalId,
-  normalisePlate, normaliseText, normaliseVnd, type NormalisedValue,
+  normaliseChassisNumber,
+  normaliseCode,
+  normaliseDate,
+  normaliseEnterpriseCode,
+  normaliseLicenseClass,
+  normaliseName,
+  normalisePersonalId,
+  normalisePlate,
+  normaliseText,
+  normaliseVnd,
+  type NormalisedValue,
 } from '../../../functions/templates/core/normalisers.ts';
 
 const clean = (value: string | number): NormalisedValue => ({ value, adjusted: false });

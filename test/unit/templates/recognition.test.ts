@@ -7,7 +7,9 @@ import { classifyDocument } from '../../../functions/templates/core/classify.ts'
 import { extractFields } from '../../../functions/templates/core/extract.ts';
 import type { FieldValue } from '../../../functions/templates/core/normalisers.ts';
 import {
-  recognitionTemplateSchema, type RecognitionTemplate, type TemplateField,
+  recognitionTemplateSchema,
+  type RecognitionTemplate,
+  type TemplateField,
 } from '../../../functions/templates/core/template-model.ts';
 
 // Every assert.ok carries a message: without one, node's assert re-parses the transpiled
@@ -73,26 +75,28 @@ function builtin(key: string): RecognitionTemplate {
 const documents: Array<{ key: string; pages: OcrPage[]; fields: Record<string, FieldValue> }> = [
   {
     key: 'xac-nhan-cu-tru',
-    pages: [ocrPage([
-      { y: 60, x: 60, text: 'CÔNG AN THÀNH PHỐ HÀ NỘI' },
-      { y: 60, x: 640, text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
-      { y: 100, x: 60, text: 'CÔNG AN PHƯỜNG HÀNG ĐÀO' },
-      { y: 100, x: 700, text: 'Độc lập - Tự do - Hạnh phúc' },
-      { y: 150, x: 120, text: 'Số:   125/XN-CAP' },
-      { y: 230, x: 260, text: 'GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ' },
-      { y: 300, x: 60, text: 'Công an phường Hàng Đào xác nhận thông tin về cư trú của công dân như sau:' },
-      { y: 350, x: 60, text: '1. Ho, chu dem va ten: NGUYỄN THỊ HƯƠNG' },
-      { y: 400, x: 60, text: '2. Ngày, tháng, năm sinh: 15/O3/1990    3. Giới tính: Nữ' },
-      { y: 450, x: 60, text: '4. Số định danh cá nhân: 001190012345' },
-      { y: 500, x: 60, text: '5. Nơi thường trú: Số 12 phố Hàng Bạc, phường Hàng Đào, quận Hoàn' },
-      { y: 540, x: 60, text: 'Kiếm, thành phố Hà Nội' },
-      { y: 590, x: 60, text: '6. Nơi tạm trú: Không' },
-      { y: 640, x: 60, text: '7. Nơi ở hiện tại: Số 12 phố Hàng Bạc, phường Hàng Đào, quận Hoàn Kiếm' },
-      { y: 700, x: 60, text: '8. Thông tin thành viên hộ gia đình: Không' },
-      { y: 800, x: 640, text: 'Hà Nội, ngày 15 tháng 01 năm 2024' },
-      { y: 840, x: 700, text: 'TRƯỞNG CÔNG AN PHƯỜNG' },
-      { y: 1000, x: 720, text: 'Trần Văn Nam' },
-    ])],
+    pages: [
+      ocrPage([
+        { y: 60, x: 60, text: 'CÔNG AN THÀNH PHỐ HÀ NỘI' },
+        { y: 60, x: 640, text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
+        { y: 100, x: 60, text: 'CÔNG AN PHƯỜNG HÀNG ĐÀO' },
+        { y: 100, x: 700, text: 'Độc lập - Tự do - Hạnh phúc' },
+        { y: 150, x: 120, text: 'Số:   125/XN-CAP' },
+        { y: 230, x: 260, text: 'GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ' },
+        { y: 300, x: 60, text: 'Công an phường Hàng Đào xác nhận thông tin về cư trú của công dân như sau:' },
+        { y: 350, x: 60, text: '1. Ho, chu dem va ten: NGUYỄN THỊ HƯƠNG' },
+        { y: 400, x: 60, text: '2. Ngày, tháng, năm sinh: 15/O3/1990    3. Giới tính: Nữ' },
+        { y: 450, x: 60, text: '4. Số định danh cá nhân: 001190012345' },
+        { y: 500, x: 60, text: '5. Nơi thường trú: Số 12 phố Hàng Bạc, phường Hàng Đào, quận Hoàn' },
+        { y: 540, x: 60, text: 'Kiếm, thành phố Hà Nội' },
+        { y: 590, x: 60, text: '6. Nơi tạm trú: Không' },
+        { y: 640, x: 60, text: '7. Nơi ở hiện tại: Số 12 phố Hàng Bạc, phường Hàng Đào, quận Hoàn Kiếm' },
+        { y: 700, x: 60, text: '8. Thông tin thành viên hộ gia đình: Không' },
+        { y: 800, x: 640, text: 'Hà Nội, ngày 15 tháng 01 năm 2024' },
+        { y: 840, x: 700, text: 'TRƯỞNG CÔNG AN PHƯỜNG' },
+        { y: 1000, x: 720, text: 'Trần Văn Nam' },
+      ]),
+    ],
     fields: {
       number: '125/XN-CAP',
       issueDate: '2024-01-15',
@@ -104,21 +108,23 @@ const documents: Array<{ key: string; pages: OcrPage[]; fields: Record<string, F
   },
   {
     key: 'giay-phep-lai-xe',
-    pages: [ocrPage([
-      { y: 40, x: 300, text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
-      { y: 80, x: 360, text: 'SOCIALIST REPUBLIC OF VIETNAM' },
-      { y: 130, x: 300, text: 'GIẤY PHÉP LÁI XE / DRIVER’S LICENSE' },
-      { y: 190, x: 420, text: 'Số/No: 790123456789' },
-      { y: 240, x: 420, text: 'Họ tên/Full name:  TRẦN  VĂN BÌNH' },
-      { y: 290, x: 420, text: 'Ngày sinh/Date of birth: 2O/11/1985' },
-      { y: 340, x: 420, text: 'Quốc tịch/Nationality: VIỆT NAM' },
-      { y: 390, x: 420, text: 'Nơi cư trú/Address: 45 Nguyễn Trãi, phường Bến Thành,' },
-      { y: 430, x: 420, text: 'quận 1, TP. Hồ Chí Minh' },
-      { y: 500, x: 60, text: 'TP. Hồ Chí Minh, ngày 20 tháng 11 năm 2020' },
-      { y: 540, x: 60, text: 'GIÁM ĐỐC SỞ GIAO THÔNG VẬN TẢI' },
-      { y: 600, x: 420, text: 'Hạng/Ciass: B2' },
-      { y: 650, x: 420, text: 'Có giá trị đến/Expires: 20/11/2030' },
-    ])],
+    pages: [
+      ocrPage([
+        { y: 40, x: 300, text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
+        { y: 80, x: 360, text: 'SOCIALIST REPUBLIC OF VIETNAM' },
+        { y: 130, x: 300, text: 'GIẤY PHÉP LÁI XE / DRIVER’S LICENSE' },
+        { y: 190, x: 420, text: 'Số/No: 790123456789' },
+        { y: 240, x: 420, text: 'Họ tên/Full name:  TRẦN  VĂN BÌNH' },
+        { y: 290, x: 420, text: 'Ngày sinh/Date of birth: 2O/11/1985' },
+        { y: 340, x: 420, text: 'Quốc tịch/Nationality: VIỆT NAM' },
+        { y: 390, x: 420, text: 'Nơi cư trú/Address: 45 Nguyễn Trãi, phường Bến Thành,' },
+        { y: 430, x: 420, text: 'quận 1, TP. Hồ Chí Minh' },
+        { y: 500, x: 60, text: 'TP. Hồ Chí Minh, ngày 20 tháng 11 năm 2020' },
+        { y: 540, x: 60, text: 'GIÁM ĐỐC SỞ GIAO THÔNG VẬN TẢI' },
+        { y: 600, x: 420, text: 'Hạng/Ciass: B2' },
+        { y: 650, x: 420, text: 'Có giá trị đến/Expires: 20/11/2030' },
+      ]),
+    ],
     fields: {
       number: '790123456789',
       fullName: 'TRẦN VĂN BÌNH',
@@ -129,23 +135,25 @@ const documents: Array<{ key: string; pages: OcrPage[]; fields: Record<string, F
   },
   {
     key: 'dang-ky-xe',
-    pages: [ocrPage([
-      { y: 40, x: 60, text: 'CÔNG AN TP HỒ CHÍ MINH' },
-      { y: 40, x: 640, text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
-      { y: 80, x: 60, text: 'PHÒNG CẢNH SÁT GIAO THÔNG' },
-      { y: 80, x: 700, text: 'Độc lập - Tự do - Hạnh phúc' },
-      { y: 150, x: 200, text: 'GIẤY CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE MÁY' },
-      { y: 200, x: 500, text: 'Số: 012345' },
-      { y: 260, x: 60, text: 'Tên chủ xe: LÊ MINH TUẤN' },
-      { y: 310, x: 60, text: 'Địa chỉ: 45 Nguyễn Trãi, phường Bến Thành, quận 1, TP. Hồ Chí Minh' },
-      { y: 360, x: 60, text: 'Nhan hieu: HONDA        Số loại: AIR BLADE' },
-      { y: 410, x: 60, text: 'Màu sơn: Đen        Dung tích: 125' },
-      { y: 460, x: 60, text: 'Số máy: JF83E 1234567' },
-      { y: 510, x: 60, text: 'Số khung: RLHJF8312KY123456' },
-      { y: 560, x: 60, text: 'Biển số đăng ký: 59-X1 123.45' },
-      { y: 620, x: 60, text: 'Đăng ký lần đầu ngày: 10/05/2019' },
-      { y: 680, x: 640, text: 'TP. Hồ Chí Minh, ngày 10 tháng 5 năm 2019' },
-    ])],
+    pages: [
+      ocrPage([
+        { y: 40, x: 60, text: 'CÔNG AN TP HỒ CHÍ MINH' },
+        { y: 40, x: 640, text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
+        { y: 80, x: 60, text: 'PHÒNG CẢNH SÁT GIAO THÔNG' },
+        { y: 80, x: 700, text: 'Độc lập - Tự do - Hạnh phúc' },
+        { y: 150, x: 200, text: 'GIẤY CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE MÁY' },
+        { y: 200, x: 500, text: 'Số: 012345' },
+        { y: 260, x: 60, text: 'Tên chủ xe: LÊ MINH TUẤN' },
+        { y: 310, x: 60, text: 'Địa chỉ: 45 Nguyễn Trãi, phường Bến Thành, quận 1, TP. Hồ Chí Minh' },
+        { y: 360, x: 60, text: 'Nhan hieu: HONDA        Số loại: AIR BLADE' },
+        { y: 410, x: 60, text: 'Màu sơn: Đen        Dung tích: 125' },
+        { y: 460, x: 60, text: 'Số máy: JF83E 1234567' },
+        { y: 510, x: 60, text: 'Số khung: RLHJF8312KY123456' },
+        { y: 560, x: 60, text: 'Biển số đăng ký: 59-X1 123.45' },
+        { y: 620, x: 60, text: 'Đăng ký lần đầu ngày: 10/05/2019' },
+        { y: 680, x: 640, text: 'TP. Hồ Chí Minh, ngày 10 tháng 5 năm 2019' },
+      ]),
+    ],
     fields: {
       number: '012345',
       ownerName: 'LÊ MINH TUẤN',
@@ -157,30 +165,32 @@ const documents: Array<{ key: string; pages: OcrPage[]; fields: Record<string, F
   },
   {
     key: 'quyet-dinh-xu-phat',
-    pages: [ocrPage([
-      { y: 40, x: 60, text: 'CÔNG AN THÀNH PHỐ HÀ NỘI' },
-      { y: 40, x: 640, text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
-      { y: 80, x: 60, text: 'PHÒNG CẢNH SÁT GIAO THÔNG' },
-      { y: 80, x: 700, text: 'Độc lập - Tự do - Hạnh phúc' },
-      { y: 130, x: 100, text: 'Số: 1234/QĐ-XPHC' },
-      { y: 130, x: 640, text: 'Hà Nội, ngày 15 tháng 3 năm 2024' },
-      { y: 200, x: 480, text: 'QUYẾT ĐỊNH' },
-      { y: 240, x: 400, text: 'Xử phạt vi phạm hành chính' },
-      { y: 300, x: 60, text: 'Căn cứ Điều 57, Điều 68, Điều 70, Điều 78 Luật Xử lý vi phạm hành chính' },
-      { y: 340, x: 60, text: 'ngày 20 tháng 6 năm 2012, được sửa đổi, bổ sung năm 2020;' },
-      { y: 380, x: 60, text: 'Căn cứ Nghị định số 100/2019/NĐ-CP ngày 30 tháng 12 năm 2019 của Chính phủ;' },
-      { y: 440, x: 480, text: 'QUYẾT ĐỊNH:' },
-      { y: 490, x: 60, text: 'Điều 1. Xử phạt vi phạm hành chính đối với:' },
-      { y: 530, x: 60, text: 'Họ và tên: Phạm Văn Cường        Giới tính: Nam' },
-      { y: 570, x: 60, text: 'Ngày, tháng, năm sinh: 01/01/1980    Quốc tịch: Việt Nam' },
-      { y: 610, x: 60, text: 'Nghề nghiệp: Lái xe' },
-      { y: 650, x: 60, text: 'Nơi ở hiện tại: Số 8 phố Huế, quận Hai Bà Trưng, Hà Nội' },
-      { y: 690, x: 60, text: 'Số định danh cá nhân: 001080012345; ngày cấp: 10/10/2021' },
-      { y: 740, x: 60, text: 'Đã thực hiện hành vi vi phạm hành chính: chạy quá tốc độ quy định' },
-      { y: 790, x: 60, text: 'a) Hình thức xử phạt chính: Phạt tiền' },
-      { y: 830, x: 60, text: 'b) Mức phạt:  1.5OO.OOO đồng (Bằng chữ: Một triệu năm trăm nghìn đồng).' },
-      { y: 950, x: 60, text: 'Nơi nhận:' },
-    ])],
+    pages: [
+      ocrPage([
+        { y: 40, x: 60, text: 'CÔNG AN THÀNH PHỐ HÀ NỘI' },
+        { y: 40, x: 640, text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
+        { y: 80, x: 60, text: 'PHÒNG CẢNH SÁT GIAO THÔNG' },
+        { y: 80, x: 700, text: 'Độc lập - Tự do - Hạnh phúc' },
+        { y: 130, x: 100, text: 'Số: 1234/QĐ-XPHC' },
+        { y: 130, x: 640, text: 'Hà Nội, ngày 15 tháng 3 năm 2024' },
+        { y: 200, x: 480, text: 'QUYẾT ĐỊNH' },
+        { y: 240, x: 400, text: 'Xử phạt vi phạm hành chính' },
+        { y: 300, x: 60, text: 'Căn cứ Điều 57, Điều 68, Điều 70, Điều 78 Luật Xử lý vi phạm hành chính' },
+        { y: 340, x: 60, text: 'ngày 20 tháng 6 năm 2012, được sửa đổi, bổ sung năm 2020;' },
+        { y: 380, x: 60, text: 'Căn cứ Nghị định số 100/2019/NĐ-CP ngày 30 tháng 12 năm 2019 của Chính phủ;' },
+        { y: 440, x: 480, text: 'QUYẾT ĐỊNH:' },
+        { y: 490, x: 60, text: 'Điều 1. Xử phạt vi phạm hành chính đối với:' },
+        { y: 530, x: 60, text: 'Họ và tên: Phạm Văn Cường        Giới tính: Nam' },
+        { y: 570, x: 60, text: 'Ngày, tháng, năm sinh: 01/01/1980    Quốc tịch: Việt Nam' },
+        { y: 610, x: 60, text: 'Nghề nghiệp: Lái xe' },
+        { y: 650, x: 60, text: 'Nơi ở hiện tại: Số 8 phố Huế, quận Hai Bà Trưng, Hà Nội' },
+        { y: 690, x: 60, text: 'Số định danh cá nhân: 001080012345; ngày cấp: 10/10/2021' },
+        { y: 740, x: 60, text: 'Đã thực hiện hành vi vi phạm hành chính: chạy quá tốc độ quy định' },
+        { y: 790, x: 60, text: 'a) Hình thức xử phạt chính: Phạt tiền' },
+        { y: 830, x: 60, text: 'b) Mức phạt:  1.5OO.OOO đồng (Bằng chữ: Một triệu năm trăm nghìn đồng).' },
+        { y: 950, x: 60, text: 'Nơi nhận:' },
+      ]),
+    ],
     fields: {
       number: '1234/QĐ-XPHC',
       issueDate: '2024-03-15',
@@ -190,24 +200,26 @@ const documents: Array<{ key: string; pages: OcrPage[]; fields: Record<string, F
   },
   {
     key: 'chung-nhan-antt',
-    pages: [ocrPage([
-      { y: 40, x: 60, text: 'CÔNG AN TỈNH BÌNH DƯƠNG' },
-      { y: 40, x: 640, text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
-      { y: 80, x: 60, text: 'PHÒNG CẢNH SÁT QLHC VỀ TTXH' },
-      { y: 80, x: 700, text: 'Độc lập - Tự do - Hạnh phúc' },
-      { y: 160, x: 420, text: 'GIẤY CHỨNG NHẬN' },
-      { y: 200, x: 140, text: 'ĐỦ ĐIỀU KIỆN VỀ AN NINH, TRẬT TỰ ĐỂ LÀM NGÀNH, NGHỀ' },
-      { y: 240, x: 220, text: 'ĐẦU TƯ KINH DOANH CÓ ĐIỀU KIỆN' },
-      { y: 290, x: 500, text: 'Số: 0123/ĐKANTT' },
-      { y: 350, x: 60, text: 'Tên cơ sở kinh doanh: CÔNG TY TNHH DỊCH VỤ BẢO VỆ AN PHÚ' },
-      { y: 400, x: 60, text: 'Mã số doanh nghiệp: 37OO123456' },
-      { y: 450, x: 60, text: 'Địa chỉ: Số 25 đường Lê Lợi, phường Phú Cường, thành phố Thủ Dầu Một,' },
-      { y: 490, x: 60, text: 'tỉnh Bình Dương' },
-      { y: 540, x: 60, text: 'Ngành, nghề kinh doanh: Kinh doanh dịch vụ bảo vệ' },
-      { y: 590, x: 60, text: 'Người đại diện theo pháp luật: Nguyễn Văn Phú' },
-      { y: 640, x: 60, text: 'Người chịu trách nhiệm về an ninh, trật tự: Nguyễn Văn Phú' },
-      { y: 720, x: 640, text: 'Bình Dương, ngày 05 tháng 4 năm 2023' },
-    ])],
+    pages: [
+      ocrPage([
+        { y: 40, x: 60, text: 'CÔNG AN TỈNH BÌNH DƯƠNG' },
+        { y: 40, x: 640, text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
+        { y: 80, x: 60, text: 'PHÒNG CẢNH SÁT QLHC VỀ TTXH' },
+        { y: 80, x: 700, text: 'Độc lập - Tự do - Hạnh phúc' },
+        { y: 160, x: 420, text: 'GIẤY CHỨNG NHẬN' },
+        { y: 200, x: 140, text: 'ĐỦ ĐIỀU KIỆN VỀ AN NINH, TRẬT TỰ ĐỂ LÀM NGÀNH, NGHỀ' },
+        { y: 240, x: 220, text: 'ĐẦU TƯ KINH DOANH CÓ ĐIỀU KIỆN' },
+        { y: 290, x: 500, text: 'Số: 0123/ĐKANTT' },
+        { y: 350, x: 60, text: 'Tên cơ sở kinh doanh: CÔNG TY TNHH DỊCH VỤ BẢO VỆ AN PHÚ' },
+        { y: 400, x: 60, text: 'Mã số doanh nghiệp: 37OO123456' },
+        { y: 450, x: 60, text: 'Địa chỉ: Số 25 đường Lê Lợi, phường Phú Cường, thành phố Thủ Dầu Một,' },
+        { y: 490, x: 60, text: 'tỉnh Bình Dương' },
+        { y: 540, x: 60, text: 'Ngành, nghề kinh doanh: Kinh doanh dịch vụ bảo vệ' },
+        { y: 590, x: 60, text: 'Người đại diện theo pháp luật: Nguyễn Văn Phú' },
+        { y: 640, x: 60, text: 'Người chịu trách nhiệm về an ninh, trật tự: Nguyễn Văn Phú' },
+        { y: 720, x: 640, text: 'Bình Dương, ngày 05 tháng 4 năm 2023' },
+      ]),
+    ],
     fields: {
       number: '0123/ĐKANTT',
       businessName: 'CÔNG TY TNHH DỊCH VỤ BẢO VỆ AN PHÚ',
@@ -235,14 +247,17 @@ const documents: Array<{ key: string; pages: OcrPage[]; fields: Record<string, F
         { y: 520, x: 60, text: 'Thực hiện Công văn số 2603/V01-TTTTCH ngày 20/5/2022 và Công' },
         { y: 560, x: 60, text: 'văn số 2690/V01-TTTTCH ngày 25/5/2022 của Văn phòng Bộ Công an, về' },
       ]),
-      ocrPage([
-        { y: 60, x: 60, text: '8. PV01 cử cán bộ làm đầu mối tiếp nhận thông tin.' },
-        { y: 140, x: 60, text: 'Nơi nhận:' },
-        { y: 180, x: 60, text: '- Lưu: VT, PV01 (Đội 6).' },
-        { y: 140, x: 700, text: 'KT. GIÁM ĐỐC' },
-        { y: 180, x: 700, text: 'PHÓ GIÁM ĐỐC' },
-        { y: 320, x: 700, text: 'Đại tá Trần Văn Hòa' },
-      ], 2),
+      ocrPage(
+        [
+          { y: 60, x: 60, text: '8. PV01 cử cán bộ làm đầu mối tiếp nhận thông tin.' },
+          { y: 140, x: 60, text: 'Nơi nhận:' },
+          { y: 180, x: 60, text: '- Lưu: VT, PV01 (Đội 6).' },
+          { y: 140, x: 700, text: 'KT. GIÁM ĐỐC' },
+          { y: 180, x: 700, text: 'PHÓ GIÁM ĐỐC' },
+          { y: 320, x: 700, text: 'Đại tá Trần Văn Hòa' },
+        ],
+        2,
+      ),
     ],
     fields: {
       number: '633/CAT-PV01',
@@ -274,7 +289,10 @@ describe('the six built-in documents', () => {
       const extraction = extractFields(builtin(document.key), document.pages);
       assert.equal(extraction.type, document.key);
       assert.deepEqual(extraction.fields, document.fields);
-      assert.deepEqual(extraction.details.map((detail) => detail.name), Object.keys(document.fields));
+      assert.deepEqual(
+        extraction.details.map((detail) => detail.name),
+        Object.keys(document.fields),
+      );
       assert.ok(extraction.confidence > 0.8, `confidence ${extraction.confidence}`);
     });
   }
@@ -317,11 +335,18 @@ describe('classifyDocument', () => {
     const { best, candidates } = classifyDocument([page], builtins, officer);
     assert.equal(best, null);
     assert.equal(candidates.length, builtins.length);
-    assert.ok(candidates.every((candidate) => !candidate.accepted), 'no candidate accepted');
+    assert.ok(
+      candidates.every((candidate) => !candidate.accepted),
+      'no candidate accepted',
+    );
   });
 
-  test('a score under the template\'s minScore is ranked but not accepted', () => {
-    const strict = { ...builtin('xac-nhan-cu-tru'), id: 'strict', identification: { ...builtin('xac-nhan-cu-tru').identification, minScore: 0.95 } };
+  test("a score under the template's minScore is ranked but not accepted", () => {
+    const strict = {
+      ...builtin('xac-nhan-cu-tru'),
+      id: 'strict',
+      identification: { ...builtin('xac-nhan-cu-tru').identification, minScore: 0.95 },
+    };
     const page = ocrPage([{ y: 100, x: 200, text: 'GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ' }]);
     const { best, candidates } = classifyDocument([page], [strict], officer);
     assert.equal(best, null);
@@ -339,17 +364,29 @@ describe('classifyDocument', () => {
       identification: { anchors: [{ phrase: 'GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ', weight: 1 }], minScore: 0.5 },
       permissions: { view: [], use: [{ role: 'officer', unit: 'PC08' }], edit: [], grant: [{ role: 'admin' }] },
     };
-    const inactive: RecognitionTemplate = { ...restricted, id: 'cu-tru-old', key: 'cu-tru-old', active: false, permissions: builtin('cong-van').permissions };
+    const inactive: RecognitionTemplate = {
+      ...restricted,
+      id: 'cu-tru-old',
+      key: 'cu-tru-old',
+      active: false,
+      permissions: builtin('cong-van').permissions,
+    };
     const templates = [...builtins, restricted, inactive];
 
     const pc06 = classifyDocument(titleOnly, templates, officer);
     assert.equal(pc06.best?.templateId, 'builtin-xac-nhan-cu-tru');
-    assert.deepEqual(pc06.candidates.map((candidate) => candidate.templateId).sort(), builtins.map((template) => template.id).sort());
+    assert.deepEqual(
+      pc06.candidates.map((candidate) => candidate.templateId).sort(),
+      builtins.map((template) => template.id).sort(),
+    );
 
     const pc08 = classifyDocument(titleOnly, templates, { sub: 'officer-2', role: 'officer', unit: 'PC08' });
     assert.equal(pc08.best?.templateId, 'cu-tru-pc08');
     assert.equal(pc08.best?.score, 1);
-    assert.ok(!pc08.candidates.some((candidate) => candidate.templateId === 'cu-tru-old'), 'the inactive template is not a candidate');
+    assert.ok(
+      !pc08.candidates.some((candidate) => candidate.templateId === 'cu-tru-old'),
+      'the inactive template is not a candidate',
+    );
   });
 
   test('a citizen uses the built-in templates to read their own scans', () => {
@@ -358,7 +395,10 @@ describe('classifyDocument', () => {
   });
 
   test('a template whose use is not granted to citizens is never chosen for them', () => {
-    const officersOnly = builtins.map((candidate) => ({ ...candidate, permissions: { ...candidate.permissions, use: [{ role: 'officer' as const }] } }));
+    const officersOnly = builtins.map((candidate) => ({
+      ...candidate,
+      permissions: { ...candidate.permissions, use: [{ role: 'officer' as const }] },
+    }));
     const result = classifyDocument(residence, officersOnly, { sub: 'c-1', role: 'citizen', ownerId: '001190012345' });
     assert.deepEqual(result, { best: null, candidates: [] });
   });
@@ -377,18 +417,24 @@ function template(fields: TemplateField[], stopLabels: string[] = []): Recogniti
 describe('extractFields', () => {
   test('per-field confidence is the least word confidence, × 0.9 when the normaliser repaired', () => {
     const page = ocrPage([
-      { y: 100, x: 60, text: 'Họ và tên: NGUYỄN VĂN AN', confidences: { 'VĂN': 0.71 } },
+      { y: 100, x: 60, text: 'Họ và tên: NGUYỄN VĂN AN', confidences: { VĂN: 0.71 } },
       { y: 150, x: 60, text: 'Ngày sinh: O1/O2/1990' },
       { y: 200, x: 60, text: 'Ghi chú: đã đối chiếu' },
     ]);
-    const extraction = extractFields(template([
-      { name: 'fullName', labels: ['Họ và tên'], normaliser: 'name', required: true },
-      { name: 'dateOfBirth', labels: ['Ngày sinh:'], normaliser: 'date', required: true },
-      { name: 'note', labels: ['Ghi chú'], normaliser: 'text', required: false },
-    ]), [page]);
+    const extraction = extractFields(
+      template([
+        { name: 'fullName', labels: ['Họ và tên'], normaliser: 'name', required: true },
+        { name: 'dateOfBirth', labels: ['Ngày sinh:'], normaliser: 'date', required: true },
+        { name: 'note', labels: ['Ghi chú'], normaliser: 'text', required: false },
+      ]),
+      [page],
+    );
     const confidence = Object.fromEntries(extraction.details.map((detail) => [detail.name, detail.confidence]));
     assert.equal(confidence['fullName'], 0.71);
-    assert.ok(Math.abs((confidence['dateOfBirth'] ?? 0) - 0.96 * 0.9) < 1e-9, `dateOfBirth confidence ${confidence['dateOfBirth']}`);
+    assert.ok(
+      Math.abs((confidence['dateOfBirth'] ?? 0) - 0.96 * 0.9) < 1e-9,
+      `dateOfBirth confidence ${confidence['dateOfBirth']}`,
+    );
     assert.equal(confidence['note'], 0.96);
     // The overall confidence is the least among required fields: the optional note is not counted.
     assert.equal(extraction.confidence, 0.71);
@@ -397,21 +443,37 @@ describe('extractFields', () => {
 
   test('a missing required field has confidence 0, and so has the extraction', () => {
     const page = ocrPage([{ y: 100, x: 60, text: 'Họ và tên: NGUYỄN VĂN AN' }]);
-    const extraction = extractFields(template([
-      { name: 'fullName', labels: ['Họ và tên'], normaliser: 'name', required: true },
-      { name: 'personalId', labels: ['Số định danh cá nhân'], normaliser: 'personal-id', required: true },
-    ]), [page]);
+    const extraction = extractFields(
+      template([
+        { name: 'fullName', labels: ['Họ và tên'], normaliser: 'name', required: true },
+        { name: 'personalId', labels: ['Số định danh cá nhân'], normaliser: 'personal-id', required: true },
+      ]),
+      [page],
+    );
     assert.deepEqual(extraction.fields, { fullName: 'NGUYỄN VĂN AN' });
-    assert.deepEqual(extraction.details[1], { name: 'personalId', required: true, value: null, raw: null, confidence: 0 });
+    assert.deepEqual(extraction.details[1], {
+      name: 'personalId',
+      required: true,
+      value: null,
+      raw: null,
+      confidence: 0,
+    });
     assert.equal(extraction.confidence, 0);
   });
 
   test('a value that does not normalise is reported raw, with confidence 0', () => {
     const page = ocrPage([{ y: 100, x: 60, text: 'Số định danh cá nhân: 999190012345' }]);
-    const extraction = extractFields(template([
-      { name: 'personalId', labels: ['Số định danh cá nhân'], normaliser: 'personal-id', required: true },
-    ]), [page]);
-    assert.deepEqual(extraction.details[0], { name: 'personalId', required: true, value: null, raw: '999190012345', confidence: 0 });
+    const extraction = extractFields(
+      template([{ name: 'personalId', labels: ['Số định danh cá nhân'], normaliser: 'personal-id', required: true }]),
+      [page],
+    );
+    assert.deepEqual(extraction.details[0], {
+      name: 'personalId',
+      required: true,
+      value: null,
+      raw: '999190012345',
+      confidence: 0,
+    });
   });
 
   test('reads the value on the line below a label that stands alone', () => {
@@ -420,10 +482,13 @@ describe('extractFields', () => {
       { y: 140, x: 60, text: 'Trần Thị Bích' },
       { y: 180, x: 60, text: 'Giới tính: Nữ' },
     ]);
-    const extraction = extractFields(template([
-      { name: 'fullName', labels: ['Họ và tên'], normaliser: 'name', required: true },
-      { name: 'sex', labels: ['Giới tính'], normaliser: 'text', required: true },
-    ]), [page]);
+    const extraction = extractFields(
+      template([
+        { name: 'fullName', labels: ['Họ và tên'], normaliser: 'name', required: true },
+        { name: 'sex', labels: ['Giới tính'], normaliser: 'text', required: true },
+      ]),
+      [page],
+    );
     assert.deepEqual(extraction.fields, { fullName: 'TRẦN THỊ BÍCH', sex: 'Nữ' });
   });
 
@@ -432,9 +497,10 @@ describe('extractFields', () => {
       { y: 100, x: 60, text: 'Họ và tên:' },
       { y: 400, x: 60, text: 'Trần Thị Bích' },
     ]);
-    const extraction = extractFields(template([
-      { name: 'fullName', labels: ['Họ và tên'], normaliser: 'name', required: true },
-    ]), [page]);
+    const extraction = extractFields(
+      template([{ name: 'fullName', labels: ['Họ và tên'], normaliser: 'name', required: true }]),
+      [page],
+    );
     assert.deepEqual(extraction.fields, {});
   });
 
@@ -443,10 +509,13 @@ describe('extractFields', () => {
       { y: 100, x: 60, text: 'Địa chỉ: Số 12 phố Hàng Bạc' },
       { y: 150, x: 60, text: 'Số; 45/GXN' },
     ]);
-    const extraction = extractFields(template([
-      { name: 'number', labels: ['Số:'], normaliser: 'code', required: true },
-      { name: 'address', labels: ['Địa chỉ'], normaliser: 'text', required: true },
-    ]), [page]);
+    const extraction = extractFields(
+      template([
+        { name: 'number', labels: ['Số:'], normaliser: 'code', required: true },
+        { name: 'address', labels: ['Địa chỉ'], normaliser: 'text', required: true },
+      ]),
+      [page],
+    );
     assert.deepEqual(extraction.fields, { number: '45/GXN', address: 'Số 12 phố Hàng Bạc' });
   });
 
@@ -455,10 +524,16 @@ describe('extractFields', () => {
       { y: 100, x: 60, text: '1. Họ và tên chủ hộ: Trần Văn Ba' },
       { y: 150, x: 60, text: '2. Họ và tên: Trần Thị Bích    3. Dân tộc: Kinh    4. Tôn giáo: Không' },
     ]);
-    const extraction = extractFields(template([
-      { name: 'fullName', labels: ['Họ và tên'], normaliser: 'text', required: true },
-      { name: 'ethnicity', labels: ['Dân tộc'], normaliser: 'text', required: true },
-    ], ['Họ và tên chủ hộ', 'Tôn giáo']), [page]);
+    const extraction = extractFields(
+      template(
+        [
+          { name: 'fullName', labels: ['Họ và tên'], normaliser: 'text', required: true },
+          { name: 'ethnicity', labels: ['Dân tộc'], normaliser: 'text', required: true },
+        ],
+        ['Họ và tên chủ hộ', 'Tôn giáo'],
+      ),
+      [page],
+    );
     assert.deepEqual(extraction.fields, { fullName: 'Trần Thị Bích', ethnicity: 'Kinh' });
   });
 
@@ -467,9 +542,10 @@ describe('extractFields', () => {
       { y: 100, x: 60, text: 'Mức phạt: theo quy định tại Điều 5' },
       { y: 150, x: 60, text: 'Mức phạt: 2.000.000 đồng' },
     ]);
-    const extraction = extractFields(template([
-      { name: 'fineAmount', labels: ['Mức phạt'], normaliser: 'vnd', required: true },
-    ]), [page]);
+    const extraction = extractFields(
+      template([{ name: 'fineAmount', labels: ['Mức phạt'], normaliser: 'vnd', required: true }]),
+      [page],
+    );
     assert.deepEqual(extraction.fields, { fineAmount: 2_000_000 });
   });
 
@@ -478,18 +554,30 @@ describe('extractFields', () => {
       { y: 100, x: 60, text: 'Quyết định có hiệu lực từ ngày ký' },
       { y: 150, x: 60, text: 'Mã hồ sơ: G22.99-240115-0007 (tra cứu trên Cổng)' },
     ]);
-    const extraction = extractFields(template([
-      { name: 'dossier', pattern: 'ma ho so:\\s{0,3}(?<value>[a-z0-9.-]{8,30})', normaliser: 'code', required: true },
-      { name: 'effect', pattern: 'hieu luc (tu ngay ky)', normaliser: 'text', required: true },
-    ]), [page]);
+    const extraction = extractFields(
+      template([
+        { name: 'dossier', pattern: 'ma ho so:\\s{0,3}(?<value>[a-z0-9.-]{8,30})', normaliser: 'code', required: true },
+        { name: 'effect', pattern: 'hieu luc (tu ngay ky)', normaliser: 'text', required: true },
+      ]),
+      [page],
+    );
     assert.deepEqual(extraction.fields, { dossier: 'G22.99-240115-0007', effect: 'từ ngày ký' });
   });
 
   test('a pattern narrows the text after a label', () => {
     const page = ocrPage([{ y: 100, x: 60, text: 'Biển kiểm soát: xe ô tô con, biển 30A-123.45, màu trắng' }]);
-    const extraction = extractFields(template([
-      { name: 'plateNumber', labels: ['Biển kiểm soát'], pattern: '\\d{2}[a-z]{1,2}\\d?-\\d{3}\\.\\d{2}', normaliser: 'plate', required: true },
-    ]), [page]);
+    const extraction = extractFields(
+      template([
+        {
+          name: 'plateNumber',
+          labels: ['Biển kiểm soát'],
+          pattern: '\\d{2}[a-z]{1,2}\\d?-\\d{3}\\.\\d{2}',
+          normaliser: 'plate',
+          required: true,
+        },
+      ]),
+      [page],
+    );
     assert.deepEqual(extraction.fields, { plateNumber: '30A-123.45' });
   });
 
@@ -500,12 +588,21 @@ describe('extractFields', () => {
       { y: 100, x: 700, text: 'Mẫu số 01' },
       { y: 300, x: 60, text: 'Nội dung' },
     ]);
-    const extraction = extractFields(template([
-      // Top-left quarter of the first page's top tenth: the agency header, not the form number.
-      { name: 'issuer', zone: { x0: 0, y0: 0, x1: 0.5, y1: 0.1 }, normaliser: 'text', required: true },
-      { name: 'form', zone: { page: 1, x0: 0.5, y0: 0, x1: 1, y1: 0.1 }, pattern: 'mau so (\\d{2})', normaliser: 'code', required: true },
-      { name: 'elsewhere', zone: { page: 2, x0: 0, y0: 0, x1: 1, y1: 1 }, normaliser: 'text', required: false },
-    ]), [page]);
+    const extraction = extractFields(
+      template([
+        // Top-left quarter of the first page's top tenth: the agency header, not the form number.
+        { name: 'issuer', zone: { x0: 0, y0: 0, x1: 0.5, y1: 0.1 }, normaliser: 'text', required: true },
+        {
+          name: 'form',
+          zone: { page: 1, x0: 0.5, y0: 0, x1: 1, y1: 0.1 },
+          pattern: 'mau so (\\d{2})',
+          normaliser: 'code',
+          required: true,
+        },
+        { name: 'elsewhere', zone: { page: 2, x0: 0, y0: 0, x1: 1, y1: 1 }, normaliser: 'text', required: false },
+      ]),
+      [page],
+    );
     assert.deepEqual(extraction.fields, { issuer: 'ỦY BAN NHÂN DÂN XÃ TÂN PHÚ', form: '01' });
   });
 
@@ -515,10 +612,13 @@ describe('extractFields', () => {
       text: 'Họ và tên:\nLê Văn Tám\nNơi thường trú: Thôn 3, xã An Bình',
       confidence: 0.88,
     };
-    const extraction = extractFields(template([
-      { name: 'fullName', labels: ['Họ và tên'], normaliser: 'name', required: true },
-      { name: 'permanentAddress', labels: ['Nơi thường trú'], normaliser: 'text', required: true },
-    ]), [page]);
+    const extraction = extractFields(
+      template([
+        { name: 'fullName', labels: ['Họ và tên'], normaliser: 'name', required: true },
+        { name: 'permanentAddress', labels: ['Nơi thường trú'], normaliser: 'text', required: true },
+      ]),
+      [page],
+    );
     assert.deepEqual(extraction.fields, { fullName: 'LÊ VĂN TÁM', permanentAddress: 'Thôn 3, xã An Bình' });
     assert.equal(extraction.confidence, 0.88);
   });

@@ -2,7 +2,10 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { builtinTemplates } from '../../../functions/templates/core/builtin-templates.ts';
 import {
-  compilePattern, findPatternProblem, matchPattern, maxSubjectLength,
+  compilePattern,
+  findPatternProblem,
+  matchPattern,
+  maxSubjectLength,
 } from '../../../functions/templates/core/safe-pattern.ts';
 import { builtinTypeKeys, recognitionTemplateSchema } from '../../../functions/templates/core/template-model.ts';
 
@@ -38,8 +41,13 @@ describe('built-in templates', () => {
   test('are valid templates, one per type of DESIGN.md, with its field names', () => {
     const templates = builtinTemplates(seededAt);
     for (const template of templates) assert.deepEqual(recognitionTemplateSchema.parse(template), template);
-    assert.deepEqual(templates.map((template) => template.key), [...builtinTypeKeys]);
-    const fieldNames = Object.fromEntries(templates.map((template) => [template.key, template.fields.map((field) => field.name)]));
+    assert.deepEqual(
+      templates.map((template) => template.key),
+      [...builtinTypeKeys],
+    );
+    const fieldNames = Object.fromEntries(
+      templates.map((template) => [template.key, template.fields.map((field) => field.name)]),
+    );
     assert.deepEqual(fieldNames, {
       'xac-nhan-cu-tru': ['number', 'issueDate', 'fullName', 'dateOfBirth', 'personalId', 'permanentAddress'],
       'giay-phep-lai-xe': ['number', 'fullName', 'dateOfBirth', 'licenseClass', 'expiryDate'],
@@ -102,11 +110,18 @@ describe('recognitionTemplateSchema', () => {
     assert.match(problems(longPattern).join('\n'), /fields\.1\.pattern: a pattern may have at most 200 characters/);
 
     const manyFields = withChange((template) => {
-      template['fields'] = Array.from({ length: 31 }, (_, i) => ({ name: `f${i}`, labels: [`Nhãn ${i}`], normaliser: 'text', required: false }));
+      template['fields'] = Array.from({ length: 31 }, (_, i) => ({
+        name: `f${i}`,
+        labels: [`Nhãn ${i}`],
+        normaliser: 'text',
+        required: false,
+      }));
     });
     assert.match(problems(manyFields).join('\n'), /^fields: /m);
 
-    const longName = withChange((template) => { template['name'] = 'Giấy '.repeat(30); });
+    const longName = withChange((template) => {
+      template['name'] = 'Giấy '.repeat(30);
+    });
     assert.match(problems(longName).join('\n'), /^name: /m);
 
     const longLabel = withChange((template) => {
@@ -115,13 +130,23 @@ describe('recognitionTemplateSchema', () => {
     assert.match(problems(longLabel).join('\n'), /^fields\.2\.labels\.0: /m);
 
     const manyAnchors = withChange((template) => {
-      template['identification'] = { anchors: Array.from({ length: 13 }, (_, i) => ({ phrase: `cụm ${i}`, weight: 1 })), minScore: 0.5 };
+      template['identification'] = {
+        anchors: Array.from({ length: 13 }, (_, i) => ({ phrase: `cụm ${i}`, weight: 1 })),
+        minScore: 0.5,
+      };
     });
     assert.match(problems(manyAnchors).join('\n'), /^identification\.anchors: /m);
   });
 
   test('refuses unknown properties, duplicate fields and fields with nothing to find them by', () => {
-    assert.match(problems(withChange((template) => { template['script'] = 'x'; })).join('\n'), /script/);
+    assert.match(
+      problems(
+        withChange((template) => {
+          template['script'] = 'x';
+        }),
+      ).join('\n'),
+      /script/,
+    );
     const duplicate = withChange((template) => {
       const fields = template['fields'] as unknown[];
       fields.push(structuredClone(fields[0]));
@@ -138,9 +163,17 @@ describe('recognitionTemplateSchema', () => {
   });
 
   test('refuses a zone outside the page or turned inside out', () => {
-    for (const zone of [{ x0: 0.5, y0: 0, x1: 0.2, y1: 1 }, { x0: 0, y0: 0, x1: 1.2, y1: 1 }]) {
+    for (const zone of [
+      { x0: 0.5, y0: 0, x1: 0.2, y1: 1 },
+      { x0: 0, y0: 0, x1: 1.2, y1: 1 },
+    ]) {
       const input = withChange((template) => {
-        (template['fields'] as Array<Record<string, unknown>>)[0] = { name: 'number', zone, normaliser: 'code', required: true };
+        (template['fields'] as Array<Record<string, unknown>>)[0] = {
+          name: 'number',
+          zone,
+          normaliser: 'code',
+          required: true,
+        };
       });
       assert.match(problems(input).join('\n'), /^fields\.0\.zone/m);
     }
@@ -183,7 +216,10 @@ describe('findPatternProblem', () => {
 
   test('names the reason for a refusal', () => {
     assert.match(findPatternProblem('(a+)+') ?? '', /quantified group may not hold another quantifier/);
-    assert.match(findPatternProblem('(a|b)*') ?? '', /quantified group may not hold another quantifier or an alternation/);
+    assert.match(
+      findPatternProblem('(a|b)*') ?? '',
+      /quantified group may not hold another quantifier or an alternation/,
+    );
     assert.match(findPatternProblem('(?<=so)\\d') ?? '', /lookahead and lookbehind/);
     assert.match(findPatternProblem('(?<n>a)\\k<n>') ?? '', /backreferences/);
     assert.match(findPatternProblem('\\s*:?\\s*(.+)x') ?? '', /backtrack too much/);

@@ -2,7 +2,11 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Principal } from '../../../functions/platform/core/principal.ts';
 import { builtinTemplates } from '../../../functions/templates/core/builtin-templates.ts';
-import { templateActions, type TemplateAction, type TemplatePermissions } from '../../../functions/templates/core/template-model.ts';
+import {
+  templateActions,
+  type TemplateAction,
+  type TemplatePermissions,
+} from '../../../functions/templates/core/template-model.ts';
 import { can } from '../../../functions/templates/core/template-permissions.ts';
 
 const citizen: Principal = { sub: 'c-1', role: 'citizen', ownerId: '079203001234' };

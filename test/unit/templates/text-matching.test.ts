@@ -58,7 +58,9 @@ describe('findPhrase', () => {
 
   test('long phrases tolerate a few misread characters', () => {
     assert.equal(toleratedErrors('so dinh danh ca nhan'.length), 2);
-    assert.deepEqual(findPhrase('4 so djnh danh ca nhan 001190012345', 'so dinh danh ca nhan'), [{ start: 2, end: 22, errors: 1 }]);
+    assert.deepEqual(findPhrase('4 so djnh danh ca nhan 001190012345', 'so dinh danh ca nhan'), [
+      { start: 2, end: 22, errors: 1 },
+    ]);
     // A dropped space is an edit too.
     assert.deepEqual(findPhrase('sodinh danh ca nhan', 'so dinh danh ca nhan'), [{ start: 0, end: 19, errors: 1 }]);
     assert.deepEqual(findPhrase('so dlnh dnh ca nhan', 'so dinh danh ca nhan'), [{ start: 0, end: 19, errors: 2 }]);
@@ -72,6 +74,9 @@ describe('findPhrase', () => {
 
   test('finds every occurrence, in order', () => {
     const matches = findPhrase('noi nhan a noi nhan b', 'noi nhan');
-    assert.deepEqual(matches.map((match) => match.start), [0, 11]);
+    assert.deepEqual(
+      matches.map((match) => match.start),
+      [0, 11],
+    );
   });
 });

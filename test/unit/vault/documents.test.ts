@@ -1,6 +1,14 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { getContentUrl, getDocument, listTrash, restoreFromTrash, trashDocument, updateDocument, type DocumentChanges } from '../../../functions/vault/core/documents.ts';
+import {
+  getContentUrl,
+  getDocument,
+  listTrash,
+  restoreFromTrash,
+  trashDocument,
+  updateDocument,
+  type DocumentChanges,
+} from '../../../functions/vault/core/documents.ts';
 import { getHistory } from '../../../functions/audit/core/history.ts';
 import { InvalidInputError, NotFoundError } from '../../../functions/platform/core/errors.ts';
 import { createFolder, listFolderItems, listFolderTree, trashFolder } from '../../../functions/vault/core/folders.ts';
@@ -9,7 +17,14 @@ import { systemFolderId } from '../../../functions/vault/core/vault-provisioning
 import { listVersions, restoreVersion } from '../../../functions/vault/core/versions.ts';
 import { fakeBlobOrigin } from '../../fakes/in-memory-blob-store.ts';
 import {
-  citizen, citizenId, createTestVault, fileDocument, officer, secondCitizen, seedDocument, type TestVault,
+  citizen,
+  citizenId,
+  createTestVault,
+  fileDocument,
+  officer,
+  secondCitizen,
+  seedDocument,
+  type TestVault,
 } from '../../fakes/vault-test-deps.ts';
 
 async function provisioned(options?: Parameters<typeof createTestVault>[0]): Promise<TestVault> {
@@ -30,10 +45,17 @@ describe('updateDocument', () => {
     const doc = await seedDocument(vault, citizenId, systemFolderId('self'), { title: 'scan', number: '01/GXN' });
     vault.clock.advance(5_000);
     const updated = await updateDocument(vault, citizen(), doc.id, {
-      title: 'Giấy xác nhận cư trú', number: '01/GXN', issuer: 'Công an phường Hàng Đào', issueDate: '2024-01-15', summary: undefined,
+      title: 'Giấy xác nhận cư trú',
+      number: '01/GXN',
+      issuer: 'Công an phường Hàng Đào',
+      issueDate: '2024-01-15',
+      summary: undefined,
     });
     const expected: VaultDocument = {
-      ...doc, title: 'Giấy xác nhận cư trú', issuer: 'Công an phường Hàng Đào', issueDate: '2024-01-15',
+      ...doc,
+      title: 'Giấy xác nhận cư trú',
+      issuer: 'Công an phường Hàng Đào',
+      issueDate: '2024-01-15',
       updatedAt: vault.clock.now().toISOString(),
     };
     assert.deepEqual(updated, expected);
@@ -56,7 +78,11 @@ describe('updateDocument', () => {
     const vault = await provisioned();
     const doc = await seedDocument(vault, citizenId, systemFolderId('self'), { title: 'Hộ chiếu' });
     const before = vault.repository.snapshot();
-    const result = await updateDocument(vault, citizen(), doc.id, { title: 'Hộ chiếu', folderId: doc.folderId, number: undefined });
+    const result = await updateDocument(vault, citizen(), doc.id, {
+      title: 'Hộ chiếu',
+      folderId: doc.folderId,
+      number: undefined,
+    });
     assert.deepEqual(result, doc);
     assert.deepEqual(vault.repository.snapshot(), before);
   });
@@ -72,7 +98,11 @@ describe('updateDocument', () => {
   test('fields outside the document metadata cannot be set through an update', async () => {
     const vault = await provisioned();
     const doc = await seedDocument(vault, citizenId, systemFolderId('self'));
-    const forged = { sha256: 'f'.repeat(64), currentVersion: 7, createdBy: 'someone-else' } as unknown as DocumentChanges;
+    const forged = {
+      sha256: 'f'.repeat(64),
+      currentVersion: 7,
+      createdBy: 'someone-else',
+    } as unknown as DocumentChanges;
     await updateDocument(vault, citizen(), doc.id, forged).catch(() => undefined);
     const after = await stored(vault, doc.id);
     assert.equal(after.sha256, doc.sha256);
@@ -90,14 +120,20 @@ describe('updateDocument', () => {
     const entry = vault.repository.auditOf(citizenId).at(-1);
     assert.equal(entry?.action, 'document.move');
     assert.deepEqual(entry?.detail, { fromFolderId: 'sys-self', toFolderId: target.id });
-    assert.deepEqual((await listFolderItems(vault, citizen(), target.id, { limit: 10 })).documents.items.map((d) => d.id), [doc.id]);
+    assert.deepEqual(
+      (await listFolderItems(vault, citizen(), target.id, { limit: 10 })).documents.items.map((d) => d.id),
+      [doc.id],
+    );
     assert.deepEqual((await listFolderItems(vault, citizen(), 'sys-self', { limit: 10 })).documents.items, []);
 
     // Metadata and move in one call: one commit, two audit entries.
     const entries = vault.repository.auditOf(citizenId).length;
     await updateDocument(vault, citizen(), doc.id, { folderId: 'sys-identity', title: 'CCCD' });
     const latest = vault.repository.auditOf(citizenId).slice(entries);
-    assert.deepEqual(latest.map((e) => e.action), ['document.update', 'document.move']);
+    assert.deepEqual(
+      latest.map((e) => e.action),
+      ['document.update', 'document.move'],
+    );
     assert.deepEqual(latest[0]?.detail, { fields: 'title' });
   });
 
@@ -148,7 +184,10 @@ describe('trash and restore documents', () => {
     assert.equal(trashed.trashedAt, trashedAt);
     assert.equal(trashed.trashedWith, doc.id);
     assert.deepEqual((await listFolderItems(vault, citizen(), folder.id, { limit: 10 })).documents.items, []);
-    assert.deepEqual((await listTrash(vault, citizen(), { limit: 10 })).documents.items.map((d) => d.id), [doc.id]);
+    assert.deepEqual(
+      (await listTrash(vault, citizen(), { limit: 10 })).documents.items.map((d) => d.id),
+      [doc.id],
+    );
     assert.equal((await getDocument(vault, citizen(), doc.id)).trashedAt, trashedAt, 'still readable as trashed');
 
     const before = vault.repository.snapshot();
@@ -163,11 +202,24 @@ describe('trash and restore documents', () => {
     assert.equal(result.resourceType, 'document');
     const restored = await stored(vault, doc.id);
     assert.deepEqual(restored, { ...doc, updatedAt: vault.clock.now().toISOString() });
-    assert.deepEqual((await listFolderItems(vault, citizen(), folder.id, { limit: 10 })).documents.items.map((d) => d.id), [doc.id]);
+    assert.deepEqual(
+      (await listFolderItems(vault, citizen(), folder.id, { limit: 10 })).documents.items.map((d) => d.id),
+      [doc.id],
+    );
     assert.deepEqual((await listTrash(vault, citizen(), { limit: 10 })).documents.items, []);
-    const actions = vault.repository.auditOf(citizenId).filter((e) => e.resourceId === doc.id).map((e) => [e.action, e.detail]);
-    assert.deepEqual(actions, [['document.delete', undefined], ['document.restore', { folderId: folder.id }]]);
-    await assert.rejects(restoreFromTrash(vault, citizen(), doc.id), NotFoundError, 'an active document is not in the trash');
+    const actions = vault.repository
+      .auditOf(citizenId)
+      .filter((e) => e.resourceId === doc.id)
+      .map((e) => [e.action, e.detail]);
+    assert.deepEqual(actions, [
+      ['document.delete', undefined],
+      ['document.restore', { folderId: folder.id }],
+    ]);
+    await assert.rejects(
+      restoreFromTrash(vault, citizen(), doc.id),
+      NotFoundError,
+      'an active document is not in the trash',
+    );
   });
 
   test('trashed documents are listed most recently trashed first', async () => {
@@ -179,7 +231,10 @@ describe('trash and restore documents', () => {
       await trashDocument(vault, citizen(), docs[index]!.id);
     }
     const trash = await listTrash(vault, citizen(), { limit: 10 });
-    assert.deepEqual(trash.documents.items.map((d) => d.id), [docs[0]!.id, docs[2]!.id, docs[1]!.id]);
+    assert.deepEqual(
+      trash.documents.items.map((d) => d.id),
+      [docs[0]!.id, docs[2]!.id, docs[1]!.id],
+    );
   });
 
   test('a trash page is empty only when the trash is', async () => {
@@ -191,7 +246,10 @@ describe('trash and restore documents', () => {
     vault.clock.advance(1000);
     await trashFolder(vault, citizen(), folder.id);
     const page = await listTrash(vault, citizen(), { limit: 2 });
-    assert.deepEqual(page.documents.items.map((d) => d.id), [alone.id]);
+    assert.deepEqual(
+      page.documents.items.map((d) => d.id),
+      [alone.id],
+    );
   });
 
   test('a document whose folder is gone is restored to the default folder of its source', async () => {
@@ -205,7 +263,11 @@ describe('trash and restore documents', () => {
     for (const doc of [own, imported, issued]) await trashDocument(vault, citizen(), doc.id);
     await trashFolder(vault, citizen(), folder.id);
 
-    for (const [doc, home] of [[own, 'sys-self'], [imported, 'sys-self'], [issued, 'sys-results']] as const) {
+    for (const [doc, home] of [
+      [own, 'sys-self'],
+      [imported, 'sys-self'],
+      [issued, 'sys-results'],
+    ] as const) {
       const result = await restoreFromTrash(vault, citizen(), doc.id);
       assert.equal(result.resourceType === 'document' && result.document.folderId, home);
       assert.equal((await stored(vault, doc.id)).folderId, home);
@@ -237,9 +299,14 @@ describe('getContentUrl', () => {
     const { url, expiresInSeconds } = await getContentUrl(vault, citizen(), document.id);
     assert.equal(expiresInSeconds, 300);
     assert.ok(url.startsWith(`${fakeBlobOrigin}/download/${encodeURIComponent(version.blobKey)}?`));
-    assert.deepEqual(vault.blobs.presignedDownloads, [{
-      key: version.blobKey, fileName: 'Giấy khai sinh.pdf', contentType: 'application/pdf', expiresInSeconds: 300,
-    }]);
+    assert.deepEqual(vault.blobs.presignedDownloads, [
+      {
+        key: version.blobKey,
+        fileName: 'Giấy khai sinh.pdf',
+        contentType: 'application/pdf',
+        expiresInSeconds: 300,
+      },
+    ]);
     const entries = vault.repository.auditOf(citizenId).slice(before);
     assert.equal(entries.length, 1);
     assert.equal(entries[0]?.action, 'document.read-content');

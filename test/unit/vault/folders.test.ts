@@ -1,14 +1,31 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { listTrash, restoreFromTrash, trashDocument, updateDocument } from '../../../functions/vault/core/documents.ts';
-import { ConcurrentUpdateError, ConflictError, InvalidInputError, NotFoundError } from '../../../functions/platform/core/errors.ts';
 import {
-  createFolder, listFolderItems, listFolderTree, trashFolder, updateFolder, type FolderNode,
+  ConcurrentUpdateError,
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+} from '../../../functions/platform/core/errors.ts';
+import {
+  createFolder,
+  listFolderItems,
+  listFolderTree,
+  trashFolder,
+  updateFolder,
+  type FolderNode,
 } from '../../../functions/vault/core/folders.ts';
 import type { Folder } from '../../../functions/vault/core/model.ts';
 import { systemFolderId } from '../../../functions/vault/core/vault-provisioning.ts';
 import {
-  citizen, citizenId, commitBarrier, createTestVault, secondCitizen, secondCitizenId, seedDocument, withCode,
+  citizen,
+  citizenId,
+  commitBarrier,
+  createTestVault,
+  secondCitizen,
+  secondCitizenId,
+  seedDocument,
+  withCode,
   type TestVault,
 } from '../../fakes/vault-test-deps.ts';
 
@@ -54,21 +71,31 @@ describe('createFolder', () => {
     assert.equal(deeds.createdAt, vault.clock.now().toISOString());
 
     const tree = await listFolderTree(vault, citizen());
-    assert.deepEqual(names(tree).slice(0, 3).sort(), ['Giấy tờ tùy thân', 'Giấy tờ tự số hóa', 'Kết quả thủ tục hành chính']);
+    assert.deepEqual(names(tree).slice(0, 3).sort(), [
+      'Giấy tờ tùy thân',
+      'Giấy tờ tự số hóa',
+      'Kết quả thủ tục hành chính',
+    ]);
     assert.deepEqual(names(tree).slice(3), ['A lưu trữ', 'Nhà đất']);
     const homeNode = tree.find((n) => n.id === home.id);
     assert.deepEqual(homeNode && names(homeNode.children), ['Sổ đỏ', 'Thuế']);
-    assert.deepEqual(homeNode?.children[1]?.children.map((n) => n.id), [year.id]);
+    assert.deepEqual(
+      homeNode?.children[1]?.children.map((n) => n.id),
+      [year.id],
+    );
     assert.ok(tree.some((n) => n.id === archive.id));
 
     const created = vault.repository.auditOf(citizenId).filter((e) => e.action === 'folder.create');
-    assert.deepEqual(created.map((e) => e.resourceId), [home.id, deeds.id, tax.id, year.id, archive.id]);
+    assert.deepEqual(
+      created.map((e) => e.resourceId),
+      [home.id, deeds.id, tax.id, year.id, archive.id],
+    );
     assert.deepEqual(created[1]?.detail, { name: 'Sổ đỏ', parentId: home.id });
     assert.deepEqual(created[0]?.detail, { name: 'Nhà đất', parentId: 'root' });
     assert.equal(created[0]?.actor.ownerId, citizenId);
   });
 
-  test('a parent that is unknown, trashed or another owner\'s is not found, and nothing is created', async () => {
+  test("a parent that is unknown, trashed or another owner's is not found, and nothing is created", async () => {
     const vault = await provisioned();
     await listFolderTree(vault, secondCitizen());
     const theirs = await createFolder(vault, secondCitizen(), { name: 'Riêng tư' });
@@ -85,9 +112,26 @@ describe('createFolder', () => {
     const vault = await provisioned();
     const before = vault.repository.snapshot();
     const refused = [
-      '', '   ', '.', '..', ' .. ', 'a/b', 'a\\b', '/', 'Hồ sơ\u0000', 'Hồ sơ\u0007', 'Hồ\nsơ', 'Hồ\tsơ',
-      'hoadon\u202Efdp.exe', 'Hồ\u200Bsơ', 'Hồ\u200Dsơ', '\u2066Hồ sơ\u2069', 'Hồ\u2028sơ', 'Hồ\u2029sơ',
-      'Hồ\uFEFFsơ', 'x'.repeat(121),
+      '',
+      '   ',
+      '.',
+      '..',
+      ' .. ',
+      'a/b',
+      'a\\b',
+      '/',
+      'Hồ sơ\u0000',
+      'Hồ sơ\u0007',
+      'Hồ\nsơ',
+      'Hồ\tsơ',
+      'hoadon\u202Efdp.exe',
+      'Hồ\u200Bsơ',
+      'Hồ\u200Dsơ',
+      '\u2066Hồ sơ\u2069',
+      'Hồ\u2028sơ',
+      'Hồ\u2029sơ',
+      'Hồ\uFEFFsơ',
+      'x'.repeat(121),
     ];
     for (const name of refused) {
       await assert.rejects(createFolder(vault, citizen(), { name }), InvalidInputError, JSON.stringify(name));
@@ -219,11 +263,17 @@ describe('updateFolder', () => {
     assert.deepEqual(entry?.detail, { name: 'A', fromParentId: 'root', toParentId: b.id });
     const tree = await listFolderTree(vault, citizen());
     const bNode = tree.find((n) => n.id === b.id);
-    assert.deepEqual(bNode?.children.map((n) => [n.id, n.children.map((c) => c.id)]), [[a.id, [child.id]]]);
+    assert.deepEqual(
+      bNode?.children.map((n) => [n.id, n.children.map((c) => c.id)]),
+      [[a.id, [child.id]]],
+    );
     assert.ok(!tree.some((n) => n.id === a.id));
     // Back to the root, and into a default folder.
     assert.equal((await updateFolder(vault, citizen(), a.id, { parentId: null })).parentId, null);
-    assert.equal((await updateFolder(vault, citizen(), a.id, { parentId: systemFolderId('identity') })).parentId, 'sys-identity');
+    assert.equal(
+      (await updateFolder(vault, citizen(), a.id, { parentId: systemFolderId('identity') })).parentId,
+      'sys-identity',
+    );
   });
 
   test('moving next to a same-named folder is name-taken and changes nothing', async () => {
@@ -234,7 +284,8 @@ describe('updateFolder', () => {
     const before = vault.repository.snapshot();
     await assert.rejects(updateFolder(vault, citizen(), folder.id, { parentId: target.id }), withCode('name-taken'));
     await assert.rejects(
-      updateFolder(vault, citizen(), folder.id, { parentId: target.id, name: 'học bạ' }), withCode('name-taken'),
+      updateFolder(vault, citizen(), folder.id, { parentId: target.id, name: 'học bạ' }),
+      withCode('name-taken'),
     );
     assert.deepEqual(vault.repository.snapshot(), before);
     const movedRenamed = await updateFolder(vault, citizen(), folder.id, { parentId: target.id, name: 'Học bạ cũ' });
@@ -254,7 +305,7 @@ describe('updateFolder', () => {
     assert.deepEqual(vault.repository.snapshot(), before);
   });
 
-  test('a move target that is unknown, trashed or another owner\'s is not found', async () => {
+  test("a move target that is unknown, trashed or another owner's is not found", async () => {
     const vault = await provisioned();
     const folder = await createFolder(vault, citizen(), { name: 'Gốc' });
     const gone = await createFolder(vault, citizen(), { name: 'Đã xoá' });
@@ -293,10 +344,16 @@ describe('updateFolder', () => {
       updateFolder(vault, citizen(), b.id, { parentId: a.id }),
     ]);
     assert.equal(barrier.arrived(), 2);
-    assert.ok(vault.repository.rejectedCommits.some((e) => e instanceof ConcurrentUpdateError), 'the loser lost the race');
+    assert.ok(
+      vault.repository.rejectedCommits.some((e) => e instanceof ConcurrentUpdateError),
+      'the loser lost the race',
+    );
     assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
     const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    assert.ok(rejected.reason instanceof ConflictError && rejected.reason.code === 'folder-cycle', String(rejected.reason));
+    assert.ok(
+      rejected.reason instanceof ConflictError && rejected.reason.code === 'folder-cycle',
+      String(rejected.reason),
+    );
     const { folders } = await vault.repository.getFolderTree(citizenId);
     assertAcyclic(folders);
     const parents = [(await stored(vault, a.id)).parentId, (await stored(vault, b.id)).parentId];
@@ -396,10 +453,16 @@ describe('trashFolder and restore', () => {
     await assert.rejects(listFolderItems(vault, citizen(), sub.id, { limit: 10 }), NotFoundError);
     await assert.rejects(updateDocument(vault, citizen(), docs[1]!.id, { title: 'x' }), NotFoundError);
     const trash = await listTrash(vault, citizen(), { limit: 50 });
-    assert.deepEqual(trash.folders.map((f) => f.id), [top.id]);
+    assert.deepEqual(
+      trash.folders.map((f) => f.id),
+      [top.id],
+    );
     assert.deepEqual(trash.documents.items, [], 'carried documents come back with their folder, not on their own');
     const deleted = vault.repository.auditOf(citizenId).filter((e) => e.action === 'folder.delete');
-    assert.deepEqual(deleted.map((e) => [e.resourceId, e.detail]), [[top.id, { subfolders: 3, documents: 4 }]]);
+    assert.deepEqual(
+      deleted.map((e) => [e.resourceId, e.detail]),
+      [[top.id, { subfolders: 3, documents: 4 }]],
+    );
 
     vault.clock.advance(60_000);
     const result = await restoreFromTrash(vault, citizen(), top.id);
@@ -420,8 +483,14 @@ describe('trashFolder and restore', () => {
     assert.deepEqual(items.documents.items.map((d) => d.id).sort(), [docs[2]!.id, docs[3]!.id].sort());
     const back = await listFolderTree(vault, citizen());
     const topNode = back.find((n) => n.id === top.id);
-    assert.deepEqual(topNode?.children.map((n) => n.name), ['Sổ đỏ', 'Thuế']);
-    assert.deepEqual(topNode?.children[0]?.children.map((n) => n.id), [subsub.id]);
+    assert.deepEqual(
+      topNode?.children.map((n) => n.name),
+      ['Sổ đỏ', 'Thuế'],
+    );
+    assert.deepEqual(
+      topNode?.children[0]?.children.map((n) => n.id),
+      [subsub.id],
+    );
     assert.deepEqual((await listTrash(vault, citizen(), { limit: 50 })).folders, []);
     assert.equal(vault.repository.auditOf(citizenId).filter((e) => e.action === 'folder.restore').length, 1);
   });
@@ -457,7 +526,10 @@ describe('trashFolder and restore', () => {
     assert.ok((await stored(vault, parent.id)).trashedAt, 'the parent stays in the trash');
     assert.ok(vault.repository.treeVersionOf(citizenId) > treeVersion, 'a parent change is a tree change');
     const tree = await listFolderTree(vault, citizen());
-    assert.deepEqual(tree.find((n) => n.id === child.id)?.children.map((n) => n.id), [grandchild.id]);
+    assert.deepEqual(
+      tree.find((n) => n.id === child.id)?.children.map((n) => n.id),
+      [grandchild.id],
+    );
   });
 
   test('restoring next to a folder that took the name meanwhile is name-taken and changes nothing', async () => {
@@ -476,7 +548,8 @@ describe('trashFolder and restore', () => {
     const vault = await provisioned();
     const big = await createFolder(vault, citizen(), { name: 'Lưu trữ' });
     const subfolders: Folder[] = [];
-    for (let i = 0; i < 40; i += 1) subfolders.push(await createFolder(vault, citizen(), { name: `Năm ${2000 + i}`, parentId: big.id }));
+    for (let i = 0; i < 40; i += 1)
+      subfolders.push(await createFolder(vault, citizen(), { name: `Năm ${2000 + i}`, parentId: big.id }));
     for (let i = 0; i < 45; i += 1) await seedDocument(vault, citizenId, subfolders[i % 40]!.id);
     for (let i = 0; i < 40; i += 1) await seedDocument(vault, citizenId, big.id);
     await trashFolder(vault, citizen(), big.id);
@@ -535,7 +608,10 @@ describe('trashFolder and restore', () => {
     await assert.rejects(restoreFromTrash(vault, citizen(), mine.id), NotFoundError);
     // provisioning the second citizen is the only change
     const after = vault.repository.snapshot();
-    assert.deepEqual(after.folders.filter((f) => f.ownerId === citizenId), before.folders.filter((f) => f.ownerId === citizenId));
+    assert.deepEqual(
+      after.folders.filter((f) => f.ownerId === citizenId),
+      before.folders.filter((f) => f.ownerId === citizenId),
+    );
     assert.deepEqual(after.documents, before.documents);
     assert.equal(after.audit.filter((e) => e.ownerId === citizenId).length, before.audit.length);
     assert.ok(await vault.repository.isProvisioned(secondCitizenId));
@@ -556,13 +632,25 @@ describe('listFolderItems', () => {
       docs.push(await seedDocument(vault, citizenId, folder.id));
     }
     const first = await listFolderItems(vault, citizen(), folder.id, { limit: 2 });
-    assert.deepEqual(first.folders.map((f) => f.name), ['Ảnh', 'Ô tô']);
-    assert.deepEqual(first.documents.items.map((d) => d.id), [docs[4]!.id, docs[3]!.id]);
+    assert.deepEqual(
+      first.folders.map((f) => f.name),
+      ['Ảnh', 'Ô tô'],
+    );
+    assert.deepEqual(
+      first.documents.items.map((d) => d.id),
+      [docs[4]!.id, docs[3]!.id],
+    );
     const second = await listFolderItems(vault, citizen(), folder.id, { limit: 2, cursor: first.documents.nextCursor });
     assert.deepEqual(second.folders, []);
-    assert.deepEqual(second.documents.items.map((d) => d.id), [docs[2]!.id, docs[1]!.id]);
+    assert.deepEqual(
+      second.documents.items.map((d) => d.id),
+      [docs[2]!.id, docs[1]!.id],
+    );
     const third = await listFolderItems(vault, citizen(), folder.id, { limit: 2, cursor: second.documents.nextCursor });
-    assert.deepEqual(third.documents.items.map((d) => d.id), [docs[0]!.id]);
+    assert.deepEqual(
+      third.documents.items.map((d) => d.id),
+      [docs[0]!.id],
+    );
     assert.equal(third.documents.nextCursor, undefined);
     await assert.rejects(listFolderItems(vault, secondCitizen(), folder.id, { limit: 2 }), NotFoundError);
   });

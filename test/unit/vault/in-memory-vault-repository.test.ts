@@ -16,15 +16,34 @@ function folder(id: string, name: string, parentId: string | null = null, ownerI
 
 function document(id: string, folderId: string, createdAt: string, ownerId = citizenId): VaultDocument {
   return {
-    id, ownerId, folderId, source: 'self', title: id, fileName: `${id}.pdf`, contentType: 'application/pdf', size: 1,
-    sha256: '00', currentVersion: 1, versionCount: 1, createdAt, updatedAt: createdAt, createdBy: 'seed',
+    id,
+    ownerId,
+    folderId,
+    source: 'self',
+    title: id,
+    fileName: `${id}.pdf`,
+    contentType: 'application/pdf',
+    size: 1,
+    sha256: '00',
+    currentVersion: 1,
+    versionCount: 1,
+    createdAt,
+    updatedAt: createdAt,
+    createdBy: 'seed',
   };
 }
 
 function audit(id: string, resourceId: string, minute: number, ownerId = citizenId): AuditEntry {
   return {
-    id, ownerId, at: at(minute), actor: { sub: 's', role: 'citizen' }, action: 'x', resourceType: 'document',
-    resourceId, outcome: 'success', sourceIp: '127.0.0.1',
+    id,
+    ownerId,
+    at: at(minute),
+    actor: { sub: 's', role: 'citizen' },
+    action: 'x',
+    resourceType: 'document',
+    resourceId,
+    outcome: 'success',
+    sourceIp: '127.0.0.1',
   };
 }
 
@@ -37,12 +56,15 @@ describe('InMemoryVaultRepository', () => {
     const a = folder('a', 'A');
     await repo.commit({ ownerId: citizenId, folders: [{ next: a }], audit: [] });
     const before = repo.snapshot();
-    await assert.rejects(repo.commit({
-      ownerId: citizenId,
-      folders: [{ next: folder('b', 'B') }, { next: { ...a, name: 'A2' }, previous: { ...a, updatedAt: at(9) } }],
-      documents: [{ next: document('d', 'a', at(1)) }],
-      audit: [audit('e', 'd', 1)],
-    }), isConcurrent);
+    await assert.rejects(
+      repo.commit({
+        ownerId: citizenId,
+        folders: [{ next: folder('b', 'B') }, { next: { ...a, name: 'A2' }, previous: { ...a, updatedAt: at(9) } }],
+        documents: [{ next: document('d', 'a', at(1)) }],
+        audit: [audit('e', 'd', 1)],
+      }),
+      isConcurrent,
+    );
     assert.deepEqual(repo.snapshot(), before);
   });
 
@@ -51,14 +73,28 @@ describe('InMemoryVaultRepository', () => {
     await repo.commit({ ownerId: citizenId, provisionVault: true, folders: [{ next: folder('a', 'A') }], audit: [] });
     assert.equal(await repo.isProvisioned(citizenId), true);
     assert.equal(await repo.isProvisioned(secondCitizenId), false);
-    await assert.rejects(repo.commit({ ownerId: citizenId, folders: [{ next: folder('a', 'Other') }], audit: [] }), isConcurrent);
+    await assert.rejects(
+      repo.commit({ ownerId: citizenId, folders: [{ next: folder('a', 'Other') }], audit: [] }),
+      isConcurrent,
+    );
     await assert.rejects(repo.commit({ ownerId: citizenId, provisionVault: true, audit: [] }), isConcurrent);
     const version = {
-      documentId: 'd', ownerId: citizenId, number: 1, blobKey: 'k', fileName: 'f', contentType: 'application/pdf',
-      size: 1, sha256: '00', createdAt: at(0), createdBy: 's',
+      documentId: 'd',
+      ownerId: citizenId,
+      number: 1,
+      blobKey: 'k',
+      fileName: 'f',
+      contentType: 'application/pdf',
+      size: 1,
+      sha256: '00',
+      createdAt: at(0),
+      createdBy: 's',
     };
     await repo.commit({ ownerId: citizenId, versions: [version], audit: [] });
-    await assert.rejects(repo.commit({ ownerId: citizenId, versions: [{ ...version, blobKey: 'other' }], audit: [] }), isConcurrent);
+    await assert.rejects(
+      repo.commit({ ownerId: citizenId, versions: [{ ...version, blobKey: 'other' }], audit: [] }),
+      isConcurrent,
+    );
     assert.equal((await repo.getVersion(citizenId, 'd', 1))?.blobKey, 'k');
   });
 
@@ -66,17 +102,25 @@ describe('InMemoryVaultRepository', () => {
     const repo = new InMemoryVaultRepository();
     await repo.commit({ ownerId: citizenId, folders: [{ next: folder('p', 'Đất đai') }], audit: [] });
     await assert.rejects(
-      repo.commit({ ownerId: citizenId, folders: [{ next: folder('q', 'ĐẤT ĐAI') }], audit: [] }), isNameTaken,
+      repo.commit({ ownerId: citizenId, folders: [{ next: folder('q', 'ĐẤT ĐAI') }], audit: [] }),
+      isNameTaken,
     );
     // Same name under another parent, or in another owner's vault, is fine.
     await repo.commit({ ownerId: citizenId, folders: [{ next: folder('c', 'Đất đai', 'p') }], audit: [] });
     await repo.commit({
-      ownerId: secondCitizenId, folders: [{ next: folder('p', 'Đất đai', null, secondCitizenId) }], audit: [],
+      ownerId: secondCitizenId,
+      folders: [{ next: folder('p', 'Đất đai', null, secondCitizenId) }],
+      audit: [],
     });
     // Two new siblings with one name in one commit clash with each other.
-    await assert.rejects(repo.commit({
-      ownerId: citizenId, folders: [{ next: folder('x', 'Nhà') }, { next: folder('y', 'nhà') }], audit: [],
-    }), isNameTaken);
+    await assert.rejects(
+      repo.commit({
+        ownerId: citizenId,
+        folders: [{ next: folder('x', 'Nhà') }, { next: folder('y', 'nhà') }],
+        audit: [],
+      }),
+      isNameTaken,
+    );
     // A folder keeps its own claim when renamed to a case variant of its name.
     const p = (await repo.getFolder(citizenId, 'p')) as Folder;
     await repo.commit({ ownerId: citizenId, folders: [{ next: { ...p, name: 'ĐẤT ĐAI' }, previous: p }], audit: [] });
@@ -86,25 +130,46 @@ describe('InMemoryVaultRepository', () => {
     await repo.commit({ ownerId: citizenId, folders: [{ next: trashed, previous: renamed }], audit: [] });
     await repo.commit({ ownerId: citizenId, folders: [{ next: folder('r', 'đất đai') }], audit: [] });
     await assert.rejects(
-      repo.commit({ ownerId: citizenId, folders: [{ next: renamed, previous: trashed }], audit: [] }), isNameTaken,
+      repo.commit({ ownerId: citizenId, folders: [{ next: renamed, previous: trashed }], audit: [] }),
+      isNameTaken,
     );
   });
 
   test('the tree version moves with parent changes only and guards commits that expect it', async () => {
     const repo = new InMemoryVaultRepository();
-    await repo.commit({ ownerId: citizenId, folders: [{ next: folder('a', 'A') }, { next: folder('b', 'B') }], audit: [] });
+    await repo.commit({
+      ownerId: citizenId,
+      folders: [{ next: folder('a', 'A') }, { next: folder('b', 'B') }],
+      audit: [],
+    });
     assert.equal((await repo.getFolderTree(citizenId)).treeVersion, 0);
     const a = (await repo.getFolder(citizenId, 'a')) as Folder;
-    await repo.commit({ ownerId: citizenId, folders: [{ next: { ...a, name: 'A1' }, previous: a }], expectedTreeVersion: 0, audit: [] });
+    await repo.commit({
+      ownerId: citizenId,
+      folders: [{ next: { ...a, name: 'A1' }, previous: a }],
+      expectedTreeVersion: 0,
+      audit: [],
+    });
     assert.equal((await repo.getFolderTree(citizenId)).treeVersion, 0);
     const a1 = (await repo.getFolder(citizenId, 'a')) as Folder;
-    await repo.commit({ ownerId: citizenId, folders: [{ next: { ...a1, parentId: 'b' }, previous: a1 }], expectedTreeVersion: 0, audit: [] });
+    await repo.commit({
+      ownerId: citizenId,
+      folders: [{ next: { ...a1, parentId: 'b' }, previous: a1 }],
+      expectedTreeVersion: 0,
+      audit: [],
+    });
     assert.equal((await repo.getFolderTree(citizenId)).treeVersion, 1);
     assert.equal((await repo.getFolderTree(secondCitizenId)).treeVersion, 0);
     const b = (await repo.getFolder(citizenId, 'b')) as Folder;
-    await assert.rejects(repo.commit({
-      ownerId: citizenId, folders: [{ next: { ...b, name: 'B1' }, previous: b }], expectedTreeVersion: 0, audit: [],
-    }), isConcurrent);
+    await assert.rejects(
+      repo.commit({
+        ownerId: citizenId,
+        folders: [{ next: { ...b, name: 'B1' }, previous: b }],
+        expectedTreeVersion: 0,
+        audit: [],
+      }),
+      isConcurrent,
+    );
     assert.equal((await repo.getFolder(citizenId, 'b'))?.name, 'B');
   });
 
@@ -142,7 +207,12 @@ describe('InMemoryVaultRepository', () => {
 
   test('records of one owner are invisible to another', async () => {
     const repo = new InMemoryVaultRepository();
-    await repo.commit({ ownerId: citizenId, folders: [{ next: folder('a', 'A') }], documents: [{ next: document('d', 'a', at(0)) }], audit: [] });
+    await repo.commit({
+      ownerId: citizenId,
+      folders: [{ next: folder('a', 'A') }],
+      documents: [{ next: document('d', 'a', at(0)) }],
+      audit: [],
+    });
     assert.equal(await repo.getFolder(secondCitizenId, 'a'), undefined);
     assert.equal(await repo.getDocument(secondCitizenId, 'd'), undefined);
     assert.deepEqual((await repo.listFolderDocuments(secondCitizenId, 'a', { limit: 10 })).items, []);
@@ -154,22 +224,43 @@ describe('InMemoryVaultRepository', () => {
 
   test('folder documents page newest first with opaque cursors bound to their listing', async () => {
     const repo = new InMemoryVaultRepository();
-    const docs = [document('d1', 'f', at(1)), document('d2', 'f', at(3)), document('d3', 'f', at(2)),
-      document('d4', 'f', at(3)), document('d5', 'g', at(9)), { ...document('d6', 'f', at(8)), trashedAt: at(9), trashedWith: 'd6' }];
+    const docs = [
+      document('d1', 'f', at(1)),
+      document('d2', 'f', at(3)),
+      document('d3', 'f', at(2)),
+      document('d4', 'f', at(3)),
+      document('d5', 'g', at(9)),
+      { ...document('d6', 'f', at(8)), trashedAt: at(9), trashedWith: 'd6' },
+    ];
     await repo.commit({ ownerId: citizenId, documents: docs.map((next) => ({ next })), audit: [] });
     const first = await repo.listFolderDocuments(citizenId, 'f', { limit: 3 });
-    assert.deepEqual(first.items.map((d) => d.id), ['d4', 'd2', 'd3']);
+    assert.deepEqual(
+      first.items.map((d) => d.id),
+      ['d4', 'd2', 'd3'],
+    );
     assert.ok(first.nextCursor);
     const second = await repo.listFolderDocuments(citizenId, 'f', { limit: 3, cursor: first.nextCursor });
-    assert.deepEqual(second.items.map((d) => d.id), ['d1']);
+    assert.deepEqual(
+      second.items.map((d) => d.id),
+      ['d1'],
+    );
     assert.equal(second.nextCursor, undefined);
     const exact = await repo.listFolderDocuments(citizenId, 'f', { limit: 4 });
     assert.equal(exact.items.length, 4);
     assert.equal(exact.nextCursor, undefined);
-    await assert.rejects(repo.listFolderDocuments(citizenId, 'g', { limit: 3, cursor: first.nextCursor }), InvalidInputError);
-    await assert.rejects(repo.listFolderDocuments(citizenId, 'f', { limit: 3, cursor: 'not-a-cursor' }), InvalidInputError);
+    await assert.rejects(
+      repo.listFolderDocuments(citizenId, 'g', { limit: 3, cursor: first.nextCursor }),
+      InvalidInputError,
+    );
+    await assert.rejects(
+      repo.listFolderDocuments(citizenId, 'f', { limit: 3, cursor: 'not-a-cursor' }),
+      InvalidInputError,
+    );
     const trash = await repo.listTrashedDocuments(citizenId, { limit: 10 });
-    assert.deepEqual(trash.items.map((d) => d.id), ['d6']);
+    assert.deepEqual(
+      trash.items.map((d) => d.id),
+      ['d6'],
+    );
   });
 
   test('history is filtered by owner and resource, newest first', async () => {
@@ -180,7 +271,10 @@ describe('InMemoryVaultRepository', () => {
     await repo.appendAudit(audit('e4', 'r', 5, secondCitizenId));
     await repo.commit({ ownerId: citizenId, audit: [audit('e5', 'r', 3)] });
     const page = await repo.listHistory(citizenId, 'r', { limit: 10 });
-    assert.deepEqual(page.items.map((e) => e.id), ['e5', 'e2', 'e1']);
+    assert.deepEqual(
+      page.items.map((e) => e.id),
+      ['e5', 'e2', 'e1'],
+    );
   });
 
   test('failNextCommit fails one matching commit without applying it', async () => {
@@ -188,7 +282,10 @@ describe('InMemoryVaultRepository', () => {
     repo.failNextCommit(new Error('boom'), { when: (changes) => (changes.documents?.length ?? 0) > 0 });
     await repo.commit({ ownerId: citizenId, folders: [{ next: folder('a', 'A') }], audit: [] });
     const before = repo.snapshot();
-    await assert.rejects(repo.commit({ ownerId: citizenId, documents: [{ next: document('d', 'a', at(0)) }], audit: [] }), /boom/);
+    await assert.rejects(
+      repo.commit({ ownerId: citizenId, documents: [{ next: document('d', 'a', at(0)) }], audit: [] }),
+      /boom/,
+    );
     assert.deepEqual(repo.snapshot(), before);
     await repo.commit({ ownerId: citizenId, documents: [{ next: document('d', 'a', at(0)) }], audit: [] });
     assert.ok(await repo.getDocument(citizenId, 'd'));

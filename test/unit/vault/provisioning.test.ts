@@ -5,7 +5,14 @@ import { createFolder, listFolderTree } from '../../../functions/vault/core/fold
 import { requestUpload } from '../../../functions/digitize/core/uploads.ts';
 import { ensureVault, systemFolderId, systemFolders } from '../../../functions/vault/core/vault-provisioning.ts';
 import {
-  admin, citizen, citizenId, commitBarrier, createTestVault, officer, officerSub, secondCitizenId,
+  admin,
+  citizen,
+  citizenId,
+  commitBarrier,
+  createTestVault,
+  officer,
+  officerSub,
+  secondCitizenId,
 } from '../../fakes/vault-test-deps.ts';
 
 const defaultNames = ['Giấy tờ tùy thân', 'Kết quả thủ tục hành chính', 'Giấy tờ tự số hóa'];
@@ -24,7 +31,10 @@ describe('vault provisioning', () => {
         ['sys-self', 'Giấy tờ tự số hóa', 'self', null, 0],
       ],
     );
-    assert.deepEqual(systemFolders.map((f) => f.name), defaultNames);
+    assert.deepEqual(
+      systemFolders.map((f) => f.name),
+      defaultNames,
+    );
     assert.equal(systemFolderId('results'), 'sys-results');
 
     await listFolderTree(vault, citizen());
@@ -78,7 +88,12 @@ describe('vault provisioning', () => {
 
   test("an officer's upload provisions the owner's vault, audited as the officer", async () => {
     const vault = createTestVault();
-    await requestUpload(vault, officer(), { ownerId: secondCitizenId, fileName: 'kq.pdf', contentType: 'application/pdf', size: 10 });
+    await requestUpload(vault, officer(), {
+      ownerId: secondCitizenId,
+      fileName: 'kq.pdf',
+      contentType: 'application/pdf',
+      size: 10,
+    });
     assert.equal(await vault.repository.isProvisioned(secondCitizenId), true);
     const provision = vault.repository.auditOf(secondCitizenId).find((e) => e.action === 'vault.provision');
     assert.equal(provision?.actor.sub, officerSub);

@@ -6,14 +6,24 @@ import { listFolderTree } from '../../../functions/vault/core/folders.ts';
 import { listVersions, restoreVersion } from '../../../functions/vault/core/versions.ts';
 import { samplePng } from '../../fakes/sample-files.ts';
 import {
-  citizen, citizenId, commitBarrier, createTestVault, fileDocument, type TestVault,
+  citizen,
+  citizenId,
+  commitBarrier,
+  createTestVault,
+  fileDocument,
+  type TestVault,
 } from '../../fakes/vault-test-deps.ts';
 
 async function documentWithTwoVersions(vault: TestVault) {
   await listFolderTree(vault, citizen());
   const { document } = await fileDocument(vault, citizen(), { fileName: 'to-khai.pdf' });
   vault.clock.advance(60_000);
-  await fileDocument(vault, citizen(), { documentId: document.id, fileName: 'anh-chup.png', contentType: 'image/png' }, samplePng);
+  await fileDocument(
+    vault,
+    citizen(),
+    { documentId: document.id, fileName: 'anh-chup.png', contentType: 'image/png' },
+    samplePng,
+  );
   return document;
 }
 
@@ -22,9 +32,13 @@ describe('document versions', () => {
     const vault = createTestVault();
     const document = await documentWithTwoVersions(vault);
     const versions = await listVersions(vault, citizen(), document.id);
-    assert.deepEqual(versions.map((v) => [v.number, v.fileName, v.contentType]), [
-      [1, 'to-khai.pdf', 'application/pdf'], [2, 'anh-chup.png', 'image/png'],
-    ]);
+    assert.deepEqual(
+      versions.map((v) => [v.number, v.fileName, v.contentType]),
+      [
+        [1, 'to-khai.pdf', 'application/pdf'],
+        [2, 'anh-chup.png', 'image/png'],
+      ],
+    );
     assert.ok(versions.every((v) => v.documentId === document.id && v.ownerId === citizenId));
     assert.notEqual(versions[0]?.blobKey, versions[1]?.blobKey);
     const current = await vault.repository.getDocument(citizenId, document.id);
@@ -45,9 +59,17 @@ describe('document versions', () => {
     const { document: updated, version } = await restoreVersion(vault, citizen(), document.id, 1);
     const v1 = before[0]!;
     assert.deepEqual(version, {
-      documentId: document.id, ownerId: citizenId, number: 3, blobKey: v1.blobKey, fileName: v1.fileName,
-      contentType: v1.contentType, size: v1.size, sha256: v1.sha256, createdAt: now,
-      createdBy: citizen().principal.sub, restoredFrom: 1,
+      documentId: document.id,
+      ownerId: citizenId,
+      number: 3,
+      blobKey: v1.blobKey,
+      fileName: v1.fileName,
+      contentType: v1.contentType,
+      size: v1.size,
+      sha256: v1.sha256,
+      createdAt: now,
+      createdBy: citizen().principal.sub,
+      restoredFrom: 1,
     });
     assert.equal('uploadId' in version, false, 'a restored version came from no upload');
     const after = await vault.repository.listVersions(citizenId, document.id);
@@ -99,8 +121,13 @@ describe('document versions', () => {
     ]);
     assert.deepEqual(results.map((r) => r.version.number).sort(), [3, 4]);
     const versions = await vault.repository.listVersions(citizenId, document.id);
-    assert.deepEqual(versions.map((v) => [v.number, v.restoredFrom]).slice(2).sort(), results
-      .map((r) => [r.version.number, r.version.restoredFrom]).sort());
+    assert.deepEqual(
+      versions
+        .map((v) => [v.number, v.restoredFrom])
+        .slice(2)
+        .sort(),
+      results.map((r) => [r.version.number, r.version.restoredFrom]).sort(),
+    );
     const stored = await vault.repository.getDocument(citizenId, document.id);
     assert.equal(stored?.versionCount, 4);
     assert.equal(stored?.currentVersion, 4);

@@ -118,7 +118,13 @@ export function isolatedInkFraction(image: GreyImage): number {
     for (let x = 1; x < width - 1; x++) {
       const at = row + x;
       sampled++;
-      if (data[at]! < 128 && data[at - 1]! >= 128 && data[at + 1]! >= 128 && data[at - width]! >= 128 && data[at + width]! >= 128) {
+      if (
+        data[at]! < 128 &&
+        data[at - 1]! >= 128 &&
+        data[at + 1]! >= 128 &&
+        data[at - width]! >= 128 &&
+        data[at + width]! >= 128
+      ) {
         specks++;
       }
     }
@@ -175,11 +181,13 @@ export const ocrDpi = 200;
 export async function limitResolution(image: GreyImage, dpi: number | undefined): Promise<GreyImage> {
   if (!dpi || dpi <= ocrDpi) return image;
   const scale = ocrDpi / dpi;
-  return toGrey(greyPipeline(image).resize({
-    width: Math.max(1, Math.round(image.width * scale)),
-    height: Math.max(1, Math.round(image.height * scale)),
-    fit: 'fill',
-  }));
+  return toGrey(
+    greyPipeline(image).resize({
+      width: Math.max(1, Math.round(image.width * scale)),
+      height: Math.max(1, Math.round(image.height * scale)),
+      fit: 'fill',
+    }),
+  );
 }
 
 /** Turns the page clockwise by `degrees` about its centre, keeping its size; corners fill white. */

@@ -139,7 +139,11 @@ function splitRun(run: { text: string; x: number; baseline: number; size: number
   const words: OcrWord[] = [];
   for (const match of run.text.matchAll(/\S+/gu)) {
     const x0 = run.x + (match.index ?? 0) * perChar;
-    words.push({ text: match[0], confidence: 1, box: textBox(x0, x0 + match[0].length * perChar, run.baseline, run.size) });
+    words.push({
+      text: match[0],
+      confidence: 1,
+      box: textBox(x0, x0 + match[0].length * perChar, run.baseline, run.size),
+    });
   }
   return words;
 }

@@ -7,7 +7,14 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Tesseract from 'tesseract.js';
-import { ocrPageFrom, type OcrEngine, type OcrLine, type OcrPage, type OcrRequest, type OcrWord } from '../../core/ocr-engine.ts';
+import {
+  ocrPageFrom,
+  type OcrEngine,
+  type OcrLine,
+  type OcrPage,
+  type OcrRequest,
+  type OcrWord,
+} from '../../core/ocr-engine.ts';
 import { decodeImagePage } from './decode-image-page.ts';
 import { OcrInputError } from '../../core/workflow-errors.ts';
 import { preprocessPage, type GreyImage, type PreprocessedPage } from './preprocess-page.ts';
@@ -93,18 +100,23 @@ export function createTesseractOcrEngine(options: TesseractOcrEngineOptions = {}
         }),
       ),
     );
-    const created = await Tesseract.createWorker(languages.join('+'), Tesseract.OEM.LSTM_ONLY, {
-      // A local folder: tesseract.js reads it with fs. Left unset, it would download from a CDN.
-      langPath: tessdataDir,
-      gzip: false,
-      // 'none': never write the models to the working directory (read-only on Lambda).
-      cacheMethod: 'none',
-      legacyCore: false,
-      legacyLang: false,
-      // Failed jobs reject their own promise; without a handler tesseract.js also throws
-      // the failure from its message listener and takes the process down.
-      errorHandler: () => undefined,
-    }, initParameters);
+    const created = await Tesseract.createWorker(
+      languages.join('+'),
+      Tesseract.OEM.LSTM_ONLY,
+      {
+        // A local folder: tesseract.js reads it with fs. Left unset, it would download from a CDN.
+        langPath: tessdataDir,
+        gzip: false,
+        // 'none': never write the models to the working directory (read-only on Lambda).
+        cacheMethod: 'none',
+        legacyCore: false,
+        legacyLang: false,
+        // Failed jobs reject their own promise; without a handler tesseract.js also throws
+        // the failure from its message listener and takes the process down.
+        errorHandler: () => undefined,
+      },
+      initParameters,
+    );
     await created.setParameters(workerParameters);
     return created;
   };
@@ -123,7 +135,10 @@ export function createTesseractOcrEngine(options: TesseractOcrEngineOptions = {}
     const running = worker;
     worker = undefined;
     if (running) {
-      const terminated = running.then((ready) => ready.terminate().then(() => undefined), () => undefined);
+      const terminated = running.then(
+        (ready) => ready.terminate().then(() => undefined),
+        () => undefined,
+      );
       stopped = Promise.all([stopped, terminated]).then(() => undefined);
     }
     return stopped;
@@ -191,7 +206,11 @@ function toOcrPage(data: Tesseract.Page, image: PreprocessedPage, pageNumber: nu
   const box = scaleBox(image.scan.width / image.width, image.scan.height / image.height);
   const tessLines = (data.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
   const lines: OcrLine[] = tessLines
-    .map((line) => ({ text: line.text.normalize('NFC').trim(), confidence: line.confidence / 100, box: box(line.bbox) }))
+    .map((line) => ({
+      text: line.text.normalize('NFC').trim(),
+      confidence: line.confidence / 100,
+      box: box(line.bbox),
+    }))
     .filter((line) => line.text !== '');
   const words: OcrWord[] = tessLines
     .flatMap((line) => line.words)
@@ -201,5 +220,10 @@ function toOcrPage(data: Tesseract.Page, image: PreprocessedPage, pageNumber: nu
 }
 
 function scaleBox(x: number, y: number): (bbox: Tesseract.Bbox) => OcrWord['box'] {
-  return (bbox) => ({ x0: Math.round(bbox.x0 * x), y0: Math.round(bbox.y0 * y), x1: Math.round(bbox.x1 * x), y1: Math.round(bbox.y1 * y) });
+  return (bbox) => ({
+    x0: Math.round(bbox.x0 * x),
+    y0: Math.round(bbox.y0 * y),
+    x1: Math.round(bbox.x1 * x),
+    y1: Math.round(bbox.y1 * y),
+  });
 }

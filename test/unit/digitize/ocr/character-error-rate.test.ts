@@ -20,7 +20,10 @@ describe('characterErrorRate', () => {
 
 describe('missingWords', () => {
   test('finds whole words only, clause punctuation aside', () => {
-    assert.deepEqual(missingWords('Họ tên: TRẦN THỊ THỦY, biển 30A-123.45.', ['TRẦN', 'THỦY', '30A-123.45', 'THỊ']), []);
+    assert.deepEqual(
+      missingWords('Họ tên: TRẦN THỊ THỦY, biển 30A-123.45.', ['TRẦN', 'THỦY', '30A-123.45', 'THỊ']),
+      [],
+    );
     assert.deepEqual(missingWords('NGUYÊN THỊ', ['NGUYỄN', 'THỊ', 'TH']), ['NGUYỄN', 'TH']);
   });
 });

@@ -3,7 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import {
-  denoise, estimateSkew, isolatedInkFraction, limitResolution, preprocessPage, stretchContrast, type GreyImage,
+  denoise,
+  estimateSkew,
+  isolatedInkFraction,
+  limitResolution,
+  preprocessPage,
+  stretchContrast,
+  type GreyImage,
 } from '../../../../functions/digitize/adapters/ocr/preprocess-page.ts';
 import { addSaltAndPepper, rotatePage } from '../../../fixtures/ocr/degrade-page.ts';
 
@@ -63,7 +69,11 @@ describe('preprocessPage', () => {
   });
 
   test('reports no skew for a blank page', async () => {
-    const blank = await grey(await sharp({ create: { width: 800, height: 600, channels: 3, background: '#ffffff' } }).png().toBuffer());
+    const blank = await grey(
+      await sharp({ create: { width: 800, height: 600, channels: 3, background: '#ffffff' } })
+        .png()
+        .toBuffer(),
+    );
     assert.equal(await estimateSkew(blank), 0);
   });
 
@@ -72,7 +82,9 @@ describe('preprocessPage', () => {
     // Ink at grey 100 and paper at 227, as a light photocopy looks.
     const faded = await grey(await sharp(page).linear(0.5, 100).png().toBuffer());
     const stretched = await stretchContrast(faded);
-    const { channels } = await sharp(stretched.data, { raw: { width: stretched.width, height: stretched.height, channels: 1 } }).stats();
+    const { channels } = await sharp(stretched.data, {
+      raw: { width: stretched.width, height: stretched.height, channels: 1 },
+    }).stats();
     assert.deepEqual([channels[0]?.min, channels[0]?.max], [0, 255]);
     const inkKept = inkPixels(stretched) / inkPixels(clean);
     assert.ok(inkKept > 0.9 && inkKept < 1.1, `ink kept: ${inkKept}`);
@@ -106,7 +118,10 @@ describe('preprocessPage', () => {
   test('scales a page scanned above 200 dpi down to 200 dpi, and leaves others as they are', async () => {
     const scan = await grey(page);
     const scaled = await limitResolution(scan, 300);
-    assert.deepEqual([scaled.width, scaled.height], [Math.round(scan.width * 2 / 3), Math.round(scan.height * 2 / 3)]);
+    assert.deepEqual(
+      [scaled.width, scaled.height],
+      [Math.round((scan.width * 2) / 3), Math.round((scan.height * 2) / 3)],
+    );
     assert.equal(await limitResolution(scan, 150), scan);
     assert.equal(await limitResolution(scan, undefined), scan);
   });

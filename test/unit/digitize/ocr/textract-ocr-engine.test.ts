@@ -25,7 +25,9 @@ import { OcrInputError } from '../../../../functions/digitize/core/workflow-erro
 const fixtures = new URL('../../../fixtures/', import.meta.url);
 const read = (name: string) => readFile(new URL(name, fixtures));
 const recorded = async (): Promise<DetectDocumentTextResponse> =>
-  JSON.parse(await readFile(new URL('ocr/textract-detect-document-text.json', fixtures), 'utf8')) as DetectDocumentTextResponse;
+  JSON.parse(
+    await readFile(new URL('ocr/textract-detect-document-text.json', fixtures), 'utf8'),
+  ) as DetectDocumentTextResponse;
 
 const textract = mockClient(TextractClient);
 const engine = createTextractOcrEngine({ textract: new TextractClient({ region: 'ap-southeast-1' }) });
@@ -46,19 +48,31 @@ describe('Textract OCR engine', () => {
 
   test('maps LINE and WORD blocks to text, pixel boxes and 0..1 confidence', async () => {
     textract.on(DetectDocumentTextCommand).resolves(await recorded());
-    const page = await engine.recognizePage({ bytes: await read('ocr/driving-licence.jpg'), contentType: 'image/jpeg', pageNumber: 1 });
+    const page = await engine.recognizePage({
+      bytes: await read('ocr/driving-licence.jpg'),
+      contentType: 'image/jpeg',
+      pageNumber: 1,
+    });
 
-    assert.equal(page.text, 'CONG HOA XA HOI CHU NGHIA VIET NAM\nGIAY PHEP LAI XE\nHo ten: TRAN THI THUY\nDRIVER\'S LICENSE');
+    assert.equal(
+      page.text,
+      "CONG HOA XA HOI CHU NGHIA VIET NAM\nGIAY PHEP LAI XE\nHo ten: TRAN THI THUY\nDRIVER'S LICENSE",
+    );
     assert.deepEqual([page.width, page.height], [2100, 1079]);
     assert.equal(page.source, 'ocr');
     assert.equal(page.lines.length, 4);
     // The recorded line spans pixels 812..1288 × 441..503 of the 2100 × 1079 page.
     assert.deepEqual(page.lines[1]?.box, { x0: 812, y0: 441, x1: 1288, y1: 503 });
-    assert.ok(Math.abs((page.lines[1]?.confidence ?? 0) - 0.9870) < 1e-9);
+    assert.ok(Math.abs((page.lines[1]?.confidence ?? 0) - 0.987) < 1e-9);
     assert.equal(page.words.length, 19);
     const name = page.words.slice(14, 17);
-    assert.deepEqual(name.map((word) => word.text), ['TRAN', 'THI', 'THUY']);
-    [0.9892, 0.9764, 0.9521].forEach((confidence, i) => assert.ok(Math.abs((name[i]?.confidence ?? 0) - confidence) < 1e-9));
+    assert.deepEqual(
+      name.map((word) => word.text),
+      ['TRAN', 'THI', 'THUY'],
+    );
+    [0.9892, 0.9764, 0.9521].forEach((confidence, i) =>
+      assert.ok(Math.abs((name[i]?.confidence ?? 0) - confidence) < 1e-9),
+    );
     for (const word of page.words) {
       assert.ok(word.box.x0 >= 0 && word.box.x1 <= page.width && word.box.x0 < word.box.x1, word.text);
       assert.ok(word.box.y0 >= 0 && word.box.y1 <= page.height && word.box.y0 < word.box.y1, word.text);
@@ -73,7 +87,11 @@ describe('Textract OCR engine', () => {
     const words = blocks.filter((block) => block.BlockType === 'WORD').reverse();
     const others: Block[] = blocks.filter((block) => block.BlockType !== 'WORD');
     textract.on(DetectDocumentTextCommand).resolves({ ...response, Blocks: [...words, ...others] });
-    const page = await engine.recognizePage({ bytes: await read('ocr/driving-licence.jpg'), contentType: 'image/jpeg', pageNumber: 1 });
+    const page = await engine.recognizePage({
+      bytes: await read('ocr/driving-licence.jpg'),
+      contentType: 'image/jpeg',
+      pageNumber: 1,
+    });
     assert.equal(page.words.map((word) => word.text).join(' '), page.lines.map((line) => line.text).join(' '));
   });
 
@@ -101,7 +119,9 @@ describe('Textract OCR engine', () => {
     const metadata = await sharp(sent).metadata();
     assert.equal(metadata.pages ?? 1, 1);
     // Pixel for pixel page 2 (the fining decision), not page 1 (the vehicle registration).
-    const expected = await sharp(await read('ocr/two-pages.tiff'), { page: 1 }).raw().toBuffer();
+    const expected = await sharp(await read('ocr/two-pages.tiff'), { page: 1 })
+      .raw()
+      .toBuffer();
     assert.ok((await sharp(sent).raw().toBuffer()).equals(expected));
   });
 
@@ -114,7 +134,9 @@ describe('Textract OCR engine', () => {
   });
 
   test('turns a document Textract refuses into an input error', async () => {
-    textract.on(DetectDocumentTextCommand).rejects(new UnsupportedDocumentException({ message: 'Request has unsupported document format', $metadata: {} }));
+    textract
+      .on(DetectDocumentTextCommand)
+      .rejects(new UnsupportedDocumentException({ message: 'Request has unsupported document format', $metadata: {} }));
     await assert.rejects(
       engine.recognizePage({ bytes: await read('ocr/driving-licence.jpg'), contentType: 'image/jpeg', pageNumber: 1 }),
       (err: unknown) => err instanceof OcrInputError && /UnsupportedDocumentException/.test(err.message),
