@@ -131,7 +131,10 @@ function signatureAlgorithmFor(certificate: pkijs.Certificate): pkijs.AlgorithmI
   }
 }
 
-/** Detached CMS ContentInfo(SignedData) DER with SHA-256, the given signed attributes and signature, and the chain (leaf first). */
+/**
+ * Detached CMS ContentInfo(SignedData) DER with SHA-256, the given signed attributes and signature, and the chain (leaf
+ * first).
+ */
 export function assembleCms(input: {
   signedAttributes: Uint8Array;
   signature: Uint8Array;

@@ -71,7 +71,9 @@ export function grantItemAccess(grantee: IGrantable, table: ITable): void {
   );
 }
 
-/** Reads by key and Query on the table itself (no index): what verifying an audit chain needs, and nothing that writes. */
+/**
+ * Reads by key and Query on the table itself (no index): what verifying an audit chain needs, and nothing that writes.
+ */
 export function grantItemReadsAndTableQuery(grantee: IGrantable, table: ITable): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({

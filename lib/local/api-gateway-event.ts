@@ -21,7 +21,8 @@ export function toApiGatewayEvent(input: {
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query: Record<string, string> = Object.create(null) as Record<string, string>; // "__proto__" is a parameter name like any other
+  // "__proto__" is a parameter name like any other
+  const query: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const contentType = headers['content-type'] ?? '';
   const textual = input.body.length === 0 || /json|text|xml|form-urlencoded/i.test(contentType);

@@ -135,7 +135,8 @@ async function waitFor(uploadId: string, done: (upload: UploadView) => boolean):
     if (response.status !== 200) throw new Error(`GET upload ${uploadId}: ${response.status} ${response.text}`);
     if (done(response.json)) return response.json;
     if (Date.now() > deadline) throw new Error(`upload ${uploadId} still ${response.json.status} after 180 s`);
-    // Polls are served by the process that runs the OCR: often enough to time the workflow, rarely enough not to slow it.
+    // Polls are served by the process that runs the OCR: often enough to time the workflow, rarely enough not to slow
+    // it.
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

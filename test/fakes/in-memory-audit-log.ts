@@ -4,7 +4,9 @@ import type { AuditHistory } from '../../functions/audit/core/history.ts';
 import type { Page, PageRequest } from '../../functions/platform/core/page.ts';
 import { copy, paginate, type InMemoryRecords, type StoredAudit } from './in-memory-records.ts';
 
-/** A page of audit entries, newest first; entries stamped in the same millisecond keep the order they were written in. */
+/**
+ * A page of audit entries, newest first; entries stamped in the same millisecond keep the order they were written in.
+ */
 export function auditPage(
   records: InMemoryRecords,
   scope: string,

@@ -30,7 +30,10 @@ async function ticketFor(token: string, body: Record<string, unknown> = {}): Pro
   return response.json;
 }
 
-/** The store's refusal: an S3 error with the given code; the upload is still pending and nothing is stored under the key. */
+/**
+ * The store's refusal: an S3 error with the given code; the upload is still pending and nothing is stored under the
+ * key.
+ */
 async function assertStoreRefused(posted: { status: number; text: string }, code: RegExp, tickets: UploadTicket[]) {
   assert.ok(posted.status >= 400 && posted.status < 500, `store answered ${posted.status} ${posted.text}`);
   assert.match(posted.text, new RegExp(`<Error><Code>${code.source}</Code>`), posted.text);

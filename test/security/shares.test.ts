@@ -52,7 +52,10 @@ after(async () => {
   await w?.t.close();
 });
 
-/** The attack changes nothing but the history of `resourceId` (a document of A's outside the snapshot); returns what it added. */
+/**
+ * The attack changes nothing but the history of `resourceId` (a document of A's outside the snapshot); returns what it
+ * added.
+ */
 async function auditedOn(resourceId: string, attack: () => Promise<void>) {
   const read = async () => (await w.t.vault.deps.repository.listHistory(ownerA, resourceId, { limit: 1000 })).items;
   const before = new Set((await read()).map((entry) => entry.id));
@@ -237,7 +240,8 @@ describe('shares', () => {
         'a stranger revoking',
       );
     });
-    // A stranger presenting A's real share to reshare from it is a denied use of that share, and may be audited as such.
+    // A stranger presenting A's real share to reshare from it is a denied use of that share, and may be audited as
+    // such.
     for (const entry of added) {
       assert.equal(entry.outcome, 'denied', JSON.stringify(entry));
       assert.ok(['share.access-denied', 'share.create'].includes(entry.action), entry.action);

@@ -61,7 +61,10 @@ export class AuditChainWriter {
     private readonly tableName: string,
   ) {}
 
-  /** Writes `items` and `entries` in one transaction; throws DynamoDB's TransactionCanceledException for other conflicts. */
+  /**
+   * Writes `items` and `entries` in one transaction; throws DynamoDB's TransactionCanceledException for other
+   * conflicts.
+   */
   async transact(items: TransactItem[], entries: AuditEntry[]): Promise<void> {
     const byOwner = auditEntriesByOwner(entries);
     if (items.length + entries.length + byOwner.size > maxTransactionItems) {

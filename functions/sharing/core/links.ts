@@ -221,7 +221,9 @@ async function useLink<T>(
 
 export type LinkView = { document: VaultDocument } | ScopeListing;
 
-/** What a link shares: the document's metadata, or a folder inside the shared folder with its subfolders and documents. */
+/**
+ * What a link shares: the document's metadata, or a folder inside the shared folder with its subfolders and documents.
+ */
 export async function openLink(
   deps: LinkDeps,
   context: RequestContext,

@@ -44,7 +44,10 @@ export async function folderInScope(deps: ShareScopeDeps, scope: Scope, folderId
   return folderInTree(deps, folders, scope, folderId);
 }
 
-/** Whether the scope covers an active document already read: it is the shared document, or it sits below the shared folder. */
+/**
+ * Whether the scope covers an active document already read: it is the shared document, or it sits below the shared
+ * folder.
+ */
 export async function coversDocument(deps: ShareScopeDeps, scope: Scope, document: VaultDocument): Promise<boolean> {
   if (document.ownerId !== scope.ownerId || document.trashedAt) return false;
   if (scope.resourceType === 'document') return document.id === scope.resourceId;

@@ -93,7 +93,9 @@ export interface PreparedSignature {
   preparedPdf?: Uint8Array;
 }
 
-/** Prepares PAdES for a PDF (no signing-time attribute: PAdES keeps the time in /M) or detached CAdES for anything else. */
+/**
+ * Prepares PAdES for a PDF (no signing-time attribute: PAdES keeps the time in /M) or detached CAdES for anything else.
+ */
 export async function prepareSignature(
   deps: Pick<VaultDeps, 'policy'>,
   content: Uint8Array,

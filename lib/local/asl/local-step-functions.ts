@@ -77,7 +77,10 @@ export class LocalStepFunctions {
     this.accountId = options.accountId ?? '123456789012';
   }
 
-  /** Substitutes, parses and validates the definition; an unsupported feature throws InvalidDefinition naming the state and field. */
+  /**
+   * Substitutes, parses and validates the definition; an unsupported feature throws InvalidDefinition naming the state
+   * and field.
+   */
   createStateMachine(
     name: string,
     definitionJson: string,
