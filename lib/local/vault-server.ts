@@ -1,3 +1,4 @@
+import { lazyHandler } from '../../functions/platform/lazy-handler.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -288,15 +289,16 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   const authorize = createAuthorizer(
     createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys }),
   );
+  // The same Powertools chain as on Lambda: logs carry the request id as their correlation id.
   const handlers = {
-    meta: createMetaHandler(),
-    folders: createFoldersHandler(deps),
-    documents: createDocumentsHandler(deps),
-    uploads: createUploadsHandler(deps),
-    templates: createTemplatesHandler(deps, ocrEngine),
-    signatures: createSignaturesHandler(deps),
-    sharing: createSharingHandler(deps),
-    audit: createAuditHandler({ auditLog: new DynamoAuditLog(documentClient, tableName) }),
+    meta: lazyHandler(() => createMetaHandler()),
+    folders: lazyHandler(() => createFoldersHandler(deps)),
+    documents: lazyHandler(() => createDocumentsHandler(deps)),
+    uploads: lazyHandler(() => createUploadsHandler(deps)),
+    templates: lazyHandler(() => createTemplatesHandler(deps, ocrEngine)),
+    signatures: lazyHandler(() => createSignaturesHandler(deps)),
+    sharing: lazyHandler(() => createSharingHandler(deps)),
+    audit: lazyHandler(() => createAuditHandler({ auditLog: new DynamoAuditLog(documentClient, tableName) })),
   };
   const onUpload = createOnUploadHandler(deps);
   const signaturePoller = startSignaturePoller(deps, options.signaturePollMs ?? 1_000);
