@@ -94,7 +94,11 @@ class SchemaRenderer {
     if ('const' in resolved) return resolved.const;
     if (Array.isArray(resolved.enum)) return resolved.enum[0];
     const variants = (resolved.anyOf ?? resolved.oneOf) as Schema[] | undefined;
-    if (variants?.[0]) return this.example(variants[0], path, depth + 1, field);
+    if (variants?.[0]) {
+      // A variant may be only a constraint on its schema ({ required: ['cms'] }): the example is both together.
+      const { anyOf: _anyOf, oneOf: _oneOf, ...rest } = resolved;
+      return this.example({ ...rest, ...variants[0] }, path, depth + 1, field);
+    }
     const type = Array.isArray(resolved.type) ? resolved.type.find((t) => t !== 'null') : resolved.type;
     switch (type) {
       case 'object': {
