@@ -37,7 +37,9 @@ class SchemaRenderer {
       return { ...this.resolve(this.components[name] ?? {}, [...seen, name]), name };
     }
     if (Array.isArray(schema.allOf)) {
-      const parts = (schema.allOf as Schema[]).map((part) => this.resolve(part, seen).schema);
+      // The schema's own keywords stand beside its allOf parts (an object with if/then rules in allOf).
+      const { allOf, ...own } = schema;
+      const parts = [own, ...(allOf as Schema[]).map((part) => this.resolve(part, seen).schema)];
       const merged: Schema = {};
       for (const part of parts) {
         for (const [key, value] of Object.entries(part)) {
