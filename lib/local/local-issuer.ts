@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
@@ -20,11 +21,20 @@ export interface LocalIssuer {
   audience: string;
   keys: JWTVerifyGetKey;
   jwks: { keys: JWK[] };
-  issueToken(
-    claims: { sub: string; role: string; ownerId?: string; unit?: string },
-    ttlSeconds?: number,
+  /** An access token with these claims (a person's: role, ownerId, unit; a system's: client_id, scope, unit). */
+  issueToken(claims: { sub: string } & Record<string, unknown>, ttlSeconds?: number): Promise<string>;
+  /**
+   * A back-channel logout token (OpenID Connect Back-Channel Logout 1.0) for our client id;
+   * `claims` and `header` override or add to what the specification requires, for tests.
+   */
+  issueLogoutToken(
+    session: { sub?: string; sid?: string },
+    options?: { claims?: Record<string, unknown>; header?: Record<string, unknown> },
   ): Promise<string>;
 }
+
+/** The client id the vault has at the embedded issuer: the `aud` of its logout tokens. */
+export const localClientId = 'khoso-local';
 
 const keyId = 'khoso-local-1';
 
@@ -58,6 +68,19 @@ export async function loadLocalIssuer(options: {
         .setSubject(claims.sub)
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
+        .sign(privateKey),
+    issueLogoutToken: (session, overrides = {}) =>
+      new SignJWT({
+        ...session,
+        jti: randomUUID(),
+        events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+        ...overrides.claims,
+      })
+        .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid ?? keyId, typ: 'logout+jwt', ...overrides.header })
+        .setIssuer(options.issuer)
+        .setAudience(localClientId)
+        .setIssuedAt()
+        .setExpirationTime('120s')
         .sign(privateKey),
   };
 }

@@ -80,8 +80,23 @@ const problemDescriptions: Record<number, string> = {
   503: 'An outside service is unavailable; try again later',
 };
 
+/** OAuth 2's error response (RFC 6749 5.2), which the OpenID logout specifications prescribe. */
+const oauthError = {
+  type: 'object',
+  required: ['error'],
+  properties: { error: { const: 'invalid_request' }, error_description: { type: 'string' } },
+};
+
 /** One response per status, naming the problem types it carries. */
 function problemResponses(route: RouteContract): Record<string, unknown> {
+  if (route.errorFormat === 'oauth') {
+    return {
+      '400': {
+        description: 'Refused, in the OAuth 2 error format (not problem+json), as the OpenID logout specifications say',
+        content: { 'application/json': { schema: oauthError } },
+      },
+    };
+  }
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of problemsOf(route))
     byStatus.set(problemStatus(code), [...(byStatus.get(problemStatus(code)) ?? []), code]);
@@ -116,7 +131,12 @@ function operation(route: RouteContract) {
     ...(route.public ? { security: [] } : {}),
     parameters: parameters(route),
     ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: { [route.requestMediaType ?? 'application/json']: { schema: schemaOf(route.body, 'input') } },
+          },
+        }
       : {}),
     responses: { [String(route.status)]: success, ...problemResponses(route) },
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roles } from '../../platform/core/principal.ts';
+import { userRoles } from '../../platform/core/principal.ts';
 import { normaliserNames } from './normalisers.ts';
 import { findPatternProblem } from './safe-pattern.ts';
 import { foldWithOffsets } from './text-folding.ts';
@@ -85,7 +85,7 @@ const anchor = z.strictObject({ phrase: phrase(120), weight: z.number().positive
 
 const permissionRule = z
   .strictObject({
-    role: z.enum(roles).optional(),
+    role: z.enum(userRoles).optional(),
     unit: z
       .string()
       .regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be a unit code such as PC06')

@@ -23,15 +23,25 @@ describe('prod stage', () => {
   });
 
   test('the authorizer trusts the configured issuer', () => {
-    prod.statelessTemplate.hasResourceProperties('AWS::Lambda::Function', {
-      FunctionName: 'khoso-prod-authorizer',
-      Environment: {
-        Variables: Match.objectLike({
-          JWT_ISSUER: 'https://sso.example.gov.vn/',
-          JWKS_URL: 'https://sso.example.gov.vn/jwks',
-        }),
+    const [authorizer] = Object.values(
+      prod.statelessTemplate.findResources('AWS::Lambda::Function', {
+        Properties: { FunctionName: 'khoso-prod-authorizer' },
+      }),
+    ) as { Properties: { Environment: { Variables: { IDENTITY_PROVIDERS: string } } } }[];
+    const providers = JSON.parse(authorizer!.Properties.Environment.Variables.IDENTITY_PROVIDERS) as unknown[];
+    assert.deepEqual(providers, [
+      {
+        id: 'default',
+        issuer: 'https://sso.example.gov.vn/',
+        jwksUrl: 'https://sso.example.gov.vn/jwks',
+        clientId: 'khoso',
+        audience: 'khoso',
+        claimMapping: 'vault-claims',
+        accountTypes: ['citizen', 'business', 'organisation', 'officer', 'admin'],
+        tokenKinds: ['user'],
+        maxTokenLifetimeSeconds: 3600,
       },
-    });
+    ]);
   });
 
   test('a configured remote provider reaches only the functions that call it, its key as a Secrets Manager reference', () => {

@@ -14,7 +14,7 @@ describe('stage configuration', () => {
       retainData: 'false',
     });
     assert.equal(config.stage, 'dev');
-    assert.equal(config.auth.issuer, 'http://127.0.0.1:4599/');
+    assert.equal(config.auth.identityProviders[0]?.issuer, 'http://127.0.0.1:4599/');
     assert.equal(config.limits.maxUploadBytes, 1_048_576);
     assert.deepEqual(config.allowedContentTypes, ['application/pdf', 'image/png']);
     assert.equal(config.retainData, false);
@@ -24,11 +24,17 @@ describe('stage configuration', () => {
   });
 
   test('prod refuses to synthesise without an issuer', () => {
-    assert.throws(() => fromContext({ stage: 'prod' }), /Invalid khoso configuration for stage "prod": auth\.issuer/);
+    assert.throws(
+      () => fromContext({ stage: 'prod' }),
+      /Invalid khoso configuration for stage "prod": auth\.identityProviders/,
+    );
   });
 
   test('an issuer over plain http is accepted only on the loopback', () => {
-    assert.throws(() => fromContext({ jwtIssuer: 'http://sso.example.gov.vn/' }), /auth\.issuer: must be https/);
+    assert.throws(
+      () => fromContext({ jwtIssuer: 'http://sso.example.gov.vn/' }),
+      /auth\.identityProviders\.0\.issuer: must be https/,
+    );
   });
 
   test('bad values name the setting', () => {
