@@ -69,18 +69,22 @@ export async function loadLocalIssuer(options: {
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(privateKey),
-    issueLogoutToken: (session, overrides = {}) =>
-      new SignJWT({
-        ...session,
+    issueLogoutToken: (session, overrides = {}) => {
+      const now = Math.floor(Date.now() / 1000);
+      // Claims set in the payload (not with SignJWT's setters) so that a test's overrides win;
+      // a claim overridden with undefined is left out.
+      return new SignJWT({
+        iss: options.issuer,
+        aud: localClientId,
+        iat: now,
+        exp: now + 120,
         jti: randomUUID(),
         events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+        ...session,
         ...overrides.claims,
       })
         .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid ?? keyId, typ: 'logout+jwt', ...overrides.header })
-        .setIssuer(options.issuer)
-        .setAudience(localClientId)
-        .setIssuedAt()
-        .setExpirationTime('120s')
-        .sign(privateKey),
+        .sign(privateKey);
+    },
   };
 }
