@@ -65,4 +65,36 @@ describe('stage configuration', () => {
     );
     assert.throws(() => fromContext({ signatureRequestTtlSeconds: '100000' }), /signing\.requestTtlSeconds/);
   });
+
+  test('identity providers come from context as JSON, validated, and replace the stage default', () => {
+    const dvcqg = {
+      id: 'dvcqg',
+      issuer: 'https://sso.dichvucong.gov.vn',
+      discoveryUrl: 'https://sso.dichvucong.gov.vn/.well-known/openid-configuration',
+      jwksUrl: 'https://sso.dichvucong.gov.vn/jwks',
+      clientId: 'khoso-dev',
+      clientSecret: 'khoso/dev/dvcqg',
+      audience: 'khoso',
+      claimMapping: 'dvcqg',
+      accountTypes: ['citizen', 'business'],
+      tokenKinds: ['user'],
+    };
+    const providers = fromContext({ identityProviders: JSON.stringify([dvcqg]) }).auth.identityProviders;
+    assert.deepEqual(providers, [{ ...dvcqg, maxTokenLifetimeSeconds: 3600 }]);
+    const invalid = (change: Record<string, unknown>) => JSON.stringify([{ ...dvcqg, ...change }]);
+    assert.throws(
+      () => fromContext({ identityProviders: invalid({ discoveryUrl: undefined }) }),
+      /identityProviders\.0\.discoveryUrl: needs a discoveryUrl or explicit endpoints/,
+    );
+    assert.throws(
+      () => fromContext({ identityProviders: invalid({ accountTypes: [] }) }),
+      /identityProviders\.0\.accountTypes/,
+    );
+    assert.throws(() => fromContext({ identityProviders: invalid({ claimMapping: 'saml' }) }), /claimMapping/);
+    assert.throws(() => fromContext({ identityProviders: invalid({ jwksUrl: 'http://x.vn/jwks' }) }), /must be https/);
+    assert.throws(
+      () => fromContext({ identityProviders: JSON.stringify([dvcqg, { ...dvcqg, id: 'again' }]) }),
+      /issuers must be unique/,
+    );
+  });
 });
