@@ -323,10 +323,13 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     ...(options.identityProviders ?? []),
   ];
   const denyList = createDynamoDenyList(documentClient, tableName);
+  const remoteKeys = new Map(
+    (options.identityProviders ?? []).map((trusted) => [trusted.issuer, createRemoteJWKSet(new URL(trusted.jwksUrl))]),
+  );
   const authDeps = {
     issuers: trustedIssuers,
     keysFor: (trusted: TrustedIssuer) =>
-      trusted.issuer === issuer.issuer ? issuer.keys : createRemoteJWKSet(new URL(trusted.jwksUrl)),
+      trusted.issuer === issuer.issuer ? issuer.keys : remoteKeys.get(trusted.issuer)!,
     // One cache for the authorizer and the logout handler: a logout here is seen at once.
     denyList: cachedDenyList(denyList),
     replays: denyList,

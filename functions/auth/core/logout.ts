@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Clock } from '../../platform/core/runtime.ts';
 import { auditAuthEvent, type AuthAuditDeps, type RequestSource } from './auth-audit.ts';
 import { longestTokenLifetimeSeconds, type TrustedIssuer } from './identity-providers.ts';
@@ -56,7 +56,7 @@ export async function validateLogoutToken(
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(token);
-    issuerName = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).iss;
+    issuerName = decodeJwt(token).iss;
   } catch {
     throw new LogoutRequestError('The logout token is not a signed JWT');
   }
