@@ -517,7 +517,7 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
       assert.equal((await api('GET', `/v1/documents/${documentId}`)).status, 200, 'the function still answers');
     });
 
-    test('path traversal and bidi characters in names are 422; NFC/NFD twins are 409', async () => {
+    test('path traversal and bidi characters in names are refused by the published schema (400); NFC/NFD twins are 409', async () => {
       const nfc = 'Giấy tờ nhà đất'.normalize('NFC');
       const created = await api('POST', '/v1/folders', { name: nfc, parentId: folderId });
       assert.equal(created.status, 201, created.text);
@@ -525,8 +525,8 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
         for (const name of ['../../etc/passwd', 'hoa-don\u202Efdp.exe', 'a\u0000b']) {
           assertProblem(
             await send('POST', '/v1/folders', { body: JSON.stringify({ name, parentId: folderId }) }),
-            422,
-            'invalid-input',
+            400,
+            'invalid-request',
             JSON.stringify(name),
           );
         }

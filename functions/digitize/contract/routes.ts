@@ -10,6 +10,10 @@ export const uploadRoutes = [
     path: '/v1/uploads',
     group: 'uploads',
     summary: 'Get a presigned POST for a scan (officers name the owner)',
+    description:
+      "Refused with 422 (invalid-input): an officer upload without ownerId; a citizen's or organisation's " +
+      'ownerId other than their own; a content type this deployment does not accept, or a size above its upload ' +
+      'limit (20 MiB by default).',
     body: createUploadBody,
     status: 201,
     response: uploadTicket,

@@ -1,15 +1,17 @@
 import { z } from 'zod';
-import { itemName, resourceId, text } from '../../platform/http/contract/schemas.ts';
+import { ownerIdPattern } from '../../platform/core/principal.ts';
+import { itemName, resourceId, scanContentType } from '../../platform/http/contract/schemas.ts';
 
 export const createUploadBody = z
   .strictObject({
     fileName: itemName,
-    contentType: text(100).min(1),
+    contentType: scanContentType,
     size: z.number().int().min(1),
     folderId: resourceId.optional(),
     ownerId: z
       .string()
-      .max(20)
+      .max(14)
+      .regex(ownerIdPattern)
       .optional()
       .describe('Officers only: the owner (12-digit personal ID or enterprise code)'),
   })

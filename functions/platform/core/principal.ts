@@ -106,13 +106,21 @@ const provinceCodes = new Set([
   '096',
 ]);
 
-export function isPersonalId(value: string): boolean {
-  return /^\d{12}$/.test(value) && provinceCodes.has(value.slice(0, 3));
-}
+/** A 12-digit personal ID: a province code, then nine digits (a pattern so schemas can publish it). */
+export const personalIdPattern = new RegExp(`^(?:${[...provinceCodes].join('|')})\\d{9}$`);
 
 /** Enterprise/tax code: 10 digits, or 10 digits, a dash and a 3-digit branch number. */
+export const enterpriseCodePattern = /^\d{10}(-\d{3})?$/;
+
+/** A vault owner: a personal ID or an enterprise code. */
+export const ownerIdPattern = new RegExp(`${personalIdPattern.source}|${enterpriseCodePattern.source}`);
+
+export function isPersonalId(value: string): boolean {
+  return personalIdPattern.test(value);
+}
+
 export function isEnterpriseCode(value: string): boolean {
-  return /^\d{10}(-\d{3})?$/.test(value);
+  return enterpriseCodePattern.test(value);
 }
 
 export function isOwnerId(value: string): boolean {

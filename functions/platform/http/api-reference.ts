@@ -37,7 +37,9 @@ class SchemaRenderer {
       return { ...this.resolve(this.components[name] ?? {}, [...seen, name]), name };
     }
     if (Array.isArray(schema.allOf)) {
-      const parts = (schema.allOf as Schema[]).map((part) => this.resolve(part, seen).schema);
+      // The schema's own keywords stand beside its allOf parts (an object with if/then rules in allOf).
+      const { allOf, ...own } = schema;
+      const parts = [own, ...(allOf as Schema[]).map((part) => this.resolve(part, seen).schema)];
       const merged: Schema = {};
       for (const part of parts) {
         for (const [key, value] of Object.entries(part)) {
@@ -94,7 +96,11 @@ class SchemaRenderer {
     if ('const' in resolved) return resolved.const;
     if (Array.isArray(resolved.enum)) return resolved.enum[0];
     const variants = (resolved.anyOf ?? resolved.oneOf) as Schema[] | undefined;
-    if (variants?.[0]) return this.example(variants[0], path, depth + 1, field);
+    if (variants?.[0]) {
+      // A variant may be only a constraint on its schema ({ required: ['cms'] }): the example is both together.
+      const { anyOf: _anyOf, oneOf: _oneOf, ...rest } = resolved;
+      return this.example({ ...rest, ...variants[0] }, path, depth + 1, field);
+    }
     const type = Array.isArray(resolved.type) ? resolved.type.find((t) => t !== 'null') : resolved.type;
     switch (type) {
       case 'object': {

@@ -121,7 +121,16 @@ function problemResponsesByStatus(problems: ProblemCode[]): Record<string, unkno
   return responses;
 }
 
+/** A cursor is opaque, so no schema can tell one from another listing: the operation says so. */
+const cursorRule =
+  'Refused with 422 (invalid-input): a cursor that is not the nextCursor of an earlier page of this same listing.';
+
 function operation(route: RouteContract) {
+  const parameterList = parameters(route);
+  const rules = [
+    route.description,
+    parameterList.some((parameter) => parameter.in === 'query' && parameter.name === 'cursor') ? cursorRule : undefined,
+  ].filter((rule) => rule !== undefined);
   const success: Record<string, unknown> = { description: route.summary };
   if (route.response) success.content = { 'application/json': { schema: schemaOf(route.response, 'output') } };
   if (route.responseMediaType) success.content = { [route.responseMediaType]: {} };
@@ -132,10 +141,10 @@ function operation(route: RouteContract) {
   return {
     operationId: route.operationId,
     summary: route.summary,
-    ...(route.description ? { description: route.description } : {}),
+    ...(rules.length > 0 ? { description: rules.join(' ') } : {}),
     tags: [route.group],
     ...(route.public ? { security: [] } : {}),
-    parameters: parameters(route),
+    parameters: parameterList,
     ...(route.body
       ? {
           requestBody: {

@@ -34,6 +34,9 @@ export const sharingRoutes = [
     summary:
       "Share a document or folder with a citizen, an organisation, or an officers' unit (consent); grantees reshare " +
       'through viaShareId when allowed',
+    description:
+      'Refused with 422 (invalid-input): an expiresAt that is not in the future; sharing with yourself; ' +
+      'permissions or expiry beyond the share a reshare goes through.',
     body: createShareBody,
     status: 201,
     response: share,
@@ -113,6 +116,7 @@ export const sharingRoutes = [
     path: '/v1/links',
     group: 'sharing',
     summary: 'Create a link to a document or folder (optional expiry, PIN, use limit); the token is shown once',
+    description: 'Refused with 422 (invalid-input): an expiresAt that is not in the future.',
     body: createLinkBody,
     status: 201,
     response: createdLink,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { idParams, pageOf, pageQuery, resourceId } from '../../platform/http/contract/schemas.ts';
+import { enterpriseCodePattern, personalIdPattern } from '../../platform/core/principal.ts';
 import { vaultDocument } from '../../vault/contract/schemas.ts';
+import { unitCodePattern } from '../core/share-model.ts';
 
 const sharedResourceType = z.enum(['document', 'folder']);
 
@@ -24,14 +26,20 @@ export const createShareBody = z
   .strictObject({
     resourceType: sharedResourceType,
     resourceId,
-    grantee: z.strictObject({
-      kind: granteeKind,
-      id: z
-        .string()
-        .min(1)
-        .max(32)
-        .describe("12-digit personal ID, enterprise code, or an officers' unit code such as PC06 (a consent)"),
-    }),
+    grantee: z.discriminatedUnion('kind', [
+      z.strictObject({
+        kind: z.literal('citizen'),
+        id: z.string().regex(personalIdPattern).describe('12-digit personal ID'),
+      }),
+      z.strictObject({
+        kind: z.literal('organization'),
+        id: z.string().regex(enterpriseCodePattern).describe('Enterprise code'),
+      }),
+      z.strictObject({
+        kind: z.literal('unit'),
+        id: z.string().max(32).regex(unitCodePattern).describe("An officers' unit code such as PC06 (a consent)"),
+      }),
+    ]),
     permissions: permissionList,
     expiresAt: futureInstant.optional(),
     canReshare: z

@@ -59,7 +59,7 @@ export interface ShareLink extends SharedResource {
 }
 
 /** Unit codes as the ministry writes them: PC06, CA-HN-PC08. */
-const unitCode = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
+export const unitCodePattern = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
 
 export function validateGrantee(grantee: Grantee): Grantee {
   const valid =
@@ -67,7 +67,7 @@ export function validateGrantee(grantee: Grantee): Grantee {
       ? isPersonalId(grantee.id)
       : grantee.kind === 'organization'
         ? isEnterpriseCode(grantee.id)
-        : unitCode.test(grantee.id);
+        : unitCodePattern.test(grantee.id);
   if (!valid) {
     throw new InvalidInputError(
       `The grantee id is not a valid ${grantee.kind === 'unit' ? 'unit code' : grantee.kind === 'citizen' ? '12-digit personal ID' : 'enterprise code'}`,

@@ -36,6 +36,9 @@ export const signatureRoutes = [
     summary:
       "Start signing a version: a challenge for a token (ca-token, ban-co-yeu), or a prompt on the signer's phone " +
       '(sim, smartca)',
+    description:
+      'Refused with 422 (invalid-input): a provider this deployment is not configured for (deployment ' +
+      'configuration, not part of the schema).',
     params: idParams,
     body: requestSignatureBody,
     status: 201,
@@ -99,6 +102,9 @@ export const signatureRoutes = [
     path: '/v1/signing/trust-anchors/{provider}',
     group: 'signatures',
     summary: 'Replace the trust anchors of a provider (administrators)',
+    description:
+      'Refused with 422 (invalid-input): a certificate that is not a valid X.509 certificate in PEM or ' +
+      'base64 DER.',
     params: providerParams,
     body: trustAnchorsBody,
     status: 200,
@@ -110,6 +116,9 @@ export const signatureRoutes = [
     path: '/v1/signing/seal-certificate',
     group: 'signatures',
     summary: "Import the agency seal's certificate chain; it must certify the seal key (administrators)",
+    description:
+      'Refused with 422 (invalid-input): a chain that is not valid X.509 PEM or base64 DER, or does not ' +
+      'certify the seal key.',
     body: sealCertificateBody,
     status: 200,
     response: certificateList,

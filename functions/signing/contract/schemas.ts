@@ -23,9 +23,11 @@ export const providerParams = z.strictObject({ provider: signatureProvider });
 
 export const requestSignatureBody = z
   .strictObject({
-    provider: signatureProvider.describe(
-      'ca-token and ban-co-yeu: the client signs (give certificateChain); sim and smartca: the signer confirms on their phone (give account)',
-    ),
+    provider: signatureProvider
+      .exclude(['agency-seal'])
+      .describe(
+        'ca-token and ban-co-yeu: the client signs (give certificateChain); sim and smartca: the signer confirms on their phone (give account)',
+      ),
     version: z
       .number()
       .int()
@@ -44,7 +46,17 @@ export const requestSignatureBody = z
       .optional()
       .describe('Remote providers: the mobile number (sim) or the SmartCA user ID'),
   })
-  .meta({ id: 'RequestSignature' });
+  .meta({
+    id: 'RequestSignature',
+    // What each kind of provider needs, as the core checks it.
+    allOf: [
+      {
+        if: { properties: { provider: { enum: ['ca-token', 'ban-co-yeu'] } } },
+        then: { required: ['certificateChain'] },
+      },
+      { if: { properties: { provider: { enum: ['sim', 'smartca'] } } }, then: { required: ['account'] } },
+    ],
+  });
 
 export const completeSignatureBody = z
   .strictObject({
@@ -59,7 +71,7 @@ export const completeSignatureBody = z
       .describe('When given, its first certificate must be the one the request was prepared for'),
   })
   .refine((body) => (body.signature === undefined) !== (body.cms === undefined), 'give either signature or cms')
-  .meta({ id: 'CompleteSignature' });
+  .meta({ id: 'CompleteSignature', oneOf: [{ required: ['signature'] }, { required: ['cms'] }] });
 
 const certificateFacts = z
   .object({

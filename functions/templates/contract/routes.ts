@@ -28,6 +28,10 @@ export const templateRoutes = [
     path: '/v1/ocr-templates',
     group: 'templates',
     summary: 'Create a template (administrators)',
+    description:
+      'Refused with 400 (invalid-request), rules across values a schema cannot state: a zone needs x0 < x1 and ' +
+      'y0 < y1; field names are unique; a pattern is a regular expression that cannot backtrack too much; a label ' +
+      'or anchor phrase keeps a letter or digit once diacritics and punctuation are folded away.',
     body: createTemplateBody,
     status: 201,
     response: template,
@@ -48,6 +52,10 @@ export const templateRoutes = [
     path: '/v1/ocr-templates/{id}',
     group: 'templates',
     summary: 'Edit a template (a new version)',
+    description:
+      'Refused with 400 (invalid-request), rules across values a schema cannot state: a zone needs x0 < x1 and ' +
+      'y0 < y1; field names are unique; a pattern is a regular expression that cannot backtrack too much; a label ' +
+      'or anchor phrase keeps a letter or digit once diacritics and punctuation are folded away.',
     params: idParams,
     body: updateTemplateBody,
     status: 200,

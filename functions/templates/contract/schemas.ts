@@ -14,7 +14,7 @@ export const updateTemplateBody = recognitionTemplateSchema
   .partial()
   .strict()
   .refine((body) => Object.keys(body).length > 0, 'give at least one part of the template to change')
-  .meta({ id: 'UpdateTemplate' });
+  .meta({ id: 'UpdateTemplate', minProperties: 1 });
 
 export const templateTestBody = z
   .strictObject({

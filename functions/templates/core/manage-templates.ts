@@ -1,5 +1,5 @@
 import { auditEntry } from '../../audit/core/audit.ts';
-import { ForbiddenRoleError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
+import { ConflictError, ForbiddenRoleError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
 import type { AuditEntry } from '../../audit/core/audit-model.ts';
 import type { Page, PageRequest } from '../../platform/core/page.ts';
 import type { OcrEngine, OcrPage } from '../../digitize/core/ocr-engine.ts';
@@ -140,7 +140,7 @@ export async function createTemplate(
     createdBy: context.principal.sub,
   });
   if (await deps.templates.getTemplate(template.id))
-    throw new InvalidInputError(`A template with id ${template.id} already exists`);
+    throw new ConflictError('conflict', `A template with id ${template.id} already exists`);
   await deps.templates.saveTemplate(template, undefined, [
     auditEntry(deps, context, {
       ownerId: templateAuditOwner,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { userRoles } from '../../platform/core/principal.ts';
+import { userRoles, type Role } from '../../platform/core/principal.ts';
 import { normaliserNames } from './normalisers.ts';
-import { findPatternProblem } from './safe-pattern.ts';
+import { findPatternProblem, maxPatternLength } from './safe-pattern.ts';
 import { foldWithOffsets } from './text-folding.ts';
 
 /**
@@ -41,10 +41,13 @@ const phrase = (max: number) =>
  */
 const label = phrase(80);
 
-const pattern = z.string().superRefine((source, context) => {
-  const problem = findPatternProblem(source);
-  if (problem) context.addIssue({ code: 'custom', message: problem });
-});
+const pattern = z
+  .string()
+  .max(maxPatternLength)
+  .superRefine((source, context) => {
+    const problem = findPatternProblem(source);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
 
 const unit = z.number().min(0).max(1);
 /** A region of a page in fractions of its width and height, (0,0) at the top left. */
@@ -79,31 +82,40 @@ const field = z
     normaliser: z.enum(normaliserNames),
     required: z.boolean(),
   })
-  .refine((value) => value.labels || value.pattern || value.zone, 'a field needs labels, a pattern or a zone');
+  .refine((value) => value.labels || value.pattern || value.zone, 'a field needs labels, a pattern or a zone')
+  // The published schema says the same, so clients generated from it know.
+  .meta({ anyOf: [{ required: ['labels'] }, { required: ['pattern'] }, { required: ['zone'] }] });
 
 const anchor = z.strictObject({ phrase: phrase(120), weight: z.number().positive().max(10) });
 
-const permissionRule = z
-  .strictObject({
-    role: z.enum(userRoles).optional(),
-    unit: z
-      .string()
-      .regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be a unit code such as PC06')
-      .optional(),
-  })
-  .refine((rule) => rule.role !== undefined || rule.unit !== undefined, 'a rule names a role, a unit, or both');
-const rules = z.array(permissionRule).max(50);
+/** A rule names a role, a unit, or both; `ruleRoles` narrows the roles a rule may name. */
+const permissionRule = (ruleRoles: readonly [Role, ...Role[]]) =>
+  z
+    .strictObject({
+      role: z.enum(ruleRoles).optional(),
+      unit: z
+        .string()
+        .regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be a unit code such as PC06')
+        .optional(),
+    })
+    .refine((rule) => rule.role !== undefined || rule.unit !== undefined, 'a rule names a role, a unit, or both')
+    .meta({ anyOf: [{ required: ['role'] }, { required: ['unit'] }] });
+const rules = (ruleRoles: readonly [Role, ...Role[]]) => z.array(permissionRule(ruleRoles)).max(50);
+/** Only officers and administrators may edit templates or grant permissions on them. */
+// Template rules name people's roles; machine clients (system) never use templates.
+const staffRoles = userRoles.filter((role) => role !== 'citizen' && role !== 'organization') as [Role, ...Role[]];
 
-const permissions = z
-  .strictObject({ view: rules, use: rules, edit: rules, grant: rules })
-  .refine(
-    (value) => [...value.edit, ...value.grant].every((rule) => rule.role !== 'citizen' && rule.role !== 'organization'),
-    'only officers and administrators may edit templates or grant permissions on them',
-  )
-  .refine(
-    (value) => value.grant.some((rule) => rule.role === 'admin'),
-    'an administrator must keep the right to grant, or the permissions could never be changed again',
-  );
+const permissions = z.strictObject({
+  view: rules(userRoles),
+  use: rules(userRoles),
+  edit: rules(staffRoles),
+  grant: rules(staffRoles)
+    .refine(
+      (value) => value.some((rule) => rule.role === 'admin'),
+      'an administrator must keep the right to grant, or the permissions could never be changed again',
+    )
+    .meta({ contains: { required: ['role'], properties: { role: { const: 'admin' } } } }),
+});
 
 export const recognitionTemplateSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes'),

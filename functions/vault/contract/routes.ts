@@ -96,6 +96,11 @@ export const documentRoutes = [
     summary:
       'Search your documents (q, type, folderId, issue dates), newest first; officers look up issued documents by ' +
       'type and number or by owner',
+    description:
+      'Refused with 422 (invalid-input), rules a schema cannot state: q without a letter or digit; ' +
+      'issuedFrom after issuedTo; an officer giving neither type and number nor ownerId. number and ' +
+      'ownerId are officer look-ups and q and folderId are for browsing your own vault: the other role is ' +
+      'refused with 403 (forbidden-role).',
     query: listDocumentsQuery,
     status: 200,
     response: documentPage,
@@ -167,6 +172,9 @@ export const documentRoutes = [
     path: '/v1/documents/{id}/versions',
     group: 'documents',
     summary: 'Get a presigned POST for a new version',
+    description:
+      'Refused with 422 (invalid-input): a content type this deployment does not accept, or a size above its ' +
+      'upload limit (20 MiB by default).',
     params: idParams,
     body: createVersionBody,
     status: 201,

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { isoDate, itemName, pageOf, pageQuery, resourceId, text } from '../../platform/http/contract/schemas.ts';
+import { ownerIdPattern } from '../../platform/core/principal.ts';
+import {
+  isoDate,
+  itemName,
+  pageOf,
+  pageQuery,
+  resourceId,
+  scanContentType,
+  text,
+} from '../../platform/http/contract/schemas.ts';
 
 export const versionParams = z.strictObject({ id: resourceId, n: z.coerce.number().int().min(1).max(1_000_000) });
 
@@ -16,7 +25,7 @@ export const updateFolderBody = z
     parentId: resourceId.nullable().optional(),
   })
   .refine((body) => body.name !== undefined || body.parentId !== undefined, 'give a new name, a new parentId, or both')
-  .meta({ id: 'UpdateFolder' });
+  .meta({ id: 'UpdateFolder', minProperties: 1 });
 
 export const folder = z
   .object({
@@ -54,7 +63,7 @@ export const documentMetadataChanges = z
     folderId: resourceId.optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'give at least one field to change')
-  .meta({ id: 'UpdateDocument' });
+  .meta({ id: 'UpdateDocument', minProperties: 1 });
 
 export const vaultDocument = z
   .object({
@@ -108,7 +117,12 @@ export const listDocumentsQuery = pageQuery.extend({
   issuedFrom: isoDate.optional(),
   issuedTo: isoDate.optional(),
   number: z.string().min(1).max(100).optional().describe('Officers: number of an issued document (with type)'),
-  ownerId: z.string().max(20).optional().describe("Officers: list an owner's issued documents"),
+  ownerId: z
+    .string()
+    .max(14)
+    .regex(ownerIdPattern)
+    .optional()
+    .describe("Officers: list an owner's issued documents (a 12-digit personal ID or an enterprise code)"),
 });
 
 export const documentVersion = z
@@ -136,7 +150,7 @@ export const contentQuery = z.strictObject({ version: z.coerce.number().int().mi
 export const createVersionBody = z
   .strictObject({
     fileName: itemName,
-    contentType: text(100).min(1),
+    contentType: scanContentType,
     size: z.number().int().min(1),
   })
   .meta({ id: 'CreateVersionUpload' });

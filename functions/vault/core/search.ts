@@ -41,8 +41,9 @@ export async function findDocuments(
 ): Promise<Page<VaultDocument>> {
   const page = { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) };
   if (context.principal.role === 'officer') return lookUpIssuedDocuments(deps, context, query, page);
+  // Like an officer browsing a vault, the other side of the same line: a rule of the role.
   if (query.number !== undefined || query.ownerId !== undefined) {
-    throw new InvalidInputError(
+    throw new ForbiddenRoleError(
       'number and ownerId are officer look-ups; search your vault with q, type, folderId and dates',
     );
   }

@@ -201,8 +201,9 @@ describe('authorization by role', () => {
         token: await t.token('officer'),
         body: { ...body, ownerId: '999203001234' },
       }),
-      422,
-      'invalid-input',
+      // No province 999: the published ownerId pattern refuses it.
+      400,
+      'invalid-request',
     );
   });
 

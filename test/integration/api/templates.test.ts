@@ -187,8 +187,8 @@ describe('recognition templates', () => {
     assert.equal(created.json.version, 1);
     assertProblem(
       await t.api('POST', '/v1/ocr-templates', { token: admin, body: draft }),
-      422,
-      'invalid-input',
+      409,
+      'conflict',
       'ids are unique',
     );
     const listed = await t.api<{ items: Template[] }>('GET', '/v1/ocr-templates', { token: admin });

@@ -106,8 +106,9 @@ describe('upload status', () => {
   test('requests outside the policy are refused before any URL is handed out', async () => {
     const base = { fileName: 'scan.pdf', contentType: 'application/pdf', size: 1000 };
     const cases: [Record<string, unknown>, number, string][] = [
-      [{ contentType: 'text/html' }, 422, 'invalid-input'],
-      [{ contentType: 'application/x-msdownload', fileName: 'scan.exe' }, 422, 'invalid-input'],
+      // The published schema lists the scan types, so other types are refused as invalid requests.
+      [{ contentType: 'text/html' }, 400, 'invalid-request'],
+      [{ contentType: 'application/x-msdownload', fileName: 'scan.exe' }, 400, 'invalid-request'],
       [{ size: 20 * 1024 * 1024 + 1 }, 422, 'invalid-input'],
       [{ size: 0 }, 400, 'invalid-request'],
       [{ size: 1.5 }, 400, 'invalid-request'],

@@ -14,18 +14,24 @@ export const isoDate = z.iso.date('must be a real calendar date YYYY-MM-DD');
  * A folder or file name, as far as JSON Schema can say the core's rules: 1 to 120
  * characters with something visible, not "." or "..", no slash, backslash, control,
  * line-separator or invisible formatting character (spelled as ranges, since fuzzers do not
- * read \p{…} classes). The core also takes the NFC form and trims it before checking.
+ * read \p{…} classes, and "." rather than JavaScript's own "[^]", which Python reads as a class). The core also
+ * takes the NFC form and trims it before checking.
  */
 export const itemName = z
   .string()
   .min(1)
   .max(120)
   .regex(
-    /^(?!\s*\.{1,2}\s*$)(?=[^]*\S)[^\u0000-\u001F\u007F-\u009F\u00AD\u0600-\u0605\u061C\u06DD\u070F\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB/\\]+$/,
+    /^(?!\s*\.{1,2}\s*$)(?=.*\S)[^\u0000-\u001F\u007F-\u009F\u00AD\u0600-\u0605\u061C\u06DD\u070F\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB/\\]+$/,
     'must be a name without slashes, control or invisible formatting characters, and not "." or ".."',
   );
 
 export const text = (max: number) => z.string().max(max);
+
+/** The kinds of scan the vault can check and read; a deployment may accept fewer of them. */
+export const scanContentType = z
+  .enum(['application/pdf', 'image/jpeg', 'image/png', 'image/tiff'])
+  .describe('One of the types this deployment accepts (all four by default; any other is refused with 422)');
 
 export const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
