@@ -92,7 +92,14 @@ const anchor = z.strictObject({ phrase: phrase(120), weight: z.number().positive
 const permissionRule = (ruleRoles: readonly [Role, ...Role[]]) =>
   z
     .strictObject({
-      role: z.enum(ruleRoles).optional(),
+      role: z
+        .enum(ruleRoles, {
+          error:
+            ruleRoles.length < roles.length
+              ? 'only officers and administrators may edit templates or grant permissions on them'
+              : undefined,
+        })
+        .optional(),
       unit: z
         .string()
         .regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be a unit code such as PC06')

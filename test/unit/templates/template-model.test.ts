@@ -183,11 +183,17 @@ describe('recognitionTemplateSchema', () => {
     const citizenEdits = withChange((template) => {
       rulesOf(template, 'edit').push({ role: 'citizen' });
     });
-    assert.match(problems(citizenEdits).join('\n'), /^permissions: only officers and administrators may edit/m);
+    assert.match(
+      problems(citizenEdits).join('\n'),
+      /^permissions\.edit\.1\.role: only officers and administrators may edit/m,
+    );
     const noAdminGrant = withChange((template) => {
       (template['permissions'] as Record<string, unknown>)['grant'] = [{ role: 'officer', unit: 'PC06' }];
     });
-    assert.match(problems(noAdminGrant).join('\n'), /^permissions: an administrator must keep the right to grant/m);
+    assert.match(
+      problems(noAdminGrant).join('\n'),
+      /^permissions\.grant: an administrator must keep the right to grant/m,
+    );
     const emptyRule = withChange((template) => {
       rulesOf(template, 'view').push({});
     });
