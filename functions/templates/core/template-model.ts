@@ -95,7 +95,7 @@ const permissionRule = (ruleRoles: readonly [Role, ...Role[]]) =>
       role: z
         .enum(ruleRoles, {
           error:
-            ruleRoles.length < roles.length
+            ruleRoles.length < userRoles.length
               ? 'only officers and administrators may edit templates or grant permissions on them'
               : undefined,
         })
