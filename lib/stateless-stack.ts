@@ -3,7 +3,11 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { authAuditOwner } from '../functions/auth/core/auth-audit.ts';
+import { trustedIssuerOf } from '../functions/auth/core/identity-providers.ts';
+import { entities } from '../functions/platform/storage/schema.ts';
 import { stageNamePrefix, type StageConfig } from './config/stage-config.ts';
 import { DigitizeWorkflow } from './constructs/digitize-workflow.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
@@ -14,7 +18,9 @@ import {
   grantIndexQuery,
   grantItemAccess,
   grantItemReadsAndTableQuery,
+  grantItemsByPartition,
   grantObjects,
+  partitionPattern,
   grantQuery,
 } from './constructs/vault-access.ts';
 import { VaultApi } from './constructs/vault-api.ts';
@@ -82,9 +88,9 @@ export class StatelessStack extends Stack {
       namePrefix,
       vaultEnvironment,
       authEnvironment: {
-        JWT_ISSUER: config.auth.issuer,
-        JWKS_URL: config.auth.jwksUrl,
-        JWT_AUDIENCE: config.auth.audience,
+        // What the functions need of each provider; client secrets stay in Secrets Manager.
+        IDENTITY_PROVIDERS: JSON.stringify(config.auth.identityProviders.map(trustedIssuerOf)),
+        TABLE_NAME: table.tableName,
       },
       throttle: { rateLimit: config.api.throttleRateLimit, burstLimit: config.api.throttleBurstLimit },
       logRetention,
@@ -139,6 +145,31 @@ export class StatelessStack extends Stack {
     for (const listing of [folders, documents, uploads, templates, signatures, sharing, classify])
       grantQuery(listing.role, table);
     grantIndexQuery(check.role, table, 'lookups');
+    // The authorizer reads deny-list items and audits refused tokens in the `auth` chain; the logout
+    // routes also write deny-list items and the logout tokens they have seen. Nothing else of the vault.
+    const revocations = partitionPattern(entities.revocation.pk);
+    const authAudit = [
+      partitionPattern(entities.auditChainHead.pk, { ownerId: authAuditOwner }),
+      partitionPattern(entities.auditEntry.pk, { ownerId: authAuditOwner }),
+    ];
+    grantItemsByPartition(this.api.authorizer.role, table, ['read'], [revocations, ...authAudit]);
+    grantItemsByPartition(this.api.authorizer.role, table, ['write'], authAudit);
+    const logout = this.api.handlers.auth.role;
+    grantItemsByPartition(logout, table, ['read'], [revocations, ...authAudit]);
+    grantItemsByPartition(
+      logout,
+      table,
+      ['write'],
+      [revocations, partitionPattern(entities.logoutTokenUse.pk), ...authAudit],
+    );
+    // The browser login (next) exchanges codes with each provider's client secret.
+    for (const provider of config.auth.identityProviders) {
+      if (!provider.clientSecret) continue;
+      const secret = provider.clientSecret.startsWith('arn:')
+        ? Secret.fromSecretCompleteArn(this, `ClientSecret-${provider.id}`, provider.clientSecret)
+        : Secret.fromSecretNameV2(this, `ClientSecret-${provider.id}`, provider.clientSecret);
+      secret.grantRead(logout);
+    }
     // Verifying audit chains reads heads and entry blocks; it never writes.
     grantItemReadsAndTableQuery(this.api.handlers.audit.role, table);
     // Presigned URLs carry the signer's rights: uploads and new versions POST to incoming/,

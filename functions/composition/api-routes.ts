@@ -1,4 +1,5 @@
 import { auditRoutes } from '../audit/contract/routes.ts';
+import { authRoutes } from '../auth/contract/routes.ts';
 import { uploadRoutes } from '../digitize/contract/routes.ts';
 import { metaRoutes } from '../platform/http/meta-routes.ts';
 import { sharingRoutes } from '../sharing/contract/routes.ts';
@@ -12,6 +13,7 @@ import { documentRoutes, folderRoutes } from '../vault/contract/routes.ts';
  */
 export const apiRoutes = [
   ...metaRoutes,
+  ...authRoutes,
   ...folderRoutes,
   ...uploadRoutes,
   ...documentRoutes,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identityProvidersSchema } from '../../functions/auth/core/identity-providers.ts';
 
 const httpsOrLoopbackUrl = z
   .string()
@@ -39,10 +40,11 @@ export const stageConfigSchema = z.object({
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
     .optional(),
   auth: z.object({
-    /** The OIDC issuer whose tokens the authorizer accepts (national SSO, Cognito…). */
-    issuer: httpsOrLoopbackUrl,
-    jwksUrl: httpsOrLoopbackUrl,
-    audience: z.string().min(1),
+    /**
+     * The trusted identity providers and authorization servers (national portal, ministry
+     * portals, one-stop shops, the machine clients' server): a token from any other issuer is refused.
+     */
+    identityProviders: identityProvidersSchema,
   }),
   limits: z.object({
     maxUploadBytes: z
@@ -93,7 +95,6 @@ export function stageNamePrefix(stage: string): string {
 }
 
 const commonDefaults = {
-  auth: { audience: 'khoso' },
   limits: {
     maxUploadBytes: 20 * 1024 * 1024,
     uploadUrlTtlSeconds: 900,
@@ -114,11 +115,8 @@ const commonDefaults = {
 const stageDefaults: Record<string, Record<string, unknown>> = {
   dev: {
     ...commonDefaults,
-    auth: {
-      ...commonDefaults.auth,
-      issuer: 'https://issuer.invalid/khoso-dev',
-      jwksUrl: 'https://issuer.invalid/khoso-dev/jwks.json',
-    },
+    jwtIssuer: 'https://issuer.invalid/khoso-dev',
+    jwksUrl: 'https://issuer.invalid/khoso-dev/jwks.json',
     retainData: false,
     logRetentionDays: 14,
   },
@@ -137,6 +135,7 @@ export const contextKeys = [
   'jwtIssuer',
   'jwksUrl',
   'jwtAudience',
+  'identityProviders',
   'ocrEngine',
   'allowedContentTypes',
   'maxUploadBytes',
@@ -185,6 +184,39 @@ function remoteProvider(endpoint: unknown, apiKeySecret: unknown): Record<string
 }
 
 /**
+ * The single issuer of `-c jwtIssuer=… -c jwksUrl=…` (the setting before identity providers
+ * existed): a provider of our own vault claims for every kind of person, discovered at its
+ * well-known address.
+ */
+function singleIssuer(issuer: unknown, jwksUrl: unknown, audience: unknown): Record<string, unknown>[] {
+  if (issuer === undefined && jwksUrl === undefined) return [];
+  return [
+    definedEntries({
+      id: 'default',
+      issuer,
+      jwksUrl,
+      discoveryUrl:
+        typeof issuer === 'string' ? `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration` : undefined,
+      clientId: audience ?? 'khoso',
+      audience: audience ?? 'khoso',
+      claimMapping: 'vault-claims',
+      accountTypes: ['citizen', 'business', 'organisation', 'officer', 'admin'],
+      tokenKinds: ['user'],
+    }),
+  ];
+}
+
+/** `identityProviders` from cdk.json (an array) or the command line (a JSON string). */
+function jsonOrSame(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+/**
  * The stage's defaults overlaid with CDK context. Context from the command line arrives as
  * strings, so numbers, booleans and comma-separated lists are converted before validation.
  */
@@ -205,12 +237,13 @@ export function loadStageConfig(context: ContextReader): StageConfig {
       alarmEmail: context('alarmEmail'),
     }),
     auth: {
-      ...defaults.auth,
-      ...definedEntries({
-        issuer: context('jwtIssuer'),
-        jwksUrl: context('jwksUrl'),
-        audience: context('jwtAudience'),
-      }),
+      // The stage's default issuer stands in only when none is configured.
+      identityProviders: [
+        ...((context('jwtIssuer') ?? context('jwksUrl') ?? context('identityProviders'))
+          ? singleIssuer(context('jwtIssuer'), context('jwksUrl'), context('jwtAudience'))
+          : singleIssuer(defaults.jwtIssuer, defaults.jwksUrl, context('jwtAudience'))),
+        ...((jsonOrSame(context('identityProviders')) as unknown[] | undefined) ?? []),
+      ],
     },
     limits: { ...defaults.limits, ...definedEntries({ maxUploadBytes: numberOrSame(context('maxUploadBytes')) }) },
     api: { ...defaults.api, ...definedEntries({ corsOrigins: list(context('corsOrigins')) }) },

@@ -117,3 +117,39 @@ function nagFinding(value: unknown): string {
   if (node.Ref) return `<${node.Ref}>`;
   throw new Error(`cannot name the cdk-nag finding for ${JSON.stringify(value)}`);
 }
+
+/** Item actions a function performs on the partitions its keys lead with. */
+export type ItemAccess = 'read' | 'write';
+
+const itemActions: Record<ItemAccess, string[]> = {
+  read: ['dynamodb:GetItem'],
+  // The audit chain's transaction puts the entry and updates the head under a condition.
+  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+};
+
+/**
+ * A partition key template of the schema as an IAM pattern: the placeholders named in `fixed`
+ * filled in, every other placeholder a `*`.
+ */
+export function partitionPattern(template: { text: string }, fixed: Record<string, string> = {}): string {
+  return template.text.replace(/<([a-zA-Z]+)(?::\d+)?>/g, (_whole, name: string) => fixed[name] ?? '*');
+}
+
+/**
+ * Item actions only on the partitions whose keys match the patterns (IAM's dynamodb:LeadingKeys):
+ * the authorizer reads deny-list items and nothing else of the vault.
+ */
+export function grantItemsByPartition(
+  grantee: IGrantable,
+  table: ITable,
+  access: readonly ItemAccess[],
+  partitions: readonly string[],
+): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: access.flatMap((kind) => itemActions[kind]),
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...partitions] } },
+    }),
+  );
+}

@@ -19,7 +19,7 @@ export interface VaultApiProps {
   namePrefix: string;
   /** Environment of the route-group Lambdas (table, bucket, limits). */
   vaultEnvironment: Record<string, string>;
-  /** Environment of the authorizer (JWT_ISSUER, JWKS_URL, JWT_AUDIENCE). */
+  /** Environment of the authorizer and the auth routes (IDENTITY_PROVIDERS, TABLE_NAME). */
   authEnvironment: Record<string, string>;
   throttle: { rateLimit: number; burstLimit: number };
   logRetention: RetentionDays;
@@ -34,6 +34,7 @@ const pdfFunction = { memorySize: 1024, timeout: Duration.seconds(29) };
 /** Each route group's Lambda entry: the handler module of the feature that owns the routes. */
 const routeGroupEntries: Record<RouteGroup, string> = {
   meta: 'functions/platform/http/meta-handler.ts',
+  auth: 'functions/auth/handlers/logout.ts',
   folders: 'functions/vault/handlers/folders.ts',
   documents: 'functions/vault/handlers/documents.ts',
   uploads: 'functions/digitize/handlers/uploads.ts',
@@ -65,8 +66,8 @@ export class VaultApi extends Construct {
           functionName: `${props.namePrefix}-api-${group}`,
           serviceName: `api-${group}`,
           description: `khoso API: ${group} routes`,
-          // meta serves only public documents and needs no vault resources.
-          environment: group === 'meta' ? {} : props.vaultEnvironment,
+          // meta serves only public documents and needs no vault resources; auth only the trusted issuers.
+          environment: group === 'meta' ? {} : group === 'auth' ? props.authEnvironment : props.vaultEnvironment,
           logRetention: props.logRetention,
           observability: props.observability,
           // Testing a template on a sample runs OCR, as the workflow's RecognizePage function does.
@@ -81,7 +82,7 @@ export class VaultApi extends Construct {
       handler: 'handler',
       functionName: `${props.namePrefix}-authorizer`,
       serviceName: 'authorizer',
-      description: 'khoso API: verifies bearer tokens against the issuer JWKS',
+      description: "khoso API: verifies bearer tokens against their trusted issuer's JWKS and the deny list",
       environment: props.authEnvironment,
       logRetention: props.logRetention,
       observability: props.observability,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
@@ -20,11 +21,20 @@ export interface LocalIssuer {
   audience: string;
   keys: JWTVerifyGetKey;
   jwks: { keys: JWK[] };
-  issueToken(
-    claims: { sub: string; role: string; ownerId?: string; unit?: string },
-    ttlSeconds?: number,
+  /** An access token with these claims (a person's: role, ownerId, unit; a system's: client_id, scope, unit). */
+  issueToken(claims: { sub: string } & Record<string, unknown>, ttlSeconds?: number): Promise<string>;
+  /**
+   * A back-channel logout token (OpenID Connect Back-Channel Logout 1.0) for our client id;
+   * `claims` and `header` override or add to what the specification requires, for tests.
+   */
+  issueLogoutToken(
+    session: { sub?: string; sid?: string },
+    options?: { claims?: Record<string, unknown>; header?: Record<string, unknown> },
   ): Promise<string>;
 }
+
+/** The client id the vault has at the embedded issuer: the `aud` of its logout tokens. */
+export const localClientId = 'khoso-local';
 
 const keyId = 'khoso-local-1';
 
@@ -59,5 +69,22 @@ export async function loadLocalIssuer(options: {
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(privateKey),
+    issueLogoutToken: (session, overrides = {}) => {
+      const now = Math.floor(Date.now() / 1000);
+      // Claims set in the payload (not with SignJWT's setters) so that a test's overrides win;
+      // a claim overridden with undefined is left out.
+      return new SignJWT({
+        iss: options.issuer,
+        aud: localClientId,
+        iat: now,
+        exp: now + 120,
+        jti: randomUUID(),
+        events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+        ...session,
+        ...overrides.claims,
+      })
+        .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid ?? keyId, typ: 'logout+jwt', ...overrides.header })
+        .sign(privateKey);
+    },
   };
 }

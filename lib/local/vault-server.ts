@@ -36,6 +36,14 @@ import { createSharingHandler } from '../../functions/sharing/handlers/sharing.t
 import { createTemplatesHandler } from '../../functions/templates/handlers/templates.ts';
 import { createUploadsHandler } from '../../functions/digitize/handlers/uploads.ts';
 import { createAuthorizer } from '../../functions/auth/handlers/authorizer.ts';
+import { createAuthHandler } from '../../functions/auth/handlers/logout.ts';
+import { createDynamoDenyList } from '../../functions/auth/adapters/dynamo-deny-list.ts';
+import { accountTypes, type TrustedIssuer } from '../../functions/auth/core/identity-providers.ts';
+import { cachedDenyList } from '../../functions/auth/core/revocation.ts';
+import type { AuditEntry } from '../../functions/audit/core/audit-model.ts';
+import type { Principal } from '../../functions/platform/core/principal.ts';
+import { createRemoteJWKSet } from 'jose';
+import { z } from 'zod';
 import { createTokenVerifier } from '../../functions/auth/core/token-verifier.ts';
 import { randomIds, systemClock } from '../../functions/platform/core/runtime.ts';
 import { assembleSigning } from '../../functions/signing/core/built-in-providers.ts';
@@ -49,7 +57,7 @@ import { createBlobHttpHandler } from './blob-http.ts';
 import { installDevelopmentSeal, loadDevelopmentSeal } from './development-seal.ts';
 import { startDynamoDbServer } from './dynamodb-server.ts';
 import { auditChainedMarker, localTableName } from './local-table.ts';
-import { loadLocalIssuer, type LocalIssuer } from './local-issuer.ts';
+import { loadLocalIssuer, localClientId, type LocalIssuer } from './local-issuer.ts';
 import { InProcessHttpHandler } from './in-process-http-handler.ts';
 import { startLocalWorkflow, type LocalWorkflow } from './local-workflow.ts';
 import { matchRoute } from './route-matcher.ts';
@@ -65,6 +73,8 @@ export interface LocalVaultOptions {
   remoteSigning?: { sim?: RemoteSigningServiceConfig; smartca?: RemoteSigningServiceConfig };
   /** How often pending remote signatures are looked at; each keeps its own backoff. */
   signaturePollMs?: number;
+  /** Identity providers trusted besides the embedded issuer (a test's second issuer); none by default. */
+  identityProviders?: TrustedIssuer[];
 }
 
 export interface LocalVault {
@@ -210,6 +220,17 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
   );
 }
 
+/** A system's principal as the claims an authorization server writes (client_id, scope); a person's as is. */
+function localTokenClaims(principal: Principal): { sub: string } & Record<string, unknown> {
+  if (principal.role !== 'system') return { ...principal };
+  return {
+    sub: principal.sub,
+    client_id: principal.clientId,
+    unit: principal.unit,
+    scope: principal.scopes?.join(' '),
+  };
+}
+
 /**
  * The embedded runtime: one Node process that serves the HTTP API through the same Lambda
  * handlers, with dynalite for DynamoDB, a filesystem object store with locally served
@@ -286,12 +307,41 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     issuer: `${url}/_local`,
     audience: 'khoso',
   });
-  const authorize = createAuthorizer(
-    createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys }),
+  // The embedded issuer is one trusted issuer among those configured, mapped by our own claims.
+  const trustedIssuers: TrustedIssuer[] = [
+    {
+      id: 'local',
+      issuer: issuer.issuer,
+      jwksUrl: `${url}/_local/jwks.json`,
+      clientId: localClientId,
+      audience: issuer.audience,
+      claimMapping: 'vault-claims',
+      accountTypes: [...accountTypes],
+      tokenKinds: ['user', 'machine'],
+      maxTokenLifetimeSeconds: 3600,
+    },
+    ...(options.identityProviders ?? []),
+  ];
+  const denyList = createDynamoDenyList(documentClient, tableName);
+  const remoteKeys = new Map(
+    (options.identityProviders ?? []).map((trusted) => [trusted.issuer, createRemoteJWKSet(new URL(trusted.jwksUrl))]),
   );
+  const authDeps = {
+    issuers: trustedIssuers,
+    keysFor: (trusted: TrustedIssuer) =>
+      trusted.issuer === issuer.issuer ? issuer.keys : remoteKeys.get(trusted.issuer)!,
+    // One cache for the authorizer and the logout handler: a logout here is seen at once.
+    denyList: cachedDenyList(denyList),
+    replays: denyList,
+    appendAudit: (entry: AuditEntry) => deps.repository.appendAudit(entry),
+    clock: systemClock,
+    ids: randomIds,
+  };
+  const authorize = createAuthorizer(createTokenVerifier(authDeps), authDeps);
   // The same Powertools chain as on Lambda: logs carry the request id as their correlation id.
   const handlers = {
     meta: lazyHandler(() => createMetaHandler()),
+    auth: lazyHandler(() => createAuthHandler(authDeps)),
     folders: lazyHandler(() => createFoldersHandler(deps)),
     documents: lazyHandler(() => createDocumentsHandler(deps)),
     uploads: lazyHandler(() => createUploadsHandler(deps)),
@@ -320,13 +370,15 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
         throw new HttpProblem('malformed-json', 'The body could not be parsed as JSON');
       }
       const claims = principalClaims.safeParse(body);
-      if (!claims.success) {
+      const session = z.object({ sid: z.string().min(1).max(256).optional() }).safeParse(body);
+      if (!claims.success || !session.success) {
         throw new HttpProblem(
           'invalid-request',
-          'Give {sub, role, ownerId} (citizen: 12-digit personal ID; organization: enterprise code) or {sub, role:"officer", unit}',
+          'Give {sub, role, ownerId} (citizen: 12-digit personal ID; organization: enterprise code), ' +
+            '{sub, role:"officer", unit} or {sub, role:"system", clientId, unit, scopes}, and optionally a session sid',
         );
       }
-      const accessToken = await issuer.issueToken(claims.data);
+      const accessToken = await issuer.issueToken({ ...localTokenClaims(claims.data), ...session.data });
       writeApiGatewayResult(res, {
         statusCode: 200,
         headers: { 'content-type': 'application/json' },
@@ -353,7 +405,12 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     const body = await readBody(req);
     const authorizer = match.route.public
       ? undefined
-      : (await authorize({ headers: { authorization: req.headers.authorization ?? '' } })).context;
+      : (
+          await authorize({
+            headers: { authorization: req.headers.authorization ?? '' },
+            requestContext: { http: { sourceIp: req.socket.remoteAddress ?? 'unknown' } },
+          })
+        ).context;
     const event: ApiEvent = toApiGatewayEvent({
       req,
       url: requestUrl,

@@ -7,6 +7,7 @@ import {
 import { staffAuditOwner } from './audit.ts';
 import { ForbiddenRoleError, InvalidInputError } from '../../platform/core/errors.ts';
 import { isOwnerId, type RequestContext } from '../../platform/core/principal.ts';
+import { authAuditOwner } from '../../auth/core/auth-audit.ts';
 import { signingAuditOwner } from '../../signing/core/signing-settings.ts';
 import { templateAuditOwner } from '../../templates/core/template-repository.ts';
 
@@ -23,7 +24,9 @@ export interface AuditLog {
 
 /** Every owner of an audit chain: vault owners and the pseudo-owners of shared settings. */
 function isAuditChainOwner(ownerId: string): boolean {
-  return isOwnerId(ownerId) || [templateAuditOwner, signingAuditOwner, staffAuditOwner].includes(ownerId);
+  return (
+    isOwnerId(ownerId) || [templateAuditOwner, signingAuditOwner, staffAuditOwner, authAuditOwner].includes(ownerId)
+  );
 }
 
 /** Re-computes one owner's chain (administrators only). */
@@ -34,7 +37,9 @@ export async function verifyOwnerAuditChain(
 ): Promise<AuditChainVerification> {
   if (context.principal.role !== 'admin') throw new ForbiddenRoleError('Only administrators verify audit chains');
   if (!isAuditChainOwner(ownerId))
-    throw new InvalidInputError('ownerId must be a personal ID, an enterprise code, "templates", "signing" or "staff"');
+    throw new InvalidInputError(
+      'ownerId must be a personal ID, an enterprise code, "templates", "signing", "staff" or "auth"',
+    );
   const chain = await deps.auditLog.readChain(ownerId);
   return verifyAuditChain(ownerId, chain.entries, chain.head);
 }

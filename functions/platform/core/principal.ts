@@ -1,7 +1,14 @@
 import { ForbiddenRoleError } from './errors.ts';
 
-export const roles = ['citizen', 'organization', 'officer', 'admin'] as const;
+/** Roles a person's token maps to. */
+export const userRoles = ['citizen', 'organization', 'officer', 'admin'] as const;
+/** `system`: a business system or a unit's system, authenticated with OAuth 2 client credentials. */
+export const roles = [...userRoles, 'system'] as const;
 export type Role = (typeof roles)[number];
+
+/** The scopes a machine client's token may carry; a person's token never does. */
+export const machineScopes = ['results:write', 'results:read', 'sync:read'] as const;
+export type MachineScope = (typeof machineScopes)[number];
 
 /** Who is calling, as established by the authorizer from a verified token. */
 export interface Principal {
@@ -10,8 +17,12 @@ export interface Principal {
   role: Role | 'anonymous';
   /** The vault the caller owns: a 12-digit personal ID or an enterprise code. */
   ownerId?: string;
-  /** An officer's unit, e.g. PC06. */
+  /** An officer's unit, e.g. PC06; for a system, the unit it acts for. */
   unit?: string;
+  /** A system's OAuth client id. */
+  clientId?: string;
+  /** A system's granted scopes. */
+  scopes?: readonly MachineScope[];
 }
 
 /** The caller on a public route: no token, no vault, and a role no token can carry. */

@@ -222,10 +222,16 @@ function renderOperation(renderer: SchemaRenderer, method: string, path: string,
         )
         .join('')}</table>`
     : '';
-  const bodySchema = op.requestBody?.content['application/json']?.schema;
+  const [bodyMediaType, bodyMedia] = Object.entries(op.requestBody?.content ?? {})[0] ?? [];
+  const bodySchema = bodyMedia?.schema;
+  // A form body's example is shown as the form it is sent as.
+  const bodyExample = (example: unknown) =>
+    bodyMediaType === 'application/x-www-form-urlencoded'
+      ? new URLSearchParams(example as Record<string, string>).toString()
+      : JSON.stringify(example, null, 2);
   const body = bodySchema
-    ? `<h4>Request body (application/json)</h4>${renderer.render(bodySchema)}` +
-      `<details><summary>Example request body</summary><pre>${escapeHtml(JSON.stringify(renderer.example(bodySchema), null, 2))}</pre></details>`
+    ? `<h4>Request body (${escapeHtml(bodyMediaType ?? '')})</h4>${renderer.render(bodySchema)}` +
+      `<details><summary>Example request body</summary><pre>${escapeHtml(bodyExample(renderer.example(bodySchema)))}</pre></details>`
     : '';
   const responses = Object.entries(op.responses)
     .map(([status, response]) => {

@@ -66,7 +66,7 @@ export function createHttpHandler<const Routes extends readonly RouteContract[]>
   // Operations requires one per route, so a resolved route always finds its operation.
   const operationsById = operations as Record<string, Operation>;
   return middy<ApiEvent, ApiResponse, Error, ApiContext>()
-    .use(problemJson())
+    .use(problemJson(routesByKey))
     .use(routeRequest(routesByKey))
     .use(jsonBody())
     .handler(async (_event, context) => {

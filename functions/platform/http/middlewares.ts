@@ -2,14 +2,14 @@ import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { anonymousPrincipal, type RequestContext } from '../core/principal.ts';
-import { RateLimitedError } from '../core/errors.ts';
+import { ForbiddenRoleError, RateLimitedError } from '../core/errors.ts';
 import { logger } from '../observability.ts';
 import type { RouteContract } from './contract/route-contract.ts';
 import type { ApiEvent, ApiResponse } from './http-handler.ts';
 import { principalFromAuthorizer } from './principal-context.ts';
 import { HttpProblem, toProblem } from './problem.ts';
 
-/** JSON bodies of this API are small; anything larger is refused before parsing. */
+/** Bodies of this API are small; anything larger is refused before parsing. */
 const maxJsonBodyBytes = 64 * 1024;
 
 /** A request as the contract middlewares leave it for the operation: parsed, validated, authenticated. */
@@ -72,20 +72,32 @@ function requestContext(route: RouteContract, event: ApiEvent): RequestContext {
     ...(event.requestContext.http.userAgent ? { userAgent: event.requestContext.http.userAgent.slice(0, 256) } : {}),
   };
   if (route.public) return { ...base, principal: anonymousPrincipal };
-  return { ...base, principal: principalFromAuthorizer(event.requestContext.authorizer?.lambda) };
+  const principal = principalFromAuthorizer(event.requestContext.authorizer?.lambda);
+  // Machine clients get their own routes (results and sync, issue 12); none of a person's routes.
+  if (principal.role === 'system') throw new ForbiddenRoleError('Machine clients may not use this route');
+  return { ...base, principal };
 }
 
 /**
  * Errors as application/problem+json (RFC 9457). Not @middy/http-error-handler: it answers an
  * error's message as text or JSON, without the problem document, the 401 challenge or Retry-After.
+ * Routes of an OAuth/OpenID protocol answer client errors in that protocol's format instead.
  */
-export function problemJson(): ApiMiddleware {
+export function problemJson(routesByKey: ReadonlyMap<string, RouteContract> = new Map()): ApiMiddleware {
   return {
     onError: async (request) => {
       const { error } = request;
       const requestId = request.event?.requestContext?.requestId;
       const problem = toProblem(error, requestId);
       if (problem.status >= 500) logger.error('request failed', { requestId, error });
+      if (problem.status < 500 && routesByKey.get(request.event?.routeKey)?.errorFormat === 'oauth') {
+        request.response = {
+          statusCode: 400,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+          body: JSON.stringify({ error: 'invalid_request', error_description: problem.detail ?? problem.title }),
+        };
+        return;
+      }
       request.response = {
         statusCode: problem.status,
         headers: {
@@ -119,29 +131,51 @@ export function routeRequest(routesByKey: ReadonlyMap<string, RouteContract>): A
   };
 }
 
+/** A form body as an object; a repeated parameter is refused (OAuth 2: parameters appear at most once). */
+function formFields(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (Object.hasOwn(fields, name)) throw new HttpProblem('invalid-request', `The parameter ${name} is repeated`);
+    fields[name] = value;
+  }
+  return fields;
+}
+
 /**
- * The route's JSON body: required when the route takes one and refused otherwise, media type,
- * size limit, parse and schema. Not @middy/http-json-body-parser: it answers malformed JSON with
- * 415 (this API says 400 malformed-json), has no size limit and knows nothing of the route.
+ * The route's body: required when the route takes one and refused otherwise, media type (JSON
+ * unless the route says form), size limit, parse and schema. Not @middy/http-json-body-parser: it
+ * answers malformed JSON with 415 (this API says 400 malformed-json), has no size limit and knows
+ * nothing of the route.
  */
 export function jsonBody(): ApiMiddleware {
   return {
     before: async ({ event, context }) => {
       const api = resolved(context);
       const { route, headers } = api;
+      const form = route.requestMediaType === 'application/x-www-form-urlencoded';
       if (!event.body) {
-        if (route.body) throw new HttpProblem('invalid-request', 'A JSON body is required');
+        if (route.body) throw new HttpProblem('invalid-request', `A ${form ? 'form' : 'JSON'} body is required`);
         return;
       }
       if (!route.body) throw new HttpProblem('invalid-request', 'This route takes no body');
       const mediaType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-      if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) {
-        throw new HttpProblem('unsupported-media-type', 'Send the body as application/json');
+      const accepted = form
+        ? mediaType === 'application/x-www-form-urlencoded'
+        : mediaType === 'application/json' || mediaType.endsWith('+json');
+      if (!accepted) {
+        throw new HttpProblem(
+          'unsupported-media-type',
+          `Send the body as ${route.requestMediaType ?? 'application/json'}`,
+        );
       }
       const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
       const limit = route.maxBodyBytes ?? maxJsonBodyBytes;
       if (Buffer.byteLength(text) > limit) {
-        throw new HttpProblem('payload-too-large', `JSON bodies of this route are limited to ${limit} bytes`);
+        throw new HttpProblem('payload-too-large', `Bodies of this route are limited to ${limit} bytes`);
+      }
+      if (form) {
+        api.body = validate(route.body, formFields(text), 'body');
+        return;
       }
       let parsed: unknown;
       try {

@@ -80,11 +80,32 @@ const problemDescriptions: Record<number, string> = {
   503: 'An outside service is unavailable; try again later',
 };
 
+/** OAuth 2's error response (RFC 6749 5.2), which the OpenID logout specifications prescribe. */
+const oauthError = {
+  type: 'object',
+  required: ['error'],
+  properties: { error: { const: 'invalid_request' }, error_description: { type: 'string' } },
+};
+
 /** One response per status, naming the problem types it carries. */
 function problemResponses(route: RouteContract): Record<string, unknown> {
+  if (route.errorFormat === 'oauth') {
+    // Only the runtime's own refusal of oversized headers, before any handler, stays problem+json.
+    const { '431': headersTooLarge } = problemResponsesByStatus(['headers-too-large']);
+    return {
+      '400': {
+        description: 'Refused, in the OAuth 2 error format (not problem+json), as the OpenID logout specifications say',
+        content: { 'application/json': { schema: oauthError } },
+      },
+      '431': headersTooLarge,
+    };
+  }
+  return problemResponsesByStatus(problemsOf(route));
+}
+
+function problemResponsesByStatus(problems: ProblemCode[]): Record<string, unknown> {
   const byStatus = new Map<number, ProblemCode[]>();
-  for (const code of problemsOf(route))
-    byStatus.set(problemStatus(code), [...(byStatus.get(problemStatus(code)) ?? []), code]);
+  for (const code of problems) byStatus.set(problemStatus(code), [...(byStatus.get(problemStatus(code)) ?? []), code]);
   const responses: Record<string, unknown> = {};
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const types = codes.map(problemType);
@@ -125,7 +146,12 @@ function operation(route: RouteContract) {
     ...(route.public ? { security: [] } : {}),
     parameters: parameterList,
     ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: { [route.requestMediaType ?? 'application/json']: { schema: schemaOf(route.body, 'input') } },
+          },
+        }
       : {}),
     responses: { [String(route.status)]: success, ...problemResponses(route) },
   };

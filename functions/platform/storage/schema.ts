@@ -360,6 +360,18 @@ export const entities = {
     pk: key(`AUDITCHAIN#${ownerPk}`),
     sk: key('HEAD'),
   },
+  revocation: {
+    entity: 'revocation',
+    title: "deny-list entry: a provider's session (sid) or subject (sub) logged out (TTL: longest token lifetime)",
+    pk: key('REVOKED#<issuer>'),
+    sk: key('<kind>#<value>'),
+  },
+  logoutTokenUse: {
+    entity: 'logout-jti',
+    title: 'back-channel logout token seen, so a replay is refused (TTL: its expiry)',
+    pk: key('LOGOUTJTI#<issuer>#<jti>'),
+    sk: key('JTI'),
+  },
   localLayoutMarker: {
     entity: 'local-layout',
     title: 'embedded runtime only: audit entries chained',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roles, type Role } from '../../platform/core/principal.ts';
+import { userRoles, type Role } from '../../platform/core/principal.ts';
 import { normaliserNames } from './normalisers.ts';
 import { findPatternProblem, maxPatternLength } from './safe-pattern.ts';
 import { foldWithOffsets } from './text-folding.ts';
@@ -95,7 +95,7 @@ const permissionRule = (ruleRoles: readonly [Role, ...Role[]]) =>
       role: z
         .enum(ruleRoles, {
           error:
-            ruleRoles.length < roles.length
+            ruleRoles.length < userRoles.length
               ? 'only officers and administrators may edit templates or grant permissions on them'
               : undefined,
         })
@@ -109,11 +109,12 @@ const permissionRule = (ruleRoles: readonly [Role, ...Role[]]) =>
     .meta({ anyOf: [{ required: ['role'] }, { required: ['unit'] }] });
 const rules = (ruleRoles: readonly [Role, ...Role[]]) => z.array(permissionRule(ruleRoles)).max(50);
 /** Only officers and administrators may edit templates or grant permissions on them. */
-const staffRoles = roles.filter((role) => role !== 'citizen' && role !== 'organization') as [Role, ...Role[]];
+// Template rules name people's roles; machine clients (system) never use templates.
+const staffRoles = userRoles.filter((role) => role !== 'citizen' && role !== 'organization') as [Role, ...Role[]];
 
 const permissions = z.strictObject({
-  view: rules(roles),
-  use: rules(roles),
+  view: rules(userRoles),
+  use: rules(userRoles),
   edit: rules(staffRoles),
   grant: rules(staffRoles)
     .refine(

@@ -143,6 +143,12 @@ describe('meta routes', () => {
     for (const route of apiRoutes as readonly RouteContract[]) {
       const responses = doc.paths[route.path][route.method.toLowerCase()].responses as Record<string, any>;
       const statuses = Object.keys(responses);
+      if (route.errorFormat === 'oauth') {
+        // The OpenID logout routes answer as their specifications say: 400 with an OAuth error.
+        assert.deepEqual(statuses.sort(), [String(route.status), '400', '431'].sort(), route.operationId);
+        assert.deepEqual(responses['400'].content['application/json'].schema.required, ['error']);
+        continue;
+      }
       for (const status of ['400', '431', ...(route.public ? [] : ['401', '403'])])
         assert.ok(statuses.includes(status), `${route.operationId} ${status}`);
       if (route.body)

@@ -78,7 +78,10 @@ export interface PostFormOptions {
 }
 
 export async function startTestVault(
-  options: { policy?: Partial<VaultPolicy> } & Pick<LocalVaultOptions, 'remoteSigning' | 'signaturePollMs'> = {},
+  options: { policy?: Partial<VaultPolicy> } & Pick<
+    LocalVaultOptions,
+    'remoteSigning' | 'signaturePollMs' | 'identityProviders'
+  > = {},
 ): Promise<TestVault> {
   const dataDir = await mkdtemp(join(tmpdir(), 'khoso-api-test-'));
   let vault: LocalVault;

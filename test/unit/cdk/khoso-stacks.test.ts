@@ -7,7 +7,7 @@ import { routeKey } from '../../../functions/platform/http/contract/route-contra
 import { tableSchema } from '../../../functions/platform/storage/schema.ts';
 import { synthKhoso } from './synth-khoso.ts';
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 type Resource = { Type: string; Properties: Record<string, any> };
 
 // One synthesis for the whole file: it is the slow part.
@@ -276,13 +276,41 @@ describe('IAM scoping', () => {
   });
 
   test('functions without vault access get no data permissions at all', () => {
-    for (const prefix of ['ApiMetaHandler', 'ApiAuthorizer']) {
-      const actions = roleStatements(prefix).flatMap(actionsOf);
-      assert.deepEqual(
-        actions.filter((a) => !/^(logs|xray):/.test(a)),
-        [],
-        prefix,
-      );
+    const actions = roleStatements('ApiMetaHandler').flatMap(actionsOf);
+    assert.deepEqual(
+      actions.filter((a) => !/^(logs|xray):/.test(a)),
+      [],
+    );
+  });
+
+  test('the authorizer reads only deny-list items and the auth audit chain; logout writes only those and seen jtis', () => {
+    const grants = (prefix: string) =>
+      roleStatements(prefix)
+        .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))
+        .map((s) => ({
+          actions: actionsOf(s).sort(),
+          partitions: (s.Condition as Record<string, Record<string, string[]>> | undefined)?.[
+            'ForAllValues:StringLike'
+          ]?.['dynamodb:LeadingKeys'],
+        }));
+    const read = ['dynamodb:GetItem'];
+    const write = ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+    const audit = ['AUDITCHAIN#auth', 'AUDIT#auth#*'];
+    assert.deepEqual(grants('ApiAuthorizer'), [
+      { actions: read, partitions: ['REVOKED#*', ...audit] },
+      { actions: write, partitions: audit },
+    ]);
+    assert.deepEqual(grants('ApiAuthHandler'), [
+      { actions: read, partitions: ['REVOKED#*', ...audit] },
+      { actions: write, partitions: ['REVOKED#*', 'LOGOUTJTI#*#*', ...audit] },
+    ]);
+  });
+
+  test('the logout routes are public and served by the auth function', () => {
+    for (const key of ['POST /auth/backchannel-logout', 'GET /auth/frontchannel-logout']) {
+      const route = resources('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key)?.[1];
+      assert.equal(route?.Properties.AuthorizationType, 'NONE', key);
+      assert.match(JSON.stringify(route?.Properties.Target), /AuthIntegration/, key);
     }
   });
 
@@ -353,7 +381,7 @@ describe('API', () => {
 });
 
 describe('functions and workflow', () => {
-  test('nineteen Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
+  test('twenty Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'khoso-dev-workflow-recognize',
       MemorySize: 1536,
@@ -364,6 +392,7 @@ describe('functions and workflow', () => {
       'index.extractHandler',
       'index.failHandler',
       'index.fileHandler',
+      'index.handler',
       'index.handler',
       'index.handler',
       'index.handler',
@@ -401,7 +430,7 @@ describe('functions and workflow', () => {
     }
   });
 
-  test('vault functions get the stage limits; the authorizer gets the issuer', () => {
+  test('vault functions get the stage limits; the authorizer gets the trusted issuers', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.validateHandler',
       Environment: {
@@ -416,9 +445,8 @@ describe('functions and workflow', () => {
       FunctionName: 'khoso-dev-authorizer',
       Environment: {
         Variables: Match.objectLike({
-          JWT_ISSUER: Match.anyValue(),
-          JWKS_URL: Match.anyValue(),
-          JWT_AUDIENCE: 'khoso',
+          IDENTITY_PROVIDERS: Match.stringLikeRegexp('"issuer":"https://issuer.invalid/khoso-dev"'),
+          TABLE_NAME: Match.anyValue(),
         }),
       },
     });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { synthKhoso } from './synth-khoso.ts';
 
 describe('prod stage', () => {
@@ -11,6 +12,20 @@ describe('prod stage', () => {
     simSigningEndpoint: 'https://sim-pki.example.vn/api/',
     simSigningApiKeySecret: 'khoso/prod/sim-api-key',
     signatureRequestTtlSeconds: '900',
+    identityProviders: JSON.stringify([
+      {
+        id: 'dvcqg',
+        issuer: 'https://sso.dichvucong.gov.vn',
+        discoveryUrl: 'https://sso.dichvucong.gov.vn/.well-known/openid-configuration',
+        jwksUrl: 'https://sso.dichvucong.gov.vn/jwks',
+        clientId: 'khoso-prod',
+        clientSecret: 'khoso/prod/dvcqg-client-secret',
+        audience: 'khoso',
+        claimMapping: 'dvcqg',
+        accountTypes: ['citizen', 'business', 'organisation'],
+        tokenKinds: ['user'],
+      },
+    ]),
   });
 
   test('retains table, bucket and keys, with deletion and termination protection', () => {
@@ -23,15 +38,50 @@ describe('prod stage', () => {
   });
 
   test('the authorizer trusts the configured issuer', () => {
-    prod.statelessTemplate.hasResourceProperties('AWS::Lambda::Function', {
-      FunctionName: 'khoso-prod-authorizer',
-      Environment: {
-        Variables: Match.objectLike({
-          JWT_ISSUER: 'https://sso.example.gov.vn/',
-          JWKS_URL: 'https://sso.example.gov.vn/jwks',
-        }),
+    const [authorizer] = Object.values(
+      prod.statelessTemplate.findResources('AWS::Lambda::Function', {
+        Properties: { FunctionName: 'khoso-prod-authorizer' },
+      }),
+    ) as { Properties: { Environment: { Variables: { IDENTITY_PROVIDERS: string } } } }[];
+    const providers = JSON.parse(authorizer!.Properties.Environment.Variables.IDENTITY_PROVIDERS) as unknown[];
+    assert.deepEqual(providers, [
+      {
+        id: 'default',
+        issuer: 'https://sso.example.gov.vn/',
+        jwksUrl: 'https://sso.example.gov.vn/jwks',
+        clientId: 'khoso',
+        audience: 'khoso',
+        claimMapping: 'vault-claims',
+        accountTypes: ['citizen', 'business', 'organisation', 'officer', 'admin'],
+        tokenKinds: ['user'],
+        maxTokenLifetimeSeconds: 3600,
       },
-    });
+      {
+        id: 'dvcqg',
+        issuer: 'https://sso.dichvucong.gov.vn',
+        jwksUrl: 'https://sso.dichvucong.gov.vn/jwks',
+        clientId: 'khoso-prod',
+        audience: 'khoso',
+        claimMapping: 'dvcqg',
+        accountTypes: ['citizen', 'business', 'organisation'],
+        tokenKinds: ['user'],
+        maxTokenLifetimeSeconds: 3600,
+      },
+    ]);
+    assert.doesNotMatch(JSON.stringify(providers), /secret/i, 'no secret reaches the environment');
+  });
+
+  test("a provider's client secret is readable by the auth routes' function only", () => {
+    const readers = Object.entries(prod.statelessTemplate.findResources('AWS::IAM::Policy'))
+      .filter(([, policy]) => JSON.stringify(policy).includes('secretsmanager:GetSecretValue'))
+      .filter(([, policy]) => JSON.stringify(policy).includes('khoso/prod/dvcqg-client-secret'))
+      .map(([id]) => id.replace(/RoleDefaultPolicy.*$/, ''));
+    assert.deepEqual(readers, ['ApiAuthHandler']);
+    const report = new AwsSolutionsChecks(prod.app).validateScope(prod.app);
+    assert.deepEqual(
+      report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+      [],
+    );
   });
 
   test('a configured remote provider reaches only the functions that call it, its key as a Secrets Manager reference', () => {

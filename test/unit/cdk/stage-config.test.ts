@@ -14,7 +14,7 @@ describe('stage configuration', () => {
       retainData: 'false',
     });
     assert.equal(config.stage, 'dev');
-    assert.equal(config.auth.issuer, 'http://127.0.0.1:4599/');
+    assert.equal(config.auth.identityProviders[0]?.issuer, 'http://127.0.0.1:4599/');
     assert.equal(config.limits.maxUploadBytes, 1_048_576);
     assert.deepEqual(config.allowedContentTypes, ['application/pdf', 'image/png']);
     assert.equal(config.retainData, false);
@@ -24,11 +24,17 @@ describe('stage configuration', () => {
   });
 
   test('prod refuses to synthesise without an issuer', () => {
-    assert.throws(() => fromContext({ stage: 'prod' }), /Invalid khoso configuration for stage "prod": auth\.issuer/);
+    assert.throws(
+      () => fromContext({ stage: 'prod' }),
+      /Invalid khoso configuration for stage "prod": auth\.identityProviders/,
+    );
   });
 
   test('an issuer over plain http is accepted only on the loopback', () => {
-    assert.throws(() => fromContext({ jwtIssuer: 'http://sso.example.gov.vn/' }), /auth\.issuer: must be https/);
+    assert.throws(
+      () => fromContext({ jwtIssuer: 'http://sso.example.gov.vn/' }),
+      /auth\.identityProviders\.0\.issuer: must be https/,
+    );
   });
 
   test('bad values name the setting', () => {
@@ -58,5 +64,37 @@ describe('stage configuration', () => {
       /signing\.remoteProviders\.sim\.endpoint: must be https/,
     );
     assert.throws(() => fromContext({ signatureRequestTtlSeconds: '100000' }), /signing\.requestTtlSeconds/);
+  });
+
+  test('identity providers come from context as JSON, validated, and replace the stage default', () => {
+    const dvcqg = {
+      id: 'dvcqg',
+      issuer: 'https://sso.dichvucong.gov.vn',
+      discoveryUrl: 'https://sso.dichvucong.gov.vn/.well-known/openid-configuration',
+      jwksUrl: 'https://sso.dichvucong.gov.vn/jwks',
+      clientId: 'khoso-dev',
+      clientSecret: 'khoso/dev/dvcqg',
+      audience: 'khoso',
+      claimMapping: 'dvcqg',
+      accountTypes: ['citizen', 'business'],
+      tokenKinds: ['user'],
+    };
+    const providers = fromContext({ identityProviders: JSON.stringify([dvcqg]) }).auth.identityProviders;
+    assert.deepEqual(providers, [{ ...dvcqg, maxTokenLifetimeSeconds: 3600 }]);
+    const invalid = (change: Record<string, unknown>) => JSON.stringify([{ ...dvcqg, ...change }]);
+    assert.throws(
+      () => fromContext({ identityProviders: invalid({ discoveryUrl: undefined }) }),
+      /identityProviders\.0\.discoveryUrl: needs a discoveryUrl or explicit endpoints/,
+    );
+    assert.throws(
+      () => fromContext({ identityProviders: invalid({ accountTypes: [] }) }),
+      /identityProviders\.0\.accountTypes/,
+    );
+    assert.throws(() => fromContext({ identityProviders: invalid({ claimMapping: 'saml' }) }), /claimMapping/);
+    assert.throws(() => fromContext({ identityProviders: invalid({ jwksUrl: 'http://x.vn/jwks' }) }), /must be https/);
+    assert.throws(
+      () => fromContext({ identityProviders: JSON.stringify([dvcqg, { ...dvcqg, id: 'again' }]) }),
+      /issuers must be unique/,
+    );
   });
 });

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 
 /** The Lambda that serves a route; one per route group. */
 export type RouteGroup =
-  'meta' | 'folders' | 'documents' | 'uploads' | 'templates' | 'signatures' | 'audit' | 'sharing';
+  'meta' | 'auth' | 'folders' | 'documents' | 'uploads' | 'templates' | 'signatures' | 'audit' | 'sharing';
 
 export interface RouteContract {
   operationId: string;
@@ -18,6 +18,13 @@ export interface RouteContract {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** The body's media type: JSON unless a protocol says otherwise (OpenID logout posts a form). */
+  requestMediaType?: 'application/json' | 'application/x-www-form-urlencoded';
+  /**
+   * `oauth`: client errors are answered as OAuth 2's `{ error, error_description }` with 400, as the
+   * OpenID logout specifications require, instead of problem+json.
+   */
+  errorFormat?: 'oauth';
   /** Success status and body schema; 204 and 302 have no body. */
   status: 200 | 201 | 202 | 204 | 302;
   response?: z.ZodType;
