@@ -15,7 +15,7 @@ import {
   scopeRoot,
   type ScopeListing,
 } from './share-scope.ts';
-import { openShareAsGrantee, type ShareDeps } from './shares.ts';
+import { openShareAsGrantee, refuseShareUse, type ShareDeps } from './shares.ts';
 
 /** What these use cases need, with what the share scope checks need. */
 export interface GranteeAccessDeps extends ShareDeps, Pick<VaultDeps, 'clock' | 'ids'> {
@@ -62,27 +62,6 @@ async function auditList(deps: GranteeAccessDeps, context: RequestContext, share
   );
 }
 
-async function refuse(
-  deps: GranteeAccessDeps,
-  context: RequestContext,
-  share: Share,
-  reason: string,
-  requested: { documentId?: string; folderId?: string },
-  error: Error,
-): Promise<never> {
-  await deps.repository.appendAudit(
-    auditEntry(deps, context, {
-      ownerId: share.ownerId,
-      action: accessActions.granteeDenied,
-      resourceType: share.resourceType,
-      resourceId: share.resourceId,
-      outcome: 'denied',
-      detail: { shareId: share.id, reason, ...requested },
-    }),
-  );
-  throw error;
-}
-
 /** A document the share covers now, with the permission the part needs. */
 async function sharedDocument(
   deps: GranteeAccessDeps,
@@ -93,9 +72,10 @@ async function sharedDocument(
 ) {
   const share = await openShareAsGrantee(deps, context, shareId);
   const document = await documentInScope(deps, share, documentId);
-  if (!document) return refuse(deps, context, share, 'outside-share', { documentId }, new NotFoundError('Document'));
+  if (!document)
+    return refuseShareUse(deps, context, share, 'outside-share', { documentId }, new NotFoundError('Document'));
   if (!share.permissions.includes(partPermission[part])) {
-    return refuse(
+    return refuseShareUse(
       deps,
       context,
       share,
@@ -115,7 +95,7 @@ export async function getSharedResource(
 ): Promise<{ share: Share; document?: VaultDocument; folder?: Folder }> {
   const share = await openShareAsGrantee(deps, context, shareId);
   const root = await scopeRoot(deps, share);
-  if (!root) return refuse(deps, context, share, 'resource-gone', {}, new NotFoundError('Share'));
+  if (!root) return refuseShareUse(deps, context, share, 'resource-gone', {}, new NotFoundError('Share'));
   if ('document' in root) {
     await auditRead(deps, context, share, root.document, 'metadata');
     return { share, document: root.document };
@@ -134,11 +114,11 @@ export async function listSharedItems(
 ): Promise<ScopeListing> {
   const share = await openShareAsGrantee(deps, context, shareId);
   if (share.resourceType !== 'folder') {
-    return refuse(deps, context, share, 'not-a-folder-share', {}, new NotFoundError('Folder'));
+    return refuseShareUse(deps, context, share, 'not-a-folder-share', {}, new NotFoundError('Folder'));
   }
   const listing = await listScopeFolder(deps, share, folderId, page);
   if (!listing)
-    return refuse(
+    return refuseShareUse(
       deps,
       context,
       share,

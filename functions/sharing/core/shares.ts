@@ -244,18 +244,28 @@ export async function openShareAsGrantee(deps: ShareDeps, context: RequestContex
       : !(await isShareActive(deps, share))
         ? 'expired'
         : undefined;
-  if (reason) {
-    await deps.repository.appendAudit(
-      auditEntry(deps, context, {
-        ownerId: share.ownerId,
-        action: accessActions.granteeDenied,
-        resourceType: share.resourceType,
-        resourceId: share.resourceId,
-        outcome: 'denied',
-        detail: { shareId, reason },
-      }),
-    );
-    throw new NotFoundError('Share');
-  }
+  if (reason) return refuseShareUse(deps, context, share, reason, {}, new NotFoundError('Share'));
   return share;
+}
+
+/** A grantee's refused use of a share that exists: audited in its owner's history, then the error is thrown. */
+export async function refuseShareUse(
+  deps: ShareDeps,
+  context: RequestContext,
+  share: Share,
+  reason: string,
+  requested: { documentId?: string; folderId?: string },
+  error: Error,
+): Promise<never> {
+  await deps.repository.appendAudit(
+    auditEntry(deps, context, {
+      ownerId: share.ownerId,
+      action: accessActions.granteeDenied,
+      resourceType: share.resourceType,
+      resourceId: share.resourceId,
+      outcome: 'denied',
+      detail: { shareId: share.id, reason, ...requested },
+    }),
+  );
+  throw error;
 }
