@@ -30,7 +30,7 @@ import { createFoldersHandler } from '../../functions/vault/handlers/folders.ts'
 import type { ApiEvent } from '../../functions/platform/http/http-handler.ts';
 import { principalClaims } from '../../functions/platform/http/principal-context.ts';
 import { HttpProblem, toProblem } from '../../functions/platform/http/problem.ts';
-import { createMetaHandler } from '../../functions/platform/http/meta-handler.ts';
+import { createMetaHandler } from '../../functions/composition/meta-handler.ts';
 import { createSignaturesHandler } from '../../functions/signing/handlers/signatures.ts';
 import { createSharingHandler } from '../../functions/sharing/handlers/sharing.ts';
 import { createTemplatesHandler } from '../../functions/templates/handlers/templates.ts';

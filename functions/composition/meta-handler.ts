@@ -1,9 +1,9 @@
-import { apiRoutes } from '../../composition/api-routes.ts';
-import { lazyHandler } from '../lazy-handler.ts';
-import { createHttpHandler } from './http-handler.ts';
-import { metaRoutes } from './meta-routes.ts';
-import { openApiDocument } from './openapi.ts';
-import { apiReferenceStyleHash, renderApiReference } from './api-reference.ts';
+import { apiRoutes } from './api-routes.ts';
+import { lazyHandler } from '../platform/lazy-handler.ts';
+import { createHttpHandler } from '../platform/http/http-handler.ts';
+import { metaRoutes } from '../platform/http/meta-routes.ts';
+import { openApiDocument } from '../platform/http/openapi.ts';
+import { apiReferenceStyleHash, renderApiReference } from '../platform/http/api-reference.ts';
 
 export const apiVersion = '0.1.0';
 
