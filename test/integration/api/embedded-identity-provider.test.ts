@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import type { MachineClient } from '../../../lib/local/identity-provider/clients.ts';
 import { entities } from '../../../functions/platform/storage/schema.ts';
-import { assertProblem } from '../support/http-client.ts';
+import { startLocalVault } from '../../../lib/local/vault-server.ts';
+import { assertProblem, createApi } from '../support/http-client.ts';
 import { startTestVault, type TestVault } from '../support/test-vault.ts';
 
 /**
@@ -308,5 +312,44 @@ describe('embedded OpenID provider', () => {
     assert.notEqual(again.tokens.claims()!.sid, sid);
     const folders = await readFolders(again.tokens.access_token);
     assert.equal(folders.status, 200, folders.text);
+  });
+});
+
+describe('embedded OpenID provider across a restart', () => {
+  test('its keys and client secrets persist in the data dir: a token from before the restart is still accepted', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'khoso-idp-restart-'));
+    try {
+      const first = await startLocalVault({ dataDir, port: 0 });
+      const { port } = new URL(first.url);
+      const a08 = first.identityProvider.clients.machines[0]!;
+      let token: string;
+      try {
+        const rp = await oidc.discovery(
+          new URL(first.identityProvider.issuer),
+          a08.clientId,
+          undefined,
+          oidc.ClientSecretBasic(a08.clientSecret),
+          { execute: [oidc.allowInsecureRequests] },
+        );
+        token = (await oidc.clientCredentialsGrant(rp, { scope: a08.scopes.join(' ') })).access_token;
+      } finally {
+        await first.close();
+      }
+      // The same port, so the same issuer URL, as `npm start` on its fixed port.
+      const second = await startLocalVault({ dataDir, port: Number(port) });
+      try {
+        assert.equal(second.identityProvider.clients.machines[0]!.clientSecret, a08.clientSecret);
+        assert.equal(
+          second.identityProvider.clients.vault.clientSecret,
+          first.identityProvider.clients.vault.clientSecret,
+        );
+        // Verified with the JWKS the restarted provider publishes: 403 for a system, not 401.
+        assertProblem(await createApi(second.url)('GET', '/v1/folders', { token }), 403, 'forbidden-role');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
