@@ -74,7 +74,7 @@ export interface LocalVaultOptions {
   remoteSigning?: { sim?: RemoteSigningServiceConfig; smartca?: RemoteSigningServiceConfig };
   /** How often pending remote signatures are looked at; each keeps its own backoff. */
   signaturePollMs?: number;
-  /** Identity providers trusted besides the embedded issuer and OpenID provider (a test's second issuer); none by default. */
+  /** Identity providers trusted besides the two embedded ones (a test's second issuer); none by default. */
   identityProviders?: TrustedIssuer[];
 }
 
