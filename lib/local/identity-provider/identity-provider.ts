@@ -172,7 +172,6 @@ export async function createIdentityProvider(options: {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      revocation: { enabled: true },
       // Its access tokens are for the API only, so a userinfo endpoint could never be called.
       userinfo: { enabled: false },
       backchannelLogout: { enabled: true },
