@@ -69,8 +69,8 @@ export interface NationalWarehouseSimulator {
   goDown(): Promise<void>;
   /** Listening again, on the same port. */
   comeBack(): Promise<void>;
-  /** The next `count` requests (any kind) answer `status` without doing anything. */
-  failNext(count: number, status?: number): void;
+  /** The next `count` requests (of one kind, or any) answer `status` without doing anything. */
+  failNext(count: number, status?: number, only?: SimulatedRequestKind): void;
   /** Every request waits this long before it is handled (0: no delay). */
   setDelay(ms: number): void;
   /** Every create answers code 3 "đã tồn tại", stored or not (the other spelling, -3, is its natural answer). */
@@ -120,7 +120,7 @@ export async function startNationalWarehouseSimulator(
   const applied = new Map<string, number>();
   const seeded = new Map<string, SeededResult[]>();
   const counts = new Map<SimulatedRequestKind, number>();
-  let failures = { remaining: 0, status: 503 };
+  let failures: { remaining: number; status: number; only?: SimulatedRequestKind } = { remaining: 0, status: 503 };
   let malformed = 0;
   let lostReplies = 0;
   let delayMs = 0;
@@ -284,7 +284,7 @@ export async function startNationalWarehouseSimulator(
       response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       response.end(body);
     };
-    if (failures.remaining > 0) {
+    if (failures.remaining > 0 && (failures.only === undefined || failures.only === kind)) {
       failures.remaining -= 1;
       send(failures.status, JSON.stringify({ error_code: -1, message: 'Hệ thống đang bận (simulated)' }));
       return;
@@ -363,8 +363,8 @@ export async function startNationalWarehouseSimulator(
     comeBack: async () => {
       if (!server.listening) await listen(port);
     },
-    failNext: (n, status = 503) => {
-      failures = { remaining: n, status };
+    failNext: (n, status = 503, only) => {
+      failures = { remaining: n, status, only };
     },
     setDelay: (ms) => {
       delayMs = ms;
