@@ -48,6 +48,12 @@ export const nationalWarehouseConfigSchema = z
       .string()
       .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'an http(s) URL')
       .transform((value) => value.replace(/\/+$/, '')),
+    /**
+     * Plain http carries our client secret or password in clear, so it is refused except on
+     * loopback (the simulator) unless this says the line is private (a gateway on a closed network).
+     * @default false
+     */
+    allowPlainHttp: z.boolean().default(false),
     paths: z
       .object({
         /** Existence check: `{MaHoSo}` → `{error_code, message, result}` (result empty when absent). */
@@ -91,7 +97,18 @@ export const nationalWarehouseConfigSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .refine((config) => config.allowPlainHttp || !URL.canParse(config.baseUrl) || isSafeTransport(config.baseUrl), {
+    path: ['baseUrl'],
+    message: 'https is required (plain http only on loopback, or with allowPlainHttp for a private line)',
+  });
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isSafeTransport(baseUrl: string): boolean {
+  const url = new URL(baseUrl);
+  return url.protocol === 'https:' || loopbackHosts.has(url.hostname);
+}
 
 export type NationalWarehouseConfigInput = z.input<typeof nationalWarehouseConfigSchema>;
 export type NationalWarehouseConfig = z.output<typeof nationalWarehouseConfigSchema>;

@@ -369,6 +369,21 @@ describe('national warehouse configuration', () => {
     );
   });
 
+  test('plain http is refused except on loopback or when the line is declared private', () => {
+    assert.throws(
+      () => parseNationalWarehouseConfig({ ...base, baseUrl: 'http://lgsp.example.gov.vn' }),
+      /https is required/,
+    );
+    assert.equal(
+      parseNationalWarehouseConfig({ ...base, baseUrl: 'http://lgsp.example.gov.vn', allowPlainHttp: true }).baseUrl,
+      'http://lgsp.example.gov.vn',
+    );
+    assert.equal(
+      parseNationalWarehouseConfig({ ...base, baseUrl: 'http://127.0.0.1:8080' }).baseUrl,
+      'http://127.0.0.1:8080',
+    );
+  });
+
   test('a wrong configuration names its fields, never a secret', () => {
     assert.throws(
       () =>
