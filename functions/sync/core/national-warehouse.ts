@@ -45,7 +45,10 @@ export interface Dossier {
   ownerName: string;
   /** `LoaiDoiTuong` */
   ownerKind: OwnerKind;
-  /** `MaDoiTuong`: the owner's code at the portal (their personal ID or enterprise code). */
+  /**
+   * `MaDoiTuong`: the owner's code at the portal. Public clients send their portal account's id;
+   * a personal ID or enterprise code fits the same field.
+   */
   ownerCode: string;
   /** `DinhDanhCHS[]` */
   ownerIdentifiers: { kind: IdentifierKind; number: string }[];

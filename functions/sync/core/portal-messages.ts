@@ -81,7 +81,7 @@ export const dossierMessageSchema = z
     TenTTHC: wireText(1000),
     ChuHoSo: wireText(300),
     LoaiDoiTuong: z.string().regex(/^\d{1,2}$/),
-    MaDoiTuong: wireOwnerId,
+    MaDoiTuong: wireCode,
     DinhDanhCHS: z
       .array(z.object({ LoaiDinhDanh: z.string().regex(/^\d{1,2}$/), SoDinhDanh: wireOwnerId }).strict())
       .min(1)

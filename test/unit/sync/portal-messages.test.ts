@@ -119,7 +119,12 @@ describe('dossier messages (DongBoHoSoMC)', () => {
         'DanhSachGiayToKetQua.0.MaGiayToKetQua',
       ],
       ['control character in a name', { ownerName: 'Nguyễn\u0007An' }, 'ChuHoSo'],
-      ['owner ID off the pattern', { ownerCode: '12345' }, 'MaDoiTuong'],
+      [
+        'owner ID off the pattern',
+        { ownerIdentifiers: [{ kind: 'personal-id', number: '12345' }] },
+        'DinhDanhCHS.0.SoDinhDanh',
+      ],
+      ['owner code with a space', { ownerCode: '079 203' }, 'MaDoiTuong'],
       ['no identifiers', { ownerIdentifiers: [] }, 'DinhDanhCHS'],
       ['status out of range', { status: 11 as Dossier['status'] }, 'TrangThaiHoSo'],
       [
