@@ -342,10 +342,26 @@ describe('failure modes, classified for the queue', () => {
       simulator.clientConfig('client-credentials', { requestTimeoutMs: 200 }),
     );
     await impatient.findDossier('HS-warm-up');
-    simulator.setDelay(600);
+    simulator.setDelay(1500);
     const startedAt = Date.now();
     await failsWith(impatient.findDossier('HS-1'), 'timeout', true);
-    assert.ok(Date.now() - startedAt < 550, 'the call gave up at its timeout');
+    assert.ok(Date.now() - startedAt < 1000, 'the call gave up at its timeout');
+  });
+
+  test('a create that timed out may still have been applied: the retry finds it and it is applied once', async () => {
+    const impatient = createNationalWarehouseHttpClient(
+      simulator.clientConfig('client-credentials', { requestTimeoutMs: 200 }),
+    );
+    await impatient.findDossier('HS-warm-up');
+    const pushed = dossier({ results: [result('doc-slow')] });
+    simulator.setDelay(400);
+    await failsWith(impatient.createDossier(pushed), 'timeout', true);
+    simulator.setDelay(0);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(simulator.timesApplied(pushed.dossierCode, 'doc-slow'), 1, 'the portal applied it after our timeout');
+    assert.deepEqual(await impatient.createDossier(pushed), { outcome: 'already-exists' });
+    assert.equal((await impatient.updateDossier(pushed)).outcome, 'updated');
+    assert.equal(simulator.timesApplied(pushed.dossierCode, 'doc-slow'), 1);
   });
 
   test('malformed JSON, or a reply off its schema, is retryable', async () => {
@@ -431,14 +447,14 @@ describe('gateway authentication', () => {
   });
 
   test('a token is renewed shortly before it expires, without a 401', async () => {
-    // A 2 s token is kept for half its life at most (the 60 s margin cannot apply to it).
-    const own = await startNationalWarehouseSimulator({ tokenLifetimeSeconds: 2 });
+    // A 4 s token is kept for half its life at most (the 60 s margin cannot apply to it).
+    const own = await startNationalWarehouseSimulator({ tokenLifetimeSeconds: 4 });
     try {
       const client = createNationalWarehouseHttpClient(own.clientConfig());
       await client.findDossier('HS-1');
       await client.findDossier('HS-2');
       assert.equal(own.requestCount('token'), 1);
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await new Promise((resolve) => setTimeout(resolve, 2100));
       await client.findDossier('HS-3');
       assert.equal(own.requestCount('token'), 2);
       assert.equal(own.requestCount('findDossier'), 3, 'no call was refused');
