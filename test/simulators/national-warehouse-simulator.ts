@@ -17,6 +17,18 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NationalWarehouseConfigInput } from '../../functions/sync/adapters/national-warehouse-config.ts';
+import {
+  PortalRefusal,
+  jsonObject,
+  jsonRecord,
+  optionalText,
+  refuse,
+  requiredText,
+  validDossier,
+  type StoredDossier,
+} from './national-warehouse-simulator-checks.ts';
+
+export type { StoredDossier };
 
 export const nationalWarehouseSimulatorPaths = {
   token: '/token',
@@ -45,12 +57,6 @@ export interface SeededResult {
   issuingBody: string;
   files: { name: string; path: string; content: Uint8Array | 'fails' }[];
 }
-
-/** A dossier as the simulator stored it: the wire message of the last create or update it applied. */
-export type StoredDossier = Record<string, unknown> & {
-  MaHoSo: string;
-  DanhSachGiayToKetQua: Record<string, unknown>[];
-};
 
 export interface NationalWarehouseSimulator {
   url: string;
@@ -91,15 +97,6 @@ export interface NationalWarehouseSimulator {
   /** Every identity (`dossierCode|paperId`) applied, with its count. */
   appliedIdentities(): Map<string, number>;
   close(): Promise<void>;
-}
-
-class PortalRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super('portal refusal');
-  }
 }
 
 const alreadyExistsText = (code: string) => `Hồ sơ ${code} đã tồn tại trên hệ thống`;
@@ -397,114 +394,6 @@ export async function startNationalWarehouseSimulator(
 
 function pushReply(code: number, message: string, result: unknown = null) {
   return { status: 200, body: { error_code: code, message, result } };
-}
-
-/** The portal's refusal of a field: HTTP 200 with error code -1, as the public clients see it. */
-function refuse(field: string): never {
-  throw new PortalRefusal(200, { error_code: -1, message: `Trường ${field} không hợp lệ`, result: null });
-}
-
-const dossierFields = new Set([
-  'MaHoSo',
-  'MaTTHC',
-  'TenTTHC',
-  'ChuHoSo',
-  'LoaiDoiTuong',
-  'MaDoiTuong',
-  'DinhDanhCHS',
-  'NgayTiepNhan',
-  'NgayHenTra',
-  'NgayTra',
-  'TrangThaiHoSo',
-  'DonViXuLy',
-  'DuocSoHoa',
-  'DuocTaiSuDung',
-  'MaKetQuaThayThe',
-  'DanhSachGiayToKetQua',
-]);
-const resultFields = new Set(['TenGiayTo', 'MaThanhPhanHoSo', 'GiayToId', 'MaGiayToKetQua', 'DuongDanTepTinKetQua']);
-
-/** A dossier as a strict portal accepts it: every required field, real dates, known codes, no unknown fields. */
-function validDossier(message: Record<string, unknown>): StoredDossier {
-  for (const field of Object.keys(message)) if (!dossierFields.has(field)) refuse(field);
-  for (const field of ['MaHoSo', 'MaTTHC', 'TenTTHC', 'ChuHoSo', 'MaDoiTuong', 'DonViXuLy']) {
-    requiredText(message, field);
-  }
-  if (!/^[1-3]$/.test(String(message.LoaiDoiTuong))) refuse('LoaiDoiTuong');
-  for (const field of ['NgayTiepNhan', 'NgayHenTra']) if (!isPortalTimestamp(message[field])) refuse(field);
-  if (message.NgayTra !== undefined && !isPortalTimestamp(message.NgayTra)) refuse('NgayTra');
-  const status = Number(message.TrangThaiHoSo);
-  if (typeof message.TrangThaiHoSo !== 'string' || !Number.isInteger(status) || status < 1 || status > 10) {
-    refuse('TrangThaiHoSo');
-  }
-  for (const field of ['DuocSoHoa', 'DuocTaiSuDung'])
-    if (message[field] !== '0' && message[field] !== '1') refuse(field);
-  optionalText(message, 'MaKetQuaThayThe');
-  const identifiers = message.DinhDanhCHS;
-  if (!Array.isArray(identifiers) || identifiers.length === 0) refuse('DinhDanhCHS');
-  for (const item of identifiers) {
-    const identifier = jsonRecord(item, 'DinhDanhCHS');
-    requiredText(identifier, 'LoaiDinhDanh');
-    requiredText(identifier, 'SoDinhDanh');
-  }
-  const results = message.DanhSachGiayToKetQua;
-  if (!Array.isArray(results)) refuse('DanhSachGiayToKetQua');
-  const paperIds = new Set<string>();
-  for (const item of results) {
-    const result = jsonRecord(item, 'DanhSachGiayToKetQua');
-    for (const field of Object.keys(result)) if (!resultFields.has(field)) refuse(`DanhSachGiayToKetQua.${field}`);
-    for (const field of ['TenGiayTo', 'GiayToId', 'MaGiayToKetQua', 'DuongDanTepTinKetQua']) {
-      requiredText(result, field);
-    }
-    optionalText(result, 'MaThanhPhanHoSo');
-    if (!/^https?:\/\/\S+$/.test(String(result.DuongDanTepTinKetQua))) refuse('DuongDanTepTinKetQua');
-    if (paperIds.has(String(result.GiayToId))) refuse('GiayToId');
-    paperIds.add(String(result.GiayToId));
-  }
-  return message as StoredDossier;
-}
-
-function isPortalTimestamp(value: unknown): boolean {
-  const match = typeof value === 'string' ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(value) : null;
-  if (!match) return false;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as number[];
-  const date = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second!));
-  return (
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month! - 1 &&
-    date.getUTCDate() === day &&
-    date.getUTCHours() === hour &&
-    date.getUTCMinutes() === minute &&
-    date.getUTCSeconds() === second
-  );
-}
-
-function requiredText(record: Record<string, unknown>, field: string): string {
-  const value = record[field];
-  if (typeof value !== 'string' || value.trim() === '' || /\p{Cc}/u.test(value)) refuse(field);
-  return value;
-}
-
-function optionalText(record: Record<string, unknown>, field: string): string | undefined {
-  return record[field] === undefined || record[field] === '' ? undefined : requiredText(record, field);
-}
-
-function jsonRecord(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse(field);
-  return value as Record<string, unknown>;
-}
-
-function jsonObject(raw: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new PortalRefusal(400, { error_code: -1, message: 'Dữ liệu gửi lên không phải JSON', result: null });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new PortalRefusal(400, { error_code: -1, message: 'Dữ liệu gửi lên không hợp lệ', result: null });
-  }
-  return parsed as Record<string, unknown>;
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
