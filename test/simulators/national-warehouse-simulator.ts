@@ -45,8 +45,6 @@ export type SimulatedRequestKind = keyof typeof nationalWarehouseSimulatorPaths;
 export interface NationalWarehouseSimulatorOptions {
   /** @default 3600 */
   tokenLifetimeSeconds?: number;
-  /** A fixed port (the embedded runtime keeps one across restarts). @default 0: any free port */
-  port?: number;
 }
 
 /** A result the portal holds for an owner, with its files; a file set to `'fails'` answers 500. */
@@ -323,7 +321,7 @@ export async function startNationalWarehouseSimulator(
         resolve();
       });
     });
-  await listen(options.port ?? 0);
+  await listen(0);
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const stop = () =>
