@@ -76,6 +76,11 @@ export interface LocalVaultOptions {
   signaturePollMs?: number;
   /** Identity providers trusted besides the two embedded ones (a test's second issuer); none by default. */
   identityProviders?: TrustedIssuer[];
+  /**
+   * Import the development seal certificate on first start (the default). False leaves the seal key
+   * without a certificate, as on a fresh deployment, until an administrator imports one.
+   */
+  installDevelopmentSeal?: boolean;
 }
 
 export interface LocalVault {
@@ -277,7 +282,9 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   let workflow: LocalWorkflow | undefined;
   const signingSettings = new DynamoSigningSettings(documentClient, tableName);
   const developmentSeal = await loadDevelopmentSeal(join(options.dataDir, 'signing'));
-  await installDevelopmentSeal({ clock: systemClock, ids: randomIds }, signingSettings, developmentSeal);
+  if (options.installDevelopmentSeal ?? true) {
+    await installDevelopmentSeal({ clock: systemClock, ids: randomIds }, signingSettings, developmentSeal);
+  }
   const deps: VaultDeps = {
     repository: createDynamoRepository(documentClient, tableName),
     templates: new DynamoTemplateRepository(documentClient, tableName),
