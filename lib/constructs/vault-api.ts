@@ -34,7 +34,7 @@ const pdfFunction = { memorySize: 1024, timeout: Duration.seconds(29) };
 /** Each route group's Lambda entry: the handler module of the feature that owns the routes. */
 const routeGroupEntries: Record<RouteGroup, string> = {
   meta: 'functions/composition/meta-handler.ts',
-  auth: 'functions/auth/handlers/logout.ts',
+  auth: 'functions/auth/handlers/auth.ts',
   folders: 'functions/vault/handlers/folders.ts',
   documents: 'functions/vault/handlers/documents.ts',
   uploads: 'functions/digitize/handlers/uploads.ts',

@@ -36,10 +36,18 @@ import { createSharingHandler } from '../../functions/sharing/handlers/sharing.t
 import { createTemplatesHandler } from '../../functions/templates/handlers/templates.ts';
 import { createUploadsHandler } from '../../functions/digitize/handlers/uploads.ts';
 import { createAuthorizer } from '../../functions/auth/handlers/authorizer.ts';
-import { createAuthHandler } from '../../functions/auth/handlers/logout.ts';
+import { createAuthHandler } from '../../functions/auth/handlers/auth.ts';
 import { createDynamoDenyList } from '../../functions/auth/adapters/dynamo-deny-list.ts';
-import { accountTypes, type TrustedIssuer } from '../../functions/auth/core/identity-providers.ts';
+import { createDynamoSessions } from '../../functions/auth/adapters/dynamo-sessions.ts';
+import { createOidcConfigurations } from '../../functions/auth/adapters/oidc-configurations.ts';
+import {
+  accountTypes,
+  browserLoginSettingsSchema,
+  type BrowserLoginSettings,
+  type TrustedIssuer,
+} from '../../functions/auth/core/identity-providers.ts';
 import { cachedDenyList } from '../../functions/auth/core/revocation.ts';
+import { cachedSessions } from '../../functions/auth/core/sessions.ts';
 import type { AuditEntry } from '../../functions/audit/core/audit-model.ts';
 import type { Principal } from '../../functions/platform/core/principal.ts';
 import { createRemoteJWKSet } from 'jose';
@@ -75,6 +83,10 @@ export interface LocalVaultOptions {
   signaturePollMs?: number;
   /** Identity providers trusted besides the embedded issuer (a test's second issuer); none by default. */
   identityProviders?: TrustedIssuer[];
+  /** Client secrets of browser-login providers by provider id (Secrets Manager's part on AWS). */
+  clientSecrets?: Record<string, string>;
+  /** Browser-login settings; the public base URL defaults to this server's URL. */
+  browserLogin?: Partial<BrowserLoginSettings>;
 }
 
 export interface LocalVault {
@@ -326,6 +338,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   const remoteKeys = new Map(
     (options.identityProviders ?? []).map((trusted) => [trusted.issuer, createRemoteJWKSet(new URL(trusted.jwksUrl))]),
   );
+  const sessionStores = createDynamoSessions(documentClient, tableName);
   const authDeps = {
     issuers: trustedIssuers,
     keysFor: (trusted: TrustedIssuer) =>
@@ -333,15 +346,30 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     // One cache for the authorizer and the logout handler: a logout here is seen at once.
     denyList: cachedDenyList(denyList),
     replays: denyList,
+    // Shared by the authorizer and the auth handler too: a logout here is seen at once.
+    sessions: cachedSessions(sessionStores.sessions),
     appendAudit: (entry: AuditEntry) => deps.repository.appendAudit(entry),
     clock: systemClock,
     ids: randomIds,
   };
-  const authorize = createAuthorizer(createTokenVerifier(authDeps), authDeps);
+  const loginDeps = {
+    ...authDeps,
+    settings: browserLoginSettingsSchema.parse({ publicBaseUrl: url, ...options.browserLogin }),
+    oidcConfiguration: createOidcConfigurations(async (provider) => {
+      const secret = options.clientSecrets?.[provider.id];
+      if (!secret) throw new Error(`No client secret for the identity provider ${provider.id}`);
+      return secret;
+    }),
+    attempts: sessionStores.attempts,
+  };
+  const authorize = createAuthorizer(createTokenVerifier(authDeps), {
+    audit: authDeps,
+    sessions: { sessions: authDeps.sessions, denyList: authDeps.denyList, now: () => Date.now() },
+  });
   // The same Powertools chain as on Lambda: logs carry the request id as their correlation id.
   const handlers = {
     meta: lazyHandler(() => createMetaHandler()),
-    auth: lazyHandler(() => createAuthHandler(authDeps)),
+    auth: lazyHandler(() => createAuthHandler(authDeps, loginDeps)),
     folders: lazyHandler(() => createFoldersHandler(deps)),
     documents: lazyHandler(() => createDocumentsHandler(deps)),
     uploads: lazyHandler(() => createUploadsHandler(deps)),
@@ -407,8 +435,14 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
       ? undefined
       : (
           await authorize({
-            headers: { authorization: req.headers.authorization ?? '' },
-            requestContext: { http: { sourceIp: req.socket.remoteAddress ?? 'unknown' } },
+            headers: {
+              ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+              ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}),
+              ...(typeof req.headers['x-csrf-token'] === 'string'
+                ? { 'x-csrf-token': req.headers['x-csrf-token'] }
+                : {}),
+            },
+            requestContext: { http: { method, sourceIp: req.socket.remoteAddress ?? 'unknown' } },
           })
         ).context;
     const event: ApiEvent = toApiGatewayEvent({

@@ -138,6 +138,8 @@ function operation(route: RouteContract) {
     success.headers = {
       Location: { schema: { type: 'string' }, description: 'Presigned URL, valid at most 5 minutes' },
     };
+  if (route.status === 303)
+    success.headers = { Location: { schema: { type: 'string' }, description: 'Where the browser goes next' } };
   return {
     operationId: route.operationId,
     summary: route.summary,

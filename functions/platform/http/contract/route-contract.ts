@@ -25,8 +25,8 @@ export interface RouteContract {
    * OpenID logout specifications require, instead of problem+json.
    */
   errorFormat?: 'oauth';
-  /** Success status and body schema; 204 and 302 have no body. */
-  status: 200 | 201 | 202 | 204 | 302;
+  /** Success status and body schema; 204 and redirects (302, 303) have no body. */
+  status: 200 | 201 | 202 | 204 | 302 | 303;
   response?: z.ZodType;
   /** Non-JSON responses (the OpenAPI document, the rendered reference). */
   responseMediaType?: string;
