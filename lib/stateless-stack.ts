@@ -6,7 +6,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { authAuditOwner } from '../functions/auth/core/auth-audit.ts';
-import { trustedIssuerOf } from '../functions/auth/core/identity-providers.ts';
+import { clientSecretIds, trustedIssuerOf } from '../functions/auth/core/identity-providers.ts';
 import { entities } from '../functions/platform/storage/schema.ts';
 import { stageNamePrefix, type StageConfig } from './config/stage-config.ts';
 import { DigitizeWorkflow } from './constructs/digitize-workflow.ts';
@@ -91,8 +91,13 @@ export class StatelessStack extends Stack {
         // What the functions need of each provider; client secrets stay in Secrets Manager.
         IDENTITY_PROVIDERS: JSON.stringify(config.auth.identityProviders.map(trustedIssuerOf)),
         TABLE_NAME: table.tableName,
-        ...(config.auth.browserLogin ? { BROWSER_LOGIN: JSON.stringify(config.auth.browserLogin) } : {}),
       },
+      browserLoginEnvironment: config.auth.browserLogin
+        ? {
+            BROWSER_LOGIN: JSON.stringify(config.auth.browserLogin),
+            CLIENT_SECRET_IDS: JSON.stringify(clientSecretIds(config.auth.identityProviders)),
+          }
+        : {},
       throttle: { rateLimit: config.api.throttleRateLimit, burstLimit: config.api.throttleBurstLimit },
       logRetention,
       observability,
@@ -169,7 +174,7 @@ export class StatelessStack extends Stack {
     grantItemsByPartition(auth, table, ['delete'], [sessions, loginAttempts]);
     // Browser login exchanges codes with each provider's client secret: read, nothing else, of those secrets only.
     for (const provider of config.auth.identityProviders) {
-      if (!provider.clientSecret) continue;
+      if (!provider.clientSecret || !provider.browserLogin) continue;
       // A secret named without its ARN has the six random characters Secrets Manager appends.
       const secretArn = provider.clientSecret.startsWith('arn:')
         ? provider.clientSecret

@@ -20,6 +20,8 @@ const authEnvironment = z.object({
   TABLE_NAME: z.string().min(1),
   /** The stage's browser-login settings as JSON; absent when no provider offers browser login. */
   BROWSER_LOGIN: z.string().min(2).optional(),
+  /** Provider id → Secrets Manager name or ARN of its client secret (auth routes' function only). */
+  CLIENT_SECRET_IDS: z.string().min(2).default('{}'),
 });
 
 export interface AwsAuthDeps extends AuthAuditDeps {
@@ -65,7 +67,9 @@ export function awsAuthDeps(): AwsAuthDeps {
           browserLogin: {
             ...base,
             settings: browserLoginSettingsSchema.parse(JSON.parse(config.BROWSER_LOGIN)),
-            oidcConfiguration: createOidcConfigurations(secretsManagerClientSecrets()),
+            oidcConfiguration: createOidcConfigurations(
+              secretsManagerClientSecrets(z.record(z.string(), z.string()).parse(JSON.parse(config.CLIENT_SECRET_IDS))),
+            ),
             attempts,
           },
         }

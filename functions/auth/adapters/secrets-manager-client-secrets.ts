@@ -2,11 +2,12 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { TrustedIssuer } from '../core/identity-providers.ts';
 
 /**
- * Browser-login client secrets from Secrets Manager (the provider's `clientSecret` names the
- * secret: a name or ARN), read once per container. A secret stored as JSON may hold it under
+ * Browser-login client secrets from Secrets Manager (`secretIds`: provider id → secret name or
+ * ARN, from the stage config), read once per container. A secret stored as JSON may hold it under
  * `clientSecret` or `client_secret`; otherwise the whole string is the secret.
  */
 export function secretsManagerClientSecrets(
+  secretIds: Readonly<Record<string, string>>,
   client: SecretsManagerClient = new SecretsManagerClient({}),
 ): (provider: TrustedIssuer) => Promise<string> {
   const secrets = new Map<string, Promise<string>>();
@@ -23,12 +24,13 @@ export function secretsManagerClientSecrets(
     return SecretString;
   };
   return (provider) => {
-    if (!provider.clientSecret) return Promise.reject(new Error(`${provider.id} has no client secret configured`));
-    let secret = secrets.get(provider.clientSecret);
+    const secretId = secretIds[provider.id];
+    if (!secretId) return Promise.reject(new Error(`${provider.id} has no client secret configured`));
+    let secret = secrets.get(secretId);
     if (!secret) {
-      secret = read(provider.clientSecret);
-      secrets.set(provider.clientSecret, secret);
-      secret.catch(() => secrets.delete(provider.clientSecret as string));
+      secret = read(secretId);
+      secrets.set(secretId, secret);
+      secret.catch(() => secrets.delete(secretId));
     }
     return secret;
   };

@@ -129,20 +129,20 @@ export const identityProvidersSchema = z
   .refine((providers) => new Set(providers.map((p) => p.id)).size === providers.length, 'ids must be unique');
 
 /**
- * What the functions need of a provider at run time, no secret values (`clientSecret` is the name
- * or ARN of its secret): the authorizer's, logout's and browser login's view.
+ * What the functions need of a provider at run time, without its secret (only the auth routes'
+ * function is told which secret holds it): the authorizer's, logout's and browser login's view.
  */
 export type TrustedIssuer = Pick<
   IdentityProvider,
   'id' | 'issuer' | 'jwksUrl' | 'clientId' | 'audience' | 'claimMapping' | 'accountTypes' | 'tokenKinds'
 > &
-  Partial<Pick<IdentityProvider, 'discoveryUrl' | 'endpoints' | 'clientSecret' | 'browserLogin'>> & {
+  Partial<Pick<IdentityProvider, 'discoveryUrl' | 'endpoints' | 'browserLogin'>> & {
     maxTokenLifetimeSeconds: number;
   };
 
 export function trustedIssuerOf(provider: IdentityProvider): TrustedIssuer {
   const { id, issuer, jwksUrl, clientId, audience, claimMapping, accountTypes, tokenKinds } = provider;
-  const { discoveryUrl, endpoints, clientSecret, browserLogin } = provider;
+  const { discoveryUrl, endpoints, browserLogin } = provider;
   return {
     id,
     issuer,
@@ -155,7 +155,6 @@ export function trustedIssuerOf(provider: IdentityProvider): TrustedIssuer {
     maxTokenLifetimeSeconds: provider.maxTokenLifetimeSeconds,
     ...(discoveryUrl ? { discoveryUrl } : {}),
     ...(endpoints && Object.keys(endpoints).length > 0 ? { endpoints } : {}),
-    ...(clientSecret ? { clientSecret } : {}),
     ...(browserLogin ? { browserLogin } : {}),
   };
 }
@@ -184,6 +183,15 @@ export function parseTrustedIssuers(json: string): TrustedIssuer[] {
   return identityProvidersSchema
     .parse((JSON.parse(json) as object[]).map((entry) => ({ endpoints: {}, ...entry })))
     .map(trustedIssuerOf);
+}
+
+/** Which Secrets Manager secret (name or ARN) holds each browser-login provider's client secret, by provider id. */
+export function clientSecretIds(providers: readonly IdentityProvider[]): Record<string, string> {
+  return Object.fromEntries(
+    providers.flatMap((provider) =>
+      provider.browserLogin && provider.clientSecret ? [[provider.id, provider.clientSecret]] : [],
+    ),
+  );
 }
 
 /** Deny-list entries must outlive every token they could refuse. */
