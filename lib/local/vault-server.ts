@@ -43,6 +43,7 @@ import { createOidcConfigurations } from '../../functions/auth/adapters/oidc-con
 import {
   accountTypes,
   browserLoginSettingsSchema,
+  type AccountType,
   type BrowserLoginSettings,
   type TrustedIssuer,
 } from '../../functions/auth/core/identity-providers.ts';
@@ -84,6 +85,8 @@ export interface LocalVaultOptions {
   signaturePollMs?: number;
   /** Identity providers trusted besides the embedded issuer (a test's second issuer); none by default. */
   identityProviders?: TrustedIssuer[];
+  /** Narrows the account types the embedded provider (local-sso) may vouch for: tests of a refused account. */
+  embeddedProviderAccountTypes?: AccountType[];
   /** Client secrets of browser-login providers by provider id (Secrets Manager's part on AWS). */
   clientSecrets?: Record<string, string>;
   /** Browser-login settings; the public base URL defaults to this server's URL. */
@@ -336,9 +339,19 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
       tokenKinds: ['user', 'machine'],
       maxTokenLifetimeSeconds: 3600,
     },
-    identityProvider.trustedIssuer,
+    // People sign in through the browser with it: `GET /auth/login?provider=local-sso`.
+    {
+      ...identityProvider.trustedIssuer,
+      ...(options.embeddedProviderAccountTypes ? { accountTypes: options.embeddedProviderAccountTypes } : {}),
+      discoveryUrl: identityProvider.discoveryUrl,
+      browserLogin: { scopes: ['profile'], authorizationParams: {}, claimsFrom: 'id_token' },
+    },
     ...(options.identityProviders ?? []),
   ];
+  const clientSecrets: Record<string, string> = {
+    [identityProvider.trustedIssuer.id]: identityProvider.clients.vault.clientSecret,
+    ...options.clientSecrets,
+  };
   const denyList = createDynamoDenyList(documentClient, tableName);
   const remoteKeys = new Map(
     [identityProvider.trustedIssuer, ...(options.identityProviders ?? [])].map((trusted) => [
@@ -364,7 +377,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     ...authDeps,
     settings: browserLoginSettingsSchema.parse({ publicBaseUrl: url, ...options.browserLogin }),
     oidcConfiguration: createOidcConfigurations(async (provider) => {
-      const secret = options.clientSecrets?.[provider.id];
+      const secret = clientSecrets[provider.id];
       if (!secret) throw new Error(`No client secret for the identity provider ${provider.id}`);
       return secret;
     }),

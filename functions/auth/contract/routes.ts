@@ -94,6 +94,8 @@ export const authRoutes = [
     group: 'auth',
     public: true,
     summary: 'The signed-out page',
+    description: "The provider returns here after its logout, with the logout request's `state` (nothing to check).",
+    query: z.object({ state: z.string().max(256).optional() }),
     status: 200,
     responseMediaType: 'text/html',
   }),

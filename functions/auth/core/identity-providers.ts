@@ -159,13 +159,22 @@ export function trustedIssuerOf(provider: IdentityProvider): TrustedIssuer {
   };
 }
 
+/** An origin or base URL (no path required): https, or plain http on this machine for the embedded runtime. */
+const httpsOrLoopbackBase = z
+  .string()
+  .url()
+  .refine(
+    (value) => value.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(value),
+    'must be https (plain http only on 127.0.0.1/localhost)',
+  );
+
 /** Browser login of the stage (needed when a provider has `browserLogin`). */
 export const browserLoginSettingsSchema = z.object({
   /** The API's public base URL, no trailing slash: the redirect URI is `<publicBaseUrl>/auth/callback`. */
-  publicBaseUrl: httpsOrLoopbackUrl.refine((url) => !url.endsWith('/'), 'must not end with /'),
+  publicBaseUrl: httpsOrLoopbackBase.refine((url) => !url.endsWith('/'), 'must not end with /'),
   /** Origins besides the API's a login may return to (the console), e.g. `https://console.example.vn`. */
   allowedReturnToOrigins: z
-    .array(httpsOrLoopbackUrl.refine((url) => new URL(url).origin === url, 'must be an origin (scheme://host[:port])'))
+    .array(httpsOrLoopbackBase.refine((url) => new URL(url).origin === url, 'must be an origin (scheme://host[:port])'))
     .default([]),
   /** Absolute session lifetime: 8 hours unless set (5 minutes to 24 hours). */
   sessionLifetimeSeconds: z
