@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
+import * as oidc from 'openid-client';
 import { startTestVault, type TestVault } from '../support/test-vault.ts';
 import { browse, CookieJar, followProviderRedirects, loginThroughBrowser } from '../support/browser.ts';
 
@@ -129,28 +130,52 @@ describe('browser login with the embedded provider', () => {
     assert.equal((await browse(replay, `${t.url}/auth/session`)).status, 401);
   });
 
-  test('a logout ends the provider session for bearer tokens too; a new login afterwards works', async () => {
+  test('the logout reaches bearer tokens of the same provider session; a new login afterwards works', async () => {
     const jar = new CookieJar();
     await loginThroughBrowser(jar, t.url, 'citizen-tran-van-minh');
+    // Another app of the same provider session holds a bearer token (here: a code flow in the same browser).
+    const { vault } = t.vault.identityProvider.clients;
+    const rp = await oidc.discovery(
+      new URL(vault.issuer),
+      vault.clientId,
+      undefined,
+      oidc.ClientSecretBasic(vault.clientSecret),
+      { execute: [oidc.allowInsecureRequests] },
+    );
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const authorization = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: vault.redirectUri,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+    });
+    const { location } = await followProviderRedirects(jar, t.url, await browse(jar, authorization.href));
+    assert.ok(location, 'the provider session signs the second flow in without a login page');
+    const tokens = await oidc.authorizationCodeGrant(rp, location, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    const bearer = { authorization: `Bearer ${tokens.access_token}` };
+    assert.equal((await fetch(`${t.url}/v1/folders`, { headers: bearer })).status, 200);
+
     const { csrfToken } = (await (await browse(jar, `${t.url}/auth/session`)).json()) as { csrfToken: string };
     const logout = await browse(jar, `${t.url}/auth/logout`, {
       method: 'POST',
       headers: { 'x-csrf-token': csrfToken },
     });
+    assert.equal(logout.status, 303);
     const hint = decodeJwt(new URL(logout.headers.get('location')!).searchParams.get('id_token_hint')!);
-    const { Items } = await t.vault.table.client.send(
-      new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
-        TableName: t.vault.table.name,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `REVOKED#${t.url}/oidc` },
-      }),
-    );
-    assert.ok(
-      (Items ?? []).some((item) => item.kind === 'sid' && item.value === hint.sid),
-      'the provider session is on the deny list',
-    );
-    // The provider still has its session (no confirmation given): a new login is not blocked by the old entry.
-    const again = await loginThroughBrowser(new CookieJar(), t.url, 'citizen-tran-van-minh');
+    assert.equal(decodeJwt(tokens.access_token).sid, hint.sid, 'the bearer token is of the same provider session');
+    const refused = await fetch(`${t.url}/v1/folders`, { headers: bearer });
+    assert.equal(refused.status, 401);
+    assert.match(((await refused.json()) as { detail: string }).detail, /logged out/);
+
+    // The deny-list entry names that provider session only: a new login (a new session) is not blocked.
+    const fresh = new CookieJar();
+    const again = await loginThroughBrowser(fresh, t.url, 'citizen-tran-van-minh');
     assert.equal(again.status, 303);
+    assert.equal((await browse(fresh, `${t.url}/v1/folders`)).status, 200);
   });
 });
