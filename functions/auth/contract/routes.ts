@@ -80,11 +80,18 @@ export const authRoutes = [
     method: 'POST',
     path: '/auth/logout',
     group: 'auth',
+    // Public to the authorizer: the handler checks the session cookie and its CSRF token itself, so
+    // that a plain HTML form (which cannot set a header) can sign out and follow the redirect.
+    public: true,
     summary: 'Sign out of the browser session and of the identity provider',
     description:
-      'Needs the session cookie and its CSRF token (`X-CSRF-Token`). Ends the session, refuses the provider ' +
+      'Needs the session cookie and its CSRF token, in `X-CSRF-Token` or as the form field `csrfToken` ' +
+      '(403 without it, 401 without a live session). Ends the session, refuses the provider ' +
       "session's bearer tokens from now on, clears the cookie and redirects (303) to the provider's end-session " +
       'endpoint, or to the signed-out page when it has none.',
+    requestMediaType: 'application/x-www-form-urlencoded',
+    body: z.strictObject({ csrfToken: z.string().min(1).max(128) }),
+    bodyOptional: true,
     status: 303,
   }),
   defineRoute({

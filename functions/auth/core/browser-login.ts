@@ -8,6 +8,7 @@ import { revokeProviderSession } from './logout.ts';
 import type { DenyList } from './revocation.ts';
 import { checkedReturnTo, ReturnToRefusedError, type ReturnToPolicy } from './return-to.ts';
 import {
+  checkSessionCookie,
   randomToken,
   sameSecret,
   tokenHash,
@@ -27,15 +28,18 @@ export interface BrowserLoginDeps extends AuthAuditDeps {
   oidcConfiguration: (provider: TrustedIssuer) => Promise<oidc.Configuration>;
   attempts: LoginAttemptStore;
   sessions: SessionStore;
-  denyList: Pick<DenyList, 'revoke'>;
+  denyList: DenyList;
   clock: Clock;
 }
 
-/** A refused login or logout request: `status` 400 (a bad request) or 403 (an identity we may not admit). */
+/**
+ * A refused login or logout request: `status` 400 (a bad request), 401 (no live session), or 403
+ * (an identity we may not admit, or a missing CSRF token: reason `csrf`).
+ */
 export class BrowserLoginError extends Error {
   constructor(
     message: string,
-    readonly status: 400 | 403,
+    readonly status: 400 | 401 | 403,
     readonly reason: string,
   ) {
     super(message);
@@ -261,24 +265,38 @@ export async function sessionOfCookies(
 }
 
 /**
- * `POST /auth/logout` (the authorizer checked the cookie and the CSRF token): the session is
- * deleted, its provider session put on the deny list (so that session's bearer tokens are refused
- * too), the cookie cleared, and the browser sent to the provider's end-session endpoint.
+ * `POST /auth/logout`: a live session and its CSRF token (header or form field), then the session
+ * is deleted, its provider session put on the deny list (so that session's bearer tokens are
+ * refused too), the cookie cleared, and the browser sent to the provider's end-session endpoint.
  */
 export async function logout(
   deps: BrowserLoginDeps,
   source: RequestSource,
-  cookies: readonly string[],
+  request: { cookies: readonly string[]; csrfToken?: string },
 ): Promise<BrowserRedirect> {
-  const session = await sessionOfCookies(deps, cookies);
-  if (!session) {
+  const check = await checkSessionCookie(
+    { sessions: deps.sessions, denyList: deps.denyList, now: () => deps.clock.now().getTime() },
+    { cookies: request.cookies, method: 'POST', ...(request.csrfToken ? { csrfHeader: request.csrfToken } : {}) },
+  );
+  if (check.kind === 'csrf') {
+    // The same entry the authorizer writes for any other unsafe request without the token.
+    await auditAuthEvent(deps, source, {
+      action: 'auth.session-refused',
+      outcome: 'denied',
+      resourceId: check.session.sub,
+      detail: { reason: 'csrf', method: 'POST' },
+    });
+    throw new BrowserLoginError(check.message, 403, 'csrf');
+  }
+  if (check.kind !== 'authenticated') {
     return refuse(
       deps,
       source,
       'auth.logout-refused',
-      new BrowserLoginError('POST /auth/logout ends a browser session; none was presented', 400, 'no-session'),
+      new BrowserLoginError('POST /auth/logout needs a live browser session', 401, 'no-session'),
     );
   }
+  const { session } = check;
   await deps.sessions.delete(session.idHash);
   const key = session.sid
     ? { issuer: session.issuer, kind: 'sid' as const, value: session.sid }

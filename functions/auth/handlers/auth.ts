@@ -25,7 +25,15 @@ function asInvalidRequest(error: unknown): never {
 /** A refused login as problem+json: 400, or 403 for an identity this provider may not vouch for. */
 function asLoginProblem(error: unknown): never {
   if (error instanceof BrowserLoginError) {
-    throw new HttpProblem(error.status === 403 ? 'login-refused' : 'invalid-request', error.message);
+    const code =
+      error.status === 401
+        ? 'unauthenticated'
+        : error.status === 400
+          ? 'invalid-request'
+          : error.reason === 'csrf'
+            ? 'csrf-rejected'
+            : 'login-refused';
+    throw new HttpProblem(code, error.message);
   }
   throw error;
 }
@@ -122,8 +130,11 @@ export function createAuthHandler(deps: LogoutDeps, login?: BrowserLoginDeps) {
         },
       };
     },
-    logout: async ({ context, headers }) =>
-      redirect(await logout(loginDeps(), context, cookiesOf(headers)).catch(asLoginProblem)),
+    logout: async ({ context, headers, body }) => {
+      const csrfToken = headers['x-csrf-token'] ?? body?.csrfToken;
+      const request = { cookies: cookiesOf(headers), ...(csrfToken ? { csrfToken } : {}) };
+      return redirect(await logout(loginDeps(), context, request).catch(asLoginProblem));
+    },
     loggedOut: async () => ({
       rawBody: loggedOutPage(browserLoginProviders(deps.issuers).map((provider) => provider.id)),
       headers: pageHeaders,

@@ -20,7 +20,9 @@ export interface ApiRequest<Route extends RouteContract> {
   context: RequestContext;
   params: Parsed<Route, 'params'>;
   query: Parsed<Route, 'query'>;
-  body: Route extends { body: infer Schema extends z.ZodType } ? z.output<Schema> : undefined;
+  body: Route extends { body: infer Schema extends z.ZodType }
+    ? z.output<Schema> | (Route extends { bodyOptional: true } ? undefined : never)
+    : undefined;
   /** Request headers, names lower-cased (public routes read credentials such as a link PIN here). */
   headers: Record<string, string | undefined>;
 }

@@ -161,7 +161,9 @@ export function jsonBody(): ApiMiddleware {
       const { route, headers } = api;
       const form = route.requestMediaType === 'application/x-www-form-urlencoded';
       if (!event.body) {
-        if (route.body) throw new HttpProblem('invalid-request', `A ${form ? 'form' : 'JSON'} body is required`);
+        if (route.body && !route.bodyOptional) {
+          throw new HttpProblem('invalid-request', `A ${form ? 'form' : 'JSON'} body is required`);
+        }
         return;
       }
       if (!route.body) throw new HttpProblem('invalid-request', 'This route takes no body');

@@ -18,6 +18,8 @@ export interface RouteContract {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** The body may be left out (a form field that a header can carry instead). */
+  bodyOptional?: true;
   /** The body's media type: JSON unless a protocol says otherwise (OpenID logout posts a form). */
   requestMediaType?: 'application/json' | 'application/x-www-form-urlencoded';
   /**
