@@ -13,6 +13,8 @@ export type HttpProblemCode =
   | 'payload-too-large'
   | 'headers-too-large'
   | 'unauthenticated'
+  | 'csrf-rejected'
+  | 'login-refused'
   | 'route-not-found'
   | 'method-not-allowed'
   | 'internal';
@@ -59,6 +61,16 @@ const kinds: Record<ProblemCode, ProblemKind> = {
     status: 401,
     title: 'A valid access token is required',
     titleVi: 'Cần đăng nhập bằng mã truy cập hợp lệ',
+  },
+  'csrf-rejected': {
+    status: 403,
+    title: 'The request lacks the session’s CSRF token',
+    titleVi: 'Yêu cầu thiếu mã chống giả mạo (CSRF) của phiên đăng nhập',
+  },
+  'login-refused': {
+    status: 403,
+    title: 'This account may not sign in through this identity provider',
+    titleVi: 'Tài khoản này không được đăng nhập qua nhà cung cấp định danh này',
   },
   'route-not-found': { status: 404, title: 'No such route', titleVi: 'Không tìm thấy đường dẫn' },
   'method-not-allowed': {
