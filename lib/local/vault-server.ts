@@ -83,7 +83,7 @@ export interface LocalVaultOptions {
   remoteSigning?: { sim?: RemoteSigningServiceConfig; smartca?: RemoteSigningServiceConfig };
   /** How often pending remote signatures are looked at; each keeps its own backoff. */
   signaturePollMs?: number;
-  /** Identity providers trusted besides the embedded issuer (a test's second issuer); none by default. */
+  /** Identity providers trusted besides the two embedded ones (a test's second issuer); none by default. */
   identityProviders?: TrustedIssuer[];
   /** Narrows the account types the embedded provider (local-sso) may vouch for: tests of a refused account. */
   embeddedProviderAccountTypes?: AccountType[];
@@ -91,6 +91,11 @@ export interface LocalVaultOptions {
   clientSecrets?: Record<string, string>;
   /** Browser-login settings; the public base URL defaults to this server's URL. */
   browserLogin?: Partial<BrowserLoginSettings>;
+  /**
+   * Import the development seal certificate on first start (the default). False leaves the seal key
+   * without a certificate, as on a fresh deployment, until an administrator imports one.
+   */
+  installDevelopmentSeal?: boolean;
 }
 
 export interface LocalVault {
@@ -292,7 +297,9 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   let workflow: LocalWorkflow | undefined;
   const signingSettings = new DynamoSigningSettings(documentClient, tableName);
   const developmentSeal = await loadDevelopmentSeal(join(options.dataDir, 'signing'));
-  await installDevelopmentSeal({ clock: systemClock, ids: randomIds }, signingSettings, developmentSeal);
+  if (options.installDevelopmentSeal ?? true) {
+    await installDevelopmentSeal({ clock: systemClock, ids: randomIds }, signingSettings, developmentSeal);
+  }
   const deps: VaultDeps = {
     repository: createDynamoRepository(documentClient, tableName),
     templates: new DynamoTemplateRepository(documentClient, tableName),

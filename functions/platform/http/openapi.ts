@@ -63,6 +63,8 @@ function problemsOf(route: RouteContract): ProblemCode[] {
   }
   if (route.group === 'uploads' || route.group === 'documents')
     codes.push('quota-exceeded', 'upload-not-ready', 'expired');
+  // Officers' uploads are refused up front while the seal they need is not ready.
+  if (route.operationId === 'createUpload') codes.push('seal-not-configured');
   if (route.group === 'sharing') codes.push('permission-denied', 'expired');
   if (route.group === 'sharing' && route.public) codes.push('pin-required', 'rate-limited');
   if (route.group === 'signatures') codes.push('signature-rejected', 'expired', 'provider-unavailable');

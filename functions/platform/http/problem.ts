@@ -97,6 +97,11 @@ const kinds: Record<ProblemCode, ProblemKind> = {
     titleVi: 'Không thể thay đổi thư mục mặc định',
   },
   'upload-not-ready': { status: 409, title: 'The upload is not ready', titleVi: 'Tệp tải lên chưa sẵn sàng' },
+  'seal-not-configured': {
+    status: 409,
+    title: 'The agency seal is not ready, so results cannot be issued yet',
+    titleVi: 'Con dấu số của cơ quan chưa sẵn sàng nên chưa thể cấp kết quả',
+  },
   'invalid-input': { status: 422, title: 'The request cannot be processed', titleVi: 'Yêu cầu không thể xử lý' },
   'forbidden-role': {
     status: 403,
