@@ -10,6 +10,8 @@ export interface ValidatedUpload {
   pageCount: number;
   /** 1..pageCount, for the workflow's per-page Map. */
   pages: number[];
+  /** A business system's result: its type and fields are given, so recognition and review are skipped. */
+  fieldsGiven: boolean;
 }
 
 /** Workflow step: the stored object must be what the upload declared, and safe to process. */
@@ -34,5 +36,6 @@ export async function validateUpload(deps: FilingDeps, input: { uploadId: string
     size: bytes.byteLength,
     pageCount: inspection.pageCount,
     pages: Array.from({ length: inspection.pageCount }, (_, index) => index + 1),
+    fieldsGiven: upload.given !== undefined,
   };
 }

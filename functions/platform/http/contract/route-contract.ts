@@ -1,8 +1,18 @@
 import type { z } from 'zod';
+import type { MachineScope } from '../../core/principal.ts';
 
 /** The Lambda that serves a route; one per route group. */
 export type RouteGroup =
-  'meta' | 'auth' | 'folders' | 'documents' | 'uploads' | 'templates' | 'signatures' | 'audit' | 'sharing';
+  | 'meta'
+  | 'auth'
+  | 'folders'
+  | 'documents'
+  | 'uploads'
+  | 'templates'
+  | 'signatures'
+  | 'audit'
+  | 'sharing'
+  | 'integration';
 
 export interface RouteContract {
   operationId: string;
@@ -15,6 +25,11 @@ export interface RouteContract {
   description?: string;
   /** Public routes skip the token check. */
   public?: boolean;
+  /**
+   * A machine client's route, for this scope: the core refuses everyone else (audited), while
+   * every other route refuses machine clients.
+   */
+  machineScope?: MachineScope;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
