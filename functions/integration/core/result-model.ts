@@ -1,5 +1,8 @@
 /** A result a business system filed: what it said, and where its file went. */
 
+/** Refusals of machine-client routes are chained here: an unverified request names no owner we may trust. */
+export const integrationAuditOwner = 'integration';
+
 /** What identifies a result: the same four facts name the same paper, however often they are sent. */
 export interface ResultIdentity {
   resultType: string;

@@ -10,13 +10,14 @@ import {
   NotFoundError,
 } from '../../platform/core/errors.ts';
 import type { MachineScope, RequestContext } from '../../platform/core/principal.ts';
+import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import { objectKeys } from '../../platform/storage/schema.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import { ensureVault, systemFolderId } from '../../vault/core/vault-provisioning.ts';
 import type { DocumentStore, FolderStore } from '../../vault/core/vault-store.ts';
 import { decideIntake, replacementProblem } from './intake-decision.ts';
-import type { IssuedResult } from './result-model.ts';
+import { integrationAuditOwner, type IssuedResult } from './result-model.ts';
 import { identityOf, resultIdOf, validateResultRequest, type ResultRequest } from './result-request.ts';
 import type { ResultStore } from './result-store.ts';
 
@@ -24,9 +25,6 @@ import type { ResultStore } from './result-store.ts';
 export interface IntegrationDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 'policy'> {
   repository: UnitOfWork & FolderStore & DocumentStore & UploadStore & ResultStore;
 }
-
-/** Refusals of machine-client routes are chained here: an unverified request names no owner we may trust. */
-export const integrationAuditOwner = 'integration';
 
 interface MachineCaller {
   clientId: string;
@@ -336,13 +334,26 @@ export async function revokeResult(
   reason: string,
 ): Promise<ResultStatus> {
   const caller = await requireScope(deps, context, 'results:write', 'revokeResult');
-  const result = await ownResult(deps, context, caller, resultId, 'revokeResult');
-  const upload = await deps.repository.getUpload(result.uploadId);
-  if (result.revokedAt) return { result, upload };
+  await ownResult(deps, context, caller, resultId, 'revokeResult');
   const cleanReason = reason.normalize('NFC').trim();
   if (cleanReason.length === 0 || /[\p{Cc}\p{Cf}]/u.test(cleanReason)) {
     return refuse(deps, context, 'revokeResult', new InvalidInputError('reason must be plain text'), resultId);
   }
+  // A version filed meanwhile changes the document: read both again and retry.
+  return retryOnConcurrentUpdate(() => markRevoked(deps, context, caller, resultId, cleanReason));
+}
+
+async function markRevoked(
+  deps: IntegrationDeps,
+  context: RequestContext,
+  caller: MachineCaller,
+  resultId: string,
+  cleanReason: string,
+): Promise<ResultStatus> {
+  const result = await deps.repository.getResult(resultId);
+  if (!result) throw new NotFoundError('Result');
+  const upload = await deps.repository.getUpload(result.uploadId);
+  if (result.revokedAt) return { result, upload };
   const document = await deps.repository.getDocument(result.ownerId, result.documentId);
   if (!document || upload?.status !== 'DONE') {
     return refuse(
