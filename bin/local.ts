@@ -25,6 +25,18 @@ const vault = await startLocalVault({ dataDir, port: settings.PORT, host: settin
   process.exit(1);
 });
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
+const sso = vault.identityProvider;
+const column = (text: string, width: number) => text.padEnd(width);
+const people = sso.accounts
+  .map((account) => `    ${column(account.name, 24)}${column(account.description.en, 44)}${account.accountId}`)
+  .join('\n');
+const machines = sso.clients.machines
+  .map(
+    (client) =>
+      `    ${column(client.clientId, 22)}unit ${column(client.unit, 5)}${column(client.scopes.join(' '), 28)}secret ${client.clientSecret}`,
+  )
+  .join('\n');
+const [firstMachine] = sso.clients.machines;
 
 process.stdout.write(`
 khoso embedded runtime is up (${seconds} s)
@@ -35,7 +47,17 @@ khoso embedded runtime is up (${seconds} s)
                  with presigned URLs, digitize workflow (functions/digitize/digitize.asl.json)
   data           ${dataDir}
 
-Get a token (local mode only), then call the API:
+Sign in (local OpenID provider, oidc-provider): issuer ${sso.issuer}
+  discovery      ${sso.discoveryUrl}
+  login          a browser sign-in (${vault.url}/auth/login, client ${sso.clients.vault.clientId}) shows
+                 the provider's login page, one button per person:
+${people}
+  machine clients (client credentials, client_secret_basic; local secrets):
+${machines}
+  curl -s -u ${firstMachine?.clientId}:${firstMachine?.clientSecret} -d grant_type=client_credentials \\
+       -d 'scope=${firstMachine?.scopes.join(' ')}' ${sso.issuer}/token
+
+Or get a token for scripts (local mode only), then call the API:
   curl -s -X POST ${vault.url}/_local/token -H 'content-type: application/json' \\
        -d '{"sub":"citizen-1","role":"citizen","ownerId":"079203001234"}'
   curl -s ${vault.url}/v1/folders -H "authorization: Bearer <accessToken>"

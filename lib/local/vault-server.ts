@@ -59,6 +59,7 @@ import { installDevelopmentSeal, loadDevelopmentSeal } from './development-seal.
 import { startDynamoDbServer } from './dynamodb-server.ts';
 import { auditChainedMarker, localTableName } from './local-table.ts';
 import { loadLocalIssuer, localClientId, type LocalIssuer } from './local-issuer.ts';
+import { createIdentityProvider, type EmbeddedIdentityProvider } from './identity-provider/identity-provider.ts';
 import { InProcessHttpHandler } from './in-process-http-handler.ts';
 import { startLocalWorkflow, type LocalWorkflow } from './local-workflow.ts';
 import { matchRoute } from './route-matcher.ts';
@@ -74,13 +75,15 @@ export interface LocalVaultOptions {
   remoteSigning?: { sim?: RemoteSigningServiceConfig; smartca?: RemoteSigningServiceConfig };
   /** How often pending remote signatures are looked at; each keeps its own backoff. */
   signaturePollMs?: number;
-  /** Identity providers trusted besides the embedded issuer (a test's second issuer); none by default. */
+  /** Identity providers trusted besides the two embedded ones (a test's second issuer); none by default. */
   identityProviders?: TrustedIssuer[];
 }
 
 export interface LocalVault {
   url: string;
   issuer: LocalIssuer;
+  /** The embedded OpenID provider at `${url}/oidc`: its issuer, clients (with secrets) and seeded accounts. */
+  identityProvider: EmbeddedIdentityProvider;
   deps: VaultDeps;
   /** The table in dynalite, for tests that inspect or tamper with stored items. */
   table: { client: DynamoDBDocumentClient; name: string };
@@ -308,6 +311,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     issuer: `${url}/_local`,
     audience: 'khoso',
   });
+  const identityProvider = await createIdentityProvider({ vaultUrl: url, dataDir: options.dataDir });
   // The embedded issuer is one trusted issuer among those configured, mapped by our own claims.
   const trustedIssuers: TrustedIssuer[] = [
     {
@@ -321,11 +325,15 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
       tokenKinds: ['user', 'machine'],
       maxTokenLifetimeSeconds: 3600,
     },
+    identityProvider.trustedIssuer,
     ...(options.identityProviders ?? []),
   ];
   const denyList = createDynamoDenyList(documentClient, tableName);
   const remoteKeys = new Map(
-    (options.identityProviders ?? []).map((trusted) => [trusted.issuer, createRemoteJWKSet(new URL(trusted.jwksUrl))]),
+    [identityProvider.trustedIssuer, ...(options.identityProviders ?? [])].map((trusted) => [
+      trusted.issuer,
+      createRemoteJWKSet(new URL(trusted.jwksUrl)),
+    ]),
   );
   const authDeps = {
     issuers: trustedIssuers,
@@ -363,6 +371,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   serve = async (req, res) => {
     if (await serveBlob(req, res)) return;
     const requestUrl = new URL(req.url ?? '/', url);
+    if (identityProvider.handles(requestUrl.pathname)) return identityProvider.serve(req, res);
     const method = req.method ?? 'GET';
     if (requestUrl.pathname === '/_local/token' && method === 'POST') {
       let body: unknown;
@@ -428,6 +437,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   return {
     url,
     issuer,
+    identityProvider,
     deps,
     table: { client: documentClient, name: tableName },
     workflow,
