@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import * as oidc from 'openid-client';
 import { PDFDocument } from 'pdf-lib';
 import { readFixture } from '../support/fixtures.ts';
 import { assertProblem } from '../support/http-client.ts';
@@ -248,5 +249,43 @@ describe('identity and idempotency', () => {
     const status = await t.api<ResultStatus>('GET', `/v1/integration/results/${filed.id}`, { token: a08 });
     assert.equal(status.json.revoked, true);
     assert.equal(status.json.revocationReason, 'Cấp sai thông tin');
+  });
+});
+
+describe('signing and machine credentials', () => {
+  test('a PDF already carrying a trusted signature is filed as it came, without a second seal', async () => {
+    const bytes = await pdf('signed elsewhere');
+    const first = await fileAndWait(resultBody('700/GXN', bytes), bytes);
+    // The sealed PDF chains to a configured trust anchor (the agency seal's): as if its issuer had signed it.
+    const content = await t.api('GET', `/v1/documents/${first.documentId}/content`, { token: citizen });
+    const signed = new Uint8Array(await (await fetch(String(content.headers.get('location')))).arrayBuffer());
+    const again = await fileAndWait(resultBody('701/GXN', signed), signed);
+    const document = await t.api<VaultDocument>('GET', `/v1/documents/${again.documentId}`, { token: citizen });
+    assert.equal(document.json.sha256, sha256(signed), 'filed byte for byte');
+    const verification = await t.api('GET', `/v1/documents/${again.documentId}/verification`, { token: citizen });
+    assert.equal(verification.json.valid, true, verification.text);
+    assert.equal(verification.json.signatures.length, 1);
+    const signatures = await t.api('GET', `/v1/documents/${again.documentId}/signatures`, { token: citizen });
+    assert.equal(signatures.json.items.length, 0, 'no seal record of ours');
+  });
+
+  test("a token from the embedded provider's client-credentials grant files a result", async () => {
+    const provider = t.vault.identityProvider;
+    const client = provider.clients.machines.find((candidate) => candidate.clientId === 'a08-business-system');
+    assert.ok(client);
+    const configuration = await oidc.discovery(
+      new URL(provider.issuer),
+      client.clientId,
+      undefined,
+      oidc.ClientSecretBasic(client.clientSecret),
+      { execute: [oidc.allowInsecureRequests] },
+    );
+    const tokens = await oidc.clientCredentialsGrant(configuration, { scope: 'results:write results:read' });
+    const bytes = await pdf('through the provider');
+    const response = await t.api<ResultReceipt>('POST', '/v1/integration/results', {
+      token: tokens.access_token,
+      body: resultBody('800/GXN', bytes),
+    });
+    assert.equal(response.status, 201, response.text);
   });
 });
