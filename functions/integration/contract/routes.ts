@@ -20,6 +20,7 @@ export const integrationRoutes = [
       'the result it replaces is not filed yet.',
     body: fileResultBody,
     status: 201,
+    repeatStatus: { status: 200, description: 'The same result (identity and content) was filed before' },
     response: resultReceipt,
   }),
   defineRoute({

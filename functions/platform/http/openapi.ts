@@ -153,7 +153,13 @@ function operation(route: RouteContract) {
           },
         }
       : {}),
-    responses: { [String(route.status)]: success, ...problemResponses(route) },
+    responses: {
+      [String(route.status)]: success,
+      ...(route.repeatStatus
+        ? { [String(route.repeatStatus.status)]: { ...success, description: route.repeatStatus.description } }
+        : {}),
+      ...problemResponses(route),
+    },
   };
 }
 

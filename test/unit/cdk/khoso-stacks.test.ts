@@ -213,6 +213,8 @@ describe('IAM scoping', () => {
     assert.deepEqual(objectGrants('ApiAuthorizer'), {});
     assert.deepEqual(objectGrants('UploadEventsOnUpload'), {});
     assert.deepEqual(objectGrants('ApiUploadsHandler'), { 'incoming/*': ['s3:PutObject'] });
+    // Business systems' results: the same presigned POST into incoming/, nothing to read.
+    assert.deepEqual(objectGrants('ApiIntegrationHandler'), { 'incoming/*': ['s3:PutObject'] });
     assert.deepEqual(objectGrants('ApiDocumentsHandler'), {
       'incoming/*': ['s3:PutObject'],
       'text/*': ['s3:GetObject'],

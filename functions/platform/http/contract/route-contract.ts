@@ -42,6 +42,8 @@ export interface RouteContract {
   errorFormat?: 'oauth';
   /** Success status and body schema; 204 and 302 have no body. */
   status: 200 | 201 | 202 | 204 | 302;
+  /** A second success status with the same body (an idempotent repeat of a create answers 200). */
+  repeatStatus?: { status: 200; description: string };
   response?: z.ZodType;
   /** Non-JSON responses (the OpenAPI document, the rendered reference). */
   responseMediaType?: string;
