@@ -168,17 +168,45 @@ export async function fileResult(
   }
   const identity = identityOf(valid);
   const resultId = resultIdOf(identity);
-  const decision = decideIntake(await deps.repository.getResult(resultId), valid.file.sha256);
-  if (decision.kind === 'repeat') return repeat(deps, decision.result);
-  if (decision.kind === 'conflict') {
-    return refuse(
-      deps,
-      context,
-      'fileResult',
-      new ConflictError('conflict', 'A result with this identity was filed with other content; send a replacement'),
-      resultId,
-    );
+  for (let attempt = 1; ; attempt += 1) {
+    const existing = await deps.repository.getResult(resultId);
+    const upload = existing && (await deps.repository.getUpload(existing.uploadId));
+    const decision = decideIntake(existing, valid.file.sha256, upload?.status === 'FAILED');
+    if (decision.kind === 'repeat') return repeat(deps, decision.result);
+    if (decision.kind === 'conflict') {
+      return refuse(
+        deps,
+        context,
+        'fileResult',
+        new ConflictError('conflict', 'A result with this identity was filed with other content; send a replacement'),
+        resultId,
+      );
+    }
+    try {
+      return await createResult(deps, context, caller, valid, {
+        resultId,
+        ...(decision.kind === 'retry' ? { failed: decision.failed } : {}),
+      });
+    } catch (error) {
+      // Another request with this identity committed first: decide again on what it wrote.
+      if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
+    }
   }
+}
+
+/**
+ * Registers the result and its upload in one conditional commit: created when the identity
+ * is new, or replacing a result whose file failed (as it was read), so racing requests
+ * cannot both win.
+ */
+async function createResult(
+  deps: IntegrationDeps,
+  context: RequestContext,
+  caller: MachineCaller,
+  valid: ResultRequest,
+  target: { resultId: string; failed?: IssuedResult },
+): Promise<ResultReceipt> {
+  const { resultId } = target;
   let targetDocumentId: string | undefined;
   if (valid.replaces) {
     const replaced = await deps.repository.getResult(valid.replaces);
@@ -202,7 +230,7 @@ export async function fileResult(
   const now = deps.clock.now();
   const result: IssuedResult = {
     id: resultId,
-    ...identity,
+    ...identityOf(valid),
     ...(valid.issuer.code ? { issuerCode: valid.issuer.code } : {}),
     ...(valid.issuer.name ? { issuerName: valid.issuer.name } : {}),
     procedureCode: valid.procedureCode,
@@ -245,46 +273,28 @@ export async function fileResult(
     expiresAt: new Date(now.getTime() + deps.policy.uploadUrlTtlSeconds * 1000).toISOString(),
   };
   const presigned = await presign(deps, upload);
-  try {
-    await deps.repository.commit({
-      ownerId: valid.ownerId,
-      results: [{ next: result }],
-      uploads: [{ next: upload }],
-      audit: [
-        auditEntry(deps, context, {
-          ownerId: valid.ownerId,
-          action: valid.replaces ? 'result.replace' : 'result.receive',
-          resourceType: targetDocumentId ? 'document' : 'upload',
-          resourceId: targetDocumentId ?? uploadId,
-          detail: {
-            resultId,
-            uploadId,
-            clientId: caller.clientId,
-            resultType: result.resultType,
-            procedureCode: result.procedureCode,
-            caseNumber: result.caseNumber,
-            ...(valid.replaces ? { replaces: valid.replaces } : {}),
-          },
-        }),
-      ],
-    });
-  } catch (error) {
-    if (!(error instanceof ConcurrentUpdateError)) throw error;
-    // Another request with this identity committed first: answer as a repeat (or a conflict).
-    const winner = await deps.repository.getResult(resultId);
-    const again = decideIntake(winner, valid.file.sha256);
-    if (again.kind === 'repeat') return repeat(deps, again.result);
-    if (again.kind === 'conflict') {
-      return refuse(
-        deps,
-        context,
-        'fileResult',
-        new ConflictError('conflict', 'A result with this identity was filed with other content; send a replacement'),
-        resultId,
-      );
-    }
-    throw error;
-  }
+  await deps.repository.commit({
+    ownerId: valid.ownerId,
+    results: [target.failed ? { next: result, previous: target.failed } : { next: result }],
+    uploads: [{ next: upload }],
+    audit: [
+      auditEntry(deps, context, {
+        ownerId: valid.ownerId,
+        action: valid.replaces ? 'result.replace' : 'result.receive',
+        resourceType: targetDocumentId ? 'document' : 'upload',
+        resourceId: targetDocumentId ?? uploadId,
+        detail: {
+          resultId,
+          uploadId,
+          clientId: caller.clientId,
+          resultType: result.resultType,
+          procedureCode: result.procedureCode,
+          caseNumber: result.caseNumber,
+          ...(valid.replaces ? { replaces: valid.replaces } : {}),
+        },
+      }),
+    ],
+  });
   return { result, upload, created: true, presigned };
 }
 

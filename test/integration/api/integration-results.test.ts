@@ -210,6 +210,27 @@ describe('identity and idempotency', () => {
     assert.ok(filed.documentId);
   });
 
+  test('a result whose file failed the workflow can be sent again, and is filed the second time', async () => {
+    const garbage = new TextEncoder().encode('this is not a PDF at all, only text posing as one');
+    const failedReceipt = await t.api<ResultReceipt>('POST', '/v1/integration/results', {
+      token: a08,
+      body: resultBody('450/GXN', garbage),
+    });
+    assert.equal(failedReceipt.status, 201, failedReceipt.text);
+    assert.ok(failedReceipt.json.upload);
+    assert.equal((await t.postForm(failedReceipt.json.upload, garbage)).status, 204);
+    const failed = await waitFiled(failedReceipt.json.resultId);
+    assert.equal(failed.state, 'FAILED');
+    assert.equal(failed.documentId, undefined);
+
+    const bytes = await pdf('the right file');
+    const second = await fileAndWait(resultBody('450/GXN', bytes), bytes);
+    assert.equal(second.id, failed.id, 'the same identity, the same result id');
+    assert.equal(second.state, 'DONE');
+    const listed = await folderDocuments(t.api, citizen, 'sys-results');
+    assert.equal(listed.filter((item) => item.number === '450/GXN').length, 1);
+  });
+
   test('a replacement files a new version of the same document and keeps the old', async () => {
     const bytes = await pdf('v1');
     const original = await fileAndWait(resultBody('500/GXN', bytes), bytes);

@@ -119,9 +119,14 @@ describe('decideIntake', () => {
   const existing = { id: 'r1', ownerId: '079203001234', sha256: hash } as IssuedResult;
 
   test('a new identity is created; the same content is a repeat; other content a conflict', () => {
-    assert.deepEqual(decideIntake(undefined, hash), { kind: 'create' });
-    assert.deepEqual(decideIntake(existing, hash), { kind: 'repeat', result: existing });
-    assert.deepEqual(decideIntake(existing, 'b'.repeat(64)), { kind: 'conflict' });
+    assert.deepEqual(decideIntake(undefined, hash, false), { kind: 'create' });
+    assert.deepEqual(decideIntake(existing, hash, false), { kind: 'repeat', result: existing });
+    assert.deepEqual(decideIntake(existing, 'b'.repeat(64), false), { kind: 'conflict' });
+  });
+
+  test('a result whose file failed the workflow is filed afresh, whatever the content', () => {
+    assert.deepEqual(decideIntake(existing, hash, true), { kind: 'retry', failed: existing });
+    assert.deepEqual(decideIntake(existing, 'b'.repeat(64), true), { kind: 'retry', failed: existing });
   });
 
   test('a replacement names another result of the same owner', () => {
