@@ -11,6 +11,7 @@ export const features = new Set([
   'audit',
   'auth',
   'integration',
+  'sync',
 ]);
 
 /** The project-relative location of a file: its segments, and what they say about layers. */

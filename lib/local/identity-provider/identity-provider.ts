@@ -172,7 +172,6 @@ export async function createIdentityProvider(options: {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      revocation: { enabled: true },
       // Its access tokens are for the API only, so a userinfo endpoint could never be called.
       userinfo: { enabled: false },
       backchannelLogout: { enabled: true },
@@ -249,14 +248,8 @@ export async function createIdentityProvider(options: {
     const form = await readForm(req);
     const account = findSeedAccount(form?.get('accountId') ?? '');
     if (!account) return sendPage(res, 400, errorPage('invalid_request', 'Choose one of the listed accounts.'));
-    await provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId: account.accountId } },
-      {
-        mergeWithLastSubmission: false,
-      },
-    );
+    const result = { login: { accountId: account.accountId } };
+    await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
   }
 
   const handles = (pathname: string) =>
@@ -287,7 +280,8 @@ export async function createIdentityProvider(options: {
       const interactionMatch = interactionPath.exec(pathname);
       if (interactionMatch) return interaction(req, res, interactionMatch[1] as string, !!interactionMatch[2]);
       // oidc-provider finds its mount path as Express leaves it: originalUrl minus url.
-      Object.assign(req, { originalUrl: url, url: url.slice(identityProviderPath.length) || '/' });
+      const rest = url.slice(identityProviderPath.length);
+      Object.assign(req, { originalUrl: url, url: rest.startsWith('/') ? rest : `/${rest}` });
       await callback(req, res);
     },
   };

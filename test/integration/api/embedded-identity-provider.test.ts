@@ -203,6 +203,8 @@ describe('embedded OpenID provider', () => {
     const idToken = tokens.claims()!;
     assert.equal(idToken.sub, citizen.accountId);
     assert.equal(idToken.name, citizen.name);
+    assert.equal(idToken.role, 'citizen', 'the ID token carries our claims for the relying party');
+    assert.equal(idToken.ownerId, (citizen.claims as { ownerId: string }).ownerId);
     assert.ok(typeof idToken.sid === 'string' && idToken.sid.length > 0);
     const access = decodeJwt(tokens.access_token);
     assert.equal(access.aud, 'khoso');

@@ -45,6 +45,18 @@ const cases: [string, string, string, string[]][] = [
     ['foreignWiring'],
   ],
   [
+    "the sync feature importing another feature's adapters",
+    'functions/sync/adapters/a.ts',
+    "import { x } from '../../signing/adapters/b.ts';",
+    ['foreignWiring'],
+  ],
+  [
+    "a feature importing the sync feature's adapters",
+    'functions/vault/handlers/a.ts',
+    "import { x } from '../../sync/adapters/b.ts';",
+    ['foreignWiring'],
+  ],
+  [
     "a feature re-exporting another feature's handlers",
     'functions/audit/adapters/a.ts',
     "export * from '../../sharing/handlers/b.ts';",
