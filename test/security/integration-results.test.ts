@@ -173,6 +173,18 @@ describe('hostile results', () => {
     assert.equal('upload' in own.json, false, 'the status carries no way to the content');
   });
 
+  test("another system sending the same identity and content gets a 409, not the first system's upload", async () => {
+    const first = await file(a08, resultBody({ number: '79/GXN' }));
+    assert.equal(first.status, 201, first.text);
+    const { resultId } = first.json as { resultId: string };
+    await refusedAndAudited(() => file(c06, resultBody({ number: '79/GXN' })), {
+      status: 409,
+      code: 'conflict',
+      auditedAs: resultId,
+      detail: /another system/,
+    });
+  });
+
   test("machine clients reach none of a person's routes", async () => {
     for (const [method, path] of [
       ['GET', '/v1/folders'],

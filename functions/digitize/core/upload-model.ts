@@ -31,6 +31,8 @@ export interface ProposedRecognition {
 /** A business system's result: filed with the facts it gave, without recognition or review. */
 export interface GivenResult {
   resultId: string;
+  /** The SHA-256 the business system declared: a file that does not match is rejected. */
+  sha256: string;
   recognition: Recognition;
 }
 

@@ -30,9 +30,13 @@ export async function validateUpload(deps: FilingDeps, input: { uploadId: string
     maxPages: deps.policy.maxPdfPages,
   });
   if (!inspection.ok) throw new UploadRejectedError(inspection.detail);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (upload.given && upload.given.sha256 !== sha256) {
+    throw new UploadRejectedError('The uploaded file does not have the declared SHA-256');
+  }
   return {
     uploadId: upload.id,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256,
     size: bytes.byteLength,
     pageCount: inspection.pageCount,
     pages: Array.from({ length: inspection.pageCount }, (_, index) => index + 1),

@@ -2,23 +2,28 @@ import type { IssuedResult } from './result-model.ts';
 
 /**
  * What to do with a result whose identity may already be known: file it, answer the
- * existing one again (same content), refuse it (same identity, other content), or file it
- * afresh when the existing one's file failed the workflow (nothing of it was filed).
+ * existing one again (same client, same content), refuse it (other content, or another
+ * client's result), or file it afresh when the client's earlier file failed the workflow
+ * (nothing of it was filed).
  */
 export type IntakeDecision =
   | { kind: 'create' }
   | { kind: 'repeat'; result: IssuedResult }
-  | { kind: 'conflict' }
+  | { kind: 'conflict'; reason: string }
   | { kind: 'retry'; failed: IssuedResult };
 
 export function decideIntake(
   existing: IssuedResult | undefined,
-  sha256: string,
+  request: { clientId: string; sha256: string },
   existingFailed: boolean,
 ): IntakeDecision {
   if (!existing) return { kind: 'create' };
+  if (existing.clientId !== request.clientId) {
+    return { kind: 'conflict', reason: 'A result with this identity was filed by another system' };
+  }
   if (existingFailed) return { kind: 'retry', failed: existing };
-  return existing.sha256 === sha256 ? { kind: 'repeat', result: existing } : { kind: 'conflict' };
+  if (existing.sha256 === request.sha256) return { kind: 'repeat', result: existing };
+  return { kind: 'conflict', reason: 'A result with this identity was filed with other content; send a replacement' };
 }
 
 /** Why a replacement cannot name this result, or undefined when it may. */

@@ -106,6 +106,7 @@ function givenResult(result: IssuedResult): GivenResult {
   };
   return {
     resultId: result.id,
+    sha256: result.sha256,
     recognition: { type: result.resultType, title: `${result.resultType} ${result.number}`, fields, confidence: 1 },
   };
 }
@@ -171,16 +172,14 @@ export async function fileResult(
   for (let attempt = 1; ; attempt += 1) {
     const existing = await deps.repository.getResult(resultId);
     const upload = existing && (await deps.repository.getUpload(existing.uploadId));
-    const decision = decideIntake(existing, valid.file.sha256, upload?.status === 'FAILED');
+    const decision = decideIntake(
+      existing,
+      { clientId: caller.clientId, sha256: valid.file.sha256 },
+      upload?.status === 'FAILED',
+    );
     if (decision.kind === 'repeat') return repeat(deps, decision.result);
     if (decision.kind === 'conflict') {
-      return refuse(
-        deps,
-        context,
-        'fileResult',
-        new ConflictError('conflict', 'A result with this identity was filed with other content; send a replacement'),
-        resultId,
-      );
+      return refuse(deps, context, 'fileResult', new ConflictError('conflict', decision.reason), resultId);
     }
     try {
       return await createResult(deps, context, caller, valid, {

@@ -231,6 +231,24 @@ describe('identity and idempotency', () => {
     assert.equal(listed.filter((item) => item.number === '450/GXN').length, 1);
   });
 
+  test('a file that is not the one declared (same size, other SHA-256) fails and is not filed', async () => {
+    const declared = await pdf('declared file');
+    const receipt = await t.api<ResultReceipt>('POST', '/v1/integration/results', {
+      token: a08,
+      body: resultBody('460/GXN', declared),
+    });
+    assert.equal(receipt.status, 201, receipt.text);
+    assert.ok(receipt.json.upload);
+    // Same size and still a PDF: one byte of the binary comment after the header changed.
+    const swapped = new Uint8Array(declared);
+    swapped[10] = swapped[10] === 0x81 ? 0x82 : 0x81;
+    assert.equal((await t.postForm(receipt.json.upload, swapped)).status, 204);
+    const status = await waitFiled(receipt.json.resultId);
+    assert.equal(status.state, 'FAILED');
+    assert.match(String((status as { failureReason?: string }).failureReason), /SHA-256/);
+    assert.equal(status.documentId, undefined);
+  });
+
   test('a replacement files a new version of the same document and keeps the old', async () => {
     const bytes = await pdf('v1');
     const original = await fileAndWait(resultBody('500/GXN', bytes), bytes);

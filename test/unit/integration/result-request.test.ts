@@ -116,17 +116,27 @@ describe('identity', () => {
 });
 
 describe('decideIntake', () => {
-  const existing = { id: 'r1', ownerId: '079203001234', sha256: hash } as IssuedResult;
+  const existing = { id: 'r1', ownerId: '079203001234', sha256: hash, clientId: 'a08' } as IssuedResult;
+  const same = { clientId: 'a08', sha256: hash };
+  const other = { clientId: 'a08', sha256: 'b'.repeat(64) };
 
   test('a new identity is created; the same content is a repeat; other content a conflict', () => {
-    assert.deepEqual(decideIntake(undefined, hash, false), { kind: 'create' });
-    assert.deepEqual(decideIntake(existing, hash, false), { kind: 'repeat', result: existing });
-    assert.deepEqual(decideIntake(existing, 'b'.repeat(64), false), { kind: 'conflict' });
+    assert.deepEqual(decideIntake(undefined, same, false), { kind: 'create' });
+    assert.deepEqual(decideIntake(existing, same, false), { kind: 'repeat', result: existing });
+    assert.equal(decideIntake(existing, other, false).kind, 'conflict');
   });
 
   test('a result whose file failed the workflow is filed afresh, whatever the content', () => {
-    assert.deepEqual(decideIntake(existing, hash, true), { kind: 'retry', failed: existing });
-    assert.deepEqual(decideIntake(existing, 'b'.repeat(64), true), { kind: 'retry', failed: existing });
+    assert.deepEqual(decideIntake(existing, same, true), { kind: 'retry', failed: existing });
+    assert.deepEqual(decideIntake(existing, other, true), { kind: 'retry', failed: existing });
+  });
+
+  test("another system's result is never answered or taken over, even with the same content", () => {
+    for (const failed of [false, true]) {
+      const decision = decideIntake(existing, { clientId: 'c06', sha256: hash }, failed);
+      assert.equal(decision.kind, 'conflict');
+      assert.match(decision.kind === 'conflict' ? decision.reason : '', /another system/);
+    }
   });
 
   test('a replacement names another result of the same owner', () => {
