@@ -44,7 +44,7 @@ export const integrationRoutes = [
     summary: 'The issuing system revokes a result: its document is kept and shown as revoked',
     description:
       "Machine clients with results:write, for their own results only (another client's answers 404). 409 " +
-      '(conflict) while the result is not filed yet. Revoking again answers the result unchanged.',
+      '(conflict) while the result is not filed yet, and for a result another one replaced (revoke that one). Revoking again answers the result unchanged.',
     params: resultIdParams,
     body: revokeResultBody,
     status: 200,

@@ -60,6 +60,7 @@ export const resultStatus = z
     documentId: z.string().optional().describe('Once filed'),
     versionNumber: z.number().int().optional(),
     replaces: z.string().optional(),
+    replacedBy: z.string().optional().describe('The result that replaced this one'),
     revoked: z.boolean(),
     revokedAt: z.string().optional(),
     revocationReason: z.string().optional(),

@@ -33,5 +33,6 @@ export function replacementProblem(
 ): string | undefined {
   if (!replaced || replaced.ownerId !== replacement.ownerId) return 'replaces names no result of this owner';
   if (replaced.id === replacement.id) return 'a result cannot replace itself';
+  if (replaced.replacedBy && replaced.replacedBy !== replacement.id) return 'that result was already replaced';
   return undefined;
 }

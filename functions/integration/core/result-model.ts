@@ -36,6 +36,8 @@ export interface IssuedResult extends ResultIdentity {
   documentId: string;
   /** The result this one replaces (MaKetQuaThayThe). */
   replaces?: string;
+  /** The result that replaced this one: the document now stands for that one. */
+  replacedBy?: string;
   revokedAt?: string;
   revocationReason?: string;
   createdAt: string;

@@ -207,8 +207,9 @@ async function createResult(
 ): Promise<ResultReceipt> {
   const { resultId } = target;
   let targetDocumentId: string | undefined;
+  let replaced: IssuedResult | undefined;
   if (valid.replaces) {
-    const replaced = await deps.repository.getResult(valid.replaces);
+    replaced = await deps.repository.getResult(valid.replaces);
     const problem = replacementProblem(replaced, { id: resultId, ownerId: valid.ownerId });
     if (problem || !replaced)
       return refuse(deps, context, 'fileResult', new InvalidInputError(problem ?? ''), resultId);
@@ -274,7 +275,13 @@ async function createResult(
   const presigned = await presign(deps, upload);
   await deps.repository.commit({
     ownerId: valid.ownerId,
-    results: [target.failed ? { next: result, previous: target.failed } : { next: result }],
+    results: [
+      target.failed ? { next: result, previous: target.failed } : { next: result },
+      // The replaced result points to its successor, so it can no longer be revoked on its own.
+      ...(replaced && replaced.replacedBy !== resultId
+        ? [{ next: { ...replaced, replacedBy: resultId, updatedAt: now.toISOString() }, previous: replaced }]
+        : []),
+    ],
     uploads: [{ next: upload }],
     audit: [
       auditEntry(deps, context, {
@@ -363,6 +370,15 @@ async function markRevoked(
   if (!result) throw new NotFoundError('Result');
   const upload = await deps.repository.getUpload(result.uploadId);
   if (result.revokedAt) return { result, upload };
+  if (result.replacedBy) {
+    return refuse(
+      deps,
+      context,
+      'revokeResult',
+      new ConflictError('conflict', `This result was replaced by ${result.replacedBy}; revoke that one`),
+      resultId,
+    );
+  }
   const document = await deps.repository.getDocument(result.ownerId, result.documentId);
   if (!document || upload?.status !== 'DONE') {
     return refuse(

@@ -19,6 +19,7 @@ function statusOf({ result, upload }: ResultStatus) {
     ...(upload?.failureReason ? { failureReason: upload.failureReason } : {}),
     ...(filed ? { documentId: upload.documentId, versionNumber: upload.versionNumber } : {}),
     ...(result.replaces ? { replaces: result.replaces } : {}),
+    ...(result.replacedBy ? { replacedBy: result.replacedBy } : {}),
     revoked: Boolean(result.revokedAt),
     ...(result.revokedAt ? { revokedAt: result.revokedAt, revocationReason: result.revocationReason } : {}),
     createdAt: result.createdAt,

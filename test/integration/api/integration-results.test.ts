@@ -266,6 +266,16 @@ describe('identity and idempotency', () => {
     const document = await t.api<VaultDocument>('GET', `/v1/documents/${original.documentId}`, { token: citizen });
     assert.equal(document.json.number, '500a/GXN');
     assert.equal(document.json.currentVersion, 2);
+    // The replaced result names its successor and is no longer revoked on its own.
+    const old = await t.api('GET', `/v1/integration/results/${original.id}`, { token: a08 });
+    assert.equal(old.json.replacedBy, replacement.id);
+    const refused = await t.api('POST', `/v1/integration/results/${original.id}/revocation`, {
+      token: a08,
+      body: { reason: 'cũ' },
+    });
+    assertProblem(refused, 409, 'conflict');
+    const again = await t.api<VaultDocument>('GET', `/v1/documents/${original.documentId}`, { token: citizen });
+    assert.equal(again.json.revoked, undefined);
   });
 
   test('a revocation marks the document revoked for its owner and in its verification', async () => {

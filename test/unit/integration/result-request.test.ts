@@ -144,5 +144,8 @@ describe('decideIntake', () => {
     assert.match(replacementProblem(undefined, { id: 'r2', ownerId: '079203001234' }) ?? '', /no result/);
     assert.match(replacementProblem(existing, { id: 'r2', ownerId: '001099012345' }) ?? '', /no result/);
     assert.match(replacementProblem(existing, { id: 'r1', ownerId: '079203001234' }) ?? '', /itself/);
+    const replaced = { ...existing, replacedBy: 'r2' };
+    assert.equal(replacementProblem(replaced, { id: 'r2', ownerId: '079203001234' }), undefined, 'its own retry');
+    assert.match(replacementProblem(replaced, { id: 'r3', ownerId: '079203001234' }) ?? '', /already replaced/);
   });
 });
