@@ -185,6 +185,40 @@ describe('hostile results', () => {
     });
   });
 
+  test('a stage without a seal certificate: 409 seal-not-configured naming the import, nothing filed', async () => {
+    const unsealed = await startTestVault({ installDevelopmentSeal: false });
+    try {
+      const token = (
+        await unsealed.api<{ accessToken: string }>('POST', '/_local/token', {
+          body: {
+            sub: 'a08',
+            role: 'system',
+            clientId: 'a08-business-system',
+            unit: 'A08',
+            scopes: ['results:write'],
+          },
+        })
+      ).json.accessToken;
+      const refused = await unsealed.api('POST', '/v1/integration/results', { token, body: resultBody() });
+      assertProblem(refused, 409, 'seal-not-configured');
+      assert.match(refused.json.detail, /PUT \/v1\/signing\/seal-certificate/);
+      const { items } = await unsealed.vault.deps.repository.listHistory(integrationAuditOwner, 'a08-business-system', {
+        limit: 10,
+      });
+      assert.equal(items[0]?.action, 'result.refused');
+      const { Items = [] } = await unsealed.vault.table.client.send(
+        new ScanCommand({
+          TableName: unsealed.vault.table.name,
+          FilterExpression: 'entity IN (:result, :upload)',
+          ExpressionAttributeValues: { ':result': 'result', ':upload': 'upload' },
+        }),
+      );
+      assert.equal(Items.length, 0, 'nothing filed');
+    } finally {
+      await unsealed.close();
+    }
+  });
+
   test("machine clients reach none of a person's routes", async () => {
     for (const [method, path] of [
       ['GET', '/v1/folders'],

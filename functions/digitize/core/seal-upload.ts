@@ -2,6 +2,7 @@ import { commonName, sha256, toBase64, toHex } from '../../pdf-pki/encoding.ts';
 import { assembleCms, describeCertificate, embedPdfSignature } from '../../signing/core/pki.ts';
 import { prepareSignature } from '../../signing/core/signatures.ts';
 import { carriesTrustedSignature } from '../../signing/core/verification.ts';
+import { requireSealReady } from '../../signing/core/seal-readiness.ts';
 import type { DocumentSignature } from '../../signing/core/signature-model.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
@@ -54,9 +55,11 @@ export async function sealStep(deps: SealingDeps, uploadId: string): Promise<{ s
 export async function sealUpload(deps: SealingDeps, upload: Upload): Promise<SealedUpload> {
   const provider = deps.signing.providers['agency-seal'];
   if (!provider) throw new Error('The agency seal is not configured for this function');
+  const signedAt = deps.clock.now();
+  // Ready when the upload was accepted, but the certificate may have expired (or been replaced) since.
+  await requireSealReady(deps.signing.settings, signedAt);
   const chain = await provider.signerCertificates({ ownerId: upload.ownerId });
   const [leaf] = chain as [Uint8Array];
-  const signedAt = deps.clock.now();
   const content = await deps.blobs.read(upload.blobKey);
   const subject = describeCertificate(leaf).subject;
   const prepared = await prepareSignature(deps, content, upload.contentType, leaf, {

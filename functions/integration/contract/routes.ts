@@ -17,7 +17,8 @@ export const integrationRoutes = [
       'replacement. Refused with 422 (invalid-input): an owner ID that is not a personal ID or an enterprise ' +
       'code, codes or numbers not in their form or with control characters, dates that are not calendar dates, ' +
       'a content type or size the upload policy refuses, replaces naming no result of this owner. 409 also when ' +
-      'the result it replaces is not filed yet.',
+      'the result it replaces is not filed yet, and with 409 (seal-not-configured) while the agency seal has no ' +
+      'certificate valid now (results are sealed; the problem names what an administrator must import).',
     body: fileResultBody,
     status: 201,
     repeatStatus: { status: 200, description: 'The same result (identity and content) was filed before' },

@@ -11,6 +11,7 @@ import {
 } from '../../platform/core/errors.ts';
 import type { MachineScope, RequestContext } from '../../platform/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
+import { requireSealReady, SealNotConfiguredError } from '../../signing/core/seal-readiness.ts';
 import { objectKeys } from '../../platform/storage/schema.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
@@ -22,7 +23,7 @@ import { identityOf, resultIdOf, validateResultRequest, type ResultRequest } fro
 import type { ResultStore } from './result-store.ts';
 
 /** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
-export interface IntegrationDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 'policy'> {
+export interface IntegrationDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 'policy' | 'signing'> {
   repository: UnitOfWork & FolderStore & DocumentStore & UploadStore & ResultStore;
 }
 
@@ -165,6 +166,14 @@ export async function fileResult(
     valid = validateResultRequest(request, deps.policy);
   } catch (error) {
     if (error instanceof InvalidInputError) return refuse(deps, context, 'fileResult', error);
+    throw error;
+  }
+  // Results are sealed (only the file can show it is already signed), so a stage that cannot
+  // seal refuses them now, with what an administrator must do, rather than fail them at Seal.
+  try {
+    await requireSealReady(deps.signing.settings, deps.clock.now());
+  } catch (error) {
+    if (error instanceof SealNotConfiguredError) return refuse(deps, context, 'fileResult', error);
     throw error;
   }
   const identity = identityOf(valid);

@@ -379,6 +379,20 @@ export const entities = {
     pk: key('LOGOUTJTI#<issuer>#<jti>'),
     sk: key('JTI'),
   },
+  browserSession: {
+    entity: 'browser-session',
+    title:
+      'browser session: principal, provider session (iss, sub, sid, auth_time), ID token, CSRF token; keyed by the ' +
+      "SHA-256 of its id, which only the browser's cookie holds (TTL: its absolute expiry)",
+    pk: key('SESSION#<idHash>'),
+    sk: key('SESSION'),
+  },
+  loginAttempt: {
+    entity: 'login-attempt',
+    title: 'browser login between /auth/login and /auth/callback: nonce, PKCE verifier, returnTo (TTL: 10 minutes)',
+    pk: key('LOGIN#<state>'),
+    sk: key('ATTEMPT'),
+  },
   localLayoutMarker: {
     entity: 'local-layout',
     title: 'embedded runtime only: audit entries chained',

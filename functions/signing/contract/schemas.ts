@@ -167,6 +167,22 @@ export const signingSettings = z
   })
   .meta({ id: 'SigningSettings' });
 
+export const readiness = z
+  .object({
+    /** True when nothing below stops this stage from issuing results. */
+    ready: z.boolean(),
+    seal: z.object({
+      status: z.enum(['configured', 'not-configured', 'expired', 'not-yet-valid']),
+      subject: z.string().optional(),
+      serialNumber: z.string().optional(),
+      notBefore: z.string().optional(),
+      notAfter: z.string().optional(),
+      /** What an administrator must do, while the seal is not ready. */
+      action: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Readiness' });
+
 export const trustAnchorsBody = z.strictObject({ certificates: pemCertificates }).meta({ id: 'TrustAnchors' });
 
 export const sealCertificateBody = z

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConflictError, ForbiddenRoleError } from '../../../functions/platform/core/errors.ts';
+import { SealNotConfiguredError } from '../../../functions/signing/core/seal-readiness.ts';
 import type { RequestContext } from '../../../functions/platform/core/principal.ts';
 import { fileResult, getResultStatus } from '../../../functions/integration/core/results.ts';
 import type { ResultRequest } from '../../../functions/integration/core/result-request.ts';
@@ -92,6 +93,24 @@ describe('fileResult', () => {
         ['integration', 'access.refused', 'missing-scope results:write'],
         ['integration', 'access.refused', 'missing-scope results:read'],
       ],
+    );
+  });
+
+  test('a stage whose seal has no certificate refuses results up front, names what to import, files nothing', async () => {
+    const vault = createTestVault({ sealCertificate: false });
+    await assert.rejects(
+      fileResult(vault, a08, request()),
+      (error: Error) =>
+        error instanceof SealNotConfiguredError &&
+        error.code === 'seal-not-configured' &&
+        /seal-certificate/.test(error.message),
+    );
+    const snapshot = vault.repository.snapshot();
+    assert.equal(snapshot.results.length, 0);
+    assert.equal(snapshot.uploads.length, 0);
+    assert.deepEqual(
+      snapshot.audit.map((entry) => [entry.ownerId, entry.action, entry.outcome]),
+      [['integration', 'result.refused', 'denied']],
     );
   });
 });

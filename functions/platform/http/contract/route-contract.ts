@@ -33,6 +33,8 @@ export interface RouteContract {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** The body may be left out (a form field that a header can carry instead). */
+  bodyOptional?: true;
   /** The body's media type: JSON unless a protocol says otherwise (OpenID logout posts a form). */
   requestMediaType?: 'application/json' | 'application/x-www-form-urlencoded';
   /**
@@ -40,8 +42,8 @@ export interface RouteContract {
    * OpenID logout specifications require, instead of problem+json.
    */
   errorFormat?: 'oauth';
-  /** Success status and body schema; 204 and 302 have no body. */
-  status: 200 | 201 | 202 | 204 | 302;
+  /** Success status and body schema; 204 and redirects (302, 303) have no body. */
+  status: 200 | 201 | 202 | 204 | 302 | 303;
   /** A second success status with the same body (an idempotent repeat of a create answers 200). */
   repeatStatus?: { status: 200; description: string };
   response?: z.ZodType;
