@@ -124,7 +124,7 @@ export class StatelessStack extends Stack {
       observability,
     });
 
-    const { folders, documents, uploads, templates, signatures, sharing } = this.api.handlers;
+    const { folders, documents, uploads, templates, signatures, sharing, integration } = this.api.handlers;
     const { validate, recognize, classify, extract, review, seal, file, fail } = this.workflow;
     const { check } = this.signatureChecks;
     for (const vault of [
@@ -134,6 +134,7 @@ export class StatelessStack extends Stack {
       templates,
       signatures,
       sharing,
+      integration,
       validate,
       recognize,
       classify,
@@ -191,6 +192,7 @@ export class StatelessStack extends Stack {
     // Presigned URLs carry the signer's rights: uploads and new versions POST to incoming/,
     // downloads GET from vault/.
     grantObjects(uploads.role, objects, { incoming: ['write'] });
+    grantObjects(integration.role, objects, { incoming: ['write'] });
     grantObjects(documents.role, objects, { incoming: ['write'], vault: ['read'], text: ['read'] });
     // Grantees, link holders and officers read what was shared: presigned downloads and the recognised text.
     grantObjects(sharing.role, objects, { vault: ['read'], text: ['read'] });

@@ -35,6 +35,7 @@ import { createSignaturesHandler } from '../../functions/signing/handlers/signat
 import { createSharingHandler } from '../../functions/sharing/handlers/sharing.ts';
 import { createTemplatesHandler } from '../../functions/templates/handlers/templates.ts';
 import { createUploadsHandler } from '../../functions/digitize/handlers/uploads.ts';
+import { createIntegrationHandler } from '../../functions/integration/handlers/results.ts';
 import { createAuthorizer } from '../../functions/auth/handlers/authorizer.ts';
 import { createAuthHandler } from '../../functions/auth/handlers/auth.ts';
 import { createDynamoDenyList } from '../../functions/auth/adapters/dynamo-deny-list.ts';
@@ -401,6 +402,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     folders: lazyHandler(() => createFoldersHandler(deps)),
     documents: lazyHandler(() => createDocumentsHandler(deps)),
     uploads: lazyHandler(() => createUploadsHandler(deps)),
+    integration: lazyHandler(() => createIntegrationHandler(deps)),
     templates: lazyHandler(() => createTemplatesHandler(deps, ocrEngine)),
     signatures: lazyHandler(() => createSignaturesHandler(deps)),
     sharing: lazyHandler(() => createSharingHandler(deps)),

@@ -8,6 +8,7 @@ import {
 import { ConcurrentUpdateError, ConflictError, InvalidInputError } from '../../functions/platform/core/errors.ts';
 import type { AuditEntry } from '../../functions/audit/core/audit-model.ts';
 import type { Upload } from '../../functions/digitize/core/upload-model.ts';
+import type { IssuedResult } from '../../functions/integration/core/result-model.ts';
 import type { Page, PageRequest } from '../../functions/platform/core/page.ts';
 import type { DocumentSignature } from '../../functions/signing/core/signature-model.ts';
 import type { DocumentVersion, Folder, VaultDocument } from '../../functions/vault/core/model.ts';
@@ -26,6 +27,7 @@ export interface RepositorySnapshot {
   signatures: DocumentSignature[];
   shares: Share[];
   links: ShareLink[];
+  results: IssuedResult[];
   claims: [string, string][];
   audit: AuditEntry[];
 }
@@ -84,6 +86,7 @@ export class InMemoryRecords implements UnitOfWork {
   readonly signatures = new Map<string, DocumentSignature>();
   readonly shares = new Map<string, Share>();
   readonly links = new Map<string, ShareLink>();
+  readonly results = new Map<string, IssuedResult>();
   readonly counters = new Map<string, { value: number; expiresAt: string }>();
   /** owner|parent-or-root|nameKey → id of the active folder holding that name. */
   readonly claims = new Map<string, string>();
@@ -145,6 +148,7 @@ export class InMemoryRecords implements UnitOfWork {
       signatures: sorted(this.signatures.values(), (s) => recordKey(s.ownerId, s.id)),
       shares: sorted(this.shares.values(), (share) => share.id),
       links: sorted(this.links.values(), (link) => link.id),
+      results: sorted(this.results.values(), (result) => result.id),
       claims: [...this.claims.entries()].sort(),
       audit: this.audit.map(({ entry }) => copy(entry)),
     };
@@ -191,6 +195,7 @@ export class InMemoryRecords implements UnitOfWork {
     const signatures = changes.signatures ?? [];
     const shares = changes.shares ?? [];
     const links = changes.links ?? [];
+    const results = changes.results ?? [];
 
     const moves = folders.filter(({ next, previous }) => previous !== undefined && previous.parentId !== next.parentId);
     const touchesTree = changes.expectedTreeVersion !== undefined || moves.length > 0;
@@ -203,6 +208,7 @@ export class InMemoryRecords implements UnitOfWork {
       signatures.length +
       shares.length +
       links.length +
+      results.length +
       changes.audit.length +
       (touchesTree ? 1 : 0) +
       (changes.provisionVault ? 1 : 0) +
@@ -228,6 +234,7 @@ export class InMemoryRecords implements UnitOfWork {
     sameRecord('signature', signatures);
     sameRecord('share', shares);
     sameRecord('link', links);
+    sameRecord('result', results);
     for (const version of versions) {
       if (version.ownerId !== ownerId)
         throw new Error(`version of ${version.documentId}: owner does not match the commit`);
@@ -258,6 +265,7 @@ export class InMemoryRecords implements UnitOfWork {
     checkPrevious('signature', this.signatures, (s) => recordKey(s.ownerId, s.id), signatures);
     checkPrevious('share', this.shares, (share) => share.id, shares);
     checkPrevious('link', this.links, (link) => link.id, links);
+    checkPrevious('result', this.results, (result) => result.id, results);
     for (const version of versions) {
       if (this.versions.has(versionKey(ownerId, version.documentId, version.number))) {
         throw new ConcurrentUpdateError(`version ${version.number} of ${version.documentId} already exists`);
@@ -292,6 +300,7 @@ export class InMemoryRecords implements UnitOfWork {
     for (const { next } of signatures) this.signatures.set(recordKey(next.ownerId, next.id), store(next));
     for (const { next } of shares) this.shares.set(next.id, store(next));
     for (const { next } of links) this.links.set(next.id, store(next));
+    for (const { next } of results) this.results.set(next.id, store(next));
     this.appendChained(changes.audit);
   }
 }

@@ -1,6 +1,7 @@
 import { commonName, sha256, toBase64, toHex } from '../../pdf-pki/encoding.ts';
 import { assembleCms, describeCertificate, embedPdfSignature } from '../../signing/core/pki.ts';
 import { prepareSignature } from '../../signing/core/signatures.ts';
+import { carriesTrustedSignature } from '../../signing/core/verification.ts';
 import { requireSealReady } from '../../signing/core/seal-readiness.ts';
 import type { DocumentSignature } from '../../signing/core/signature-model.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
@@ -30,15 +31,21 @@ export interface SealedUpload {
   certificateChain: string[];
 }
 
-/** Results an officer files on a citizen's behalf carry the agency's seal (Decree 45/2020, Art. 25). */
-export function needsSeal(upload: Upload): boolean {
-  return upload.createdByRole === 'officer';
+/**
+ * Results an officer files on a citizen's behalf carry the agency's seal (Decree 45/2020,
+ * Art. 25); so do a business system's results, unless the file is a PDF already carrying a
+ * valid signature that chains to a configured trust anchor (the issuer signed it).
+ */
+export async function needsSeal(deps: Pick<VaultDeps, 'blobs' | 'signing'>, upload: Upload): Promise<boolean> {
+  if (upload.createdByRole === 'officer') return true;
+  if (!upload.given) return false;
+  return !(await carriesTrustedSignature(deps, await deps.blobs.read(upload.blobKey), upload.contentType));
 }
 
 /** Workflow Seal step: every upload passes it; only those that need the seal are sealed. */
 export async function sealStep(deps: SealingDeps, uploadId: string): Promise<{ sealed: SealedUpload | null }> {
   const upload = await recordStep(deps, await loadUpload(deps, uploadId), 'seal');
-  return { sealed: needsSeal(upload) ? await sealUpload(deps, upload) : null };
+  return { sealed: (await needsSeal(deps, upload)) ? await sealUpload(deps, upload) : null };
 }
 
 /**

@@ -81,7 +81,9 @@ function requestContext(route: RouteContract, event: ApiEvent): RequestContext {
   if (route.public) return { ...base, principal: anonymousPrincipal };
   const principal = principalFromAuthorizer(event.requestContext.authorizer?.lambda);
   // Machine clients get their own routes (results and sync, issue 12); none of a person's routes.
-  if (principal.role === 'system') throw new ForbiddenRoleError('Machine clients may not use this route');
+  if (principal.role === 'system' && !route.machineScope) {
+    throw new ForbiddenRoleError('Machine clients may not use this route');
+  }
   return { ...base, principal };
 }
 

@@ -64,7 +64,7 @@ function problemsOf(route: RouteContract): ProblemCode[] {
   if (route.group === 'uploads' || route.group === 'documents')
     codes.push('quota-exceeded', 'upload-not-ready', 'expired');
   // Officers' uploads are refused up front while the seal they need is not ready.
-  if (route.operationId === 'createUpload') codes.push('seal-not-configured');
+  if (route.operationId === 'createUpload' || route.operationId === 'fileResult') codes.push('seal-not-configured');
   if (route.group === 'sharing') codes.push('permission-denied', 'expired');
   if (route.group === 'sharing' && route.public) codes.push('pin-required', 'rate-limited');
   if (route.group === 'signatures') codes.push('signature-rejected', 'expired', 'provider-unavailable');
@@ -161,7 +161,13 @@ function operation(route: RouteContract) {
           },
         }
       : {}),
-    responses: { [String(route.status)]: success, ...problemResponses(route) },
+    responses: {
+      [String(route.status)]: success,
+      ...(route.repeatStatus
+        ? { [String(route.repeatStatus.status)]: { ...success, description: route.repeatStatus.description } }
+        : {}),
+      ...problemResponses(route),
+    },
   };
 }
 

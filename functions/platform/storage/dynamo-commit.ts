@@ -10,6 +10,7 @@ import {
   linkItem,
   nameClaimItem,
   nameClaimKey,
+  resultItem,
   searchItem,
   shareItem,
   signatureItem,
@@ -95,6 +96,7 @@ export function createDynamoUnitOfWork(table: DynamoTable): UnitOfWork {
     for (const { next, previous } of changes.signatures ?? []) put(signatureItem(next), previous);
     for (const { next, previous } of changes.shares ?? []) put(shareItem(next), previous);
     for (const { next, previous } of changes.links ?? []) put(linkItem(next), previous);
+    for (const { next, previous } of changes.results ?? []) put(resultItem(next), previous);
     return { items, nameClaimIndexes };
   }
 

@@ -236,6 +236,13 @@ export const entities = {
     sk: key('VERSION#<documentId>#<number:10>'),
   },
   upload: { entity: 'upload', title: 'upload', pk: key('UPLOAD#<uploadId>'), sk: key('UPLOAD') },
+  issuedResult: {
+    entity: 'result',
+    title:
+      'result from a business system (id derived from its identity: type, number, issuer, owner; created conditionally with its upload, so an identity is filed once)',
+    pk: key('RESULT#<resultId>'),
+    sk: key('RESULT'),
+  },
   signature: {
     entity: 'signature',
     title: 'signature (signing history)',

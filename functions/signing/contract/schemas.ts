@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resourceId } from '../../platform/http/contract/schemas.ts';
+import { documentRevocation } from '../../vault/contract/schemas.ts';
 
 const signatureProvider = z.enum(['agency-seal', 'ca-token', 'ban-co-yeu', 'sim', 'smartca']);
 
@@ -149,6 +150,7 @@ export const verification = z
         problems: z.array(z.string()),
       }),
     ),
+    revoked: documentRevocation.optional(),
   })
   .meta({ id: 'Verification' });
 

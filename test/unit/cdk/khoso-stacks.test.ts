@@ -213,6 +213,8 @@ describe('IAM scoping', () => {
     assert.deepEqual(objectGrants('ApiAuthorizer'), {});
     assert.deepEqual(objectGrants('UploadEventsOnUpload'), {});
     assert.deepEqual(objectGrants('ApiUploadsHandler'), { 'incoming/*': ['s3:PutObject'] });
+    // Business systems' results: the same presigned POST into incoming/, nothing to read.
+    assert.deepEqual(objectGrants('ApiIntegrationHandler'), { 'incoming/*': ['s3:PutObject'] });
     assert.deepEqual(objectGrants('ApiDocumentsHandler'), {
       'incoming/*': ['s3:PutObject'],
       'text/*': ['s3:GetObject'],
@@ -394,7 +396,7 @@ describe('API', () => {
 });
 
 describe('functions and workflow', () => {
-  test('twenty Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
+  test('twenty-one Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'khoso-dev-workflow-recognize',
       MemorySize: 1536,
@@ -405,6 +407,7 @@ describe('functions and workflow', () => {
       'index.extractHandler',
       'index.failHandler',
       'index.fileHandler',
+      'index.handler',
       'index.handler',
       'index.handler',
       'index.handler',
