@@ -86,17 +86,17 @@ export interface LocalVaultOptions {
   signaturePollMs?: number;
   /** Identity providers trusted besides the two embedded ones (a test's second issuer); none by default. */
   identityProviders?: TrustedIssuer[];
-  /**
-   * Import the development seal certificate on first start (the default). False leaves the seal key
-   * without a certificate, as on a fresh deployment, until an administrator imports one.
-   */
-  installDevelopmentSeal?: boolean;
   /** Narrows the account types the embedded provider (local-sso) may vouch for: tests of a refused account. */
   embeddedProviderAccountTypes?: AccountType[];
   /** Client secrets of browser-login providers by provider id (Secrets Manager's part on AWS). */
   clientSecrets?: Record<string, string>;
   /** Browser-login settings; the public base URL defaults to this server's URL. */
   browserLogin?: Partial<BrowserLoginSettings>;
+  /**
+   * Import the development seal certificate on first start (the default). False leaves the seal key
+   * without a certificate, as on a fresh deployment, until an administrator imports one.
+   */
+  installDevelopmentSeal?: boolean;
 }
 
 export interface LocalVault {

@@ -53,11 +53,11 @@ export interface BrowserRedirect {
   cookies: string[];
 }
 
-export function redirectUri(settings: Pick<ReturnToPolicy, 'publicBaseUrl'>): string {
+function redirectUri(settings: Pick<ReturnToPolicy, 'publicBaseUrl'>): string {
   return `${settings.publicBaseUrl}/auth/callback`;
 }
 
-export function loggedOutUri(settings: Pick<ReturnToPolicy, 'publicBaseUrl'>): string {
+function loggedOutUri(settings: Pick<ReturnToPolicy, 'publicBaseUrl'>): string {
   return `${settings.publicBaseUrl}/auth/logged-out`;
 }
 

@@ -70,7 +70,8 @@ describe('browser login with the embedded provider', () => {
     assert.equal(((await withoutCsrf.json()) as { type: string }).type, 'urn:khoso:problem:csrf-rejected');
     const wrongCsrf = await browse(jar, `${t.url}/v1/folders`, {
       json: { name: 'Hồ sơ đất đai' },
-      headers: { 'x-csrf-token': `${view.csrfToken.slice(0, -1)}A` },
+      // The same token with its last character changed.
+      headers: { 'x-csrf-token': `${view.csrfToken.slice(0, -1)}${view.csrfToken.endsWith('A') ? 'B' : 'A'}` },
     });
     assert.equal(wrongCsrf.status, 403);
     const created = await browse(jar, `${t.url}/v1/folders`, {
@@ -177,5 +178,31 @@ describe('browser login with the embedded provider', () => {
     const again = await loginThroughBrowser(fresh, t.url, 'citizen-tran-van-minh');
     assert.equal(again.status, 303);
     assert.equal((await browse(fresh, `${t.url}/v1/folders`)).status, 200);
+  });
+
+  test('a logout at the provider (its back-channel logout) ends the browser session too', async () => {
+    const jar = new CookieJar();
+    await loginThroughBrowser(jar, t.url, 'citizen-le-hoang-phuong-anh');
+    assert.equal((await browse(jar, `${t.url}/v1/folders`)).status, 200);
+    // Signing out at the provider itself, not through the vault: the provider asks, then notifies the vault.
+    const confirm = await browse(jar, `${t.url}/oidc/session/end`);
+    assert.equal(confirm.status, 200);
+    const page = await confirm.text();
+    const action = /<form[^>]*action="([^"]+)"/.exec(page)?.[1];
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(page)?.[1];
+    assert.ok(action && xsrf);
+    const started = Date.now();
+    await followProviderRedirects(
+      jar,
+      t.url,
+      await browse(jar, new URL(action, t.url).href, { form: { xsrf, logout: 'yes' } }),
+    );
+    assert.ok(jar.cookies.has(sessionCookie), 'the browser still holds the vault cookie');
+    let status = 200;
+    while (status === 200 && Date.now() - started < 5_000) {
+      status = (await browse(jar, `${t.url}/v1/folders`)).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(status, 401, 'the session is refused within 5 s of the provider logout');
   });
 });
