@@ -85,6 +85,11 @@ const kinds: Record<ProblemCode, ProblemKind> = {
     titleVi: 'Không thể thay đổi thư mục mặc định',
   },
   'upload-not-ready': { status: 409, title: 'The upload is not ready', titleVi: 'Tệp tải lên chưa sẵn sàng' },
+  'webhook-target-refused': {
+    status: 400,
+    title: 'The webhook URL may not be called from here',
+    titleVi: 'Không được phép gọi địa chỉ webhook này',
+  },
   'invalid-input': { status: 422, title: 'The request cannot be processed', titleVi: 'Yêu cầu không thể xử lý' },
   'forbidden-role': {
     status: 403,

@@ -80,7 +80,7 @@ export const unitSyncRoutes = [
     description:
       "Units' systems with sync:read only (403 otherwise). In feed order (time, then owner), at least once: keep " +
       'nextCursor and read from it later; the read stops at the present minus a few seconds so nothing committing ' +
-      'is passed. A cursor not from this feed is refused with 400.',
+      'is passed. A cursor not from this feed is refused with 422 (invalid-input).',
     query: changesQuery,
     status: 200,
     response: changesPage,
@@ -93,7 +93,7 @@ export const unitSyncRoutes = [
     machineScope: 'sync:read',
     summary: "Register a webhook for the caller's unit; the signing secret is answered once",
     description:
-      'Refused with 400: not https (deployed stages), credentials in the URL, or a host resolving to a private, ' +
+      'Refused with 400 (webhook-target-refused): not https (deployed stages), credentials in the URL, or a host resolving to a private, ' +
       'loopback, link-local or metadata address. Deliveries start at the present end of the feed.',
     body: registerWebhookBody,
     status: 201,

@@ -56,7 +56,7 @@ export const changesQuery = z.strictObject({
     .max(600)
     .regex(/^eyJ[A-Za-z0-9_-]*$/, 'must be a nextCursor of the change feed')
     .optional()
-    .describe('The nextCursor of the previous read; any other value is refused (400)'),
+    .describe('The nextCursor of the previous read; any other value is refused (422)'),
 });
 
 export const documentChange = z.object({

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { InvalidInputError } from '../../platform/core/errors.ts';
+import { WebhookTargetRefusedError } from '../../platform/core/errors.ts';
 
 /** Where webhooks may point in this deployment. Deployed stages: HTTPS, public addresses only. */
 export interface WebhookTargetRules {
@@ -81,7 +81,7 @@ function allowed(address: string, rules: WebhookTargetRules): boolean {
 }
 
 /**
- * Refuses (400) a webhook URL this deployment may not call: not HTTPS where HTTPS is required,
+ * Refuses (400, webhook-target-refused) a webhook URL this deployment may not call: not HTTPS where HTTPS is required,
  * credentials in the URL, or a host any of whose resolved addresses is private, loopback,
  * link-local or a metadata address. Checked at registration and again before every delivery,
  * since a name can resolve elsewhere later.
@@ -91,14 +91,15 @@ export async function checkWebhookTarget(url: string, rules: WebhookTargetRules,
   try {
     parsed = new URL(url);
   } catch {
-    throw new InvalidInputError('The webhook URL is not a URL');
+    throw new WebhookTargetRefusedError('The webhook URL is not a URL');
   }
   if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && !rules.requireHttps)) {
-    throw new InvalidInputError(
+    throw new WebhookTargetRefusedError(
       rules.requireHttps ? 'A webhook URL must use https' : 'A webhook URL must use http or https',
     );
   }
-  if (parsed.username || parsed.password) throw new InvalidInputError('A webhook URL may not carry credentials');
+  if (parsed.username || parsed.password)
+    throw new WebhookTargetRefusedError('A webhook URL may not carry credentials');
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
   let addresses: string[];
   if (isIP(host)) addresses = [host];
@@ -106,12 +107,14 @@ export async function checkWebhookTarget(url: string, rules: WebhookTargetRules,
     try {
       addresses = await resolve(host);
     } catch {
-      throw new InvalidInputError('The webhook host does not resolve');
+      throw new WebhookTargetRefusedError('The webhook host does not resolve');
     }
   }
-  if (addresses.length === 0) throw new InvalidInputError('The webhook host does not resolve');
+  if (addresses.length === 0) throw new WebhookTargetRefusedError('The webhook host does not resolve');
   if (!addresses.every((address) => allowed(address, rules))) {
-    throw new InvalidInputError('The webhook host resolves to a private, loopback, link-local or metadata address');
+    throw new WebhookTargetRefusedError(
+      'The webhook host resolves to a private, loopback, link-local or metadata address',
+    );
   }
   return parsed;
 }
