@@ -150,6 +150,12 @@ export async function changesForUnit(
   return { changes, position: current, caughtUp: false };
 }
 
+/** The feed's present end: what a new reader that wants nothing of the past starts from. */
+export function presentPosition(deps: { clock: { now(): Date }; feedSettings: FeedSettings }): FeedPosition {
+  const before = new Date(deps.clock.now().getTime() - deps.feedSettings.settleMs).toISOString();
+  return { day: feedDayOf(before), after: before };
+}
+
 /** `GET /v1/integration/changes`: a unit's system reads what the policy shares with its unit. */
 export async function readChangeFeed(
   deps: ChangeFeedDeps,

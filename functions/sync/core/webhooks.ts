@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { auditEntry } from '../../audit/core/audit.ts';
 import type { AuditEntry } from '../../audit/core/audit-model.ts';
-import { NotFoundError } from '../../platform/core/errors.ts';
+import { ConcurrentUpdateError, NotFoundError } from '../../platform/core/errors.ts';
 import type { Page, PageRequest } from '../../platform/core/page.ts';
 import type { RequestContext } from '../../platform/core/principal.ts';
 import {
   changesForUnit,
   decodeFeedCursor,
   encodeFeedCursor,
+  presentPosition,
   type ChangeFeedDeps,
   type ChangeKind,
   type DocumentChange,
@@ -118,7 +119,6 @@ export async function registerWebhook(
   const caller = await requireUnitSystem(deps, context, 'sync:read', 'registerWebhook');
   const url = await checkWebhookTarget(request.url, deps.webhookTargets, deps.resolveHost);
   const now = deps.clock.now().toISOString();
-  const start = await changesForUnit(deps, caller.unit, { day: now.slice(0, 10) }, 0);
   const webhook: Webhook = {
     id: deps.ids.newId(),
     unit: caller.unit,
@@ -129,7 +129,7 @@ export async function registerWebhook(
     enabled: true,
     consecutiveFailures: 0,
     nextAttemptAt: now,
-    cursor: encodeFeedCursor(start.position),
+    cursor: encodeFeedCursor(presentPosition(deps)),
     createdAt: now,
     updatedAt: now,
   };
@@ -183,7 +183,12 @@ export async function deliverDueWebhooks(deps: Omit<WebhookDeps, 'repository'>):
   const now = deps.clock.now();
   for (const webhook of await deps.webhooks.listEnabledWebhooks()) {
     if (Date.parse(webhook.nextAttemptAt) > now.getTime()) continue;
-    await deliverToWebhook(deps, webhook);
+    try {
+      await deliverToWebhook(deps, webhook);
+    } catch (error) {
+      // Another worker moved this webhook on meanwhile; its next round starts from there.
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
+import { loadLambdaConfig } from '../../composition/config.ts';
 import { dynamoDocumentClient } from '../../platform/adapters/aws-clients.ts';
 import { createHttpHandler } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
@@ -66,7 +67,7 @@ export function createUnitSyncHandler(deps: UnitSyncDeps) {
 /** The sync dependencies on AWS: deployed stages deliver to public HTTPS addresses only. */
 export function awsUnitSyncDeps(): UnitSyncDeps {
   const vault = awsVaultDeps();
-  const store = createDynamoSyncStore(new DynamoTable(dynamoDocumentClient(), process.env.TABLE_NAME ?? ''));
+  const store = createDynamoSyncStore(new DynamoTable(dynamoDocumentClient(), loadLambdaConfig().TABLE_NAME));
   return {
     repository: vault.repository,
     clock: vault.clock,

@@ -190,6 +190,8 @@ describe('webhooks', () => {
       const call = await waitFor('the delivery', async () =>
         receiver.calls.find((c) => c.body.includes(filed.documentId)),
       );
+      // It started at the present end of the feed: nothing filed before it was registered is sent.
+      assert.ok(receiver.calls.every((c) => c.body.includes(filed.documentId)));
       const verdict = verifyWebhookSignature({
         secret: registered.json.secret,
         body: call.body,
