@@ -123,15 +123,36 @@ export function createDynamoSyncStore(table: DynamoTable): SyncPolicyRepository 
 
     listEnabledWebhooks: () => table.queryIndex<Webhook, string, string>(webhookEntity.indexKeys.enabled, {}),
 
-    async saveWebhook(next, previous) {
+    async saveWebhook(next, previous, entries = []) {
+      const put = {
+        TableName,
+        Item: webhookItem(next),
+        ConditionExpression: 'digest = :previous',
+        ExpressionAttributeValues: { ':previous': digestOf(previous) },
+      };
       try {
-        await table.db.send(
-          new PutCommand({
-            TableName,
-            Item: webhookItem(next),
-            ConditionExpression: 'digest = :previous',
-            ExpressionAttributeValues: { ':previous': digestOf(previous) },
-          }),
+        if (entries.length > 0) await audit.transact([{ Put: put }], entries);
+        else await table.db.send(new PutCommand(put));
+      } catch (error) {
+        if (isConditionFailure(error)) throw new ConcurrentUpdateError();
+        throw error;
+      }
+    },
+
+    async deleteWebhook(webhook, entries) {
+      try {
+        await audit.transact(
+          [
+            {
+              Delete: {
+                TableName,
+                Key: primaryKey(webhookEntity, { webhookId: webhook.id }),
+                ConditionExpression: 'digest = :previous',
+                ExpressionAttributeValues: { ':previous': digestOf(webhook) },
+              },
+            },
+          ],
+          entries,
         );
       } catch (error) {
         if (isConditionFailure(error)) throw new ConcurrentUpdateError();

@@ -11,6 +11,7 @@ import {
   syncRule,
   syncRuleBody,
   syncRuleParams,
+  webhook,
   webhookDeliveryPage,
   webhookList,
 } from './schemas.ts';
@@ -108,6 +109,28 @@ export const unitSyncRoutes = [
     summary: "The caller's unit's webhooks (never their secrets)",
     status: 200,
     response: webhookList,
+  }),
+  defineRoute({
+    operationId: 'enableWebhook',
+    method: 'POST',
+    path: '/v1/integration/webhooks/{id}/enable',
+    group: 'unitSync',
+    machineScope: 'sync:read',
+    summary:
+      'Enable a webhook again: failures are forgotten and what it missed is delivered from its place in the feed',
+    params: idParams,
+    status: 200,
+    response: webhook,
+  }),
+  defineRoute({
+    operationId: 'deleteWebhook',
+    method: 'DELETE',
+    path: '/v1/integration/webhooks/{id}',
+    group: 'unitSync',
+    machineScope: 'sync:read',
+    summary: "Remove one of the unit's webhooks",
+    params: idParams,
+    status: 204,
   }),
   defineRoute({
     operationId: 'listWebhookDeliveries',

@@ -61,7 +61,9 @@ export interface WebhookStore {
   listUnitWebhooks(unit: string): Promise<Webhook[]>;
   listEnabledWebhooks(): Promise<Webhook[]>;
   /** Fails with ConcurrentUpdateError when the stored webhook is no longer `previous`. */
-  saveWebhook(next: Webhook, previous: Webhook): Promise<void>;
+  saveWebhook(next: Webhook, previous: Webhook, audit?: AuditEntry[]): Promise<void>;
+  /** Removes the webhook (its delivery log expires on its own); audited in the same transaction. */
+  deleteWebhook(webhook: Webhook, audit: AuditEntry[]): Promise<void>;
   recordDelivery(delivery: WebhookDelivery): Promise<void>;
   /** Newest first. */
   listDeliveries(webhookId: string, page: PageRequest): Promise<Page<WebhookDelivery>>;
@@ -156,10 +158,44 @@ export async function listWebhookDeliveries(
   webhookId: string,
   page: PageRequest,
 ): Promise<Page<WebhookDelivery>> {
-  const { unit } = await requireUnitSystem(deps, context, 'sync:read', 'listWebhookDeliveries');
+  await ownWebhook(deps, context, webhookId, 'listWebhookDeliveries');
+  return deps.webhooks.listDeliveries(webhookId, page);
+}
+
+/** One of the caller's unit's webhooks; another unit's looks missing. */
+async function ownWebhook(deps: WebhookDeps, context: RequestContext, webhookId: string, operation: string) {
+  const { unit } = await requireUnitSystem(deps, context, 'sync:read', operation);
   const webhook = await deps.webhooks.getWebhook(webhookId);
   if (!webhook || webhook.unit !== unit) throw new NotFoundError('Webhook');
-  return deps.webhooks.listDeliveries(webhookId, page);
+  return webhook;
+}
+
+function webhookAudit(deps: WebhookDeps, context: RequestContext, action: string, webhook: Webhook) {
+  return auditEntry(deps, context, {
+    ownerId: syncAuditOwner,
+    action,
+    resourceType: 'webhook',
+    resourceId: webhook.id,
+    detail: { unit: webhook.unit },
+  });
+}
+
+/**
+ * Enables a webhook again (after it was disabled for failing): its failures are forgotten and it
+ * goes on from where its cursor stands, so what it missed is delivered.
+ */
+export async function enableWebhook(deps: WebhookDeps, context: RequestContext, webhookId: string): Promise<Webhook> {
+  const webhook = await ownWebhook(deps, context, webhookId, 'enableWebhook');
+  const now = deps.clock.now().toISOString();
+  const { disabledAt: _disabledAt, ...rest } = webhook;
+  const next: Webhook = { ...rest, enabled: true, consecutiveFailures: 0, nextAttemptAt: now, updatedAt: now };
+  await deps.webhooks.saveWebhook(next, webhook, [webhookAudit(deps, context, 'webhook.enable', webhook)]);
+  return next;
+}
+
+export async function deleteWebhook(deps: WebhookDeps, context: RequestContext, webhookId: string): Promise<void> {
+  const webhook = await ownWebhook(deps, context, webhookId, 'deleteWebhook');
+  await deps.webhooks.deleteWebhook(webhook, [webhookAudit(deps, context, 'webhook.delete', webhook)]);
 }
 
 /** Exponential backoff with full jitter on the upper half: base·2^(n−1), halved to doubled at random. */

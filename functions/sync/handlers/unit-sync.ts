@@ -21,6 +21,8 @@ import {
 import { deployedWebhookTargets } from '../core/webhook-target.ts';
 import {
   defaultDeliverySettings,
+  deleteWebhook,
+  enableWebhook,
   listWebhookDeliveries,
   listWebhooks,
   publicWebhook,
@@ -58,6 +60,13 @@ export function createUnitSyncHandler(deps: UnitSyncDeps) {
     listWebhooks: async ({ context }) => ({
       body: present(s.webhookList, { items: (await listWebhooks(deps, context)).map(publicWebhook) }),
     }),
+    enableWebhook: async ({ context, params: { id } }) => ({
+      body: present(s.webhook, publicWebhook(await enableWebhook(deps, context, id))),
+    }),
+    deleteWebhook: async ({ context, params: { id } }) => {
+      await deleteWebhook(deps, context, id);
+      return {};
+    },
     listWebhookDeliveries: async ({ context, params: { id }, query }) => ({
       body: present(s.webhookDeliveryPage, await listWebhookDeliveries(deps, context, id, query)),
     }),

@@ -226,8 +226,9 @@ describe('webhooks', () => {
     }
   });
 
-  test('a failing receiver is retried with backoff, then the webhook is disabled', async () => {
-    const receiver = await startReceiver(() => 500);
+  test('a failing receiver is retried with backoff, then disabled; enabled again it gets what it missed', async () => {
+    let answer = 500;
+    const receiver = await startReceiver(() => answer);
     try {
       const registered = await t.api<{ id: string }>('POST', '/v1/integration/webhooks', {
         token: c06,
@@ -262,6 +263,28 @@ describe('webhooks', () => {
       // Disabled: nothing more is sent.
       await new Promise((resolve) => setTimeout(resolve, 600));
       assert.equal(receiver.calls.length, 3);
+
+      answer = 204;
+      const enabled = await t.api<{ enabled: boolean; consecutiveFailures: number }>(
+        'POST',
+        `/v1/integration/webhooks/${registered.json.id}/enable`,
+        { token: c06 },
+      );
+      assert.equal(enabled.status, 200, enabled.text);
+      assert.deepEqual([enabled.json.enabled, enabled.json.consecutiveFailures], [true, 0]);
+      await waitFor('the missed change delivered', async () => (receiver.calls.length === 4 ? true : undefined));
+      // The same delivery (same id) as the failed attempts: receivers deduplicate on it.
+      assert.equal(receiver.calls[3]?.body, receiver.calls[0]?.body);
+
+      assertProblem(
+        await t.api('DELETE', `/v1/integration/webhooks/${registered.json.id}`, { token: c07 }),
+        404,
+        'not-found',
+      );
+      const removed = await t.api('DELETE', `/v1/integration/webhooks/${registered.json.id}`, { token: c06 });
+      assert.equal(removed.status, 204, removed.text);
+      const listed = await t.api<{ items: { id: string }[] }>('GET', '/v1/integration/webhooks', { token: c06 });
+      assert.ok(!listed.json.items.some((w) => w.id === registered.json.id));
     } finally {
       await receiver.close();
     }
