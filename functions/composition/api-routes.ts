@@ -5,6 +5,7 @@ import { integrationRoutes } from '../integration/contract/routes.ts';
 import { metaRoutes } from '../platform/http/meta-routes.ts';
 import { sharingRoutes } from '../sharing/contract/routes.ts';
 import { signatureRoutes } from '../signing/contract/routes.ts';
+import { unitSyncRoutes } from '../sync/contract/routes.ts';
 import { templateRoutes } from '../templates/contract/routes.ts';
 import { documentRoutes, folderRoutes } from '../vault/contract/routes.ts';
 
@@ -22,5 +23,6 @@ export const apiRoutes = [
   ...signatureRoutes,
   ...auditRoutes,
   ...sharingRoutes,
+  ...unitSyncRoutes,
   ...integrationRoutes,
 ] as const;

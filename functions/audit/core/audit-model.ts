@@ -2,7 +2,17 @@
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
 export type AuditResourceType =
-  'vault' | 'folder' | 'document' | 'upload' | 'template' | 'signature' | 'signing-settings' | 'session' | 'result';
+  | 'vault'
+  | 'folder'
+  | 'document'
+  | 'upload'
+  | 'template'
+  | 'signature'
+  | 'signing-settings'
+  | 'session'
+  | 'result'
+  | 'sync-policy'
+  | 'webhook';
 
 export interface AuditEntry {
   id: string;

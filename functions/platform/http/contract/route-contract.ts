@@ -12,7 +12,8 @@ export type RouteGroup =
   | 'signatures'
   | 'audit'
   | 'sharing'
-  | 'integration';
+  | 'integration'
+  | 'unitSync';
 
 export interface RouteContract {
   operationId: string;
