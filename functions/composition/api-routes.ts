@@ -3,6 +3,7 @@ import { authRoutes } from '../auth/contract/routes.ts';
 import { uploadRoutes } from '../digitize/contract/routes.ts';
 import { metaRoutes } from '../platform/http/meta-routes.ts';
 import { sharingRoutes } from '../sharing/contract/routes.ts';
+import { pullRoutes } from '../sync/contract/routes.ts';
 import { signatureRoutes } from '../signing/contract/routes.ts';
 import { templateRoutes } from '../templates/contract/routes.ts';
 import { documentRoutes, folderRoutes } from '../vault/contract/routes.ts';
@@ -21,4 +22,5 @@ export const apiRoutes = [
   ...signatureRoutes,
   ...auditRoutes,
   ...sharingRoutes,
+  ...pullRoutes,
 ] as const;

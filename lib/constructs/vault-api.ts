@@ -42,6 +42,7 @@ const routeGroupEntries: Record<RouteGroup, string> = {
   signatures: 'functions/signing/handlers/signatures.ts',
   sharing: 'functions/sharing/handlers/sharing.ts',
   audit: 'functions/audit/handlers/audit.ts',
+  pulls: 'functions/sync/handlers/pulls.ts',
 };
 const groups = Object.keys(routeGroupEntries) as RouteGroup[];
 

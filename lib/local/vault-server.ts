@@ -63,6 +63,10 @@ import { InProcessHttpHandler } from './in-process-http-handler.ts';
 import { startLocalWorkflow, type LocalWorkflow } from './local-workflow.ts';
 import { matchRoute } from './route-matcher.ts';
 import { startSignaturePoller } from './signature-poller.ts';
+import { startLocalNationalWarehouse, type LocalNationalWarehouse } from './local-national-warehouse.ts';
+import { createLocalPulls, type LocalPulls } from './local-pulls.ts';
+import type { NationalWarehouseConfigInput } from '../../functions/sync/adapters/national-warehouse-config.ts';
+import type { PullRetryPolicy } from '../../functions/sync/core/pull-results.ts';
 
 export interface LocalVaultOptions {
   /** Where everything persists: LevelDB, objects, keys. */
@@ -76,6 +80,10 @@ export interface LocalVaultOptions {
   signaturePollMs?: number;
   /** Identity providers trusted besides the two embedded ones (a test's second issuer); none by default. */
   identityProviders?: TrustedIssuer[];
+  /** The national warehouse to pull from; unset, a seeded simulator stands in for it. */
+  nationalWarehouse?: NationalWarehouseConfigInput;
+  /** How pulls retry the portal (tests shorten the backoff). */
+  pullRetry?: PullRetryPolicy;
 }
 
 export interface LocalVault {
@@ -87,6 +95,9 @@ export interface LocalVault {
   /** The table in dynalite, for tests that inspect or tamper with stored items. */
   table: { client: DynamoDBDocumentClient; name: string };
   workflow: LocalWorkflow;
+  nationalWarehouse: LocalNationalWarehouse;
+  /** Pulls from the national warehouse, run in process; `idle()` waits for those running. */
+  pulls: LocalPulls;
   close(): Promise<void>;
 }
 
@@ -346,6 +357,8 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     ids: randomIds,
   };
   const authorize = createAuthorizer(createTokenVerifier(authDeps), authDeps);
+  const nationalWarehouse = await startLocalNationalWarehouse(options.nationalWarehouse);
+  const pulls = createLocalPulls(deps, documentClient, tableName, nationalWarehouse.config, options.pullRetry);
   // The same Powertools chain as on Lambda: logs carry the request id as their correlation id.
   const handlers = {
     meta: lazyHandler(() => createMetaHandler()),
@@ -357,6 +370,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     signatures: lazyHandler(() => createSignaturesHandler(deps)),
     sharing: lazyHandler(() => createSharingHandler(deps)),
     audit: lazyHandler(() => createAuditHandler({ auditLog: new DynamoAuditLog(documentClient, tableName) })),
+    pulls: pulls.handler,
   };
   const onUpload = createOnUploadHandler(deps);
   const signaturePoller = startSignaturePoller(deps, options.signaturePollMs ?? 1_000);
@@ -439,12 +453,16 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     deps,
     table: { client: documentClient, name: tableName },
     workflow,
+    nationalWarehouse,
+    pulls,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await signaturePoller.stop();
+      await pulls.idle();
+      await nationalWarehouse.close();
       await workflow.idle();
       await ocr?.close();
       dynamoClient.destroy();

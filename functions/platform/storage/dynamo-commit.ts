@@ -7,9 +7,12 @@ import { digestOf, type DynamoTable, type Item } from './dynamo-table.ts';
 import {
   documentItem,
   folderItem,
+  importClaimItem,
   linkItem,
   nameClaimItem,
   nameClaimKey,
+  pullFileItem,
+  pullItem,
   searchItem,
   shareItem,
   signatureItem,
@@ -95,6 +98,9 @@ export function createDynamoUnitOfWork(table: DynamoTable): UnitOfWork {
     for (const { next, previous } of changes.signatures ?? []) put(signatureItem(next), previous);
     for (const { next, previous } of changes.shares ?? []) put(shareItem(next), previous);
     for (const { next, previous } of changes.links ?? []) put(linkItem(next), previous);
+    for (const { next, previous } of changes.pulls ?? []) put(pullItem(next), previous);
+    for (const file of changes.pullFiles ?? []) put(pullFileItem(file), undefined);
+    for (const claim of changes.importClaims ?? []) put(importClaimItem(claim), undefined);
     return { items, nameClaimIndexes };
   }
 
