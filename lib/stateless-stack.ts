@@ -10,6 +10,7 @@ import { trustedIssuerOf } from '../functions/auth/core/identity-providers.ts';
 import { entities } from '../functions/platform/storage/schema.ts';
 import { stageNamePrefix, type StageConfig } from './config/stage-config.ts';
 import { DigitizeWorkflow } from './constructs/digitize-workflow.ts';
+import { NationalWarehousePulls } from './constructs/national-warehouse-pulls.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
 import { RemoteSignatureChecks } from './constructs/remote-signature-checks.ts';
 import { UploadEvents } from './constructs/upload-events.ts';
@@ -43,6 +44,7 @@ export class StatelessStack extends Stack {
   readonly workflow: DigitizeWorkflow;
   readonly uploadEvents: UploadEvents;
   readonly signatureChecks: RemoteSignatureChecks;
+  readonly pulls: NationalWarehousePulls;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -118,7 +120,28 @@ export class StatelessStack extends Stack {
       observability,
     });
 
-    const { folders, documents, uploads, templates, signatures, sharing } = this.api.handlers;
+    // The gateway's settings travel as JSON; its client secret or password stays in Secrets Manager.
+    const gatewaySecret = config.nationalWarehouse
+      ? config.nationalWarehouse.credentialsSecret.startsWith('arn:')
+        ? Secret.fromSecretCompleteArn(this, 'NationalWarehouseSecret', config.nationalWarehouse.credentialsSecret)
+        : Secret.fromSecretNameV2(this, 'NationalWarehouseSecret', config.nationalWarehouse.credentialsSecret)
+      : undefined;
+    this.pulls = new NationalWarehousePulls(this, 'Pulls', {
+      namePrefix,
+      environment: {
+        ...vaultEnvironment,
+        ...(config.nationalWarehouse && gatewaySecret
+          ? {
+              NATIONAL_WAREHOUSE_CONFIG: JSON.stringify(config.nationalWarehouse.gateway),
+              NATIONAL_WAREHOUSE_SECRET_ARN: gatewaySecret.secretArn,
+            }
+          : {}),
+      },
+      logRetention,
+      observability,
+    });
+
+    const { folders, documents, uploads, templates, signatures, sharing, pulls } = this.api.handlers;
     const { validate, recognize, classify, extract, review, seal, file, fail } = this.workflow;
     const { check } = this.signatureChecks;
     for (const vault of [
@@ -138,11 +161,24 @@ export class StatelessStack extends Stack {
       fail,
       check,
       this.uploadEvents.onUpload,
+      pulls,
+      this.pulls.worker,
     ]) {
       grantItemAccess(vault.role, table);
     }
     // Classify lists the recognition templates; the signature checks read only the due-checks index.
-    for (const listing of [folders, documents, uploads, templates, signatures, sharing, classify])
+    // Pulls list their files, and the worker the owner's documents it must not file twice.
+    for (const listing of [
+      folders,
+      documents,
+      uploads,
+      templates,
+      signatures,
+      sharing,
+      classify,
+      pulls,
+      this.pulls.worker,
+    ])
       grantQuery(listing.role, table);
     grantIndexQuery(check.role, table, 'lookups');
     // The authorizer reads deny-list items and audits refused tokens in the `auth` chain; the logout
@@ -204,6 +240,11 @@ export class StatelessStack extends Stack {
     // A review decision resumes the paused execution through its task token.
     uploads.fn.addEnvironment('STATE_MACHINE_ARN', this.workflow.stateMachine.stateMachineArn);
     this.workflow.stateMachine.grantTaskResponse(uploads.role);
+    // A pull is started as an execution named after it; its worker files the papers in vault/.
+    pulls.fn.addEnvironment('PULL_STATE_MACHINE_ARN', this.pulls.stateMachine.stateMachineArn);
+    this.pulls.stateMachine.grantStartExecution(pulls.role);
+    grantObjects(this.pulls.worker.role, objects, { vault: ['write'] });
+    gatewaySecret?.grantRead(this.pulls.worker.role);
 
     // CDK's own handler for the notification custom resource, a stack-level singleton.
     Validations.of(this).acknowledge({
