@@ -1,7 +1,7 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type FunctionObservability, VaultFunction } from './vault-function.ts';
 
@@ -38,38 +38,59 @@ export class NationalWarehousePulls extends Construct {
       memorySize: 1024,
       timeout: Duration.minutes(10),
     });
-    const run = new LambdaInvoke(this, 'RunPull', {
-      lambdaFunction: this.worker.fn,
-      payload: TaskInput.fromObject({ 'pullId.$': '$.pullId' }),
-      payloadResponseOnly: true,
-    });
-    run.addRetry({
-      errors: ['States.ALL'],
-      interval: Duration.seconds(30),
-      backoffRate: 2,
-      maxAttempts: 2,
-    });
-    const giveUp = new LambdaInvoke(this, 'GiveUp', {
-      lambdaFunction: this.worker.fn,
-      payload: TaskInput.fromObject({ 'pullId.$': '$.pullId', giveUp: true }),
-      payloadResponseOnly: true,
-    });
-    giveUp.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(10), maxAttempts: 5 });
-    run.addCatch(giveUp, { errors: ['States.ALL'], resultPath: '$.error' });
-
     const logGroup = new LogGroup(this, 'Logs', {
       logGroupName: `/aws/vendedlogs/states/${props.namePrefix}-pulls`,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('states.amazonaws.com') });
+    // Exactly the worker, unqualified (the definition invokes $LATEST).
+    role.addToPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.worker.fn.functionArn] }),
+    );
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: `${props.namePrefix}-pulls`,
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(run),
+      definitionBody: DefinitionBody.fromString(JSON.stringify(pullDefinition(this.worker.fn.functionArn))),
+      role,
       tracingEnabled: true,
       // The input is only a pull id, but errors may quote the portal: keep execution data out.
-      logs: { destination: logGroup, level: LogLevel.ERROR, includeExecutionData: false },
+      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
       timeout: Duration.hours(1),
     });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'CloudWatch Logs delivery and X-Ray actions for Step Functions support no resource-level permissions.',
+    });
   }
+}
+
+/**
+ * Run the worker; a crash or timeout is retried twice (the worker settles each file once, so a
+ * rerun only does what is left); then give up, which marks the pull failed.
+ */
+export function pullDefinition(workerArn: string) {
+  const invoke = (payload: Record<string, unknown>) => ({
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: { FunctionName: workerArn, Payload: payload },
+    OutputPath: '$.Payload',
+  });
+  return {
+    Comment: 'khoso: one pull from the national warehouse',
+    StartAt: 'RunPull',
+    States: {
+      RunPull: {
+        ...invoke({ 'pullId.$': '$.pullId' }),
+        Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 30, BackoffRate: 2, MaxAttempts: 2 }],
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'GiveUp' }],
+        End: true,
+      },
+      GiveUp: {
+        ...invoke({ 'pullId.$': '$.pullId', giveUp: true }),
+        Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 10, BackoffRate: 2, MaxAttempts: 5 }],
+        End: true,
+      },
+    },
+  };
 }
