@@ -1,6 +1,7 @@
 import { auditRoutes } from '../audit/contract/routes.ts';
 import { authRoutes } from '../auth/contract/routes.ts';
 import { uploadRoutes } from '../digitize/contract/routes.ts';
+import { integrationRoutes } from '../integration/contract/routes.ts';
 import { metaRoutes } from '../platform/http/meta-routes.ts';
 import { sharingRoutes } from '../sharing/contract/routes.ts';
 import { pullRoutes } from '../sync/contract/routes.ts';
@@ -23,4 +24,5 @@ export const apiRoutes = [
   ...auditRoutes,
   ...sharingRoutes,
   ...pullRoutes,
+  ...integrationRoutes,
 ] as const;

@@ -8,6 +8,7 @@ import {
 import { ConcurrentUpdateError, ConflictError, InvalidInputError } from '../../functions/platform/core/errors.ts';
 import type { AuditEntry } from '../../functions/audit/core/audit-model.ts';
 import type { Upload } from '../../functions/digitize/core/upload-model.ts';
+import type { IssuedResult } from '../../functions/integration/core/result-model.ts';
 import type { Page, PageRequest } from '../../functions/platform/core/page.ts';
 import type { DocumentSignature } from '../../functions/signing/core/signature-model.ts';
 import type { DocumentVersion, Folder, VaultDocument } from '../../functions/vault/core/model.ts';
@@ -27,6 +28,7 @@ export interface RepositorySnapshot {
   signatures: DocumentSignature[];
   shares: Share[];
   links: ShareLink[];
+  results: IssuedResult[];
   claims: [string, string][];
   audit: AuditEntry[];
 }
@@ -90,6 +92,7 @@ export class InMemoryRecords implements UnitOfWork {
   readonly pullFiles = new Map<string, PullFile>();
   /** owner|sha256 → the import that claimed that content. */
   readonly importClaims = new Map<string, ImportClaim>();
+  readonly results = new Map<string, IssuedResult>();
   readonly counters = new Map<string, { value: number; expiresAt: string }>();
   /** owner|parent-or-root|nameKey → id of the active folder holding that name. */
   readonly claims = new Map<string, string>();
@@ -151,6 +154,7 @@ export class InMemoryRecords implements UnitOfWork {
       signatures: sorted(this.signatures.values(), (s) => recordKey(s.ownerId, s.id)),
       shares: sorted(this.shares.values(), (share) => share.id),
       links: sorted(this.links.values(), (link) => link.id),
+      results: sorted(this.results.values(), (result) => result.id),
       claims: [...this.claims.entries()].sort(),
       audit: this.audit.map(({ entry }) => copy(entry)),
     };
@@ -200,6 +204,7 @@ export class InMemoryRecords implements UnitOfWork {
     const pulls = changes.pulls ?? [];
     const pullFiles = changes.pullFiles ?? [];
     const importClaims = changes.importClaims ?? [];
+    const results = changes.results ?? [];
 
     const moves = folders.filter(({ next, previous }) => previous !== undefined && previous.parentId !== next.parentId);
     const touchesTree = changes.expectedTreeVersion !== undefined || moves.length > 0;
@@ -215,6 +220,7 @@ export class InMemoryRecords implements UnitOfWork {
       pulls.length +
       pullFiles.length +
       importClaims.length +
+      results.length +
       changes.audit.length +
       (touchesTree ? 1 : 0) +
       (changes.provisionVault ? 1 : 0) +
@@ -240,6 +246,7 @@ export class InMemoryRecords implements UnitOfWork {
     sameRecord('signature', signatures);
     sameRecord('share', shares);
     sameRecord('link', links);
+    sameRecord('result', results);
     for (const version of versions) {
       if (version.ownerId !== ownerId)
         throw new Error(`version of ${version.documentId}: owner does not match the commit`);
@@ -280,6 +287,7 @@ export class InMemoryRecords implements UnitOfWork {
       );
     created('pull file', this.pullFiles, pullFileKey, pullFiles);
     created('import claim', this.importClaims, (claim) => recordKey(claim.ownerId, claim.sha256), importClaims);
+    checkPrevious('result', this.results, (result) => result.id, results);
     for (const version of versions) {
       if (this.versions.has(versionKey(ownerId, version.documentId, version.number))) {
         throw new ConcurrentUpdateError(`version ${version.number} of ${version.documentId} already exists`);
@@ -317,6 +325,7 @@ export class InMemoryRecords implements UnitOfWork {
     for (const { next } of pulls) this.pulls.set(next.id, store(next));
     for (const file of pullFiles) this.pullFiles.set(pullFileKey(file), store(file));
     for (const claim of importClaims) this.importClaims.set(recordKey(claim.ownerId, claim.sha256), store(claim));
+    for (const { next } of results) this.results.set(next.id, store(next));
     this.appendChained(changes.audit);
   }
 }

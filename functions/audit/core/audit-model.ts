@@ -2,7 +2,16 @@
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
 export type AuditResourceType =
-  'vault' | 'folder' | 'document' | 'upload' | 'template' | 'signature' | 'signing-settings' | 'session' | 'pull';
+  | 'vault'
+  | 'folder'
+  | 'document'
+  | 'upload'
+  | 'template'
+  | 'signature'
+  | 'signing-settings'
+  | 'session'
+  | 'result'
+  | 'pull';
 
 export interface AuditEntry {
   id: string;

@@ -13,6 +13,7 @@ import {
   nameClaimKey,
   pullFileItem,
   pullItem,
+  resultItem,
   searchItem,
   shareItem,
   signatureItem,
@@ -101,6 +102,7 @@ export function createDynamoUnitOfWork(table: DynamoTable): UnitOfWork {
     for (const { next, previous } of changes.pulls ?? []) put(pullItem(next), previous);
     for (const file of changes.pullFiles ?? []) put(pullFileItem(file), undefined);
     for (const claim of changes.importClaims ?? []) put(importClaimItem(claim), undefined);
+    for (const { next, previous } of changes.results ?? []) put(resultItem(next), previous);
     return { items, nameClaimIndexes };
   }
 

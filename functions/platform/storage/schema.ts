@@ -254,6 +254,13 @@ export const entities = {
     pk: key(`OWNER#${ownerPk}`),
     sk: key('IMPORTED#<sha256>'),
   },
+  issuedResult: {
+    entity: 'result',
+    title:
+      'result from a business system (id derived from its identity: type, number, issuer, owner; created conditionally with its upload, so an identity is filed once)',
+    pk: key('RESULT#<resultId>'),
+    sk: key('RESULT'),
+  },
   signature: {
     entity: 'signature',
     title: 'signature (signing history)',
@@ -389,6 +396,20 @@ export const entities = {
     title: 'back-channel logout token seen, so a replay is refused (TTL: its expiry)',
     pk: key('LOGOUTJTI#<issuer>#<jti>'),
     sk: key('JTI'),
+  },
+  browserSession: {
+    entity: 'browser-session',
+    title:
+      'browser session: principal, provider session (iss, sub, sid, auth_time), ID token, CSRF token; keyed by the ' +
+      "SHA-256 of its id, which only the browser's cookie holds (TTL: its absolute expiry)",
+    pk: key('SESSION#<idHash>'),
+    sk: key('SESSION'),
+  },
+  loginAttempt: {
+    entity: 'login-attempt',
+    title: 'browser login between /auth/login and /auth/callback: nonce, PKCE verifier, returnTo (TTL: 10 minutes)',
+    pk: key('LOGIN#<state>'),
+    sk: key('ATTEMPT'),
   },
   localLayoutMarker: {
     entity: 'local-layout',

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../../audit/core/audit-model.ts';
+import type { IssuedResult } from '../../integration/core/result-model.ts';
 import type { Upload } from '../../digitize/core/upload-model.ts';
 import type { Share, ShareLink } from '../../sharing/core/share-model.ts';
 import type { ImportClaim, Pull, PullFile } from '../../sync/core/pull-model.ts';
@@ -30,6 +31,8 @@ export interface VaultChanges {
   pulls?: Write<Pull>[];
   pullFiles?: PullFile[];
   importClaims?: ImportClaim[];
+  /** Results from business systems; a new one is created only if its identity is new. */
+  results?: Write<IssuedResult>[];
   audit: AuditEntry[];
   /** Fails with ConcurrentUpdateError unless the tree is still at this version (folder moves). */
   expectedTreeVersion?: number;

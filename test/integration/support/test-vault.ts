@@ -80,7 +80,12 @@ export interface PostFormOptions {
 export async function startTestVault(
   options: { policy?: Partial<VaultPolicy> } & Pick<
     LocalVaultOptions,
-    'remoteSigning' | 'signaturePollMs' | 'identityProviders' | 'pullRetry'
+    | 'remoteSigning'
+    | 'signaturePollMs'
+    | 'identityProviders'
+    | 'installDevelopmentSeal'
+    | 'embeddedProviderAccountTypes'
+    | 'pullRetry'
   > = {},
 ): Promise<TestVault> {
   const dataDir = await mkdtemp(join(tmpdir(), 'khoso-api-test-'));
