@@ -422,6 +422,7 @@ describe('functions and workflow', () => {
       'index.handler',
       'index.handler',
       'index.handler',
+      'index.handler',
       'index.reviewHandler',
       'index.sealHandler',
       'index.validateHandler',
