@@ -194,6 +194,15 @@ const bodyRoutes = () => [
     path: '/v1/integration/results/00000000-0000-4000-8000-000000000000/revocation',
     valid: { reason: 'Cấp sai' } as Record<string, unknown>,
   },
+  {
+    op: 'createPull',
+    method: 'POST',
+    path: '/v1/national-warehouse/pulls',
+    valid: {
+      procedureCode: '1.000046',
+      resultCodes: [{ resultTypeCode: 'KQ.G15.000031', number: '1/GXN' }],
+    } as Record<string, unknown>,
+  },
   { op: 'createTemplate', method: 'POST', path: '/v1/ocr-templates', valid: templateDraft },
   {
     op: 'updateTemplate',
