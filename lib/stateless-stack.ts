@@ -4,12 +4,14 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { authAuditOwner } from '../functions/auth/core/auth-audit.ts';
 import { clientSecretIds, trustedIssuerOf } from '../functions/auth/core/identity-providers.ts';
 import { entities } from '../functions/platform/storage/schema.ts';
 import { stageNamePrefix, type StageConfig } from './config/stage-config.ts';
 import { DigitizeWorkflow } from './constructs/digitize-workflow.ts';
+import { NationalWarehousePulls } from './constructs/national-warehouse-pulls.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
 import { RemoteSignatureChecks } from './constructs/remote-signature-checks.ts';
 import { WebhookDeliveries } from './constructs/webhook-deliveries.ts';
@@ -45,6 +47,7 @@ export class StatelessStack extends Stack {
   readonly uploadEvents: UploadEvents;
   readonly signatureChecks: RemoteSignatureChecks;
   readonly webhookDeliveries: WebhookDeliveries;
+  readonly pulls: NationalWarehousePulls;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -133,7 +136,29 @@ export class StatelessStack extends Stack {
       observability,
     });
 
-    const { folders, documents, uploads, templates, signatures, sharing, integration, unitSync } = this.api.handlers;
+    // The gateway's settings travel as JSON; its client secret or password stays in Secrets Manager.
+    const gatewaySecret = config.nationalWarehouse
+      ? config.nationalWarehouse.credentialsSecret.startsWith('arn:')
+        ? Secret.fromSecretCompleteArn(this, 'NationalWarehouseSecret', config.nationalWarehouse.credentialsSecret)
+        : Secret.fromSecretNameV2(this, 'NationalWarehouseSecret', config.nationalWarehouse.credentialsSecret)
+      : undefined;
+    this.pulls = new NationalWarehousePulls(this, 'Pulls', {
+      namePrefix,
+      environment: {
+        ...vaultEnvironment,
+        ...(config.nationalWarehouse && gatewaySecret
+          ? {
+              NATIONAL_WAREHOUSE_CONFIG: JSON.stringify(config.nationalWarehouse.gateway),
+              NATIONAL_WAREHOUSE_SECRET_ARN: gatewaySecret.secretArn,
+            }
+          : {}),
+      },
+      logRetention,
+      observability,
+    });
+
+    const { folders, documents, uploads, templates, signatures, sharing, integration, unitSync, pulls } =
+      this.api.handlers;
     const { deliver } = this.webhookDeliveries;
     const { validate, recognize, classify, extract, review, seal, file, fail } = this.workflow;
     const { check } = this.signatureChecks;
@@ -157,12 +182,27 @@ export class StatelessStack extends Stack {
       fail,
       check,
       this.uploadEvents.onUpload,
+      pulls,
+      this.pulls.worker,
     ]) {
       grantItemAccess(vault.role, table);
     }
     // Classify lists the recognition templates; the signature checks read only the due-checks index.
-    // The sync functions read the change feed, the policy's versions, webhooks and their deliveries.
-    for (const listing of [folders, documents, uploads, templates, signatures, sharing, classify, unitSync, deliver])
+    // The sync functions read the change feed, the policy's versions, webhooks and their deliveries;
+    // pulls list their files, and the worker the owner's documents it must not file twice.
+    for (const listing of [
+      folders,
+      documents,
+      uploads,
+      templates,
+      signatures,
+      sharing,
+      classify,
+      unitSync,
+      deliver,
+      pulls,
+      this.pulls.worker,
+    ])
       grantQuery(listing.role, table);
     grantIndexQuery(check.role, table, 'lookups');
     // The authorizer reads deny-list items and browser sessions and audits refused credentials in the
@@ -235,6 +275,11 @@ export class StatelessStack extends Stack {
     // A review decision resumes the paused execution through its task token.
     uploads.fn.addEnvironment('STATE_MACHINE_ARN', this.workflow.stateMachine.stateMachineArn);
     this.workflow.stateMachine.grantTaskResponse(uploads.role);
+    // A pull is started as an execution named after it; its worker files the papers in vault/.
+    pulls.fn.addEnvironment('PULL_STATE_MACHINE_ARN', this.pulls.stateMachine.stateMachineArn);
+    this.pulls.stateMachine.grantStartExecution(pulls.role);
+    grantObjects(this.pulls.worker.role, objects, { vault: ['write'] });
+    gatewaySecret?.grantRead(this.pulls.worker.role);
 
     // CDK's own handler for the notification custom resource, a stack-level singleton.
     Validations.of(this).acknowledge({

@@ -4,6 +4,7 @@ import { uploadRoutes } from '../digitize/contract/routes.ts';
 import { integrationRoutes } from '../integration/contract/routes.ts';
 import { metaRoutes } from '../platform/http/meta-routes.ts';
 import { sharingRoutes } from '../sharing/contract/routes.ts';
+import { pullRoutes } from '../sync/contract/routes.ts';
 import { signatureRoutes } from '../signing/contract/routes.ts';
 import { unitSyncRoutes } from '../sync/contract/routes.ts';
 import { templateRoutes } from '../templates/contract/routes.ts';
@@ -24,5 +25,6 @@ export const apiRoutes = [
   ...auditRoutes,
   ...sharingRoutes,
   ...unitSyncRoutes,
+  ...pullRoutes,
   ...integrationRoutes,
 ] as const;

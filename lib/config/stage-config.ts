@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { browserLoginSettingsSchema, identityProvidersSchema } from '../../functions/auth/core/identity-providers.ts';
+import { nationalWarehouseConfigSchema } from '../../functions/sync/adapters/national-warehouse-config.ts';
 
 const httpsOrLoopbackUrl = z
   .string()
@@ -18,6 +19,29 @@ const remoteSigningProvider = z.object({
   /** Name or ARN of the Secrets Manager secret whose SecretString is the API key. */
   apiKeySecret: z.string().min(1),
 });
+
+/**
+ * The national warehouse's gateway: its settings as functions/sync/adapters/national-warehouse-config.ts
+ * reads them, minus the client secret or password, which stays in Secrets Manager
+ * (`{"clientSecret": …}` or `{"password": …}`) and is read by the functions at run time.
+ */
+const nationalWarehouse = z
+  .object({
+    gateway: z.record(z.string(), z.unknown()),
+    credentialsSecret: z.string().min(1),
+  })
+  .refine(
+    ({ gateway }) => isGatewayConfig(gateway),
+    'gateway is not a valid national warehouse configuration (see docs/integration.md)',
+  );
+
+/** Valid once the secret the functions read from Secrets Manager is added to it. */
+function isGatewayConfig(gateway: Record<string, unknown>): boolean {
+  const authentication = gateway.authentication as { kind?: string } | undefined;
+  const secret = authentication?.kind === 'session-login' ? { password: 'secret' } : { clientSecret: 'secret' };
+  const complete = { ...gateway, authentication: { ...authentication, ...secret } };
+  return nationalWarehouseConfigSchema.safeParse(complete).success;
+}
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 const logRetentionDays = [
@@ -82,6 +106,8 @@ export const stageConfigSchema = z.object({
     /** Each remote provider is enabled by configuring it; none by default. */
     remoteProviders: z.object({ sim: remoteSigningProvider.optional(), smartca: remoteSigningProvider.optional() }),
   }),
+  /** Where pulls (and pushes) reach the national warehouse; pulls fail with a clear reason while unset. */
+  nationalWarehouse: nationalWarehouse.optional(),
   /** Production keeps data: table deletion protection and RETAIN on table, bucket and keys. */
   retainData: z.boolean(),
   logRetentionDays: z
@@ -161,6 +187,8 @@ export const contextKeys = [
   'simSigningApiKeySecret',
   'smartcaSigningEndpoint',
   'smartcaSigningApiKeySecret',
+  'nationalWarehouseGateway',
+  'nationalWarehouseCredentialsSecret',
 ] as const;
 
 type ContextReader = (key: (typeof contextKeys)[number]) => unknown;
@@ -268,6 +296,15 @@ export function loadStageConfig(context: ContextReader): StageConfig {
     },
     limits: { ...defaults.limits, ...definedEntries({ maxUploadBytes: numberOrSame(context('maxUploadBytes')) }) },
     api: { ...defaults.api, ...definedEntries({ corsOrigins: list(context('corsOrigins')) }) },
+    ...definedEntries({
+      nationalWarehouse:
+        context('nationalWarehouseGateway') === undefined && context('nationalWarehouseCredentialsSecret') === undefined
+          ? undefined
+          : {
+              gateway: jsonOrSame(context('nationalWarehouseGateway')),
+              credentialsSecret: context('nationalWarehouseCredentialsSecret'),
+            },
+    }),
     signing: {
       ...definedEntries({ requestTtlSeconds: numberOrSame(context('signatureRequestTtlSeconds')) }),
       remoteProviders: definedEntries({

@@ -44,6 +44,7 @@ const routeGroupEntries: Record<RouteGroup, string> = {
   signatures: 'functions/signing/handlers/signatures.ts',
   sharing: 'functions/sharing/handlers/sharing.ts',
   audit: 'functions/audit/handlers/audit.ts',
+  pulls: 'functions/sync/handlers/pulls.ts',
   integration: 'functions/integration/handlers/results.ts',
   unitSync: 'functions/sync/handlers/unit-sync.ts',
 };

@@ -75,6 +75,10 @@ import { matchRoute } from './route-matcher.ts';
 import { startSignaturePoller } from './signature-poller.ts';
 import { startLocalUnitSync, type LocalUnitSyncOptions } from './local-unit-sync.ts';
 import { createUnitSyncHandler } from '../../functions/sync/handlers/unit-sync.ts';
+import { startLocalNationalWarehouse, type LocalNationalWarehouse } from './local-national-warehouse.ts';
+import { createLocalPulls, type LocalPulls } from './local-pulls.ts';
+import type { NationalWarehouseConfigInput } from '../../functions/sync/adapters/national-warehouse-config.ts';
+import type { PullRetryPolicy } from '../../functions/sync/core/pull-results.ts';
 
 export interface LocalVaultOptions {
   /** Where everything persists: LevelDB, objects, keys. */
@@ -88,6 +92,10 @@ export interface LocalVaultOptions {
   signaturePollMs?: number;
   /** Identity providers trusted besides the two embedded ones (a test's second issuer); none by default. */
   identityProviders?: TrustedIssuer[];
+  /** The national warehouse to pull from; unset, a seeded simulator stands in for it. */
+  nationalWarehouse?: NationalWarehouseConfigInput;
+  /** How pulls retry the portal (tests shorten the backoff). */
+  pullRetry?: PullRetryPolicy;
   /** Narrows the account types the embedded provider (local-sso) may vouch for: tests of a refused account. */
   embeddedProviderAccountTypes?: AccountType[];
   /** Client secrets of browser-login providers by provider id (Secrets Manager's part on AWS). */
@@ -112,6 +120,9 @@ export interface LocalVault {
   /** The table in dynalite, for tests that inspect or tamper with stored items. */
   table: { client: DynamoDBDocumentClient; name: string };
   workflow: LocalWorkflow;
+  nationalWarehouse: LocalNationalWarehouse;
+  /** Pulls from the national warehouse, run in process; `idle()` waits for those running. */
+  pulls: LocalPulls;
   close(): Promise<void>;
 }
 
@@ -400,6 +411,8 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     sessions: { sessions: authDeps.sessions, denyList: authDeps.denyList, now: () => Date.now() },
   });
   const unitSync = startLocalUnitSync(deps, documentClient, tableName, options.unitSync);
+  const nationalWarehouse = await startLocalNationalWarehouse(options.nationalWarehouse);
+  const pulls = createLocalPulls(deps, documentClient, tableName, nationalWarehouse.config, options.pullRetry);
   // The same Powertools chain as on Lambda: logs carry the request id as their correlation id.
   const handlers = {
     meta: lazyHandler(() => createMetaHandler()),
@@ -413,6 +426,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     sharing: lazyHandler(() => createSharingHandler(deps)),
     unitSync: lazyHandler(() => createUnitSyncHandler(unitSync.deps)),
     audit: lazyHandler(() => createAuditHandler({ auditLog: new DynamoAuditLog(documentClient, tableName) })),
+    pulls: pulls.handler,
   };
   const onUpload = createOnUploadHandler(deps);
   const signaturePoller = startSignaturePoller(deps, options.signaturePollMs ?? 1_000);
@@ -501,6 +515,8 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     deps,
     table: { client: documentClient, name: tableName },
     workflow,
+    nationalWarehouse,
+    pulls,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -508,6 +524,8 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
       });
       await signaturePoller.stop();
       await unitSync.stop();
+      await pulls.idle();
+      await nationalWarehouse.close();
       await workflow.idle();
       await ocr?.close();
       dynamoClient.destroy();

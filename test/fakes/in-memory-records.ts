@@ -14,6 +14,7 @@ import type { DocumentSignature } from '../../functions/signing/core/signature-m
 import type { DocumentVersion, Folder, VaultDocument } from '../../functions/vault/core/model.ts';
 import { nameKey } from '../../functions/vault/core/names.ts';
 import type { Share, ShareLink } from '../../functions/sharing/core/share-model.ts';
+import type { ImportClaim, Pull, PullFile } from '../../functions/sync/core/pull-model.ts';
 import type { UnitOfWork, VaultChanges, Write } from '../../functions/vault/core/unit-of-work.ts';
 
 /** Everything the repository holds, as plain sorted data: equal snapshots mean nothing changed. */
@@ -86,6 +87,11 @@ export class InMemoryRecords implements UnitOfWork {
   readonly signatures = new Map<string, DocumentSignature>();
   readonly shares = new Map<string, Share>();
   readonly links = new Map<string, ShareLink>();
+  readonly pulls = new Map<string, Pull>();
+  /** pullId|index → the file's outcome. */
+  readonly pullFiles = new Map<string, PullFile>();
+  /** owner|sha256 → the import that claimed that content. */
+  readonly importClaims = new Map<string, ImportClaim>();
   readonly results = new Map<string, IssuedResult>();
   readonly counters = new Map<string, { value: number; expiresAt: string }>();
   /** owner|parent-or-root|nameKey → id of the active folder holding that name. */
@@ -195,6 +201,9 @@ export class InMemoryRecords implements UnitOfWork {
     const signatures = changes.signatures ?? [];
     const shares = changes.shares ?? [];
     const links = changes.links ?? [];
+    const pulls = changes.pulls ?? [];
+    const pullFiles = changes.pullFiles ?? [];
+    const importClaims = changes.importClaims ?? [];
     const results = changes.results ?? [];
 
     const moves = folders.filter(({ next, previous }) => previous !== undefined && previous.parentId !== next.parentId);
@@ -208,6 +217,9 @@ export class InMemoryRecords implements UnitOfWork {
       signatures.length +
       shares.length +
       links.length +
+      pulls.length +
+      pullFiles.length +
+      importClaims.length +
       results.length +
       changes.audit.length +
       (touchesTree ? 1 : 0) +
@@ -265,6 +277,16 @@ export class InMemoryRecords implements UnitOfWork {
     checkPrevious('signature', this.signatures, (s) => recordKey(s.ownerId, s.id), signatures);
     checkPrevious('share', this.shares, (share) => share.id, shares);
     checkPrevious('link', this.links, (link) => link.id, links);
+    checkPrevious('pull', this.pulls, (pull) => pull.id, pulls);
+    const created = <T>(kind: string, stored: Map<string, T>, key: (record: T) => string, records: T[]) =>
+      checkPrevious(
+        kind,
+        stored,
+        key,
+        records.map((next) => ({ next })),
+      );
+    created('pull file', this.pullFiles, pullFileKey, pullFiles);
+    created('import claim', this.importClaims, (claim) => recordKey(claim.ownerId, claim.sha256), importClaims);
     checkPrevious('result', this.results, (result) => result.id, results);
     for (const version of versions) {
       if (this.versions.has(versionKey(ownerId, version.documentId, version.number))) {
@@ -300,10 +322,15 @@ export class InMemoryRecords implements UnitOfWork {
     for (const { next } of signatures) this.signatures.set(recordKey(next.ownerId, next.id), store(next));
     for (const { next } of shares) this.shares.set(next.id, store(next));
     for (const { next } of links) this.links.set(next.id, store(next));
+    for (const { next } of pulls) this.pulls.set(next.id, store(next));
+    for (const file of pullFiles) this.pullFiles.set(pullFileKey(file), store(file));
+    for (const claim of importClaims) this.importClaims.set(recordKey(claim.ownerId, claim.sha256), store(claim));
     for (const { next } of results) this.results.set(next.id, store(next));
     this.appendChained(changes.audit);
   }
 }
+
+const pullFileKey = (file: PullFile) => `${file.pullId}|${file.index}`;
 
 interface Cursor {
   scope: string;

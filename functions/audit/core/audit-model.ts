@@ -12,7 +12,8 @@ export type AuditResourceType =
   | 'session'
   | 'result'
   | 'sync-policy'
-  | 'webhook';
+  | 'webhook'
+  | 'pull';
 
 export interface AuditEntry {
   id: string;

@@ -8,9 +8,12 @@ import {
   documentChangeItem,
   documentItem,
   folderItem,
+  importClaimItem,
   linkItem,
   nameClaimItem,
   nameClaimKey,
+  pullFileItem,
+  pullItem,
   resultItem,
   searchItem,
   shareItem,
@@ -100,6 +103,9 @@ export function createDynamoUnitOfWork(table: DynamoTable): UnitOfWork {
     for (const { next, previous } of changes.signatures ?? []) put(signatureItem(next), previous);
     for (const { next, previous } of changes.shares ?? []) put(shareItem(next), previous);
     for (const { next, previous } of changes.links ?? []) put(linkItem(next), previous);
+    for (const { next, previous } of changes.pulls ?? []) put(pullItem(next), previous);
+    for (const file of changes.pullFiles ?? []) put(pullFileItem(file), undefined);
+    for (const claim of changes.importClaims ?? []) put(importClaimItem(claim), undefined);
     for (const { next, previous } of changes.results ?? []) put(resultItem(next), previous);
     return { items, nameClaimIndexes };
   }

@@ -6,6 +6,7 @@ import { isAccessByOthers } from '../../sharing/core/access-log.ts';
 import type { Share, ShareLink } from '../../sharing/core/share-model.ts';
 import { defaultFeedSettings, documentChangeOf, feedDayOf } from '../../sync/core/change-feed.ts';
 import type { DocumentSignature } from '../../signing/core/signature-model.ts';
+import type { ImportClaim, Pull, PullFile } from '../../sync/core/pull-model.ts';
 import type { DocumentVersion, Folder, VaultDocument } from '../../vault/core/model.ts';
 import { nameKey } from '../../vault/core/names.ts';
 import { foldNumber, searchableText } from '../../vault/core/search-text.ts';
@@ -224,4 +225,19 @@ export function chainedAuditEntryOf(item: Item): ChainedAuditEntry {
     entry: auditEntryOf(item),
     link: { seq: Number(item.chainSeq), previousHash: String(item.chainPreviousHash), hash: String(item.chainHash) },
   };
+}
+
+export function pullItem(pull: Pull): Item {
+  const key = primaryKey(entities.pull, { pullId: pull.id });
+  return { ...pull, ...key, [attributes.entity]: entities.pull.entity, [attributes.digest]: digestOf(pull) };
+}
+
+export function pullFileItem(file: PullFile): Item {
+  const key = primaryKey(entities.pullFile, { pullId: file.pullId, index: file.index });
+  return { ...file, ...key, [attributes.entity]: entities.pullFile.entity };
+}
+
+export function importClaimItem(claim: ImportClaim): Item {
+  const key = primaryKey(entities.importClaim, { ownerId: claim.ownerId, sha256: claim.sha256 });
+  return { ...claim, ...key, [attributes.entity]: entities.importClaim.entity };
 }

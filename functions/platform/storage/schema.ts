@@ -236,6 +236,24 @@ export const entities = {
     sk: key('VERSION#<documentId>#<number:10>'),
   },
   upload: { entity: 'upload', title: 'upload', pk: key('UPLOAD#<uploadId>'), sk: key('UPLOAD') },
+  pull: {
+    entity: 'pull',
+    title: 'pull from the national warehouse (state, what was asked)',
+    pk: key('PULL#<pullId>'),
+    sk: key('PULL'),
+  },
+  pullFile: {
+    entity: 'pull-file',
+    title: "a pulled file's outcome (created with its filing, so a rerun of the pull files it once)",
+    pk: key('PULL#<pullId>'),
+    sk: key('FILE#<index:4>'),
+  },
+  importClaim: {
+    entity: 'import-claim',
+    title: 'content imported into a vault, by SHA-256 (created with the filing: one import per content)',
+    pk: key(`OWNER#${ownerPk}`),
+    sk: key('IMPORTED#<sha256>'),
+  },
   issuedResult: {
     entity: 'result',
     title:

@@ -32,7 +32,7 @@ export const folder = z
     id: z.string(),
     name: z.string(),
     parentId: z.string().nullable(),
-    system: z.enum(['identity', 'results', 'self']).optional(),
+    system: z.enum(['identity', 'results', 'self', 'imported']).optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
     trashedAt: z.string().optional(),

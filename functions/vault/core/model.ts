@@ -1,6 +1,7 @@
 /** The vault's records, as the core sees them (no storage keys here). */
 
-export type SystemFolderKind = 'identity' | 'results' | 'self';
+/** `imported`: papers pulled from the national warehouse, created on the first pull that files one. */
+export type SystemFolderKind = 'identity' | 'results' | 'self' | 'imported';
 export type DocumentSource = 'issued' | 'self' | 'imported';
 
 export interface Folder {

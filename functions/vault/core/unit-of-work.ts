@@ -2,6 +2,7 @@ import type { AuditEntry } from '../../audit/core/audit-model.ts';
 import type { IssuedResult } from '../../integration/core/result-model.ts';
 import type { Upload } from '../../digitize/core/upload-model.ts';
 import type { Share, ShareLink } from '../../sharing/core/share-model.ts';
+import type { ImportClaim, Pull, PullFile } from '../../sync/core/pull-model.ts';
 import type { DocumentSignature } from '../../signing/core/signature-model.ts';
 import type { DocumentVersion, Folder, VaultDocument } from './model.ts';
 
@@ -26,6 +27,10 @@ export interface VaultChanges {
   signatures?: Write<DocumentSignature>[];
   shares?: Write<Share>[];
   links?: Write<ShareLink>[];
+  /** Pulls from the national warehouse; their files and import claims are only ever created. */
+  pulls?: Write<Pull>[];
+  pullFiles?: PullFile[];
+  importClaims?: ImportClaim[];
   /** Results from business systems; a new one is created only if its identity is new. */
   results?: Write<IssuedResult>[];
   audit: AuditEntry[];

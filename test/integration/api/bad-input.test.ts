@@ -206,6 +206,15 @@ const bodyRoutes = () => [
     path: '/v1/integration/webhooks',
     valid: { url: 'https://receiver.example.vn/hook', events: ['document.filed'] } as Record<string, unknown>,
   },
+  {
+    op: 'createPull',
+    method: 'POST',
+    path: '/v1/national-warehouse/pulls',
+    valid: {
+      procedureCode: '1.000046',
+      resultCodes: [{ resultTypeCode: 'KQ.G15.000031', number: '1/GXN' }],
+    } as Record<string, unknown>,
+  },
   { op: 'createTemplate', method: 'POST', path: '/v1/ocr-templates', valid: templateDraft },
   {
     op: 'updateTemplate',

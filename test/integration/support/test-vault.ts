@@ -86,6 +86,7 @@ export async function startTestVault(
     | 'installDevelopmentSeal'
     | 'embeddedProviderAccountTypes'
     | 'unitSync'
+    | 'pullRetry'
   > = {},
 ): Promise<TestVault> {
   const dataDir = await mkdtemp(join(tmpdir(), 'khoso-api-test-'));

@@ -188,7 +188,7 @@ describe('IAM scoping', () => {
         if (action === 'dynamodb:Query')
           assert.match(
             id,
-            /^(Api(Folders|Documents|Uploads|Templates|Signatures|Sharing|Audit|UnitSync)Handler|DigitizeClassify|SignatureChecksCheck|WebhookDeliveriesDeliver)/,
+            /^(Api(Folders|Documents|Uploads|Templates|Signatures|Sharing|Audit|UnitSync|Pulls)Handler|DigitizeClassify|SignatureChecksCheck|WebhookDeliveriesDeliver|PullsWorker)/,
           );
       }
     }

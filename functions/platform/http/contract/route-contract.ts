@@ -13,7 +13,8 @@ export type RouteGroup =
   | 'audit'
   | 'sharing'
   | 'integration'
-  | 'unitSync';
+  | 'unitSync'
+  | 'pulls';
 
 export interface RouteContract {
   operationId: string;
