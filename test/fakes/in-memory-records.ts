@@ -13,6 +13,7 @@ import type { DocumentSignature } from '../../functions/signing/core/signature-m
 import type { DocumentVersion, Folder, VaultDocument } from '../../functions/vault/core/model.ts';
 import { nameKey } from '../../functions/vault/core/names.ts';
 import type { Share, ShareLink } from '../../functions/sharing/core/share-model.ts';
+import type { SyncRecord } from '../../functions/sync/core/sync-record.ts';
 import type { UnitOfWork, VaultChanges, Write } from '../../functions/vault/core/unit-of-work.ts';
 
 /** Everything the repository holds, as plain sorted data: equal snapshots mean nothing changed. */
@@ -84,6 +85,8 @@ export class InMemoryRecords implements UnitOfWork {
   readonly signatures = new Map<string, DocumentSignature>();
   readonly shares = new Map<string, Share>();
   readonly links = new Map<string, ShareLink>();
+  /** The sync outbox, by owner|documentId. */
+  readonly syncRecords = new Map<string, SyncRecord>();
   readonly counters = new Map<string, { value: number; expiresAt: string }>();
   /** owner|parent-or-root|nameKey → id of the active folder holding that name. */
   readonly claims = new Map<string, string>();
@@ -191,6 +194,7 @@ export class InMemoryRecords implements UnitOfWork {
     const signatures = changes.signatures ?? [];
     const shares = changes.shares ?? [];
     const links = changes.links ?? [];
+    const syncRecords = changes.syncRecords ?? [];
 
     const moves = folders.filter(({ next, previous }) => previous !== undefined && previous.parentId !== next.parentId);
     const touchesTree = changes.expectedTreeVersion !== undefined || moves.length > 0;
@@ -203,6 +207,7 @@ export class InMemoryRecords implements UnitOfWork {
       signatures.length +
       shares.length +
       links.length +
+      syncRecords.length +
       changes.audit.length +
       (touchesTree ? 1 : 0) +
       (changes.provisionVault ? 1 : 0) +
@@ -292,6 +297,7 @@ export class InMemoryRecords implements UnitOfWork {
     for (const { next } of signatures) this.signatures.set(recordKey(next.ownerId, next.id), store(next));
     for (const { next } of shares) this.shares.set(next.id, store(next));
     for (const { next } of links) this.links.set(next.id, store(next));
+    for (const record of syncRecords) this.syncRecords.set(recordKey(record.ownerId, record.documentId), store(record));
     this.appendChained(changes.audit);
   }
 }

@@ -2,7 +2,7 @@
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
 export type AuditResourceType =
-  'vault' | 'folder' | 'document' | 'upload' | 'template' | 'signature' | 'signing-settings' | 'session';
+  'vault' | 'folder' | 'document' | 'upload' | 'template' | 'signature' | 'signing-settings' | 'session' | 'sync';
 
 export interface AuditEntry {
   id: string;

@@ -13,6 +13,7 @@ import {
   searchItem,
   shareItem,
   signatureItem,
+  syncRecordItem,
   uploadItem,
   vaultItem,
   vaultKey,
@@ -95,6 +96,7 @@ export function createDynamoUnitOfWork(table: DynamoTable): UnitOfWork {
     for (const { next, previous } of changes.signatures ?? []) put(signatureItem(next), previous);
     for (const { next, previous } of changes.shares ?? []) put(shareItem(next), previous);
     for (const { next, previous } of changes.links ?? []) put(linkItem(next), previous);
+    for (const record of changes.syncRecords ?? []) items.push({ Put: { TableName, Item: syncRecordItem(record) } });
     return { items, nameClaimIndexes };
   }
 

@@ -4,6 +4,7 @@ import type { Upload } from '../../digitize/core/upload-model.ts';
 import { isAccessByOthers } from '../../sharing/core/access-log.ts';
 import type { Share, ShareLink } from '../../sharing/core/share-model.ts';
 import type { DocumentSignature } from '../../signing/core/signature-model.ts';
+import type { SyncRecord } from '../../sync/core/sync-record.ts';
 import type { DocumentVersion, Folder, VaultDocument } from '../../vault/core/model.ts';
 import { nameKey } from '../../vault/core/names.ts';
 import { foldNumber, searchableText } from '../../vault/core/search-text.ts';
@@ -199,5 +200,21 @@ export function chainedAuditEntryOf(item: Item): ChainedAuditEntry {
   return {
     entry: auditEntryOf(item),
     link: { seq: Number(item.chainSeq), previousHash: String(item.chainPreviousHash), hash: String(item.chainHash) },
+  };
+}
+
+/** Every sync record is in the by-state index: the dispatcher and the admin status read it. */
+export function syncRecordItem(record: SyncRecord): Item {
+  const values = { ownerId: record.ownerId, documentId: record.documentId };
+  return {
+    ...record,
+    ...primaryKey(entities.syncRecord, values),
+    ...indexAttributes(entities.syncRecord.indexKeys.byState, {
+      ...values,
+      state: record.state,
+      updatedAt: record.updatedAt,
+    }),
+    [attributes.entity]: entities.syncRecord.entity,
+    [attributes.digest]: digestOf(record),
   };
 }

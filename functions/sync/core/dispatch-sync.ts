@@ -1,0 +1,37 @@
+/**
+ * The outbox's dispatcher: a pending record not yet handed to the queue is sent, then marked
+ * dispatched. Sent before marked, so a crash in between sends the event twice (the consumer
+ * dedupes) rather than never. On AWS the table's stream feeds it; locally a poll does.
+ */
+import { ConcurrentUpdateError } from '../../platform/core/errors.ts';
+import type { Clock } from '../../platform/core/runtime.ts';
+import type { SyncQueue, SyncRecordStore } from './sync-ports.ts';
+import { awaitsDispatch, type SyncRecord } from './sync-record.ts';
+
+export interface DispatchDeps {
+  store: SyncRecordStore;
+  queue: SyncQueue;
+  clock: Clock;
+}
+
+/** Sends the record's event if it still awaits dispatch; true when it was sent. */
+export async function dispatchSyncRecord(deps: DispatchDeps, record: SyncRecord): Promise<boolean> {
+  if (!awaitsDispatch(record)) return false;
+  await deps.queue.send(record.event);
+  try {
+    await deps.store.putSyncRecord({ ...record, dispatchedAt: deps.clock.now().toISOString() }, record);
+  } catch (error) {
+    // The record moved on (a newer filing, the consumer already ran): the event is sent all the same.
+    if (!(error instanceof ConcurrentUpdateError)) throw error;
+  }
+  return true;
+}
+
+/** One pass over the pending records (the local poll, and a sweep after a stream outage). */
+export async function dispatchPending(deps: DispatchDeps, limit = 500): Promise<number> {
+  let sent = 0;
+  for (const record of await deps.store.listSyncRecords('pending', limit)) {
+    if (await dispatchSyncRecord(deps, record)) sent += 1;
+  }
+  return sent;
+}
