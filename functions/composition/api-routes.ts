@@ -4,6 +4,7 @@ import { uploadRoutes } from '../digitize/contract/routes.ts';
 import { metaRoutes } from '../platform/http/meta-routes.ts';
 import { sharingRoutes } from '../sharing/contract/routes.ts';
 import { signatureRoutes } from '../signing/contract/routes.ts';
+import { syncRoutes } from '../sync/contract/routes.ts';
 import { templateRoutes } from '../templates/contract/routes.ts';
 import { documentRoutes, folderRoutes } from '../vault/contract/routes.ts';
 
@@ -21,4 +22,5 @@ export const apiRoutes = [
   ...signatureRoutes,
   ...auditRoutes,
   ...sharingRoutes,
+  ...syncRoutes,
 ] as const;

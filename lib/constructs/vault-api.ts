@@ -42,6 +42,7 @@ const routeGroupEntries: Record<RouteGroup, string> = {
   signatures: 'functions/signing/handlers/signatures.ts',
   sharing: 'functions/sharing/handlers/sharing.ts',
   audit: 'functions/audit/handlers/audit.ts',
+  sync: 'functions/sync/handlers/sync-admin.ts',
 };
 const groups = Object.keys(routeGroupEntries) as RouteGroup[];
 

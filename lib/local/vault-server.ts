@@ -63,6 +63,8 @@ import { InProcessHttpHandler } from './in-process-http-handler.ts';
 import { startLocalWorkflow, type LocalWorkflow } from './local-workflow.ts';
 import { matchRoute } from './route-matcher.ts';
 import { startSignaturePoller } from './signature-poller.ts';
+import { startEmbeddedSync, type EmbeddedSync } from './embedded-sync.ts';
+import { createSyncAdminHandler } from '../../functions/sync/handlers/sync-admin.ts';
 
 export interface LocalVaultOptions {
   /** Where everything persists: LevelDB, objects, keys. */
@@ -87,6 +89,8 @@ export interface LocalVault {
   /** The table in dynalite, for tests that inspect or tamper with stored items. */
   table: { client: DynamoDBDocumentClient; name: string };
   workflow: LocalWorkflow;
+  /** Issued results pushed to the national warehouse (the built-in simulator unless NATIONAL_WAREHOUSE_URL is set). */
+  sync: EmbeddedSync;
   close(): Promise<void>;
 }
 
@@ -357,9 +361,11 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     signatures: lazyHandler(() => createSignaturesHandler(deps)),
     sharing: lazyHandler(() => createSharingHandler(deps)),
     audit: lazyHandler(() => createAuditHandler({ auditLog: new DynamoAuditLog(documentClient, tableName) })),
+    sync: lazyHandler(() => createSyncAdminHandler(sync.admin)),
   };
   const onUpload = createOnUploadHandler(deps);
   const signaturePoller = startSignaturePoller(deps, options.signaturePollMs ?? 1_000);
+  const sync = await startEmbeddedSync({ db: documentClient, tableName, blobs, repository: deps.repository });
   const serveBlob = createBlobHttpHandler({
     store: blobs,
     onObjectCreated: (event) => onUpload(event, {} as never),
@@ -439,12 +445,14 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     deps,
     table: { client: documentClient, name: tableName },
     workflow,
+    sync,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await signaturePoller.stop();
+      await sync.stop();
       await workflow.idle();
       await ocr?.close();
       dynamoClient.destroy();

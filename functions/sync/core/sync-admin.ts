@@ -11,9 +11,14 @@ import type { RequestContext } from '../../platform/core/principal.ts';
 import type { SyncRecordStore } from './sync-ports.ts';
 import { syncStates, type SyncRecord, type SyncState } from './sync-record.ts';
 
-/** The dead-letter queue's side of a redrive (StartMessageMoveTask on AWS). */
+/**
+ * The dead-letter queue's side of a redrive: how many messages moved, `started` for an
+ * asynchronous move (SQS StartMessageMoveTask), or `manual` where the runtime cannot move them and
+ * the runbook's command does (docs/integration.md).
+ */
+export type DeadLetterMove = number | 'started' | 'manual';
 export interface DeadLetters {
-  redrive(): Promise<{ moved: number | 'started' }>;
+  redrive(): Promise<{ moved: DeadLetterMove }>;
 }
 
 export interface SyncAdminDeps {
@@ -70,7 +75,7 @@ export async function syncStatus(deps: SyncAdminDeps, context: RequestContext): 
 export async function redriveSync(
   deps: SyncAdminDeps,
   context: RequestContext,
-): Promise<{ reset: number; deadLetters: number | 'started' }> {
+): Promise<{ reset: number; deadLetters: DeadLetterMove }> {
   await requireAdmin(deps, context, 'sync.redrive');
   let reset = 0;
   const now = deps.clock.now().toISOString();

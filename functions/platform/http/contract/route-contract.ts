@@ -2,7 +2,7 @@ import type { z } from 'zod';
 
 /** The Lambda that serves a route; one per route group. */
 export type RouteGroup =
-  'meta' | 'auth' | 'folders' | 'documents' | 'uploads' | 'templates' | 'signatures' | 'audit' | 'sharing';
+  'meta' | 'auth' | 'folders' | 'documents' | 'uploads' | 'templates' | 'signatures' | 'audit' | 'sharing' | 'sync';
 
 export interface RouteContract {
   operationId: string;

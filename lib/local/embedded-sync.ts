@@ -1,0 +1,67 @@
+/**
+ * The push to the national warehouse in the embedded runtime: the outbox dispatcher and the
+ * in-process queue running the sync use case, against the portal NATIONAL_WAREHOUSE_URL names
+ * (its full client configuration in NATIONAL_WAREHOUSE_CONFIG, JSON) or, when that is unset, the
+ * simulator started here, so `npm start` shows sync working with nothing else running.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoSyncStoreWithDocuments } from '../../functions/composition/dynamo-sync-store.ts';
+import type { BlobStore } from '../../functions/platform/core/blob-store.ts';
+import { randomIds, systemClock } from '../../functions/platform/core/runtime.ts';
+import { createNationalWarehouseHttpClient } from '../../functions/sync/adapters/national-warehouse-http-client.ts';
+import type { NationalWarehouseConfigInput } from '../../functions/sync/adapters/national-warehouse-config.ts';
+import { defaultBackoff, defaultMaxAttempts } from '../../functions/sync/core/backoff.ts';
+import { pushEveryIssuedResultImmediately } from '../../functions/sync/core/sync-policy.ts';
+import type { SyncAdminDeps } from '../../functions/sync/core/sync-admin.ts';
+import type { UnitOfWork } from '../../functions/vault/core/unit-of-work.ts';
+import { startNationalWarehouseSimulator } from '../../test/simulators/national-warehouse-simulator.ts';
+import { startLocalSync } from './local-sync.ts';
+
+export interface EmbeddedSync {
+  /** The portal pushed to, and whether it is the built-in simulator. */
+  nationalWarehouse: { url: string; simulated: boolean };
+  admin: SyncAdminDeps;
+  stop(): Promise<void>;
+}
+
+/** What a digitised paper lacks and the portal requires, until the stage configures its own. */
+const localDossierDefaults = {
+  procedureCode: '1.000046',
+  procedureName: 'Kết quả giải quyết thủ tục hành chính (số hoá)',
+  resultTypeCode: 'KQ.G15.000031',
+  processingUnit: '000.00.01.H22',
+};
+
+export async function startEmbeddedSync(options: {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  blobs: BlobStore;
+  repository: Pick<UnitOfWork, 'appendAudit'>;
+  env?: NodeJS.ProcessEnv;
+}): Promise<EmbeddedSync> {
+  const env = options.env ?? process.env;
+  const portalUrl = env.NATIONAL_WAREHOUSE_URL;
+  const simulator = portalUrl ? undefined : await startNationalWarehouseSimulator();
+  const config: NationalWarehouseConfigInput = simulator
+    ? simulator.clientConfig()
+    : { ...(JSON.parse(env.NATIONAL_WAREHOUSE_CONFIG ?? '{}') as NationalWarehouseConfigInput), baseUrl: portalUrl! };
+  const store = createDynamoSyncStoreWithDocuments(options.db, options.tableName);
+  const sync = startLocalSync({
+    store,
+    blobs: options.blobs,
+    warehouse: createNationalWarehouseHttpClient(config),
+    policy: pushEveryIssuedResultImmediately,
+    clock: systemClock,
+    defaults: localDossierDefaults,
+    maxAttempts: defaultMaxAttempts,
+    backoff: defaultBackoff,
+  });
+  return {
+    nationalWarehouse: { url: simulator?.url ?? portalUrl!, simulated: Boolean(simulator) },
+    admin: { store, deadLetters: sync.deadLetters, audit: options.repository, clock: systemClock, ids: randomIds },
+    async stop() {
+      sync.stop();
+      await simulator?.close();
+    },
+  };
+}
