@@ -43,8 +43,8 @@ export interface SyncHarness {
   fileIssuedResult(ownerId: string, index: number): Promise<VaultDocument>;
   recordOf(document: VaultDocument): Promise<SyncRecord | undefined>;
   countByState(): Promise<Record<SyncState, number>>;
-  /** Resolves once `done` holds, polling; rejects after `timeoutMs`. */
-  waitFor(done: () => Promise<boolean>, timeoutMs: number): Promise<void>;
+  /** Resolves once `done` holds, polling every `everyMs` (50); rejects after `timeoutMs`. */
+  waitFor(done: () => Promise<boolean>, timeoutMs: number, everyMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -153,11 +153,11 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
       const counts = await Promise.all(states.map((state) => store.listSyncRecords(state, 100_000)));
       return Object.fromEntries(states.map((state, i) => [state, counts[i]?.length ?? 0])) as Record<SyncState, number>;
     },
-    async waitFor(done, timeoutMs) {
+    async waitFor(done, timeoutMs, everyMs = 50) {
       const deadline = Date.now() + timeoutMs;
       while (!(await done())) {
         if (Date.now() > deadline) throw new Error(`not done within ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setTimeout(resolve, everyMs));
       }
     },
     async close() {

@@ -381,7 +381,7 @@ describe('API', () => {
 });
 
 describe('functions and workflow', () => {
-  test('twenty Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
+  test('twenty-one Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'khoso-dev-workflow-recognize',
       MemorySize: 1536,
@@ -392,6 +392,7 @@ describe('functions and workflow', () => {
       'index.extractHandler',
       'index.failHandler',
       'index.fileHandler',
+      'index.handler',
       'index.handler',
       'index.handler',
       'index.handler',
