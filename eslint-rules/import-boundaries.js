@@ -2,7 +2,17 @@
 // specifiers alone: relative ones are resolved against the importing file, packages by name.
 import path from 'node:path';
 
-export const features = new Set(['vault', 'digitize', 'templates', 'signing', 'sharing', 'audit', 'auth', 'sync']);
+export const features = new Set([
+  'vault',
+  'digitize',
+  'templates',
+  'signing',
+  'sharing',
+  'audit',
+  'auth',
+  'integration',
+  'sync',
+]);
 
 /** The project-relative location of a file: its segments, and what they say about layers. */
 function locate(relativePath) {

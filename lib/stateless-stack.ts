@@ -1,12 +1,12 @@
-import { CfnOutput, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { authAuditOwner } from '../functions/auth/core/auth-audit.ts';
-import { trustedIssuerOf } from '../functions/auth/core/identity-providers.ts';
+import { clientSecretIds, trustedIssuerOf } from '../functions/auth/core/identity-providers.ts';
 import { entities } from '../functions/platform/storage/schema.ts';
 import { stageNamePrefix, type StageConfig } from './config/stage-config.ts';
 import { DigitizeWorkflow } from './constructs/digitize-workflow.ts';
@@ -92,6 +92,12 @@ export class StatelessStack extends Stack {
         IDENTITY_PROVIDERS: JSON.stringify(config.auth.identityProviders.map(trustedIssuerOf)),
         TABLE_NAME: table.tableName,
       },
+      browserLoginEnvironment: config.auth.browserLogin
+        ? {
+            BROWSER_LOGIN: JSON.stringify(config.auth.browserLogin),
+            CLIENT_SECRET_IDS: JSON.stringify(clientSecretIds(config.auth.identityProviders)),
+          }
+        : {},
       throttle: { rateLimit: config.api.throttleRateLimit, burstLimit: config.api.throttleBurstLimit },
       logRetention,
       observability,
@@ -118,7 +124,7 @@ export class StatelessStack extends Stack {
       observability,
     });
 
-    const { folders, documents, uploads, templates, signatures, sharing } = this.api.handlers;
+    const { folders, documents, uploads, templates, signatures, sharing, integration } = this.api.handlers;
     const { validate, recognize, classify, extract, review, seal, file, fail } = this.workflow;
     const { check } = this.signatureChecks;
     for (const vault of [
@@ -128,6 +134,7 @@ export class StatelessStack extends Stack {
       templates,
       signatures,
       sharing,
+      integration,
       validate,
       recognize,
       classify,
@@ -145,30 +152,40 @@ export class StatelessStack extends Stack {
     for (const listing of [folders, documents, uploads, templates, signatures, sharing, classify])
       grantQuery(listing.role, table);
     grantIndexQuery(check.role, table, 'lookups');
-    // The authorizer reads deny-list items and audits refused tokens in the `auth` chain; the logout
-    // routes also write deny-list items and the logout tokens they have seen. Nothing else of the vault.
+    // The authorizer reads deny-list items and browser sessions and audits refused credentials in the
+    // `auth` chain; the auth routes also write deny-list items, the logout tokens they have seen,
+    // sessions and login attempts (and delete the last two). Nothing else of the vault.
     const revocations = partitionPattern(entities.revocation.pk);
+    const sessions = partitionPattern(entities.browserSession.pk);
+    const loginAttempts = partitionPattern(entities.loginAttempt.pk);
     const authAudit = [
       partitionPattern(entities.auditChainHead.pk, { ownerId: authAuditOwner }),
       partitionPattern(entities.auditEntry.pk, { ownerId: authAuditOwner }),
     ];
-    grantItemsByPartition(this.api.authorizer.role, table, ['read'], [revocations, ...authAudit]);
+    grantItemsByPartition(this.api.authorizer.role, table, ['read'], [revocations, sessions, ...authAudit]);
     grantItemsByPartition(this.api.authorizer.role, table, ['write'], authAudit);
-    const logout = this.api.handlers.auth.role;
-    grantItemsByPartition(logout, table, ['read'], [revocations, ...authAudit]);
+    const auth = this.api.handlers.auth.role;
+    grantItemsByPartition(auth, table, ['read'], [revocations, sessions, ...authAudit]);
     grantItemsByPartition(
-      logout,
+      auth,
       table,
       ['write'],
-      [revocations, partitionPattern(entities.logoutTokenUse.pk), ...authAudit],
+      [revocations, partitionPattern(entities.logoutTokenUse.pk), sessions, loginAttempts, ...authAudit],
     );
-    // The browser login (next) exchanges codes with each provider's client secret.
+    grantItemsByPartition(auth, table, ['delete'], [sessions, loginAttempts]);
+    // Browser login exchanges codes with each provider's client secret: read, nothing else, of those secrets only.
     for (const provider of config.auth.identityProviders) {
-      if (!provider.clientSecret) continue;
-      const secret = provider.clientSecret.startsWith('arn:')
-        ? Secret.fromSecretCompleteArn(this, `ClientSecret-${provider.id}`, provider.clientSecret)
-        : Secret.fromSecretNameV2(this, `ClientSecret-${provider.id}`, provider.clientSecret);
-      secret.grantRead(logout);
+      if (!provider.clientSecret || !provider.browserLogin) continue;
+      // A secret named without its ARN has the six random characters Secrets Manager appends.
+      const secretArn = provider.clientSecret.startsWith('arn:')
+        ? provider.clientSecret
+        : this.formatArn({
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: `${provider.clientSecret}-??????`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          });
+      Grant.addToPrincipal({ grantee: auth, actions: ['secretsmanager:GetSecretValue'], resourceArns: [secretArn] });
     }
     // Sync administration reads the sync states' index, resets dead records and audits in the staff chain.
     grantItemAccess(this.api.handlers.sync.role, table);
@@ -178,6 +195,7 @@ export class StatelessStack extends Stack {
     // Presigned URLs carry the signer's rights: uploads and new versions POST to incoming/,
     // downloads GET from vault/.
     grantObjects(uploads.role, objects, { incoming: ['write'] });
+    grantObjects(integration.role, objects, { incoming: ['write'] });
     grantObjects(documents.role, objects, { incoming: ['write'], vault: ['read'], text: ['read'] });
     // Grantees, link holders and officers read what was shared: presigned downloads and the recognised text.
     grantObjects(sharing.role, objects, { vault: ['read'], text: ['read'] });

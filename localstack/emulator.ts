@@ -141,7 +141,8 @@ export async function startMiniStack(endpoint = emulatorEndpoint()): Promise<Run
   const python = await ensureMiniStackVenv();
   await mkdir(stateDir, { recursive: true });
   const log = openSync(join(stateDir, 'ministack.log'), 'a');
-  const child = spawn(python, ['-m', 'ministack'], {
+  // MiniStack itself, with the error names of Node handlers reported as AWS does (see the script).
+  const child = spawn(python, [join(projectRoot, 'localstack', 'ministack-with-error-types.py')], {
     cwd: projectRoot,
     detached: true,
     stdio: ['ignore', log, log],

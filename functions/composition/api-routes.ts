@@ -1,6 +1,7 @@
 import { auditRoutes } from '../audit/contract/routes.ts';
 import { authRoutes } from '../auth/contract/routes.ts';
 import { uploadRoutes } from '../digitize/contract/routes.ts';
+import { integrationRoutes } from '../integration/contract/routes.ts';
 import { metaRoutes } from '../platform/http/meta-routes.ts';
 import { sharingRoutes } from '../sharing/contract/routes.ts';
 import { signatureRoutes } from '../signing/contract/routes.ts';
@@ -22,5 +23,6 @@ export const apiRoutes = [
   ...signatureRoutes,
   ...auditRoutes,
   ...sharingRoutes,
+  ...integrationRoutes,
   ...syncRoutes,
 ] as const;

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { recordBusinessMetrics } from '../audit/adapters/business-metrics.ts';
 import { createDynamoAuditHistory } from '../audit/adapters/dynamo-audit-history.ts';
 import { createDynamoUploadStore } from '../digitize/adapters/dynamo-upload-store.ts';
+import { createDynamoResultStore } from '../integration/adapters/dynamo-result-store.ts';
 import { createDynamoUnitOfWork } from '../platform/storage/dynamo-commit.ts';
 import { DynamoTable } from '../platform/storage/dynamo-table.ts';
 import { createDynamoSharingStore } from '../sharing/adapters/dynamo-sharing-store.ts';
@@ -26,6 +27,7 @@ export function createDynamoRepository(db: DynamoDBDocumentClient, tableName: st
     },
     ...createDynamoVaultStore(table),
     ...createDynamoUploadStore(table),
+    ...createDynamoResultStore(table),
     ...createDynamoSignatureStore(table),
     ...createDynamoSharingStore(table),
     ...createDynamoAuditHistory(table),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identityProvidersSchema } from '../../functions/auth/core/identity-providers.ts';
+import { browserLoginSettingsSchema, identityProvidersSchema } from '../../functions/auth/core/identity-providers.ts';
 
 const httpsOrLoopbackUrl = z
   .string()
@@ -39,13 +39,22 @@ export const stageConfigSchema = z.object({
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
     .optional(),
-  auth: z.object({
-    /**
-     * The trusted identity providers and authorization servers (national portal, ministry
-     * portals, one-stop shops, the machine clients' server): a token from any other issuer is refused.
-     */
-    identityProviders: identityProvidersSchema,
-  }),
+  auth: z
+    .object({
+      /**
+       * The trusted identity providers and authorization servers (national portal, ministry
+       * portals, one-stop shops, the machine clients' server): a token from any other issuer is refused.
+       */
+      identityProviders: identityProvidersSchema,
+      /** Browser login (public base URL, returnTo origins, session lifetime): needed once a provider offers it. */
+      browserLogin: browserLoginSettingsSchema.optional(),
+    })
+    .refine((auth) => auth.browserLogin || !auth.identityProviders.some((provider) => provider.browserLogin), {
+      message:
+        "a provider offers browser login: set browserLoginBaseUrl (the API's public URL, for the redirect URI " +
+        '<url>/auth/callback registered at the provider)',
+      path: ['browserLogin'],
+    }),
   limits: z.object({
     maxUploadBytes: z
       .number()
@@ -136,6 +145,9 @@ export const contextKeys = [
   'jwksUrl',
   'jwtAudience',
   'identityProviders',
+  'browserLoginBaseUrl',
+  'returnToOrigins',
+  'sessionLifetimeSeconds',
   'ocrEngine',
   'allowedContentTypes',
   'maxUploadBytes',
@@ -244,6 +256,15 @@ export function loadStageConfig(context: ContextReader): StageConfig {
           : singleIssuer(defaults.jwtIssuer, defaults.jwksUrl, context('jwtAudience'))),
         ...((jsonOrSame(context('identityProviders')) as unknown[] | undefined) ?? []),
       ],
+      ...(context('browserLoginBaseUrl') === undefined
+        ? {}
+        : {
+            browserLogin: definedEntries({
+              publicBaseUrl: context('browserLoginBaseUrl'),
+              allowedReturnToOrigins: list(context('returnToOrigins')),
+              sessionLifetimeSeconds: numberOrSame(context('sessionLifetimeSeconds')),
+            }),
+          }),
     },
     limits: { ...defaults.limits, ...definedEntries({ maxUploadBytes: numberOrSame(context('maxUploadBytes')) }) },
     api: { ...defaults.api, ...definedEntries({ corsOrigins: list(context('corsOrigins')) }) },

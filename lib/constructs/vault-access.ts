@@ -119,12 +119,13 @@ function nagFinding(value: unknown): string {
 }
 
 /** Item actions a function performs on the partitions its keys lead with. */
-export type ItemAccess = 'read' | 'write';
+export type ItemAccess = 'read' | 'write' | 'delete';
 
 const itemActions: Record<ItemAccess, string[]> = {
   read: ['dynamodb:GetItem'],
   // The audit chain's transaction puts the entry and updates the head under a condition.
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+  delete: ['dynamodb:DeleteItem'],
 };
 
 /**

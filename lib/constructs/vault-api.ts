@@ -21,6 +21,8 @@ export interface VaultApiProps {
   vaultEnvironment: Record<string, string>;
   /** Environment of the authorizer and the auth routes (IDENTITY_PROVIDERS, TABLE_NAME). */
   authEnvironment: Record<string, string>;
+  /** What only the auth routes need besides: browser-login settings and which secrets hold client secrets. */
+  browserLoginEnvironment: Record<string, string>;
   throttle: { rateLimit: number; burstLimit: number };
   logRetention: RetentionDays;
   observability: FunctionObservability;
@@ -34,7 +36,7 @@ const pdfFunction = { memorySize: 1024, timeout: Duration.seconds(29) };
 /** Each route group's Lambda entry: the handler module of the feature that owns the routes. */
 const routeGroupEntries: Record<RouteGroup, string> = {
   meta: 'functions/composition/meta-handler.ts',
-  auth: 'functions/auth/handlers/logout.ts',
+  auth: 'functions/auth/handlers/auth.ts',
   folders: 'functions/vault/handlers/folders.ts',
   documents: 'functions/vault/handlers/documents.ts',
   uploads: 'functions/digitize/handlers/uploads.ts',
@@ -42,6 +44,7 @@ const routeGroupEntries: Record<RouteGroup, string> = {
   signatures: 'functions/signing/handlers/signatures.ts',
   sharing: 'functions/sharing/handlers/sharing.ts',
   audit: 'functions/audit/handlers/audit.ts',
+  integration: 'functions/integration/handlers/results.ts',
   sync: 'functions/sync/handlers/sync-admin.ts',
 };
 const groups = Object.keys(routeGroupEntries) as RouteGroup[];
@@ -68,7 +71,12 @@ export class VaultApi extends Construct {
           serviceName: `api-${group}`,
           description: `khoso API: ${group} routes`,
           // meta serves only public documents and needs no vault resources; auth only the trusted issuers.
-          environment: group === 'meta' ? {} : group === 'auth' ? props.authEnvironment : props.vaultEnvironment,
+          environment:
+            group === 'meta'
+              ? {}
+              : group === 'auth'
+                ? { ...props.authEnvironment, ...props.browserLoginEnvironment }
+                : props.vaultEnvironment,
           logRetention: props.logRetention,
           observability: props.observability,
           // Testing a template on a sample runs OCR, as the workflow's RecognizePage function does.
@@ -145,7 +153,7 @@ export class VaultApi extends Construct {
         for (const r of added) {
           Validations.of(r).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason: `${route.method} ${route.path} is public by contract (health, OpenAPI, reference, and shared links, which carry their own unguessable token, PIN and rate limits).`,
+            reason: `${route.method} ${route.path} is public by contract (health, OpenAPI, reference; shared links, which carry their own unguessable token, PIN and rate limits; browser login and the providers' logout, which carry their own state, cookie binding or signed logout token).`,
           });
         }
       }

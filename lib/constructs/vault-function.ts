@@ -52,6 +52,20 @@ export const ocrFunction = {
   copyBesideBundle: ['functions/digitize/adapters/ocr/tessdata'],
 } satisfies Partial<VaultFunctionProps>;
 
+/** How every function is bundled (ESM, minified, source maps, the AWS SDK inside). */
+export const lambdaBundling = {
+  format: OutputFormat.ESM,
+  minify: true,
+  // Error names survive minification: the workflow's Retry and Catch match them, and upload failures report them.
+  keepNames: true,
+  sourceMap: true,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  // Some CommonJS dependencies call require(); ESM bundles need it defined.
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  externalModules: [],
+};
+
 /**
  * A Node 22 Lambda bundled by esbuild (ESM, minified, source maps, AWS SDK v3 inside the
  * bundle), traced by X-Ray, with Powertools configured by environment, its own log group
@@ -96,14 +110,7 @@ export class VaultFunction extends Construct {
       depsLockFilePath: projectPath('package-lock.json'),
       projectRoot: projectPath('.'),
       bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // Some CommonJS dependencies call require(); ESM bundles need it defined.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        externalModules: [],
+        ...lambdaBundling,
         ...(props.nodeModules ? { nodeModules: props.nodeModules } : {}),
         ...(props.copyBesideBundle ? { commandHooks: copyHooks(props.copyBesideBundle) } : {}),
       },

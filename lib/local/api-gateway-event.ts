@@ -21,6 +21,12 @@ export function toApiGatewayEvent(input: {
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  // As API Gateway does: the Cookie header becomes the `cookies` array.
+  const cookies = headers.cookie
+    ?.split(';')
+    .map((cookie) => cookie.trim())
+    .filter(Boolean);
+  delete headers.cookie;
   // "__proto__" is a parameter name like any other
   const query: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
@@ -33,6 +39,7 @@ export function toApiGatewayEvent(input: {
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     headers,
+    ...(cookies?.length ? { cookies } : {}),
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
     ...(Object.keys(input.pathParameters).length ? { pathParameters: input.pathParameters } : {}),
     requestContext: {
@@ -64,6 +71,7 @@ export function writeApiGatewayResult(res: ServerResponse, result: APIGatewayPro
     result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   res.writeHead(result.statusCode ?? 200, {
     ...Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)])),
+    ...(result.cookies?.length ? { 'set-cookie': result.cookies } : {}),
     ...(body ? { 'content-length': String(body.length) } : {}),
   });
   res.end(body);

@@ -35,11 +35,21 @@ import { createSignaturesHandler } from '../../functions/signing/handlers/signat
 import { createSharingHandler } from '../../functions/sharing/handlers/sharing.ts';
 import { createTemplatesHandler } from '../../functions/templates/handlers/templates.ts';
 import { createUploadsHandler } from '../../functions/digitize/handlers/uploads.ts';
+import { createIntegrationHandler } from '../../functions/integration/handlers/results.ts';
 import { createAuthorizer } from '../../functions/auth/handlers/authorizer.ts';
-import { createAuthHandler } from '../../functions/auth/handlers/logout.ts';
+import { createAuthHandler } from '../../functions/auth/handlers/auth.ts';
 import { createDynamoDenyList } from '../../functions/auth/adapters/dynamo-deny-list.ts';
-import { accountTypes, type TrustedIssuer } from '../../functions/auth/core/identity-providers.ts';
+import { createDynamoSessions } from '../../functions/auth/adapters/dynamo-sessions.ts';
+import { createOidcConfigurations } from '../../functions/auth/adapters/oidc-configurations.ts';
+import {
+  accountTypes,
+  browserLoginSettingsSchema,
+  type AccountType,
+  type BrowserLoginSettings,
+  type TrustedIssuer,
+} from '../../functions/auth/core/identity-providers.ts';
 import { cachedDenyList } from '../../functions/auth/core/revocation.ts';
+import { cachedSessions } from '../../functions/auth/core/sessions.ts';
 import type { AuditEntry } from '../../functions/audit/core/audit-model.ts';
 import type { Principal } from '../../functions/platform/core/principal.ts';
 import { createRemoteJWKSet } from 'jose';
@@ -78,6 +88,17 @@ export interface LocalVaultOptions {
   signaturePollMs?: number;
   /** Identity providers trusted besides the two embedded ones (a test's second issuer); none by default. */
   identityProviders?: TrustedIssuer[];
+  /** Narrows the account types the embedded provider (local-sso) may vouch for: tests of a refused account. */
+  embeddedProviderAccountTypes?: AccountType[];
+  /** Client secrets of browser-login providers by provider id (Secrets Manager's part on AWS). */
+  clientSecrets?: Record<string, string>;
+  /** Browser-login settings; the public base URL defaults to this server's URL. */
+  browserLogin?: Partial<BrowserLoginSettings>;
+  /**
+   * Import the development seal certificate on first start (the default). False leaves the seal key
+   * without a certificate, as on a fresh deployment, until an administrator imports one.
+   */
+  installDevelopmentSeal?: boolean;
 }
 
 export interface LocalVault {
@@ -281,7 +302,9 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   let workflow: LocalWorkflow | undefined;
   const signingSettings = new DynamoSigningSettings(documentClient, tableName);
   const developmentSeal = await loadDevelopmentSeal(join(options.dataDir, 'signing'));
-  await installDevelopmentSeal({ clock: systemClock, ids: randomIds }, signingSettings, developmentSeal);
+  if (options.installDevelopmentSeal ?? true) {
+    await installDevelopmentSeal({ clock: systemClock, ids: randomIds }, signingSettings, developmentSeal);
+  }
   const deps: VaultDeps = {
     repository: createDynamoRepository(documentClient, tableName),
     templates: new DynamoTemplateRepository(documentClient, tableName),
@@ -328,9 +351,19 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
       tokenKinds: ['user', 'machine'],
       maxTokenLifetimeSeconds: 3600,
     },
-    identityProvider.trustedIssuer,
+    // People sign in through the browser with it: `GET /auth/login?provider=local-sso`.
+    {
+      ...identityProvider.trustedIssuer,
+      ...(options.embeddedProviderAccountTypes ? { accountTypes: options.embeddedProviderAccountTypes } : {}),
+      discoveryUrl: identityProvider.discoveryUrl,
+      browserLogin: { scopes: ['profile'], authorizationParams: {}, claimsFrom: 'id_token' },
+    },
     ...(options.identityProviders ?? []),
   ];
+  const clientSecrets: Record<string, string> = {
+    [identityProvider.trustedIssuer.id]: identityProvider.clients.vault.clientSecret,
+    ...options.clientSecrets,
+  };
   const denyList = createDynamoDenyList(documentClient, tableName);
   const remoteKeys = new Map(
     [identityProvider.trustedIssuer, ...(options.identityProviders ?? [])].map((trusted) => [
@@ -338,6 +371,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
       createRemoteJWKSet(new URL(trusted.jwksUrl)),
     ]),
   );
+  const sessionStores = createDynamoSessions(documentClient, tableName);
   const authDeps = {
     issuers: trustedIssuers,
     keysFor: (trusted: TrustedIssuer) =>
@@ -345,18 +379,34 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     // One cache for the authorizer and the logout handler: a logout here is seen at once.
     denyList: cachedDenyList(denyList),
     replays: denyList,
+    // Shared by the authorizer and the auth handler too: a logout here is seen at once.
+    sessions: cachedSessions(sessionStores.sessions),
     appendAudit: (entry: AuditEntry) => deps.repository.appendAudit(entry),
     clock: systemClock,
     ids: randomIds,
   };
-  const authorize = createAuthorizer(createTokenVerifier(authDeps), authDeps);
+  const loginDeps = {
+    ...authDeps,
+    settings: browserLoginSettingsSchema.parse({ publicBaseUrl: url, ...options.browserLogin }),
+    oidcConfiguration: createOidcConfigurations(async (provider) => {
+      const secret = clientSecrets[provider.id];
+      if (!secret) throw new Error(`No client secret for the identity provider ${provider.id}`);
+      return secret;
+    }),
+    attempts: sessionStores.attempts,
+  };
+  const authorize = createAuthorizer(createTokenVerifier(authDeps), {
+    audit: authDeps,
+    sessions: { sessions: authDeps.sessions, denyList: authDeps.denyList, now: () => Date.now() },
+  });
   // The same Powertools chain as on Lambda: logs carry the request id as their correlation id.
   const handlers = {
     meta: lazyHandler(() => createMetaHandler()),
-    auth: lazyHandler(() => createAuthHandler(authDeps)),
+    auth: lazyHandler(() => createAuthHandler(authDeps, loginDeps)),
     folders: lazyHandler(() => createFoldersHandler(deps)),
     documents: lazyHandler(() => createDocumentsHandler(deps)),
     uploads: lazyHandler(() => createUploadsHandler(deps)),
+    integration: lazyHandler(() => createIntegrationHandler(deps)),
     templates: lazyHandler(() => createTemplatesHandler(deps, ocrEngine)),
     signatures: lazyHandler(() => createSignaturesHandler(deps)),
     sharing: lazyHandler(() => createSharingHandler(deps)),
@@ -422,8 +472,14 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
       ? undefined
       : (
           await authorize({
-            headers: { authorization: req.headers.authorization ?? '' },
-            requestContext: { http: { sourceIp: req.socket.remoteAddress ?? 'unknown' } },
+            headers: {
+              ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+              ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}),
+              ...(typeof req.headers['x-csrf-token'] === 'string'
+                ? { 'x-csrf-token': req.headers['x-csrf-token'] }
+                : {}),
+            },
+            requestContext: { http: { method, sourceIp: req.socket.remoteAddress ?? 'unknown' } },
           })
         ).context;
     const event: ApiEvent = toApiGatewayEvent({

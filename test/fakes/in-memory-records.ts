@@ -8,6 +8,7 @@ import {
 import { ConcurrentUpdateError, ConflictError, InvalidInputError } from '../../functions/platform/core/errors.ts';
 import type { AuditEntry } from '../../functions/audit/core/audit-model.ts';
 import type { Upload } from '../../functions/digitize/core/upload-model.ts';
+import type { IssuedResult } from '../../functions/integration/core/result-model.ts';
 import type { Page, PageRequest } from '../../functions/platform/core/page.ts';
 import type { DocumentSignature } from '../../functions/signing/core/signature-model.ts';
 import type { DocumentVersion, Folder, VaultDocument } from '../../functions/vault/core/model.ts';
@@ -27,6 +28,7 @@ export interface RepositorySnapshot {
   signatures: DocumentSignature[];
   shares: Share[];
   links: ShareLink[];
+  results: IssuedResult[];
   claims: [string, string][];
   audit: AuditEntry[];
 }
@@ -85,6 +87,7 @@ export class InMemoryRecords implements UnitOfWork {
   readonly signatures = new Map<string, DocumentSignature>();
   readonly shares = new Map<string, Share>();
   readonly links = new Map<string, ShareLink>();
+  readonly results = new Map<string, IssuedResult>();
   /** The sync outbox, by owner|documentId. */
   readonly syncRecords = new Map<string, SyncRecord>();
   readonly counters = new Map<string, { value: number; expiresAt: string }>();
@@ -148,6 +151,7 @@ export class InMemoryRecords implements UnitOfWork {
       signatures: sorted(this.signatures.values(), (s) => recordKey(s.ownerId, s.id)),
       shares: sorted(this.shares.values(), (share) => share.id),
       links: sorted(this.links.values(), (link) => link.id),
+      results: sorted(this.results.values(), (result) => result.id),
       claims: [...this.claims.entries()].sort(),
       audit: this.audit.map(({ entry }) => copy(entry)),
     };
@@ -194,6 +198,7 @@ export class InMemoryRecords implements UnitOfWork {
     const signatures = changes.signatures ?? [];
     const shares = changes.shares ?? [];
     const links = changes.links ?? [];
+    const results = changes.results ?? [];
     const syncRecords = changes.syncRecords ?? [];
 
     const moves = folders.filter(({ next, previous }) => previous !== undefined && previous.parentId !== next.parentId);
@@ -207,6 +212,7 @@ export class InMemoryRecords implements UnitOfWork {
       signatures.length +
       shares.length +
       links.length +
+      results.length +
       syncRecords.length +
       changes.audit.length +
       (touchesTree ? 1 : 0) +
@@ -233,6 +239,7 @@ export class InMemoryRecords implements UnitOfWork {
     sameRecord('signature', signatures);
     sameRecord('share', shares);
     sameRecord('link', links);
+    sameRecord('result', results);
     for (const version of versions) {
       if (version.ownerId !== ownerId)
         throw new Error(`version of ${version.documentId}: owner does not match the commit`);
@@ -263,6 +270,7 @@ export class InMemoryRecords implements UnitOfWork {
     checkPrevious('signature', this.signatures, (s) => recordKey(s.ownerId, s.id), signatures);
     checkPrevious('share', this.shares, (share) => share.id, shares);
     checkPrevious('link', this.links, (link) => link.id, links);
+    checkPrevious('result', this.results, (result) => result.id, results);
     for (const version of versions) {
       if (this.versions.has(versionKey(ownerId, version.documentId, version.number))) {
         throw new ConcurrentUpdateError(`version ${version.number} of ${version.documentId} already exists`);
@@ -297,6 +305,7 @@ export class InMemoryRecords implements UnitOfWork {
     for (const { next } of signatures) this.signatures.set(recordKey(next.ownerId, next.id), store(next));
     for (const { next } of shares) this.shares.set(next.id, store(next));
     for (const { next } of links) this.links.set(next.id, store(next));
+    for (const { next } of results) this.results.set(next.id, store(next));
     for (const record of syncRecords) this.syncRecords.set(recordKey(record.ownerId, record.documentId), store(record));
     this.appendChained(changes.audit);
   }

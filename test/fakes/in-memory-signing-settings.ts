@@ -5,10 +5,13 @@ import type { InMemoryVaultRepository } from './in-memory-vault-repository.ts';
 
 /** Signing settings in memory; audit entries go to the vault repository, as in the table. */
 export class InMemorySigningSettings implements SigningSettingsRepository {
-  private seal: string | undefined;
   private readonly anchors = new Map<SignatureProviderName, string>();
 
-  constructor(private readonly repository: InMemoryVaultRepository) {}
+  constructor(
+    private readonly repository: InMemoryVaultRepository,
+    /** The seal's certificate chain already imported, if any. */
+    private seal?: string,
+  ) {}
 
   async getSealCertificates(): Promise<string | undefined> {
     return this.seal;

@@ -4,7 +4,7 @@ import { inMemoryAuditLog } from './in-memory-audit-log.ts';
 import { InMemoryRecords } from './in-memory-records.ts';
 import { inMemorySharingStore } from './in-memory-sharing-store.ts';
 import { inMemorySignatureStore } from './in-memory-signature-store.ts';
-import { inMemoryUploadStore } from './in-memory-upload-store.ts';
+import { inMemoryResultStore, inMemoryUploadStore } from './in-memory-upload-store.ts';
 import { inMemoryVaultStore } from './in-memory-vault-store.ts';
 
 export type { RepositorySnapshot } from './in-memory-records.ts';
@@ -23,6 +23,7 @@ export const InMemoryVaultRepository = class extends InMemoryRecords {
       this,
       inMemoryVaultStore(this),
       inMemoryUploadStore(this),
+      inMemoryResultStore(this),
       inMemorySignatureStore(this),
       inMemorySharingStore(this),
       inMemoryAuditLog(this),

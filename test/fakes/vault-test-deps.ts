@@ -16,6 +16,7 @@ import { InMemorySigningSettings } from './in-memory-signing-settings.ts';
 import { RecordingDigitizeWorkflow } from './recording-digitize-workflow.ts';
 import { makePdf } from './sample-files.ts';
 import { SequentialIds } from './sequential-ids.ts';
+import { testSealChainPem } from './test-seal-certificate.ts';
 
 /** VaultDeps with every port a fake the test can inspect and steer. */
 export interface TestVault extends VaultDeps {
@@ -32,7 +33,14 @@ export interface TestVault extends VaultDeps {
   };
 }
 
-export function createTestVault(options: { policy?: Partial<VaultPolicy>; start?: string } = {}): TestVault {
+export function createTestVault(
+  options: {
+    policy?: Partial<VaultPolicy>;
+    start?: string;
+    /** The seal has a certificate valid at any test clock (the default); false: none imported yet. */
+    sealCertificate?: boolean;
+  } = {},
+): TestVault {
   const clock = new FixedClock(options.start);
   const repository = new InMemoryVaultRepository();
   return {
@@ -43,7 +51,13 @@ export function createTestVault(options: { policy?: Partial<VaultPolicy>; start?
     clock,
     ids: new SequentialIds(),
     policy: { ...defaultVaultPolicy, ...options.policy },
-    signing: { providers: {}, settings: new InMemorySigningSettings(repository) },
+    signing: {
+      providers: {},
+      settings: new InMemorySigningSettings(
+        repository,
+        (options.sealCertificate ?? true) ? testSealChainPem : undefined,
+      ),
+    },
   };
 }
 

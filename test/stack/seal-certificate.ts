@@ -14,7 +14,12 @@ export interface SealCertification {
  * What a CA does for a real deployment, done for this run: read the seal key's public key
  * from (the emulator's) KMS and certify it under a throw-away root.
  */
-export async function certifySealKey(endpoint: string, keyArn: string): Promise<SealCertification> {
+export async function certifySealKey(
+  endpoint: string,
+  keyArn: string,
+  /** The agency certificate's validity; the issuer's default (two years from a minute ago) when absent. */
+  validity: { validFrom?: Date; validDays?: number } = {},
+): Promise<SealCertification> {
   const kms = new KMSClient({
     endpoint,
     region: emulatorRegion,
@@ -30,6 +35,7 @@ export async function certifySealKey(endpoint: string, keyArn: string): Promise<
       commonName: 'Cơ quan thử nghiệm khoso',
       organization: 'khoso tests',
       publicKey: PublicKey,
+      ...validity,
     });
     const rootPem = toPem(root.certificate);
     return { rootPem, chainPem: toPem(agency.certificate) + rootPem };

@@ -123,6 +123,14 @@ async function fileFixture(folderId: string, fixture: string, contentType: strin
   return { uploadId, documentId: upload.documentId as string, bytes };
 }
 
+/** The administrator's part of sealing: trust the agency's root, then import the seal key's certificate chain. */
+async function importSealCertificate(adminToken: string, rootPem: string, chainPem: string) {
+  const anchors = await api('PUT', '/v1/signing/trust-anchors/agency-seal', { certificates: rootPem }, adminToken);
+  assert.equal(anchors.status, 200, anchors.text);
+  const imported = await api('PUT', '/v1/signing/seal-certificate', { certificateChain: chainPem }, adminToken);
+  assert.equal(imported.status, 200, imported.text);
+}
+
 /** Emulators route by the credential scope; they do not check the signature. */
 const emulatorAuthorization = (service: string) =>
   `AWS4-HMAC-SHA256 Credential=test/20260101/${emulatorRegion}/${service}/aws4_request, SignedHeaders=host, Signature=0`;
@@ -180,7 +188,8 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
   before(async () => {
     issuer = await startTestIssuer();
     emulator = await startMiniStack();
-    context = { stage: 'dev', jwtIssuer: issuer.issuer, jwksUrl: issuer.jwksUrl };
+    // The test issuer is trusted as an administrator lists a provider: for access and logout tokens.
+    context = { stage: 'dev', identityProviders: JSON.stringify([issuer.identityProvider]) };
     const started = Date.now();
     const outputs = await deployStacks({ context, quiet: true, timeoutMs: 8 * 60_000 });
     console.log(`# deployed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -265,14 +274,71 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
     assert.deepEqual(listing.json.items, []);
   });
 
+  test("a fresh stage cannot issue: readiness says the seal is not configured, and an officer's upload is refused up front", async () => {
+    const [adminToken, officerToken] = await Promise.all([issuer!.issueToken(admin), issuer!.issueToken(officer)]);
+    const readiness = await api('GET', '/v1/admin/readiness', undefined, adminToken);
+    assert.equal(readiness.status, 200, readiness.text);
+    assert.equal(readiness.json.ready, false);
+    assert.equal(readiness.json.seal.status, 'not-configured');
+    assert.match(readiness.json.seal.action, /PUT \/v1\/signing\/seal-certificate/);
+    const refused = await api(
+      'POST',
+      '/v1/uploads',
+      { fileName: 'ket-qua.pdf', contentType: 'application/pdf', size: 1000, ownerId: citizen.ownerId },
+      officerToken,
+    );
+    assert.equal(refused.status, 409, refused.text);
+    assert.match(refused.contentType, /^application\/problem\+json/);
+    assert.equal(refused.json.type, 'urn:khoso:problem:seal-not-configured');
+    assert.match(refused.json.detail, /no certificate.*PUT \/v1\/signing\/seal-certificate/s);
+  });
+
+  test('a seal certificate that expires between the presign and the Seal step fails the upload with that reason', async () => {
+    const [adminToken, officerToken] = await Promise.all([issuer!.issueToken(admin), issuer!.issueToken(officer)]);
+    // Valid from a minute ago for 75 s: the presign is accepted, the Seal step comes too late.
+    const validFrom = new Date(Date.now() - 60_000);
+    const { rootPem, chainPem } = await certifySealKey(emulator!.endpoint, signingKeyArn, {
+      validFrom,
+      validDays: 75 / 86_400,
+    });
+    await importSealCertificate(adminToken, rootPem, chainPem);
+    const bytes = await readFile(new URL('../fixtures/sample-result.pdf', import.meta.url));
+    const ticket = await api(
+      'POST',
+      '/v1/uploads',
+      { fileName: 'ket-qua.pdf', contentType: 'application/pdf', size: bytes.length, ownerId: citizen.ownerId },
+      officerToken,
+    );
+    assert.equal(ticket.status, 201, ticket.text);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, validFrom.getTime() + 76_000 - Date.now())));
+    const form = new FormData();
+    for (const [name, value] of Object.entries(ticket.json.upload.fields as Record<string, string>))
+      form.append(name, value);
+    form.append('file', new Blob([bytes], { type: 'application/pdf' }), 'ket-qua.pdf');
+    const posted = await fetch(ticket.json.upload.url, { method: 'POST', body: form });
+    assert.ok(posted.status < 300, `S3 POST answered ${posted.status}: ${await posted.text()}`);
+    let settled = await settledUpload(ticket.json.uploadId, officerToken);
+    if (settled?.status === 'REVIEW') {
+      const review = await api('POST', `/v1/uploads/${ticket.json.uploadId}/review`, { approve: true }, officerToken);
+      assert.equal(review.status, 200, review.text);
+      settled = await settledUpload(ticket.json.uploadId, officerToken);
+    }
+    // The deployed (minified) seal function's error keeps its name, so the reason is the specific one.
+    assert.equal(settled?.status, 'FAILED', JSON.stringify(settled));
+    assert.match(settled.failureReason, /^The agency seal certificate expired at /, settled.failureReason);
+    assert.equal(settled.documentId, undefined);
+    const readiness = await api('GET', '/v1/admin/readiness', undefined, adminToken);
+    assert.equal(readiness.json.seal.status, 'expired', readiness.text);
+  });
+
   test('an officer files a result for a citizen: it carries the agency seal, signed in KMS, valid and trusted', async () => {
     const [adminToken, officerToken] = await Promise.all([issuer!.issueToken(admin), issuer!.issueToken(officer)]);
     // The administrator's part: trust the agency's root, then import the seal key's certificate.
     const { rootPem, chainPem } = await certifySealKey(emulator!.endpoint, signingKeyArn);
-    const anchors = await api('PUT', '/v1/signing/trust-anchors/agency-seal', { certificates: rootPem }, adminToken);
-    assert.equal(anchors.status, 200, anchors.text);
-    const imported = await api('PUT', '/v1/signing/seal-certificate', { certificateChain: chainPem }, adminToken);
-    assert.equal(imported.status, 200, imported.text);
+    await importSealCertificate(adminToken, rootPem, chainPem);
+    const readiness = await api('GET', '/v1/admin/readiness', undefined, adminToken);
+    assert.equal(readiness.json.ready, true, readiness.text);
+    assert.equal(readiness.json.seal.status, 'configured');
 
     const { uploadId, upload } = await uploadFixture(
       'sample-result.pdf',
@@ -619,6 +685,122 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
           'another citizen revoking',
         );
       });
+    });
+  });
+
+  /**
+   * Single logout reaching bearer tokens on the deployed stack. The logout handler and the
+   * authorizer are different Lambdas: the authorizer's deny-list cache (4 s per container) is the
+   * bound on how late a logout is seen, and that is what is measured here.
+   */
+  describe('single logout on the deployed stack', () => {
+    const ssoCitizen = { sub: 'stack-test-sso-citizen', role: 'citizen', ownerId: citizen.ownerId };
+    const session = (sid: string) => issuer!.issueToken({ ...ssoCitizen, sid });
+    const readFolders = (bearer: string) => send('GET', '/v1/folders', { bearer });
+
+    function backChannel(logoutToken: string) {
+      return send('POST', '/auth/backchannel-logout', {
+        bearer: null,
+        body: new URLSearchParams({ logout_token: logoutToken }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    }
+
+    /** Polls with the token until it is refused; the time from `since` to the first refusal (ms). */
+    async function timeToRefusal(bearer: string, since: number): Promise<number> {
+      for (;;) {
+        const response = await readFolders(bearer);
+        const elapsed = performance.now() - since;
+        if (response.status === 401) {
+          assert.match(response.contentType, /^application\/problem\+json/);
+          assert.equal(response.json?.type, 'urn:khoso:problem:unauthenticated');
+          return elapsed;
+        }
+        assert.equal(response.status, 200, response.text);
+        assert.ok(elapsed < 15_000, `still accepted ${elapsed.toFixed(0)} ms after the logout`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+
+    /** Tokens of untouched sessions stay accepted: a refused logout revokes nothing. */
+    async function assertAccepted(tokens: Record<string, string>) {
+      for (const [label, bearer] of Object.entries(tokens)) {
+        const response = await readFolders(bearer);
+        assert.equal(response.status, 200, `${label}: ${response.status} ${response.text.slice(0, 200)}`);
+      }
+    }
+
+    /** Waits past the current second: token times are whole seconds, and a logout's own second counts as before it. */
+    const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 50));
+
+    let replayable = '';
+    let laterLogin = '';
+
+    test('back-channel logout: 200 no-store, the session is refused within 5 s, and a later login still works', async (t) => {
+      const sid = `sid-${randomUUID()}`;
+      const bearer = await session(sid);
+      // Also warms the authorizer's cache with "not logged out" for this session, the worst case.
+      await assertAccepted({ session: bearer });
+      replayable = await issuer!.issueLogoutToken({ sid });
+      const logout = await backChannel(replayable);
+      const loggedOutAt = performance.now();
+      assert.equal(logout.status, 200, logout.text);
+      assert.equal(logout.headers.get('cache-control'), 'no-store');
+      const elapsed = await timeToRefusal(bearer, loggedOutAt);
+      t.diagnostic(`back-channel logout to first refused request (MiniStack): ${elapsed.toFixed(0)} ms`);
+      assert.ok(elapsed <= 5_000, `${elapsed.toFixed(0)} ms`);
+
+      await nextSecond();
+      laterLogin = await session(sid);
+      await assertAccepted({ 'a later login of the same session id': laterLogin });
+    });
+
+    test('a replayed logout token (same jti) is 400 with an OAuth error, and nothing else is revoked', async () => {
+      assert.ok(replayable, 'the back-channel test ran first');
+      const other = await session(`sid-${randomUUID()}`);
+      await assertAccepted({ other });
+      const replay = await backChannel(replayable);
+      assert.equal(replay.status, 400, replay.text);
+      assert.equal(replay.json?.error, 'invalid_request');
+      assert.match(replay.json?.error_description, /already used/);
+      assert.equal(replay.headers.get('cache-control'), 'no-store');
+      // Past the authorizer's cache bound, a wrongful revocation would show.
+      await new Promise((resolve) => setTimeout(resolve, 4_500));
+      await assertAccepted({ other, 'the later login': laterLogin });
+    });
+
+    test('a logout token for our API audience instead of our client id, or with alg none, is 400 and revokes nothing', async () => {
+      const sid = `sid-${randomUUID()}`;
+      const bearer = await session(sid);
+      await assertAccepted({ session: bearer });
+      const wrongAudience = await issuer!.issueLogoutToken({ sid, aud: issuer!.audience });
+      const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const [, payload] = (await issuer!.issueLogoutToken({ sid })).split('.');
+      const unsigned = `${b64({ alg: 'none', typ: 'logout+jwt' })}.${payload}.`;
+      for (const [label, logoutToken] of Object.entries({ 'wrong aud': wrongAudience, 'alg none': unsigned })) {
+        const refused = await backChannel(logoutToken);
+        assert.equal(refused.status, 400, `${label}: ${refused.text}`);
+        assert.equal(refused.json?.error, 'invalid_request', label);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 4_500));
+      await assertAccepted({ session: bearer });
+    });
+
+    test("front-channel logout of a session: 200 no-store, and that session's token is refused", async (t) => {
+      const sid = `sid-${randomUUID()}`;
+      const bearer = await session(sid);
+      const untouched = await session(`sid-${randomUUID()}`);
+      await assertAccepted({ session: bearer, untouched });
+      const query = new URLSearchParams({ iss: issuer!.issuer, sid }).toString();
+      const logout = await send('GET', `/auth/frontchannel-logout?${query}`, { bearer: null });
+      const loggedOutAt = performance.now();
+      assert.equal(logout.status, 200, logout.text);
+      assert.equal(logout.headers.get('cache-control'), 'no-store');
+      assert.match(logout.contentType, /^text\/html/);
+      const elapsed = await timeToRefusal(bearer, loggedOutAt);
+      t.diagnostic(`front-channel logout to first refused request (MiniStack): ${elapsed.toFixed(0)} ms`);
+      assert.ok(elapsed <= 5_000, `${elapsed.toFixed(0)} ms`);
+      await assertAccepted({ untouched });
     });
   });
 });

@@ -8,6 +8,7 @@ import { staffAuditOwner } from './audit.ts';
 import { ForbiddenRoleError, InvalidInputError } from '../../platform/core/errors.ts';
 import { isOwnerId, type RequestContext } from '../../platform/core/principal.ts';
 import { authAuditOwner } from '../../auth/core/auth-audit.ts';
+import { integrationAuditOwner } from '../../integration/core/result-model.ts';
 import { signingAuditOwner } from '../../signing/core/signing-settings.ts';
 import { templateAuditOwner } from '../../templates/core/template-repository.ts';
 
@@ -25,7 +26,8 @@ export interface AuditLog {
 /** Every owner of an audit chain: vault owners and the pseudo-owners of shared settings. */
 function isAuditChainOwner(ownerId: string): boolean {
   return (
-    isOwnerId(ownerId) || [templateAuditOwner, signingAuditOwner, staffAuditOwner, authAuditOwner].includes(ownerId)
+    isOwnerId(ownerId) ||
+    [templateAuditOwner, signingAuditOwner, staffAuditOwner, authAuditOwner, integrationAuditOwner].includes(ownerId)
   );
 }
 

@@ -2,7 +2,7 @@
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
 export type AuditResourceType =
-  'vault' | 'folder' | 'document' | 'upload' | 'template' | 'signature' | 'signing-settings' | 'session' | 'sync';
+  'vault' | 'folder' | 'document' | 'upload' | 'template' | 'signature' | 'signing-settings' | 'session' | 'result' | 'sync';
 
 export interface AuditEntry {
   id: string;

@@ -19,7 +19,13 @@ export interface AuthAuditDeps {
 export type RequestSource = Omit<RequestContext, 'principal'>;
 
 export interface AuthEvent {
-  action: 'auth.token-refused' | 'auth.logout' | 'auth.logout-refused';
+  action:
+    | 'auth.token-refused'
+    | 'auth.session-refused'
+    | 'auth.login'
+    | 'auth.login-refused'
+    | 'auth.logout'
+    | 'auth.logout-refused';
   outcome: 'success' | 'denied';
   /** The provider's session (`sid`) or subject the event is about, when known. */
   resourceId: string;

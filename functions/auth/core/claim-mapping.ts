@@ -59,7 +59,8 @@ function mapVaultClaims(claims: Record<string, unknown>, sub: string): MappedPri
   const principal = parsed.data;
   const accountType: AccountType =
     principal.role === 'organization' ? 'business' : principal.role === 'citizen' ? 'citizen' : principal.role;
-  return { principal, accountType };
+  const displayName = text(claims, 'name');
+  return { principal, accountType, ...(displayName ? { displayName } : {}) };
 }
 
 /**

@@ -100,7 +100,11 @@ function keyOf(issuer: string, claims: { sub?: string; sid?: string }): Revocati
   return claims.sid ? { issuer, kind: 'sid', value: claims.sid } : { issuer, kind: 'sub', value: claims.sub as string };
 }
 
-async function revoke(deps: LogoutDeps, key: RevocationKey): Promise<void> {
+/** Puts a provider session (or subject) on the deny list for as long as any of its tokens could live. */
+export async function revokeProviderSession(
+  deps: Pick<LogoutDeps, 'issuers' | 'denyList' | 'clock'>,
+  key: RevocationKey,
+): Promise<void> {
   const now = deps.clock.now().getTime();
   const lifetime = longestTokenLifetimeSeconds(deps.issuers);
   await deps.denyList.revoke({ ...key, revokedAt: now, expiresAtEpoch: Math.ceil(now / 1000) + lifetime });
@@ -127,7 +131,7 @@ export async function backChannelLogout(deps: LogoutDeps, source: RequestSource,
       throw new LogoutRequestError('This logout token (jti) was already used', claims.issuer.issuer);
     }
     const key = keyOf(claims.issuer.issuer, claims);
-    await revoke(deps, key);
+    await revokeProviderSession(deps, key);
     await auditAuthEvent(deps, source, {
       action: 'auth.logout',
       outcome: 'success',
@@ -152,7 +156,7 @@ export async function frontChannelLogout(
     const issuer = deps.issuers.find((candidate) => candidate.issuer === request.iss);
     if (!issuer) throw new LogoutRequestError('iss is not a trusted issuer');
     const key = keyOf(issuer.issuer, { sid: request.sid });
-    await revoke(deps, key);
+    await revokeProviderSession(deps, key);
     await auditAuthEvent(deps, source, {
       action: 'auth.logout',
       outcome: 'success',

@@ -80,9 +80,11 @@ export async function fileUpload(
   deps: FilingDeps,
   input: ValidatedUpload & { recognition?: Recognition; sealed?: SealedUpload },
 ): Promise<FiledUpload> {
-  const { recognition, sealed } = input;
+  const { sealed } = input;
   const filed = await retryOnConcurrentUpdate(async () => {
     let upload = await loadUpload(deps, input.uploadId);
+    // A business system's result is filed with the type and fields it gave.
+    const recognition = upload.given?.recognition ?? input.recognition;
     if (upload.status === 'DONE' && upload.documentId && upload.versionNumber) {
       return { uploadId: upload.id, documentId: upload.documentId, versionNumber: upload.versionNumber };
     }
@@ -168,6 +170,23 @@ export async function fileUpload(
             sealed: Boolean(sealed),
           },
         }),
+        // Notifications (a later issue) start from this event in the owner's chain.
+        ...(upload.given
+          ? [
+              auditEntry(deps, uploaderContext(upload), {
+                ownerId: upload.ownerId,
+                action: 'document.filed',
+                resourceType: 'document',
+                resourceId: documentId,
+                detail: {
+                  source: 'issued',
+                  resultId: upload.given.resultId,
+                  type: upload.given.recognition.type ?? '',
+                  version: versionNumber,
+                },
+              }),
+            ]
+          : []),
       ],
     });
     return { uploadId: upload.id, documentId, versionNumber };

@@ -1,6 +1,8 @@
 import { commonName, sha256, toBase64, toHex } from '../../pdf-pki/encoding.ts';
 import { assembleCms, describeCertificate, embedPdfSignature } from '../../signing/core/pki.ts';
 import { prepareSignature } from '../../signing/core/signatures.ts';
+import { carriesTrustedSignature } from '../../signing/core/verification.ts';
+import { requireSealReady } from '../../signing/core/seal-readiness.ts';
 import type { DocumentSignature } from '../../signing/core/signature-model.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
@@ -29,15 +31,21 @@ export interface SealedUpload {
   certificateChain: string[];
 }
 
-/** Results an officer files on a citizen's behalf carry the agency's seal (Decree 45/2020, Art. 25). */
-export function needsSeal(upload: Upload): boolean {
-  return upload.createdByRole === 'officer';
+/**
+ * Results an officer files on a citizen's behalf carry the agency's seal (Decree 45/2020,
+ * Art. 25); so do a business system's results, unless the file is a PDF already carrying a
+ * valid signature that chains to a configured trust anchor (the issuer signed it).
+ */
+export async function needsSeal(deps: Pick<VaultDeps, 'blobs' | 'signing'>, upload: Upload): Promise<boolean> {
+  if (upload.createdByRole === 'officer') return true;
+  if (!upload.given) return false;
+  return !(await carriesTrustedSignature(deps, await deps.blobs.read(upload.blobKey), upload.contentType));
 }
 
 /** Workflow Seal step: every upload passes it; only those that need the seal are sealed. */
 export async function sealStep(deps: SealingDeps, uploadId: string): Promise<{ sealed: SealedUpload | null }> {
   const upload = await recordStep(deps, await loadUpload(deps, uploadId), 'seal');
-  return { sealed: needsSeal(upload) ? await sealUpload(deps, upload) : null };
+  return { sealed: (await needsSeal(deps, upload)) ? await sealUpload(deps, upload) : null };
 }
 
 /**
@@ -47,9 +55,11 @@ export async function sealStep(deps: SealingDeps, uploadId: string): Promise<{ s
 export async function sealUpload(deps: SealingDeps, upload: Upload): Promise<SealedUpload> {
   const provider = deps.signing.providers['agency-seal'];
   if (!provider) throw new Error('The agency seal is not configured for this function');
+  const signedAt = deps.clock.now();
+  // Ready when the upload was accepted, but the certificate may have expired (or been replaced) since.
+  await requireSealReady(deps.signing.settings, signedAt);
   const chain = await provider.signerCertificates({ ownerId: upload.ownerId });
   const [leaf] = chain as [Uint8Array];
-  const signedAt = deps.clock.now();
   const content = await deps.blobs.read(upload.blobKey);
   const subject = describeCertificate(leaf).subject;
   const prepared = await prepareSignature(deps, content, upload.contentType, leaf, {

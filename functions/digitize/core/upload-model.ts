@@ -28,6 +28,14 @@ export interface ProposedRecognition {
   reasons: string[];
 }
 
+/** A business system's result: filed with the facts it gave, without recognition or review. */
+export interface GivenResult {
+  resultId: string;
+  /** The SHA-256 the business system declared: a file that does not match is rejected. */
+  sha256: string;
+  recognition: Recognition;
+}
+
 export interface Upload {
   id: string;
   ownerId: string;
@@ -50,6 +58,8 @@ export interface Upload {
   documentId?: string;
   versionNumber?: number;
   failureReason?: string;
+  /** Set for a business system's result: the workflow skips recognition and review (digitize.asl.json). */
+  given?: GivenResult;
   /** While status is REVIEW. */
   proposed?: ProposedRecognition;
   /** The paused execution's task token; internal, never shown to clients. */

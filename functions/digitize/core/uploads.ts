@@ -12,9 +12,10 @@ import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 import type { DocumentStore, FolderStore } from '../../vault/core/vault-store.ts';
 import type { UploadStore } from './upload-store.ts';
 import { ensureVault, systemFolderId } from '../../vault/core/vault-provisioning.ts';
+import { requireSealReady } from '../../signing/core/seal-readiness.ts';
 
 /** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
-export interface UploadDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 'policy'> {
+export interface UploadDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 'policy' | 'signing'> {
   repository: UnitOfWork & FolderStore & DocumentStore & UploadStore;
 }
 
@@ -94,6 +95,8 @@ export async function requestUpload(
       "Officers file into the owner's procedure-results folder and cannot choose a folder or document",
     );
   }
+  // What an officer files is sealed: refused now rather than failed after OCR, while the officer still holds the paper.
+  if (source === 'issued') await requireSealReady(deps.signing.settings, deps.clock.now());
   await ensureVault(deps, context, ownerId);
   let folderId = request.folderId ?? systemFolderId(source === 'issued' ? 'results' : 'self');
   if (request.documentId) {

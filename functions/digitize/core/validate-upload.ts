@@ -10,6 +10,8 @@ export interface ValidatedUpload {
   pageCount: number;
   /** 1..pageCount, for the workflow's per-page Map. */
   pages: number[];
+  /** A business system's result: its type and fields are given, so recognition and review are skipped. */
+  fieldsGiven: boolean;
 }
 
 /** Workflow step: the stored object must be what the upload declared, and safe to process. */
@@ -28,11 +30,16 @@ export async function validateUpload(deps: FilingDeps, input: { uploadId: string
     maxPages: deps.policy.maxPdfPages,
   });
   if (!inspection.ok) throw new UploadRejectedError(inspection.detail);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (upload.given && upload.given.sha256 !== sha256) {
+    throw new UploadRejectedError('The uploaded file does not have the declared SHA-256');
+  }
   return {
     uploadId: upload.id,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256,
     size: bytes.byteLength,
     pageCount: inspection.pageCount,
     pages: Array.from({ length: inspection.pageCount }, (_, index) => index + 1),
+    fieldsGiven: upload.given !== undefined,
   };
 }

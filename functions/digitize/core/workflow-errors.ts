@@ -14,7 +14,7 @@ export const workflowErrors = {
   invalidInput: 'InvalidInputError',
   /** The reviewer rejected the upload (SendTaskFailure). */
   reviewRejected: 'ReviewRejected',
-  /** signing's SealNotConfiguredError: no certificate imported for the agency seal yet. */
+  /** signing's SealNotConfiguredError: no certificate imported for the agency seal, or it is not valid now. */
   sealNotConfigured: 'SealNotConfiguredError',
 } as const;
 

@@ -27,6 +27,7 @@ const validated = z.object({
   size: z.number().int().positive(),
   pageCount: z.number().int().positive(),
   pages: z.array(z.number().int().positive()),
+  fieldsGiven: z.boolean(),
 });
 const recognition = z.object({
   type: z.string().optional(),

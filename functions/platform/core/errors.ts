@@ -11,6 +11,7 @@ export type DomainErrorCode =
   | 'invalid-input'
   | 'forbidden-role'
   | 'upload-not-ready'
+  | 'seal-not-configured'
   | 'quota-exceeded'
   | 'signature-rejected'
   | 'expired'
@@ -37,7 +38,8 @@ export class NotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   constructor(
-    readonly code: 'conflict' | 'name-taken' | 'folder-cycle' | 'protected-folder' | 'upload-not-ready',
+    readonly code:
+      'conflict' | 'name-taken' | 'folder-cycle' | 'protected-folder' | 'upload-not-ready' | 'seal-not-configured',
     message: string,
   ) {
     super(message);

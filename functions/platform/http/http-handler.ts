@@ -20,7 +20,9 @@ export interface ApiRequest<Route extends RouteContract> {
   context: RequestContext;
   params: Parsed<Route, 'params'>;
   query: Parsed<Route, 'query'>;
-  body: Route extends { body: infer Schema extends z.ZodType } ? z.output<Schema> : undefined;
+  body: Route extends { body: infer Schema extends z.ZodType }
+    ? z.output<Schema> | (Route extends { bodyOptional: true } ? undefined : never)
+    : undefined;
   /** Request headers, names lower-cased (public routes read credentials such as a link PIN here). */
   headers: Record<string, string | undefined>;
 }
@@ -30,6 +32,8 @@ export interface ApiResult<Route extends RouteContract> {
   /** JSON-encoded; typed from the route's response schema (routes without one answer no JSON body). */
   body?: Route extends { response: infer Schema extends z.ZodType } ? z.output<Schema> : never;
   headers?: Record<string, string>;
+  /** `Set-Cookie` values (API Gateway payload 2.0 sends each as its own header). */
+  cookies?: string[];
   /** A body sent as is (HTML, pre-serialised JSON, text) instead of being JSON-encoded. */
   rawBody?: string;
 }
@@ -88,6 +92,7 @@ export function createHttpHandler<const Routes extends readonly RouteContract[]>
           'cache-control': 'no-store',
           ...result.headers,
         },
+        ...(result.cookies?.length ? { cookies: result.cookies } : {}),
         ...(hasBody ? { body: result.rawBody ?? JSON.stringify(result.body) } : {}),
       };
     });

@@ -60,9 +60,16 @@ function validate(schema: z.ZodType | undefined, value: unknown, where: string):
   return result.data;
 }
 
-/** Header names are case-insensitive: lower-cased once, for the body's media type and for operations. */
+/**
+ * Header names are case-insensitive: lower-cased once, for the body's media type and for operations.
+ * API Gateway (payload 2.0) moves the Cookie header to `event.cookies`; it is put back as one header.
+ */
 function lowerCaseHeaders(event: ApiEvent): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const headers = Object.fromEntries(
+    Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  if (event.cookies?.length) headers.cookie = event.cookies.join('; ');
+  return headers;
 }
 
 function requestContext(route: RouteContract, event: ApiEvent): RequestContext {
@@ -74,7 +81,9 @@ function requestContext(route: RouteContract, event: ApiEvent): RequestContext {
   if (route.public) return { ...base, principal: anonymousPrincipal };
   const principal = principalFromAuthorizer(event.requestContext.authorizer?.lambda);
   // Machine clients get their own routes (results and sync, issue 12); none of a person's routes.
-  if (principal.role === 'system') throw new ForbiddenRoleError('Machine clients may not use this route');
+  if (principal.role === 'system' && !route.machineScope) {
+    throw new ForbiddenRoleError('Machine clients may not use this route');
+  }
   return { ...base, principal };
 }
 
@@ -154,7 +163,9 @@ export function jsonBody(): ApiMiddleware {
       const { route, headers } = api;
       const form = route.requestMediaType === 'application/x-www-form-urlencoded';
       if (!event.body) {
-        if (route.body) throw new HttpProblem('invalid-request', `A ${form ? 'form' : 'JSON'} body is required`);
+        if (route.body && !route.bodyOptional) {
+          throw new HttpProblem('invalid-request', `A ${form ? 'form' : 'JSON'} body is required`);
+        }
         return;
       }
       if (!route.body) throw new HttpProblem('invalid-request', 'This route takes no body');

@@ -50,6 +50,10 @@ function parameters(route: RouteContract) {
 function problemsOf(route: RouteContract): ProblemCode[] {
   const codes: ProblemCode[] = ['invalid-request', 'headers-too-large'];
   if (!route.public) codes.push('unauthenticated', 'forbidden-role');
+  // A session cookie without its CSRF token, on an unsafe method.
+  if (!route.public && route.method !== 'GET') codes.push('csrf-rejected');
+  if (route.group === 'auth' && route.method !== 'GET') codes.push('unauthenticated', 'csrf-rejected');
+  if (route.path === '/auth/callback') codes.push('login-refused');
   if (route.body) codes.push('malformed-json', 'unsupported-media-type', 'payload-too-large');
   if (route.group === 'meta') return codes;
   codes.push('not-found', 'invalid-input');
@@ -59,6 +63,8 @@ function problemsOf(route: RouteContract): ProblemCode[] {
   }
   if (route.group === 'uploads' || route.group === 'documents')
     codes.push('quota-exceeded', 'upload-not-ready', 'expired');
+  // Officers' uploads are refused up front while the seal they need is not ready.
+  if (route.operationId === 'createUpload' || route.operationId === 'fileResult') codes.push('seal-not-configured');
   if (route.group === 'sharing') codes.push('permission-denied', 'expired');
   if (route.group === 'sharing' && route.public) codes.push('pin-required', 'rate-limited');
   if (route.group === 'signatures') codes.push('signature-rejected', 'expired', 'provider-unavailable');
@@ -68,7 +74,7 @@ function problemsOf(route: RouteContract): ProblemCode[] {
 const problemDescriptions: Record<number, string> = {
   400: 'Malformed or invalid request',
   401: 'Missing, expired or invalid token',
-  403: 'Refused for your role or by what was shared',
+  403: 'Refused for your role, by what was shared, for a missing CSRF token, or an account the provider may not vouch for',
   404: 'Not found, or not yours (never told apart)',
   409: 'Conflicts with the current state',
   410: 'Expired',
@@ -138,6 +144,8 @@ function operation(route: RouteContract) {
     success.headers = {
       Location: { schema: { type: 'string' }, description: 'Presigned URL, valid at most 5 minutes' },
     };
+  if (route.status === 303)
+    success.headers = { Location: { schema: { type: 'string' }, description: 'Where the browser goes next' } };
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -148,12 +156,18 @@ function operation(route: RouteContract) {
     ...(route.body
       ? {
           requestBody: {
-            required: true,
+            required: !route.bodyOptional,
             content: { [route.requestMediaType ?? 'application/json']: { schema: schemaOf(route.body, 'input') } },
           },
         }
       : {}),
-    responses: { [String(route.status)]: success, ...problemResponses(route) },
+    responses: {
+      [String(route.status)]: success,
+      ...(route.repeatStatus
+        ? { [String(route.repeatStatus.status)]: { ...success, description: route.repeatStatus.description } }
+        : {}),
+      ...problemResponses(route),
+    },
   };
 }
 

@@ -5,7 +5,8 @@ import { HttpProblem } from './problem.ts';
 /**
  * What the authorizer hands to every route, flattened to strings as API Gateway requires.
  * `authenticated` is 'false' with a `reason` when the token was missing or invalid: the
- * handler then answers 401 as problem+json, which API Gateway's own denial cannot.
+ * handler then answers 401 as problem+json, which API Gateway's own denial cannot; with
+ * `refusal: 'csrf'` (a session cookie without its CSRF token) it answers 403.
  */
 export type AuthorizerContext = Record<string, string>;
 
@@ -52,6 +53,8 @@ export function authorizerContextOf(principal: Principal): AuthorizerContext {
 }
 
 export function principalFromAuthorizer(context: AuthorizerContext | undefined): Principal {
+  // A session cookie without its CSRF token on an unsafe method: authenticated, but not this request.
+  if (context?.refusal === 'csrf') throw new HttpProblem('csrf-rejected', context.reason ?? 'CSRF token missing');
   if (context?.authenticated !== 'true') {
     throw new HttpProblem('unauthenticated', context?.reason ?? 'No access token was presented');
   }

@@ -13,6 +13,8 @@ export type HttpProblemCode =
   | 'payload-too-large'
   | 'headers-too-large'
   | 'unauthenticated'
+  | 'csrf-rejected'
+  | 'login-refused'
   | 'route-not-found'
   | 'method-not-allowed'
   | 'internal';
@@ -60,6 +62,16 @@ const kinds: Record<ProblemCode, ProblemKind> = {
     title: 'A valid access token is required',
     titleVi: 'Cần đăng nhập bằng mã truy cập hợp lệ',
   },
+  'csrf-rejected': {
+    status: 403,
+    title: 'The request lacks the session’s CSRF token',
+    titleVi: 'Yêu cầu thiếu mã chống giả mạo (CSRF) của phiên đăng nhập',
+  },
+  'login-refused': {
+    status: 403,
+    title: 'This account may not sign in through this identity provider',
+    titleVi: 'Tài khoản này không được đăng nhập qua nhà cung cấp định danh này',
+  },
   'route-not-found': { status: 404, title: 'No such route', titleVi: 'Không tìm thấy đường dẫn' },
   'method-not-allowed': {
     status: 405,
@@ -85,6 +97,11 @@ const kinds: Record<ProblemCode, ProblemKind> = {
     titleVi: 'Không thể thay đổi thư mục mặc định',
   },
   'upload-not-ready': { status: 409, title: 'The upload is not ready', titleVi: 'Tệp tải lên chưa sẵn sàng' },
+  'seal-not-configured': {
+    status: 409,
+    title: 'The agency seal is not ready, so results cannot be issued yet',
+    titleVi: 'Con dấu số của cơ quan chưa sẵn sàng nên chưa thể cấp kết quả',
+  },
   'invalid-input': { status: 422, title: 'The request cannot be processed', titleVi: 'Yêu cầu không thể xử lý' },
   'forbidden-role': {
     status: 403,

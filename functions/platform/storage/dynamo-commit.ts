@@ -10,6 +10,7 @@ import {
   linkItem,
   nameClaimItem,
   nameClaimKey,
+  resultItem,
   searchItem,
   shareItem,
   signatureItem,
@@ -96,6 +97,7 @@ export function createDynamoUnitOfWork(table: DynamoTable): UnitOfWork {
     for (const { next, previous } of changes.signatures ?? []) put(signatureItem(next), previous);
     for (const { next, previous } of changes.shares ?? []) put(shareItem(next), previous);
     for (const { next, previous } of changes.links ?? []) put(linkItem(next), previous);
+    for (const { next, previous } of changes.results ?? []) put(resultItem(next), previous);
     for (const record of changes.syncRecords ?? []) items.push({ Put: { TableName, Item: syncRecordItem(record) } });
     return { items, nameClaimIndexes };
   }

@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../../audit/core/audit-model.ts';
 import type { ChainedAuditEntry } from '../../audit/core/audit-chain.ts';
 import type { Upload } from '../../digitize/core/upload-model.ts';
+import type { IssuedResult } from '../../integration/core/result-model.ts';
 import { isAccessByOthers } from '../../sharing/core/access-log.ts';
 import type { Share, ShareLink } from '../../sharing/core/share-model.ts';
 import type { DocumentSignature } from '../../signing/core/signature-model.ts';
@@ -116,6 +117,16 @@ export function versionItem(version: DocumentVersion): Item {
 export function uploadItem(upload: Upload): Item {
   const key = primaryKey(entities.upload, { uploadId: upload.id });
   return { ...upload, ...key, [attributes.entity]: entities.upload.entity, [attributes.digest]: digestOf(upload) };
+}
+
+export function resultItem(result: IssuedResult): Item {
+  const key = primaryKey(entities.issuedResult, { resultId: result.id });
+  return {
+    ...result,
+    ...key,
+    [attributes.entity]: entities.issuedResult.entity,
+    [attributes.digest]: digestOf(result),
+  };
 }
 
 /** Pending remote signatures only are in the due-checks index, keyed by when they are next due. */

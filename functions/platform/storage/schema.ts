@@ -237,6 +237,13 @@ export const entities = {
     sk: key('VERSION#<documentId>#<number:10>'),
   },
   upload: { entity: 'upload', title: 'upload', pk: key('UPLOAD#<uploadId>'), sk: key('UPLOAD') },
+  issuedResult: {
+    entity: 'result',
+    title:
+      'result from a business system (id derived from its identity: type, number, issuer, owner; created conditionally with its upload, so an identity is filed once)',
+    pk: key('RESULT#<resultId>'),
+    sk: key('RESULT'),
+  },
   signature: {
     entity: 'signature',
     title: 'signature (signing history)',
@@ -386,6 +393,20 @@ export const entities = {
         serves: 'sync records by state, oldest change first: the local dispatcher, the admin status and redrive',
       }),
     },
+  },
+  browserSession: {
+    entity: 'browser-session',
+    title:
+      'browser session: principal, provider session (iss, sub, sid, auth_time), ID token, CSRF token; keyed by the ' +
+      "SHA-256 of its id, which only the browser's cookie holds (TTL: its absolute expiry)",
+    pk: key('SESSION#<idHash>'),
+    sk: key('SESSION'),
+  },
+  loginAttempt: {
+    entity: 'login-attempt',
+    title: 'browser login between /auth/login and /auth/callback: nonce, PKCE verifier, returnTo (TTL: 10 minutes)',
+    pk: key('LOGIN#<state>'),
+    sk: key('ATTEMPT'),
   },
   localLayoutMarker: {
     entity: 'local-layout',

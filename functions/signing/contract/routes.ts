@@ -6,6 +6,7 @@ import {
   completeSignatureBody,
   documentSignature,
   providerParams,
+  readiness,
   requestSignatureBody,
   requestedSignature,
   sealCertificateBody,
@@ -95,6 +96,19 @@ export const signatureRoutes = [
     summary: 'Seal certificate and trust anchors per provider (administrators)',
     status: 200,
     response: signingSettings,
+  }),
+  defineRoute({
+    operationId: 'getReadiness',
+    method: 'GET',
+    path: '/v1/admin/readiness',
+    group: 'signatures',
+    summary: 'Whether this stage can issue results, and what an administrator must do if not (administrators)',
+    description:
+      'Every issued result is sealed, so the agency seal must have a certificate valid now; while it has not, ' +
+      "officers' uploads are refused with 409 (seal-not-configured) and `seal.action` names the import to do. " +
+      'Public certificate facts only, never key material.',
+    status: 200,
+    response: readiness,
   }),
   defineRoute({
     operationId: 'setTrustAnchors',

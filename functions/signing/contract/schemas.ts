@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resourceId } from '../../platform/http/contract/schemas.ts';
+import { documentRevocation } from '../../vault/contract/schemas.ts';
 
 const signatureProvider = z.enum(['agency-seal', 'ca-token', 'ban-co-yeu', 'sim', 'smartca']);
 
@@ -149,6 +150,7 @@ export const verification = z
         problems: z.array(z.string()),
       }),
     ),
+    revoked: documentRevocation.optional(),
   })
   .meta({ id: 'Verification' });
 
@@ -164,6 +166,22 @@ export const signingSettings = z
     ),
   })
   .meta({ id: 'SigningSettings' });
+
+export const readiness = z
+  .object({
+    /** True when nothing below stops this stage from issuing results. */
+    ready: z.boolean(),
+    seal: z.object({
+      status: z.enum(['configured', 'not-configured', 'expired', 'not-yet-valid']),
+      subject: z.string().optional(),
+      serialNumber: z.string().optional(),
+      notBefore: z.string().optional(),
+      notAfter: z.string().optional(),
+      /** What an administrator must do, while the seal is not ready. */
+      action: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Readiness' });
 
 export const trustAnchorsBody = z.strictObject({ certificates: pemCertificates }).meta({ id: 'TrustAnchors' });
 

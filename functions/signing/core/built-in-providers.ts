@@ -1,16 +1,9 @@
-import { ConflictError } from '../../platform/core/errors.ts';
 import { parseCertificates } from './pki.ts';
+import { SealNotConfiguredError } from './seal-readiness.ts';
 import type { SealKey } from './seal-key.ts';
 import type { SignatureAttempt, SignatureProvider, SignatureProviderName } from './signature-provider.ts';
 import type { SigningDeps } from './signing-deps.ts';
 import type { SigningSettingsRepository } from './signing-settings.ts';
-
-/** Raised while no certificate has been imported for the seal key. */
-export class SealNotConfiguredError extends ConflictError {
-  constructor() {
-    super('conflict', 'The agency seal has no certificate yet; an administrator must import one');
-  }
-}
 
 /** The agency seal: signs at once with the seal key, under the imported certificate chain. */
 export function agencySealProvider(key: SealKey, settings: SigningSettingsRepository): SignatureProvider {
@@ -19,7 +12,7 @@ export function agencySealProvider(key: SealKey, settings: SigningSettingsReposi
     mode: 'seal',
     async signerCertificates() {
       const pem = await settings.getSealCertificates();
-      if (!pem) throw new SealNotConfiguredError();
+      if (!pem) throw new SealNotConfiguredError({ status: 'not-configured' });
       return parseCertificates(pem);
     },
     async requestSignature({ digest }): Promise<SignatureAttempt> {

@@ -9,6 +9,7 @@ import { certificatePublicKey, checkCertificateChain, describeCertificate, parse
 import { toHex } from '../../pdf-pki/encoding.ts';
 import { signatureProviderNames, type SignatureProviderName, type SigningMode } from './signature-provider.ts';
 import { signingAuditOwner } from './signing-settings.ts';
+import { sealReadiness, sealSetupAction, type SealReadiness } from './seal-readiness.ts';
 
 /** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
 export interface SigningAdminDeps extends Pick<VaultDeps, 'clock' | 'ids' | 'signing'> {
@@ -41,6 +42,19 @@ export async function getSigningSettings(
       })),
     ),
   };
+}
+
+export interface Readiness {
+  ready: boolean;
+  seal: SealReadiness & { action?: string };
+}
+
+/** Whether this stage can issue results: today that is the seal (every issued result is sealed). */
+export async function getReadiness(deps: SigningAdminDeps, context: RequestContext): Promise<Readiness> {
+  requireAdmin(context);
+  const seal = await sealReadiness(deps.signing.settings, deps.clock.now());
+  const ready = seal.status === 'configured';
+  return { ready, seal: ready ? seal : { ...seal, action: sealSetupAction } };
 }
 
 /** Replaces a provider's trust anchors: the roots a signature made with it must chain to. */

@@ -47,12 +47,14 @@ export interface DocumentVerification {
   /** True when there is at least one signature and every one is valid. */
   valid: boolean;
   signatures: SignatureVerdict[];
+  /** The issuer revoked the document: whatever its signatures say, it no longer stands. */
+  revoked?: { at: string; reason: string; by: string };
 }
 
 type TrustAnchors = (provider: SignatureProviderName) => Promise<Uint8Array[] | undefined>;
 
 /** Each provider's anchors read and parsed at most once per verification, however many signatures there are. */
-function trustAnchorsOnce(deps: VerificationDeps): TrustAnchors {
+function trustAnchorsOnce(deps: Pick<VaultDeps, 'signing'>): TrustAnchors {
   const loaded = new Map<SignatureProviderName, Promise<Uint8Array[] | undefined>>();
   return (provider) => {
     let anchors = loaded.get(provider);
@@ -136,6 +138,58 @@ async function verdictOf(
   };
 }
 
+/** The verdicts of the signatures embedded in a PDF, matched to our records where we made them. */
+async function embeddedVerdicts(
+  anchorsOf: TrustAnchors,
+  content: Uint8Array,
+  records: DocumentSignature[],
+): Promise<SignatureVerdict[]> {
+  const embedded = readPdfSignatures(content);
+  // Later revisions that a valid signature covers are that signer's (signature-only) updates.
+  const checks = await Promise.all(
+    embedded.map((signature) => inspectCms(signature.cms, { sha256: signature.contentDigest })),
+  );
+  const lastCoveredEnd = Math.max(
+    0,
+    ...embedded
+      .filter((signature, index) => signature.rangeValid && checks[index]?.intact && checks[index]?.signatureValid)
+      .map((signature) => signature.revisionEnd),
+  );
+  const verdicts: SignatureVerdict[] = [];
+  for (const [index, signature] of embedded.entries()) {
+    const digest = toHex(signature.contentDigest);
+    const record = records.find(
+      (candidate) =>
+        candidate.status === 'completed' && candidate.format === 'pades' && candidate.contentDigest === digest,
+    );
+    verdicts.push(
+      await verdictOf(anchorsOf, 'embedded', checks[index] as CmsCheck, {
+        coversWholeDocument: signature.coversWholeDocument,
+        modifiedAfterSigning: !signature.coversWholeDocument && lastCoveredEnd < content.byteLength,
+        ...(record ? { record } : {}),
+        ...(signature.signingTime ? { claimedTime: signature.signingTime } : {}),
+        ...(signature.rangeValid ? {} : { rangeProblem: 'The signed byte ranges are malformed' }),
+      }),
+    );
+  }
+  return verdicts;
+}
+
+/**
+ * Whether a file already carries a signature the vault would call valid: a PDF with an
+ * embedded signature that verifies, chains to a configured trust anchor and covers the
+ * whole file. Images and unsigned PDFs do not.
+ */
+export async function carriesTrustedSignature(
+  deps: Pick<VaultDeps, 'signing'>,
+  content: Uint8Array,
+  contentType: string,
+): Promise<boolean> {
+  if (!isPdf(contentType)) return false;
+  const verdicts = await embeddedVerdicts(trustAnchorsOnce(deps), content, []);
+  return verdicts.some((verdict) => verdict.valid && verdict.coversWholeDocument);
+}
+
 /**
  * Checks every signature of one version: those embedded in a PDF (including ones the vault
  * did not make) and the detached `.p7s` files the vault keeps beside it.
@@ -156,35 +210,7 @@ export async function verifyDocument(
   const anchorsOf = trustAnchorsOnce(deps);
   const verdicts: SignatureVerdict[] = [];
 
-  if (isPdf(version.contentType)) {
-    const embedded = readPdfSignatures(content);
-    // Later revisions that a valid signature covers are that signer's (signature-only) updates.
-    const checks = await Promise.all(
-      embedded.map((signature) => inspectCms(signature.cms, { sha256: signature.contentDigest })),
-    );
-    const lastCoveredEnd = Math.max(
-      0,
-      ...embedded
-        .filter((signature, index) => signature.rangeValid && checks[index]?.intact && checks[index]?.signatureValid)
-        .map((signature) => signature.revisionEnd),
-    );
-    for (const [index, signature] of embedded.entries()) {
-      const digest = toHex(signature.contentDigest);
-      const record = records.find(
-        (candidate) =>
-          candidate.status === 'completed' && candidate.format === 'pades' && candidate.contentDigest === digest,
-      );
-      verdicts.push(
-        await verdictOf(anchorsOf, 'embedded', checks[index] as CmsCheck, {
-          coversWholeDocument: signature.coversWholeDocument,
-          modifiedAfterSigning: !signature.coversWholeDocument && lastCoveredEnd < content.byteLength,
-          ...(record ? { record } : {}),
-          ...(signature.signingTime ? { claimedTime: signature.signingTime } : {}),
-          ...(signature.rangeValid ? {} : { rangeProblem: 'The signed byte ranges are malformed' }),
-        }),
-      );
-    }
-  }
+  if (isPdf(version.contentType)) verdicts.push(...(await embeddedVerdicts(anchorsOf, content, records)));
   for (const record of records) {
     if (
       record.status !== 'completed' ||
@@ -204,5 +230,8 @@ export async function verifyDocument(
     sha256: toHex(sha256(content)),
     valid: verdicts.length > 0 && verdicts.every((verdict) => verdict.valid),
     signatures: verdicts,
+    ...(document.revoked
+      ? { revoked: { at: document.revoked.at, reason: document.revoked.reason, by: document.revoked.by } }
+      : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
-import { getSigningSettings, importSealCertificates, setTrustAnchors } from '../core/signing-admin.ts';
+import { getReadiness, getSigningSettings, importSealCertificates, setTrustAnchors } from '../core/signing-admin.ts';
 import {
   completeDocumentSignature,
   getDocumentSignature,
@@ -38,6 +38,7 @@ export function createSignaturesHandler(deps: VaultDeps) {
     getSigningSettings: async ({ context }) => ({
       body: present(s.signingSettings, await getSigningSettings(deps, context)),
     }),
+    getReadiness: async ({ context }) => ({ body: present(s.readiness, await getReadiness(deps, context)) }),
     setTrustAnchors: async ({ context, params: { provider }, body: { certificates } }) => ({
       body: present(s.certificateList, { items: await setTrustAnchors(deps, context, provider, certificates) }),
     }),

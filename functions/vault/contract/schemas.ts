@@ -65,6 +65,15 @@ export const documentMetadataChanges = z
   .refine((body) => Object.keys(body).length > 0, 'give at least one field to change')
   .meta({ id: 'UpdateDocument', minProperties: 1 });
 
+export const documentRevocation = z
+  .object({
+    at: z.string(),
+    reason: z.string(),
+    by: z.string().describe('The issuing unit that revoked it'),
+  })
+  .describe('Set when the business system that issued the document revoked it; the document is kept')
+  .meta({ id: 'DocumentRevocation' });
+
 export const vaultDocument = z
   .object({
     id: z.string(),
@@ -92,6 +101,7 @@ export const vaultDocument = z
     updatedAt: z.string(),
     createdBy: z.string(),
     trashedAt: z.string().optional(),
+    revoked: documentRevocation.optional(),
   })
   .meta({ id: 'Document' });
 

@@ -49,6 +49,16 @@ export interface VaultDocument extends DocumentMetadata {
   issuingUnit?: string;
   trashedAt?: string;
   trashedWith?: string;
+  /** Revoked by the business system that issued it (integration): kept, and shown as revoked. */
+  revoked?: DocumentRevocation;
+}
+
+export interface DocumentRevocation {
+  at: string;
+  reason: string;
+  /** The issuing unit that revoked it. */
+  by: string;
+  resultId: string;
 }
 
 /** An immutable version of a document's content. */

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../../audit/core/audit-model.ts';
+import type { IssuedResult } from '../../integration/core/result-model.ts';
 import type { Upload } from '../../digitize/core/upload-model.ts';
 import type { Share, ShareLink } from '../../sharing/core/share-model.ts';
 import type { DocumentSignature } from '../../signing/core/signature-model.ts';
@@ -26,6 +27,8 @@ export interface VaultChanges {
   signatures?: Write<DocumentSignature>[];
   shares?: Write<Share>[];
   links?: Write<ShareLink>[];
+  /** Results from business systems; a new one is created only if its identity is new. */
+  results?: Write<IssuedResult>[];
   /** The outbox: each replaces its document's sync record whatever it was (the newest event wins). */
   syncRecords?: SyncRecord[];
   audit: AuditEntry[];

@@ -1,5 +1,6 @@
 import type { AuditHistory } from '../../audit/core/history.ts';
 import type { UploadStore } from '../../digitize/core/upload-store.ts';
+import type { ResultStore } from '../../integration/core/result-store.ts';
 import type { DigitizeWorkflow } from '../../digitize/core/digitize-workflow.ts';
 import type { BlobStore } from '../../platform/core/blob-store.ts';
 import type { Clock, IdGenerator } from '../../platform/core/runtime.ts';
@@ -21,6 +22,7 @@ export type VaultRepository = UnitOfWork &
   VersionStore &
   DocumentSearchStore &
   UploadStore &
+  ResultStore &
   SignatureStore &
   ShareStore &
   LinkStore &

@@ -173,6 +173,27 @@ const bodyRoutes = () => [
     path: `/v1/uploads/${ids.upload}/review`,
     valid: { approve: false, reason: 'Ảnh mờ' } as Record<string, unknown>,
   },
+  {
+    op: 'fileResult',
+    method: 'POST',
+    path: '/v1/integration/results',
+    valid: {
+      ownerId: personas.citizen.ownerId,
+      resultType: 'KQ.G15.000031',
+      number: '1/GXN',
+      issuer: { code: '000.00.01.H22' },
+      procedureCode: '1.000046',
+      caseNumber: 'HS-1',
+      issueDate: '2024-12-03',
+      file: { contentType: 'application/pdf', size: 1000, sha256: 'a'.repeat(64) },
+    } as Record<string, unknown>,
+  },
+  {
+    op: 'revokeResult',
+    method: 'POST',
+    path: '/v1/integration/results/00000000-0000-4000-8000-000000000000/revocation',
+    valid: { reason: 'Cấp sai' } as Record<string, unknown>,
+  },
   { op: 'createTemplate', method: 'POST', path: '/v1/ocr-templates', valid: templateDraft },
   {
     op: 'updateTemplate',

@@ -165,7 +165,7 @@ describe('embedded OpenID provider', () => {
     );
   });
 
-  test('each business system gets a machine token the vault maps to role system (403 on every route today)', async () => {
+  test('each business system gets a machine token the vault maps to role system (403 on every route of a person)', async () => {
     for (const clientId of ['a08-business-system', 'c06-unit-system']) {
       const client = machineClient(clientId);
       const tokens = await oidc.clientCredentialsGrant(await machineRp(clientId), { scope: client.scopes.join(' ') });

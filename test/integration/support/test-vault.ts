@@ -80,7 +80,11 @@ export interface PostFormOptions {
 export async function startTestVault(
   options: { policy?: Partial<VaultPolicy> } & Pick<
     LocalVaultOptions,
-    'remoteSigning' | 'signaturePollMs' | 'identityProviders'
+    | 'remoteSigning'
+    | 'signaturePollMs'
+    | 'identityProviders'
+    | 'installDevelopmentSeal'
+    | 'embeddedProviderAccountTypes'
   > = {},
 ): Promise<TestVault> {
   const dataDir = await mkdtemp(join(tmpdir(), 'khoso-api-test-'));

@@ -213,6 +213,8 @@ describe('IAM scoping', () => {
     assert.deepEqual(objectGrants('ApiAuthorizer'), {});
     assert.deepEqual(objectGrants('UploadEventsOnUpload'), {});
     assert.deepEqual(objectGrants('ApiUploadsHandler'), { 'incoming/*': ['s3:PutObject'] });
+    // Business systems' results: the same presigned POST into incoming/, nothing to read.
+    assert.deepEqual(objectGrants('ApiIntegrationHandler'), { 'incoming/*': ['s3:PutObject'] });
     assert.deepEqual(objectGrants('ApiDocumentsHandler'), {
       'incoming/*': ['s3:PutObject'],
       'text/*': ['s3:GetObject'],
@@ -297,20 +299,33 @@ describe('IAM scoping', () => {
     const write = ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
     const audit = ['AUDITCHAIN#auth', 'AUDIT#auth#*'];
     assert.deepEqual(grants('ApiAuthorizer'), [
-      { actions: read, partitions: ['REVOKED#*', ...audit] },
+      { actions: read, partitions: ['REVOKED#*', 'SESSION#*', ...audit] },
       { actions: write, partitions: audit },
     ]);
     assert.deepEqual(grants('ApiAuthHandler'), [
-      { actions: read, partitions: ['REVOKED#*', ...audit] },
-      { actions: write, partitions: ['REVOKED#*', 'LOGOUTJTI#*#*', ...audit] },
+      { actions: read, partitions: ['REVOKED#*', 'SESSION#*', ...audit] },
+      { actions: write, partitions: ['REVOKED#*', 'LOGOUTJTI#*#*', 'SESSION#*', 'LOGIN#*', ...audit] },
+      { actions: ['dynamodb:DeleteItem'], partitions: ['SESSION#*', 'LOGIN#*'] },
     ]);
   });
 
-  test('the logout routes are public and served by the auth function', () => {
-    for (const key of ['POST /auth/backchannel-logout', 'GET /auth/frontchannel-logout']) {
-      const route = resources('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key)?.[1];
-      assert.equal(route?.Properties.AuthorizationType, 'NONE', key);
-      assert.match(JSON.stringify(route?.Properties.Target), /AuthIntegration/, key);
+  test('the logout and login routes are public and served by the auth function; the session route needs the authorizer', () => {
+    const route = (key: string) =>
+      resources('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key)?.[1];
+    for (const key of [
+      'POST /auth/backchannel-logout',
+      'GET /auth/frontchannel-logout',
+      'GET /auth/login',
+      'GET /auth/callback',
+      'GET /auth/logged-out',
+      'POST /auth/logout',
+    ]) {
+      assert.equal(route(key)?.Properties.AuthorizationType, 'NONE', key);
+      assert.match(JSON.stringify(route(key)?.Properties.Target), /AuthIntegration/, key);
+    }
+    for (const key of ['GET /auth/session']) {
+      assert.equal(route(key)?.Properties.AuthorizationType, 'CUSTOM', key);
+      assert.match(JSON.stringify(route(key)?.Properties.Target), /AuthIntegration/, key);
     }
   });
 

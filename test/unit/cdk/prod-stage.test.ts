@@ -12,6 +12,8 @@ describe('prod stage', () => {
     simSigningEndpoint: 'https://sim-pki.example.vn/api/',
     simSigningApiKeySecret: 'khoso/prod/sim-api-key',
     signatureRequestTtlSeconds: '900',
+    browserLoginBaseUrl: 'https://api.khoso.gov.vn',
+    returnToOrigins: 'https://console.khoso.gov.vn',
     identityProviders: JSON.stringify([
       {
         id: 'dvcqg',
@@ -24,6 +26,7 @@ describe('prod stage', () => {
         claimMapping: 'dvcqg',
         accountTypes: ['citizen', 'business', 'organisation'],
         tokenKinds: ['user'],
+        browserLogin: { authorizationParams: { acr_values: 'LoA1' }, claimsFrom: 'userinfo' },
       },
     ]),
   });
@@ -48,6 +51,7 @@ describe('prod stage', () => {
       {
         id: 'default',
         issuer: 'https://sso.example.gov.vn/',
+        discoveryUrl: 'https://sso.example.gov.vn/.well-known/openid-configuration',
         jwksUrl: 'https://sso.example.gov.vn/jwks',
         clientId: 'khoso',
         audience: 'khoso',
@@ -59,6 +63,7 @@ describe('prod stage', () => {
       {
         id: 'dvcqg',
         issuer: 'https://sso.dichvucong.gov.vn',
+        discoveryUrl: 'https://sso.dichvucong.gov.vn/.well-known/openid-configuration',
         jwksUrl: 'https://sso.dichvucong.gov.vn/jwks',
         clientId: 'khoso-prod',
         audience: 'khoso',
@@ -66,9 +71,42 @@ describe('prod stage', () => {
         accountTypes: ['citizen', 'business', 'organisation'],
         tokenKinds: ['user'],
         maxTokenLifetimeSeconds: 3600,
+        browserLogin: { scopes: [], authorizationParams: { acr_values: 'LoA1' }, claimsFrom: 'userinfo' },
       },
     ]);
     assert.doesNotMatch(JSON.stringify(providers), /secret/i, 'no secret reaches the environment');
+  });
+
+  test('the auth routes alone learn the browser-login settings and which secret holds the client secret', () => {
+    const environment = (name: string) =>
+      (
+        Object.values(
+          prod.statelessTemplate.findResources('AWS::Lambda::Function', { Properties: { FunctionName: name } }),
+        )[0] as { Properties: { Environment: { Variables: Record<string, string> } } }
+      ).Properties.Environment.Variables;
+    const auth = environment('khoso-prod-api-auth');
+    assert.deepEqual(JSON.parse(auth.BROWSER_LOGIN!), {
+      publicBaseUrl: 'https://api.khoso.gov.vn',
+      allowedReturnToOrigins: ['https://console.khoso.gov.vn'],
+      sessionLifetimeSeconds: 28_800,
+    });
+    assert.deepEqual(JSON.parse(auth.CLIENT_SECRET_IDS!), { dvcqg: 'khoso/prod/dvcqg-client-secret' });
+    const authorizer = environment('khoso-prod-authorizer');
+    assert.equal(authorizer.BROWSER_LOGIN, undefined);
+    assert.equal(authorizer.CLIENT_SECRET_IDS, undefined);
+  });
+
+  test('the auth routes may only GetSecretValue, and only on the configured secret', () => {
+    const statements = Object.entries(prod.statelessTemplate.findResources('AWS::IAM::Policy')).flatMap(
+      ([id, policy]) =>
+        (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+          .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('secretsmanager:')))
+          .map((statement) => ({ owner: id.replace(/RoleDefaultPolicy.*$/, ''), ...statement })),
+    );
+    assert.equal(statements.length, 1);
+    assert.equal(statements[0]?.owner, 'ApiAuthHandler');
+    assert.equal(statements[0]?.Action, 'secretsmanager:GetSecretValue');
+    assert.match(JSON.stringify(statements[0]?.Resource), /:secret:khoso\/prod\/dvcqg-client-secret-\?\?\?\?\?\?"/);
   });
 
   test("a provider's client secret is readable by the auth routes' function only", () => {

@@ -97,4 +97,51 @@ describe('stage configuration', () => {
       /issuers must be unique/,
     );
   });
+
+  test('browser login: a provider offering it needs the stage settings; lifetime and origins from context', () => {
+    const dvcqg = {
+      id: 'dvcqg',
+      issuer: 'https://sso.dichvucong.gov.vn',
+      endpoints: {
+        authorization: 'https://sso.dichvucong.gov.vn/oauth2/authorize',
+        token: 'https://sso.dichvucong.gov.vn/oauth2/token',
+        userinfo: 'https://sso.dichvucong.gov.vn/oauth2/userinfo',
+      },
+      jwksUrl: 'https://sso.dichvucong.gov.vn/jwks',
+      clientId: 'khoso-dev',
+      clientSecret: 'khoso/dev/dvcqg',
+      audience: 'khoso',
+      claimMapping: 'dvcqg',
+      accountTypes: ['citizen', 'business'],
+      tokenKinds: ['user'],
+      browserLogin: { authorizationParams: { acr_values: 'LoA1' }, claimsFrom: 'userinfo' },
+    };
+    assert.throws(
+      () => fromContext({ identityProviders: JSON.stringify([dvcqg]) }),
+      /auth\.browserLogin: a provider offers browser login: set browserLoginBaseUrl/,
+    );
+    const config = fromContext({
+      identityProviders: JSON.stringify([dvcqg]),
+      browserLoginBaseUrl: 'https://api.khoso.example',
+      returnToOrigins: 'https://console.khoso.example, https://admin.khoso.example',
+      sessionLifetimeSeconds: '3600',
+    });
+    assert.deepEqual(config.auth.browserLogin, {
+      publicBaseUrl: 'https://api.khoso.example',
+      allowedReturnToOrigins: ['https://console.khoso.example', 'https://admin.khoso.example'],
+      sessionLifetimeSeconds: 3600,
+    });
+    assert.throws(
+      () => fromContext({ identityProviders: JSON.stringify([dvcqg]), browserLoginBaseUrl: 'http://api.example.vn' }),
+      /auth\.browserLogin\.publicBaseUrl: must be https/,
+    );
+    assert.throws(
+      () =>
+        fromContext({
+          identityProviders: JSON.stringify([{ ...dvcqg, browserLogin: { authorizationParams: { state: 'fixed' } } }]),
+          browserLoginBaseUrl: 'https://api.khoso.example',
+        }),
+      /browserLogin\.authorizationParams: may not set state/,
+    );
+  });
 });

@@ -160,6 +160,7 @@ describe('validateUpload', () => {
       size: bytes.byteLength,
       pageCount: 3,
       pages: [1, 2, 3],
+      fieldsGiven: false,
     });
     const png = await arrived(vault, samplePng, { fileName: 'anh.png', contentType: 'image/png' });
     assert.equal((await validateUpload(vault, { uploadId: png.id })).pageCount, 1);
@@ -339,7 +340,14 @@ describe('fileUpload', () => {
       contentType: 'application/pdf',
       size: 10,
     });
-    const fake: ValidatedUpload = { uploadId: pending.id, sha256: '00', size: 10, pageCount: 1, pages: [1] };
+    const fake: ValidatedUpload = {
+      uploadId: pending.id,
+      sha256: '00',
+      size: 10,
+      pageCount: 1,
+      pages: [1],
+      fieldsGiven: false,
+    };
     const before = vault.repository.snapshot();
     await assert.rejects(fileUpload(vault, fake), UploadStateError);
     await assert.rejects(

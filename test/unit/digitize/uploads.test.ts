@@ -11,6 +11,7 @@ import {
   type UploadRequest,
 } from '../../../functions/digitize/core/uploads.ts';
 import { PolicyViolation } from '../../fakes/in-memory-blob-store.ts';
+import { SealNotConfiguredError } from '../../../functions/signing/core/seal-readiness.ts';
 import {
   admin,
   citizen,
@@ -266,6 +267,28 @@ describe('requestUpload by an officer', () => {
       vault,
       requestUpload(vault, officer(), { ...pdf(), ownerId: citizenId, documentId: doc.id }),
       ForbiddenRoleError,
+    );
+  });
+
+  test('is refused up front while the seal has no certificate valid now; citizens are not', async () => {
+    const unsealed = await provisioned({ sealCertificate: false });
+    await assertRefused(
+      unsealed,
+      requestUpload(unsealed, officer(), { ...pdf(), ownerId: citizenId }),
+      (error: unknown) =>
+        error instanceof SealNotConfiguredError &&
+        error.code === 'seal-not-configured' &&
+        /no certificate yet.*PUT \/v1\/signing\/seal-certificate/.test(error.message),
+    );
+    assert.equal((await requestUpload(unsealed, citizen(), pdf())).upload.source, 'self');
+
+    // The fake vault's certificate ends after sixty years; past it, the seal is expired.
+    const expired = await provisioned({ start: '2061-01-01T00:00:00.000Z' });
+    await assertRefused(
+      expired,
+      requestUpload(expired, officer(), { ...pdf(), ownerId: citizenId }),
+      (error: unknown) =>
+        error instanceof SealNotConfiguredError && /^The agency seal certificate expired at 2059-/.test(error.message),
     );
   });
 });

@@ -1,8 +1,19 @@
 import type { z } from 'zod';
+import type { MachineScope } from '../../core/principal.ts';
 
 /** The Lambda that serves a route; one per route group. */
 export type RouteGroup =
-  'meta' | 'auth' | 'folders' | 'documents' | 'uploads' | 'templates' | 'signatures' | 'audit' | 'sharing' | 'sync';
+  | 'meta'
+  | 'auth'
+  | 'folders'
+  | 'documents'
+  | 'uploads'
+  | 'templates'
+  | 'signatures'
+  | 'audit'
+  | 'sharing'
+  | 'integration'
+  | 'sync';
 
 export interface RouteContract {
   operationId: string;
@@ -15,9 +26,16 @@ export interface RouteContract {
   description?: string;
   /** Public routes skip the token check. */
   public?: boolean;
+  /**
+   * A machine client's route, for this scope: the core refuses everyone else (audited), while
+   * every other route refuses machine clients.
+   */
+  machineScope?: MachineScope;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** The body may be left out (a form field that a header can carry instead). */
+  bodyOptional?: true;
   /** The body's media type: JSON unless a protocol says otherwise (OpenID logout posts a form). */
   requestMediaType?: 'application/json' | 'application/x-www-form-urlencoded';
   /**
@@ -25,8 +43,10 @@ export interface RouteContract {
    * OpenID logout specifications require, instead of problem+json.
    */
   errorFormat?: 'oauth';
-  /** Success status and body schema; 204 and 302 have no body. */
-  status: 200 | 201 | 202 | 204 | 302;
+  /** Success status and body schema; 204 and redirects (302, 303) have no body. */
+  status: 200 | 201 | 202 | 204 | 302 | 303;
+  /** A second success status with the same body (an idempotent repeat of a create answers 200). */
+  repeatStatus?: { status: 200; description: string };
   response?: z.ZodType;
   /** Non-JSON responses (the OpenAPI document, the rendered reference). */
   responseMediaType?: string;
