@@ -90,7 +90,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
       resultTypeCode: 'KQ.G15.000031',
       processingUnit: issuingUnit,
     },
-    maxAttempts: options.maxAttempts ?? 8,
+    maxAttempts: options.maxAttempts ?? 12,
     backoff: options.backoff ?? { baseSeconds: 1, maxSeconds: 30 },
   };
   const sync = startLocalSync(deps, { dispatchEveryMs: 100, secondsToMs: 100, ...options.queue });

@@ -27,11 +27,17 @@ export async function dispatchSyncRecord(deps: DispatchDeps, record: SyncRecord)
   return true;
 }
 
+/** Records handed over at once: each is a send and a conditional write, so a pass is not one long chain. */
+const dispatchConcurrency = 16;
+
 /** One pass over the pending records (the local poll, and a sweep after a stream outage). */
 export async function dispatchPending(deps: DispatchDeps, limit = 500): Promise<number> {
+  const pending = await deps.store.listSyncRecords('pending', limit);
   let sent = 0;
-  for (const record of await deps.store.listSyncRecords('pending', limit)) {
-    if (await dispatchSyncRecord(deps, record)) sent += 1;
+  for (let start = 0; start < pending.length; start += dispatchConcurrency) {
+    const batch = pending.slice(start, start + dispatchConcurrency);
+    const results = await Promise.all(batch.map((record) => dispatchSyncRecord(deps, record)));
+    sent += results.filter(Boolean).length;
   }
   return sent;
 }

@@ -50,11 +50,11 @@ describe('push to the national warehouse through the queue', () => {
       await harness.waitFor(async () => {
         const records = await Promise.all(documents.map((d) => harness.recordOf(d)));
         return records.every((record) => (record?.attempts ?? 0) >= 1);
-      }, 15_000);
+      }, 30_000);
     } finally {
       await simulator.comeBack();
     }
-    await harness.waitFor(synced(documents), 30_000);
+    await harness.waitFor(synced(documents), 60_000);
     for (const document of documents) {
       assert.equal(simulator.timesApplied(document.id, document.id), 1, `${document.id} applied once`);
       const record = await harness.recordOf(document);
