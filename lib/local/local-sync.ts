@@ -3,7 +3,7 @@
  * queue (the same visibility, receive-count, dead-letter and backoff semantics as SQS), consumed by
  * the same use case the sync Lambda runs.
  */
-import { dispatchPending } from '../../functions/sync/core/dispatch-sync.ts';
+import { dispatchPending, requeueFailed } from '../../functions/sync/core/dispatch-sync.ts';
 import type { SyncRecordStore } from '../../functions/sync/core/sync-ports.ts';
 import type { SyncEvent } from '../../functions/sync/core/sync-record.ts';
 import { syncDocument, type SyncDeps, type SyncOutcome } from '../../functions/sync/core/sync-document.ts';
@@ -49,7 +49,15 @@ export function startLocalSync(deps: SyncDeps & { store: SyncRecordStore }, opti
   };
   queue.consume(async ({ body }) => verdictOf(await syncDocument(deps, body)));
 
-  let running: Promise<number> | undefined;
+  // The in-process queue starts empty: records left failed by the last run get their message back.
+  let running: Promise<number> | undefined = requeueFailed(dispatchDeps)
+    .catch((error: unknown) => {
+      logger.error('sync requeue failed', { error });
+      return 0;
+    })
+    .finally(() => {
+      running = undefined;
+    });
   const dispatch = () => {
     // One pass at a time: two would send the same record twice (harmless, but wasteful).
     running ??= dispatchPending(dispatchDeps).finally(() => {

@@ -41,3 +41,13 @@ export async function dispatchPending(deps: DispatchDeps, limit = 500): Promise<
   }
   return sent;
 }
+
+/**
+ * Re-sends the events of records waiting for a retry: at the start of a runtime whose queue did not
+ * survive the restart (the embedded one), their messages are gone while the records still wait.
+ */
+export async function requeueFailed(deps: DispatchDeps, limit = 500): Promise<number> {
+  const failed = await deps.store.listSyncRecords('failed', limit);
+  for (const record of failed) await deps.queue.send(record.event);
+  return failed.length;
+}
