@@ -19,13 +19,13 @@ test('a message retried past maxReceiveCount goes to the dead-letter queue, and 
     return healthy ? { delete: true } : { retryAfterSeconds: 1 };
   });
   queue.send('a');
-  await settle(200);
+  await settle(500);
   assert.deepEqual(receives, [1, 2, 3]);
   assert.deepEqual(queue.depth(), { queued: 0, inFlight: 0, deadLetters: 1 });
 
   healthy = true;
   assert.equal(queue.redriveDeadLetters(), 1);
-  await settle(100);
+  await settle(300);
   assert.deepEqual(receives, [1, 2, 3, 1], 'redriven with its receive count reset');
   assert.deepEqual(queue.depth(), { queued: 0, inFlight: 0, deadLetters: 0 });
   queue.stop();
@@ -52,7 +52,7 @@ test('a throwing consumer leaves the message invisible for the visibility timeou
   });
   queue.send('x');
   queue.send('later', 5);
-  await settle(250);
+  await settle(600);
   assert.deepEqual(
     seen.map(({ body }) => body),
     ['x', 'later', 'x'],
