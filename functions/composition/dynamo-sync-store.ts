@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoTable } from '../platform/storage/dynamo-table.ts';
-import { createDynamoSyncStore } from '../sync/adapters/dynamo-sync-store.ts';
+import { createDynamoSyncRecordStore } from '../sync/adapters/dynamo-sync-record-store.ts';
 import type { SyncStore } from '../sync/core/sync-ports.ts';
 import { createDynamoVaultStore } from '../vault/adapters/dynamo-vault-store.ts';
 
@@ -9,7 +9,7 @@ export function createDynamoSyncStoreWithDocuments(db: DynamoDBDocumentClient, t
   const table = new DynamoTable(db, tableName);
   const vault = createDynamoVaultStore(table);
   return {
-    ...createDynamoSyncStore(table),
+    ...createDynamoSyncRecordStore(table),
     getDocument: (ownerId, documentId) => vault.getDocument(ownerId, documentId),
     getVersion: (ownerId, documentId, number) => vault.getVersion(ownerId, documentId, number),
   };

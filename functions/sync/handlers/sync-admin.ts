@@ -6,7 +6,7 @@ import { present } from '../../platform/http/present.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { randomIds, systemClock } from '../../platform/core/runtime.ts';
 import { DynamoTable } from '../../platform/storage/dynamo-table.ts';
-import { createDynamoSyncStore } from '../adapters/dynamo-sync-store.ts';
+import { createDynamoSyncRecordStore } from '../adapters/dynamo-sync-record-store.ts';
 import { syncRoutes } from '../contract/routes.ts';
 import * as s from '../contract/schemas.ts';
 import { redriveSync, syncStatus, type SyncAdminDeps } from '../core/sync-admin.ts';
@@ -23,7 +23,7 @@ export const handler = lazyHandler(() => {
   const { TABLE_NAME } = loadLambdaConfig();
   const db = dynamoDocumentClient();
   return createSyncAdminHandler({
-    store: createDynamoSyncStore(new DynamoTable(db, TABLE_NAME)),
+    store: createDynamoSyncRecordStore(new DynamoTable(db, TABLE_NAME)),
     // The SQS client is not among the bundled dependencies yet: the runbook's StartMessageMoveTask moves them.
     deadLetters: { redrive: async () => ({ moved: 'manual' }) },
     audit: createDynamoRepository(db, TABLE_NAME),

@@ -8,7 +8,7 @@ import type { SyncRecordStore } from '../core/sync-ports.ts';
 import type { SyncRecord } from '../core/sync-record.ts';
 
 /** The outbox records in the vault table; a replacement is conditional on the digest read. */
-export function createDynamoSyncStore(table: DynamoTable): SyncRecordStore {
+export function createDynamoSyncRecordStore(table: DynamoTable): SyncRecordStore {
   const byState = entities.syncRecord.indexKeys.byState;
   return {
     getSyncRecord: (ownerId, documentId) =>
