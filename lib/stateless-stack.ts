@@ -12,6 +12,7 @@ import { stageNamePrefix, type StageConfig } from './config/stage-config.ts';
 import { DigitizeWorkflow } from './constructs/digitize-workflow.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
 import { RemoteSignatureChecks } from './constructs/remote-signature-checks.ts';
+import { WebhookDeliveries } from './constructs/webhook-deliveries.ts';
 import { UploadEvents } from './constructs/upload-events.ts';
 import { vaultBucketName } from './constructs/vault-bucket.ts';
 import {
@@ -43,6 +44,7 @@ export class StatelessStack extends Stack {
   readonly workflow: DigitizeWorkflow;
   readonly uploadEvents: UploadEvents;
   readonly signatureChecks: RemoteSignatureChecks;
+  readonly webhookDeliveries: WebhookDeliveries;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -124,7 +126,15 @@ export class StatelessStack extends Stack {
       observability,
     });
 
-    const { folders, documents, uploads, templates, signatures, sharing, integration } = this.api.handlers;
+    this.webhookDeliveries = new WebhookDeliveries(this, 'WebhookDeliveries', {
+      namePrefix,
+      environment: vaultEnvironment,
+      logRetention,
+      observability,
+    });
+
+    const { folders, documents, uploads, templates, signatures, sharing, integration, unitSync } = this.api.handlers;
+    const { deliver } = this.webhookDeliveries;
     const { validate, recognize, classify, extract, review, seal, file, fail } = this.workflow;
     const { check } = this.signatureChecks;
     for (const vault of [
@@ -135,6 +145,8 @@ export class StatelessStack extends Stack {
       signatures,
       sharing,
       integration,
+      unitSync,
+      deliver,
       validate,
       recognize,
       classify,
@@ -149,7 +161,8 @@ export class StatelessStack extends Stack {
       grantItemAccess(vault.role, table);
     }
     // Classify lists the recognition templates; the signature checks read only the due-checks index.
-    for (const listing of [folders, documents, uploads, templates, signatures, sharing, classify])
+    // The sync functions read the change feed, the policy's versions, webhooks and their deliveries.
+    for (const listing of [folders, documents, uploads, templates, signatures, sharing, classify, unitSync, deliver])
       grantQuery(listing.role, table);
     grantIndexQuery(check.role, table, 'lookups');
     // The authorizer reads deny-list items and browser sessions and audits refused credentials in the

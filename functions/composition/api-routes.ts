@@ -5,7 +5,8 @@ import { integrationRoutes } from '../integration/contract/routes.ts';
 import { metaRoutes } from '../platform/http/meta-routes.ts';
 import { sharingRoutes } from '../sharing/contract/routes.ts';
 import { signatureRoutes } from '../signing/contract/routes.ts';
-import { syncRoutes } from '../sync/contract/routes.ts';
+import { unitSyncRoutes } from '../sync/contract/routes.ts';
+import { pushSyncRoutes } from '../sync/contract/push-routes.ts';
 import { templateRoutes } from '../templates/contract/routes.ts';
 import { documentRoutes, folderRoutes } from '../vault/contract/routes.ts';
 
@@ -23,6 +24,7 @@ export const apiRoutes = [
   ...signatureRoutes,
   ...auditRoutes,
   ...sharingRoutes,
+  ...unitSyncRoutes,
   ...integrationRoutes,
-  ...syncRoutes,
+  ...pushSyncRoutes,
 ] as const;

@@ -45,6 +45,7 @@ const routeGroupEntries: Record<RouteGroup, string> = {
   sharing: 'functions/sharing/handlers/sharing.ts',
   audit: 'functions/audit/handlers/audit.ts',
   integration: 'functions/integration/handlers/results.ts',
+  unitSync: 'functions/sync/handlers/unit-sync.ts',
   sync: 'functions/sync/handlers/sync-admin.ts',
 };
 const groups = Object.keys(routeGroupEntries) as RouteGroup[];

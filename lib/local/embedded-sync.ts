@@ -11,7 +11,9 @@ import { randomIds, systemClock } from '../../functions/platform/core/runtime.ts
 import { createNationalWarehouseHttpClient } from '../../functions/sync/adapters/national-warehouse-http-client.ts';
 import type { NationalWarehouseConfigInput } from '../../functions/sync/adapters/national-warehouse-config.ts';
 import { defaultBackoff, defaultMaxAttempts } from '../../functions/sync/core/backoff.ts';
-import { pushEveryIssuedResultImmediately } from '../../functions/sync/core/sync-policy.ts';
+import { storedSyncPolicy } from '../../functions/sync/core/sync-policy.ts';
+import { createDynamoSyncStore } from '../../functions/sync/adapters/dynamo-sync-store.ts';
+import { DynamoTable } from '../../functions/platform/storage/dynamo-table.ts';
 import type { SyncAdminDeps } from '../../functions/sync/core/sync-admin.ts';
 import type { UnitOfWork } from '../../functions/vault/core/unit-of-work.ts';
 import { startNationalWarehouseSimulator } from '../../test/simulators/national-warehouse-simulator.ts';
@@ -50,7 +52,8 @@ export async function startEmbeddedSync(options: {
     store,
     blobs: options.blobs,
     warehouse: createNationalWarehouseHttpClient(config),
-    policy: pushEveryIssuedResultImmediately,
+    // The administrators' stored policy; with none stored, every issued result is pushed at once.
+    policy: storedSyncPolicy(createDynamoSyncStore(new DynamoTable(options.db, options.tableName))),
     clock: systemClock,
     defaults: localDossierDefaults,
     maxAttempts: defaultMaxAttempts,

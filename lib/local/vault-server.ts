@@ -73,6 +73,8 @@ import { InProcessHttpHandler } from './in-process-http-handler.ts';
 import { startLocalWorkflow, type LocalWorkflow } from './local-workflow.ts';
 import { matchRoute } from './route-matcher.ts';
 import { startSignaturePoller } from './signature-poller.ts';
+import { startLocalUnitSync, type LocalUnitSyncOptions } from './local-unit-sync.ts';
+import { createUnitSyncHandler } from '../../functions/sync/handlers/unit-sync.ts';
 import { startEmbeddedSync, type EmbeddedSync } from './embedded-sync.ts';
 import { createSyncAdminHandler } from '../../functions/sync/handlers/sync-admin.ts';
 
@@ -99,6 +101,8 @@ export interface LocalVaultOptions {
    * without a certificate, as on a fresh deployment, until an administrator imports one.
    */
   installDevelopmentSeal?: boolean;
+  /** Units' change feed and webhooks: where webhooks may point, the feed's settle time, retry timing. */
+  unitSync?: LocalUnitSyncOptions;
 }
 
 export interface LocalVault {
@@ -399,6 +403,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     audit: authDeps,
     sessions: { sessions: authDeps.sessions, denyList: authDeps.denyList, now: () => Date.now() },
   });
+  const unitSync = startLocalUnitSync(deps, documentClient, tableName, options.unitSync);
   // The same Powertools chain as on Lambda: logs carry the request id as their correlation id.
   const handlers = {
     meta: lazyHandler(() => createMetaHandler()),
@@ -410,6 +415,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     templates: lazyHandler(() => createTemplatesHandler(deps, ocrEngine)),
     signatures: lazyHandler(() => createSignaturesHandler(deps)),
     sharing: lazyHandler(() => createSharingHandler(deps)),
+    unitSync: lazyHandler(() => createUnitSyncHandler(unitSync.deps)),
     audit: lazyHandler(() => createAuditHandler({ auditLog: new DynamoAuditLog(documentClient, tableName) })),
     sync: lazyHandler(() => createSyncAdminHandler(sync.admin)),
   };
@@ -508,6 +514,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
         server.closeAllConnections();
       });
       await signaturePoller.stop();
+      await unitSync.stop();
       await sync.stop();
       await workflow.idle();
       await ocr?.close();

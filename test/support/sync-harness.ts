@@ -18,7 +18,9 @@ import { createTableInput } from '../../functions/platform/storage/schema.ts';
 import { createNationalWarehouseHttpClient } from '../../functions/sync/adapters/national-warehouse-http-client.ts';
 import type { BackoffSettings } from '../../functions/sync/core/backoff.ts';
 import type { SyncDeps } from '../../functions/sync/core/sync-document.ts';
-import { pushEveryIssuedResultImmediately, type SyncPolicy } from '../../functions/sync/core/sync-policy.ts';
+import { storedSyncPolicy, type SyncPolicy } from '../../functions/sync/core/sync-policy.ts';
+import { createDynamoSyncStore } from '../../functions/sync/adapters/dynamo-sync-store.ts';
+import { DynamoTable } from '../../functions/platform/storage/dynamo-table.ts';
 import type { SyncStore } from '../../functions/sync/core/sync-ports.ts';
 import { pendingSyncRecord, type SyncRecord, type SyncState } from '../../functions/sync/core/sync-record.ts';
 import type { VaultDocument } from '../../functions/vault/core/model.ts';
@@ -82,7 +84,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     store,
     blobs,
     warehouse,
-    policy: options.policy ?? pushEveryIssuedResultImmediately,
+    policy: options.policy ?? storedSyncPolicy(createDynamoSyncStore(new DynamoTable(db, tableName))),
     clock: systemClock,
     defaults: {
       procedureCode: '1.004616.000.00.00.H56',

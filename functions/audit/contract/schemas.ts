@@ -23,8 +23,8 @@ export const auditChainParams = z.strictObject({
     .string()
     .max(20)
     .regex(
-      /^(\d{10,12}(-\d{3})?|templates|signing|staff|auth|integration)$/,
-      'must be a personal ID, an enterprise code, "templates", "signing", "staff", "auth" or "integration"',
+      /^(\d{10,12}(-\d{3})?|templates|signing|staff|auth|integration|sync)$/,
+      'must be a personal ID, an enterprise code, "templates", "signing", "staff", "auth", "integration" or "sync"',
     ),
 });
 

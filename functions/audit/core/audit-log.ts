@@ -9,6 +9,7 @@ import { ForbiddenRoleError, InvalidInputError } from '../../platform/core/error
 import { isOwnerId, type RequestContext } from '../../platform/core/principal.ts';
 import { authAuditOwner } from '../../auth/core/auth-audit.ts';
 import { integrationAuditOwner } from '../../integration/core/result-model.ts';
+import { syncAuditOwner } from '../../sync/core/sync-audit.ts';
 import { signingAuditOwner } from '../../signing/core/signing-settings.ts';
 import { templateAuditOwner } from '../../templates/core/template-repository.ts';
 
@@ -27,7 +28,14 @@ export interface AuditLog {
 function isAuditChainOwner(ownerId: string): boolean {
   return (
     isOwnerId(ownerId) ||
-    [templateAuditOwner, signingAuditOwner, staffAuditOwner, authAuditOwner, integrationAuditOwner].includes(ownerId)
+    [
+      templateAuditOwner,
+      signingAuditOwner,
+      staffAuditOwner,
+      authAuditOwner,
+      integrationAuditOwner,
+      syncAuditOwner,
+    ].includes(ownerId)
   );
 }
 
@@ -40,7 +48,7 @@ export async function verifyOwnerAuditChain(
   if (context.principal.role !== 'admin') throw new ForbiddenRoleError('Only administrators verify audit chains');
   if (!isAuditChainOwner(ownerId))
     throw new InvalidInputError(
-      'ownerId must be a personal ID, an enterprise code, "templates", "signing", "staff" or "auth"',
+      'ownerId must be a personal ID, an enterprise code, "templates", "signing", "staff", "auth", "integration" or "sync"',
     );
   const chain = await deps.auditLog.readChain(ownerId);
   return verifyAuditChain(ownerId, chain.entries, chain.head);

@@ -2,7 +2,18 @@
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
 export type AuditResourceType =
-  'vault' | 'folder' | 'document' | 'upload' | 'template' | 'signature' | 'signing-settings' | 'session' | 'result' | 'sync';
+  | 'vault'
+  | 'folder'
+  | 'document'
+  | 'upload'
+  | 'template'
+  | 'signature'
+  | 'signing-settings'
+  | 'session'
+  | 'result'
+  | 'sync-policy'
+  | 'webhook'
+  | 'sync';
 
 export interface AuditEntry {
   id: string;

@@ -5,23 +5,16 @@ import { randomIds, systemClock } from '../../platform/core/runtime.ts';
 import { createDynamoUnitOfWork } from '../../platform/storage/dynamo-commit.ts';
 import { DynamoTable } from '../../platform/storage/dynamo-table.ts';
 import type { AuthAuditDeps } from '../core/auth-audit.ts';
-import type { BrowserLoginDeps } from '../core/browser-login.ts';
-import { browserLoginSettingsSchema, parseTrustedIssuers, type TrustedIssuer } from '../core/identity-providers.ts';
+import { parseTrustedIssuers, type TrustedIssuer } from '../core/identity-providers.ts';
 import { cachedDenyList, type DenyList, type ReplayGuard } from '../core/revocation.ts';
-import { cachedSessions, type SessionStore } from '../core/sessions.ts';
+import { cachedSessions, type LoginAttemptStore, type SessionStore } from '../core/sessions.ts';
 import { createDynamoDenyList } from './dynamo-deny-list.ts';
 import { createDynamoSessions } from './dynamo-sessions.ts';
-import { createOidcConfigurations } from './oidc-configurations.ts';
-import { secretsManagerClientSecrets } from './secrets-manager-client-secrets.ts';
 
 const authEnvironment = z.object({
   /** The stage's trusted issuers as JSON (no secret values), from the stage config. */
   IDENTITY_PROVIDERS: z.string().min(2),
   TABLE_NAME: z.string().min(1),
-  /** The stage's browser-login settings as JSON; absent when no provider offers browser login. */
-  BROWSER_LOGIN: z.string().min(2).optional(),
-  /** Provider id → Secrets Manager name or ARN of its client secret (auth routes' function only). */
-  CLIENT_SECRET_IDS: z.string().min(2).default('{}'),
 });
 
 export interface AwsAuthDeps extends AuthAuditDeps {
@@ -30,13 +23,17 @@ export interface AwsAuthDeps extends AuthAuditDeps {
   denyList: DenyList;
   replays: ReplayGuard;
   sessions: SessionStore;
-  /** Browser login, when the stage configures it. */
-  browserLogin?: BrowserLoginDeps;
+  /** Login attempts: used by the auth routes' browser login only. */
+  attempts: LoginAttemptStore;
 }
 
 let deps: AwsAuthDeps | undefined;
 
-/** The authorizer's and the auth handler's dependencies on AWS, built once per container. */
+/**
+ * The authorizer's and the auth handler's dependencies on AWS, built once per container. Browser
+ * login (openid-client, Secrets Manager) is wired in aws-browser-login-deps.ts, so that the
+ * authorizer's bundle carries neither.
+ */
 export function awsAuthDeps(): AwsAuthDeps {
   if (deps) return deps;
   const config = authEnvironment.parse(process.env);
@@ -45,7 +42,7 @@ export function awsAuthDeps(): AwsAuthDeps {
   const { sessions, attempts } = createDynamoSessions(db, config.TABLE_NAME);
   // jose keeps each remote JWKS cached and refetches it when a token names an unknown key.
   const jwks = new Map<string, JWTVerifyGetKey>();
-  const base = {
+  deps = {
     issuers: parseTrustedIssuers(config.IDENTITY_PROVIDERS),
     keysFor: (issuer: TrustedIssuer) => {
       let keys = jwks.get(issuer.jwksUrl);
@@ -59,21 +56,7 @@ export function awsAuthDeps(): AwsAuthDeps {
       createDynamoUnitOfWork(new DynamoTable(db, config.TABLE_NAME)).appendAudit(entry),
     clock: systemClock,
     ids: randomIds,
-  };
-  deps = {
-    ...base,
-    ...(config.BROWSER_LOGIN
-      ? {
-          browserLogin: {
-            ...base,
-            settings: browserLoginSettingsSchema.parse(JSON.parse(config.BROWSER_LOGIN)),
-            oidcConfiguration: createOidcConfigurations(
-              secretsManagerClientSecrets(z.record(z.string(), z.string()).parse(JSON.parse(config.CLIENT_SECRET_IDS))),
-            ),
-            attempts,
-          },
-        }
-      : {}),
+    attempts,
   };
   return deps;
 }

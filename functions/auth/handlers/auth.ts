@@ -3,6 +3,7 @@ import { createHttpHandler } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { HttpProblem } from '../../platform/http/problem.ts';
 import { awsAuthDeps } from '../adapters/aws-auth-deps.ts';
+import { awsBrowserLoginDeps } from '../adapters/aws-browser-login-deps.ts';
 import { authRoutes } from '../contract/routes.ts';
 import {
   browserLoginProviders,
@@ -152,5 +153,5 @@ export function createAuthHandler(deps: LogoutDeps, login?: BrowserLoginDeps) {
 
 export const handler = lazyHandler(() => {
   const deps = awsAuthDeps();
-  return createAuthHandler(deps, deps.browserLogin);
+  return createAuthHandler(deps, awsBrowserLoginDeps(deps));
 });

@@ -18,7 +18,8 @@ export type DomainErrorCode =
   | 'provider-unavailable'
   | 'pin-required'
   | 'permission-denied'
-  | 'rate-limited';
+  | 'rate-limited'
+  | 'webhook-target-refused';
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
@@ -92,6 +93,11 @@ export class RateLimitedError extends DomainError {
 }
 
 /** A write lost a race it may win on a fresh read; use cases retry a few times before giving up. */
+/** A webhook URL this deployment may not call (not HTTPS, or an address inside our network). */
+export class WebhookTargetRefusedError extends DomainError {
+  readonly code = 'webhook-target-refused' as const;
+}
+
 export class ConcurrentUpdateError extends Error {
   constructor(message = 'concurrent update') {
     super(message);

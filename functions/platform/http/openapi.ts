@@ -68,6 +68,7 @@ function problemsOf(route: RouteContract): ProblemCode[] {
   if (route.group === 'sharing') codes.push('permission-denied', 'expired');
   if (route.group === 'sharing' && route.public) codes.push('pin-required', 'rate-limited');
   if (route.group === 'signatures') codes.push('signature-rejected', 'expired', 'provider-unavailable');
+  if (route.group === 'unitSync' && route.method === 'POST') codes.push('webhook-target-refused');
   return [...new Set(codes)];
 }
 

@@ -102,6 +102,11 @@ const kinds: Record<ProblemCode, ProblemKind> = {
     title: 'The agency seal is not ready, so results cannot be issued yet',
     titleVi: 'Con dấu số của cơ quan chưa sẵn sàng nên chưa thể cấp kết quả',
   },
+  'webhook-target-refused': {
+    status: 400,
+    title: 'The webhook URL may not be called from here',
+    titleVi: 'Không được phép gọi địa chỉ webhook này',
+  },
   'invalid-input': { status: 422, title: 'The request cannot be processed', titleVi: 'Yêu cầu không thể xử lý' },
   'forbidden-role': {
     status: 403,

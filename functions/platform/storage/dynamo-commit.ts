@@ -5,6 +5,7 @@ import { ConcurrentUpdateError, ConflictError } from '../core/errors.ts';
 import { AuditChainWriter, maxTransactionItems, type TransactItem } from './audit-chain-writer.ts';
 import { digestOf, type DynamoTable, type Item } from './dynamo-table.ts';
 import {
+  documentChangeItem,
   documentItem,
   folderItem,
   linkItem,
@@ -91,6 +92,9 @@ export function createDynamoUnitOfWork(table: DynamoTable): UnitOfWork {
     for (const { next, previous } of changes.documents ?? []) {
       put(documentItem(next), previous);
       items.push({ Put: { TableName, Item: searchItem(next) } });
+      // The units' change feed gets its entry in the same transaction, so no filing is missed.
+      const change = documentChangeItem(next, previous);
+      if (change) items.push({ Put: { TableName, Item: change } });
     }
     for (const version of changes.versions ?? []) put(versionItem(version), undefined);
     for (const { next, previous } of changes.uploads ?? []) put(uploadItem(next), previous);

@@ -408,6 +408,52 @@ export const entities = {
     pk: key('LOGIN#<state>'),
     sk: key('ATTEMPT'),
   },
+  syncPolicy: {
+    entity: 'sync-policy',
+    title: 'sync policy (current version: every rule)',
+    pk: key('SYNCPOLICY'),
+    sk: key('CURRENT'),
+  },
+  syncPolicyVersion: {
+    entity: 'sync-policy-version',
+    title: 'sync policy version (immutable)',
+    pk: key('SYNCPOLICY'),
+    sk: key('V#<version:6>'),
+  },
+  documentChange: {
+    entity: 'document-change',
+    title:
+      "change feed entry: an issued document filed or revoked, written with the document (TTL: the feed's retention)",
+    pk: key('CHANGES#<day>'),
+    sk: key(`<at>#${ownerPk}#<documentId>#<version:6>#<change>`),
+  },
+  webhook: {
+    entity: 'webhook',
+    title: "a unit's webhook (its secret, its place in the change feed)",
+    pk: key('WEBHOOK#<webhookId>'),
+    sk: key('WEBHOOK'),
+    indexKeys: {
+      ofUnit: indexKey({
+        index: 'listings',
+        pk: 'WEBHOOKS#<unit>',
+        sk: '<createdAt>#<webhookId>',
+        serves: "a unit's webhooks",
+      }),
+      enabled: indexKey({
+        index: 'lookups',
+        pk: 'WEBHOOKS-ENABLED',
+        sk: '<webhookId>',
+        when: 'enabled',
+        serves: 'the webhooks the delivery worker serves',
+      }),
+    },
+  },
+  webhookDelivery: {
+    entity: 'webhook-delivery',
+    title: 'webhook delivery attempt (TTL: 30 days)',
+    pk: key('WEBHOOK#<webhookId>'),
+    sk: key('DELIVERY#<at>#<deliveryId>'),
+  },
   localLayoutMarker: {
     entity: 'local-layout',
     title: 'embedded runtime only: audit entries chained',

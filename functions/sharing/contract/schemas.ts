@@ -108,6 +108,8 @@ export const sharedDocument = vaultDocument
     sha256: true,
     currentVersion: true,
     updatedAt: true,
+    // Whoever is shown a paper its issuer revoked must see that it no longer stands.
+    revoked: true,
   })
   .meta({ id: 'SharedDocument' });
 

@@ -144,7 +144,10 @@ export async function syncDocument(deps: SyncDeps, event: SyncEvent): Promise<Sy
     await save({ ...record, state: 'dead', lastError: 'the document no longer exists', updatedAt: now() });
     return { outcome: 'dead', detail: 'document missing' };
   }
-  const mode = await deps.policy.pushModeFor({ unit: document.issuingUnit, documentType: document.type });
+  const mode = await deps.policy.pushModeFor({
+    unit: document.issuingUnit ?? deps.defaults.processingUnit,
+    documentType: document.type ?? deps.defaults.resultTypeCode,
+  });
   if (mode !== 'immediate') {
     await save({ ...record, state: 'held', lastError: `sync policy: ${mode}`, updatedAt: now() });
     return { outcome: 'held', detail: mode };

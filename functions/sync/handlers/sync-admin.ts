@@ -7,13 +7,13 @@ import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { randomIds, systemClock } from '../../platform/core/runtime.ts';
 import { DynamoTable } from '../../platform/storage/dynamo-table.ts';
 import { createDynamoSyncRecordStore } from '../adapters/dynamo-sync-record-store.ts';
-import { syncRoutes } from '../contract/routes.ts';
-import * as s from '../contract/schemas.ts';
+import { pushSyncRoutes } from '../contract/push-routes.ts';
+import * as s from '../contract/push-schemas.ts';
 import { redriveSync, syncStatus, type SyncAdminDeps } from '../core/sync-admin.ts';
 
 /** The sync administration routes: status and redrive. */
 export function createSyncAdminHandler(deps: SyncAdminDeps) {
-  return createHttpHandler(syncRoutes, {
+  return createHttpHandler(pushSyncRoutes, {
     getSyncStatus: async ({ context }) => ({ body: present(s.syncStatus, await syncStatus(deps, context)) }),
     redriveSync: async ({ context }) => ({ body: present(s.syncRedrive, await redriveSync(deps, context)) }),
   });

@@ -194,6 +194,18 @@ const bodyRoutes = () => [
     path: '/v1/integration/results/00000000-0000-4000-8000-000000000000/revocation',
     valid: { reason: 'Cấp sai' } as Record<string, unknown>,
   },
+  {
+    op: 'putSyncPolicy',
+    method: 'PUT',
+    path: '/v1/admin/sync/policies/A08/KQ.G15.000031',
+    valid: { push: 'hourly', shareWith: ['C06'], retention: 3650 } as Record<string, unknown>,
+  },
+  {
+    op: 'registerWebhook',
+    method: 'POST',
+    path: '/v1/integration/webhooks',
+    valid: { url: 'https://receiver.example.vn/hook', events: ['document.filed'] } as Record<string, unknown>,
+  },
   { op: 'createTemplate', method: 'POST', path: '/v1/ocr-templates', valid: templateDraft },
   {
     op: 'updateTemplate',

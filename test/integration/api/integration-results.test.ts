@@ -295,6 +295,22 @@ describe('identity and idempotency', () => {
     assert.equal(verification.json.revoked.reason, 'Cấp sai thông tin');
     const history = await t.api('GET', `/v1/documents/${filed.documentId}/history`, { token: citizen });
     assert.ok((history.json.items as { action: string }[]).some((entry) => entry.action === 'document.revoke'));
+    // A grantee shown the paper sees the revocation too.
+    const share = await t.api('POST', '/v1/shares', {
+      token: citizen,
+      body: {
+        resourceType: 'document',
+        resourceId: filed.documentId,
+        grantee: { kind: 'citizen', id: personas.citizen2.ownerId },
+        permissions: ['metadata'],
+      },
+    });
+    assert.equal(share.status, 201, share.text);
+    const shown = await t.api('GET', `/v1/shares/${share.json.id}/documents/${filed.documentId}`, {
+      token: await t.token('citizen2'),
+    });
+    assert.equal(shown.status, 200, shown.text);
+    assert.equal(shown.json.revoked.reason, 'Cấp sai thông tin');
     const status = await t.api<ResultStatus>('GET', `/v1/integration/results/${filed.id}`, { token: a08 });
     assert.equal(status.json.revoked, true);
     assert.equal(status.json.revocationReason, 'Cấp sai thông tin');

@@ -85,6 +85,7 @@ export async function startTestVault(
     | 'identityProviders'
     | 'installDevelopmentSeal'
     | 'embeddedProviderAccountTypes'
+    | 'unitSync'
   > = {},
 ): Promise<TestVault> {
   const dataDir = await mkdtemp(join(tmpdir(), 'khoso-api-test-'));

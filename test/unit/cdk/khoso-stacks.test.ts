@@ -188,7 +188,7 @@ describe('IAM scoping', () => {
         if (action === 'dynamodb:Query')
           assert.match(
             id,
-            /^(Api(Folders|Documents|Uploads|Templates|Signatures|Sharing|Audit|Sync)Handler|DigitizeClassify|SignatureChecksCheck)/,
+            /^(Api(Folders|Documents|Uploads|Templates|Signatures|Sharing|Audit|UnitSync|Sync)Handler|DigitizeClassify|SignatureChecksCheck|WebhookDeliveriesDeliver)/,
           );
       }
     }
@@ -396,7 +396,7 @@ describe('API', () => {
 });
 
 describe('functions and workflow', () => {
-  test('twenty-two Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
+  test('twenty-four Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'khoso-dev-workflow-recognize',
       MemorySize: 1536,
@@ -407,6 +407,8 @@ describe('functions and workflow', () => {
       'index.extractHandler',
       'index.failHandler',
       'index.fileHandler',
+      'index.handler',
+      'index.handler',
       'index.handler',
       'index.handler',
       'index.handler',
@@ -519,6 +521,24 @@ describe('functions and workflow', () => {
       FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SignatureChecksCheckFunction'), 'Arn'] },
       SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SignatureChecksSchedule'), 'Arn'] },
     });
+  });
+
+  test("a rule delivers units' webhooks every minute; the sync functions touch no object", () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebhookDeliveriesDeliverFunction'), 'Arn'] },
+        }),
+      ],
+    });
+    assert.deepEqual(objectGrants('WebhookDeliveriesDeliver'), {});
+    assert.deepEqual(objectGrants('ApiUnitSyncHandler'), {});
+    for (const prefix of ['WebhookDeliveriesDeliver', 'ApiUnitSyncHandler']) {
+      const actions = roleStatements(prefix).flatMap(actionsOf);
+      assert.ok(actions.includes('dynamodb:Query') && actions.includes('dynamodb:PutItem'), prefix);
+      assert.ok(!actions.some((a) => a.startsWith('kms:Sign') || a.startsWith('states:')), prefix);
+    }
   });
 
   test('without remote providers configured, no function gets a provider endpoint or key', () => {

@@ -13,6 +13,7 @@ export type RouteGroup =
   | 'audit'
   | 'sharing'
   | 'integration'
+  | 'unitSync'
   | 'sync';
 
 export interface RouteContract {
