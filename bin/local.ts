@@ -46,6 +46,9 @@ khoso embedded runtime is up (${seconds} s)
   running        HTTP API (same Lambda handlers), DynamoDB (dynalite, LevelDB), object store
                  with presigned URLs, digitize workflow (functions/digitize/digitize.asl.json)
   data           ${dataDir}
+  national       issued results are pushed to ${vault.sync.nationalWarehouse.url}
+  warehouse      ${vault.sync.nationalWarehouse.simulated ? '(the built-in simulator; set NATIONAL_WAREHOUSE_URL for a real portal)' : ''}
+                 admin: GET /v1/admin/sync/status, POST /v1/admin/sync/redrive
 
 Sign in (local OpenID provider, oidc-provider): issuer ${sso.issuer}
   discovery      ${sso.discoveryUrl}

@@ -240,6 +240,9 @@ export class StatelessStack extends Stack {
           });
       Grant.addToPrincipal({ grantee: auth, actions: ['secretsmanager:GetSecretValue'], resourceArns: [secretArn] });
     }
+    // Sync administration reads the sync states' index, resets dead records and audits in the staff chain.
+    grantItemAccess(this.api.handlers.sync.role, table);
+    grantIndexQuery(this.api.handlers.sync.role, table, 'lookups');
     // Verifying audit chains reads heads and entry blocks; it never writes.
     grantItemReadsAndTableQuery(this.api.handlers.audit.role, table);
     // Presigned URLs carry the signer's rights: uploads and new versions POST to incoming/,

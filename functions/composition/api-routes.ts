@@ -7,6 +7,7 @@ import { sharingRoutes } from '../sharing/contract/routes.ts';
 import { pullRoutes } from '../sync/contract/routes.ts';
 import { signatureRoutes } from '../signing/contract/routes.ts';
 import { unitSyncRoutes } from '../sync/contract/routes.ts';
+import { pushSyncRoutes } from '../sync/contract/push-routes.ts';
 import { templateRoutes } from '../templates/contract/routes.ts';
 import { documentRoutes, folderRoutes } from '../vault/contract/routes.ts';
 
@@ -27,4 +28,5 @@ export const apiRoutes = [
   ...unitSyncRoutes,
   ...pullRoutes,
   ...integrationRoutes,
+  ...pushSyncRoutes,
 ] as const;

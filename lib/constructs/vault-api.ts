@@ -47,6 +47,7 @@ const routeGroupEntries: Record<RouteGroup, string> = {
   pulls: 'functions/sync/handlers/pulls.ts',
   integration: 'functions/integration/handlers/results.ts',
   unitSync: 'functions/sync/handlers/unit-sync.ts',
+  sync: 'functions/sync/handlers/sync-admin.ts',
 };
 const groups = Object.keys(routeGroupEntries) as RouteGroup[];
 

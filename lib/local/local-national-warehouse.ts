@@ -19,6 +19,18 @@ export interface LocalNationalWarehouse {
   close(): Promise<void>;
 }
 
+/**
+ * The portal NATIONAL_WAREHOUSE_URL names (its full client configuration in
+ * NATIONAL_WAREHOUSE_CONFIG, JSON), or undefined: then the simulator stands in.
+ */
+export function configuredNationalWarehouse(
+  env: NodeJS.ProcessEnv = process.env,
+): NationalWarehouseConfigInput | undefined {
+  const baseUrl = env.NATIONAL_WAREHOUSE_URL;
+  if (!baseUrl) return undefined;
+  return { ...(JSON.parse(env.NATIONAL_WAREHOUSE_CONFIG ?? '{}') as NationalWarehouseConfigInput), baseUrl };
+}
+
 export async function startLocalNationalWarehouse(
   configured: NationalWarehouseConfigInput | undefined,
 ): Promise<LocalNationalWarehouse> {

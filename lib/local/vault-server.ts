@@ -75,10 +75,16 @@ import { matchRoute } from './route-matcher.ts';
 import { startSignaturePoller } from './signature-poller.ts';
 import { startLocalUnitSync, type LocalUnitSyncOptions } from './local-unit-sync.ts';
 import { createUnitSyncHandler } from '../../functions/sync/handlers/unit-sync.ts';
-import { startLocalNationalWarehouse, type LocalNationalWarehouse } from './local-national-warehouse.ts';
+import {
+  configuredNationalWarehouse,
+  startLocalNationalWarehouse,
+  type LocalNationalWarehouse,
+} from './local-national-warehouse.ts';
 import { createLocalPulls, type LocalPulls } from './local-pulls.ts';
 import type { NationalWarehouseConfigInput } from '../../functions/sync/adapters/national-warehouse-config.ts';
 import type { PullRetryPolicy } from '../../functions/sync/core/pull-results.ts';
+import { startEmbeddedSync, type EmbeddedSync } from './embedded-sync.ts';
+import { createSyncAdminHandler } from '../../functions/sync/handlers/sync-admin.ts';
 
 export interface LocalVaultOptions {
   /** Where everything persists: LevelDB, objects, keys. */
@@ -123,6 +129,8 @@ export interface LocalVault {
   nationalWarehouse: LocalNationalWarehouse;
   /** Pulls from the national warehouse, run in process; `idle()` waits for those running. */
   pulls: LocalPulls;
+  /** Issued results pushed to the national warehouse (the built-in simulator unless NATIONAL_WAREHOUSE_URL is set). */
+  sync: EmbeddedSync;
   close(): Promise<void>;
 }
 
@@ -411,7 +419,9 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     sessions: { sessions: authDeps.sessions, denyList: authDeps.denyList, now: () => Date.now() },
   });
   const unitSync = startLocalUnitSync(deps, documentClient, tableName, options.unitSync);
-  const nationalWarehouse = await startLocalNationalWarehouse(options.nationalWarehouse);
+  const nationalWarehouse = await startLocalNationalWarehouse(
+    options.nationalWarehouse ?? configuredNationalWarehouse(),
+  );
   const pulls = createLocalPulls(deps, documentClient, tableName, nationalWarehouse.config, options.pullRetry);
   // The same Powertools chain as on Lambda: logs carry the request id as their correlation id.
   const handlers = {
@@ -427,9 +437,17 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     unitSync: lazyHandler(() => createUnitSyncHandler(unitSync.deps)),
     audit: lazyHandler(() => createAuditHandler({ auditLog: new DynamoAuditLog(documentClient, tableName) })),
     pulls: pulls.handler,
+    sync: lazyHandler(() => createSyncAdminHandler(sync.admin)),
   };
   const onUpload = createOnUploadHandler(deps);
   const signaturePoller = startSignaturePoller(deps, options.signaturePollMs ?? 1_000);
+  const sync = startEmbeddedSync({
+    db: documentClient,
+    tableName,
+    blobs,
+    repository: deps.repository,
+    nationalWarehouse,
+  });
   const serveBlob = createBlobHttpHandler({
     store: blobs,
     onObjectCreated: (event) => onUpload(event, {} as never),
@@ -517,6 +535,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     workflow,
     nationalWarehouse,
     pulls,
+    sync,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -525,6 +544,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
       await signaturePoller.stop();
       await unitSync.stop();
       await pulls.idle();
+      await sync.stop();
       await nationalWarehouse.close();
       await workflow.idle();
       await ocr?.close();

@@ -15,6 +15,7 @@ import type { DocumentVersion, Folder, VaultDocument } from '../../functions/vau
 import { nameKey } from '../../functions/vault/core/names.ts';
 import type { Share, ShareLink } from '../../functions/sharing/core/share-model.ts';
 import type { ImportClaim, Pull, PullFile } from '../../functions/sync/core/pull-model.ts';
+import type { SyncRecord } from '../../functions/sync/core/sync-record.ts';
 import type { UnitOfWork, VaultChanges, Write } from '../../functions/vault/core/unit-of-work.ts';
 
 /** Everything the repository holds, as plain sorted data: equal snapshots mean nothing changed. */
@@ -93,6 +94,8 @@ export class InMemoryRecords implements UnitOfWork {
   /** owner|sha256 → the import that claimed that content. */
   readonly importClaims = new Map<string, ImportClaim>();
   readonly results = new Map<string, IssuedResult>();
+  /** The sync outbox, by owner|documentId. */
+  readonly syncRecords = new Map<string, SyncRecord>();
   readonly counters = new Map<string, { value: number; expiresAt: string }>();
   /** owner|parent-or-root|nameKey → id of the active folder holding that name. */
   readonly claims = new Map<string, string>();
@@ -205,6 +208,7 @@ export class InMemoryRecords implements UnitOfWork {
     const pullFiles = changes.pullFiles ?? [];
     const importClaims = changes.importClaims ?? [];
     const results = changes.results ?? [];
+    const syncRecords = changes.syncRecords ?? [];
 
     const moves = folders.filter(({ next, previous }) => previous !== undefined && previous.parentId !== next.parentId);
     const touchesTree = changes.expectedTreeVersion !== undefined || moves.length > 0;
@@ -221,6 +225,7 @@ export class InMemoryRecords implements UnitOfWork {
       pullFiles.length +
       importClaims.length +
       results.length +
+      syncRecords.length +
       changes.audit.length +
       (touchesTree ? 1 : 0) +
       (changes.provisionVault ? 1 : 0) +
@@ -326,6 +331,7 @@ export class InMemoryRecords implements UnitOfWork {
     for (const file of pullFiles) this.pullFiles.set(pullFileKey(file), store(file));
     for (const claim of importClaims) this.importClaims.set(recordKey(claim.ownerId, claim.sha256), store(claim));
     for (const { next } of results) this.results.set(next.id, store(next));
+    for (const record of syncRecords) this.syncRecords.set(recordKey(record.ownerId, record.documentId), store(record));
     this.appendChained(changes.audit);
   }
 }

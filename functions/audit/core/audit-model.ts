@@ -13,7 +13,8 @@ export type AuditResourceType =
   | 'result'
   | 'sync-policy'
   | 'webhook'
-  | 'pull';
+  | 'pull'
+  | 'sync';
 
 export interface AuditEntry {
   id: string;

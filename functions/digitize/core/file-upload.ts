@@ -4,6 +4,7 @@ import { describeCertificate } from '../../pdf-pki/certificates.ts';
 import { fromBase64 } from '../../pdf-pki/encoding.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import { detachedSignatureKey } from '../../signing/core/signatures.ts';
+import { pendingSyncRecord } from '../../sync/core/sync-record.ts';
 import type { DocumentVersion, VaultDocument } from '../../vault/core/model.ts';
 import type { DocumentSignature } from '../../signing/core/signature-model.ts';
 import type { Recognition, Upload } from './upload-model.ts';
@@ -151,6 +152,10 @@ export async function fileUpload(
       versions: [version],
       uploads: [{ next: { ...finished, status: 'DONE', documentId, versionNumber, updatedAt: now }, previous: upload }],
       ...(sealed ? { signatures: [{ next: sealRecord(upload, sealed, documentId, versionNumber) }] } : {}),
+      // The outbox: an issued result's push to the national warehouse is announced with the filing itself.
+      ...(document.source === 'issued'
+        ? { syncRecords: [pendingSyncRecord('document.filed', document, versionNumber, now)] }
+        : {}),
       audit: [
         auditEntry(deps, uploaderContext(upload), {
           ownerId: upload.ownerId,

@@ -19,6 +19,7 @@ import { ensureVault, systemFolderId } from '../../vault/core/vault-provisioning
 import type { DocumentStore, FolderStore } from '../../vault/core/vault-store.ts';
 import { decideIntake, replacementProblem } from './intake-decision.ts';
 import { integrationAuditOwner, type IssuedResult } from './result-model.ts';
+import { pendingSyncRecord } from '../../sync/core/sync-record.ts';
 import { identityOf, resultIdOf, validateResultRequest, type ResultRequest } from './result-request.ts';
 import type { ResultStore } from './result-store.ts';
 
@@ -409,6 +410,8 @@ async function markRevoked(
         previous: document,
       },
     ],
+    // The outbox: the portal is told of the revocation in the same commit.
+    syncRecords: [pendingSyncRecord('document.revoked', document, document.currentVersion, now)],
     audit: [
       auditEntry(deps, context, {
         ownerId: result.ownerId,

@@ -18,6 +18,7 @@ import {
   searchItem,
   shareItem,
   signatureItem,
+  syncRecordItem,
   uploadItem,
   vaultItem,
   vaultKey,
@@ -107,6 +108,7 @@ export function createDynamoUnitOfWork(table: DynamoTable): UnitOfWork {
     for (const file of changes.pullFiles ?? []) put(pullFileItem(file), undefined);
     for (const claim of changes.importClaims ?? []) put(importClaimItem(claim), undefined);
     for (const { next, previous } of changes.results ?? []) put(resultItem(next), previous);
+    for (const record of changes.syncRecords ?? []) items.push({ Put: { TableName, Item: syncRecordItem(record) } });
     return { items, nameClaimIndexes };
   }
 

@@ -7,6 +7,7 @@ import type { Share, ShareLink } from '../../sharing/core/share-model.ts';
 import { defaultFeedSettings, documentChangeOf, feedDayOf } from '../../sync/core/change-feed.ts';
 import type { DocumentSignature } from '../../signing/core/signature-model.ts';
 import type { ImportClaim, Pull, PullFile } from '../../sync/core/pull-model.ts';
+import type { SyncRecord } from '../../sync/core/sync-record.ts';
 import type { DocumentVersion, Folder, VaultDocument } from '../../vault/core/model.ts';
 import { nameKey } from '../../vault/core/names.ts';
 import { foldNumber, searchableText } from '../../vault/core/search-text.ts';
@@ -240,4 +241,20 @@ export function pullFileItem(file: PullFile): Item {
 export function importClaimItem(claim: ImportClaim): Item {
   const key = primaryKey(entities.importClaim, { ownerId: claim.ownerId, sha256: claim.sha256 });
   return { ...claim, ...key, [attributes.entity]: entities.importClaim.entity };
+}
+
+/** Every sync record is in the by-state index: the dispatcher and the admin status read it. */
+export function syncRecordItem(record: SyncRecord): Item {
+  const values = { ownerId: record.ownerId, documentId: record.documentId };
+  return {
+    ...record,
+    ...primaryKey(entities.syncRecord, values),
+    ...indexAttributes(entities.syncRecord.indexKeys.byState, {
+      ...values,
+      state: record.state,
+      updatedAt: record.updatedAt,
+    }),
+    [attributes.entity]: entities.syncRecord.entity,
+    [attributes.digest]: digestOf(record),
+  };
 }

@@ -83,7 +83,8 @@ export const indexes = {
     name: 'gsi2',
     partitionKey: 'gsi2pk',
     sortKey: 'gsi2sk',
-    summary: 'look-ups: issued documents by type and number, shares by granter, access logs, due signature checks',
+    summary:
+      'look-ups: issued documents by type and number, shares by granter, access logs, due signature checks, sync states',
   },
 } as const satisfies Record<string, IndexDefinition>;
 export type IndexRole = keyof typeof indexes;
@@ -396,6 +397,20 @@ export const entities = {
     title: 'back-channel logout token seen, so a replay is refused (TTL: its expiry)',
     pk: key('LOGOUTJTI#<issuer>#<jti>'),
     sk: key('JTI'),
+  },
+  syncRecord: {
+    entity: 'sync',
+    title: "national-warehouse sync record (outbox; one per issued document, the newest event's)",
+    pk: key(`OWNER#${ownerPk}`),
+    sk: key('SYNC#<documentId>'),
+    indexKeys: {
+      byState: indexKey({
+        index: 'lookups',
+        pk: 'SYNC#<state>',
+        sk: `<updatedAt>#${ownerPk}#<documentId>`,
+        serves: 'sync records by state, oldest change first: the local dispatcher, the admin status and redrive',
+      }),
+    },
   },
   browserSession: {
     entity: 'browser-session',

@@ -4,6 +4,7 @@ import type { Upload } from '../../digitize/core/upload-model.ts';
 import type { Share, ShareLink } from '../../sharing/core/share-model.ts';
 import type { ImportClaim, Pull, PullFile } from '../../sync/core/pull-model.ts';
 import type { DocumentSignature } from '../../signing/core/signature-model.ts';
+import type { SyncRecord } from '../../sync/core/sync-record.ts';
 import type { DocumentVersion, Folder, VaultDocument } from './model.ts';
 
 /** A record to create (`previous` absent) or to replace, as long as it is still `previous`. */
@@ -33,6 +34,8 @@ export interface VaultChanges {
   importClaims?: ImportClaim[];
   /** Results from business systems; a new one is created only if its identity is new. */
   results?: Write<IssuedResult>[];
+  /** The outbox: each replaces its document's sync record whatever it was (the newest event wins). */
+  syncRecords?: SyncRecord[];
   audit: AuditEntry[];
   /** Fails with ConcurrentUpdateError unless the tree is still at this version (folder moves). */
   expectedTreeVersion?: number;

@@ -188,7 +188,7 @@ describe('IAM scoping', () => {
         if (action === 'dynamodb:Query')
           assert.match(
             id,
-            /^(Api(Folders|Documents|Uploads|Templates|Signatures|Sharing|Audit|UnitSync|Pulls)Handler|DigitizeClassify|SignatureChecksCheck|WebhookDeliveriesDeliver|PullsWorker)/,
+            /^(Api(Folders|Documents|Uploads|Templates|Signatures|Sharing|Audit|UnitSync|Pulls|Sync)Handler|DigitizeClassify|SignatureChecksCheck|WebhookDeliveriesDeliver|PullsWorker)/,
           );
       }
     }
@@ -396,7 +396,7 @@ describe('API', () => {
 });
 
 describe('functions and workflow', () => {
-  test('twenty-five Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
+  test('twenty-six Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'khoso-dev-workflow-recognize',
       MemorySize: 1536,
@@ -407,6 +407,7 @@ describe('functions and workflow', () => {
       'index.extractHandler',
       'index.failHandler',
       'index.fileHandler',
+      'index.handler',
       'index.handler',
       'index.handler',
       'index.handler',

@@ -467,6 +467,35 @@ describe('fileUpload', () => {
     );
   });
 
+  test("an issued result's filing writes its pending sync record in the same commit; a citizen's own does not", async () => {
+    const vault = createTestVault();
+    const commitsBefore = vault.repository.committed;
+    const { document } = await fileDocument(vault, officer(), { ownerId: citizenId, fileName: 'Kết quả.pdf' });
+    const record = vault.repository.syncRecords.get(`${citizenId}|${document.id}`);
+    assert.deepEqual(record?.event, {
+      type: 'document.filed',
+      ownerId: citizenId,
+      documentId: document.id,
+      versionNumber: 1,
+      eventId: `document.filed:${document.id}:1`,
+    });
+    assert.equal(record?.state, 'pending');
+    assert.equal(record?.attempts, 0);
+    assert.equal(record?.dispatchedAt, undefined);
+
+    // A failed filing commit leaves neither the document nor its sync record.
+    const failing = createTestVault();
+    const pending = await arrived(failing, undefined, { ownerId: citizenId }, officer());
+    const validated = await validateUpload(failing, { uploadId: pending.id });
+    failing.repository.failNextCommit(new Error('table unavailable'), { when: (changes) => Boolean(changes.versions) });
+    await assert.rejects(fileUpload(failing, validated), /table unavailable/);
+    assert.equal(failing.repository.syncRecords.size, 0);
+
+    await fileDocument(vault, citizen(), { fileName: 'Của tôi.pdf' });
+    assert.equal(vault.repository.syncRecords.size, 1);
+    assert.ok(vault.repository.committed > commitsBefore);
+  });
+
   test('a document filed for a folder trashed meanwhile stays reachable', async () => {
     const vault = createTestVault();
     await listFolderTree(vault, citizen());

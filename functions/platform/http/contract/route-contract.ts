@@ -14,7 +14,8 @@ export type RouteGroup =
   | 'sharing'
   | 'integration'
   | 'unitSync'
-  | 'pulls';
+  | 'pulls'
+  | 'sync';
 
 export interface RouteContract {
   operationId: string;

@@ -1,0 +1,53 @@
+/**
+ * The outbox's dispatcher: a pending record not yet handed to the queue is sent, then marked
+ * dispatched. Sent before marked, so a crash in between sends the event twice (the consumer
+ * dedupes) rather than never. On AWS the table's stream feeds it; locally a poll does.
+ */
+import { ConcurrentUpdateError } from '../../platform/core/errors.ts';
+import type { Clock } from '../../platform/core/runtime.ts';
+import type { SyncQueue, SyncRecordStore } from './sync-ports.ts';
+import { awaitsDispatch, type SyncRecord } from './sync-record.ts';
+
+export interface DispatchDeps {
+  store: SyncRecordStore;
+  queue: SyncQueue;
+  clock: Clock;
+}
+
+/** Sends the record's event if it still awaits dispatch; true when it was sent. */
+export async function dispatchSyncRecord(deps: DispatchDeps, record: SyncRecord): Promise<boolean> {
+  if (!awaitsDispatch(record)) return false;
+  await deps.queue.send(record.event);
+  try {
+    await deps.store.putSyncRecord({ ...record, dispatchedAt: deps.clock.now().toISOString() }, record);
+  } catch (error) {
+    // The record moved on (a newer filing, the consumer already ran): the event is sent all the same.
+    if (!(error instanceof ConcurrentUpdateError)) throw error;
+  }
+  return true;
+}
+
+/** Records handed over at once: each is a send and a conditional write, so a pass is not one long chain. */
+const dispatchConcurrency = 16;
+
+/** One pass over the pending records (the local poll, and a sweep after a stream outage). */
+export async function dispatchPending(deps: DispatchDeps, limit = 500): Promise<number> {
+  const pending = await deps.store.listSyncRecords('pending', limit);
+  let sent = 0;
+  for (let start = 0; start < pending.length; start += dispatchConcurrency) {
+    const batch = pending.slice(start, start + dispatchConcurrency);
+    const results = await Promise.all(batch.map((record) => dispatchSyncRecord(deps, record)));
+    sent += results.filter(Boolean).length;
+  }
+  return sent;
+}
+
+/**
+ * Re-sends the events of records waiting for a retry: at the start of a runtime whose queue did not
+ * survive the restart (the embedded one), their messages are gone while the records still wait.
+ */
+export async function requeueFailed(deps: DispatchDeps, limit = 500): Promise<number> {
+  const failed = await deps.store.listSyncRecords('failed', limit);
+  for (const record of failed) await deps.queue.send(record.event);
+  return failed.length;
+}

@@ -1,0 +1,19 @@
+import type { DocumentStore, VersionStore } from '../../vault/core/vault-store.ts';
+import type { SyncEvent, SyncRecord, SyncState } from './sync-record.ts';
+
+/** Where sync events wait for the sync function (SQS on AWS, an in-process queue locally). */
+export interface SyncQueue {
+  send(event: SyncEvent): Promise<void>;
+}
+
+/** The outbox records. */
+export interface SyncRecordStore {
+  getSyncRecord(ownerId: string, documentId: string): Promise<SyncRecord | undefined>;
+  /** Replaces `previous` only if it is still what is stored; ConcurrentUpdateError otherwise. */
+  putSyncRecord(next: SyncRecord, previous: SyncRecord): Promise<void>;
+  /** Records in one state, oldest change first. */
+  listSyncRecords(state: SyncState, limit: number): Promise<SyncRecord[]>;
+}
+
+/** The records, and the document and version a record is about. */
+export type SyncStore = SyncRecordStore & Pick<DocumentStore, 'getDocument'> & Pick<VersionStore, 'getVersion'>;

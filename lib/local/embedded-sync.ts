@@ -1,0 +1,63 @@
+/**
+ * The push to the national warehouse in the embedded runtime: the outbox dispatcher and the
+ * in-process queue running the sync use case, against the runtime's one national warehouse
+ * (local-national-warehouse.ts: the configured portal, or the built-in simulator), so
+ * `npm start` shows sync working with nothing else running.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoSyncStoreWithDocuments } from '../../functions/composition/dynamo-sync-store.ts';
+import type { BlobStore } from '../../functions/platform/core/blob-store.ts';
+import { randomIds, systemClock } from '../../functions/platform/core/runtime.ts';
+import { createNationalWarehouseHttpClient } from '../../functions/sync/adapters/national-warehouse-http-client.ts';
+import { defaultBackoff, defaultMaxAttempts } from '../../functions/sync/core/backoff.ts';
+import { storedSyncPolicy } from '../../functions/sync/core/sync-policy.ts';
+import { createDynamoSyncStore } from '../../functions/sync/adapters/dynamo-sync-store.ts';
+import { DynamoTable } from '../../functions/platform/storage/dynamo-table.ts';
+import type { SyncAdminDeps } from '../../functions/sync/core/sync-admin.ts';
+import type { UnitOfWork } from '../../functions/vault/core/unit-of-work.ts';
+import type { LocalNationalWarehouse } from './local-national-warehouse.ts';
+import { startLocalSync } from './local-sync.ts';
+
+export interface EmbeddedSync {
+  /** The portal pushed to, and whether it is the built-in simulator. */
+  nationalWarehouse: { url: string; simulated: boolean };
+  admin: SyncAdminDeps;
+  stop(): Promise<void>;
+}
+
+/** What a digitised paper lacks and the portal requires, until the stage configures its own. */
+const localDossierDefaults = {
+  procedureCode: '1.000046',
+  procedureName: 'Kết quả giải quyết thủ tục hành chính (số hoá)',
+  resultTypeCode: 'KQ.G15.000031',
+  processingUnit: '000.00.01.H22',
+};
+
+export function startEmbeddedSync(options: {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  blobs: BlobStore;
+  repository: Pick<UnitOfWork, 'appendAudit'>;
+  nationalWarehouse: LocalNationalWarehouse;
+}): EmbeddedSync {
+  const { config, simulator } = options.nationalWarehouse;
+  const store = createDynamoSyncStoreWithDocuments(options.db, options.tableName);
+  const sync = startLocalSync({
+    store,
+    blobs: options.blobs,
+    warehouse: createNationalWarehouseHttpClient(config),
+    // The administrators' stored policy; with none stored, every issued result is pushed at once.
+    policy: storedSyncPolicy(createDynamoSyncStore(new DynamoTable(options.db, options.tableName))),
+    clock: systemClock,
+    defaults: localDossierDefaults,
+    maxAttempts: defaultMaxAttempts,
+    backoff: defaultBackoff,
+  });
+  return {
+    nationalWarehouse: { url: config.baseUrl, simulated: Boolean(simulator) },
+    admin: { store, deadLetters: sync.deadLetters, audit: options.repository, clock: systemClock, ids: randomIds },
+    async stop() {
+      sync.stop();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Sync in the embedded runtime: the outbox records polled by the dispatcher into an in-process
+ * queue (the same visibility, receive-count, dead-letter and backoff semantics as SQS), consumed by
+ * the same use case the sync Lambda runs.
+ */
+import { dispatchPending, requeueFailed } from '../../functions/sync/core/dispatch-sync.ts';
+import type { SyncRecordStore } from '../../functions/sync/core/sync-ports.ts';
+import type { SyncEvent } from '../../functions/sync/core/sync-record.ts';
+import { syncDocument, type SyncDeps, type SyncOutcome } from '../../functions/sync/core/sync-document.ts';
+import type { DeadLetters } from '../../functions/sync/core/sync-admin.ts';
+import { logger } from '../../functions/platform/observability.ts';
+import { InProcessQueue, type ConsumerVerdict } from './in-process-queue.ts';
+
+export interface LocalSyncOptions {
+  /** As the CDK queue: the sync function's timeout and more. */
+  visibilityTimeoutSeconds?: number;
+  maxReceiveCount?: number;
+  concurrency?: number;
+  /** How often the dispatcher looks for pending records. */
+  dispatchEveryMs?: number;
+  /** Scales queue waits (the bench compresses backoff); 1000 is real time. */
+  secondsToMs?: number;
+}
+
+export interface LocalSync {
+  queue: InProcessQueue<SyncEvent>;
+  deadLetters: DeadLetters;
+  /** One dispatcher pass now (tests; the poll does the same). */
+  dispatch(): Promise<number>;
+  stop(): void;
+}
+
+/** The queue's answer to the use case's outcome: retries come back after their backoff. */
+export function verdictOf(outcome: SyncOutcome): ConsumerVerdict {
+  return outcome.outcome === 'retry' ? { retryAfterSeconds: outcome.delaySeconds } : { delete: true };
+}
+
+export function startLocalSync(deps: SyncDeps & { store: SyncRecordStore }, options: LocalSyncOptions = {}): LocalSync {
+  const queue = new InProcessQueue<SyncEvent>({
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 60,
+    maxReceiveCount: options.maxReceiveCount ?? deps.maxAttempts,
+    concurrency: options.concurrency ?? 4,
+    ...(options.secondsToMs !== undefined ? { secondsToMs: options.secondsToMs } : {}),
+  });
+  const dispatchDeps = {
+    store: deps.store,
+    clock: deps.clock,
+    queue: { send: async (event: SyncEvent) => queue.send(event) },
+  };
+  queue.consume(async ({ body }) => verdictOf(await syncDocument(deps, body)));
+
+  // The in-process queue starts empty: records left failed by the last run get their message back.
+  let running: Promise<number> | undefined = requeueFailed(dispatchDeps)
+    .catch((error: unknown) => {
+      logger.error('sync requeue failed', { error });
+      return 0;
+    })
+    .finally(() => {
+      running = undefined;
+    });
+  const dispatch = () => {
+    // One pass at a time: two would send the same record twice (harmless, but wasteful).
+    running ??= dispatchPending(dispatchDeps).finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  const timer = setInterval(() => {
+    dispatch().catch((error: unknown) => logger.error('sync dispatch failed', { error }));
+  }, options.dispatchEveryMs ?? 1000);
+  timer.unref();
+
+  return {
+    queue,
+    deadLetters: { redrive: async () => ({ moved: queue.redriveDeadLetters() }) },
+    dispatch,
+    stop() {
+      clearInterval(timer);
+      queue.stop();
+    },
+  };
+}
