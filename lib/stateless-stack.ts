@@ -12,6 +12,7 @@ import { entities } from '../functions/platform/storage/schema.ts';
 import { stageNamePrefix, type StageConfig } from './config/stage-config.ts';
 import { DigitizeWorkflow } from './constructs/digitize-workflow.ts';
 import { NationalWarehousePulls } from './constructs/national-warehouse-pulls.ts';
+import { NationalWarehousePush } from './constructs/national-warehouse-push.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
 import { RemoteSignatureChecks } from './constructs/remote-signature-checks.ts';
 import { WebhookDeliveries } from './constructs/webhook-deliveries.ts';
@@ -48,6 +49,8 @@ export class StatelessStack extends Stack {
   readonly signatureChecks: RemoteSignatureChecks;
   readonly webhookDeliveries: WebhookDeliveries;
   readonly pulls: NationalWarehousePulls;
+  /** Only where the stage configures the national warehouse. */
+  readonly push: NationalWarehousePush | undefined;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -142,20 +145,29 @@ export class StatelessStack extends Stack {
         ? Secret.fromSecretCompleteArn(this, 'NationalWarehouseSecret', config.nationalWarehouse.credentialsSecret)
         : Secret.fromSecretNameV2(this, 'NationalWarehouseSecret', config.nationalWarehouse.credentialsSecret)
       : undefined;
+    const gatewayEnvironment =
+      config.nationalWarehouse && gatewaySecret
+        ? {
+            NATIONAL_WAREHOUSE_CONFIG: JSON.stringify(config.nationalWarehouse.gateway),
+            NATIONAL_WAREHOUSE_SECRET_ARN: gatewaySecret.secretArn,
+          }
+        : undefined;
     this.pulls = new NationalWarehousePulls(this, 'Pulls', {
       namePrefix,
-      environment: {
-        ...vaultEnvironment,
-        ...(config.nationalWarehouse && gatewaySecret
-          ? {
-              NATIONAL_WAREHOUSE_CONFIG: JSON.stringify(config.nationalWarehouse.gateway),
-              NATIONAL_WAREHOUSE_SECRET_ARN: gatewaySecret.secretArn,
-            }
-          : {}),
-      },
+      environment: { ...vaultEnvironment, ...gatewayEnvironment },
       logRetention,
       observability,
     });
+    // Without a portal there is nothing to push to: the outbox records wait, pending, for a stage
+    // that configures one (its dispatcher then sends them all).
+    this.push = gatewayEnvironment
+      ? new NationalWarehousePush(this, 'Push', {
+          namePrefix,
+          environment: { ...vaultEnvironment, ...gatewayEnvironment },
+          logRetention,
+          observability,
+        })
+      : undefined;
 
     const { folders, documents, uploads, templates, signatures, sharing, integration, unitSync, pulls } =
       this.api.handlers;
@@ -283,6 +295,29 @@ export class StatelessStack extends Stack {
     this.pulls.stateMachine.grantStartExecution(pulls.role);
     grantObjects(this.pulls.worker.role, objects, { vault: ['write'] });
     gatewaySecret?.grantRead(this.pulls.worker.role);
+    if (this.push) {
+      // The consumer reads the record, the document, its version and the stored sync policy, writes
+      // the record, presigns the portal's GET under vault/ and signs in to the gateway.
+      const { consumer, dispatcher, queue, deadLetterQueue } = this.push;
+      grantItemAccess(consumer.role, table);
+      grantQuery(consumer.role, table);
+      grantObjects(consumer.role, objects, { vault: ['read'] });
+      gatewaySecret?.grantRead(consumer.role);
+      // The dispatcher lists pending records through the by-state index and marks them dispatched.
+      grantIndexQuery(dispatcher.role, table, 'lookups');
+      grantItemsByPartition(dispatcher.role, table, ['write'], [partitionPattern(entities.syncRecord.pk)]);
+      // The sync administration's redrive moves the dead letters back with an SQS message move task.
+      const admin = this.api.handlers.sync;
+      Grant.addToPrincipal({
+        grantee: admin.role,
+        actions: ['sqs:StartMessageMoveTask', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+        resourceArns: [deadLetterQueue.queueArn],
+      });
+      queue.grantSendMessages(admin.role);
+      admin.fn.addEnvironment('SYNC_QUEUE_ARN', queue.queueArn);
+      admin.fn.addEnvironment('SYNC_DEAD_LETTER_QUEUE_URL', deadLetterQueue.queueUrl);
+      admin.fn.addEnvironment('SYNC_DEAD_LETTER_QUEUE_ARN', deadLetterQueue.queueArn);
+    }
 
     // CDK's own handler for the notification custom resource, a stack-level singleton.
     Validations.of(this).acknowledge({
@@ -295,7 +330,7 @@ export class StatelessStack extends Stack {
       namePrefix,
       api: this.api.api,
       stateMachine: this.workflow.stateMachine,
-      deadLetterQueues: [this.uploadEvents.deadLetterQueue],
+      deadLetterQueues: [this.uploadEvents.deadLetterQueue, ...(this.push ? [this.push.deadLetterQueue] : [])],
       alarmEmail: config.alarmEmail,
     });
 

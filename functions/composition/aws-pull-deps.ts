@@ -22,7 +22,7 @@ const environment = z.object({
 const gatewaySecret = z.object({ clientSecret: z.string().min(1) }).or(z.object({ password: z.string().min(1) }));
 
 /** The warehouse client is built on the first call: its secret is read once per container. */
-function lazyWarehouse(configJson: string | undefined, secretArn: string | undefined): NationalWarehouse {
+export function lazyWarehouse(configJson: string | undefined, secretArn: string | undefined): NationalWarehouse {
   let client: Promise<NationalWarehouse> | undefined;
   const build = async (): Promise<NationalWarehouse> => {
     if (!configJson) throw new Error('NATIONAL_WAREHOUSE_CONFIG is not configured for this stage');

@@ -10,6 +10,7 @@ import type { BlobStore } from '../../functions/platform/core/blob-store.ts';
 import { randomIds, systemClock } from '../../functions/platform/core/runtime.ts';
 import { createNationalWarehouseHttpClient } from '../../functions/sync/adapters/national-warehouse-http-client.ts';
 import { defaultBackoff, defaultMaxAttempts } from '../../functions/sync/core/backoff.ts';
+import { standardDossierDefaults } from '../../functions/sync/core/sync-document.ts';
 import { storedSyncPolicy } from '../../functions/sync/core/sync-policy.ts';
 import { createDynamoSyncStore } from '../../functions/sync/adapters/dynamo-sync-store.ts';
 import { DynamoTable } from '../../functions/platform/storage/dynamo-table.ts';
@@ -24,14 +25,6 @@ export interface EmbeddedSync {
   admin: SyncAdminDeps;
   stop(): Promise<void>;
 }
-
-/** What a digitised paper lacks and the portal requires, until the stage configures its own. */
-const localDossierDefaults = {
-  procedureCode: '1.000046',
-  procedureName: 'Kết quả giải quyết thủ tục hành chính (số hoá)',
-  resultTypeCode: 'KQ.G15.000031',
-  processingUnit: '000.00.01.H22',
-};
 
 export function startEmbeddedSync(options: {
   db: DynamoDBDocumentClient;
@@ -49,7 +42,7 @@ export function startEmbeddedSync(options: {
     // The administrators' stored policy; with none stored, every issued result is pushed at once.
     policy: storedSyncPolicy(createDynamoSyncStore(new DynamoTable(options.db, options.tableName))),
     clock: systemClock,
-    defaults: localDossierDefaults,
+    defaults: standardDossierDefaults,
     maxAttempts: defaultMaxAttempts,
     backoff: defaultBackoff,
   });

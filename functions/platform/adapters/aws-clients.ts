@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { TextractClient } from '@aws-sdk/client-textract';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tracer } from '../observability.ts';
@@ -17,6 +18,7 @@ let s3: S3Client | undefined;
 let sfn: SFNClient | undefined;
 let textract: TextractClient | undefined;
 let kms: KMSClient | undefined;
+let sqs: SQSClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   dynamo ??= DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
@@ -46,4 +48,9 @@ export function textractClient(): TextractClient {
 export function kmsClient(): KMSClient {
   kms ??= tracer.captureAWSv3Client(new KMSClient({}));
   return kms;
+}
+
+export function sqsClient(): SQSClient {
+  sqs ??= tracer.captureAWSv3Client(new SQSClient({}));
+  return sqs;
 }

@@ -35,6 +35,14 @@ export interface DossierDefaults {
   processingUnit: string;
 }
 
+/** Until a stage configures its own: a digitised result of an administrative procedure. */
+export const standardDossierDefaults: DossierDefaults = {
+  procedureCode: '1.000046',
+  procedureName: 'Kết quả giải quyết thủ tục hành chính (số hoá)',
+  resultTypeCode: 'KQ.G15.000031',
+  processingUnit: '000.00.01.H22',
+};
+
 export interface SyncDeps {
   store: SyncStore;
   blobs: Pick<BlobStore, 'presignDownload'>;

@@ -1,3 +1,4 @@
+import { awsSyncDeadLetters } from '../../composition/aws-sync-deps.ts';
 import { loadLambdaConfig } from '../../composition/config.ts';
 import { createDynamoRepository } from '../../composition/dynamo-repository.ts';
 import { dynamoDocumentClient } from '../../platform/adapters/aws-clients.ts';
@@ -24,8 +25,7 @@ export const handler = lazyHandler(() => {
   const db = dynamoDocumentClient();
   return createSyncAdminHandler({
     store: createDynamoSyncRecordStore(new DynamoTable(db, TABLE_NAME)),
-    // The SQS client is not among the bundled dependencies yet: the runbook's StartMessageMoveTask moves them.
-    deadLetters: { redrive: async () => ({ moved: 'manual' }) },
+    deadLetters: awsSyncDeadLetters(),
     audit: createDynamoRepository(db, TABLE_NAME),
     clock: systemClock,
     ids: randomIds,

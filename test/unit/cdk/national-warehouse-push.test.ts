@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { indexes } from '../../../functions/platform/storage/schema.ts';
+import { defaultMaxAttempts } from '../../../functions/sync/core/backoff.ts';
+import { syncMaxReceiveCount } from '../../../lib/constructs/national-warehouse-push.ts';
+import { synthKhoso } from './synth-khoso.ts';
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
+type Resource = { Type: string; Properties: Record<string, any> };
+
+const gateway = {
+  baseUrl: 'https://lgsp.example.gov.vn/ngsp',
+  paths: {
+    findDossier: '/dossiers/find',
+    createDossier: '/dossiers/create',
+    updateDossier: '/dossiers/update',
+    pullResults: '/GetKetQuaGiayTo',
+    getFile: '/GetGiayToByUrl',
+  },
+  authentication: { kind: 'client-credentials', clientId: 'khoso-dev' },
+};
+const khoso = synthKhoso({
+  nationalWarehouseGateway: JSON.stringify(gateway),
+  nationalWarehouseCredentialsSecret: 'khoso/dev/national-warehouse',
+});
+const stateless = khoso.statelessTemplate;
+const resources = (type: string) => Object.entries(stateless.findResources(type) as Record<string, Resource>);
+const statementsOf = (prefix: string) =>
+  resources('AWS::IAM::Policy')
+    .filter(([id]) => id.startsWith(prefix))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+const actions = (statements: Statement[]) => statements.flatMap((statement) => [statement.Action].flat());
+const functionNamed = (name: string) =>
+  resources('AWS::Lambda::Function').find(([, fn]) => fn.Properties.FunctionName === name)?.[1];
+const variablesOf = (name: string) =>
+  (functionNamed(name)?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+const queueId = (name: string) => resources('AWS::SQS::Queue').find(([, q]) => q.Properties.QueueName === name)?.[0];
+
+describe('push to the national warehouse (CDK)', () => {
+  test('an encrypted sync queue with a dead-letter queue past the attempts the consumer makes', () => {
+    const queue = resources('AWS::SQS::Queue').find(([, q]) => q.Properties.QueueName === 'khoso-dev-sync')?.[1];
+    const deadLetters = queueId('khoso-dev-sync-dlq');
+    assert.ok(queue && deadLetters);
+    assert.equal(queue.Properties.SqsManagedSseEnabled, true);
+    assert.ok(syncMaxReceiveCount >= defaultMaxAttempts);
+    assert.deepEqual(queue.Properties.RedrivePolicy, {
+      deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters, 'Arn'] },
+      maxReceiveCount: syncMaxReceiveCount,
+    });
+    // Six times the consumer's timeout.
+    assert.equal(queue.Properties.VisibilityTimeout, 6 * functionNamed('khoso-dev-sync-consumer')!.Properties.Timeout);
+  });
+
+  test('the dead-letter queue is alarmed on the operations topic', () => {
+    const deadLetters = queueId('khoso-dev-sync-dlq')!;
+    const alarm = resources('AWS::CloudWatch::Alarm').find(([, a]) =>
+      JSON.stringify(a.Properties.Dimensions ?? []).includes(deadLetters),
+    )?.[1];
+    assert.ok(alarm, 'an alarm watches the sync dead-letter queue');
+    assert.equal(alarm.Properties.MetricName, 'ApproximateNumberOfMessagesVisible');
+    assert.equal(alarm.Properties.Threshold, 1);
+    assert.match(JSON.stringify(alarm.Properties.AlarmActions), /AlarmsTopic/);
+  });
+
+  test('the consumer reads the queue with partial batch responses, at a bounded concurrency', () => {
+    const [, mapping] = resources('AWS::Lambda::EventSourceMapping')[0]!;
+    assert.equal(resources('AWS::Lambda::EventSourceMapping').length, 1);
+    assert.deepEqual(mapping.Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
+    assert.match(JSON.stringify(mapping.Properties.EventSourceArn), new RegExp(queueId('khoso-dev-sync')!));
+    assert.match(JSON.stringify(mapping.Properties.FunctionName), /PushConsumer/);
+    assert.equal(mapping.Properties.ScalingConfig.MaximumConcurrency, 5);
+  });
+
+  test('the dispatcher runs every minute, queries only the by-state index and sends to the sync queue', () => {
+    const rule = resources('AWS::Events::Rule').find(([id]) => id.startsWith('PushDispatchSchedule'))?.[1];
+    assert.equal(rule?.Properties.ScheduleExpression, 'rate(1 minute)');
+    assert.match(JSON.stringify(rule?.Properties.Targets), /PushDispatcher/);
+    const statements = statementsOf('PushDispatcher');
+    const query = statements.filter((s) => actions([s]).includes('dynamodb:Query'));
+    assert.equal(query.length, 1);
+    assert.match(JSON.stringify(query[0]!.Resource), new RegExp(`/index/${indexes.lookups.name}"`));
+    const writes = statements.filter((s) => actions([s]).includes('dynamodb:PutItem'));
+    assert.equal(writes.length, 1);
+    assert.match(JSON.stringify(writes[0]!.Condition), /OWNER#\*/);
+    assert.ok(!actions(statements).includes('dynamodb:GetItem'));
+    assert.ok(actions(statements).includes('sqs:SendMessage'));
+    assert.ok(!actions(statements).some((action) => action.startsWith('s3:') || action.startsWith('secretsmanager:')));
+    assert.match(JSON.stringify(variablesOf('khoso-dev-sync-dispatcher').SYNC_QUEUE_URL), /PushQueue/);
+  });
+
+  test('the consumer reads vault objects (for the presigned GET), the table and the gateway secret', () => {
+    const statements = statementsOf('PushConsumer');
+    const s3 = statements.filter((s) => actions([s]).some((action) => action.startsWith('s3:')));
+    assert.deepEqual(actions(s3).sort(), ['s3:GetObject']);
+    assert.match(JSON.stringify(s3[0]!.Resource), /\/vault\/\*/);
+    assert.ok(actions(statements).includes('dynamodb:PutItem'));
+    assert.ok(actions(statements).includes('sqs:ChangeMessageVisibility'));
+    assert.ok(!actions(statements).includes('sqs:SendMessage'));
+    const secret = statements.filter((s) => actions([s]).includes('secretsmanager:GetSecretValue'));
+    assert.match(JSON.stringify(secret[0]?.Resource), /khoso\/dev\/national-warehouse/);
+    const variables = variablesOf('khoso-dev-sync-consumer');
+    assert.deepEqual(JSON.parse(variables.NATIONAL_WAREHOUSE_CONFIG as string), gateway);
+    assert.match(JSON.stringify(variables.SYNC_QUEUE_URL), /PushQueue/);
+  });
+
+  test('the sync administration may start a message move from the dead-letter queue only, and knows both queues', () => {
+    const statements = statementsOf('ApiSyncHandler');
+    const move = statements.filter((s) => actions([s]).includes('sqs:StartMessageMoveTask'));
+    assert.equal(move.length, 1);
+    assert.match(JSON.stringify(move[0]!.Resource), new RegExp(queueId('khoso-dev-sync-dlq')!));
+    assert.ok(actions(move).includes('sqs:GetQueueAttributes'));
+    const variables = variablesOf('khoso-dev-api-sync');
+    assert.match(JSON.stringify(variables.SYNC_DEAD_LETTER_QUEUE_URL), /PushDeadLetters/);
+    assert.match(JSON.stringify(variables.SYNC_DEAD_LETTER_QUEUE_ARN), /PushDeadLetters/);
+    assert.match(JSON.stringify(variables.SYNC_QUEUE_ARN), /PushQueue/);
+  });
+
+  test('cdk-nag reports nothing unacknowledged with the push in', () => {
+    const report = new AwsSolutionsChecks(khoso.app).validateScope(khoso.app);
+    assert.deepEqual(
+      report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+      [],
+    );
+  });
+
+  test('a stage without the national warehouse has no push resources', () => {
+    const plain = synthKhoso().statelessTemplate;
+    const names = Object.values(plain.findResources('AWS::SQS::Queue')).map((q) => q.Properties.QueueName as string);
+    assert.ok(!names.some((name) => name.includes('-sync')));
+    assert.equal(Object.keys(plain.findResources('AWS::Lambda::EventSourceMapping')).length, 0);
+    const admin = Object.values(plain.findResources('AWS::Lambda::Function')).find(
+      (fn) => fn.Properties.FunctionName === 'khoso-dev-api-sync',
+    );
+    assert.equal(admin?.Properties.Environment.Variables.SYNC_DEAD_LETTER_QUEUE_URL, undefined);
+  });
+});
