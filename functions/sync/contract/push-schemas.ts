@@ -20,6 +20,6 @@ export const syncStatus = z
 export const syncRedrive = z
   .object({
     reset: z.number().int(),
-    deadLetters: z.union([z.number().int(), z.enum(['started', 'manual'])]),
+    deadLetters: z.union([z.number().int(), z.literal('started')]),
   })
   .meta({ id: 'SyncRedrive' });

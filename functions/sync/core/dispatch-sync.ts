@@ -1,7 +1,7 @@
 /**
  * The outbox's dispatcher: a pending record not yet handed to the queue is sent, then marked
  * dispatched. Sent before marked, so a crash in between sends the event twice (the consumer
- * dedupes) rather than never. On AWS the table's stream feeds it; locally a poll does.
+ * dedupes) rather than never. On AWS a schedule runs it every minute; locally a poll does.
  */
 import { ConcurrentUpdateError } from '../../platform/core/errors.ts';
 import type { Clock } from '../../platform/core/runtime.ts';
@@ -30,7 +30,7 @@ export async function dispatchSyncRecord(deps: DispatchDeps, record: SyncRecord)
 /** Records handed over at once: each is a send and a conditional write, so a pass is not one long chain. */
 const dispatchConcurrency = 16;
 
-/** One pass over the pending records (the local poll, and a sweep after a stream outage). */
+/** One pass over the pending records (the local poll, the scheduled dispatcher on AWS). */
 export async function dispatchPending(deps: DispatchDeps, limit = 500): Promise<number> {
   const pending = await deps.store.listSyncRecords('pending', limit);
   let sent = 0;

@@ -12,11 +12,10 @@ import type { SyncRecordStore } from './sync-ports.ts';
 import { syncStates, type SyncRecord, type SyncState } from './sync-record.ts';
 
 /**
- * The dead-letter queue's side of a redrive: how many messages moved, `started` for an
- * asynchronous move (SQS StartMessageMoveTask), or `manual` where the runtime cannot move them and
- * the runbook's command does (docs/integration.md).
+ * The dead-letter queue's side of a redrive: how many messages moved, or `started` for an
+ * asynchronous move (SQS StartMessageMoveTask).
  */
-export type DeadLetterMove = number | 'started' | 'manual';
+export type DeadLetterMove = number | 'started';
 export interface DeadLetters {
   redrive(): Promise<{ moved: DeadLetterMove }>;
 }
