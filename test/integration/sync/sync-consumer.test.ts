@@ -88,6 +88,18 @@ describe('sync handlers on AWS (consumer and dispatcher)', () => {
     assert.equal(harness.simulator.timesApplied(second!.id, second!.id), 1);
   });
 
+  test('two messages about one document in a batch run one after the other: one push, not two', async () => {
+    const document = await harness.fileIssuedResult(ownerId, 6);
+    const body = JSON.stringify((await harness.recordOf(document))!.event);
+    const creates = harness.simulator.requestCount('createDossier');
+    const updates = harness.simulator.requestCount('updateDossier');
+    const response = await consume(batch(message('x-1', body), message('x-2', body)));
+    assert.deepEqual(response.batchItemFailures, []);
+    assert.equal(harness.simulator.requestCount('createDossier') - creates, 1);
+    assert.equal(harness.simulator.requestCount('updateDossier') - updates, 0);
+    assert.equal(harness.simulator.timesApplied(document.id, document.id), 1);
+  });
+
   test('a failed visibility change leaves the message reported, to come back after the visibility timeout', async () => {
     const document = await harness.fileIssuedResult(ownerId, 4);
     const event = (await harness.recordOf(document))!.event;
