@@ -116,6 +116,18 @@ describe('push to the national warehouse (CDK)', () => {
     assert.match(JSON.stringify(variables.SYNC_QUEUE_ARN), /PushQueue/);
   });
 
+  test('two more Node 22 functions, each entry exporting its handler', async () => {
+    for (const name of ['khoso-dev-sync-consumer', 'khoso-dev-sync-dispatcher']) {
+      const fn = functionNamed(name)!;
+      assert.equal(fn.Properties.Runtime, 'nodejs22.x');
+      assert.equal(fn.Properties.Handler, 'index.handler');
+    }
+    const consumer = await import('../../../functions/sync/handlers/sync-consumer.ts');
+    const dispatcher = await import('../../../functions/sync/handlers/sync-dispatcher.ts');
+    assert.equal(typeof consumer.handler, 'function');
+    assert.equal(typeof dispatcher.handler, 'function');
+  });
+
   test('cdk-nag reports nothing unacknowledged with the push in', () => {
     const report = new AwsSolutionsChecks(khoso.app).validateScope(khoso.app);
     assert.deepEqual(
