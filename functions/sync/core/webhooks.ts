@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { auditEntry } from '../../audit/core/audit.ts';
 import type { AuditEntry } from '../../audit/core/audit-model.ts';
 import { ConcurrentUpdateError, NotFoundError } from '../../platform/core/errors.ts';
+import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { Page, PageRequest } from '../../platform/core/page.ts';
 import type { RequestContext } from '../../platform/core/principal.ts';
 import {
@@ -185,17 +186,22 @@ function webhookAudit(deps: WebhookDeps, context: RequestContext, action: string
  * goes on from where its cursor stands, so what it missed is delivered.
  */
 export async function enableWebhook(deps: WebhookDeps, context: RequestContext, webhookId: string): Promise<Webhook> {
-  const webhook = await ownWebhook(deps, context, webhookId, 'enableWebhook');
-  const now = deps.clock.now().toISOString();
-  const { disabledAt: _disabledAt, ...rest } = webhook;
-  const next: Webhook = { ...rest, enabled: true, consecutiveFailures: 0, nextAttemptAt: now, updatedAt: now };
-  await deps.webhooks.saveWebhook(next, webhook, [webhookAudit(deps, context, 'webhook.enable', webhook)]);
-  return next;
+  // The delivery worker writes the webhook too (cursor, failures): read again when it got there first.
+  return retryOnConcurrentUpdate(async () => {
+    const webhook = await ownWebhook(deps, context, webhookId, 'enableWebhook');
+    const now = deps.clock.now().toISOString();
+    const { disabledAt: _disabledAt, ...rest } = webhook;
+    const next: Webhook = { ...rest, enabled: true, consecutiveFailures: 0, nextAttemptAt: now, updatedAt: now };
+    await deps.webhooks.saveWebhook(next, webhook, [webhookAudit(deps, context, 'webhook.enable', webhook)]);
+    return next;
+  });
 }
 
 export async function deleteWebhook(deps: WebhookDeps, context: RequestContext, webhookId: string): Promise<void> {
-  const webhook = await ownWebhook(deps, context, webhookId, 'deleteWebhook');
-  await deps.webhooks.deleteWebhook(webhook, [webhookAudit(deps, context, 'webhook.delete', webhook)]);
+  await retryOnConcurrentUpdate(async () => {
+    const webhook = await ownWebhook(deps, context, webhookId, 'deleteWebhook');
+    await deps.webhooks.deleteWebhook(webhook, [webhookAudit(deps, context, 'webhook.delete', webhook)]);
+  });
 }
 
 /** Exponential backoff with full jitter on the upper half: base·2^(n−1), halved to doubled at random. */
