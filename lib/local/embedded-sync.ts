@@ -49,8 +49,6 @@ export function startEmbeddedSync(options: {
   return {
     nationalWarehouse: { url: config.baseUrl, simulated: Boolean(simulator) },
     admin: { store, deadLetters: sync.deadLetters, audit: options.repository, clock: systemClock, ids: randomIds },
-    async stop() {
-      sync.stop();
-    },
+    stop: () => sync.stop(),
   };
 }

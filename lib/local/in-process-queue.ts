@@ -35,6 +35,8 @@ export class InProcessQueue<T> {
   private readonly waiting: Entry<T>[] = [];
   private readonly deadLetters: QueuedMessage<T>[] = [];
   private inFlight = 0;
+  /** Deliveries running now, so that stopping can wait for them. */
+  private readonly deliveries = new Set<Promise<void>>();
   private nextId = 0;
   private timer: NodeJS.Timeout | undefined;
   private consumer: ((message: QueuedMessage<T>) => Promise<ConsumerVerdict>) | undefined;
@@ -58,9 +60,11 @@ export class InProcessQueue<T> {
     this.pump();
   }
 
-  stop(): void {
+  /** Stops delivering, and waits for the deliveries already running (they may still write). */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     this.consumer = undefined;
+    await Promise.all(this.deliveries);
   }
 
   /** Messages not yet deleted (waiting or in flight), and those in the dead-letter queue. */
@@ -90,7 +94,8 @@ export class InProcessQueue<T> {
         continue;
       }
       this.inFlight += 1;
-      void this.deliver(consumer, entry);
+      const delivery = this.deliver(consumer, entry).finally(() => this.deliveries.delete(delivery));
+      this.deliveries.add(delivery);
     }
   }
 

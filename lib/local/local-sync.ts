@@ -27,7 +27,8 @@ export interface LocalSync {
   deadLetters: DeadLetters;
   /** One dispatcher pass now (tests; the poll does the same). */
   dispatch(): Promise<number>;
-  stop(): void;
+  /** Stops dispatching and consuming, and waits for what is running (it may still write). */
+  stop(): Promise<void>;
 }
 
 /** The queue's answer to the use case's outcome: retries come back after their backoff. */
@@ -74,9 +75,10 @@ export function startLocalSync(deps: SyncDeps & { store: SyncRecordStore }, opti
     queue,
     deadLetters: { redrive: async () => ({ moved: queue.redriveDeadLetters() }) },
     dispatch,
-    stop() {
+    async stop() {
       clearInterval(timer);
-      queue.stop();
+      await running?.catch(() => undefined);
+      await queue.stop();
     },
   };
 }

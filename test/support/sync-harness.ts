@@ -163,7 +163,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
       }
     },
     async close() {
-      sync.stop();
+      await sync.stop();
       await simulator.close();
       client.destroy();
       await dynamo.close();

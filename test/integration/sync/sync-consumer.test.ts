@@ -26,7 +26,7 @@ describe('sync handlers on AWS (consumer and dispatcher)', () => {
   before(async () => {
     harness = await startSyncHarness();
     // The in-process queue and its dispatcher stay out of it: the handlers here are the only consumers.
-    harness.sync.stop();
+    await harness.sync.stop();
     consume = createSyncConsumer({
       sync: harness.deps,
       retryAfter: async (receiptHandle, delaySeconds) => {

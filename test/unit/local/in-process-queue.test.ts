@@ -28,7 +28,7 @@ test('a message retried past maxReceiveCount goes to the dead-letter queue, and 
   await settle(300);
   assert.deepEqual(receives, [1, 2, 3, 1], 'redriven with its receive count reset');
   assert.deepEqual(queue.depth(), { queued: 0, inFlight: 0, deadLetters: 0 });
-  queue.stop();
+  await queue.stop();
 });
 
 test('a throwing consumer leaves the message invisible for the visibility timeout; a delay is honoured', async () => {
@@ -59,5 +59,5 @@ test('a throwing consumer leaves the message invisible for the visibility timeou
   );
   assert.ok(seen[1]!.at >= 45, `delayed message seen at ${seen[1]!.at} ms`);
   assert.ok(seen[2]!.at >= 95, `crashed message back after its visibility timeout, at ${seen[2]!.at} ms`);
-  queue.stop();
+  await queue.stop();
 });
