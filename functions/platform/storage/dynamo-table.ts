@@ -20,6 +20,16 @@ export function recordOf<T>(item: Item): T {
   return Object.fromEntries(Object.entries(item).filter(([name]) => !storageAttributes.has(name))) as T;
 }
 
+/**
+ * The write condition of a versioned record's current item: still the version that was read, or
+ * not there yet when nothing was read (the first version).
+ */
+export function unchangedVersionCondition(previous: { version: number } | undefined) {
+  return previous
+    ? { ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': previous.version } }
+    : { ConditionExpression: 'attribute_not_exists(pk)' };
+}
+
 /** Canonical digest of a record: the optimistic-concurrency token of its stored item. */
 export function digestOf(record: object): string {
   const canonical = (value: unknown): unknown => {

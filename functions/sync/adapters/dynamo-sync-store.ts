@@ -3,7 +3,13 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../../audit/core/audit-model.ts';
 import { ConcurrentUpdateError, InvalidInputError } from '../../platform/core/errors.ts';
 import { AuditChainWriter } from '../../platform/storage/audit-chain-writer.ts';
-import { digestOf, recordOf, type DynamoTable, type Item } from '../../platform/storage/dynamo-table.ts';
+import {
+  digestOf,
+  recordOf,
+  unchangedVersionCondition,
+  type DynamoTable,
+  type Item,
+} from '../../platform/storage/dynamo-table.ts';
 import { attributes, entities, indexAttributes, primaryKey } from '../../platform/storage/schema.ts';
 import type { ChangeFeedStore, DocumentChange } from '../core/change-feed.ts';
 import type { SyncPolicyRepository } from '../core/manage-sync-policy.ts';
@@ -63,12 +69,7 @@ export function createDynamoSyncStore(table: DynamoTable): SyncPolicyRepository 
                   version: next.version,
                   policy: next,
                 },
-                ...(previous
-                  ? {
-                      ConditionExpression: 'version = :previous',
-                      ExpressionAttributeValues: { ':previous': previous.version },
-                    }
-                  : { ConditionExpression: 'attribute_not_exists(pk)' }),
+                ...unchangedVersionCondition(previous),
               },
             },
             {

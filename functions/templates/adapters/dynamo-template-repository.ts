@@ -5,7 +5,7 @@ import type { AuditEntry } from '../../audit/core/audit-model.ts';
 import type { RecognitionTemplate } from '../core/template-model.ts';
 import type { TemplateRepository } from '../core/template-repository.ts';
 import { AuditChainWriter } from '../../platform/storage/audit-chain-writer.ts';
-import { DynamoTable } from '../../platform/storage/dynamo-table.ts';
+import { DynamoTable, unchangedVersionCondition } from '../../platform/storage/dynamo-table.ts';
 import { attributes, entities, indexAttributes, primaryKey } from '../../platform/storage/schema.ts';
 
 const { template, templateVersion } = entities;
@@ -75,12 +75,7 @@ export class DynamoTemplateRepository implements TemplateRepository {
                 version: next.version,
                 template: next,
               },
-              ...(previous
-                ? {
-                    ConditionExpression: 'version = :previous',
-                    ExpressionAttributeValues: { ':previous': previous.version },
-                  }
-                : { ConditionExpression: 'attribute_not_exists(pk)' }),
+              ...unchangedVersionCondition(previous),
             },
           },
           {
