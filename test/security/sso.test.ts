@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomToken } from '../../functions/auth/core/sessions.ts';
 import { entities } from '../../functions/platform/storage/schema.ts';
 import { browse, CookieJar, loginThroughBrowser, signInAtProvider } from '../integration/support/browser.ts';
 import { startTestVault, type TestVault } from '../integration/support/test-vault.ts';
+import { authAuditEntries, type AuthAuditEntry } from '../integration/support/auth-audit.ts';
 
 /**
  * Hostile browser-login requests against the relying party, with the embedded provider as the
@@ -19,21 +20,8 @@ after(() => t.close());
 
 const sessionCookie = '__Host-khoso-session';
 
-interface AuthAuditEntry {
-  action: string;
-  outcome: string;
-  detail?: Record<string, string>;
-}
-
-async function authAudit(vault: TestVault = t): Promise<AuthAuditEntry[]> {
-  const { Items } = await vault.vault.table.client.send(
-    new QueryCommand({
-      TableName: vault.vault.table.name,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': entities.auditEntry.pk.of({ ownerId: 'auth', block: 0 }) },
-    }),
-  );
-  return (Items ?? []) as AuthAuditEntry[];
+function authAudit(vault: TestVault = t): Promise<AuthAuditEntry[]> {
+  return authAuditEntries(vault.vault);
 }
 
 async function itemsOf(entity: string, vault: TestVault = t): Promise<Record<string, unknown>[]> {

@@ -3,14 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import type { MachineClient } from '../../../lib/local/identity-provider/clients.ts';
-import { entities } from '../../../functions/platform/storage/schema.ts';
 import { startLocalVault } from '../../../lib/local/vault-server.ts';
 import { assertProblem, createApi } from '../support/http-client.ts';
 import { startTestVault, type TestVault } from '../support/test-vault.ts';
+import { authAuditEntries, type AuthAuditEntry } from '../support/auth-audit.ts';
 
 /**
  * The embedded OpenID provider (oidc-provider) against a real relying-party library
@@ -136,15 +135,8 @@ async function signIn(accountId: string, jar = new CookieJar()): Promise<SignIn>
   return { tokens, jar };
 }
 
-async function authAudit(): Promise<{ action: string; detail?: Record<string, string> }[]> {
-  const { Items } = await t.vault.table.client.send(
-    new QueryCommand({
-      TableName: t.vault.table.name,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': entities.auditEntry.pk.of({ ownerId: 'auth', block: 0 }) },
-    }),
-  );
-  return (Items ?? []) as { action: string; detail?: Record<string, string> }[];
+function authAudit(): Promise<AuthAuditEntry[]> {
+  return authAuditEntries(t.vault);
 }
 
 describe('embedded OpenID provider', () => {

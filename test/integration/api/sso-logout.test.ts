@@ -20,6 +20,7 @@ import { backChannelLogoutEvent } from '../../../functions/auth/core/logout.ts';
 import { entities } from '../../../functions/platform/storage/schema.ts';
 import type { ApiResponse } from '../support/http-client.ts';
 import { personas, startTestVault, type TestVault } from '../support/test-vault.ts';
+import { authAuditEntries, type AuthAuditEntry } from '../support/auth-audit.ts';
 
 /**
  * Single logout over HTTP against the embedded runtime, with real keys: the embedded issuer signs
@@ -76,16 +77,8 @@ function backChannel(logoutToken: string, contentType = 'application/x-www-form-
   });
 }
 
-/** The `auth` pseudo-owner's audit entries (refused tokens and logouts), oldest first. */
-async function authAudit(): Promise<{ action: string; detail?: Record<string, string> }[]> {
-  const { Items } = await t.vault.table.client.send(
-    new QueryCommand({
-      TableName: t.vault.table.name,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': entities.auditEntry.pk.of({ ownerId: 'auth', block: 0 }) },
-    }),
-  );
-  return (Items ?? []) as { action: string; detail?: Record<string, string> }[];
+function authAudit(): Promise<AuthAuditEntry[]> {
+  return authAuditEntries(t.vault);
 }
 
 /** Each refusal is the spec's 400 with an OAuth error, not cached. */
