@@ -41,6 +41,7 @@ import { createAuthHandler } from '../../functions/auth/handlers/auth.ts';
 import { createDynamoDenyList } from '../../functions/auth/adapters/dynamo-deny-list.ts';
 import { createDynamoSessions } from '../../functions/auth/adapters/dynamo-sessions.ts';
 import { createOidcConfigurations } from '../../functions/auth/adapters/oidc-configurations.ts';
+import { openIdClientRelyingParty } from '../../functions/auth/adapters/openid-client-relying-party.ts';
 import {
   accountTypes,
   browserLoginSettingsSchema,
@@ -407,11 +408,13 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   const loginDeps = {
     ...authDeps,
     settings: browserLoginSettingsSchema.parse({ publicBaseUrl: url, ...options.browserLogin }),
-    oidcConfiguration: createOidcConfigurations(async (provider) => {
-      const secret = clientSecrets[provider.id];
-      if (!secret) throw new Error(`No client secret for the identity provider ${provider.id}`);
-      return secret;
-    }),
+    relyingParty: openIdClientRelyingParty(
+      createOidcConfigurations(async (provider) => {
+        const secret = clientSecrets[provider.id];
+        if (!secret) throw new Error(`No client secret for the identity provider ${provider.id}`);
+        return secret;
+      }),
+    ),
     attempts: sessionStores.attempts,
   };
   const authorize = createAuthorizer(createTokenVerifier(authDeps), {
