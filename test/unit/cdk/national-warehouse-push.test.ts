@@ -4,37 +4,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { indexes } from '../../../functions/platform/storage/schema.ts';
 import { defaultMaxAttempts } from '../../../functions/sync/core/backoff.ts';
 import { syncMaxReceiveCount } from '../../../lib/constructs/national-warehouse-push.ts';
-import { synthKhoso } from './synth-khoso.ts';
+import { nationalWarehouseGateway, synthKhoso, synthNationalWarehouseStage } from './synth-khoso.ts';
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
-type Resource = { Type: string; Properties: Record<string, any> };
-
-const gateway = {
-  baseUrl: 'https://lgsp.example.gov.vn/ngsp',
-  paths: {
-    findDossier: '/dossiers/find',
-    createDossier: '/dossiers/create',
-    updateDossier: '/dossiers/update',
-    pullResults: '/GetKetQuaGiayTo',
-    getFile: '/GetGiayToByUrl',
-  },
-  authentication: { kind: 'client-credentials', clientId: 'khoso-dev' },
-};
-const khoso = synthKhoso({
-  nationalWarehouseGateway: JSON.stringify(gateway),
-  nationalWarehouseCredentialsSecret: 'khoso/dev/national-warehouse',
-});
-const stateless = khoso.statelessTemplate;
-const resources = (type: string) => Object.entries(stateless.findResources(type) as Record<string, Resource>);
-const statementsOf = (prefix: string) =>
-  resources('AWS::IAM::Policy')
-    .filter(([id]) => id.startsWith(prefix))
-    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
-const actions = (statements: Statement[]) => statements.flatMap((statement) => [statement.Action].flat());
-const functionNamed = (name: string) =>
-  resources('AWS::Lambda::Function').find(([, fn]) => fn.Properties.FunctionName === name)?.[1];
-const variablesOf = (name: string) =>
-  (functionNamed(name)?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+const { khoso, resources, statementsOf, actions, functionNamed, variablesOf } = synthNationalWarehouseStage();
 const queueId = (name: string) => resources('AWS::SQS::Queue').find(([, q]) => q.Properties.QueueName === name)?.[0];
 
 describe('push to the national warehouse (CDK)', () => {
@@ -100,7 +72,7 @@ describe('push to the national warehouse (CDK)', () => {
     const secret = statements.filter((s) => actions([s]).includes('secretsmanager:GetSecretValue'));
     assert.match(JSON.stringify(secret[0]?.Resource), /khoso\/dev\/national-warehouse/);
     const variables = variablesOf('khoso-dev-sync-consumer');
-    assert.deepEqual(JSON.parse(variables.NATIONAL_WAREHOUSE_CONFIG as string), gateway);
+    assert.deepEqual(JSON.parse(variables.NATIONAL_WAREHOUSE_CONFIG as string), nationalWarehouseGateway);
     assert.match(JSON.stringify(variables.SYNC_QUEUE_URL), /PushQueue/);
   });
 
