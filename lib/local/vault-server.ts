@@ -421,7 +421,13 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     audit: authDeps,
     sessions: { sessions: authDeps.sessions, denyList: authDeps.denyList, now: () => Date.now() },
   });
-  const unitSync = startLocalUnitSync(deps, documentClient, tableName, options.unitSync);
+  const unitSync = startLocalUnitSync(
+    deps,
+    documentClient,
+    tableName,
+    await readOrCreateSecret(join(options.dataDir, 'webhook-secrets.key')),
+    options.unitSync,
+  );
   const nationalWarehouse = await startLocalNationalWarehouse(
     options.nationalWarehouse ?? configuredNationalWarehouse(),
   );

@@ -131,8 +131,8 @@ describe('stateful stack', () => {
     }
   });
 
-  test('a rotating symmetric data key and an ECC signing key for the agency seal', () => {
-    stateful.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, KeySpec: Match.absent() });
+  test('rotating symmetric keys (objects, webhook secrets) and an ECC signing key for the agency seal', () => {
+    stateful.resourcePropertiesCountIs('AWS::KMS::Key', { EnableKeyRotation: true, KeySpec: Match.absent() }, 2);
     stateful.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
   });
 
@@ -270,6 +270,31 @@ describe('IAM scoping', () => {
     assert.deepEqual(withSealKey.map(([id]) => ownerOf(id)).sort(), ['ApiSignaturesHandler', 'DigitizeSeal']);
     for (const [, fn] of withSealKey)
       assert.match(JSON.stringify(fn.Properties.Environment.Variables.SEAL_KEY_ID), /KeysSigningKey/);
+  });
+
+  test('only the webhook functions reach the webhook-secrets key: registration seals, delivery opens, bound', () => {
+    const webhookSecretKey = /KeysWebhookSecretKey/;
+    const keyStatements = resources('AWS::IAM::Policy').flatMap(([id, policy]) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[])
+        .filter((statement) => webhookSecretKey.test(JSON.stringify(statement.Resource)))
+        .map((statement) => ({ owner: ownerOf(id), actions: actionsOf(statement), condition: statement.Condition })),
+    );
+    const binding = {
+      StringEquals: { 'kms:EncryptionContext:purpose': 'khoso-webhook-secret' },
+      Null: { 'kms:EncryptionContext:webhookId': 'false', 'kms:EncryptionContext:unit': 'false' },
+    };
+    assert.deepEqual(
+      keyStatements.sort((a, b) => a.owner.localeCompare(b.owner)),
+      [
+        { owner: 'ApiUnitSyncHandler', actions: ['kms:Encrypt'], condition: binding },
+        { owner: 'WebhookDeliveriesDeliver', actions: ['kms:Decrypt'], condition: binding },
+      ],
+    );
+    const withKey = functions.filter(([, fn]) => fn.Properties.Environment?.Variables?.WEBHOOK_SECRET_KEY_ID);
+    assert.deepEqual(withKey.map(([id]) => ownerOf(id)).sort(), ['ApiUnitSyncHandler', 'WebhookDeliveriesDeliver']);
+    for (const [, fn] of withKey)
+      assert.match(JSON.stringify(fn.Properties.Environment.Variables.WEBHOOK_SECRET_KEY_ID), /KeysWebhookSecretKey/);
+    stateful.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/khoso-dev-webhook-secrets' });
   });
 
   test('functions without vault access get no data permissions at all', () => {
