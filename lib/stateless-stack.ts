@@ -323,9 +323,14 @@ export class StatelessStack extends Stack {
       grantQuery(consumer.role, table);
       grantObjects(consumer.role, objects, { vault: ['read'] });
       gatewaySecret?.grantRead(consumer.role);
-      // The dispatcher lists pending records through the by-state index and marks them dispatched.
+      // The dispatcher lists pending records through the by-state index and marks them dispatched,
+      // lists the due hourly batch by release time, and decides held records again when the
+      // policy's version is past the one it recorded.
       grantIndexQuery(dispatcher.role, table, 'lookups');
+      grantIndexQuery(dispatcher.role, table, 'listings');
       grantItemsByPartition(dispatcher.role, table, ['write'], [partitionPattern(entities.syncRecord.pk)]);
+      grantItemsByPartition(dispatcher.role, table, ['read'], [partitionPattern(entities.syncPolicy.pk)]);
+      grantItemsByPartition(dispatcher.role, table, ['read', 'write'], [partitionPattern(entities.syncHoldReview.pk)]);
       // The sync administration's redrive moves the dead letters back with an SQS message move task.
       const admin = this.api.handlers.sync;
       Grant.addToPrincipal({

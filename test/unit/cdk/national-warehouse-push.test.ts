@@ -44,18 +44,24 @@ describe('push to the national warehouse (CDK)', () => {
     assert.equal(mapping.Properties.ScalingConfig.MaximumConcurrency, 5);
   });
 
-  test('the dispatcher runs every minute, queries only the by-state index and sends to the sync queue', () => {
+  test('the dispatcher runs every minute, queries only the indexes, reads the policy and sends to the sync queue', () => {
     const rule = resources('AWS::Events::Rule').find(([id]) => id.startsWith('PushDispatchSchedule'))?.[1];
     assert.equal(rule?.Properties.ScheduleExpression, 'rate(1 minute)');
     assert.match(JSON.stringify(rule?.Properties.Targets), /PushDispatcher/);
     const statements = statementsOf('PushDispatcher');
     const query = statements.filter((s) => actions([s]).includes('dynamodb:Query'));
-    assert.equal(query.length, 1);
-    assert.match(JSON.stringify(query[0]!.Resource), new RegExp(`/index/${indexes.lookups.name}"`));
+    const queried = [...JSON.stringify(query.map((s) => s.Resource)).matchAll(/\/index\/(\w+)"/g)].map((m) => m[1]);
+    assert.deepEqual(queried.sort(), [indexes.listings.name, indexes.lookups.name].sort());
     const writes = statements.filter((s) => actions([s]).includes('dynamodb:PutItem'));
-    assert.equal(writes.length, 1);
-    assert.match(JSON.stringify(writes[0]!.Condition), /OWNER#\*/);
-    assert.ok(!actions(statements).includes('dynamodb:GetItem'));
+    assert.deepEqual(
+      writes.map((s) => JSON.stringify(s.Condition).match(/"(OWNER#\*|SYNC-HOLD-REVIEW)"/)?.[1]).sort(),
+      ['OWNER#*', 'SYNC-HOLD-REVIEW'],
+    );
+    const reads = statements.filter((s) => actions([s]).includes('dynamodb:GetItem'));
+    assert.deepEqual(
+      reads.map((s) => JSON.stringify(s.Condition).match(/"(SYNCPOLICY|SYNC-HOLD-REVIEW)"/)?.[1]).sort(),
+      ['SYNC-HOLD-REVIEW', 'SYNCPOLICY'],
+    );
     assert.ok(actions(statements).includes('sqs:SendMessage'));
     assert.ok(!actions(statements).some((action) => action.startsWith('s3:') || action.startsWith('secretsmanager:')));
     assert.match(JSON.stringify(variablesOf('khoso-dev-sync-dispatcher').SYNC_QUEUE_URL), /PushQueue/);
