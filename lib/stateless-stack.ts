@@ -310,9 +310,9 @@ export class StatelessStack extends Stack {
     // A review decision resumes the paused execution through its task token.
     uploads.fn.addEnvironment('STATE_MACHINE_ARN', this.workflow.stateMachine.stateMachineArn);
     this.workflow.stateMachine.grantTaskResponse(uploads.role);
-    // A pull is started as an execution named after it; its worker files the papers in vault/.
-    pulls.fn.addEnvironment('PULL_STATE_MACHINE_ARN', this.pulls.stateMachine.stateMachineArn);
-    this.pulls.stateMachine.grantStartExecution(pulls.role);
+    // A pull is started by a message on the pulls queue; its worker files the papers in vault/.
+    pulls.fn.addEnvironment('PULL_QUEUE_URL', this.pulls.queue.queueUrl);
+    this.pulls.queue.grantSendMessages(pulls.role);
     grantObjects(this.pulls.worker.role, objects, { vault: ['write'] });
     gatewaySecret?.grantRead(this.pulls.worker.role);
     if (this.push) {
@@ -355,7 +355,11 @@ export class StatelessStack extends Stack {
       namePrefix,
       api: this.api.api,
       stateMachine: this.workflow.stateMachine,
-      deadLetterQueues: [this.uploadEvents.deadLetterQueue, ...(this.push ? [this.push.deadLetterQueue] : [])],
+      deadLetterQueues: [
+        this.uploadEvents.deadLetterQueue,
+        ...(this.push ? [this.push.deadLetterQueue] : []),
+        this.pulls.deadLetterQueue,
+      ],
       alarmEmail: config.alarmEmail,
     });
 

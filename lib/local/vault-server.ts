@@ -128,7 +128,7 @@ export interface LocalVault {
   table: { client: DynamoDBDocumentClient; name: string };
   workflow: LocalWorkflow;
   nationalWarehouse: LocalNationalWarehouse;
-  /** Pulls from the national warehouse, run in process; `idle()` waits for those running. */
+  /** Pulls from the national warehouse, run in process through a queue; `idle()` waits for those queued or running. */
   pulls: LocalPulls;
   /** Issued results pushed to the national warehouse (the built-in simulator unless NATIONAL_WAREHOUSE_URL is set). */
   sync: EmbeddedSync;
@@ -431,7 +431,9 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   const nationalWarehouse = await startLocalNationalWarehouse(
     options.nationalWarehouse ?? configuredNationalWarehouse(),
   );
-  const pulls = createLocalPulls(deps, documentClient, tableName, nationalWarehouse.config, options.pullRetry);
+  const pulls = createLocalPulls(deps, documentClient, tableName, nationalWarehouse.config, {
+    ...(options.pullRetry ? { retry: options.pullRetry } : {}),
+  });
   // The same Powertools chain as on Lambda: logs carry the request id as their correlation id.
   const handlers = {
     meta: lazyHandler(() => createMetaHandler()),
@@ -552,7 +554,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
       });
       await signaturePoller.stop();
       await unitSync.stop();
-      await pulls.idle();
+      await pulls.stop();
       await sync.stop();
       await nationalWarehouse.close();
       await workflow.idle();

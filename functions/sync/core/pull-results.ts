@@ -40,7 +40,7 @@ import {
 import type { Pull, PullFile, PullFileOutcome } from './pull-model.ts';
 import type { PullStore } from './pull-store.ts';
 
-/** Starts the worker for a recorded pull without waiting for it (an async invocation, or in process). */
+/** Starts the worker for a recorded pull without waiting for it (a message on the pulls queue). */
 export interface PullDispatcher {
   dispatch(pullId: string): Promise<void>;
 }
@@ -527,7 +527,7 @@ async function finishPull(
   return next;
 }
 
-/** The state machine's last resort after its retries: a pull still running is failed, its settled files kept. */
+/** The last receive's last resort (pull-delivery.ts): a pull still running is failed, its settled files kept. */
 export async function abandonPull(deps: PullDeps, pullId: string): Promise<void> {
   const pull = await deps.repository.getPull(pullId);
   if (!pull || pull.state !== 'running') return;

@@ -576,8 +576,10 @@ describe('functions and workflow', () => {
 
   test('alarms on dead letters, workflow failures and API 5xx notify one encrypted topic', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    // Dead letters of on-upload and of the pulls queue.
     assert.deepEqual(alarms.map((a) => a.MetricName).sort(), [
       '5xx',
+      'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ExecutionsFailed',
       'ExecutionsTimedOut',
