@@ -275,7 +275,7 @@ describe('IAM scoping', () => {
   test('only the webhook functions reach the webhook-secrets key: registration seals, delivery opens, bound', () => {
     const webhookSecretKey = /KeysWebhookSecretKey/;
     const keyStatements = resources('AWS::IAM::Policy').flatMap(([id, policy]) =>
-      (policy.Properties.PolicyDocument.Statement as Statement[])
+      (policy.Properties.PolicyDocument.Statement as TemplateStatement[])
         .filter((statement) => webhookSecretKey.test(JSON.stringify(statement.Resource)))
         .map((statement) => ({ owner: ownerOf(id), actions: actionsOf(statement), condition: statement.Condition })),
     );
