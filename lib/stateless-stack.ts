@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { authAuditOwner } from '../functions/auth/core/auth-audit.ts';
 import { clientSecretIds, trustedIssuerOf } from '../functions/auth/core/identity-providers.ts';
 import { entities } from '../functions/platform/storage/schema.ts';
+import { webhookSecretPurpose } from '../functions/sync/core/webhook-secrets.ts';
 import { stageNamePrefix, type StageConfig } from './config/stage-config.ts';
 import { DigitizeWorkflow } from './constructs/digitize-workflow.ts';
 import { NationalWarehousePulls } from './constructs/national-warehouse-pulls.ts';
@@ -36,6 +37,8 @@ export interface StatelessStackProps extends StackProps {
   dataKey: IKey;
   /** The agency seal's asymmetric key. */
   signingKey: IKey;
+  /** Seals units' webhook secrets. */
+  webhookSecretKey: IKey;
 }
 
 /**
@@ -54,7 +57,7 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { config, table, dataKey, signingKey } = props;
+    const { config, table, dataKey, signingKey, webhookSecretKey } = props;
     const bucket = Bucket.fromBucketName(this, 'VaultBucket', vaultBucketName(config.stage));
     const objects = { bucket, dataKey };
     const namePrefix = stageNamePrefix(config.stage);
@@ -252,6 +255,23 @@ export class StatelessStack extends Stack {
           });
       Grant.addToPrincipal({ grantee: auth, actions: ['secretsmanager:GetSecretValue'], resourceArns: [secretArn] });
     }
+    // Registering a webhook seals its secret, delivering opens it: each only that, and only with
+    // the binding to a webhook and unit present (the key policy already limits it to this account).
+    for (const [grantee, action] of [
+      [unitSync, 'kms:Encrypt'],
+      [deliver, 'kms:Decrypt'],
+    ] as const) {
+      Grant.addToPrincipal({
+        grantee: grantee.role,
+        actions: [action],
+        resourceArns: [webhookSecretKey.keyArn],
+        conditions: {
+          StringEquals: { 'kms:EncryptionContext:purpose': webhookSecretPurpose },
+          Null: { 'kms:EncryptionContext:webhookId': 'false', 'kms:EncryptionContext:unit': 'false' },
+        },
+      });
+      grantee.fn.addEnvironment('WEBHOOK_SECRET_KEY_ID', webhookSecretKey.keyArn);
+    }
     // Sync administration reads the sync states' index, resets dead records and audits in the staff chain.
     grantItemAccess(this.api.handlers.sync.role, table);
     grantIndexQuery(this.api.handlers.sync.role, table, 'lookups');
@@ -303,9 +323,14 @@ export class StatelessStack extends Stack {
       grantQuery(consumer.role, table);
       grantObjects(consumer.role, objects, { vault: ['read'] });
       gatewaySecret?.grantRead(consumer.role);
-      // The dispatcher lists pending records through the by-state index and marks them dispatched.
+      // The dispatcher lists pending records through the by-state index and marks them dispatched,
+      // lists the due hourly batch by release time, and decides held records again when the
+      // policy's version is past the one it recorded.
       grantIndexQuery(dispatcher.role, table, 'lookups');
+      grantIndexQuery(dispatcher.role, table, 'listings');
       grantItemsByPartition(dispatcher.role, table, ['write'], [partitionPattern(entities.syncRecord.pk)]);
+      grantItemsByPartition(dispatcher.role, table, ['read'], [partitionPattern(entities.syncPolicy.pk)]);
+      grantItemsByPartition(dispatcher.role, table, ['read', 'write'], [partitionPattern(entities.syncHoldReview.pk)]);
       // The sync administration's redrive moves the dead letters back with an SQS message move task.
       const admin = this.api.handlers.sync;
       Grant.addToPrincipal({

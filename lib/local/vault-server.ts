@@ -41,6 +41,7 @@ import { createAuthHandler } from '../../functions/auth/handlers/auth.ts';
 import { createDynamoDenyList } from '../../functions/auth/adapters/dynamo-deny-list.ts';
 import { createDynamoSessions } from '../../functions/auth/adapters/dynamo-sessions.ts';
 import { createOidcConfigurations } from '../../functions/auth/adapters/oidc-configurations.ts';
+import { openIdClientRelyingParty } from '../../functions/auth/adapters/openid-client-relying-party.ts';
 import {
   accountTypes,
   browserLoginSettingsSchema,
@@ -407,18 +408,26 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   const loginDeps = {
     ...authDeps,
     settings: browserLoginSettingsSchema.parse({ publicBaseUrl: url, ...options.browserLogin }),
-    oidcConfiguration: createOidcConfigurations(async (provider) => {
-      const secret = clientSecrets[provider.id];
-      if (!secret) throw new Error(`No client secret for the identity provider ${provider.id}`);
-      return secret;
-    }),
+    relyingParty: openIdClientRelyingParty(
+      createOidcConfigurations(async (provider) => {
+        const secret = clientSecrets[provider.id];
+        if (!secret) throw new Error(`No client secret for the identity provider ${provider.id}`);
+        return secret;
+      }),
+    ),
     attempts: sessionStores.attempts,
   };
   const authorize = createAuthorizer(createTokenVerifier(authDeps), {
     audit: authDeps,
     sessions: { sessions: authDeps.sessions, denyList: authDeps.denyList, now: () => Date.now() },
   });
-  const unitSync = startLocalUnitSync(deps, documentClient, tableName, options.unitSync);
+  const unitSync = startLocalUnitSync(
+    deps,
+    documentClient,
+    tableName,
+    await readOrCreateSecret(join(options.dataDir, 'webhook-secrets.key')),
+    options.unitSync,
+  );
   const nationalWarehouse = await startLocalNationalWarehouse(
     options.nationalWarehouse ?? configuredNationalWarehouse(),
   );
