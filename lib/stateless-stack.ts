@@ -355,10 +355,11 @@ export class StatelessStack extends Stack {
       namePrefix,
       api: this.api.api,
       stateMachine: this.workflow.stateMachine,
+      // Alarms are numbered in this order: those of every stage first, so their names never move.
       deadLetterQueues: [
         this.uploadEvents.deadLetterQueue,
-        ...(this.push ? [this.push.deadLetterQueue] : []),
         this.pulls.deadLetterQueue,
+        ...(this.push ? [this.push.deadLetterQueue] : []),
       ],
       alarmEmail: config.alarmEmail,
     });
