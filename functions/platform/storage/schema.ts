@@ -456,7 +456,8 @@ export const entities = {
   documentChange: {
     entity: 'document-change',
     title:
-      "change feed entry: an issued document filed or revoked, written with the document (TTL: the feed's retention)",
+      'change feed entry: an issued document filed or revoked, written with the document ' +
+      '(TTL: 35 days, the longest retention the feed honours)',
     pk: key('CHANGES#<day>'),
     sk: key(`<at>#${ownerPk}#<documentId>#<version:6>#<change>`),
   },
