@@ -310,9 +310,9 @@ export class StatelessStack extends Stack {
     // A review decision resumes the paused execution through its task token.
     uploads.fn.addEnvironment('STATE_MACHINE_ARN', this.workflow.stateMachine.stateMachineArn);
     this.workflow.stateMachine.grantTaskResponse(uploads.role);
-    // A pull is started as an execution named after it; its worker files the papers in vault/.
-    pulls.fn.addEnvironment('PULL_STATE_MACHINE_ARN', this.pulls.stateMachine.stateMachineArn);
-    this.pulls.stateMachine.grantStartExecution(pulls.role);
+    // A pull is started by a message on the pulls queue; its worker files the papers in vault/.
+    pulls.fn.addEnvironment('PULL_QUEUE_URL', this.pulls.queue.queueUrl);
+    this.pulls.queue.grantSendMessages(pulls.role);
     grantObjects(this.pulls.worker.role, objects, { vault: ['write'] });
     gatewaySecret?.grantRead(this.pulls.worker.role);
     if (this.push) {
@@ -323,9 +323,14 @@ export class StatelessStack extends Stack {
       grantQuery(consumer.role, table);
       grantObjects(consumer.role, objects, { vault: ['read'] });
       gatewaySecret?.grantRead(consumer.role);
-      // The dispatcher lists pending records through the by-state index and marks them dispatched.
+      // The dispatcher lists pending records through the by-state index and marks them dispatched,
+      // lists the due hourly batch by release time, and decides held records again when the
+      // policy's version is past the one it recorded.
       grantIndexQuery(dispatcher.role, table, 'lookups');
+      grantIndexQuery(dispatcher.role, table, 'listings');
       grantItemsByPartition(dispatcher.role, table, ['write'], [partitionPattern(entities.syncRecord.pk)]);
+      grantItemsByPartition(dispatcher.role, table, ['read'], [partitionPattern(entities.syncPolicy.pk)]);
+      grantItemsByPartition(dispatcher.role, table, ['read', 'write'], [partitionPattern(entities.syncHoldReview.pk)]);
       // The sync administration's redrive moves the dead letters back with an SQS message move task.
       const admin = this.api.handlers.sync;
       Grant.addToPrincipal({
@@ -350,7 +355,11 @@ export class StatelessStack extends Stack {
       namePrefix,
       api: this.api.api,
       stateMachine: this.workflow.stateMachine,
-      deadLetterQueues: [this.uploadEvents.deadLetterQueue, ...(this.push ? [this.push.deadLetterQueue] : [])],
+      deadLetterQueues: [
+        this.uploadEvents.deadLetterQueue,
+        ...(this.push ? [this.push.deadLetterQueue] : []),
+        this.pulls.deadLetterQueue,
+      ],
       alarmEmail: config.alarmEmail,
     });
 

@@ -60,10 +60,13 @@ let dispatcher: DispatchDeps | undefined;
 export function awsSyncDispatchDeps(): DispatchDeps {
   if (dispatcher) return dispatcher;
   const env = dispatcherEnvironment.parse(process.env);
+  const table = new DynamoTable(dynamoDocumentClient(), env.TABLE_NAME);
   dispatcher = {
-    store: createDynamoSyncRecordStore(new DynamoTable(dynamoDocumentClient(), env.TABLE_NAME)),
+    store: createDynamoSyncRecordStore(table),
     queue: createSqsSyncQueue({ sqs: sqsClient(), queueUrl: env.SYNC_QUEUE_URL }),
     clock: systemClock,
+    // Read for its version: a new one has the held records decided again.
+    policies: createDynamoSyncStore(table),
   };
   return dispatcher;
 }

@@ -35,12 +35,14 @@ export function startEmbeddedSync(options: {
 }): EmbeddedSync {
   const { config, simulator } = options.nationalWarehouse;
   const store = createDynamoSyncStoreWithDocuments(options.db, options.tableName);
+  const policies = createDynamoSyncStore(new DynamoTable(options.db, options.tableName));
   const sync = startLocalSync({
     store,
     blobs: options.blobs,
     warehouse: createNationalWarehouseHttpClient(config),
     // The administrators' stored policy; with none stored, every issued result is pushed at once.
-    policy: storedSyncPolicy(createDynamoSyncStore(new DynamoTable(options.db, options.tableName))),
+    policy: storedSyncPolicy(policies),
+    policies,
     clock: systemClock,
     defaults: standardDossierDefaults,
     maxAttempts: defaultMaxAttempts,

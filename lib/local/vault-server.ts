@@ -41,6 +41,7 @@ import { createAuthHandler } from '../../functions/auth/handlers/auth.ts';
 import { createDynamoDenyList } from '../../functions/auth/adapters/dynamo-deny-list.ts';
 import { createDynamoSessions } from '../../functions/auth/adapters/dynamo-sessions.ts';
 import { createOidcConfigurations } from '../../functions/auth/adapters/oidc-configurations.ts';
+import { openIdClientRelyingParty } from '../../functions/auth/adapters/openid-client-relying-party.ts';
 import {
   accountTypes,
   browserLoginSettingsSchema,
@@ -127,7 +128,7 @@ export interface LocalVault {
   table: { client: DynamoDBDocumentClient; name: string };
   workflow: LocalWorkflow;
   nationalWarehouse: LocalNationalWarehouse;
-  /** Pulls from the national warehouse, run in process; `idle()` waits for those running. */
+  /** Pulls from the national warehouse, run in process through a queue; `idle()` waits for those queued or running. */
   pulls: LocalPulls;
   /** Issued results pushed to the national warehouse (the built-in simulator unless NATIONAL_WAREHOUSE_URL is set). */
   sync: EmbeddedSync;
@@ -407,11 +408,13 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   const loginDeps = {
     ...authDeps,
     settings: browserLoginSettingsSchema.parse({ publicBaseUrl: url, ...options.browserLogin }),
-    oidcConfiguration: createOidcConfigurations(async (provider) => {
-      const secret = clientSecrets[provider.id];
-      if (!secret) throw new Error(`No client secret for the identity provider ${provider.id}`);
-      return secret;
-    }),
+    relyingParty: openIdClientRelyingParty(
+      createOidcConfigurations(async (provider) => {
+        const secret = clientSecrets[provider.id];
+        if (!secret) throw new Error(`No client secret for the identity provider ${provider.id}`);
+        return secret;
+      }),
+    ),
     attempts: sessionStores.attempts,
   };
   const authorize = createAuthorizer(createTokenVerifier(authDeps), {
@@ -428,7 +431,9 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   const nationalWarehouse = await startLocalNationalWarehouse(
     options.nationalWarehouse ?? configuredNationalWarehouse(),
   );
-  const pulls = createLocalPulls(deps, documentClient, tableName, nationalWarehouse.config, options.pullRetry);
+  const pulls = createLocalPulls(deps, documentClient, tableName, nationalWarehouse.config, {
+    ...(options.pullRetry ? { retry: options.pullRetry } : {}),
+  });
   // The same Powertools chain as on Lambda: logs carry the request id as their correlation id.
   const handlers = {
     meta: lazyHandler(() => createMetaHandler()),
@@ -549,7 +554,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
       });
       await signaturePoller.stop();
       await unitSync.stop();
-      await pulls.idle();
+      await pulls.stop();
       await sync.stop();
       await nationalWarehouse.close();
       await workflow.idle();

@@ -8,8 +8,8 @@ import { backChannelLogoutEvent } from '../../functions/auth/core/logout.ts';
  * A throw-away OpenID provider for the stack test: an ES256 key made for this run, its
  * discovery document and JWKS served on 127.0.0.1. The deployed authorizer and logout handler
  * (local subprocesses of the emulator) fetch the JWKS from here, exactly as they would from
- * the national SSO. It signs access tokens (`aud` the API's audience) and back-channel logout
- * tokens (`aud` our client id there).
+ * the national SSO. It signs access tokens (`aud` the API's audience) for people and for
+ * machine clients, and back-channel logout tokens (`aud` our client id there).
  */
 export interface TestIssuer {
   issuer: string;
@@ -22,11 +22,15 @@ export interface TestIssuer {
   identityProvider: Record<string, unknown>;
   issueToken(claims: {
     sub: string;
-    role: string;
+    /** A person's role; a machine client's token names none. */
+    role?: string;
     ownerId?: string;
     unit?: string;
     /** The provider session; logouts name it. */
     sid?: string;
+    /** A machine client's scopes (space-separated, e.g. `results:write`) and its client id. */
+    scope?: string;
+    client_id?: string;
   }): Promise<string>;
   /** A Back-Channel Logout 1.0 token for a session or subject; `aud` and `jti` may be overridden. */
   issueLogoutToken(claims: { sid?: string; sub?: string; aud?: string; jti?: string }): Promise<string>;
@@ -77,7 +81,8 @@ export async function startTestIssuer(audience = 'khoso', clientId = 'khoso-stac
       audience,
       claimMapping: 'vault-claims',
       accountTypes: ['citizen', 'business', 'organisation', 'officer', 'admin'],
-      tokenKinds: ['user'],
+      // Business systems' machine tokens (results:write) come from it too.
+      tokenKinds: ['user', 'machine'],
       maxTokenLifetimeSeconds: 3600,
     },
     issueToken: (claims) =>

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
+import { CreateSecretCommand, DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { generateKeyPair, SignJWT } from 'jose';
+import { PDFDocument } from 'pdf-lib';
 import {
   deployStacks,
   destroyStacks,
@@ -13,6 +16,10 @@ import {
   type RunningEmulator,
   type StackContext,
 } from '../../localstack/emulator.ts';
+import {
+  startNationalWarehouseSimulator,
+  type NationalWarehouseSimulator,
+} from '../simulators/national-warehouse-simulator.ts';
 import { verifyPdfWithPdfsig } from '../support/signature-tools.ts';
 import { certifySealKey } from './seal-certificate.ts';
 import { startTestIssuer, type TestIssuer } from './test-issuer.ts';
@@ -30,6 +37,10 @@ const admin = { sub: 'stack-test-admin', role: 'admin' };
 
 let issuer: TestIssuer | undefined;
 let emulator: RunningEmulator | undefined;
+/** The national warehouse the stage pushes to: the deployed sync consumer calls it on 127.0.0.1. */
+let warehouse: NationalWarehouseSimulator | undefined;
+/** The Secrets Manager secret holding the warehouse's client secret, made in the emulator for this run. */
+let warehouseSecretName = '';
 let context: StackContext = {};
 let apiBase = '';
 let onUploadFunction = '';
@@ -164,6 +175,48 @@ async function awsJson(service: string, target: string, body: unknown): Promise<
   return JSON.parse(text);
 }
 
+/** SDK settings for the emulator (it checks no signature). */
+const emulatorClientConfig = () => ({
+  endpoint: emulator?.endpoint ?? '',
+  region: emulatorRegion,
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
+
+/**
+ * The gateway's client secret goes where an operator puts it, Secrets Manager (docs/deployment.md);
+ * the stage is then deployed with the gateway's other settings as context.
+ */
+async function createWarehouseSecret(simulator: NationalWarehouseSimulator): Promise<StackContext> {
+  warehouseSecretName = `khoso-stack-test/national-warehouse-${randomUUID().slice(0, 8)}`;
+  const secrets = new SecretsManagerClient(emulatorClientConfig());
+  try {
+    await secrets.send(
+      new CreateSecretCommand({
+        Name: warehouseSecretName,
+        SecretString: JSON.stringify({ clientSecret: simulator.clientSecret }),
+      }),
+    );
+  } finally {
+    secrets.destroy();
+  }
+  const { authentication, ...gateway } = simulator.clientConfig('client-credentials');
+  const { clientSecret: _inSecretsManager, ...publicAuthentication } = authentication as { clientSecret: string };
+  return {
+    nationalWarehouseGateway: JSON.stringify({ ...gateway, authentication: publicAuthentication }),
+    nationalWarehouseCredentialsSecret: warehouseSecretName,
+  };
+}
+
+async function deleteWarehouseSecret(): Promise<void> {
+  if (!warehouseSecretName) return;
+  const secrets = new SecretsManagerClient(emulatorClientConfig());
+  try {
+    await secrets.send(new DeleteSecretCommand({ SecretId: warehouseSecretName, ForceDeleteWithoutRecovery: true }));
+  } finally {
+    secrets.destroy();
+  }
+}
+
 /** The on-upload Lambda invoked directly with an S3 record, as a redelivered event would. */
 async function redeliverS3Event(key: string, size: number) {
   const event = {
@@ -187,9 +240,15 @@ async function redeliverS3Event(key: string, size: number) {
 describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteTimeoutMs }, () => {
   before(async () => {
     issuer = await startTestIssuer();
+    warehouse = await startNationalWarehouseSimulator();
     emulator = await startMiniStack();
     // The test issuer is trusted as an administrator lists a provider: for access and logout tokens.
-    context = { stage: 'dev', identityProviders: JSON.stringify([issuer.identityProvider]) };
+    // Issued results are pushed to the simulated national warehouse.
+    context = {
+      stage: 'dev',
+      identityProviders: JSON.stringify([issuer.identityProvider]),
+      ...(await createWarehouseSecret(warehouse)),
+    };
     const started = Date.now();
     const outputs = await deployStacks({ context, quiet: true, timeoutMs: 8 * 60_000 });
     console.log(`# deployed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -204,9 +263,11 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
   after(async () => {
     try {
       if (emulator) await destroyStacks({ context, quiet: true, timeoutMs: 3 * 60_000 });
+      if (emulator) await deleteWarehouseSecret();
     } finally {
       if (emulator?.startedHere) await stopMiniStack();
       await issuer?.close();
+      await warehouse?.close();
     }
   });
 
@@ -386,6 +447,177 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
       ]),
       [['agency-seal', false]],
     );
+  });
+
+  /**
+   * Issue 12 item 6: a result filed through the integration API reaches the national warehouse,
+   * with nothing invoked by hand. MiniStack fires the EventBridge rule (`rate(1 minute)`, swept every
+   * 10 s) that runs the dispatcher, and runs the consumer from the sync queue's event source mapping
+   * (partial batch responses honoured); the consumer reads the gateway's client secret from Secrets
+   * Manager and calls the simulator on 127.0.0.1, as it would the portal through its gateway.
+   */
+  describe('the push to the national warehouse', () => {
+    const machineClient = { sub: 'a08-business-system', client_id: 'a08-business-system', unit: 'A08' };
+    const caseNumber = `000.00.01.H22-${randomUUID().slice(0, 8)}`;
+    let machineToken = '';
+    let resultBody: Record<string, unknown> = {};
+    let filed: { resultId: string; documentId: string; sealed: Uint8Array; rootPem: string; filedAt: number };
+
+    /** Polls the result until the workflow ends for it. */
+    async function settledResult(resultId: string) {
+      const deadline = Date.now() + 120_000;
+      let status: any;
+      do {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        status = (await api('GET', `/v1/integration/results/${resultId}`, undefined, machineToken)).json;
+      } while (!['DONE', 'FAILED'].includes(status?.state) && Date.now() < deadline);
+      return status;
+    }
+
+    /** Waits for the sync queue to be empty: every message sent so far was consumed. */
+    async function drainedSyncQueue(timeoutMs: number) {
+      const sqs = new SQSClient(emulatorClientConfig());
+      try {
+        const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: `khoso-${context.stage}-sync` }));
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const { Attributes = {} } = await sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl,
+              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+            }),
+          );
+          if (
+            Attributes.ApproximateNumberOfMessages === '0' &&
+            Attributes.ApproximateNumberOfMessagesNotVisible === '0'
+          )
+            return;
+          assert.ok(Date.now() < deadline, `the sync queue still holds messages: ${JSON.stringify(Attributes)}`);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      } finally {
+        sqs.destroy();
+      }
+    }
+
+    before(async () => {
+      machineToken = await issuer!.issueToken({ ...machineClient, scope: 'results:write results:read' });
+    });
+
+    test('a result filed by a business system is sealed, filed, and pushed once by the scheduled dispatcher and the queue', async (t) => {
+      const adminToken = await issuer!.issueToken(admin);
+      // This run's own trust root, so the copy the portal downloads can be checked against it alone.
+      const { rootPem, chainPem } = await certifySealKey(emulator!.endpoint, signingKeyArn);
+      await importSealCertificate(adminToken, rootPem, chainPem);
+
+      // A PDF of this run's own (its subject differs), so its hash is no other test's.
+      const pdf = await PDFDocument.load(await readFile(new URL('../fixtures/sample-result.pdf', import.meta.url)));
+      pdf.setSubject(caseNumber);
+      const bytes = new Uint8Array(await pdf.save());
+      resultBody = {
+        ownerId: citizen.ownerId,
+        resultType: 'KQ.G15.000031',
+        number: `${caseNumber.slice(-8)}/GXN-CAP`,
+        issuer: { code: '000.00.01.H22', name: 'Phòng Cảnh sát quản lý hành chính' },
+        procedureCode: '1.000046',
+        caseNumber,
+        issueDate: '2026-12-03',
+        summary: 'Giấy xác nhận thông tin cư trú',
+        fields: { fullName: 'Nguyễn Văn An' },
+        file: {
+          contentType: 'application/pdf',
+          size: bytes.byteLength,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+        },
+      };
+      const intakeAt = performance.now();
+      const receipt = await api('POST', '/v1/integration/results', resultBody, machineToken);
+      assert.equal(receipt.status, 201, receipt.text);
+      const form = new FormData();
+      for (const [name, value] of Object.entries(receipt.json.upload.fields as Record<string, string>))
+        form.append(name, value);
+      form.append('file', new Blob([bytes], { type: 'application/pdf' }), 'ket-qua.pdf');
+      const posted = await fetch(receipt.json.upload.url, { method: 'POST', body: form });
+      assert.ok(posted.status < 300, `S3 POST answered ${posted.status}: ${await posted.text()}`);
+
+      const status = await settledResult(receipt.json.resultId);
+      assert.equal(status?.state, 'DONE', JSON.stringify(status));
+      const documentId: string = status.documentId;
+      const content = await api('GET', `/v1/documents/${documentId}/content`);
+      assert.equal(content.status, 302, content.text);
+      const sealed = new Uint8Array(await (await fetch(content.headers.get('location') ?? '')).arrayBuffer());
+      assert.notDeepEqual(sealed, bytes, 'the filed copy carries the seal');
+      filed = { resultId: receipt.json.resultId, documentId, sealed, rootPem, filedAt: performance.now() };
+
+      // No invocation here: the schedule runs the dispatcher within its minute, the queue the consumer.
+      const deadline = Date.now() + 150_000;
+      while (!warehouse!.dossier(caseNumber)) {
+        assert.ok(Date.now() < deadline, `the dossier ${caseNumber} did not reach the warehouse`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const arrivedAt = performance.now();
+      t.diagnostic(
+        `intake to the national warehouse (MiniStack): ${((arrivedAt - intakeAt) / 1000).toFixed(1)} s, ` +
+          `of which filed to pushed ${((arrivedAt - filed.filedAt) / 1000).toFixed(1)} s (the dispatcher runs once a minute)`,
+      );
+
+      const dossier = warehouse!.dossier(caseNumber)!;
+      assert.equal(dossier.MaHoSo, caseNumber);
+      assert.equal(dossier.DanhSachGiayToKetQua.length, 1);
+      const [result] = dossier.DanhSachGiayToKetQua;
+      assert.equal(result?.MaGiayToKetQua, 'KQ.G15.000031');
+      assert.equal(result?.GiayToId, documentId);
+      assert.equal(warehouse!.timesApplied(caseNumber, documentId), 1);
+
+      // The portal downloads the paper through the link it was given: the sealed PDF, trusted under this run's root.
+      const download = await fetch(String(result?.DuongDanTepTinKetQua));
+      assert.equal(download.status, 200, await download.clone().text());
+      const downloaded = new Uint8Array(await download.arrayBuffer());
+      assert.deepEqual(downloaded, sealed);
+      const pdfsig = await verifyPdfWithPdfsig(downloaded, [rootPem]);
+      assert.ok(pdfsig.ok, pdfsig.output);
+    });
+
+    test('the same result filed again, and its sync message delivered twice, still make one dossier', async () => {
+      assert.ok(filed, 'the first filing ran');
+      // Other tests' issued results are pushed through the same queue: counts start once it is quiet.
+      await drainedSyncQueue(60_000);
+      const createsBefore = warehouse!.requestCount('createDossier');
+      const updatesBefore = warehouse!.requestCount('updateDossier');
+
+      const again = await api('POST', '/v1/integration/results', resultBody, machineToken);
+      assert.equal(again.status, 200, again.text);
+      assert.equal(again.json.created, false);
+      assert.equal(again.json.resultId, filed.resultId);
+      assert.equal(again.json.upload, undefined, 'the file arrived, so no new POST');
+      assert.equal(again.json.status.documentId, filed.documentId);
+
+      // SQS delivers at least once: the dispatcher's message for this filing, sent a second time.
+      const sqs = new SQSClient(emulatorClientConfig());
+      try {
+        const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: `khoso-${context.stage}-sync` }));
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl,
+            MessageBody: JSON.stringify({
+              type: 'document.filed',
+              ownerId: citizen.ownerId,
+              documentId: filed.documentId,
+              versionNumber: 1,
+              eventId: `document.filed:${filed.documentId}:1`,
+            }),
+          }),
+        );
+      } finally {
+        sqs.destroy();
+      }
+      await drainedSyncQueue(60_000);
+
+      assert.equal(warehouse!.timesApplied(caseNumber, filed.documentId), 1);
+      assert.equal(warehouse!.dossier(caseNumber)?.DanhSachGiayToKetQua.length, 1);
+      assert.equal(warehouse!.requestCount('createDossier'), createsBefore, 'no second create');
+      assert.equal(warehouse!.requestCount('updateDossier'), updatesBefore, 'no update either: the record is synced');
+    });
   });
 
   test('a rule runs the remote signature checks every minute; a run with nothing due checks nothing', async () => {

@@ -13,11 +13,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoRepository } from '../../functions/composition/dynamo-repository.ts';
 import { createDynamoSyncStoreWithDocuments } from '../../functions/composition/dynamo-sync-store.ts';
 import { createFsBlobStore } from '../../functions/platform/adapters/fs-blob-store.ts';
-import { systemClock } from '../../functions/platform/core/runtime.ts';
+import { systemClock, type Clock } from '../../functions/platform/core/runtime.ts';
 import { createTableInput } from '../../functions/platform/storage/schema.ts';
 import { createNationalWarehouseHttpClient } from '../../functions/sync/adapters/national-warehouse-http-client.ts';
 import type { BackoffSettings } from '../../functions/sync/core/backoff.ts';
 import type { SyncDeps } from '../../functions/sync/core/sync-document.ts';
+import type { SyncPolicyRepository } from '../../functions/sync/core/manage-sync-policy.ts';
 import { storedSyncPolicy, type SyncPolicy } from '../../functions/sync/core/sync-policy.ts';
 import { createDynamoSyncStore } from '../../functions/sync/adapters/dynamo-sync-store.ts';
 import { DynamoTable } from '../../functions/platform/storage/dynamo-table.ts';
@@ -41,6 +42,8 @@ export interface SyncHarness {
   store: SyncStore;
   sync: LocalSync;
   deps: SyncDeps;
+  /** The stored sync policy (the dispatcher reads its version; tests save versions directly). */
+  policies: SyncPolicyRepository;
   /** Files an issued result as the file step does: document, version and outbox record in one commit. */
   fileIssuedResult(ownerId: string, index: number): Promise<VaultDocument>;
   recordOf(document: VaultDocument): Promise<SyncRecord | undefined>;
@@ -56,6 +59,8 @@ export interface SyncHarnessOptions {
   queue?: LocalSyncOptions;
   policy?: SyncPolicy;
   requestTimeoutMs?: number;
+  /** The sync use case's and the dispatcher's clock (hourly batches are tested on a clock the test moves). */
+  clock?: Clock;
 }
 
 export async function startSyncHarness(options: SyncHarnessOptions = {}): Promise<SyncHarness> {
@@ -80,12 +85,13 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
   const warehouse = createNationalWarehouseHttpClient(
     simulator.clientConfig('client-credentials', { requestTimeoutMs: options.requestTimeoutMs ?? 2000 }),
   );
+  const policies = createDynamoSyncStore(new DynamoTable(db, tableName));
   const deps: SyncDeps = {
     store,
     blobs,
     warehouse,
-    policy: options.policy ?? storedSyncPolicy(createDynamoSyncStore(new DynamoTable(db, tableName))),
-    clock: systemClock,
+    policy: options.policy ?? storedSyncPolicy(policies),
+    clock: options.clock ?? systemClock,
     defaults: {
       procedureCode: '1.004616.000.00.00.H56',
       procedureName: 'Thủ tục cấp kết quả (số hoá)',
@@ -95,7 +101,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     maxAttempts: options.maxAttempts ?? 12,
     backoff: options.backoff ?? { baseSeconds: 1, maxSeconds: 30 },
   };
-  const sync = startLocalSync(deps, { dispatchEveryMs: 100, secondsToMs: 100, ...options.queue });
+  const sync = startLocalSync({ ...deps, policies }, { dispatchEveryMs: 100, secondsToMs: 100, ...options.queue });
 
   return {
     simulator,
@@ -103,6 +109,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     store,
     sync,
     deps,
+    policies,
     async fileIssuedResult(ownerId, index) {
       const id = randomUUID();
       const now = new Date().toISOString();

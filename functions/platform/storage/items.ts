@@ -243,17 +243,20 @@ export function importClaimItem(claim: ImportClaim): Item {
   return { ...claim, ...key, [attributes.entity]: entities.importClaim.entity };
 }
 
-/** Every sync record is in the by-state index: the dispatcher and the admin status read it. */
+/**
+ * Every sync record is in the by-state index: the dispatcher and the admin status read it. A
+ * record held for an hourly batch is also listed by its release time, for the dispatcher.
+ */
 export function syncRecordItem(record: SyncRecord): Item {
   const values = { ownerId: record.ownerId, documentId: record.documentId };
+  const { byState, awaitingBatch } = entities.syncRecord.indexKeys;
   return {
     ...record,
     ...primaryKey(entities.syncRecord, values),
-    ...indexAttributes(entities.syncRecord.indexKeys.byState, {
-      ...values,
-      state: record.state,
-      updatedAt: record.updatedAt,
-    }),
+    ...indexAttributes(byState, { ...values, state: record.state, updatedAt: record.updatedAt }),
+    ...(record.state === 'held' && record.releaseAt
+      ? indexAttributes(awaitingBatch, { ...values, releaseAt: record.releaseAt })
+      : {}),
     [attributes.entity]: entities.syncRecord.entity,
     [attributes.digest]: digestOf(record),
   };

@@ -76,7 +76,9 @@ export const indexes = {
     name: 'gsi1',
     partitionKey: 'gsi1pk',
     sortKey: 'gsi1sk',
-    summary: "listings: documents by folder, the trash, a resource's history, shares with a grantee, links, templates",
+    summary:
+      "listings: documents by folder, the trash, a resource's history, shares with a grantee, links, templates, " +
+      'the hourly sync batch',
   },
   /** Look-ups that a second listing of the same item needs, or that cross owners. */
   lookups: {
@@ -410,7 +412,20 @@ export const entities = {
         sk: `<updatedAt>#${ownerPk}#<documentId>`,
         serves: 'sync records by state, oldest change first: the local dispatcher, the admin status and redrive',
       }),
+      awaitingBatch: indexKey({
+        index: 'listings',
+        pk: 'SYNC-BATCH',
+        sk: `<releaseAt>#${ownerPk}#<documentId>`,
+        when: 'held for an hourly batch',
+        serves: 'held records by release time: the dispatcher releases those whose hour has come',
+      }),
     },
+  },
+  syncHoldReview: {
+    entity: 'sync-hold-review',
+    title: 'the sync policy version the held sync records were last decided again under (the dispatcher)',
+    pk: key('SYNC-HOLD-REVIEW'),
+    sk: key('REVIEW'),
   },
   browserSession: {
     entity: 'browser-session',

@@ -16,7 +16,8 @@ import {
   type NationalWarehouse,
   type PushOutcome,
 } from './national-warehouse.ts';
-import type { SyncPolicy } from './sync-policy.ts';
+import { heldRecord, pushesNow, releasedRecord, unlessChanged } from './held-sync.ts';
+import type { PushDecision, PushSubject, SyncPolicy } from './sync-policy.ts';
 import type { SyncStore } from './sync-ports.ts';
 import type { SyncEvent, SyncRecord } from './sync-record.ts';
 
@@ -137,6 +138,22 @@ async function saveOver(store: SyncStore, read: SyncRecord, next: SyncRecord): P
   }
 }
 
+/**
+ * Holds the record as the policy says (held-sync.ts). The dispatcher decides held records again
+ * after a policy change; a change that landed between our read of the policy and this write
+ * could come after that, so the policy is read once more and, if it moved on, the record goes
+ * back to pending to be decided anew.
+ */
+async function hold(deps: SyncDeps, record: SyncRecord, subject: PushSubject, decision: PushDecision) {
+  const held = heldRecord(record, subject, decision, deps.clock.now());
+  await saveOver(deps.store, record, held);
+  if ((await deps.policy.pushFor(subject)).policyVersion !== decision.policyVersion) {
+    await unlessChanged(() => deps.store.putSyncRecord(releasedRecord(held, deps.clock.now()), held));
+    return { outcome: 'skipped', detail: 'the sync policy changed meanwhile' } as const;
+  }
+  return { outcome: 'held', detail: decision.push } as const;
+}
+
 export async function syncDocument(deps: SyncDeps, event: SyncEvent): Promise<SyncOutcome> {
   const record = await deps.store.getSyncRecord(event.ownerId, event.documentId);
   // A newer event replaced this one: its own message carries it.
@@ -152,14 +169,12 @@ export async function syncDocument(deps: SyncDeps, event: SyncEvent): Promise<Sy
     await save({ ...record, state: 'dead', lastError: 'the document no longer exists', updatedAt: now() });
     return { outcome: 'dead', detail: 'document missing' };
   }
-  const mode = await deps.policy.pushModeFor({
+  const subject = {
     unit: document.issuingUnit ?? deps.defaults.processingUnit,
     documentType: document.type ?? deps.defaults.resultTypeCode,
-  });
-  if (mode !== 'immediate') {
-    await save({ ...record, state: 'held', lastError: `sync policy: ${mode}`, updatedAt: now() });
-    return { outcome: 'held', detail: mode };
-  }
+  };
+  const decision = await deps.policy.pushFor(subject);
+  if (!pushesNow(decision.push, record, deps.clock.now())) return hold(deps, record, subject, decision);
 
   const attempts = record.attempts + 1;
   try {
@@ -175,7 +190,7 @@ export async function syncDocument(deps: SyncDeps, event: SyncEvent): Promise<Sy
       });
     }
     const remoteId = await push(deps.warehouse, toDossier(document, fileUrl, deps.defaults));
-    const { lastError: _cleared, ...rest } = record;
+    const { lastError: _cleared, hold: _hold, releaseAt: _released, ...rest } = record;
     await save({
       ...rest,
       state: 'synced',
