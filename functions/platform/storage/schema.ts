@@ -463,7 +463,7 @@ export const entities = {
   },
   webhook: {
     entity: 'webhook',
-    title: "a unit's webhook (its secret, its place in the change feed)",
+    title: "a unit's webhook (its secret sealed to it, its place in the change feed)",
     pk: key('WEBHOOK#<webhookId>'),
     sk: key('WEBHOOK'),
     indexKeys: {
