@@ -20,6 +20,9 @@ export const accessActions = {
   officerRead: 'document.officer-read',
   officerDenied: 'document.officer-read-denied',
   officerLookup: 'document.lookup',
+  /** The national warehouse fetching a pushed result through its link (functions/sync/core/portal-links.ts). */
+  portalFetch: 'document.portal-fetch',
+  portalFetchDenied: 'document.portal-fetch-denied',
 } as const;
 
 const accessActionSet = new Set<string>(Object.values(accessActions));
