@@ -1,4 +1,5 @@
 import { defineRoute } from '../../platform/http/contract/route-contract.ts';
+import { portalLinkSeconds } from '../core/portal-links.ts';
 import { portalLinkParams, syncRedrive, syncStatus } from './push-schemas.ts';
 
 /** Administration of the push to the national warehouse (the sync Lambda's admin routes). */
@@ -37,8 +38,9 @@ export const portalLinkRoutes = [
     summary: "The national warehouse's download of a pushed result: a redirect to a 5-minute presigned GET",
     description:
       'The link a dossier pushed to the national warehouse carries (DuongDanTepTinKetQua); the token is the ' +
-      'credential. Valid for 72 hours from the push and fetchable again until then, each fetch audited in the ' +
-      "owner's access log. Unknown, expired, revoked or deleted results answer the same 404 (not-found).",
+      `credential. Valid for ${portalLinkSeconds / 3600} hours from the push and fetchable again until then, ` +
+      "each fetch audited in the owner's access log. Unknown, expired, revoked or deleted results answer the " +
+      'same 404 (not-found).',
     params: portalLinkParams,
     status: 302,
   }),

@@ -38,9 +38,6 @@ export interface PortalLinkStore {
   getPortalLink(id: string): Promise<PortalLink | undefined>;
 }
 
-/** The route a link points at, under the API's public base URL. */
-export const portalLinkPath = (token: string) => `/v1/portal-links/${token}`;
-
 export interface IssuePortalLinkDeps {
   store: Pick<PortalLinkStore, 'putPortalLink'>;
   /** The API's public origin (and base path), as the portal reaches it. */
@@ -61,7 +58,7 @@ export async function issuePortalLink(
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + portalLinkSeconds * 1000).toISOString(),
   });
-  return `${deps.baseUrl.replace(/\/+$/, '')}${portalLinkPath(token)}`;
+  return `${deps.baseUrl.replace(/\/+$/, '')}/v1/portal-links/${token}`;
 }
 
 /** Who fetches: the holder of a token we gave only to the national warehouse. */
