@@ -58,7 +58,7 @@ export const attributes = {
   entity: 'entity',
   /** Optimistic-concurrency token: the SHA-256 of the record's canonical JSON. */
   digest: 'digest',
-  /** Time to live: ended shares and links, expired rate-limit counters disappear on their own. */
+  /** Time to live: ended shares and links, portal links, expired rate-limit counters disappear on their own. */
   ttl: 'expiresAtEpoch',
 } as const;
 
@@ -440,6 +440,14 @@ export const entities = {
     title: 'browser login between /auth/login and /auth/callback: nonce, PKCE verifier, returnTo (TTL: 10 minutes)',
     pk: key('LOGIN#<state>'),
     sk: key('ATTEMPT'),
+  },
+  portalLink: {
+    entity: 'portal-link',
+    title:
+      "the national warehouse's download link of a pushed result (id: hex SHA-256 of the token): owner, document, " +
+      'version, expiry (TTL: its expiry)',
+    pk: key('PORTALLINK#<linkId>'),
+    sk: key('PORTALLINK'),
   },
   syncPolicy: {
     entity: 'sync-policy',

@@ -18,7 +18,8 @@ import { randomIds } from '../../../functions/platform/core/runtime.ts';
 import { DynamoTable } from '../../../functions/platform/storage/dynamo-table.ts';
 import { createTableInput } from '../../../functions/platform/storage/schema.ts';
 import { createDynamoSyncStore } from '../../../functions/sync/adapters/dynamo-sync-store.ts';
-import { resolveWithDns, sendWithFetch } from '../../../functions/sync/adapters/webhook-http.ts';
+import { createAesWebhookSecrets } from '../../../functions/sync/adapters/aes-webhook-secrets.ts';
+import { resolveWithDns, sendToVettedAddress } from '../../../functions/sync/adapters/webhook-http.ts';
 import { encodeFeedCursor, readChangeFeed } from '../../../functions/sync/core/change-feed.ts';
 import { putSyncRule } from '../../../functions/sync/core/manage-sync-policy.ts';
 import type { SyncRule } from '../../../functions/sync/core/sync-policy.ts';
@@ -101,7 +102,8 @@ describe('retention limits what units are offered, not the owner (dynalite, real
       feedSettings: { retentionDays: 30, settleMs: 1000 },
       resolveHost: resolveWithDns,
       webhookTargets: { requireHttps: false, allowLoopback: true },
-      sendWebhook: sendWithFetch,
+      sendWebhook: sendToVettedAddress,
+      webhookSecrets: createAesWebhookSecrets(randomBytes(32)),
       deliverySettings: { ...defaultDeliverySettings, baseDelayMs: 1000, maxDelayMs: 1000 },
     };
     // Filed on 1 December at 10:00 and on 3 December at 09:00, through the unit of work (feed entries with them).
@@ -155,7 +157,10 @@ describe('retention limits what units are offered, not the owner (dynalite, real
       clientId: 'c06',
       url: receiver.url,
       events: ['document.filed'],
-      secret: randomBytes(32).toString('base64url'),
+      sealedSecret: await deps.webhookSecrets.seal(randomBytes(32).toString('base64url'), {
+        webhookId: 'w-1',
+        unit: 'C06',
+      }),
       enabled: true,
       consecutiveFailures: 0,
       nextAttemptAt: clock.now().toISOString(),
