@@ -22,6 +22,9 @@ export interface LocalSyncOptions {
   secondsToMs?: number;
 }
 
+/** What `npm start` runs with: the pending records read every second, four syncs at once. */
+export const localSyncDefaults = { dispatchEveryMs: 1000, concurrency: 4 };
+
 export interface LocalSync {
   queue: InProcessQueue<SyncEvent>;
   deadLetters: DeadLetters;
@@ -40,7 +43,7 @@ export function startLocalSync(deps: SyncDeps & { store: SyncRecordStore }, opti
   const queue = new InProcessQueue<SyncEvent>({
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 60,
     maxReceiveCount: options.maxReceiveCount ?? deps.maxAttempts,
-    concurrency: options.concurrency ?? 4,
+    concurrency: options.concurrency ?? localSyncDefaults.concurrency,
     ...(options.secondsToMs !== undefined ? { secondsToMs: options.secondsToMs } : {}),
   });
   const dispatchDeps = {
@@ -48,7 +51,21 @@ export function startLocalSync(deps: SyncDeps & { store: SyncRecordStore }, opti
     clock: deps.clock,
     queue: { send: async (event: SyncEvent) => queue.send(event) },
   };
-  queue.consume(async ({ body }) => verdictOf(await syncDocument(deps, body)));
+  // A circuit breaker's half-open probe, with no extra request: while the portal fails, every
+  // result waits out its own backoff (up to `backoff.maxSeconds`); the first push that succeeds
+  // after failures (whichever result's backoff ended first) shows the portal is back and releases
+  // the others now. A portal that flaps costs each waiting result at most one attempt per recovery.
+  let portalFailing = false;
+  queue.consume(async ({ body }) => {
+    const outcome = await syncDocument(deps, body);
+    if (outcome.outcome === 'retry') portalFailing = true;
+    else if (outcome.outcome === 'synced' && portalFailing) {
+      portalFailing = false;
+      const released = queue.releaseRetries();
+      logger.info('national warehouse answering again: results waiting for a retry released', { released });
+    }
+    return verdictOf(outcome);
+  });
 
   // The in-process queue starts empty: records left failed by the last run get their message back.
   let running: Promise<number> | undefined = requeueFailed(dispatchDeps)
@@ -68,7 +85,7 @@ export function startLocalSync(deps: SyncDeps & { store: SyncRecordStore }, opti
   };
   const timer = setInterval(() => {
     dispatch().catch((error: unknown) => logger.error('sync dispatch failed', { error }));
-  }, options.dispatchEveryMs ?? 1000);
+  }, options.dispatchEveryMs ?? localSyncDefaults.dispatchEveryMs);
   timer.unref();
 
   return {

@@ -32,7 +32,7 @@ const dispatchConcurrency = 16;
 
 /** One pass over the pending records (the local poll, the scheduled dispatcher on AWS). */
 export async function dispatchPending(deps: DispatchDeps, limit = 500): Promise<number> {
-  const pending = await deps.store.listSyncRecords('pending', limit);
+  const pending = await deps.store.listAwaitingDispatch(limit);
   let sent = 0;
   for (let start = 0; start < pending.length; start += dispatchConcurrency) {
     const batch = pending.slice(start, start + dispatchConcurrency);

@@ -13,6 +13,8 @@ export interface SyncRecordStore {
   putSyncRecord(next: SyncRecord, previous: SyncRecord): Promise<void>;
   /** Records in one state, oldest change first. */
   listSyncRecords(state: SyncState, limit: number): Promise<SyncRecord[]>;
+  /** Pending records not yet handed to the queue, oldest change first. */
+  listAwaitingDispatch(limit: number): Promise<SyncRecord[]>;
 }
 
 /** The records, and the document and version a record is about. */

@@ -137,6 +137,30 @@ describe('push to the national warehouse through the queue', () => {
     assert.equal(simulator.timesApplied(document.id, document.id), 1);
   });
 
+  test('once a push succeeds after an outage, the results waiting out their backoff are retried at once', async () => {
+    // Every retry waits 30 to 60 s of the harness's compressed time: far longer than the test allows.
+    const slow = await startSyncHarness({ backoff: { baseSeconds: 600, maxSeconds: 600 } });
+    try {
+      await slow.simulator.goDown();
+      const waiting = await Promise.all(Array.from({ length: 5 }, (_, i) => slow.fileIssuedResult(ownerId, 500 + i)));
+      await slow.waitFor(async () => (await slow.countByState()).failed === waiting.length, 15_000);
+      assert.equal(slow.sync.queue.depth().queued, waiting.length, 'each waits for its retry');
+
+      await slow.simulator.comeBack();
+      // A new result is the first push after the outage: its success shows the portal answering again.
+      const probe = await slow.fileIssuedResult(ownerId, 510);
+      const recovered = Date.now();
+      await slow.waitFor(async () => (await slow.countByState()).synced === waiting.length + 1, 15_000);
+      assert.ok(Date.now() - recovered < 15_000, 'released well before the shortest backoff of 30 s');
+      for (const document of [...waiting, probe]) {
+        assert.equal(slow.simulator.timesApplied(document.id, document.id), 1, `${document.id} applied once`);
+      }
+      for (const document of waiting) assert.equal((await slow.recordOf(document))?.attempts, 2);
+    } finally {
+      await slow.close();
+    }
+  });
+
   test('too many retryable failures end dead, not retried forever', async () => {
     const limited = await startSyncHarness({ maxAttempts: 3 });
     try {
