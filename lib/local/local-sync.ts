@@ -3,7 +3,7 @@
  * queue (the same visibility, receive-count, dead-letter and backoff semantics as SQS), consumed by
  * the same use case the sync Lambda runs.
  */
-import { dispatchPending, requeueFailed } from '../../functions/sync/core/dispatch-sync.ts';
+import { dispatchPending, requeueLost } from '../../functions/sync/core/dispatch-sync.ts';
 import type { SyncRecordStore } from '../../functions/sync/core/sync-ports.ts';
 import type { SyncEvent } from '../../functions/sync/core/sync-record.ts';
 import { syncDocument, type SyncDeps, type SyncOutcome } from '../../functions/sync/core/sync-document.ts';
@@ -67,8 +67,8 @@ export function startLocalSync(deps: SyncDeps & { store: SyncRecordStore }, opti
     return verdictOf(outcome);
   });
 
-  // The in-process queue starts empty: records left failed by the last run get their message back.
-  let running: Promise<number> | undefined = requeueFailed(dispatchDeps)
+  // The in-process queue starts empty: records the last run left failed or queued get their message back.
+  let running: Promise<number> | undefined = requeueLost(dispatchDeps)
     .catch((error: unknown) => {
       logger.error('sync requeue failed', { error });
       return 0;

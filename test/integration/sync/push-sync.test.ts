@@ -9,6 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { redriveSync, syncStatus } from '../../../functions/sync/core/sync-admin.ts';
 import type { AuditEntry } from '../../../functions/audit/core/audit-model.ts';
 import { randomIds, systemClock } from '../../../functions/platform/core/runtime.ts';
+import { dispatchPending } from '../../../functions/sync/core/dispatch-sync.ts';
+import { startLocalSync } from '../../../lib/local/local-sync.ts';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness.ts';
 
 const ownerId = '079203001234';
@@ -158,6 +160,28 @@ describe('push to the national warehouse through the queue', () => {
       for (const document of waiting) assert.equal((await slow.recordOf(document))?.attempts, 2);
     } finally {
       await slow.close();
+    }
+  });
+
+  test('a result queued but not consumed before a restart is synced by the next run', async () => {
+    const restarted = await startSyncHarness();
+    try {
+      await restarted.sync.stop();
+      const document = await restarted.fileIssuedResult(ownerId, 450);
+      // Handed to a queue that then died with the process: the record says dispatched, no message is left.
+      const lostQueue = { send: async () => undefined };
+      assert.equal(await dispatchPending({ store: restarted.store, clock: systemClock, queue: lostQueue }), 1);
+      assert.ok((await restarted.recordOf(document))?.dispatchedAt);
+
+      const next = startLocalSync(restarted.deps, { dispatchEveryMs: 100, secondsToMs: 100 });
+      try {
+        await restarted.waitFor(async () => (await restarted.recordOf(document))?.state === 'synced', 15_000);
+      } finally {
+        await next.stop();
+      }
+      assert.equal(restarted.simulator.timesApplied(document.id, document.id), 1);
+    } finally {
+      await restarted.close();
     }
   });
 
