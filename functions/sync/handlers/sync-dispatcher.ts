@@ -4,8 +4,8 @@ import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { dispatchPending, type DispatchDeps } from '../core/dispatch-sync.ts';
 
 /**
- * More than a minute's filings at the busiest: the pass reads the oldest pending records (through
- * the by-state index), and those already queued are skipped without a write.
+ * More than a minute's filings at the busiest: the pass reads the oldest pending records not yet
+ * queued (through the by-state index; those already queued are filtered out by the table).
  */
 const recordsPerPass = 2000;
 
