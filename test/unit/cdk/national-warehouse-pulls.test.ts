@@ -41,6 +41,8 @@ describe('pulls from the national warehouse (CDK)', () => {
       JSON.stringify(a.Properties.Dimensions ?? []).includes(deadLettersId),
     )?.[1];
     assert.ok(alarm, 'an alarm watches the pulls dead-letter queue');
+    // The name docs/deployment.md gives, the same whether the stage pushes or not.
+    assert.equal(alarm.Properties.AlarmName, 'khoso-dev-dead-letters2');
     assert.equal(alarm.Properties.MetricName, 'ApproximateNumberOfMessagesVisible');
     assert.equal(alarm.Properties.Threshold, 1);
     assert.match(JSON.stringify(alarm.Properties.AlarmActions), /AlarmsTopic/);
