@@ -50,14 +50,19 @@ async function accessLog(token = w.a): Promise<AccessLogEntry[]> {
   return response.json.items as AccessLogEntry[];
 }
 
-const officerPull = (token: string, ownerId = ownerA) =>
+const officerPull = (token: string, ownerId: string = ownerA) =>
   w.t.api('POST', '/v1/national-warehouse/pulls', { token, body: { procedureCode, ownerId, caseNumber } });
 
 /**
  * Asserts the officer's pull is refused with 403 permission-denied, changes nothing in either
  * vault, sends nothing to the portal, and adds one denial (with the purpose) to the owner's access log.
  */
-async function refusedAndAudited(token: string, unit: string, ownerId = ownerA, ownerToken = w.a): Promise<void> {
+async function refusedAndAudited(
+  token: string,
+  unit: string,
+  ownerId: string = ownerA,
+  ownerToken = w.a,
+): Promise<void> {
   const seen = new Set((await accessLog(ownerToken)).map((entry) => entry.id));
   const portalCalls = simulator.requestCount();
   await unchanged(w, async () => {
