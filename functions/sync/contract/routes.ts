@@ -159,7 +159,8 @@ export const pullRoutes = [
     group: 'pulls',
     summary: "Pull papers for a procedure from the national warehouse into the owner's vault (own, or with consent)",
     description:
-      'Citizens and organisations pull their own papers. An officer names the owner and the case file, and is refused ' +
+      'Citizens and organisations pull their own papers (ownerId and caseNumber from them are refused with 422, ' +
+      'invalid-input). An officer names the owner and the case file (422 without them), and is refused ' +
       "(403 permission-denied, audited in the owner's access log) unless the owner gave the officer's unit an active " +
       'consent on that folder. ' +
       'Answers at once; the pull runs in the background. Each file is checked like an upload, filed once in the ' +

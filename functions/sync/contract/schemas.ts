@@ -170,7 +170,7 @@ export const pull = z.object({
     .object({ sub: z.string(), role: z.string(), unit: z.string().optional() })
     .describe('Who asked: the owner, or an officer of a unit the owner consented to'),
   officer: z
-    .object({ caseNumber: z.string(), consentId: z.string() })
+    .object({ unit: z.string(), caseNumber: z.string(), consentId: z.string() })
     .optional()
     .describe("An officer's pull: the case file it serves and the owner's consent that allowed it"),
   state: z.enum(['running', 'done', 'failed']),
@@ -188,7 +188,12 @@ export const pullFile = z.object({
   name: z.string(),
   fileName: z.string(),
   outcome: z.enum(['filed', 'already-in-vault', 'failed', 'rejected']),
-  documentId: z.string().optional().describe('The document filed, or the one already holding this paper'),
+  documentId: z
+    .string()
+    .optional()
+    .describe(
+      "The document filed, or the one already holding this paper (shown to the owner only: it may lie outside an officer's consent)",
+    ),
   reason: z.string().optional().describe('Why the file failed or was rejected'),
   at: z.string(),
 });

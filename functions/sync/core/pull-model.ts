@@ -12,8 +12,8 @@ export interface Pull {
   requester: { sub: string; role: string; ownerId?: string; unit?: string };
   sourceIp: string;
   procedureCode: string;
-  /** An officer's pull: the case file it serves (with `procedureCode`, the purpose) and the consent allowing it. */
-  officer?: { caseNumber: string; consentId: string };
+  /** An officer's pull: their unit, the case file (with `procedureCode`, the purpose), the consent allowing it. */
+  officer?: { unit: string; caseNumber: string; consentId: string };
   wanted: { resultTypeCode: string; number?: string }[];
   state: PullState;
   /** Why a pull failed, in words a citizen can act on. */

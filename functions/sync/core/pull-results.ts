@@ -72,8 +72,8 @@ export interface PullRequestInput {
   caseNumber?: string;
 }
 
-/** Whose vault a pull fills and, for an officer's pull, their unit, the case file and the consent. */
-type PullTarget = Pick<Pull, 'ownerId' | 'officer'> & { unit?: string };
+/** Whose vault a pull fills and, for an officer's pull, the officer's unit, the case file and the consent. */
+type PullTarget = Pick<Pull, 'ownerId' | 'officer'>;
 
 /** Citizens and organisations pull into their own vault, and nowhere else. */
 function ownPullTarget(principal: Principal, input: PullRequestInput): PullTarget {
@@ -123,13 +123,13 @@ async function officerPullTarget(
       `The owner has not consented to your unit pulling papers into "${importedFolderName}" of their vault`,
     );
   }
-  return { ownerId, unit, officer: { caseNumber, consentId: consent.id } };
+  return { ownerId, officer: { unit, caseNumber, consentId: consent.id } };
 }
 
 /** Records the pull, audits it in the owner's chain, and hands it to the worker. */
 export async function requestPull(deps: PullDeps, context: RequestContext, input: PullRequestInput): Promise<Pull> {
   const { principal } = context;
-  const { ownerId, officer, unit } =
+  const { ownerId, officer } =
     principal.role === 'officer' ? await officerPullTarget(deps, context, input) : ownPullTarget(principal, input);
   const now = deps.clock.now().toISOString();
   const pull: Pull = {
@@ -139,7 +139,7 @@ export async function requestPull(deps: PullDeps, context: RequestContext, input
       sub: principal.sub,
       role: principal.role,
       ...(principal.ownerId ? { ownerId: principal.ownerId } : {}),
-      ...(unit ? { unit } : {}),
+      ...(officer ? { unit: officer.unit } : {}),
     },
     sourceIp: context.sourceIp,
     procedureCode: input.procedureCode,
@@ -161,7 +161,9 @@ export async function requestPull(deps: PullDeps, context: RequestContext, input
         detail: {
           procedureCode: pull.procedureCode,
           wanted: pull.wanted.length,
-          ...(officer && unit ? { caseNumber: officer.caseNumber, unit, basis: `consent:${officer.consentId}` } : {}),
+          ...(officer
+            ? { caseNumber: officer.caseNumber, unit: officer.unit, basis: `consent:${officer.consentId}` }
+            : {}),
         },
       }),
     ],
@@ -186,7 +188,15 @@ export async function getPull(deps: PullDeps, context: RequestContext, pullId: s
   const mine =
     pull && (pull.requester.sub === principal.sub || (principal.ownerId && pull.ownerId === principal.ownerId));
   if (!pull || !mine) throw new NotFoundError('Pull');
-  return { pull, files: await deps.repository.listPullFiles(pullId) };
+  const files = await deps.repository.listPullFiles(pullId);
+  if (pull.ownerId === principal.ownerId) return { pull, files };
+  // An officer's consent covers the imported folder only: a paper already elsewhere in the vault stays unnamed.
+  return { pull, files: files.map((file) => (file.outcome === 'already-in-vault' ? withoutDocumentId(file) : file)) };
+}
+
+function withoutDocumentId(file: Extract<PullFile, { outcome: 'already-in-vault' }>): PullFile {
+  const { documentId: _documentId, ...rest } = file;
+  return rest;
 }
 
 /**
@@ -202,7 +212,7 @@ export async function runPull(deps: PullDeps, pullId: string): Promise<void> {
     requestId: `pull-${pull.id}`,
   };
 
-  if (pull.officer && !(await pullConsent(deps, pull.requester.unit ?? '', pull.ownerId))) {
+  if (pull.officer && !(await pullConsent(deps, pull.officer.unit, pull.ownerId))) {
     await refuseEndedConsent(deps, context, pull, pull.officer);
     return;
   }
@@ -318,7 +328,7 @@ async function refuseEndedConsent(
       detail: {
         procedureCode: pull.procedureCode,
         caseNumber: officer.caseNumber,
-        unit: pull.requester.unit ?? '',
+        unit: officer.unit,
         reason: 'consent-ended',
       },
     }),

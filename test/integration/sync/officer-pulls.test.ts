@@ -20,7 +20,7 @@ interface PullReport {
     reason?: string;
     fileCount?: number;
     requester: { sub: string; role: string; unit?: string };
-    officer?: { caseNumber: string; consentId: string };
+    officer?: { unit: string; caseNumber: string; consentId: string };
   };
   files: { outcome: string; documentId?: string; number: string }[];
 }
@@ -94,7 +94,7 @@ describe("an officer's pull with the owner's consent", () => {
     assert.equal(started.status, 202, started.text);
     assert.equal(started.json.ownerId, owner);
     assert.deepEqual(started.json.requester, { sub: personas.officer.sub, role: 'officer', unit: 'PC06' });
-    assert.deepEqual(started.json.officer, { caseNumber, consentId });
+    assert.deepEqual(started.json.officer, { unit: 'PC06', caseNumber, consentId });
     await t.vault.pulls.idle();
     const read = await t.api<PullReport>('GET', `/v1/national-warehouse/pulls/${started.json.id}`, {
       token: officerToken,
@@ -136,7 +136,7 @@ describe("an officer's pull with the owner's consent", () => {
     const path = `/v1/national-warehouse/pulls/${report.pull.id}`;
     const byOwner = await t.api<PullReport>('GET', path, { token: ownerToken });
     assert.equal(byOwner.status, 200, byOwner.text);
-    assert.deepEqual(byOwner.json.pull.officer, { caseNumber, consentId });
+    assert.deepEqual(byOwner.json.pull.officer, { unit: 'PC06', caseNumber, consentId });
     const otherUnit = await t.vault.issuer.issueToken({ sub: 'officer-hoang-van-em', role: 'officer', unit: 'PC08' });
     for (const token of [otherUnit, await t.token('citizen')]) {
       assertProblem(await t.api('GET', path, { token }), 404, 'not-found');
@@ -179,6 +179,29 @@ describe("an officer's pull with the owner's consent", () => {
     assert.equal(content.status, 302, content.text);
     const bytes = new Uint8Array(await (await fetch(content.headers.get('location')!)).arrayBuffer());
     assert.equal(sha256Hex(bytes), document.sha256);
+  });
+
+  test('papers already in the vault: the officer is told so, but only the owner learns which document', async () => {
+    const started = await t.api<PullReport['pull']>('POST', '/v1/national-warehouse/pulls', {
+      token: officerToken,
+      body: { procedureCode, ownerId: owner, caseNumber },
+    });
+    assert.equal(started.status, 202, started.text);
+    await t.vault.pulls.idle();
+    const path = `/v1/national-warehouse/pulls/${started.json.id}`;
+    const byOfficer = await t.api<PullReport>('GET', path, { token: officerToken });
+    const byOwner = await t.api<PullReport>('GET', path, { token: ownerToken });
+    assert.deepEqual(
+      byOfficer.json.files.map((file) => [file.outcome, file.documentId]),
+      [
+        ['already-in-vault', undefined],
+        ['already-in-vault', undefined],
+      ],
+    );
+    assert.deepEqual(
+      byOwner.json.files.map((file) => file.documentId).sort(),
+      imported.map((document) => document.id).sort(),
+    );
   });
 
   test('a consent revoked after the request: the worker pulls nothing, the pull fails saying why', async () => {
