@@ -14,6 +14,9 @@ export const features = new Set([
   'sync',
 ]);
 
+/** OpenID Connect protocol libraries: they do HTTP, so core reaches them through a port (auth's RelyingParty). */
+const protocolLibraries = new Set(['openid-client', 'oidc-provider']);
+
 /** The project-relative location of a file: its segments, and what they say about layers. */
 function locate(relativePath) {
   const parts = relativePath.split(/[\\/]/);
@@ -53,6 +56,9 @@ export default {
         'features build on the platform, not the reverse (only platform/storage/ reads feature cores).',
       coreAwsSdk:
         'core code must not import the AWS SDK ("{{source}}"): it talks to AWS through ports that adapters implement.',
+      coreProtocolLibrary:
+        'core code must not import an OpenID Connect library ("{{source}}"): ' +
+        'it does HTTP, so core reaches it through a port that an adapter implements.',
       coreWiring:
         'core code must not import adapters or handlers ("{{source}}"): they depend on the core, not the reverse.',
     },
@@ -68,6 +74,7 @@ export default {
       const report = (messageId, data = {}) => context.report({ node, messageId, data: { source, ...data } });
       if (!source.startsWith('.')) {
         if (from.inCore && (source === '@aws-sdk' || source.startsWith('@aws-sdk/'))) report('coreAwsSdk');
+        if (from.inCore && protocolLibraries.has(source)) report('coreProtocolLibrary');
         return;
       }
       const to = locate(path.relative(root, path.resolve(path.dirname(context.physicalFilename), source)));

@@ -34,6 +34,7 @@ export function addKhosoStacks(app: App): KhosoStacks {
     table: stateful.table,
     dataKey: stateful.dataKey,
     signingKey: stateful.signingKey,
+    webhookSecretKey: stateful.webhookSecretKey,
   });
   stateless.addStackDependency(stateful, 'the bucket is named, not exported');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -21,6 +21,7 @@ export class StatefulStack extends Stack {
   readonly bucket: Bucket;
   readonly dataKey: Key;
   readonly signingKey: Key;
+  readonly webhookSecretKey: Key;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -32,6 +33,7 @@ export class StatefulStack extends Stack {
     });
     this.dataKey = keys.dataKey;
     this.signingKey = keys.signingKey;
+    this.webhookSecretKey = keys.webhookSecretKey;
     this.table = new VaultTable(this, 'Vault', {
       tableName: `${namePrefix}-vault`,
       retainData: config.retainData,

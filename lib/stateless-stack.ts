@@ -9,6 +9,8 @@ import type { Construct } from 'constructs';
 import { authAuditOwner } from '../functions/auth/core/auth-audit.ts';
 import { clientSecretIds, trustedIssuerOf } from '../functions/auth/core/identity-providers.ts';
 import { entities } from '../functions/platform/storage/schema.ts';
+import { webhookSecretPurpose } from '../functions/sync/core/webhook-secrets.ts';
+import { dossierDefaultsFrom } from '../functions/sync/core/dossier-defaults.ts';
 import { stageNamePrefix, type StageConfig } from './config/stage-config.ts';
 import { DigitizeWorkflow } from './constructs/digitize-workflow.ts';
 import { NationalWarehousePulls } from './constructs/national-warehouse-pulls.ts';
@@ -36,6 +38,8 @@ export interface StatelessStackProps extends StackProps {
   dataKey: IKey;
   /** The agency seal's asymmetric key. */
   signingKey: IKey;
+  /** Seals units' webhook secrets. */
+  webhookSecretKey: IKey;
 }
 
 /**
@@ -54,7 +58,7 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { config, table, dataKey, signingKey } = props;
+    const { config, table, dataKey, signingKey, webhookSecretKey } = props;
     const bucket = Bucket.fromBucketName(this, 'VaultBucket', vaultBucketName(config.stage));
     const objects = { bucket, dataKey };
     const namePrefix = stageNamePrefix(config.stage);
@@ -163,7 +167,13 @@ export class StatelessStack extends Stack {
     this.push = gatewayEnvironment
       ? new NationalWarehousePush(this, 'Push', {
           namePrefix,
-          environment: { ...vaultEnvironment, ...gatewayEnvironment },
+          environment: {
+            ...vaultEnvironment,
+            ...gatewayEnvironment,
+            // The portal downloads through our API: its public URL (a custom domain), else the API's own.
+            PORTAL_LINK_BASE_URL: config.apiPublicUrl ?? config.auth.browserLogin?.publicBaseUrl ?? this.api.url,
+            DOSSIER_DEFAULTS: JSON.stringify(dossierDefaultsFrom(config.dossierDefaults)),
+          },
           logRetention,
           observability,
         })
@@ -252,9 +262,38 @@ export class StatelessStack extends Stack {
           });
       Grant.addToPrincipal({ grantee: auth, actions: ['secretsmanager:GetSecretValue'], resourceArns: [secretArn] });
     }
+    // Registering a webhook seals its secret, delivering opens it: each only that, and only with
+    // the binding to a webhook and unit present (the key policy already limits it to this account).
+    for (const [grantee, action] of [
+      [unitSync, 'kms:Encrypt'],
+      [deliver, 'kms:Decrypt'],
+    ] as const) {
+      Grant.addToPrincipal({
+        grantee: grantee.role,
+        actions: [action],
+        resourceArns: [webhookSecretKey.keyArn],
+        conditions: {
+          StringEquals: { 'kms:EncryptionContext:purpose': webhookSecretPurpose },
+          Null: { 'kms:EncryptionContext:webhookId': 'false', 'kms:EncryptionContext:unit': 'false' },
+        },
+      });
+      grantee.fn.addEnvironment('WEBHOOK_SECRET_KEY_ID', webhookSecretKey.keyArn);
+    }
     // Sync administration reads the sync states' index, resets dead records and audits in the staff chain.
     grantItemAccess(this.api.handlers.sync.role, table);
     grantIndexQuery(this.api.handlers.sync.role, table, 'lookups');
+    // The national warehouse's downloads (a public route): the link, the document and version it
+    // names, the owner's audit chain, and presigned GETs under vault/. Nothing else of the vault.
+    const portalLinks = this.api.handlers.portalLinks.role;
+    const ownerAudit = [partitionPattern(entities.auditChainHead.pk), partitionPattern(entities.auditEntry.pk)];
+    grantItemsByPartition(
+      portalLinks,
+      table,
+      ['read'],
+      [partitionPattern(entities.portalLink.pk), partitionPattern(entities.document.pk), ...ownerAudit],
+    );
+    grantItemsByPartition(portalLinks, table, ['write'], ownerAudit);
+    grantObjects(portalLinks, objects, { vault: ['read'] });
     // Verifying audit chains reads heads and entry blocks; it never writes.
     grantItemReadsAndTableQuery(this.api.handlers.audit.role, table);
     // Presigned URLs carry the signer's rights: uploads and new versions POST to incoming/,
@@ -290,22 +329,27 @@ export class StatelessStack extends Stack {
     // A review decision resumes the paused execution through its task token.
     uploads.fn.addEnvironment('STATE_MACHINE_ARN', this.workflow.stateMachine.stateMachineArn);
     this.workflow.stateMachine.grantTaskResponse(uploads.role);
-    // A pull is started as an execution named after it; its worker files the papers in vault/.
-    pulls.fn.addEnvironment('PULL_STATE_MACHINE_ARN', this.pulls.stateMachine.stateMachineArn);
-    this.pulls.stateMachine.grantStartExecution(pulls.role);
+    // A pull is started by a message on the pulls queue; its worker files the papers in vault/.
+    pulls.fn.addEnvironment('PULL_QUEUE_URL', this.pulls.queue.queueUrl);
+    this.pulls.queue.grantSendMessages(pulls.role);
     grantObjects(this.pulls.worker.role, objects, { vault: ['write'] });
     gatewaySecret?.grantRead(this.pulls.worker.role);
     if (this.push) {
       // The consumer reads the record, the document, its version and the stored sync policy, writes
-      // the record, presigns the portal's GET under vault/ and signs in to the gateway.
+      // the record and the portal's download link, and signs in to the gateway. It reads no object:
+      // the link route presigns at each fetch.
       const { consumer, dispatcher, queue, deadLetterQueue } = this.push;
       grantItemAccess(consumer.role, table);
       grantQuery(consumer.role, table);
-      grantObjects(consumer.role, objects, { vault: ['read'] });
       gatewaySecret?.grantRead(consumer.role);
-      // The dispatcher lists pending records through the by-state index and marks them dispatched.
+      // The dispatcher lists pending records through the by-state index and marks them dispatched,
+      // lists the due hourly batch by release time, and decides held records again when the
+      // policy's version is past the one it recorded.
       grantIndexQuery(dispatcher.role, table, 'lookups');
+      grantIndexQuery(dispatcher.role, table, 'listings');
       grantItemsByPartition(dispatcher.role, table, ['write'], [partitionPattern(entities.syncRecord.pk)]);
+      grantItemsByPartition(dispatcher.role, table, ['read'], [partitionPattern(entities.syncPolicy.pk)]);
+      grantItemsByPartition(dispatcher.role, table, ['read', 'write'], [partitionPattern(entities.syncHoldReview.pk)]);
       // The sync administration's redrive moves the dead letters back with an SQS message move task.
       const admin = this.api.handlers.sync;
       Grant.addToPrincipal({
@@ -330,7 +374,12 @@ export class StatelessStack extends Stack {
       namePrefix,
       api: this.api.api,
       stateMachine: this.workflow.stateMachine,
-      deadLetterQueues: [this.uploadEvents.deadLetterQueue, ...(this.push ? [this.push.deadLetterQueue] : [])],
+      // Alarms are numbered in this order: those of every stage first, so their names never move.
+      deadLetterQueues: [
+        this.uploadEvents.deadLetterQueue,
+        this.pulls.deadLetterQueue,
+        ...(this.push ? [this.push.deadLetterQueue] : []),
+      ],
       alarmEmail: config.alarmEmail,
     });
 

@@ -1,10 +1,11 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { dynamoDocumentClient, sfnClient } from '../platform/adapters/aws-clients.ts';
+import { dynamoDocumentClient, sqsClient } from '../platform/adapters/aws-clients.ts';
 import { DynamoTable } from '../platform/storage/dynamo-table.ts';
 import { createDynamoPullStore } from '../sync/adapters/dynamo-pull-store.ts';
 import { createNationalWarehouseHttpClient } from '../sync/adapters/national-warehouse-http-client.ts';
-import { createSfnPullDispatcher } from '../sync/adapters/sfn-pull-dispatcher.ts';
+import { createSqsPullDispatcher } from '../sync/adapters/sqs-pull-dispatcher.ts';
+import { createSqsRetryDelay } from '../sync/adapters/sqs-sync-queue.ts';
 import type { NationalWarehouse } from '../sync/core/national-warehouse.ts';
 import { defaultPullRetryPolicy, type PullDeps } from '../sync/core/pull-results.ts';
 import { awsVaultDeps } from './aws-deps.ts';
@@ -15,7 +16,7 @@ import { awsVaultDeps } from './aws-deps.ts';
  */
 const environment = z.object({
   TABLE_NAME: z.string().min(1),
-  PULL_STATE_MACHINE_ARN: z.string().min(1).optional(),
+  PULL_QUEUE_URL: z.string().min(1).optional(),
   NATIONAL_WAREHOUSE_CONFIG: z.string().min(2).optional(),
   NATIONAL_WAREHOUSE_SECRET_ARN: z.string().min(1).optional(),
 });
@@ -52,7 +53,7 @@ export function awsPullDeps(): PullDeps {
   if (deps) return deps;
   const env = environment.parse(process.env);
   const vault = awsVaultDeps();
-  const stateMachineArn = env.PULL_STATE_MACHINE_ARN;
+  const queueUrl = env.PULL_QUEUE_URL;
   deps = {
     repository: {
       ...vault.repository,
@@ -63,10 +64,21 @@ export function awsPullDeps(): PullDeps {
     ids: vault.ids,
     policy: vault.policy,
     warehouse: lazyWarehouse(env.NATIONAL_WAREHOUSE_CONFIG, env.NATIONAL_WAREHOUSE_SECRET_ARN),
-    dispatcher: stateMachineArn
-      ? createSfnPullDispatcher({ sfn: sfnClient(), stateMachineArn })
-      : { dispatch: () => Promise.reject(new Error('PULL_STATE_MACHINE_ARN is not configured for this function')) },
+    dispatcher: queueUrl
+      ? createSqsPullDispatcher({ sqs: sqsClient(), queueUrl })
+      : { dispatch: () => Promise.reject(new Error('PULL_QUEUE_URL is not configured for this function')) },
     retry: defaultPullRetryPolicy,
   };
   return deps;
+}
+
+/** The pull worker's dependencies: the use case's, and the backoff on the pulls queue. */
+export interface AwsPullWorkerDeps {
+  pulls: PullDeps;
+  retryAfter: (receiptHandle: string, delaySeconds: number) => Promise<void>;
+}
+
+export function awsPullWorkerDeps(): AwsPullWorkerDeps {
+  const queueUrl = z.string().min(1).parse(process.env.PULL_QUEUE_URL);
+  return { pulls: awsPullDeps(), retryAfter: createSqsRetryDelay({ sqs: sqsClient(), queueUrl }) };
 }

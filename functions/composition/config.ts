@@ -22,6 +22,8 @@ const environment = z.object({
   REVIEW_CONFIDENCE: z.coerce.number().min(0).max(1).default(defaultVaultPolicy.reviewConfidence),
   /** The KMS key of the agency seal; only functions that seal or import its certificate get it. */
   SEAL_KEY_ID: z.string().min(1).optional(),
+  /** The KMS key that seals webhook secrets; only the unit-sync routes and the delivery function get it. */
+  WEBHOOK_SECRET_KEY_ID: z.string().min(1).optional(),
   /** Remote signing providers: each is enabled by its endpoint and API key. */
   SIM_SIGNING_ENDPOINT: z.string().url().optional(),
   SIM_SIGNING_API_KEY: z.string().min(1).optional(),

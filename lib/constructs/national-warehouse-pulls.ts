@@ -1,8 +1,9 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Duration, Validations } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { pullMaxReceiveCount } from '../../functions/sync/core/pull-delivery.ts';
 import { type FunctionObservability, VaultFunction } from './vault-function.ts';
 
 export interface NationalWarehousePullsProps {
@@ -13,84 +14,66 @@ export interface NationalWarehousePullsProps {
   observability: FunctionObservability;
 }
 
+/** The worker's timeout: files are checked like uploads (PDF structure) and the portal may be slow for each. */
+const workerTimeout = Duration.minutes(10);
+
 /**
- * Pulls from the national warehouse run as Step Functions executions named after the pull
- * (functions/sync/adapters/sfn-pull-dispatcher.ts): a start is idempotent, a worker that crashes
- * or times out is run again (it files each file once), and once those retries are spent the
- * catch marks the pull failed, so no pull stays "running" for ever.
+ * Pulls from the national warehouse (docs/integration.md): the API sends the pull's id to the
+ * pulls queue and its worker runs the pull, one message at a time. A run that throws comes back
+ * after a backoff, a crash or timeout after the visibility timeout; on the last receive the worker
+ * fails the pull instead (functions/sync/core/pull-delivery.ts), so no pull stays "running". What
+ * fails even that waits in the dead-letter queue (alarmed) for an operator's redrive.
  */
 export class NationalWarehousePulls extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
   readonly worker: VaultFunction;
-  readonly stateMachine: StateMachine;
 
   constructor(scope: Construct, id: string, props: NationalWarehousePullsProps) {
     super(scope, id);
+    // SQS-managed encryption: a message is a pull's id, nothing personal, and no key grant is needed.
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      queueName: `${props.namePrefix}-pulls-dlq`,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is itself the pulls queue's dead-letter queue.",
+    });
+    this.queue = new Queue(this, 'Queue', {
+      queueName: `${props.namePrefix}-pulls`,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Six times the worker's timeout, as Lambda's SQS event source asks: a run that timed out is
+      // received again only once the queue is sure it stopped.
+      visibilityTimeout: Duration.seconds(workerTimeout.toSeconds() * 6),
+      // An expired message is deleted, not dead-lettered: keep it well past any outage of the worker.
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: pullMaxReceiveCount },
+    });
+
     this.worker = new VaultFunction(this, 'Worker', {
       entry: 'functions/sync/handlers/pull-worker.ts',
       handler: 'handler',
       functionName: `${props.namePrefix}-pull-worker`,
       serviceName: 'pull-worker',
       description: "khoso: pulls an owner's papers from the national warehouse and files them",
-      environment: props.environment,
+      environment: { ...props.environment, PULL_QUEUE_URL: this.queue.queueUrl },
       logRetention: props.logRetention,
       observability: props.observability,
-      // Files are checked like uploads (PDF structure); the portal may be slow for each of them.
       memorySize: 1024,
-      timeout: Duration.minutes(10),
+      timeout: workerTimeout,
     });
-    const logGroup = new LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/${props.namePrefix}-pulls`,
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('states.amazonaws.com') });
-    // Exactly the worker, unqualified (the definition invokes $LATEST).
-    role.addToPolicy(
-      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.worker.fn.functionArn] }),
+    this.worker.fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        // One pull per invocation: a pull takes minutes, and a batch would share one timeout.
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        // The portal is shared by every province: pulls are worked off by a bounded number of workers.
+        maxConcurrency: 10,
+      }),
     );
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
-      stateMachineName: `${props.namePrefix}-pulls`,
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromString(JSON.stringify(pullDefinition(this.worker.fn.functionArn))),
-      role,
-      tracingEnabled: true,
-      // The input is only a pull id, but errors may quote the portal: keep execution data out.
-      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
-      timeout: Duration.hours(1),
-    });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'CloudWatch Logs delivery and X-Ray actions for Step Functions support no resource-level permissions.',
-    });
   }
-}
-
-/**
- * Run the worker; a crash or timeout is retried twice (the worker settles each file once, so a
- * rerun only does what is left); then give up, which marks the pull failed.
- */
-export function pullDefinition(workerArn: string) {
-  const invoke = (payload: Record<string, unknown>) => ({
-    Type: 'Task',
-    Resource: 'arn:aws:states:::lambda:invoke',
-    Parameters: { FunctionName: workerArn, Payload: payload },
-    OutputPath: '$.Payload',
-  });
-  return {
-    Comment: 'khoso: one pull from the national warehouse',
-    StartAt: 'RunPull',
-    States: {
-      RunPull: {
-        ...invoke({ 'pullId.$': '$.pullId' }),
-        Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 30, BackoffRate: 2, MaxAttempts: 2 }],
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'GiveUp' }],
-        End: true,
-      },
-      GiveUp: {
-        ...invoke({ 'pullId.$': '$.pullId', giveUp: true }),
-        Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 10, BackoffRate: 2, MaxAttempts: 5 }],
-        End: true,
-      },
-    },
-  };
 }

@@ -10,12 +10,14 @@ export interface VaultKeysProps {
 }
 
 /**
- * The vault's KMS keys: a symmetric data key for objects at rest, and an asymmetric key
- * whose private half never leaves KMS, for the agency seal.
+ * The vault's KMS keys: a symmetric data key for objects at rest, an asymmetric key whose
+ * private half never leaves KMS, for the agency seal, and a symmetric key that seals units'
+ * webhook secrets (its own, so only the two webhook functions' grants reach it).
  */
 export class VaultKeys extends Construct {
   readonly dataKey: Key;
   readonly signingKey: Key;
+  readonly webhookSecretKey: Key;
 
   constructor(scope: Construct, id: string, props: VaultKeysProps) {
     super(scope, id);
@@ -32,6 +34,13 @@ export class VaultKeys extends Construct {
       description: 'khoso: the agency seal (signs document digests)',
       keySpec: KeySpec.ECC_NIST_P256,
       keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: props.removalPolicy,
+      pendingWindow: Duration.days(30),
+    });
+    this.webhookSecretKey = new Key(this, 'WebhookSecretKey', {
+      alias: `alias/${props.namePrefix}-webhook-secrets`,
+      description: "khoso: seals units' webhook signing secrets (encryption context: webhook id and unit)",
+      enableKeyRotation: true,
       removalPolicy: props.removalPolicy,
       pendingWindow: Duration.days(30),
     });

@@ -4,6 +4,7 @@
  * the same use case the sync Lambda runs.
  */
 import { dispatchPending, requeueFailed } from '../../functions/sync/core/dispatch-sync.ts';
+import type { SyncPolicyStore } from '../../functions/sync/core/sync-policy.ts';
 import type { SyncRecordStore } from '../../functions/sync/core/sync-ports.ts';
 import type { SyncEvent } from '../../functions/sync/core/sync-record.ts';
 import { syncDocument, type SyncDeps, type SyncOutcome } from '../../functions/sync/core/sync-document.ts';
@@ -20,6 +21,8 @@ export interface LocalSyncOptions {
   dispatchEveryMs?: number;
   /** Scales queue waits (the bench compresses backoff); 1000 is real time. */
   secondsToMs?: number;
+  /** How long after a policy change held records are decided again (tests shorten it). */
+  policySettleMs?: number;
 }
 
 export interface LocalSync {
@@ -36,7 +39,10 @@ export function verdictOf(outcome: SyncOutcome): ConsumerVerdict {
   return outcome.outcome === 'retry' ? { retryAfterSeconds: outcome.delaySeconds } : { delete: true };
 }
 
-export function startLocalSync(deps: SyncDeps & { store: SyncRecordStore }, options: LocalSyncOptions = {}): LocalSync {
+export function startLocalSync(
+  deps: SyncDeps & { store: SyncRecordStore; policies: Pick<SyncPolicyStore, 'currentPolicy'> },
+  options: LocalSyncOptions = {},
+): LocalSync {
   const queue = new InProcessQueue<SyncEvent>({
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 60,
     maxReceiveCount: options.maxReceiveCount ?? deps.maxAttempts,
@@ -46,7 +52,9 @@ export function startLocalSync(deps: SyncDeps & { store: SyncRecordStore }, opti
   const dispatchDeps = {
     store: deps.store,
     clock: deps.clock,
+    policies: deps.policies,
     queue: { send: async (event: SyncEvent) => queue.send(event) },
+    ...(options.policySettleMs !== undefined ? { policySettleMs: options.policySettleMs } : {}),
   };
   queue.consume(async ({ body }) => verdictOf(await syncDocument(deps, body)));
 

@@ -41,6 +41,7 @@ import { createAuthHandler } from '../../functions/auth/handlers/auth.ts';
 import { createDynamoDenyList } from '../../functions/auth/adapters/dynamo-deny-list.ts';
 import { createDynamoSessions } from '../../functions/auth/adapters/dynamo-sessions.ts';
 import { createOidcConfigurations } from '../../functions/auth/adapters/oidc-configurations.ts';
+import { openIdClientRelyingParty } from '../../functions/auth/adapters/openid-client-relying-party.ts';
 import {
   accountTypes,
   browserLoginSettingsSchema,
@@ -85,6 +86,10 @@ import type { NationalWarehouseConfigInput } from '../../functions/sync/adapters
 import type { PullRetryPolicy } from '../../functions/sync/core/pull-results.ts';
 import { startEmbeddedSync, type EmbeddedSync } from './embedded-sync.ts';
 import { createSyncAdminHandler } from '../../functions/sync/handlers/sync-admin.ts';
+import { createPortalLinksHandler } from '../../functions/sync/handlers/portal-links.ts';
+import { createDynamoPortalLinkStore } from '../../functions/sync/adapters/dynamo-portal-link-store.ts';
+import { DynamoTable } from '../../functions/platform/storage/dynamo-table.ts';
+import { dossierDefaultsFrom, type DossierDefaults } from '../../functions/sync/core/dossier-defaults.ts';
 
 export interface LocalVaultOptions {
   /** Where everything persists: LevelDB, objects, keys. */
@@ -115,6 +120,8 @@ export interface LocalVaultOptions {
   installDevelopmentSeal?: boolean;
   /** Units' change feed and webhooks: where webhooks may point, the feed's settle time, retry timing. */
   unitSync?: LocalUnitSyncOptions;
+  /** What pushed dossiers fall back to; unset, DOSSIER_DEFAULTS (JSON, as on AWS) over the standard ones. */
+  dossierDefaults?: Partial<DossierDefaults>;
 }
 
 export interface LocalVault {
@@ -127,7 +134,7 @@ export interface LocalVault {
   table: { client: DynamoDBDocumentClient; name: string };
   workflow: LocalWorkflow;
   nationalWarehouse: LocalNationalWarehouse;
-  /** Pulls from the national warehouse, run in process; `idle()` waits for those running. */
+  /** Pulls from the national warehouse, run in process through a queue; `idle()` waits for those queued or running. */
   pulls: LocalPulls;
   /** Issued results pushed to the national warehouse (the built-in simulator unless NATIONAL_WAREHOUSE_URL is set). */
   sync: EmbeddedSync;
@@ -407,22 +414,32 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   const loginDeps = {
     ...authDeps,
     settings: browserLoginSettingsSchema.parse({ publicBaseUrl: url, ...options.browserLogin }),
-    oidcConfiguration: createOidcConfigurations(async (provider) => {
-      const secret = clientSecrets[provider.id];
-      if (!secret) throw new Error(`No client secret for the identity provider ${provider.id}`);
-      return secret;
-    }),
+    relyingParty: openIdClientRelyingParty(
+      createOidcConfigurations(async (provider) => {
+        const secret = clientSecrets[provider.id];
+        if (!secret) throw new Error(`No client secret for the identity provider ${provider.id}`);
+        return secret;
+      }),
+    ),
     attempts: sessionStores.attempts,
   };
   const authorize = createAuthorizer(createTokenVerifier(authDeps), {
     audit: authDeps,
     sessions: { sessions: authDeps.sessions, denyList: authDeps.denyList, now: () => Date.now() },
   });
-  const unitSync = startLocalUnitSync(deps, documentClient, tableName, options.unitSync);
+  const unitSync = startLocalUnitSync(
+    deps,
+    documentClient,
+    tableName,
+    await readOrCreateSecret(join(options.dataDir, 'webhook-secrets.key')),
+    options.unitSync,
+  );
   const nationalWarehouse = await startLocalNationalWarehouse(
     options.nationalWarehouse ?? configuredNationalWarehouse(),
   );
-  const pulls = createLocalPulls(deps, documentClient, tableName, nationalWarehouse.config, options.pullRetry);
+  const pulls = createLocalPulls(deps, documentClient, tableName, nationalWarehouse.config, {
+    ...(options.pullRetry ? { retry: options.pullRetry } : {}),
+  });
   // The same Powertools chain as on Lambda: logs carry the request id as their correlation id.
   const handlers = {
     meta: lazyHandler(() => createMetaHandler()),
@@ -438,13 +455,26 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     audit: lazyHandler(() => createAuditHandler({ auditLog: new DynamoAuditLog(documentClient, tableName) })),
     pulls: pulls.handler,
     sync: lazyHandler(() => createSyncAdminHandler(sync.admin)),
+    portalLinks: lazyHandler(() =>
+      createPortalLinksHandler({
+        links: createDynamoPortalLinkStore(new DynamoTable(documentClient, tableName)),
+        repository: deps.repository,
+        blobs,
+        clock: systemClock,
+        ids: randomIds,
+        downloadUrlTtlSeconds: deps.policy.downloadUrlTtlSeconds,
+      }),
+    ),
   };
   const onUpload = createOnUploadHandler(deps);
   const signaturePoller = startSignaturePoller(deps, options.signaturePollMs ?? 1_000);
   const sync = startEmbeddedSync({
     db: documentClient,
     tableName,
-    blobs,
+    apiUrl: url,
+    dossierDefaults: dossierDefaultsFrom(
+      options.dossierDefaults ?? (process.env.DOSSIER_DEFAULTS && JSON.parse(process.env.DOSSIER_DEFAULTS)),
+    ),
     repository: deps.repository,
     nationalWarehouse,
   });
@@ -543,7 +573,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
       });
       await signaturePoller.stop();
       await unitSync.stop();
-      await pulls.idle();
+      await pulls.stop();
       await sync.stop();
       await nationalWarehouse.close();
       await workflow.idle();

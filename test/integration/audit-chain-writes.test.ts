@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from '../../functions/audit/adapters/dynamo-audit-log.ts';
 import { DynamoSigningSettings } from '../../functions/signing/adapters/dynamo-signing-settings.ts';
@@ -9,8 +8,8 @@ import { verifyAuditChain } from '../../functions/audit/core/audit-chain.ts';
 import { ConcurrentUpdateError } from '../../functions/platform/core/errors.ts';
 import type { AuditEntry } from '../../functions/audit/core/audit-model.ts';
 import type { Folder } from '../../functions/vault/core/model.ts';
-import { startDynamoDbServer, type LocalDynamoDb } from '../../lib/local/dynamodb-server.ts';
-import { createTableInput, entities, primaryKey } from '../../functions/platform/storage/schema.ts';
+import { startLocalTable, type LocalTable } from './support/local-table.ts';
+import { entities, primaryKey } from '../../functions/platform/storage/schema.ts';
 
 const table = 'khoso-audit-test';
 const owner = '079203001234';
@@ -38,8 +37,7 @@ function folder(id: string, name: string): Folder {
 }
 
 describe('audit chain writes (DynamoDB adapter on dynalite)', () => {
-  let server: LocalDynamoDb;
-  let client: DynamoDBClient;
+  let local: LocalTable;
   let documents: DynamoDBDocumentClient;
   /** A new adapter per call: each stands for a separate Lambda container racing for the head. */
   const writer = () => createDynamoRepository(documents, table);
@@ -49,20 +47,10 @@ describe('audit chain writes (DynamoDB adapter on dynalite)', () => {
   };
 
   before(async () => {
-    server = await startDynamoDbServer({});
-    client = new DynamoDBClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    await client.send(new CreateTableCommand(createTableInput(table)));
+    local = await startLocalTable(table);
+    documents = local.documents;
   });
-
-  after(async () => {
-    client.destroy();
-    await server.close();
-  });
+  after(() => local.close());
 
   test('concurrent writers of one owner all land, with consecutive sequence numbers and a valid chain', async () => {
     const writers = Array.from({ length: 6 }, writer);

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoRepository } from '../../functions/composition/dynamo-repository.ts';
 import { ConcurrentUpdateError } from '../../functions/platform/core/errors.ts';
 import { DynamoTable } from '../../functions/platform/storage/dynamo-table.ts';
-import { createTableInput } from '../../functions/platform/storage/schema.ts';
 import { createDynamoSyncStore } from '../../functions/sync/adapters/dynamo-sync-store.ts';
 import type { AuditEntry } from '../../functions/audit/core/audit-model.ts';
 import type { VaultDocument } from '../../functions/vault/core/model.ts';
-import { startDynamoDbServer, type LocalDynamoDb } from '../../lib/local/dynamodb-server.ts';
+import { startLocalTable, type LocalTable } from './support/local-table.ts';
 
 const table = 'khoso-feed-test';
 const owner = '079203001234';
@@ -51,27 +49,17 @@ const issued: VaultDocument = {
 };
 
 describe('change-feed entries are written with the document (DynamoDB adapter on dynalite)', () => {
-  let server: LocalDynamoDb;
-  let client: DynamoDBClient;
+  let local: LocalTable;
   let documents: DynamoDBDocumentClient;
   const feed = () => createDynamoSyncStore(new DynamoTable(documents, table));
   const entriesOf = async (day = '2026-12-03') =>
     (await feed().readChanges({ day, before: '9999', limit: 100 })).map((e) => [e.change.change, e.change.version]);
 
   before(async () => {
-    server = await startDynamoDbServer({});
-    client = new DynamoDBClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    await client.send(new CreateTableCommand(createTableInput(table)));
+    local = await startLocalTable(table);
+    documents = local.documents;
   });
-  after(async () => {
-    client.destroy();
-    await server.close();
-  });
+  after(() => local.close());
 
   test('filing, a new version and a revocation each add one entry; a rename adds none', async () => {
     const repository = createDynamoRepository(documents, table);

@@ -89,6 +89,8 @@ export interface NationalWarehouseSimulator {
   seedResults(ownerId: string, results: SeededResult[]): void;
   /** Requests received (before any failure mode), optionally of one kind. */
   requestCount(kind?: SimulatedRequestKind): number;
+  /** The `GetKetQuaGiayTo` messages answered, oldest first. */
+  pullMessages(): Record<string, unknown>[];
   dossier(dossierCode: string): StoredDossier | undefined;
   /** How many times a create or update added this result to the portal: exactly once is 1. */
   timesApplied(dossierCode: string, paperId: string): number;
@@ -115,6 +117,7 @@ export async function startNationalWarehouseSimulator(
   const applied = new Map<string, number>();
   const seeded = new Map<string, SeededResult[]>();
   const counts = new Map<SimulatedRequestKind, number>();
+  const pullMessages: Record<string, unknown>[] = [];
   let failures: { remaining: number; status: number; only?: SimulatedRequestKind } = { remaining: 0, status: 503 };
   let malformed = 0;
   let lostReplies = 0;
@@ -189,6 +192,7 @@ export async function startNationalWarehouseSimulator(
         return pushReply(0, 'Cập nhật hồ sơ thành công', { Id: stored.remoteId });
       }
       case 'pullResults':
+        pullMessages.push(message);
         return { status: 200, body: pullReply(message) };
       case 'getFile':
         return fileReply(message);
@@ -380,6 +384,7 @@ export async function startNationalWarehouseSimulator(
     seedResults: (ownerId, results) => {
       seeded.set(ownerId, [...(seeded.get(ownerId) ?? []), ...results]);
     },
+    pullMessages: () => [...pullMessages],
     requestCount: (kind) => (kind ? (counts.get(kind) ?? 0) : [...counts.values()].reduce((sum, n) => sum + n, 0)),
     dossier: (code) => dossiers.get(code)?.message,
     timesApplied: (dossierCode, paperId) => applied.get(`${dossierCode}|${paperId}`) ?? 0,

@@ -3,6 +3,7 @@ import type { BrowserLoginDeps } from '../core/browser-login.ts';
 import { browserLoginSettingsSchema } from '../core/identity-providers.ts';
 import type { AwsAuthDeps } from './aws-auth-deps.ts';
 import { createOidcConfigurations } from './oidc-configurations.ts';
+import { openIdClientRelyingParty } from './openid-client-relying-party.ts';
 import { secretsManagerClientSecrets } from './secrets-manager-client-secrets.ts';
 
 const browserLoginEnvironment = z.object({
@@ -19,8 +20,10 @@ export function awsBrowserLoginDeps(auth: AwsAuthDeps): BrowserLoginDeps | undef
   return {
     ...auth,
     settings: browserLoginSettingsSchema.parse(JSON.parse(config.BROWSER_LOGIN)),
-    oidcConfiguration: createOidcConfigurations(
-      secretsManagerClientSecrets(z.record(z.string(), z.string()).parse(JSON.parse(config.CLIENT_SECRET_IDS))),
+    relyingParty: openIdClientRelyingParty(
+      createOidcConfigurations(
+        secretsManagerClientSecrets(z.record(z.string(), z.string()).parse(JSON.parse(config.CLIENT_SECRET_IDS))),
+      ),
     ),
   };
 }

@@ -1,10 +1,10 @@
-import * as oidc from 'openid-client';
 import type { Clock } from '../../platform/core/runtime.ts';
 import { auditAuthEvent, type AuthAuditDeps, type RequestSource } from './auth-audit.ts';
 import { mapClaims } from './claim-mapping.ts';
 import { clearCookie, cookieFrom, loginBindingCookieName, sessionCookieName, setCookie } from './cookies.ts';
 import type { BrowserLoginSettings, TrustedIssuer } from './identity-providers.ts';
 import { revokeProviderSession } from './logout.ts';
+import { ProviderAnswerRefusedError, type RelyingParty } from './relying-party.ts';
 import type { DenyList } from './revocation.ts';
 import { checkedReturnTo, ReturnToRefusedError, type ReturnToPolicy } from './return-to.ts';
 import {
@@ -24,8 +24,7 @@ export const loginAttemptSeconds = 600;
 export interface BrowserLoginDeps extends AuthAuditDeps {
   issuers: readonly TrustedIssuer[];
   settings: BrowserLoginSettings;
-  /** The provider's openid-client configuration (discovered or explicit, with its client secret). */
-  oidcConfiguration: (provider: TrustedIssuer) => Promise<oidc.Configuration>;
+  relyingParty: RelyingParty;
   attempts: LoginAttemptStore;
   sessions: SessionStore;
   denyList: DenyList;
@@ -111,33 +110,21 @@ export async function startLogin(
       returnTo: request.returnTo.slice(0, 256),
     });
   }
-  const config = await deps.oidcConfiguration(provider);
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const { url, secrets } = await deps.relyingParty.authorizationRequest(provider, {
+    redirectUri: redirectUri(deps.settings),
+    scope: ['openid', ...provider.browserLogin.scopes.filter((scope) => scope !== 'openid')].join(' '),
+    params: provider.browserLogin.authorizationParams,
+  });
   const binding = randomToken();
   await deps.attempts.put({
-    state,
-    nonce,
-    codeVerifier,
+    ...secrets,
     providerId: provider.id,
     returnTo,
     bindingHash: tokenHash(binding),
     expiresAt: deps.clock.now().getTime() + loginAttemptSeconds * 1000,
   });
-  const location = oidc.buildAuthorizationUrl(config, {
-    // The provider's extra parameters first: the protocol's own below cannot be replaced.
-    ...provider.browserLogin.authorizationParams,
-    redirect_uri: redirectUri(deps.settings),
-    response_type: 'code',
-    scope: ['openid', ...provider.browserLogin.scopes.filter((scope) => scope !== 'openid')].join(' '),
-    state,
-    nonce,
-    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
-    code_challenge_method: 'S256',
-  });
   return {
-    location: location.href,
+    location: url,
     cookies: [setCookie(loginBindingCookieName, binding, loginAttemptSeconds)],
   };
 }
@@ -151,20 +138,18 @@ function bindingHashOf(cookies: readonly string[]): string | undefined {
   return binding === undefined ? undefined : tokenHash(binding);
 }
 
-/** The provider's own refusal (`error=access_denied`) or a response openid-client could not verify. */
 function exchangeRefused(error: unknown): BrowserLoginError {
-  if (error instanceof oidc.AuthorizationResponseError) {
-    return new BrowserLoginError(`The identity provider refused the login (${error.error})`, 400, 'provider-error');
-  }
-  if (error instanceof oidc.ResponseBodyError || error instanceof oidc.ClientError) {
-    return new BrowserLoginError('The identity provider’s answer could not be verified', 400, 'exchange-failed');
-  }
-  throw error;
+  if (!(error instanceof ProviderAnswerRefusedError)) throw error;
+  return new BrowserLoginError(
+    error.message,
+    400,
+    error.providerError === undefined ? 'exchange-failed' : 'provider-error',
+  );
 }
 
 /**
  * `GET /auth/callback`: the attempt named by `state` (used once, and only from the browser
- * that started it), the code exchanged by openid-client (state, nonce, PKCE and ID token
+ * that started it), the code exchanged by the relying party (state, nonce, PKCE and ID token
  * checked), the claims mapped by the provider's mapping, and a new session.
  */
 export async function completeLogin(
@@ -194,24 +179,20 @@ export async function completeLogin(
       new BrowserLoginError('This login was started in another browser; sign in again', 400, 'browser-mismatch'),
     );
   }
-  const config = await deps.oidcConfiguration(provider);
   const callbackUrl = new URL(redirectUri(deps.settings));
   for (const [name, value] of Object.entries(request.query)) callbackUrl.searchParams.set(name, value);
   let idToken: string;
   let claims: Record<string, unknown>;
   try {
-    const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
-      pkceCodeVerifier: attempt.codeVerifier,
-      expectedState: attempt.state,
-      expectedNonce: attempt.nonce,
-      idTokenExpected: true,
-    });
-    const idClaims = tokens.claims() as oidc.IDToken;
-    idToken = tokens.id_token as string;
+    const login = await deps.relyingParty.exchangeCode(provider, callbackUrl, attempt);
+    idToken = login.idToken;
     claims =
       provider.browserLogin.claimsFrom === 'userinfo'
-        ? { ...(await oidc.fetchUserInfo(config, tokens.access_token, idClaims.sub)), ...idClaims }
-        : { ...idClaims };
+        ? {
+            ...(await deps.relyingParty.userInfo(provider, login.accessToken, login.idTokenClaims.sub)),
+            ...login.idTokenClaims,
+          }
+        : { ...login.idTokenClaims };
   } catch (error) {
     return refuseFor(exchangeRefused(error));
   }
@@ -310,14 +291,11 @@ export async function logout(
   });
   const provider = deps.issuers.find((candidate) => candidate.issuer === session.issuer);
   const cookiesToSet = [clearCookie(sessionCookieName)];
-  const config = provider ? await deps.oidcConfiguration(provider) : undefined;
-  if (!provider || !config?.serverMetadata().end_session_endpoint) {
-    return { location: loggedOutUri(deps.settings), cookies: cookiesToSet };
-  }
-  const endSession = oidc.buildEndSessionUrl(config, {
-    id_token_hint: session.idToken,
-    post_logout_redirect_uri: provider.browserLogin?.postLogoutRedirectUri ?? loggedOutUri(deps.settings),
-    state: oidc.randomState(),
-  });
-  return { location: endSession.href, cookies: cookiesToSet };
+  const endSession = provider
+    ? await deps.relyingParty.endSessionUrl(provider, {
+        idTokenHint: session.idToken,
+        postLogoutRedirectUri: provider.browserLogin?.postLogoutRedirectUri ?? loggedOutUri(deps.settings),
+      })
+    : undefined;
+  return { location: endSession ?? loggedOutUri(deps.settings), cookies: cookiesToSet };
 }

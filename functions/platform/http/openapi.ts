@@ -66,6 +66,8 @@ function problemsOf(route: RouteContract): ProblemCode[] {
   // Officers' uploads are refused up front while the seal they need is not ready.
   if (route.operationId === 'createUpload' || route.operationId === 'fileResult') codes.push('seal-not-configured');
   if (route.group === 'sharing') codes.push('permission-denied', 'expired');
+  // An officer's pull without the owner's consent.
+  if (route.operationId === 'createPull') codes.push('permission-denied');
   if (route.group === 'sharing' && route.public) codes.push('pin-required', 'rate-limited');
   if (route.group === 'signatures') codes.push('signature-rejected', 'expired', 'provider-unavailable');
   if (route.group === 'unitSync' && route.method === 'POST') codes.push('webhook-target-refused');

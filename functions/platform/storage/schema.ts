@@ -58,7 +58,7 @@ export const attributes = {
   entity: 'entity',
   /** Optimistic-concurrency token: the SHA-256 of the record's canonical JSON. */
   digest: 'digest',
-  /** Time to live: ended shares and links, expired rate-limit counters disappear on their own. */
+  /** Time to live: ended shares and links, portal links, expired rate-limit counters disappear on their own. */
   ttl: 'expiresAtEpoch',
 } as const;
 
@@ -76,7 +76,9 @@ export const indexes = {
     name: 'gsi1',
     partitionKey: 'gsi1pk',
     sortKey: 'gsi1sk',
-    summary: "listings: documents by folder, the trash, a resource's history, shares with a grantee, links, templates",
+    summary:
+      "listings: documents by folder, the trash, a resource's history, shares with a grantee, links, templates, " +
+      'the hourly sync batch',
   },
   /** Look-ups that a second listing of the same item needs, or that cross owners. */
   lookups: {
@@ -410,7 +412,20 @@ export const entities = {
         sk: `<updatedAt>#${ownerPk}#<documentId>`,
         serves: 'sync records by state, oldest change first: the local dispatcher, the admin status and redrive',
       }),
+      awaitingBatch: indexKey({
+        index: 'listings',
+        pk: 'SYNC-BATCH',
+        sk: `<releaseAt>#${ownerPk}#<documentId>`,
+        when: 'held for an hourly batch',
+        serves: 'held records by release time: the dispatcher releases those whose hour has come',
+      }),
     },
+  },
+  syncHoldReview: {
+    entity: 'sync-hold-review',
+    title: 'the sync policy version the held sync records were last decided again under (the dispatcher)',
+    pk: key('SYNC-HOLD-REVIEW'),
+    sk: key('REVIEW'),
   },
   browserSession: {
     entity: 'browser-session',
@@ -425,6 +440,14 @@ export const entities = {
     title: 'browser login between /auth/login and /auth/callback: nonce, PKCE verifier, returnTo (TTL: 10 minutes)',
     pk: key('LOGIN#<state>'),
     sk: key('ATTEMPT'),
+  },
+  portalLink: {
+    entity: 'portal-link',
+    title:
+      "the national warehouse's download link of a pushed result (id: hex SHA-256 of the token): owner, document, " +
+      'version, expiry (TTL: its expiry)',
+    pk: key('PORTALLINK#<linkId>'),
+    sk: key('PORTALLINK'),
   },
   syncPolicy: {
     entity: 'sync-policy',
@@ -441,13 +464,14 @@ export const entities = {
   documentChange: {
     entity: 'document-change',
     title:
-      "change feed entry: an issued document filed or revoked, written with the document (TTL: the feed's retention)",
+      'change feed entry: an issued document filed or revoked, written with the document ' +
+      '(TTL: 35 days, the longest retention the feed honours)',
     pk: key('CHANGES#<day>'),
     sk: key(`<at>#${ownerPk}#<documentId>#<version:6>#<change>`),
   },
   webhook: {
     entity: 'webhook',
-    title: "a unit's webhook (its secret, its place in the change feed)",
+    title: "a unit's webhook (its secret sealed to it, its place in the change feed)",
     pk: key('WEBHOOK#<webhookId>'),
     sk: key('WEBHOOK'),
     indexKeys: {

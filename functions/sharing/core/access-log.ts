@@ -9,7 +9,8 @@ export interface AccessLogDeps {
 
 /**
  * Acts of someone other than the owner on the owner's papers: grantees, link holders and
- * officers reading them, or trying to. These audit entries also go to the owner's access log.
+ * officers reading them, officers pulling papers into the vault, or trying to. These audit
+ * entries also go to the owner's access log.
  */
 export const accessActions = {
   granteeRead: 'document.grantee-read',
@@ -20,6 +21,11 @@ export const accessActions = {
   officerRead: 'document.officer-read',
   officerDenied: 'document.officer-read-denied',
   officerLookup: 'document.lookup',
+  officerPull: 'national-warehouse.officer-pull-request',
+  officerPullDenied: 'national-warehouse.officer-pull-denied',
+  /** The national warehouse fetching a pushed result through its link (functions/sync/core/portal-links.ts). */
+  portalFetch: 'document.portal-fetch',
+  portalFetchDenied: 'document.portal-fetch-denied',
 } as const;
 
 const accessActionSet = new Set<string>(Object.values(accessActions));

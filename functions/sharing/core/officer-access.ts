@@ -2,12 +2,14 @@ import { auditEntry } from '../../audit/core/audit.ts';
 import { ForbiddenRoleError, NotFoundError } from '../../platform/core/errors.ts';
 import type { VaultDocument } from '../../vault/core/model.ts';
 import type { RequestContext } from '../../platform/core/principal.ts';
+import type { Clock } from '../../platform/core/runtime.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
-import type { DocumentStore } from '../../vault/core/vault-store.ts';
+import { systemFolderId } from '../../vault/core/vault-provisioning.ts';
+import type { DocumentStore, FolderStore } from '../../vault/core/vault-store.ts';
 import type { ShareStore } from './sharing-store.ts';
 import { accessActions } from './access-log.ts';
-import type { SharePermission } from './share-model.ts';
+import { isRevokedOrExpired, type Share, type SharePermission } from './share-model.ts';
 import { coversDocument, presignCurrentContent } from './share-scope.ts';
 import type { ShareScopeDeps } from './share-scope.ts';
 import { isShareActive } from './shares.ts';
@@ -109,4 +111,30 @@ export async function getDocumentContentForProcedure(
 ): Promise<string> {
   const document = await readAsOfficer(deps, context, ownerId, documentId, purpose, 'content');
   return (await presignCurrentContent(deps, document)).url;
+}
+
+/**
+ * The consent that lets an officer's unit pull the owner's papers from the national warehouse
+ * into the owner's vault: given by the owner themself (a grantee resharing cannot let anyone
+ * write into someone else's vault), not revoked or expired, on the folder the pulled papers are
+ * filed in, while that folder is not in the trash. The papers land in that folder, so the same
+ * consent is what lets the officer read them afterwards (with its permissions).
+ */
+export async function pullConsent(
+  deps: { repository: Pick<ShareStore, 'listUnitConsents'> & Pick<FolderStore, 'getFolder'>; clock: Clock },
+  unit: string,
+  ownerId: string,
+): Promise<Share | undefined> {
+  const folderId = systemFolderId('imported');
+  const folder = await deps.repository.getFolder(ownerId, folderId);
+  if (!folder || folder.trashedAt) return undefined;
+  const now = deps.clock.now();
+  return (await deps.repository.listUnitConsents(unit, ownerId)).find(
+    (consent) =>
+      consent.grantedBy === ownerId &&
+      !consent.parentShareId &&
+      consent.resourceType === 'folder' &&
+      consent.resourceId === folderId &&
+      !isRevokedOrExpired(consent, now),
+  );
 }

@@ -4,7 +4,9 @@ import type { Page, PageRequest } from '../../platform/core/page.ts';
 import { ownVault, type RequestContext } from '../../platform/core/principal.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import { ensureImportedFolder } from '../../vault/core/folders.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
+import { systemFolderId } from '../../vault/core/vault-provisioning.ts';
 import type { ShareStore } from './sharing-store.ts';
 import { accessActions } from './access-log.ts';
 import {
@@ -109,8 +111,14 @@ export async function grantShare(deps: ShareDeps, context: RequestContext, reque
       }
       expiresAt ??= parent.expiresAt;
     }
-  } else if (!(await scopeRoot(deps, { ...scope, ownerId }))) {
-    throw new NotFoundError(request.resourceType === 'document' ? 'Document' : 'Folder');
+  } else {
+    // Pulled papers' folder appears with the first import: a unit's consent to pull into it comes first.
+    if (grantee.kind === 'unit' && scope.resourceType === 'folder' && scope.resourceId === systemFolderId('imported')) {
+      await ensureImportedFolder(deps, context, ownerId);
+    }
+    if (!(await scopeRoot(deps, { ...scope, ownerId }))) {
+      throw new NotFoundError(request.resourceType === 'document' ? 'Document' : 'Folder');
+    }
   }
   if (
     (grantee.kind !== 'unit' && grantee.id === ownerId) ||

@@ -94,6 +94,10 @@ export const signatureRoutes = [
     path: '/v1/signing/settings',
     group: 'signatures',
     summary: 'Seal certificate and trust anchors per provider (administrators)',
+    description:
+      'The seal is `configured` only while its certificate is valid now, as `GET /v1/admin/readiness` judges it: ' +
+      'an imported certificate that has expired or is not yet valid is listed, with `status` and `reason` saying why ' +
+      'the seal cannot seal.',
     status: 200,
     response: signingSettings,
   }),

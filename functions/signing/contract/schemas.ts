@@ -154,9 +154,18 @@ export const verification = z
   })
   .meta({ id: 'Verification' });
 
+const sealStatus = z.enum(['configured', 'not-configured', 'expired', 'not-yet-valid']);
+
 export const signingSettings = z
   .object({
-    seal: z.object({ configured: z.boolean(), certificates: z.array(certificateFacts) }),
+    seal: z.object({
+      /** True only while the seal can seal now: a certificate imported and valid (as readiness judges it). */
+      configured: z.boolean(),
+      status: sealStatus,
+      /** Why the seal cannot seal, while it cannot. */
+      reason: z.string().optional(),
+      certificates: z.array(certificateFacts),
+    }),
     providers: z.array(
       z.object({
         name: signatureProvider,
@@ -172,7 +181,7 @@ export const readiness = z
     /** True when nothing below stops this stage from issuing results. */
     ready: z.boolean(),
     seal: z.object({
-      status: z.enum(['configured', 'not-configured', 'expired', 'not-yet-valid']),
+      status: sealStatus,
       subject: z.string().optional(),
       serialNumber: z.string().optional(),
       notBefore: z.string().optional(),

@@ -28,7 +28,8 @@ export class SealNotConfiguredError extends ConflictError {
   }
 }
 
-function sealProblem(readiness: Exclude<SealReadiness, { status: 'configured' }>): string {
+/** Why the seal cannot seal, in the words the upload's failureReason and the API's problem use. */
+export function sealProblem(readiness: Exclude<SealReadiness, { status: 'configured' }>): string {
   switch (readiness.status) {
     case 'not-configured':
       return 'The agency seal has no certificate yet, so results cannot be issued on this stage';
@@ -41,7 +42,11 @@ function sealProblem(readiness: Exclude<SealReadiness, { status: 'configured' }>
 
 /** The seal's state at `at`, from the imported chain's leaf (the import checked the rest). */
 export async function sealReadiness(settings: SigningSettingsRepository, at: Date): Promise<SealReadiness> {
-  const pem = await settings.getSealCertificates();
+  return sealReadinessOf(await settings.getSealCertificates(), at);
+}
+
+/** The seal's state at `at`, from its imported chain (PEM) if any. */
+export function sealReadinessOf(pem: string | undefined, at: Date): SealReadiness {
   const [leaf] = pem ? parseCertificates(pem) : [];
   if (!leaf) return { status: 'not-configured' };
   const { subject, serialNumber, notBefore, notAfter } = describeCertificate(leaf);

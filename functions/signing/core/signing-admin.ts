@@ -9,7 +9,7 @@ import { certificatePublicKey, checkCertificateChain, describeCertificate, parse
 import { toHex } from '../../pdf-pki/encoding.ts';
 import { signatureProviderNames, type SignatureProviderName, type SigningMode } from './signature-provider.ts';
 import { signingAuditOwner } from './signing-settings.ts';
-import { sealReadiness, sealSetupAction, type SealReadiness } from './seal-readiness.ts';
+import { sealProblem, sealReadiness, sealReadinessOf, sealSetupAction, type SealReadiness } from './seal-readiness.ts';
 
 /** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
 export interface SigningAdminDeps extends Pick<VaultDeps, 'clock' | 'ids' | 'signing'> {
@@ -21,7 +21,8 @@ function requireAdmin(context: RequestContext): void {
 }
 
 export interface SigningSettingsView {
-  seal: { configured: boolean; certificates: CertificateFacts[] };
+  /** `configured` only while the seal can seal (readiness's judgement); `reason` says why not. */
+  seal: { configured: boolean; status: SealReadiness['status']; reason?: string; certificates: CertificateFacts[] };
   providers: { name: SignatureProviderName; mode: SigningMode | null; trustAnchors: CertificateFacts[] }[];
 }
 
@@ -32,8 +33,14 @@ export async function getSigningSettings(
   requireAdmin(context);
   const describeAll = (pem: string | undefined) => (pem ? parseCertificates(pem).map(describeCertificate) : []);
   const sealPem = await deps.signing.settings.getSealCertificates();
+  const seal = sealReadinessOf(sealPem, deps.clock.now());
   return {
-    seal: { configured: Boolean(sealPem), certificates: describeAll(sealPem) },
+    seal: {
+      configured: seal.status === 'configured',
+      status: seal.status,
+      ...(seal.status === 'configured' ? {} : { reason: sealProblem(seal) }),
+      certificates: describeAll(sealPem),
+    },
     providers: await Promise.all(
       signatureProviderNames.map(async (name) => ({
         name,

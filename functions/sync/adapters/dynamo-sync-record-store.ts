@@ -3,13 +3,14 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../platform/core/errors.ts';
 import { digestOf, recordOf, type DynamoTable } from '../../platform/storage/dynamo-table.ts';
 import { syncRecordItem } from '../../platform/storage/items.ts';
-import { entities, indexes, primaryKey } from '../../platform/storage/schema.ts';
+import { attributes, entities, indexes, primaryKey } from '../../platform/storage/schema.ts';
 import type { SyncRecordStore } from '../core/sync-ports.ts';
 import type { SyncRecord } from '../core/sync-record.ts';
 
 /** The outbox records in the vault table; a replacement is conditional on the digest read. */
 export function createDynamoSyncRecordStore(table: DynamoTable): SyncRecordStore {
-  const byState = entities.syncRecord.indexKeys.byState;
+  const { byState, awaitingBatch } = entities.syncRecord.indexKeys;
+  const reviewKey = primaryKey(entities.syncHoldReview, {});
   return {
     getSyncRecord: (ownerId, documentId) =>
       table.get<SyncRecord>(primaryKey(entities.syncRecord, { ownerId, documentId })),
@@ -50,6 +51,62 @@ export function createDynamoSyncRecordStore(table: DynamoTable): SyncRecordStore
         startKey = page.LastEvaluatedKey;
       } while (startKey && records.length < limit);
       return records;
+    },
+
+    async *syncRecordPages(state) {
+      const index = indexes[byState.index];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await table.db.send(
+          new QueryCommand({
+            TableName: table.name,
+            IndexName: index.name,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': index.partitionKey },
+            ExpressionAttributeValues: { ':pk': byState.pk.of({ state }) },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        yield (page.Items ?? []).map((item) => recordOf<SyncRecord>(item));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    },
+
+    async listDueBatch(now, limit) {
+      const index = indexes[awaitingBatch.index];
+      const page = await table.db.send(
+        new QueryCommand({
+          TableName: table.name,
+          IndexName: index.name,
+          // `#` sorts before `~`: every release time up to and including `now`.
+          KeyConditionExpression: '#pk = :pk AND #sk < :through',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+          ExpressionAttributeValues: { ':pk': awaitingBatch.pk.of({}), ':through': `${now}~` },
+          Limit: limit,
+        }),
+      );
+      return (page.Items ?? []).map((item) => recordOf<SyncRecord>(item));
+    },
+
+    async heldReviewedVersion() {
+      const item = await table.getItem(reviewKey);
+      return typeof item?.policyVersion === 'number' ? item.policyVersion : 0;
+    },
+
+    async saveHeldReviewedVersion(policyVersion) {
+      try {
+        await table.db.send(
+          new PutCommand({
+            TableName: table.name,
+            Item: { ...reviewKey, [attributes.entity]: entities.syncHoldReview.entity, policyVersion },
+            ConditionExpression: 'attribute_not_exists(policyVersion) OR policyVersion < :version',
+            ExpressionAttributeValues: { ':version': policyVersion },
+          }),
+        );
+      } catch (error) {
+        // A concurrent pass recorded this version or a newer one already.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     },
   };
 }

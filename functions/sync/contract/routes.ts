@@ -157,8 +157,11 @@ export const pullRoutes = [
     method: 'POST',
     path: '/v1/national-warehouse/pulls',
     group: 'pulls',
-    summary: "Pull the caller's papers for a procedure from the national warehouse into their vault",
+    summary: "Pull papers for a procedure from the national warehouse into the owner's vault (own, or with consent)",
     description:
+      'Citizens and organisations pull their own papers. An officer names the owner and the case file, and is refused ' +
+      "(403 permission-denied, audited in the owner's access log) unless the owner gave the officer's unit an active " +
+      'consent on that folder. ' +
       'Answers at once; the pull runs in the background. Each file is checked like an upload, filed once in the ' +
       'folder "Từ kho dữ liệu quốc gia" (source imported, never sealed by us), and reported already-in-vault when ' +
       'the vault holds the same paper (type, number, issuing body) or the same content.',

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ownerIdPattern } from '../../platform/core/principal.ts';
 import { pageOf, resourceId } from '../../platform/http/contract/schemas.ts';
+import { readPurposeQuery } from '../../sharing/contract/schemas.ts';
 import { webhookEvents } from '../core/webhooks.ts';
 
 /** A unit code (e.g. PC06, C06), or `*` for any unit. */
@@ -140,11 +142,21 @@ const resultNumber = z
   .regex(/^[^\u0000-\u001F\u007F-\u009F]+$/, 'must not contain control characters');
 
 export const createPullBody = z.strictObject({
-  procedureCode: portalCode,
+  procedureCode: portalCode.describe("The procedure (MaThuTuc); for an officer, also the purpose's procedure"),
   resultCodes: z
     .array(z.strictObject({ resultTypeCode: portalCode, number: resultNumber.optional() }))
     .max(100)
     .optional(),
+  ownerId: z
+    .string()
+    .regex(ownerIdPattern, 'must be a 12-digit personal ID or an enterprise code')
+    .optional()
+    .describe('Officers (required): whose papers to pull. Refused from citizens and organisations (422)'),
+  caseNumber: readPurposeQuery.shape.caseNumber
+    .optional()
+    .describe(
+      'Officers (required): the case file (hồ sơ) the pull serves. Refused from citizens and organisations (422)',
+    ),
 });
 
 export const pullParams = z.strictObject({ id: resourceId });
@@ -154,6 +166,13 @@ export const pull = z.object({
   ownerId: z.string(),
   procedureCode: z.string(),
   wanted: z.array(z.object({ resultTypeCode: z.string(), number: z.string().optional() })),
+  requester: z
+    .object({ sub: z.string(), role: z.string(), unit: z.string().optional() })
+    .describe('Who asked: the owner, or an officer of a unit the owner consented to'),
+  officer: z
+    .object({ caseNumber: z.string(), consentId: z.string() })
+    .optional()
+    .describe("An officer's pull: the case file it serves and the owner's consent that allowed it"),
   state: z.enum(['running', 'done', 'failed']),
   reason: z.string().optional().describe('Why the pull failed'),
   fileCount: z.number().int().optional().describe('How many files the portal listed'),

@@ -1,10 +1,13 @@
 /**
  * The outbox's dispatcher: a pending record not yet handed to the queue is sent, then marked
  * dispatched. Sent before marked, so a crash in between sends the event twice (the consumer
- * dedupes) rather than never. On AWS a schedule runs it every minute; locally a poll does.
+ * dedupes) rather than never. It also releases the hourly batches whose hour has come and decides
+ * held records again after a policy change. On AWS a schedule runs it every minute; locally a poll does.
  */
 import { ConcurrentUpdateError } from '../../platform/core/errors.ts';
 import type { Clock } from '../../platform/core/runtime.ts';
+import { redecidedRecord, releasedRecord, unlessChanged } from './held-sync.ts';
+import type { SyncPolicyStore } from './sync-policy.ts';
 import type { SyncQueue, SyncRecordStore } from './sync-ports.ts';
 import { awaitsDispatch, type SyncRecord } from './sync-record.ts';
 
@@ -12,7 +15,17 @@ export interface DispatchDeps {
   store: SyncRecordStore;
   queue: SyncQueue;
   clock: Clock;
+  policies: Pick<SyncPolicyStore, 'currentPolicy'>;
+  /** How long after a policy change the held records are decided again (default `policySettleMs`). */
+  policySettleMs?: number;
 }
+
+/**
+ * A sync worker that read the previous policy version holds its record under it: one that writes
+ * after the change reads the policy again and releases the record (sync-document.ts), one that
+ * wrote before it is in the held records' index by the time this has passed.
+ */
+export const policySettleMs = 10_000;
 
 /** Sends the record's event if it still awaits dispatch; true when it was sent. */
 export async function dispatchSyncRecord(deps: DispatchDeps, record: SyncRecord): Promise<boolean> {
@@ -30,15 +43,63 @@ export async function dispatchSyncRecord(deps: DispatchDeps, record: SyncRecord)
 /** Records handed over at once: each is a send and a conditional write, so a pass is not one long chain. */
 const dispatchConcurrency = 16;
 
-/** One pass over the pending records (the local poll, the scheduled dispatcher on AWS). */
-export async function dispatchPending(deps: DispatchDeps, limit = 500): Promise<number> {
-  const pending = await deps.store.listSyncRecords('pending', limit);
-  let sent = 0;
-  for (let start = 0; start < pending.length; start += dispatchConcurrency) {
-    const batch = pending.slice(start, start + dispatchConcurrency);
-    const results = await Promise.all(batch.map((record) => dispatchSyncRecord(deps, record)));
-    sent += results.filter(Boolean).length;
+async function inBatches<T>(items: readonly T[], each: (item: T) => Promise<boolean>): Promise<number> {
+  let done = 0;
+  for (let start = 0; start < items.length; start += dispatchConcurrency) {
+    const results = await Promise.all(items.slice(start, start + dispatchConcurrency).map(each));
+    done += results.filter(Boolean).length;
   }
+  return done;
+}
+
+/**
+ * One pass (the local poll, the scheduled dispatcher on AWS): held records decided again if the
+ * policy changed, the due hourly batch released, then the pending records sent. Answers how many
+ * events were sent.
+ */
+export async function dispatchPending(deps: DispatchDeps, limit = 500): Promise<number> {
+  const sentOnReview = await reviewHeldRecords(deps, limit);
+  const sentOnRelease = await releaseDueBatch(deps, limit);
+  const pending = await deps.store.listSyncRecords('pending', limit);
+  return sentOnReview + sentOnRelease + (await inBatches(pending, (record) => dispatchSyncRecord(deps, record)));
+}
+
+/** Writes `next` over `record` and sends it if it is pending now; true when sent. */
+async function moveAndSend(deps: DispatchDeps, record: SyncRecord, next: SyncRecord): Promise<boolean> {
+  if (!(await unlessChanged(() => deps.store.putSyncRecord(next, record)))) return false;
+  return next.state === 'pending' && dispatchSyncRecord(deps, next);
+}
+
+/** Held records whose batch's hour has come go back to pending and are sent at once. */
+export async function releaseDueBatch(deps: DispatchDeps, limit: number): Promise<number> {
+  const now = deps.clock.now();
+  const due = await deps.store.listDueBatch(now.toISOString(), limit);
+  return inBatches(due, (record) => moveAndSend(deps, record, releasedRecord(record, now)));
+}
+
+/**
+ * After a policy change (once per version, `policySettleMs` after it was stored), every held
+ * record is decided again by the new rules: released, held for the next batch, or held. The
+ * version is recorded as reviewed only once every held record was read; a pass that stopped at
+ * `limit` changes is resumed by the next, which skips what it already decided.
+ */
+export async function reviewHeldRecords(deps: DispatchDeps, limit: number): Promise<number> {
+  const policy = await deps.policies.currentPolicy();
+  if (!policy || policy.version <= (await deps.store.heldReviewedVersion())) return 0;
+  const now = deps.clock.now();
+  if (now.getTime() - Date.parse(policy.createdAt) < (deps.policySettleMs ?? policySettleMs)) return 0;
+  let changes = 0;
+  let sent = 0;
+  for await (const page of deps.store.syncRecordPages('held')) {
+    const moves = page.flatMap((record) => {
+      const next = redecidedRecord(record, policy, now);
+      return next ? [{ record, next }] : [];
+    });
+    sent += await inBatches(moves.slice(0, limit - changes), ({ record, next }) => moveAndSend(deps, record, next));
+    changes += moves.length;
+    if (changes >= limit) return sent;
+  }
+  await deps.store.saveHeldReviewedVersion(policy.version);
   return sent;
 }
 

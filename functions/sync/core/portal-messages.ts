@@ -119,13 +119,18 @@ export const pullRequestMessageSchema = z
     SoDinhDanhChuSoHuu: wireOwnerId,
     HoTenNguoiYeuCau: wireText(300),
     KenhThucHien: z.enum([channelCodes.officer, channelCodes.citizen]),
-    SoDinhDanhNguoiYeuCau: wireOwnerId,
+    // An officer is named by their account at the ministry's identity provider: their token carries no personal ID.
+    SoDinhDanhNguoiYeuCau: wireText(256),
     MaThuTuc: wireCode,
     DanhSachDanhMucKetQua: z
       .array(z.object({ MaKetQua: wireCode, SoKyHieu: z.union([z.literal(''), wireText(100)]) }).strict())
       .max(100),
   })
-  .strict();
+  .strict()
+  .refine((message) => message.KenhThucHien === channelCodes.officer || isOwnerId(message.SoDinhDanhNguoiYeuCau), {
+    path: ['SoDinhDanhNguoiYeuCau'],
+    message: 'a citizen or organisation asking for themself is named by their personal ID or enterprise code',
+  });
 export type PullRequestMessage = z.infer<typeof pullRequestMessageSchema>;
 
 /** `GetGiayToByUrl`'s request. */

@@ -5,10 +5,15 @@ export type PullState = 'running' | 'done' | 'failed';
 export interface Pull {
   id: string;
   ownerId: string;
-  /** Who asked: the owner themself (citizen or organisation); the worker audits in their name. */
-  requester: { sub: string; role: string; ownerId?: string };
+  /**
+   * Who asked: the owner themself (citizen or organisation), or an officer of a unit the owner
+   * consented to; the worker audits in their name.
+   */
+  requester: { sub: string; role: string; ownerId?: string; unit?: string };
   sourceIp: string;
   procedureCode: string;
+  /** An officer's pull: the case file it serves (with `procedureCode`, the purpose) and the consent allowing it. */
+  officer?: { caseNumber: string; consentId: string };
   wanted: { resultTypeCode: string; number?: string }[];
   state: PullState;
   /** Why a pull failed, in words a citizen can act on. */

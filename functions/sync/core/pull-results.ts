@@ -11,16 +11,25 @@ import { createHash } from 'node:crypto';
 import { auditEntry } from '../../audit/core/audit.ts';
 import { inspectScan, type ScanContentType } from '../../digitize/core/scan-validation.ts';
 import type { BlobStore } from '../../platform/core/blob-store.ts';
-import { ConcurrentUpdateError, ConflictError, ForbiddenRoleError, NotFoundError } from '../../platform/core/errors.ts';
-import type { Principal, RequestContext } from '../../platform/core/principal.ts';
+import {
+  ConcurrentUpdateError,
+  ConflictError,
+  ForbiddenRoleError,
+  InvalidInputError,
+  NotFoundError,
+  PermissionDeniedError,
+} from '../../platform/core/errors.ts';
+import { isOwnerId, type Principal, type RequestContext } from '../../platform/core/principal.ts';
 import type { Clock, IdGenerator } from '../../platform/core/runtime.ts';
 import { objectKeys } from '../../platform/storage/schema.ts';
-import { withoutTrash } from '../../vault/core/folders.ts';
-import type { DocumentVersion, Folder, VaultDocument } from '../../vault/core/model.ts';
+import { accessActions } from '../../sharing/core/access-log.ts';
+import { pullConsent } from '../../sharing/core/officer-access.ts';
+import type { ShareStore } from '../../sharing/core/sharing-store.ts';
+import { ensureImportedFolder, importedFolderName } from '../../vault/core/folders.ts';
+import type { DocumentVersion, VaultDocument } from '../../vault/core/model.ts';
 import { foldNumber } from '../../vault/core/search-text.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
 import type { VaultPolicy } from '../../vault/core/vault-policy.ts';
-import { ensureVault, systemFolderId } from '../../vault/core/vault-provisioning.ts';
 import type { FolderStore } from '../../vault/core/vault-store.ts';
 import {
   NationalWarehouseError,
@@ -31,7 +40,7 @@ import {
 import type { Pull, PullFile, PullFileOutcome } from './pull-model.ts';
 import type { PullStore } from './pull-store.ts';
 
-/** Starts the worker for a recorded pull without waiting for it (an async invocation, or in process). */
+/** Starts the worker for a recorded pull without waiting for it (a message on the pulls queue). */
 export interface PullDispatcher {
   dispatch(pullId: string): Promise<void>;
 }
@@ -45,7 +54,7 @@ export interface PullRetryPolicy {
 export const defaultPullRetryPolicy: PullRetryPolicy = { attempts: 3, baseDelayMs: 500 };
 
 export interface PullDeps {
-  repository: UnitOfWork & FolderStore & PullStore;
+  repository: UnitOfWork & FolderStore & PullStore & Pick<ShareStore, 'listUnitConsents'>;
   blobs: BlobStore;
   clock: Clock;
   ids: IdGenerator;
@@ -55,36 +64,86 @@ export interface PullDeps {
   retry: PullRetryPolicy;
 }
 
-/** The folder imported papers are filed in, named as citizens know it. */
-export const importedFolderName = 'Từ kho dữ liệu quốc gia';
-
 export interface PullRequestInput {
   procedureCode: string;
   resultCodes?: { resultTypeCode: string; number?: string }[];
+  /** An officer's pull: whose papers, and the case file the pull serves (with `procedureCode`, the purpose). */
+  ownerId?: string;
+  caseNumber?: string;
 }
 
-/** Only an owner pulls for themself: an officer's pull within a procedure is not built yet. */
-function requesterVault(principal: Principal): string {
+/** Whose vault a pull fills and, for an officer's pull, their unit, the case file and the consent. */
+type PullTarget = Pick<Pull, 'ownerId' | 'officer'> & { unit?: string };
+
+/** Citizens and organisations pull into their own vault, and nowhere else. */
+function ownPullTarget(principal: Principal, input: PullRequestInput): PullTarget {
   if ((principal.role === 'citizen' || principal.role === 'organization') && principal.ownerId) {
-    return principal.ownerId;
+    // Refused rather than ignored: a client sending them believes it pulls for someone else.
+    if (input.ownerId !== undefined || input.caseNumber !== undefined) {
+      throw new InvalidInputError('ownerId and caseNumber are for officers: you pull into your own vault');
+    }
+    return { ownerId: principal.ownerId };
   }
-  throw new ForbiddenRoleError('Only citizens and organisations may pull their own papers from the national warehouse');
+  throw new ForbiddenRoleError(
+    "Only citizens and organisations pull their own papers, and officers an owner's papers with their consent",
+  );
+}
+
+/**
+ * An officer's pull into an owner's vault, allowed only by the owner's consent to the officer's
+ * unit (see pullConsent). A refusal records nothing but its audit, in the owner's history and
+ * access log with the purpose, and nothing reaches the portal.
+ */
+async function officerPullTarget(
+  deps: PullDeps,
+  context: RequestContext,
+  input: PullRequestInput,
+): Promise<PullTarget> {
+  const { unit } = context.principal;
+  if (!unit) throw new ForbiddenRoleError("Only an officer of a unit pulls an owner's papers");
+  const { ownerId, caseNumber } = input;
+  if (!ownerId || !isOwnerId(ownerId) || !caseNumber) {
+    throw new InvalidInputError(
+      'An officer names the owner (ownerId: a personal ID or an enterprise code) and the case file (caseNumber)',
+    );
+  }
+  const consent = await pullConsent(deps, unit, ownerId);
+  if (!consent) {
+    await deps.repository.appendAudit(
+      auditEntry(deps, context, {
+        ownerId,
+        action: accessActions.officerPullDenied,
+        resourceType: 'vault',
+        resourceId: ownerId,
+        outcome: 'denied',
+        detail: { procedureCode: input.procedureCode, caseNumber, unit, reason: 'no-consent' },
+      }),
+    );
+    throw new PermissionDeniedError(
+      `The owner has not consented to your unit pulling papers into "${importedFolderName}" of their vault`,
+    );
+  }
+  return { ownerId, unit, officer: { caseNumber, consentId: consent.id } };
 }
 
 /** Records the pull, audits it in the owner's chain, and hands it to the worker. */
 export async function requestPull(deps: PullDeps, context: RequestContext, input: PullRequestInput): Promise<Pull> {
-  const ownerId = requesterVault(context.principal);
+  const { principal } = context;
+  const { ownerId, officer, unit } =
+    principal.role === 'officer' ? await officerPullTarget(deps, context, input) : ownPullTarget(principal, input);
   const now = deps.clock.now().toISOString();
   const pull: Pull = {
     id: deps.ids.newId(),
     ownerId,
     requester: {
-      sub: context.principal.sub,
-      role: context.principal.role,
-      ...(context.principal.ownerId ? { ownerId: context.principal.ownerId } : {}),
+      sub: principal.sub,
+      role: principal.role,
+      ...(principal.ownerId ? { ownerId: principal.ownerId } : {}),
+      ...(unit ? { unit } : {}),
     },
     sourceIp: context.sourceIp,
     procedureCode: input.procedureCode,
+    ...(officer ? { officer } : {}),
     wanted: input.resultCodes ?? [],
     state: 'running',
     createdAt: now,
@@ -96,10 +155,14 @@ export async function requestPull(deps: PullDeps, context: RequestContext, input
     audit: [
       auditEntry(deps, context, {
         ownerId,
-        action: 'national-warehouse.pull-request',
+        action: officer ? accessActions.officerPull : 'national-warehouse.pull-request',
         resourceType: 'pull',
         resourceId: pull.id,
-        detail: { procedureCode: pull.procedureCode, wanted: pull.wanted.length },
+        detail: {
+          procedureCode: pull.procedureCode,
+          wanted: pull.wanted.length,
+          ...(officer && unit ? { caseNumber: officer.caseNumber, unit, basis: `consent:${officer.consentId}` } : {}),
+        },
       }),
     ],
   });
@@ -139,16 +202,22 @@ export async function runPull(deps: PullDeps, pullId: string): Promise<void> {
     requestId: `pull-${pull.id}`,
   };
 
+  if (pull.officer && !(await pullConsent(deps, pull.requester.unit ?? '', pull.ownerId))) {
+    await refuseEndedConsent(deps, context, pull, pull.officer);
+    return;
+  }
+  // Tokens name no person: the requester's ID (an officer's account) stands in for `HoTenNguoiYeuCau`.
+  const requesterId = pull.officer ? pull.requester.sub : (pull.requester.ownerId ?? pull.ownerId);
+
   let results: PulledResult[];
   try {
     results = (
       await withRetries(deps.retry, () =>
         deps.warehouse.pullResults({
           ownerId: pull.ownerId,
-          channel: 'citizen',
-          requesterId: pull.requester.ownerId ?? pull.ownerId,
-          // The token names no person; the requester's ID stands in for `HoTenNguoiYeuCau`.
-          requesterName: pull.requester.ownerId ?? pull.ownerId,
+          channel: pull.officer ? 'officer' : 'citizen',
+          requesterId,
+          requesterName: requesterId,
           procedureCode: pull.procedureCode,
           wanted: pull.wanted,
         }),
@@ -208,7 +277,7 @@ export async function runPull(deps: PullDeps, pullId: string): Promise<void> {
       continue;
     }
     try {
-      folderId ??= await importedFolder(deps, context, pull.ownerId);
+      folderId ??= await ensureImportedFolder(deps, context, pull.ownerId);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       await finishPull(deps, pull, {
@@ -231,6 +300,34 @@ export async function runPull(deps: PullDeps, pullId: string): Promise<void> {
 }
 
 const now = (deps: { clock: Clock }) => deps.clock.now().toISOString();
+
+/** The consent was revoked, expired or its folder trashed between the request and the run: nothing is pulled. */
+async function refuseEndedConsent(
+  deps: PullDeps,
+  context: RequestContext,
+  pull: Pull,
+  officer: NonNullable<Pull['officer']>,
+): Promise<void> {
+  await deps.repository.appendAudit(
+    auditEntry(deps, context, {
+      ownerId: pull.ownerId,
+      action: accessActions.officerPullDenied,
+      resourceType: 'pull',
+      resourceId: pull.id,
+      outcome: 'denied',
+      detail: {
+        procedureCode: pull.procedureCode,
+        caseNumber: officer.caseNumber,
+        unit: pull.requester.unit ?? '',
+        reason: 'consent-ended',
+      },
+    }),
+  );
+  await finishPull(deps, pull, {
+    state: 'failed',
+    reason: "The owner's consent ended before the pull ran; nothing was pulled.",
+  });
+}
 
 /** Retries a portal call while its failure is retryable, backing off exponentially with jitter. */
 async function withRetries<T>(policy: PullRetryPolicy, call: () => Promise<T>): Promise<T> {
@@ -303,38 +400,6 @@ async function checkFile(
     maxPages: deps.policy.maxPdfPages,
   });
   return inspection.ok ? { contentType: inspection.contentType } : { reason: inspection.detail };
-}
-
-/** The imported-papers folder, created on the first import (a vault that never pulled does not show it). */
-async function importedFolder(deps: PullDeps, context: RequestContext, ownerId: string): Promise<string> {
-  await ensureVault(deps, context, ownerId);
-  const id = systemFolderId('imported');
-  for (let attempt = 1; ; attempt += 1) {
-    const existing = await deps.repository.getFolder(ownerId, id);
-    if (existing && !existing.trashedAt) return id;
-    const at = now(deps);
-    const next: Folder = existing
-      ? { ...withoutTrash(existing), updatedAt: at }
-      : { id, ownerId, name: importedFolderName, parentId: null, system: 'imported', createdAt: at, updatedAt: at };
-    try {
-      await deps.repository.commit({
-        ownerId,
-        folders: [existing ? { next, previous: existing } : { next }],
-        audit: [
-          auditEntry(deps, context, {
-            ownerId,
-            action: existing ? 'folder.restore' : 'folder.create',
-            resourceType: 'folder',
-            resourceId: id,
-          }),
-        ],
-      });
-      return id;
-    } catch (error) {
-      // A concurrent pull created or restored it first.
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
-    }
-  }
 }
 
 /** Deterministic per pull file: a rerun that lost the race writes the same object and is refused the document. */
@@ -462,7 +527,7 @@ async function finishPull(
   return next;
 }
 
-/** The state machine's last resort after its retries: a pull still running is failed, its settled files kept. */
+/** The last receive's last resort (pull-delivery.ts): a pull still running is failed, its settled files kept. */
 export async function abandonPull(deps: PullDeps, pullId: string): Promise<void> {
   const pull = await deps.repository.getPull(pullId);
   if (!pull || pull.state !== 'running') return;

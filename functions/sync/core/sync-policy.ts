@@ -1,9 +1,21 @@
 /** How an issued document of a unit and type goes to the national warehouse. */
 export type PushMode = 'immediate' | 'hourly' | 'never';
 
+/** What the sync worker and the dispatcher decide a push by: the unit that issued it and its type. */
+export interface PushSubject {
+  unit: string;
+  documentType: string;
+}
+
+/** The push mode, and the policy version it was read from (0 before any rule was stored). */
+export interface PushDecision {
+  push: PushMode;
+  policyVersion: number;
+}
+
 /** The push decision the sync worker asks for; a policy that names nothing answers `immediate`. */
 export interface SyncPolicy {
-  pushModeFor(subject: { unit: string; documentType: string }): Promise<PushMode>;
+  pushFor(subject: PushSubject): Promise<PushDecision>;
 }
 
 /** `*` in a rule's unit or document type matches any. */
@@ -72,9 +84,20 @@ export interface SyncPolicyStore {
 /** The push decision from the stored policy, read on every call so a change applies at once. */
 export function storedSyncPolicy(store: SyncPolicyStore): SyncPolicy {
   return {
-    async pushModeFor(subject) {
+    async pushFor(subject) {
       const current = await store.currentPolicy();
-      return effectiveRule(current?.rules ?? [], subject).push;
+      return { push: effectiveRule(current?.rules ?? [], subject).push, policyVersion: current?.version ?? 0 };
     },
   };
+}
+
+const hourMs = 3600 * 1000;
+
+/**
+ * When a record held for the hourly batch is released: the next full hour after `now`. Full hours
+ * are the same in UTC and in Asia/Ho_Chi_Minh (UTC+7 all year, no daylight saving), so the batch
+ * runs at 08:00, 09:00… Vietnam time whichever the clock reads.
+ */
+export function nextBatchRelease(now: Date): Date {
+  return new Date((Math.floor(now.getTime() / hourMs) + 1) * hourMs);
 }

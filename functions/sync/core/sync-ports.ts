@@ -13,6 +13,14 @@ export interface SyncRecordStore {
   putSyncRecord(next: SyncRecord, previous: SyncRecord): Promise<void>;
   /** Records in one state, oldest change first. */
   listSyncRecords(state: SyncState, limit: number): Promise<SyncRecord[]>;
+  /** Every record in one state, page by page, oldest change first. */
+  syncRecordPages(state: SyncState): AsyncIterable<SyncRecord[]>;
+  /** Records held for an hourly batch whose release time is at or before `now`, earliest first. */
+  listDueBatch(now: string, limit: number): Promise<SyncRecord[]>;
+  /** The policy version the held records were last decided again under (0 before any). */
+  heldReviewedVersion(): Promise<number>;
+  /** Records that the held records are decided under `policyVersion`; never moves backwards. */
+  saveHeldReviewedVersion(policyVersion: number): Promise<void>;
 }
 
 /** The records, and the document and version a record is about. */

@@ -19,7 +19,8 @@ export interface SyncEvent {
 /**
  * pending: waiting to be pushed; failed: a retryable failure, the message is retried;
  * synced: the portal holds this version; dead: a permanent failure or too many attempts, until an
- * administrator redrives it; held: the sync policy says not now (hourly batch) or never.
+ * administrator redrives it; held: the sync policy says not now (hourly batch, released at
+ * `releaseAt`) or never (until the policy changes).
  */
 export const syncStates = ['pending', 'failed', 'synced', 'dead', 'held'] as const;
 export type SyncState = (typeof syncStates)[number];
@@ -40,6 +41,16 @@ export interface SyncRecord {
   remoteId?: string;
   /** When the dispatcher handed this event to the queue; a pending record without it is not yet queued. */
   dispatchedAt?: string;
+  /**
+   * What a held record was decided by (its issuing unit and type, and the policy version), so the
+   * dispatcher can decide it again when the policy changes without reading the document.
+   */
+  hold?: { unit: string; documentType: string; policyVersion: number };
+  /**
+   * The hourly batch's release time. Kept once released: a record pending at or after its release
+   * time is pushed in that batch, though the policy still says `hourly`.
+   */
+  releaseAt?: string;
   updatedAt: string;
 }
 

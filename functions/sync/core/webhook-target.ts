@@ -80,13 +80,24 @@ function allowed(address: string, rules: WebhookTargetRules): boolean {
   return kind === 'public' || (kind === 'loopback' && rules.allowLoopback);
 }
 
+/** A webhook URL that passed the check, and the addresses it was checked on. */
+export interface VettedTarget {
+  url: URL;
+  /** The delivery connects to one of these, never to a fresh resolution (no DNS-rebinding window). */
+  addresses: string[];
+}
+
 /**
  * Refuses (400, webhook-target-refused) a webhook URL this deployment may not call: not HTTPS where HTTPS is required,
  * credentials in the URL, or a host any of whose resolved addresses is private, loopback,
  * link-local or a metadata address. Checked at registration and again before every delivery,
  * since a name can resolve elsewhere later.
  */
-export async function checkWebhookTarget(url: string, rules: WebhookTargetRules, resolve: HostResolver): Promise<URL> {
+export async function checkWebhookTarget(
+  url: string,
+  rules: WebhookTargetRules,
+  resolve: HostResolver,
+): Promise<VettedTarget> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -116,5 +127,5 @@ export async function checkWebhookTarget(url: string, rules: WebhookTargetRules,
       'The webhook host resolves to a private, loopback, link-local or metadata address',
     );
   }
-  return parsed;
+  return { url: parsed, addresses };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { auditEntry } from '../../audit/core/audit.ts';
 import type { AuditEntry } from '../../audit/core/audit-model.ts';
-import { ConcurrentUpdateError, NotFoundError } from '../../platform/core/errors.ts';
+import { ConcurrentUpdateError, ConflictError, NotFoundError } from '../../platform/core/errors.ts';
 import { retryOnConcurrentUpdate } from '../../platform/core/retry.ts';
 import type { Page, PageRequest } from '../../platform/core/page.ts';
 import type { RequestContext } from '../../platform/core/principal.ts';
@@ -16,6 +16,7 @@ import {
 } from './change-feed.ts';
 import { requireUnitSystem, syncAuditOwner } from './sync-audit.ts';
 import { checkWebhookTarget, type HostResolver, type WebhookTargetRules } from './webhook-target.ts';
+import type { WebhookSecretCipher } from './webhook-secrets.ts';
 import { signWebhookBody, webhookHeaders } from './webhook-signature.ts';
 
 export const webhookEvents = ['document.filed', 'document.revoked'] as const;
@@ -28,8 +29,13 @@ export interface Webhook {
   clientId: string;
   url: string;
   events: WebhookEvent[];
-  /** The HMAC key; answered once, at registration. */
-  secret: string;
+  /** The HMAC key, sealed to this webhook and unit; the unit got it in clear once, at registration. */
+  sealedSecret?: string;
+  /**
+   * Only on webhooks registered before secrets were sealed: the key in clear. It may have been
+   * read from the table or a backup already, so it is never used again (see `retireClearSecret`).
+   */
+  secret?: string;
   enabled: boolean;
   disabledAt?: string;
   consecutiveFailures: number;
@@ -70,9 +76,14 @@ export interface WebhookStore {
   listDeliveries(webhookId: string, page: PageRequest): Promise<Page<WebhookDelivery>>;
 }
 
-/** Sends one delivery; answers the receiver's status, or throws when no answer came. */
+/**
+ * Sends one delivery to one of `addresses` (those the target check vetted, never a fresh
+ * resolution), with the URL's host name as TLS server name and Host header; answers the
+ * receiver's status (redirects are not followed), or throws when no answer came.
+ */
 export type WebhookSender = (request: {
   url: URL;
+  addresses: string[];
   headers: Record<string, string>;
   body: string;
   timeoutMs: number;
@@ -103,32 +114,36 @@ export interface WebhookDeps extends ChangeFeedDeps {
   webhookTargets: WebhookTargetRules;
   sendWebhook: WebhookSender;
   deliverySettings: WebhookDeliverySettings;
+  webhookSecrets: WebhookSecretCipher;
 }
 
-/** The wire view of a webhook: never its secret. */
-export function publicWebhook({ secret: _secret, cursor: _cursor, ...rest }: Webhook) {
+/** The wire view of a webhook: never its secret, sealed or not. */
+export function publicWebhook({ secret: _secret, sealedSecret: _sealed, cursor: _cursor, ...rest }: Webhook) {
   return rest;
 }
 
 /**
  * Registers a webhook for the caller's unit. It starts at the present end of the feed: what was
- * filed before is read from the feed, not replayed. The secret is answered here only.
+ * filed before is read from the feed, not replayed. The secret is answered here only; what is
+ * stored is sealed to this webhook and unit.
  */
 export async function registerWebhook(
   deps: WebhookDeps,
   context: RequestContext,
   request: { url: string; events: WebhookEvent[] },
-): Promise<Webhook> {
+): Promise<{ webhook: Webhook; secret: string }> {
   const caller = await requireUnitSystem(deps, context, 'sync:read', 'registerWebhook');
-  const url = await checkWebhookTarget(request.url, deps.webhookTargets, deps.resolveHost);
+  const { url } = await checkWebhookTarget(request.url, deps.webhookTargets, deps.resolveHost);
   const now = deps.clock.now().toISOString();
+  const id = deps.ids.newId();
+  const secret = randomBytes(32).toString('base64url');
   const webhook: Webhook = {
-    id: deps.ids.newId(),
+    id,
     unit: caller.unit,
     clientId: caller.clientId,
     url: url.href,
     events: [...new Set(request.events)],
-    secret: randomBytes(32).toString('base64url'),
+    sealedSecret: await deps.webhookSecrets.seal(secret, { webhookId: id, unit: caller.unit }),
     enabled: true,
     consecutiveFailures: 0,
     nextAttemptAt: now,
@@ -144,7 +159,7 @@ export async function registerWebhook(
     detail: { unit: webhook.unit, host: url.host, events: webhook.events.join(',') },
   });
   await deps.webhooks.createWebhook(webhook, [audit]);
-  return webhook;
+  return { webhook, secret };
 }
 
 export async function listWebhooks(deps: WebhookDeps, context: RequestContext): Promise<Webhook[]> {
@@ -189,6 +204,12 @@ export async function enableWebhook(deps: WebhookDeps, context: RequestContext, 
   // The delivery worker writes the webhook too (cursor, failures): read again when it got there first.
   return retryOnConcurrentUpdate(async () => {
     const webhook = await ownWebhook(deps, context, webhookId, 'enableWebhook');
+    if (!webhook.sealedSecret) {
+      throw new ConflictError(
+        'conflict',
+        'This webhook was registered before secrets were encrypted at rest; delete it and register it again for a new secret',
+      );
+    }
     const now = deps.clock.now().toISOString();
     const { disabledAt: _disabledAt, ...rest } = webhook;
     const next: Webhook = { ...rest, enabled: true, consecutiveFailures: 0, nextAttemptAt: now, updatedAt: now };
@@ -220,13 +241,15 @@ function deliveryBody(deliveryKey: string, change: DocumentChange): string {
  * unit may see, in feed order, each signed; the cursor moves past a change only once it is
  * delivered (at least once). A failure stops that webhook's round and schedules a retry with
  * backoff; after `maxConsecutiveFailures` in a row the webhook is disabled. Every attempt is logged.
+ * A webhook whose secret is still stored in clear is disabled instead (`retireClearSecret`).
  */
 export async function deliverDueWebhooks(deps: Omit<WebhookDeps, 'repository'>): Promise<void> {
   const now = deps.clock.now();
   for (const webhook of await deps.webhooks.listEnabledWebhooks()) {
-    if (Date.parse(webhook.nextAttemptAt) > now.getTime()) continue;
     try {
-      await deliverToWebhook(deps, webhook);
+      if (!webhook.sealedSecret) await retireClearSecret(deps, webhook);
+      else if (Date.parse(webhook.nextAttemptAt) <= now.getTime())
+        await deliverToWebhook(deps, webhook, webhook.sealedSecret);
     } catch (error) {
       // Another worker moved this webhook on meanwhile; its next round starts from there.
       if (!(error instanceof ConcurrentUpdateError)) throw error;
@@ -234,14 +257,48 @@ export async function deliverDueWebhooks(deps: Omit<WebhookDeps, 'repository'>):
   }
 }
 
-async function deliverToWebhook(deps: Omit<WebhookDeps, 'repository'>, start: Webhook): Promise<void> {
+const deliveryWorkerContext: RequestContext = {
+  principal: { sub: 'system:webhook-deliveries', role: 'admin' },
+  sourceIp: 'internal',
+  requestId: 'webhook-deliveries',
+};
+
+/**
+ * A webhook stored before secrets were sealed: its clear secret may already have been read from
+ * the table or a backup, so sealing it now would keep a possibly known key in use. It is
+ * disabled, the clear secret removed from the item, and that audited; its unit deletes it and
+ * registers again for a fresh secret (enabling it is refused).
+ */
+async function retireClearSecret(deps: Omit<WebhookDeps, 'repository'>, webhook: Webhook): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  const { secret: _clear, ...rest } = webhook;
+  const next: Webhook = { ...rest, enabled: false, disabledAt: at, updatedAt: at };
+  const audit = auditEntry(deps, deliveryWorkerContext, {
+    ownerId: syncAuditOwner,
+    action: 'webhook.disable',
+    resourceType: 'webhook',
+    resourceId: webhook.id,
+    detail: { unit: webhook.unit, reason: 'secret-stored-in-clear' },
+  });
+  await deps.webhooks.saveWebhook(next, webhook, [audit]);
+}
+
+async function deliverToWebhook(
+  deps: Omit<WebhookDeps, 'repository'>,
+  start: Webhook,
+  sealedSecret: string,
+): Promise<void> {
   let webhook = start;
   const settings = deps.deliverySettings;
+  // Opened once per round, and only when something is due; a failure to open fails the attempt.
+  let secret: Promise<string> | undefined;
+  const openSecret = () =>
+    (secret ??= deps.webhookSecrets.open(sealedSecret, { webhookId: start.id, unit: start.unit }));
   const read = await changesForUnit(deps, webhook.unit, decodeFeedCursor(webhook.cursor), settings.batchSize);
   for (const entry of read.changes) {
     const position = { day: entry.change.at.slice(0, 10), after: entry.position };
     if (webhook.events.includes(eventOf(entry.change.change))) {
-      const delivered = await attempt(deps, webhook, entry.change, entry.position);
+      const delivered = await attempt(deps, webhook, openSecret, entry.change, entry.position);
       if (!delivered) {
         const failures = webhook.consecutiveFailures + 1;
         const disabled = failures >= settings.maxConsecutiveFailures;
@@ -278,6 +335,7 @@ async function deliverToWebhook(deps: Omit<WebhookDeps, 'repository'>, start: We
 async function attempt(
   deps: Omit<WebhookDeps, 'repository'>,
   webhook: Webhook,
+  openSecret: () => Promise<string>,
   change: DocumentChange,
   position: string,
 ): Promise<boolean> {
@@ -288,15 +346,18 @@ async function attempt(
   let error: string | undefined;
   try {
     // Checked again on every delivery: a name may resolve to a private address after registration.
-    const url = await checkWebhookTarget(webhook.url, deps.webhookTargets, deps.resolveHost);
+    // The connection goes to the addresses checked here: a second resolution could answer otherwise.
+    const { url, addresses } = await checkWebhookTarget(webhook.url, deps.webhookTargets, deps.resolveHost);
+    const signature = signWebhookBody(await openSecret(), timestamp, body);
     status = await deps.sendWebhook({
       url,
+      addresses,
       body,
       timeoutMs: deps.deliverySettings.timeoutMs,
       headers: {
         'content-type': 'application/json',
         [webhookHeaders.timestamp]: String(timestamp),
-        [webhookHeaders.signature]: signWebhookBody(webhook.secret, timestamp, body),
+        [webhookHeaders.signature]: signature,
       },
     });
   } catch (failure) {

@@ -9,7 +9,10 @@ import { dispatchPending, type DispatchDeps } from '../core/dispatch-sync.ts';
  */
 const recordsPerPass = 2000;
 
-/** Run every minute by an EventBridge schedule: hands the outbox's pending records to the sync queue. */
+/**
+ * Run every minute by an EventBridge schedule: decides held records again after a policy change,
+ * releases the hourly batch whose hour has come, and hands the outbox's pending records to the sync queue.
+ */
 export function createSyncDispatcher(deps: DispatchDeps) {
   return async (): Promise<{ sent: number }> => {
     const sent = await dispatchPending(deps, recordsPerPass);

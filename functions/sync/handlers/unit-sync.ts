@@ -1,12 +1,13 @@
 import { awsVaultDeps } from '../../composition/aws-deps.ts';
 import { loadLambdaConfig } from '../../composition/config.ts';
-import { dynamoDocumentClient } from '../../platform/adapters/aws-clients.ts';
+import { dynamoDocumentClient, kmsClient } from '../../platform/adapters/aws-clients.ts';
 import { createHttpHandler } from '../../platform/http/http-handler.ts';
 import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { present } from '../../platform/http/present.ts';
 import { DynamoTable } from '../../platform/storage/dynamo-table.ts';
 import { createDynamoSyncStore } from '../adapters/dynamo-sync-store.ts';
-import { resolveWithDns, sendWithFetch } from '../adapters/webhook-http.ts';
+import { createKmsWebhookSecrets } from '../adapters/kms-webhook-secrets.ts';
+import { resolveWithDns, sendToVettedAddress } from '../adapters/webhook-http.ts';
 import { unitSyncRoutes } from '../contract/routes.ts';
 import * as s from '../contract/schemas.ts';
 import { defaultFeedSettings, readChangeFeed } from '../core/change-feed.ts';
@@ -54,8 +55,8 @@ export function createUnitSyncHandler(deps: UnitSyncDeps) {
       body: present(s.changesPage, await readChangeFeed(deps, context, query)),
     }),
     registerWebhook: async ({ context, body }) => {
-      const webhook = await registerWebhook(deps, context, body);
-      return { body: present(s.registeredWebhook, { ...publicWebhook(webhook), secret: webhook.secret }) };
+      const { webhook, secret } = await registerWebhook(deps, context, body);
+      return { body: present(s.registeredWebhook, { ...publicWebhook(webhook), secret }) };
     },
     listWebhooks: async ({ context }) => ({
       body: present(s.webhookList, { items: (await listWebhooks(deps, context)).map(publicWebhook) }),
@@ -73,10 +74,15 @@ export function createUnitSyncHandler(deps: UnitSyncDeps) {
   });
 }
 
-/** The sync dependencies on AWS: deployed stages deliver to public HTTPS addresses only. */
+/**
+ * The sync dependencies on AWS: deployed stages deliver to public HTTPS addresses only, and
+ * webhook secrets are sealed by the stage's webhook-secrets KMS key.
+ */
 export function awsUnitSyncDeps(): UnitSyncDeps {
   const vault = awsVaultDeps();
-  const store = createDynamoSyncStore(new DynamoTable(dynamoDocumentClient(), loadLambdaConfig().TABLE_NAME));
+  const config = loadLambdaConfig();
+  if (!config.WEBHOOK_SECRET_KEY_ID) throw new Error('Invalid Lambda configuration: WEBHOOK_SECRET_KEY_ID is not set');
+  const store = createDynamoSyncStore(new DynamoTable(dynamoDocumentClient(), config.TABLE_NAME));
   return {
     repository: vault.repository,
     clock: vault.clock,
@@ -87,8 +93,9 @@ export function awsUnitSyncDeps(): UnitSyncDeps {
     feedSettings: defaultFeedSettings,
     resolveHost: resolveWithDns,
     webhookTargets: deployedWebhookTargets,
-    sendWebhook: sendWithFetch,
+    sendWebhook: sendToVettedAddress,
     deliverySettings: defaultDeliverySettings,
+    webhookSecrets: createKmsWebhookSecrets(kmsClient(), config.WEBHOOK_SECRET_KEY_ID),
   };
 }
 

@@ -1,5 +1,5 @@
 import { auditEntry } from '../../audit/core/audit.ts';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
+import { ConcurrentUpdateError, ConflictError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
 import type { Page, PageRequest } from '../../platform/core/page.ts';
 import type { Folder, VaultDocument } from './model.ts';
 import { normaliseName } from './names.ts';
@@ -9,7 +9,7 @@ import type { VaultDeps } from './vault-deps.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 import type { FolderStore, DocumentStore } from './vault-store.ts';
 import type { Write } from './unit-of-work.ts';
-import { ensureVault } from './vault-provisioning.ts';
+import { ensureVault, systemFolderId, type ProvisioningDeps } from './vault-provisioning.ts';
 
 /** What these use cases need: the store ports they read, the unit of work, and the rest of VaultDeps they use. */
 export interface FolderDeps extends Pick<VaultDeps, 'clock' | 'ids' | 'policy'> {
@@ -258,6 +258,49 @@ export async function hasTrashedContents(deps: FolderDeps, folder: Folder): Prom
   const { folders } = await deps.repository.getFolderTree(folder.ownerId);
   if (folders.some((f) => f.trashedWith === folder.id && f.id !== folder.id)) return true;
   return (await deps.repository.listDocumentsTrashedWith(folder.ownerId, folder.id)).length > 0;
+}
+
+/** The folder papers pulled from the national warehouse are filed in, named as citizens know it. */
+export const importedFolderName = 'Từ kho dữ liệu quốc gia';
+
+/**
+ * The imported-papers folder, created when first needed (a vault that never pulled, nor
+ * consented to an officer's pull, does not show it) and brought back from the trash. A folder of
+ * the owner's own with its name in the way is a ConflictError.
+ */
+export async function ensureImportedFolder(
+  deps: ProvisioningDeps & { repository: UnitOfWork & Pick<FolderStore, 'getFolder' | 'isProvisioned'> },
+  context: RequestContext,
+  ownerId: string,
+): Promise<string> {
+  await ensureVault(deps, context, ownerId);
+  const id = systemFolderId('imported');
+  for (let attempt = 1; ; attempt += 1) {
+    const existing = await deps.repository.getFolder(ownerId, id);
+    if (existing && !existing.trashedAt) return id;
+    const at = deps.clock.now().toISOString();
+    const next: Folder = existing
+      ? { ...withoutTrash(existing), updatedAt: at }
+      : { id, ownerId, name: importedFolderName, parentId: null, system: 'imported', createdAt: at, updatedAt: at };
+    try {
+      await deps.repository.commit({
+        ownerId,
+        folders: [existing ? { next, previous: existing } : { next }],
+        audit: [
+          auditEntry(deps, context, {
+            ownerId,
+            action: existing ? 'folder.restore' : 'folder.create',
+            resourceType: 'folder',
+            resourceId: id,
+          }),
+        ],
+      });
+      return id;
+    } catch (error) {
+      // A concurrent pull or consent created or restored it first.
+      if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
+    }
+  }
 }
 
 export function withoutTrash<T extends { trashedAt?: string; trashedWith?: string }>(record: T): T {

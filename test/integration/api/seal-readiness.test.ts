@@ -22,6 +22,7 @@ let citizen: string;
 const ownerId = personas.citizen.ownerId;
 
 const readiness = async (token = admin) => t.api<any>('GET', '/v1/admin/readiness', { token });
+const sealSettings = async () => (await t.api<any>('GET', '/v1/signing/settings', { token: admin })).json.seal;
 
 async function officerPresign() {
   const bytes = await readFixture('sample-result.pdf');
@@ -81,6 +82,9 @@ describe('seal readiness', () => {
     assert.equal(report.json.seal.status, 'not-configured');
     assert.match(report.json.seal.action, /PUT \/v1\/signing\/seal-certificate/);
     assert.doesNotMatch(report.text, /PRIVATE|BEGIN/, 'no key or certificate material');
+    const settings = await sealSettings();
+    assert.deepEqual([settings.configured, settings.status, settings.certificates], [false, 'not-configured', []]);
+    assert.match(settings.reason, /no certificate yet/);
     for (const persona of ['citizen', 'officer'] as const) {
       assertProblem(await readiness(await t.token(persona)), 403, 'forbidden-role', persona);
     }
@@ -110,6 +114,9 @@ describe('seal readiness', () => {
     assert.equal(report.json.seal.status, 'configured');
     assert.match(report.json.seal.subject, /CN=Cơ quan cấp kết quả/);
     assert.equal(report.json.seal.action, undefined);
+    const settings = await sealSettings();
+    assert.deepEqual([settings.configured, settings.status, settings.reason], [true, 'configured', undefined]);
+    assert.equal(settings.certificates[0].subject, report.json.seal.subject);
 
     const { upload } = await t.uploadFile(officer, 'sample-result.pdf', { ownerId });
     const filed = await settle(upload);
@@ -154,6 +161,16 @@ describe('seal readiness', () => {
     const report = await readiness();
     assert.equal(report.json.ready, false);
     assert.equal(report.json.seal.status, 'expired');
+    // The settings judge the seal as readiness does: the expired certificate is listed, not configured.
+    const settings = await sealSettings();
+    assert.equal(settings.configured, false);
+    assert.equal(settings.status, 'expired');
+    assert.equal(
+      settings.reason,
+      `The agency seal certificate expired at ${report.json.seal.notAfter}, so results cannot be issued`,
+    );
+    assert.equal(settings.certificates.length, 2);
+    assert.match(settings.certificates[0].subject, /chứng thư ngắn hạn/);
     assertProblem((await officerPresign()).response, 409, 'seal-not-configured', 'expired seal');
   });
 });

@@ -64,7 +64,10 @@ describe('push to the national warehouse through the queue', () => {
     }
     const stored = simulator.dossier(documents[0]!.id);
     assert.equal(stored?.DanhSachGiayToKetQua[0]?.MaGiayToKetQua, 'KQ.G15.000031');
-    assert.match(String(stored?.DanhSachGiayToKetQua[0]?.DuongDanTepTinKetQua), /X-Khoso-Expires=/);
+    // Our API's link (the base URL's trailing slash not doubled), one fresh token per document.
+    const links = documents.map((d) => String(simulator.dossier(d.id)?.DanhSachGiayToKetQua[0]?.DuongDanTepTinKetQua));
+    for (const link of links) assert.match(link, /^https:\/\/vault\.example\/v1\/portal-links\/[A-Za-z0-9_-]{43}$/);
+    assert.equal(new Set(links).size, documents.length);
     assert.equal(harness.sync.queue.depth().deadLetters, 0);
     assert.equal((await harness.countByState()).dead, 0);
   });

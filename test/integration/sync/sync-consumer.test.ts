@@ -122,6 +122,7 @@ describe('sync handlers on AWS (consumer and dispatcher)', () => {
     const dispatch = createSyncDispatcher({
       store: harness.store,
       clock: systemClock,
+      policies: harness.policies,
       queue: { send: async (event) => void sent.push(event) },
     });
     const document = await harness.fileIssuedResult(ownerId, 5);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import type { AuditEntry } from '../../../functions/audit/core/audit-model.ts';
+import { openIdClientRelyingParty } from '../../../functions/auth/adapters/openid-client-relying-party.ts';
 import { BrowserLoginError, logout, startLogin } from '../../../functions/auth/core/browser-login.ts';
 import { loginBindingCookieName, sessionCookieName } from '../../../functions/auth/core/cookies.ts';
 import type { TrustedIssuer } from '../../../functions/auth/core/identity-providers.ts';
@@ -50,17 +51,19 @@ function world() {
       allowedReturnToOrigins: [],
       sessionLifetimeSeconds: 28_800,
     },
-    oidcConfiguration: async (provider: TrustedIssuer) =>
-      new oidc.Configuration(
-        {
-          issuer: provider.issuer,
-          authorization_endpoint: provider.endpoints!.authorization!,
-          token_endpoint: provider.endpoints!.token!,
-        },
-        provider.clientId,
-        undefined,
-        oidc.ClientSecretBasic('secret'),
-      ),
+    relyingParty: openIdClientRelyingParty(
+      async (provider: TrustedIssuer) =>
+        new oidc.Configuration(
+          {
+            issuer: provider.issuer,
+            authorization_endpoint: provider.endpoints!.authorization!,
+            token_endpoint: provider.endpoints!.token!,
+          },
+          provider.clientId,
+          undefined,
+          oidc.ClientSecretBasic('secret'),
+        ),
+    ),
     attempts: {
       async put(attempt: LoginAttempt) {
         attempts.push(attempt);

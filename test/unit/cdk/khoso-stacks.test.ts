@@ -5,27 +5,22 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { apiRoutes } from '../../../functions/composition/api-routes.ts';
 import { routeKey } from '../../../functions/platform/http/contract/route-contract.ts';
 import { tableSchema } from '../../../functions/platform/storage/schema.ts';
-import { synthKhoso } from './synth-khoso.ts';
-
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
-type Resource = { Type: string; Properties: Record<string, any> };
+import { synthKhoso, templateQueries, type TemplateResource, type TemplateStatement } from './synth-khoso.ts';
 
 // One synthesis for the whole file: it is the slow part.
 const khoso = synthKhoso();
 const stateful = khoso.statefulTemplate;
 const stateless = khoso.statelessTemplate;
-const resources = (type: string) => Object.entries(stateless.findResources(type) as Record<string, Resource>);
-const actionsOf = (statement: Statement) => [statement.Action].flat();
+const { resources, statementsOf } = templateQueries(stateless);
+const actionsOf = (statement: TemplateStatement) => [statement.Action].flat();
 /** khoso's functions, without CDK's own custom-resource handler. */
 const functions = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotificationsHandler'));
 /** The construct a role policy or function belongs to, from its logical id (e.g. DigitizeSeal). */
 const ownerOf = (logicalId: string) => logicalId.replace(/(RoleDefaultPolicy|Function)[0-9A-F]{8}$/, '');
 
 /** The statements of a function's role, found by its logical-id prefix (e.g. DigitizeValidate). */
-function roleStatements(prefix: string): Statement[] {
-  return resources('AWS::IAM::Policy')
-    .filter(([id]) => id.startsWith(`${prefix}RoleDefaultPolicy`))
-    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+function roleStatements(prefix: string): TemplateStatement[] {
+  return statementsOf(`${prefix}RoleDefaultPolicy`);
 }
 
 function objectGrants(prefix: string): Record<string, string[]> {
@@ -136,8 +131,8 @@ describe('stateful stack', () => {
     }
   });
 
-  test('a rotating symmetric data key and an ECC signing key for the agency seal', () => {
-    stateful.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, KeySpec: Match.absent() });
+  test('rotating symmetric keys (objects, webhook secrets) and an ECC signing key for the agency seal', () => {
+    stateful.resourcePropertiesCountIs('AWS::KMS::Key', { EnableKeyRotation: true, KeySpec: Match.absent() }, 2);
     stateful.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
   });
 
@@ -153,8 +148,8 @@ describe('stateful stack', () => {
 describe('IAM scoping', () => {
   test('no statement grants a wildcard action, and none touches data resources with "*"', () => {
     for (const template of [stateful, stateless]) {
-      for (const policy of Object.values(template.findResources('AWS::IAM::Policy')) as Resource[]) {
-        for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
+      for (const policy of Object.values(template.findResources('AWS::IAM::Policy')) as TemplateResource[]) {
+        for (const statement of policy.Properties.PolicyDocument.Statement as TemplateStatement[]) {
           for (const action of actionsOf(statement)) assert.ok(!action.includes('*'), `wildcard action ${action}`);
           if (statement.Resource === '*') {
             assert.ok(
@@ -169,7 +164,7 @@ describe('IAM scoping', () => {
 
   test('nobody may Scan or manage the table, and only the API functions Query it', () => {
     const all = resources('AWS::IAM::Policy').flatMap(([id, p]) =>
-      (p.Properties.PolicyDocument.Statement as Statement[]).map((s) => [id, s] as const),
+      (p.Properties.PolicyDocument.Statement as TemplateStatement[]).map((s) => [id, s] as const),
     );
     for (const [id, statement] of all) {
       for (const action of actionsOf(statement).filter((a) => a.startsWith('dynamodb:'))) {
@@ -197,7 +192,7 @@ describe('IAM scoping', () => {
   test('the audit function only reads: items by key and Query on the table, no index', () => {
     const dynamo = roleStatements('ApiAuditHandler').filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
     assert.equal(dynamo.length, 1);
-    assert.deepEqual(actionsOf(dynamo[0] as Statement).sort(), ['dynamodb:GetItem', 'dynamodb:Query']);
+    assert.deepEqual(actionsOf(dynamo[0] as TemplateStatement).sort(), ['dynamodb:GetItem', 'dynamodb:Query']);
     assert.doesNotMatch(JSON.stringify(dynamo[0]?.Resource), /index/);
     assert.deepEqual(objectGrants('ApiAuditHandler'), {});
   });
@@ -251,7 +246,7 @@ describe('IAM scoping', () => {
   test('only the Seal function may sign with the seal key, and only sign', () => {
     const signingKey = /KeysSigningKey/;
     const keyStatements = resources('AWS::IAM::Policy').flatMap(([id, policy]) =>
-      (policy.Properties.PolicyDocument.Statement as Statement[])
+      (policy.Properties.PolicyDocument.Statement as TemplateStatement[])
         .filter((statement) => signingKey.test(JSON.stringify(statement.Resource)))
         .map((statement) => [ownerOf(id), actionsOf(statement)] as const),
     );
@@ -260,7 +255,7 @@ describe('IAM scoping', () => {
       ['DigitizeSeal', ['kms:Sign']],
     ]);
     const signers = resources('AWS::IAM::Policy').filter(([, policy]) =>
-      (policy.Properties.PolicyDocument.Statement as Statement[]).some((statement) =>
+      (policy.Properties.PolicyDocument.Statement as TemplateStatement[]).some((statement) =>
         actionsOf(statement).includes('kms:Sign'),
       ),
     );
@@ -275,6 +270,31 @@ describe('IAM scoping', () => {
     assert.deepEqual(withSealKey.map(([id]) => ownerOf(id)).sort(), ['ApiSignaturesHandler', 'DigitizeSeal']);
     for (const [, fn] of withSealKey)
       assert.match(JSON.stringify(fn.Properties.Environment.Variables.SEAL_KEY_ID), /KeysSigningKey/);
+  });
+
+  test('only the webhook functions reach the webhook-secrets key: registration seals, delivery opens, bound', () => {
+    const webhookSecretKey = /KeysWebhookSecretKey/;
+    const keyStatements = resources('AWS::IAM::Policy').flatMap(([id, policy]) =>
+      (policy.Properties.PolicyDocument.Statement as TemplateStatement[])
+        .filter((statement) => webhookSecretKey.test(JSON.stringify(statement.Resource)))
+        .map((statement) => ({ owner: ownerOf(id), actions: actionsOf(statement), condition: statement.Condition })),
+    );
+    const binding = {
+      StringEquals: { 'kms:EncryptionContext:purpose': 'khoso-webhook-secret' },
+      Null: { 'kms:EncryptionContext:webhookId': 'false', 'kms:EncryptionContext:unit': 'false' },
+    };
+    assert.deepEqual(
+      keyStatements.sort((a, b) => a.owner.localeCompare(b.owner)),
+      [
+        { owner: 'ApiUnitSyncHandler', actions: ['kms:Encrypt'], condition: binding },
+        { owner: 'WebhookDeliveriesDeliver', actions: ['kms:Decrypt'], condition: binding },
+      ],
+    );
+    const withKey = functions.filter(([, fn]) => fn.Properties.Environment?.Variables?.WEBHOOK_SECRET_KEY_ID);
+    assert.deepEqual(withKey.map(([id]) => ownerOf(id)).sort(), ['ApiUnitSyncHandler', 'WebhookDeliveriesDeliver']);
+    for (const [, fn] of withKey)
+      assert.match(JSON.stringify(fn.Properties.Environment.Variables.WEBHOOK_SECRET_KEY_ID), /KeysWebhookSecretKey/);
+    stateful.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/khoso-dev-webhook-secrets' });
   });
 
   test('functions without vault access get no data permissions at all', () => {
@@ -307,6 +327,31 @@ describe('IAM scoping', () => {
       { actions: write, partitions: ['REVOKED#*', 'LOGOUTJTI#*#*', 'SESSION#*', 'LOGIN#*', ...audit] },
       { actions: ['dynamodb:DeleteItem'], partitions: ['SESSION#*', 'LOGIN#*'] },
     ]);
+  });
+
+  test("the portal-link route is public, on its own function: links, documents and the owner's chain, vault/ reads", () => {
+    const route = resources('AWS::ApiGatewayV2::Route').find(
+      ([, r]) => r.Properties.RouteKey === 'GET /v1/portal-links/{token}',
+    )?.[1];
+    assert.equal(route?.Properties.AuthorizationType, 'NONE');
+    assert.match(JSON.stringify(route?.Properties.Target), /PortalLinksIntegration/);
+    const dynamo = roleStatements('ApiPortalLinksHandler').filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('dynamodb:')),
+    );
+    const audit = ['AUDITCHAIN#*', 'AUDIT#*#*'];
+    assert.deepEqual(
+      dynamo.map((s) => ({
+        actions: actionsOf(s).sort(),
+        partitions: (s.Condition as Record<string, Record<string, string[]>>)['ForAllValues:StringLike']?.[
+          'dynamodb:LeadingKeys'
+        ],
+      })),
+      [
+        { actions: ['dynamodb:GetItem'], partitions: ['PORTALLINK#*', 'OWNER#*', ...audit] },
+        { actions: ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: audit },
+      ],
+    );
+    assert.deepEqual(objectGrants('ApiPortalLinksHandler'), { 'vault/*': ['s3:GetObject'] });
   });
 
   test('the logout and login routes are public and served by the auth function; the session route needs the authorizer', () => {
@@ -396,7 +441,7 @@ describe('API', () => {
 });
 
 describe('functions and workflow', () => {
-  test('twenty-six Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
+  test('twenty-seven Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'khoso-dev-workflow-recognize',
       MemorySize: 1536,
@@ -407,6 +452,7 @@ describe('functions and workflow', () => {
       'index.extractHandler',
       'index.failHandler',
       'index.fileHandler',
+      'index.handler',
       'index.handler',
       'index.handler',
       'index.handler',
@@ -556,8 +602,10 @@ describe('functions and workflow', () => {
 
   test('alarms on dead letters, workflow failures and API 5xx notify one encrypted topic', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    // Dead letters of on-upload and of the pulls queue.
     assert.deepEqual(alarms.map((a) => a.MetricName).sort(), [
       '5xx',
+      'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ExecutionsFailed',
       'ExecutionsTimedOut',

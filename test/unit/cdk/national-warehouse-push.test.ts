@@ -3,38 +3,11 @@ import { describe, test } from 'node:test';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { indexes } from '../../../functions/platform/storage/schema.ts';
 import { defaultMaxAttempts } from '../../../functions/sync/core/backoff.ts';
+import { standardDossierDefaults } from '../../../functions/sync/core/dossier-defaults.ts';
 import { syncMaxReceiveCount } from '../../../lib/constructs/national-warehouse-push.ts';
-import { synthKhoso } from './synth-khoso.ts';
+import { nationalWarehouseGateway, synthKhoso, synthNationalWarehouseStage } from './synth-khoso.ts';
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
-type Resource = { Type: string; Properties: Record<string, any> };
-
-const gateway = {
-  baseUrl: 'https://lgsp.example.gov.vn/ngsp',
-  paths: {
-    findDossier: '/dossiers/find',
-    createDossier: '/dossiers/create',
-    updateDossier: '/dossiers/update',
-    pullResults: '/GetKetQuaGiayTo',
-    getFile: '/GetGiayToByUrl',
-  },
-  authentication: { kind: 'client-credentials', clientId: 'khoso-dev' },
-};
-const khoso = synthKhoso({
-  nationalWarehouseGateway: JSON.stringify(gateway),
-  nationalWarehouseCredentialsSecret: 'khoso/dev/national-warehouse',
-});
-const stateless = khoso.statelessTemplate;
-const resources = (type: string) => Object.entries(stateless.findResources(type) as Record<string, Resource>);
-const statementsOf = (prefix: string) =>
-  resources('AWS::IAM::Policy')
-    .filter(([id]) => id.startsWith(prefix))
-    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
-const actions = (statements: Statement[]) => statements.flatMap((statement) => [statement.Action].flat());
-const functionNamed = (name: string) =>
-  resources('AWS::Lambda::Function').find(([, fn]) => fn.Properties.FunctionName === name)?.[1];
-const variablesOf = (name: string) =>
-  (functionNamed(name)?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+const { khoso, resources, statementsOf, actions, functionNamed, variablesOf } = synthNationalWarehouseStage();
 const queueId = (name: string) => resources('AWS::SQS::Queue').find(([, q]) => q.Properties.QueueName === name)?.[0];
 
 describe('push to the national warehouse (CDK)', () => {
@@ -64,44 +37,80 @@ describe('push to the national warehouse (CDK)', () => {
   });
 
   test('the consumer reads the queue with partial batch responses, at a bounded concurrency', () => {
-    const [, mapping] = resources('AWS::Lambda::EventSourceMapping')[0]!;
-    assert.equal(resources('AWS::Lambda::EventSourceMapping').length, 1);
+    // The pulls queue has its own mapping (national-warehouse-pulls.test.ts).
+    const consumers = resources('AWS::Lambda::EventSourceMapping').filter(([, m]) =>
+      /PushConsumer/.test(JSON.stringify(m.Properties.FunctionName)),
+    );
+    assert.equal(consumers.length, 1);
+    const [, mapping] = consumers[0]!;
     assert.deepEqual(mapping.Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
     assert.match(JSON.stringify(mapping.Properties.EventSourceArn), new RegExp(queueId('khoso-dev-sync')!));
     assert.match(JSON.stringify(mapping.Properties.FunctionName), /PushConsumer/);
     assert.equal(mapping.Properties.ScalingConfig.MaximumConcurrency, 5);
   });
 
-  test('the dispatcher runs every minute, queries only the by-state index and sends to the sync queue', () => {
+  test('the dispatcher runs every minute, queries only the indexes, reads the policy and sends to the sync queue', () => {
     const rule = resources('AWS::Events::Rule').find(([id]) => id.startsWith('PushDispatchSchedule'))?.[1];
     assert.equal(rule?.Properties.ScheduleExpression, 'rate(1 minute)');
     assert.match(JSON.stringify(rule?.Properties.Targets), /PushDispatcher/);
     const statements = statementsOf('PushDispatcher');
     const query = statements.filter((s) => actions([s]).includes('dynamodb:Query'));
-    assert.equal(query.length, 1);
-    assert.match(JSON.stringify(query[0]!.Resource), new RegExp(`/index/${indexes.lookups.name}"`));
+    const queried = [...JSON.stringify(query.map((s) => s.Resource)).matchAll(/\/index\/(\w+)"/g)].map((m) => m[1]);
+    assert.deepEqual(queried.sort(), [indexes.listings.name, indexes.lookups.name].sort());
     const writes = statements.filter((s) => actions([s]).includes('dynamodb:PutItem'));
-    assert.equal(writes.length, 1);
-    assert.match(JSON.stringify(writes[0]!.Condition), /OWNER#\*/);
-    assert.ok(!actions(statements).includes('dynamodb:GetItem'));
+    assert.deepEqual(
+      writes.map((s) => JSON.stringify(s.Condition).match(/"(OWNER#\*|SYNC-HOLD-REVIEW)"/)?.[1]).sort(),
+      ['OWNER#*', 'SYNC-HOLD-REVIEW'],
+    );
+    const reads = statements.filter((s) => actions([s]).includes('dynamodb:GetItem'));
+    assert.deepEqual(
+      reads.map((s) => JSON.stringify(s.Condition).match(/"(SYNCPOLICY|SYNC-HOLD-REVIEW)"/)?.[1]).sort(),
+      ['SYNC-HOLD-REVIEW', 'SYNCPOLICY'],
+    );
     assert.ok(actions(statements).includes('sqs:SendMessage'));
     assert.ok(!actions(statements).some((action) => action.startsWith('s3:') || action.startsWith('secretsmanager:')));
     assert.match(JSON.stringify(variablesOf('khoso-dev-sync-dispatcher').SYNC_QUEUE_URL), /PushQueue/);
   });
 
-  test('the consumer reads vault objects (for the presigned GET), the table and the gateway secret', () => {
+  test('the consumer reads the table and the gateway secret, and no object: the link route presigns', () => {
     const statements = statementsOf('PushConsumer');
-    const s3 = statements.filter((s) => actions([s]).some((action) => action.startsWith('s3:')));
-    assert.deepEqual(actions(s3).sort(), ['s3:GetObject']);
-    assert.match(JSON.stringify(s3[0]!.Resource), /\/vault\/\*/);
+    assert.ok(!actions(statements).some((action) => action.startsWith('s3:') || action.startsWith('kms:')));
     assert.ok(actions(statements).includes('dynamodb:PutItem'));
     assert.ok(actions(statements).includes('sqs:ChangeMessageVisibility'));
     assert.ok(!actions(statements).includes('sqs:SendMessage'));
     const secret = statements.filter((s) => actions([s]).includes('secretsmanager:GetSecretValue'));
     assert.match(JSON.stringify(secret[0]?.Resource), /khoso\/dev\/national-warehouse/);
     const variables = variablesOf('khoso-dev-sync-consumer');
-    assert.deepEqual(JSON.parse(variables.NATIONAL_WAREHOUSE_CONFIG as string), gateway);
+    assert.deepEqual(JSON.parse(variables.NATIONAL_WAREHOUSE_CONFIG as string), nationalWarehouseGateway);
     assert.match(JSON.stringify(variables.SYNC_QUEUE_URL), /PushQueue/);
+  });
+
+  test("the consumer's links point at this stage's API, and its dossiers fall back to the standard defaults", () => {
+    const variables = variablesOf('khoso-dev-sync-consumer');
+    // The $default stage's URL: https://<api id>.execute-api.<region>.<suffix>/
+    const url = JSON.stringify(variables.PORTAL_LINK_BASE_URL);
+    assert.match(url, /"Ref":"ApiHttpApi[0-9A-F]+"/);
+    assert.match(url, /execute-api/);
+    assert.deepEqual(JSON.parse(variables.DOSSIER_DEFAULTS as string), standardDossierDefaults);
+  });
+
+  test("a stage's public URL and dossier defaults reach the consumer", () => {
+    const configured = synthKhoso({
+      nationalWarehouseGateway: JSON.stringify(nationalWarehouseGateway),
+      nationalWarehouseCredentialsSecret: 'khoso/dev/national-warehouse',
+      apiPublicUrl: 'https://api.khoso.example.gov.vn/',
+      dossierDefaults: JSON.stringify({ processingUnit: '000.00.15.H56', procedureCode: '1.004616.000.00.00.H56' }),
+    }).statelessTemplate;
+    const consumer = Object.values(configured.findResources('AWS::Lambda::Function')).find(
+      (fn) => fn.Properties.FunctionName === 'khoso-dev-sync-consumer',
+    );
+    const variables = consumer?.Properties.Environment.Variables as Record<string, string>;
+    assert.equal(variables.PORTAL_LINK_BASE_URL, 'https://api.khoso.example.gov.vn/');
+    assert.deepEqual(JSON.parse(variables.DOSSIER_DEFAULTS!), {
+      ...standardDossierDefaults,
+      processingUnit: '000.00.15.H56',
+      procedureCode: '1.004616.000.00.00.H56',
+    });
   });
 
   test('the sync administration may start a message move from the dead-letter queue only, and knows both queues', () => {
@@ -140,7 +149,8 @@ describe('push to the national warehouse (CDK)', () => {
     const plain = synthKhoso().statelessTemplate;
     const names = Object.values(plain.findResources('AWS::SQS::Queue')).map((q) => q.Properties.QueueName as string);
     assert.ok(!names.some((name) => name.includes('-sync')));
-    assert.equal(Object.keys(plain.findResources('AWS::Lambda::EventSourceMapping')).length, 0);
+    const mappings = Object.values(plain.findResources('AWS::Lambda::EventSourceMapping'));
+    assert.ok(!mappings.some((m) => /PushConsumer/.test(JSON.stringify(m.Properties.FunctionName))));
     const admin = Object.values(plain.findResources('AWS::Lambda::Function')).find(
       (fn) => fn.Properties.FunctionName === 'khoso-dev-api-sync',
     );

@@ -33,6 +33,18 @@ const cases: [string, string, string, string[]][] = [
     [],
   ],
   [
+    'core importing the OpenID Connect client',
+    'functions/auth/core/a.ts',
+    "import * as oidc from 'openid-client';",
+    ['coreProtocolLibrary'],
+  ],
+  [
+    'an adapter importing the OpenID Connect client',
+    'functions/auth/adapters/a.ts',
+    "import * as oidc from 'openid-client';",
+    [],
+  ],
+  [
     "core importing its own feature's adapters",
     'functions/platform/core/a.ts',
     "import { x } from '../adapters/b.ts';",

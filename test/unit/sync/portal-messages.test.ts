@@ -277,6 +277,30 @@ describe('pull messages (GetKetQuaGiayTo, GetGiayToByUrl)', () => {
     );
   });
 
+  test('an officer is named by their account; a citizen or organisation asking for themself by their ID', () => {
+    const officerRequest = {
+      ownerId,
+      channel: 'officer' as const,
+      requesterId: 'officer-pham-duc-thang',
+      requesterName: 'officer-pham-duc-thang',
+      procedureCode: '1.000046',
+      wanted: [],
+    };
+    const message = toPullRequestMessage(officerRequest);
+    assert.deepEqual(
+      [message.KenhThucHien, message.SoDinhDanhNguoiYeuCau, message.HoTenNguoiYeuCau],
+      ['1', 'officer-pham-duc-thang', 'officer-pham-duc-thang'],
+    );
+    assert.throws(
+      () => toPullRequestMessage({ ...officerRequest, channel: 'citizen' }),
+      permanentFailure('invalid-message'),
+    );
+    assert.throws(
+      () => toPullRequestMessage({ ...officerRequest, requesterId: 'officer\u0000x' }),
+      permanentFailure('invalid-message'),
+    );
+  });
+
   test('the reply maps to English names, keeps the signature unverified, and tolerates extra fields and null lists', () => {
     const parsed = pullReplySchema.parse({
       errorCode: '0',

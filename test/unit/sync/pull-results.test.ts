@@ -15,10 +15,16 @@ import {
   runPull,
   type PullDeps,
 } from '../../../functions/sync/core/pull-results.ts';
-import { ForbiddenRoleError, NotFoundError } from '../../../functions/platform/core/errors.ts';
+import {
+  ForbiddenRoleError,
+  InvalidInputError,
+  NotFoundError,
+  PermissionDeniedError,
+} from '../../../functions/platform/core/errors.ts';
 import { inMemoryPullStore } from '../../fakes/in-memory-pull-store.ts';
 import { makePdf, samplePng } from '../../fakes/sample-files.ts';
 import {
+  admin,
   citizen,
   citizenId,
   commitBarrier,
@@ -95,10 +101,52 @@ describe('requesting a pull', () => {
     );
   });
 
-  test('an officer (or an administrator) may not pull: nothing recorded', async () => {
-    await assert.rejects(requestPull(deps, officer(), { procedureCode: '1.000046' }), ForbiddenRoleError);
+  test('an administrator, or an officer without a unit, may not pull: nothing recorded', async () => {
+    await assert.rejects(requestPull(deps, admin(), { procedureCode: '1.000046' }), ForbiddenRoleError);
+    const withoutUnit = officer();
+    delete withoutUnit.principal.unit;
+    const forOwner = { procedureCode: '1.000046', ownerId: citizenId, caseNumber: 'HS-1' };
+    await assert.rejects(requestPull(deps, withoutUnit, forOwner), ForbiddenRoleError);
+    assert.equal(vault.repository.pulls.size, 0);
+    assert.equal(vault.repository.audit.length, 0);
+    assert.deepEqual(dispatched, []);
+  });
+
+  test('owner and case are required from officers and refused from owners, who pull only their own papers', async () => {
+    await assert.rejects(requestPull(deps, officer(), { procedureCode: '1.000046' }), InvalidInputError);
+    await assert.rejects(
+      requestPull(deps, officer(), { procedureCode: '1.000046', ownerId: '123', caseNumber: 'HS-1' }),
+      InvalidInputError,
+    );
+    await assert.rejects(
+      requestPull(deps, citizen(), { procedureCode: '1.000046', ownerId: citizenId }),
+      InvalidInputError,
+    );
+    await assert.rejects(
+      requestPull(deps, citizen(), { procedureCode: '1.000046', caseNumber: 'HS-1' }),
+      InvalidInputError,
+    );
     assert.equal(vault.repository.pulls.size, 0);
     assert.deepEqual(dispatched, []);
+  });
+
+  test("an officer without the owner's consent is refused, audited in the owner's chain with the purpose", async () => {
+    const forOwner = { procedureCode: '1.000046', ownerId: citizenId, caseNumber: 'HS-2026/7' };
+    await assert.rejects(requestPull(deps, officer(), forOwner), PermissionDeniedError);
+    assert.equal(vault.repository.pulls.size, 0);
+    assert.deepEqual(dispatched, []);
+    const [denied, ...others] = vault.repository.audit.map(({ entry }) => entry);
+    assert.deepEqual(others, []);
+    assert.deepEqual(
+      [denied?.ownerId, denied?.action, denied?.outcome, denied?.actor.unit, denied?.detail],
+      [
+        citizenId,
+        'national-warehouse.officer-pull-denied',
+        'denied',
+        'PC06',
+        { procedureCode: '1.000046', caseNumber: 'HS-2026/7', unit: 'PC06', reason: 'no-consent' },
+      ],
+    );
   });
 
   test('a dispatch that fails leaves the pull failed, not running', async () => {

@@ -53,7 +53,10 @@ describe('sync policy precedence', () => {
       }),
       policyVersions: async () => [],
     });
-    assert.equal(await policy.pushModeFor({ unit: 'PC06', documentType: 'KQ' }), 'never');
-    assert.equal(await policy.pushModeFor({ unit: 'A08', documentType: 'KQ' }), 'immediate');
+    assert.deepEqual(await policy.pushFor({ unit: 'PC06', documentType: 'KQ' }), { push: 'never', policyVersion: 3 });
+    assert.deepEqual(await policy.pushFor({ unit: 'A08', documentType: 'KQ' }), {
+      push: 'immediate',
+      policyVersion: 3,
+    });
   });
 });

@@ -70,9 +70,10 @@ describe('webhook URL checks', () => {
   const refused = (url: string) =>
     assert.rejects(checkWebhookTarget(url, deployedWebhookTargets, resolve), WebhookTargetRefusedError, url);
 
-  test('a public HTTPS host is accepted', async () => {
-    const url = await checkWebhookTarget('https://receiver.example.vn/hook', deployedWebhookTargets, resolve);
-    assert.equal(url.hostname, 'receiver.example.vn');
+  test('a public HTTPS host is accepted, with the addresses it was checked on', async () => {
+    const target = await checkWebhookTarget('https://receiver.example.vn/hook', deployedWebhookTargets, resolve);
+    assert.equal(target.url.hostname, 'receiver.example.vn');
+    assert.deepEqual(target.addresses, ['14.225.1.2', '2404:6800:4005::200e']);
   });
 
   test('deployed stages refuse http, credentials, literal private addresses and names resolving to one', async () => {
@@ -93,7 +94,7 @@ describe('webhook URL checks', () => {
   test('the embedded runtime may allow loopback over http, still not private addresses', async () => {
     const local = { requireHttps: false, allowLoopback: true };
     await checkWebhookTarget('http://127.0.0.1:8080/hook', local, resolve);
-    await checkWebhookTarget('http://[::1]:8080/hook', local, resolve);
+    assert.deepEqual((await checkWebhookTarget('http://[::1]:8080/hook', local, resolve)).addresses, ['::1']);
     await assert.rejects(checkWebhookTarget('http://10.0.0.1/hook', local, resolve), WebhookTargetRefusedError);
   });
 });
