@@ -42,6 +42,7 @@ let warehouse: NationalWarehouseSimulator | undefined;
 /** The Secrets Manager secret holding the warehouse's client secret, made in the emulator for this run. */
 let warehouseSecretName = '';
 let context: StackContext = {};
+let apiId = '';
 let apiBase = '';
 let onUploadFunction = '';
 let signingKeyArn = '';
@@ -254,7 +255,8 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
     console.log(`# deployed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const stateless = outputs[`Khoso-${context.stage}-Stateless`] ?? {};
     assert.ok(stateless.ApiId, `no ApiId in ${JSON.stringify(outputs)}`);
-    apiBase = `${emulator.endpoint}/_aws/execute-api/${stateless.ApiId}`;
+    apiId = stateless.ApiId;
+    apiBase = `${emulator.endpoint}/_aws/execute-api/${apiId}`;
     onUploadFunction = stateless.OnUploadFunctionName ?? '';
     signingKeyArn = outputs[`Khoso-${context.stage}-Stateful`]?.SigningKeyArn ?? '';
     token = await issuer.issueToken(citizen);
@@ -584,8 +586,13 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
       assert.equal(result?.GiayToId, documentId);
       assert.equal(warehouse!.timesApplied(caseNumber, documentId), 1);
 
-      // The portal downloads the paper through the link it was given: the sealed PDF, trusted under this run's root.
-      const download = await fetch(String(result?.DuongDanTepTinKetQua));
+      // The portal downloads the paper through the link it was given, our API's portal-link route
+      // (302 to a presigned GET): the sealed PDF, trusted under this run's root. The link names the
+      // API's execute-api host, which MiniStack serves under /_aws/execute-api/{ApiId} instead.
+      const link = new URL(String(result?.DuongDanTepTinKetQua));
+      assert.equal(link.origin, `https://${apiId}.execute-api.${emulatorRegion}.amazonaws.com`);
+      assert.match(link.pathname, /^\/v1\/portal-links\/[\w-]+$/);
+      const download = await fetch(`${apiBase}${link.pathname}`);
       assert.equal(download.status, 200, await download.clone().text());
       const downloaded = new Uint8Array(await download.arrayBuffer());
       assert.deepEqual(downloaded, sealed);
