@@ -3,8 +3,8 @@
  * pushed to the built-in simulator with a link on our own API; following it (the portal's fetch,
  * redirect and all) gives the exact bytes of the version it names; a new version is pushed with a
  * fresh link while the old one keeps serving its own version; unknown, expired and revoked links
- * answer the same 404 (the revocation through the business system's own route); every fetch and every
- * refusal of a known link is in the owner's access log.
+ * answer the same 404 (the revocation through the business system's own route), as does a document in
+ * the trash; every fetch and every refusal of a known link is in the owner's access log.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -145,6 +145,20 @@ describe('portal links on the embedded runtime', () => {
     assert.deepEqual(refused?.actor, { sub: 'national-warehouse', role: 'system' });
 
     assertProblem(await t.api('GET', '/v1/portal-links/too-short'), 400, 'invalid-request');
+  });
+
+  test('a document its owner deleted is refused while in the trash (audited) and served again once restored', async () => {
+    const link = await pushedLink();
+    const deleted = await t.api('DELETE', `/v1/documents/${documentId}`, { token: citizen });
+    assert.equal(deleted.status, 204, deleted.text);
+    assertProblem(await t.api('GET', new URL(link).pathname), 404, 'not-found');
+    const refused = (await accessLog()).find(
+      (entry) => entry.action === 'document.portal-fetch-denied' && entry.detail?.reason === 'trashed',
+    );
+    assert.equal(refused?.resourceId, documentId);
+    const restored = await t.api('POST', `/v1/trash/${documentId}/restore`, { token: citizen });
+    assert.equal(restored.status, 200, restored.text);
+    assert.equal(sha256(await portalFetch(link)), sha256(await ownerBytes()));
   });
 
   test("a result its business system revoked is refused with the same 404, audited; the portal's dossier loses it", async () => {
