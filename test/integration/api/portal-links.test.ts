@@ -3,7 +3,8 @@
  * pushed to the built-in simulator with a link on our own API; following it (the portal's fetch,
  * redirect and all) gives the exact bytes of the version it names; a new version is pushed with a
  * fresh link while the old one keeps serving its own version; unknown, expired and revoked links
- * answer the same 404; every fetch and every refusal of a known link is in the owner's access log.
+ * answer the same 404 (the revocation through the business system's own route), as does a document in
+ * the trash; every fetch and every refusal of a known link is in the owner's access log.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -43,12 +44,12 @@ describe('portal links on the embedded runtime', () => {
     return t.waitForUpload(token, uploadId);
   };
 
-  /** The link the simulator holds for the document, once it differs from `previous`. */
-  const pushedLink = async (previous?: string) => {
+  /** The link the simulator holds for a dossier (ours: the document id), once it differs from `previous`. */
+  const pushedLink = async (previous?: string, dossierCode = documentId) => {
     const simulator = t.vault.nationalWarehouse.simulator!;
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const link = simulator.dossier(documentId)?.DanhSachGiayToKetQua[0]?.DuongDanTepTinKetQua;
+      const link = simulator.dossier(dossierCode)?.DanhSachGiayToKetQua[0]?.DuongDanTepTinKetQua;
       if (link && link !== previous) return String(link);
       assert.ok(Date.now() < deadline, 'the dossier was not pushed with a new link');
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -146,28 +147,78 @@ describe('portal links on the embedded runtime', () => {
     assertProblem(await t.api('GET', '/v1/portal-links/too-short'), 400, 'invalid-request');
   });
 
-  test('a revoked result is refused with the same 404, audited', async () => {
+  test('a document its owner deleted is refused while in the trash (audited) and served again once restored', async () => {
     const link = await pushedLink();
-    // The integration's revocation, as its unit of work writes it on the document.
-    const { repository } = t.vault.deps;
-    const document = (await repository.getDocument(personas.citizen.ownerId, documentId))!;
-    await repository.commit({
-      ownerId: document.ownerId,
-      documents: [
-        {
-          next: {
-            ...document,
-            revoked: { at: new Date().toISOString(), reason: 'cấp nhầm', by: 'PC06', resultId: 'r-1' },
-          },
-          previous: document,
-        },
-      ],
-      audit: [],
+    const deleted = await t.api('DELETE', `/v1/documents/${documentId}`, { token: citizen });
+    assert.equal(deleted.status, 204, deleted.text);
+    assertProblem(await t.api('GET', new URL(link).pathname), 404, 'not-found');
+    const refused = (await accessLog()).find(
+      (entry) => entry.action === 'document.portal-fetch-denied' && entry.detail?.reason === 'trashed',
+    );
+    assert.equal(refused?.resourceId, documentId);
+    const restored = await t.api('POST', `/v1/trash/${documentId}/restore`, { token: citizen });
+    assert.equal(restored.status, 200, restored.text);
+    assert.equal(sha256(await portalFetch(link)), sha256(await ownerBytes()));
+  });
+
+  test("a result its business system revoked is refused with the same 404, audited; the portal's dossier loses it", async () => {
+    const system = await t.api<{ accessToken: string }>('POST', '/_local/token', {
+      body: {
+        sub: 'a08-business-system',
+        role: 'system',
+        clientId: 'a08-business-system',
+        unit: 'A08',
+        scopes: ['results:write', 'results:read'],
+      },
     });
+    assert.equal(system.status, 200, system.text);
+    const a08 = system.json.accessToken;
+    const bytes = await paperPdf(['Giay xac nhan thong tin cu tru', 'So 700/GXN']);
+    const caseNumber = '000.00.01.H22-241203-0700';
+    const filed = await t.api<{ resultId: string; upload: Parameters<TestVault['postForm']>[0] }>(
+      'POST',
+      '/v1/integration/results',
+      {
+        token: a08,
+        body: {
+          ownerId: personas.citizen.ownerId,
+          resultType: 'KQ.G15.000031',
+          number: '700/GXN',
+          issuer: { code: '000.00.01.H22', name: 'Phòng Cảnh sát quản lý hành chính' },
+          procedureCode: '1.000046',
+          caseNumber,
+          issueDate: '2024-12-03',
+          summary: 'Giấy xác nhận thông tin cư trú',
+          file: { contentType: 'application/pdf', size: bytes.byteLength, sha256: sha256(bytes) },
+        },
+      },
+    );
+    assert.equal(filed.status, 201, filed.text);
+    assert.equal((await t.postForm(filed.json.upload, bytes)).status, 204);
+    const link = await pushedLink(undefined, caseNumber);
+    assert.equal((await fetch(link, { redirect: 'manual' })).status, 302);
+    const status = await t.api<{ documentId: string }>('GET', `/v1/integration/results/${filed.json.resultId}`, {
+      token: a08,
+    });
+    const revokedId = status.json.documentId;
+    assert.ok(revokedId, status.text);
+
+    const revoked = await t.api('POST', `/v1/integration/results/${filed.json.resultId}/revocation`, {
+      token: a08,
+      body: { reason: 'Cấp sai thông tin' },
+    });
+    assert.equal(revoked.status, 200, revoked.text);
     assertProblem(await t.api('GET', new URL(link).pathname), 404, 'not-found');
     const refused = (await accessLog()).find(
       (entry) => entry.action === 'document.portal-fetch-denied' && entry.detail?.reason === 'revoked',
     );
-    assert.equal(refused?.resourceId, documentId);
+    assert.equal(refused?.resourceId, revokedId);
+    // The revocation is pushed too: the dossier keeps no result.
+    const simulator = t.vault.nationalWarehouse.simulator!;
+    const deadline = Date.now() + 30_000;
+    while ((simulator.dossier(caseNumber)?.DanhSachGiayToKetQua.length ?? 0) > 0) {
+      assert.ok(Date.now() < deadline, 'the revocation was not pushed');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   });
 });
