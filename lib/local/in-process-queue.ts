@@ -4,7 +4,7 @@
  * its receives, moves to the dead-letter queue after `maxReceiveCount`, and its consumer can set
  * when it is seen again (backoff) and cut those waits short (`releaseRetries`, which SQS lacks).
  * Messages live in memory: the outbox records, not the queue, are what survives a restart (the
- * dispatcher re-queues whatever is pending).
+ * next start re-queues the records waiting for a retry or already queued, the dispatcher the rest).
  */
 export interface QueuedMessage<T> {
   id: string;
@@ -124,7 +124,7 @@ export class InProcessQueue<T> {
     try {
       verdict = await consumer({ ...entry.message });
     } catch {
-      verdict = undefined;
+      // A crash: no verdict, the message comes back after the visibility timeout.
     }
     this.inFlight -= 1;
     if (!verdict) {
