@@ -297,7 +297,7 @@ describe('IAM scoping', () => {
     stateful.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/khoso-dev-webhook-secrets' });
     // No role reaches it through a wildcard either: every KMS statement names its key.
     const wildcardKms = resources('AWS::IAM::Policy').flatMap(([id, policy]) =>
-      (policy.Properties.PolicyDocument.Statement as Statement[])
+      (policy.Properties.PolicyDocument.Statement as TemplateStatement[])
         .filter((statement) => actionsOf(statement).some((a) => a.startsWith('kms:')))
         .filter((statement) => JSON.stringify(statement.Resource).includes('"*"'))
         .map(() => ownerOf(id)),
