@@ -10,6 +10,7 @@ import { authAuditOwner } from '../functions/auth/core/auth-audit.ts';
 import { clientSecretIds, trustedIssuerOf } from '../functions/auth/core/identity-providers.ts';
 import { entities } from '../functions/platform/storage/schema.ts';
 import { webhookSecretPurpose } from '../functions/sync/core/webhook-secrets.ts';
+import { dossierDefaultsFrom } from '../functions/sync/core/dossier-defaults.ts';
 import { stageNamePrefix, type StageConfig } from './config/stage-config.ts';
 import { DigitizeWorkflow } from './constructs/digitize-workflow.ts';
 import { NationalWarehousePulls } from './constructs/national-warehouse-pulls.ts';
@@ -166,7 +167,13 @@ export class StatelessStack extends Stack {
     this.push = gatewayEnvironment
       ? new NationalWarehousePush(this, 'Push', {
           namePrefix,
-          environment: { ...vaultEnvironment, ...gatewayEnvironment },
+          environment: {
+            ...vaultEnvironment,
+            ...gatewayEnvironment,
+            // The portal downloads through our API: its public URL (a custom domain), else the API's own.
+            PORTAL_LINK_BASE_URL: config.apiPublicUrl ?? config.auth.browserLogin?.publicBaseUrl ?? this.api.url,
+            DOSSIER_DEFAULTS: JSON.stringify(dossierDefaultsFrom(config.dossierDefaults)),
+          },
           logRetention,
           observability,
         })
@@ -275,6 +282,18 @@ export class StatelessStack extends Stack {
     // Sync administration reads the sync states' index, resets dead records and audits in the staff chain.
     grantItemAccess(this.api.handlers.sync.role, table);
     grantIndexQuery(this.api.handlers.sync.role, table, 'lookups');
+    // The national warehouse's downloads (a public route): the link, the document and version it
+    // names, the owner's audit chain, and presigned GETs under vault/. Nothing else of the vault.
+    const portalLinks = this.api.handlers.portalLinks.role;
+    const ownerAudit = [partitionPattern(entities.auditChainHead.pk), partitionPattern(entities.auditEntry.pk)];
+    grantItemsByPartition(
+      portalLinks,
+      table,
+      ['read'],
+      [partitionPattern(entities.portalLink.pk), partitionPattern(entities.document.pk), ...ownerAudit],
+    );
+    grantItemsByPartition(portalLinks, table, ['write'], ownerAudit);
+    grantObjects(portalLinks, objects, { vault: ['read'] });
     // Verifying audit chains reads heads and entry blocks; it never writes.
     grantItemReadsAndTableQuery(this.api.handlers.audit.role, table);
     // Presigned URLs carry the signer's rights: uploads and new versions POST to incoming/,
@@ -317,11 +336,11 @@ export class StatelessStack extends Stack {
     gatewaySecret?.grantRead(this.pulls.worker.role);
     if (this.push) {
       // The consumer reads the record, the document, its version and the stored sync policy, writes
-      // the record, presigns the portal's GET under vault/ and signs in to the gateway.
+      // the record and the portal's download link, and signs in to the gateway. It reads no object:
+      // the link route presigns at each fetch.
       const { consumer, dispatcher, queue, deadLetterQueue } = this.push;
       grantItemAccess(consumer.role, table);
       grantQuery(consumer.role, table);
-      grantObjects(consumer.role, objects, { vault: ['read'] });
       gatewaySecret?.grantRead(consumer.role);
       // The dispatcher lists pending records through the by-state index and marks them dispatched,
       // lists the due hourly batch by release time, and decides held records again when the
@@ -355,10 +374,11 @@ export class StatelessStack extends Stack {
       namePrefix,
       api: this.api.api,
       stateMachine: this.workflow.stateMachine,
+      // Alarms are numbered in this order: those of every stage first, so their names never move.
       deadLetterQueues: [
         this.uploadEvents.deadLetterQueue,
-        ...(this.push ? [this.push.deadLetterQueue] : []),
         this.pulls.deadLetterQueue,
+        ...(this.push ? [this.push.deadLetterQueue] : []),
       ],
       alarmEmail: config.alarmEmail,
     });

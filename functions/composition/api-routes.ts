@@ -7,7 +7,7 @@ import { sharingRoutes } from '../sharing/contract/routes.ts';
 import { pullRoutes } from '../sync/contract/routes.ts';
 import { signatureRoutes } from '../signing/contract/routes.ts';
 import { unitSyncRoutes } from '../sync/contract/routes.ts';
-import { pushSyncRoutes } from '../sync/contract/push-routes.ts';
+import { portalLinkRoutes, pushSyncRoutes } from '../sync/contract/push-routes.ts';
 import { templateRoutes } from '../templates/contract/routes.ts';
 import { documentRoutes, folderRoutes } from '../vault/contract/routes.ts';
 
@@ -29,4 +29,5 @@ export const apiRoutes = [
   ...pullRoutes,
   ...integrationRoutes,
   ...pushSyncRoutes,
+  ...portalLinkRoutes,
 ] as const;

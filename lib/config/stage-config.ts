@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { browserLoginSettingsSchema, identityProvidersSchema } from '../../functions/auth/core/identity-providers.ts';
 import { nationalWarehouseConfigSchema } from '../../functions/sync/adapters/national-warehouse-config.ts';
+import { dossierDefaultsSchema } from '../../functions/sync/core/dossier-defaults.ts';
 
 const httpsOrLoopbackUrl = z
   .string()
@@ -108,6 +109,16 @@ export const stageConfigSchema = z.object({
   }),
   /** Where pulls (and pushes) reach the national warehouse; pulls fail with a clear reason while unset. */
   nationalWarehouse: nationalWarehouse.optional(),
+  /**
+   * What a pushed dossier falls back to when the document lacks it (procedure code and name, result
+   * type, processing unit `DonViXuLy`); each field left out keeps the standard one.
+   */
+  dossierDefaults: dossierDefaultsSchema.optional(),
+  /**
+   * The API's public URL when a custom domain fronts it: the national warehouse's download links
+   * point there. Unset: the browser-login base URL, else the API's own execute-api URL.
+   */
+  apiPublicUrl: httpsOrLoopbackUrl.optional(),
   /** Production keeps data: table deletion protection and RETAIN on table, bucket and keys. */
   retainData: z.boolean(),
   logRetentionDays: z
@@ -189,6 +200,8 @@ export const contextKeys = [
   'smartcaSigningApiKeySecret',
   'nationalWarehouseGateway',
   'nationalWarehouseCredentialsSecret',
+  'dossierDefaults',
+  'apiPublicUrl',
 ] as const;
 
 type ContextReader = (key: (typeof contextKeys)[number]) => unknown;
@@ -275,6 +288,8 @@ export function loadStageConfig(context: ContextReader): StageConfig {
       logRetentionDays: numberOrSame(context('logRetentionDays')),
       logLevel: upperCaseOrSame(context('logLevel')),
       alarmEmail: context('alarmEmail'),
+      dossierDefaults: jsonOrSame(context('dossierDefaults')),
+      apiPublicUrl: context('apiPublicUrl'),
     }),
     auth: {
       // The stage's default issuer stands in only when none is configured.

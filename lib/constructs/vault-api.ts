@@ -48,6 +48,7 @@ const routeGroupEntries: Record<RouteGroup, string> = {
   integration: 'functions/integration/handlers/results.ts',
   unitSync: 'functions/sync/handlers/unit-sync.ts',
   sync: 'functions/sync/handlers/sync-admin.ts',
+  portalLinks: 'functions/sync/handlers/portal-links.ts',
 };
 const groups = Object.keys(routeGroupEntries) as RouteGroup[];
 
@@ -155,7 +156,7 @@ export class VaultApi extends Construct {
         for (const r of added) {
           Validations.of(r).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason: `${route.method} ${route.path} is public by contract (health, OpenAPI, reference; shared links, which carry their own unguessable token, PIN and rate limits; browser login and the providers' logout, which carry their own state, cookie binding or signed logout token).`,
+            reason: `${route.method} ${route.path} is public by contract (health, OpenAPI, reference; shared links, which carry their own unguessable token, PIN and rate limits; the national warehouse's download links, whose unguessable token is the credential; browser login and the providers' logout, which carry their own state, cookie binding or signed logout token).`,
           });
         }
       }

@@ -6,12 +6,12 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoSyncStoreWithDocuments } from '../../functions/composition/dynamo-sync-store.ts';
-import type { BlobStore } from '../../functions/platform/core/blob-store.ts';
 import { randomIds, systemClock } from '../../functions/platform/core/runtime.ts';
 import { createNationalWarehouseHttpClient } from '../../functions/sync/adapters/national-warehouse-http-client.ts';
 import { defaultBackoff, defaultMaxAttempts } from '../../functions/sync/core/backoff.ts';
-import { standardDossierDefaults } from '../../functions/sync/core/sync-document.ts';
+import type { DossierDefaults } from '../../functions/sync/core/dossier-defaults.ts';
 import { storedSyncPolicy } from '../../functions/sync/core/sync-policy.ts';
+import { createDynamoPortalLinkStore } from '../../functions/sync/adapters/dynamo-portal-link-store.ts';
 import { createDynamoSyncStore } from '../../functions/sync/adapters/dynamo-sync-store.ts';
 import { DynamoTable } from '../../functions/platform/storage/dynamo-table.ts';
 import type { SyncAdminDeps } from '../../functions/sync/core/sync-admin.ts';
@@ -29,22 +29,25 @@ export interface EmbeddedSync {
 export function startEmbeddedSync(options: {
   db: DynamoDBDocumentClient;
   tableName: string;
-  blobs: BlobStore;
+  /** This server's own origin: the portal's download links point at its /v1/portal-links route. */
+  apiUrl: string;
+  dossierDefaults: DossierDefaults;
   repository: Pick<UnitOfWork, 'appendAudit'>;
   nationalWarehouse: LocalNationalWarehouse;
 }): EmbeddedSync {
   const { config, simulator } = options.nationalWarehouse;
   const store = createDynamoSyncStoreWithDocuments(options.db, options.tableName);
-  const policies = createDynamoSyncStore(new DynamoTable(options.db, options.tableName));
+  const table = new DynamoTable(options.db, options.tableName);
+  const policies = createDynamoSyncStore(table);
   const sync = startLocalSync({
     store,
-    blobs: options.blobs,
+    portalLinks: { store: createDynamoPortalLinkStore(table), baseUrl: options.apiUrl },
     warehouse: createNationalWarehouseHttpClient(config),
     // The administrators' stored policy; with none stored, every issued result is pushed at once.
     policy: storedSyncPolicy(policies),
     policies,
     clock: systemClock,
-    defaults: standardDossierDefaults,
+    defaults: options.dossierDefaults,
     maxAttempts: defaultMaxAttempts,
     backoff: defaultBackoff,
   });

@@ -2,8 +2,9 @@
  * An SQS-like queue in the embedded runtime's process, with the semantics the sync function relies
  * on: a received message is invisible for the visibility timeout, comes back if not deleted, counts
  * its receives, moves to the dead-letter queue after `maxReceiveCount`, and its consumer can set
- * when it is seen again (backoff). Messages live in memory: the outbox records, not the queue, are
- * what survives a restart (the dispatcher re-queues whatever is pending).
+ * when it is seen again (backoff) and cut those waits short (`releaseRetries`, which SQS lacks).
+ * Messages live in memory: the outbox records, not the queue, are what survives a restart (the
+ * dispatcher re-queues whatever is pending).
  */
 export interface QueuedMessage<T> {
   id: string;
@@ -29,6 +30,8 @@ export interface InProcessQueueOptions {
 interface Entry<T> {
   message: QueuedMessage<T>;
   visibleAt: number;
+  /** Waiting out the delay its consumer asked for (a retry's backoff), which `releaseRetries` may cut short. */
+  retrying?: true;
 }
 
 export class InProcessQueue<T> {
@@ -72,6 +75,23 @@ export class InProcessQueue<T> {
     return { queued: this.waiting.length, inFlight: this.inFlight, deadLetters: this.deadLetters.length };
   }
 
+  /**
+   * Makes every message waiting out a retry's backoff visible now (the consumer saw what failed it
+   * recover); new messages' delays and crashed deliveries' visibility timeouts are kept.
+   */
+  releaseRetries(): number {
+    const now = Date.now();
+    let released = 0;
+    for (const entry of this.waiting) {
+      if (entry.retrying && entry.visibleAt > now) {
+        entry.visibleAt = now;
+        released += 1;
+      }
+    }
+    this.pump();
+    return released;
+  }
+
   /** Moves every dead letter back to the queue, receive count reset, as SQS's redrive does. */
   redriveDeadLetters(): number {
     const moved = this.deadLetters.splice(0);
@@ -100,18 +120,19 @@ export class InProcessQueue<T> {
   }
 
   private async deliver(consumer: (message: QueuedMessage<T>) => Promise<ConsumerVerdict>, entry: Entry<T>) {
-    let verdict: ConsumerVerdict;
+    let verdict: ConsumerVerdict | undefined;
     try {
       verdict = await consumer({ ...entry.message });
     } catch {
-      verdict = { retryAfterSeconds: this.options.visibilityTimeoutSeconds };
+      verdict = undefined;
     }
     this.inFlight -= 1;
-    if (!('delete' in verdict)) {
-      this.waiting.push({
-        message: entry.message,
-        visibleAt: Date.now() + verdict.retryAfterSeconds * this.secondsToMs,
-      });
+    if (!verdict) {
+      const visibleAt = Date.now() + this.options.visibilityTimeoutSeconds * this.secondsToMs;
+      this.waiting.push({ message: entry.message, visibleAt });
+    } else if (!('delete' in verdict)) {
+      const visibleAt = Date.now() + verdict.retryAfterSeconds * this.secondsToMs;
+      this.waiting.push({ message: entry.message, visibleAt, retrying: true });
     }
     this.pump();
   }

@@ -37,14 +37,15 @@ export interface LocalPullsOptions {
  * the same backoff and failed on its last receive here too.
  */
 export function createLocalPulls(
-  vault: VaultDeps,
+  vault: Pick<VaultDeps, 'repository' | 'blobs' | 'clock' | 'ids' | 'policy'>,
   db: DynamoDBDocumentClient,
   tableName: string,
   warehouseConfig: NationalWarehouseConfigInput,
   options: LocalPullsOptions = {},
 ): LocalPulls {
   const queue = new InProcessQueue<{ pullId: string }>({
-    // The worker's timeout on AWS; in process a run that throws is reported, so this is only a bound.
+    // As the worker's timeout on AWS. Only a delivery that could not even fail its pull throws here;
+    // it is seen again after this, past its last receive, and so lands in the dead letters.
     visibilityTimeoutSeconds: 600,
     maxReceiveCount: pullMaxReceiveCount,
     concurrency: 4,

@@ -3,7 +3,7 @@
  * queue (the same visibility, receive-count, dead-letter and backoff semantics as SQS), consumed by
  * the same use case the sync Lambda runs.
  */
-import { dispatchPending, requeueFailed } from '../../functions/sync/core/dispatch-sync.ts';
+import { dispatchPending, requeueLost } from '../../functions/sync/core/dispatch-sync.ts';
 import type { SyncPolicyStore } from '../../functions/sync/core/sync-policy.ts';
 import type { SyncRecordStore } from '../../functions/sync/core/sync-ports.ts';
 import type { SyncEvent } from '../../functions/sync/core/sync-record.ts';
@@ -24,6 +24,12 @@ export interface LocalSyncOptions {
   /** How long after a policy change held records are decided again (tests shorten it). */
   policySettleMs?: number;
 }
+
+/**
+ * What `npm start` runs with: the pending records read every second, and eight syncs at once (a sync
+ * mostly waits on the table and the portal; four left a burst queueing behind them, docs/performance.md).
+ */
+export const localSyncDefaults = { dispatchEveryMs: 1000, concurrency: 8 };
 
 export interface LocalSync {
   queue: InProcessQueue<SyncEvent>;
@@ -46,7 +52,7 @@ export function startLocalSync(
   const queue = new InProcessQueue<SyncEvent>({
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 60,
     maxReceiveCount: options.maxReceiveCount ?? deps.maxAttempts,
-    concurrency: options.concurrency ?? 4,
+    concurrency: options.concurrency ?? localSyncDefaults.concurrency,
     ...(options.secondsToMs !== undefined ? { secondsToMs: options.secondsToMs } : {}),
   });
   const dispatchDeps = {
@@ -56,10 +62,24 @@ export function startLocalSync(
     queue: { send: async (event: SyncEvent) => queue.send(event) },
     ...(options.policySettleMs !== undefined ? { policySettleMs: options.policySettleMs } : {}),
   };
-  queue.consume(async ({ body }) => verdictOf(await syncDocument(deps, body)));
+  // A circuit breaker's half-open probe, with no extra request: while the portal fails, every
+  // result waits out its own backoff (up to `backoff.maxSeconds`); the first push that succeeds
+  // after failures (whichever result's backoff ended first) shows the portal is back and releases
+  // the others now. A portal that flaps costs each waiting result at most one attempt per recovery.
+  let portalFailing = false;
+  queue.consume(async ({ body }) => {
+    const outcome = await syncDocument(deps, body);
+    if (outcome.outcome === 'retry') portalFailing = true;
+    else if (outcome.outcome === 'synced' && portalFailing) {
+      portalFailing = false;
+      const released = queue.releaseRetries();
+      logger.info('national warehouse answering again: results waiting for a retry released', { released });
+    }
+    return verdictOf(outcome);
+  });
 
-  // The in-process queue starts empty: records left failed by the last run get their message back.
-  let running: Promise<number> | undefined = requeueFailed(dispatchDeps)
+  // The in-process queue starts empty: records the last run left failed or queued get their message back.
+  let running: Promise<number> | undefined = requeueLost(dispatchDeps)
     .catch((error: unknown) => {
       logger.error('sync requeue failed', { error });
       return 0;
@@ -76,7 +96,7 @@ export function startLocalSync(
   };
   const timer = setInterval(() => {
     dispatch().catch((error: unknown) => logger.error('sync dispatch failed', { error }));
-  }, options.dispatchEveryMs ?? 1000);
+  }, options.dispatchEveryMs ?? localSyncDefaults.dispatchEveryMs);
   timer.unref();
 
   return {

@@ -86,6 +86,10 @@ import type { NationalWarehouseConfigInput } from '../../functions/sync/adapters
 import type { PullRetryPolicy } from '../../functions/sync/core/pull-results.ts';
 import { startEmbeddedSync, type EmbeddedSync } from './embedded-sync.ts';
 import { createSyncAdminHandler } from '../../functions/sync/handlers/sync-admin.ts';
+import { createPortalLinksHandler } from '../../functions/sync/handlers/portal-links.ts';
+import { createDynamoPortalLinkStore } from '../../functions/sync/adapters/dynamo-portal-link-store.ts';
+import { DynamoTable } from '../../functions/platform/storage/dynamo-table.ts';
+import { dossierDefaultsFrom, type DossierDefaults } from '../../functions/sync/core/dossier-defaults.ts';
 
 export interface LocalVaultOptions {
   /** Where everything persists: LevelDB, objects, keys. */
@@ -116,6 +120,8 @@ export interface LocalVaultOptions {
   installDevelopmentSeal?: boolean;
   /** Units' change feed and webhooks: where webhooks may point, the feed's settle time, retry timing. */
   unitSync?: LocalUnitSyncOptions;
+  /** What pushed dossiers fall back to; unset, DOSSIER_DEFAULTS (JSON, as on AWS) over the standard ones. */
+  dossierDefaults?: Partial<DossierDefaults>;
 }
 
 export interface LocalVault {
@@ -449,13 +455,26 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     audit: lazyHandler(() => createAuditHandler({ auditLog: new DynamoAuditLog(documentClient, tableName) })),
     pulls: pulls.handler,
     sync: lazyHandler(() => createSyncAdminHandler(sync.admin)),
+    portalLinks: lazyHandler(() =>
+      createPortalLinksHandler({
+        links: createDynamoPortalLinkStore(new DynamoTable(documentClient, tableName)),
+        repository: deps.repository,
+        blobs,
+        clock: systemClock,
+        ids: randomIds,
+        downloadUrlTtlSeconds: deps.policy.downloadUrlTtlSeconds,
+      }),
+    ),
   };
   const onUpload = createOnUploadHandler(deps);
   const signaturePoller = startSignaturePoller(deps, options.signaturePollMs ?? 1_000);
   const sync = startEmbeddedSync({
     db: documentClient,
     tableName,
-    blobs,
+    apiUrl: url,
+    dossierDefaults: dossierDefaultsFrom(
+      options.dossierDefaults ?? (process.env.DOSSIER_DEFAULTS && JSON.parse(process.env.DOSSIER_DEFAULTS)),
+    ),
     repository: deps.repository,
     nationalWarehouse,
   });

@@ -500,6 +500,21 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
       }
     }
 
+    /** The outcomes the deployed consumer logged for an event (MiniStack keeps Lambda logs in CloudWatch Logs). */
+    async function consumerOutcomes(eventId: string): Promise<string[]> {
+      const { events = [] } = await awsJson('logs', 'Logs_20140328.FilterLogEvents', {
+        logGroupName: `/aws/lambda/khoso-${context.stage}-sync-consumer`,
+      });
+      return (events as { message: string }[]).flatMap(({ message }) => {
+        try {
+          const line = JSON.parse(message) as { message?: string; eventId?: string; outcome?: string };
+          return line.message === 'sync message settled' && line.eventId === eventId ? [line.outcome ?? ''] : [];
+        } catch {
+          return [];
+        }
+      });
+    }
+
     before(async () => {
       machineToken = await issuer!.issueToken({ ...machineClient, scope: 'results:write results:read' });
     });
@@ -593,6 +608,7 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
       assert.equal(again.json.status.documentId, filed.documentId);
 
       // SQS delivers at least once: the dispatcher's message for this filing, sent a second time.
+      const eventId = `document.filed:${filed.documentId}:1`;
       const sqs = new SQSClient(emulatorClientConfig());
       try {
         const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: `khoso-${context.stage}-sync` }));
@@ -604,7 +620,7 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
               ownerId: citizen.ownerId,
               documentId: filed.documentId,
               versionNumber: 1,
-              eventId: `document.filed:${filed.documentId}:1`,
+              eventId,
             }),
           }),
         );
@@ -612,6 +628,14 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
         sqs.destroy();
       }
       await drainedSyncQueue(60_000);
+      // The consumer received the duplicate and settled it without calling the portal: the record is synced.
+      const deadline = Date.now() + 20_000;
+      let outcomes = await consumerOutcomes(eventId);
+      while (!outcomes.includes('skipped') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        outcomes = await consumerOutcomes(eventId);
+      }
+      assert.deepEqual(outcomes.sort(), ['skipped', 'synced']);
 
       assert.equal(warehouse!.timesApplied(caseNumber, filed.documentId), 1);
       assert.equal(warehouse!.dossier(caseNumber)?.DanhSachGiayToKetQua.length, 1);

@@ -1,18 +1,14 @@
 /**
  * Sync end to end on this machine, shared by the sync integration tests and `npm run bench:sync`:
  * dynalite with the vault table, the DynamoDB unit of work and sync store, the national-warehouse
- * simulator behind the real HTTP adapter, a filesystem blob store for the presigned links, and the
+ * simulator behind the real HTTP adapter, the portal links' store, and the
  * embedded runtime's dispatcher and in-process queue running the sync use case.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoRepository } from '../../functions/composition/dynamo-repository.ts';
 import { createDynamoSyncStoreWithDocuments } from '../../functions/composition/dynamo-sync-store.ts';
-import { createFsBlobStore } from '../../functions/platform/adapters/fs-blob-store.ts';
 import { systemClock, type Clock } from '../../functions/platform/core/runtime.ts';
 import { createTableInput } from '../../functions/platform/storage/schema.ts';
 import { createNationalWarehouseHttpClient } from '../../functions/sync/adapters/national-warehouse-http-client.ts';
@@ -20,6 +16,7 @@ import type { BackoffSettings } from '../../functions/sync/core/backoff.ts';
 import type { SyncDeps } from '../../functions/sync/core/sync-document.ts';
 import type { SyncPolicyRepository } from '../../functions/sync/core/manage-sync-policy.ts';
 import { storedSyncPolicy, type SyncPolicy } from '../../functions/sync/core/sync-policy.ts';
+import { createDynamoPortalLinkStore } from '../../functions/sync/adapters/dynamo-portal-link-store.ts';
 import { createDynamoSyncStore } from '../../functions/sync/adapters/dynamo-sync-store.ts';
 import { DynamoTable } from '../../functions/platform/storage/dynamo-table.ts';
 import type { SyncStore } from '../../functions/sync/core/sync-ports.ts';
@@ -34,6 +31,8 @@ import {
 } from '../simulators/national-warehouse-simulator.ts';
 
 export const issuingUnit = '000.00.01.H22';
+/** The API origin the pushed links name (nothing serves it here: the links are only stored and pushed). */
+export const portalLinkBaseUrl = 'https://vault.example/';
 const tableName = 'khoso-sync-test';
 
 export interface SyncHarness {
@@ -74,13 +73,6 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
   await client.send(new CreateTableCommand(createTableInput(tableName)));
   const repository = createDynamoRepository(db, tableName);
   const store = createDynamoSyncStoreWithDocuments(db, tableName);
-  const blobRoot = await mkdtemp(join(tmpdir(), 'khoso-sync-'));
-  const blobs = createFsBlobStore({
-    rootDir: blobRoot,
-    publicBaseUrl: 'http://127.0.0.1:3000',
-    signingSecret: randomBytes(32),
-    bucket: 'khoso-sync-test',
-  });
   const simulator = await startNationalWarehouseSimulator();
   const warehouse = createNationalWarehouseHttpClient(
     simulator.clientConfig('client-credentials', { requestTimeoutMs: options.requestTimeoutMs ?? 2000 }),
@@ -88,7 +80,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
   const policies = createDynamoSyncStore(new DynamoTable(db, tableName));
   const deps: SyncDeps = {
     store,
-    blobs,
+    portalLinks: { store: createDynamoPortalLinkStore(new DynamoTable(db, tableName)), baseUrl: portalLinkBaseUrl },
     warehouse,
     policy: options.policy ?? storedSyncPolicy(policies),
     clock: options.clock ?? systemClock,
@@ -174,7 +166,6 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
       await simulator.close();
       client.destroy();
       await dynamo.close();
-      await rm(blobRoot, { recursive: true, force: true });
     },
   };
 }

@@ -4,7 +4,7 @@ import type { Upload } from '../../digitize/core/upload-model.ts';
 import type { IssuedResult } from '../../integration/core/result-model.ts';
 import { isAccessByOthers } from '../../sharing/core/access-log.ts';
 import type { Share, ShareLink } from '../../sharing/core/share-model.ts';
-import { defaultFeedSettings, documentChangeOf, feedDayOf } from '../../sync/core/change-feed.ts';
+import { documentChangeOf, feedDayOf, feedEntryKeepDays } from '../../sync/core/change-feed.ts';
 import type { DocumentSignature } from '../../signing/core/signature-model.ts';
 import type { ImportClaim, Pull, PullFile } from '../../sync/core/pull-model.ts';
 import type { SyncRecord } from '../../sync/core/sync-record.ts';
@@ -89,14 +89,14 @@ export function documentItem(document: VaultDocument): Item {
 }
 
 /**
- * The change-feed entry a document write makes (see documentChangeOf), kept a few days past the
- * feed's reading window. A retried commit writes the same key again.
+ * The change-feed entry a document write makes (see documentChangeOf), kept for the longest
+ * retention the feed honours (feedEntryKeepDays). A retried commit writes the same key again.
  */
 export function documentChangeItem(next: VaultDocument, previous: VaultDocument | undefined): Item | undefined {
   const change = documentChangeOf(next, previous);
   if (!change) return undefined;
   const key = primaryKey(entities.documentChange, { ...change, day: feedDayOf(change.at) });
-  const expires = Math.floor(Date.parse(change.at) / 1000) + (defaultFeedSettings.retentionDays + 5) * 24 * 3600;
+  const expires = Math.floor(Date.parse(change.at) / 1000) + feedEntryKeepDays * 24 * 3600;
   return { ...key, [attributes.entity]: entities.documentChange.entity, change, [attributes.ttl]: expires };
 }
 

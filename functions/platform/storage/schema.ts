@@ -58,7 +58,7 @@ export const attributes = {
   entity: 'entity',
   /** Optimistic-concurrency token: the SHA-256 of the record's canonical JSON. */
   digest: 'digest',
-  /** Time to live: ended shares and links, expired rate-limit counters disappear on their own. */
+  /** Time to live: ended shares and links, portal links, expired rate-limit counters disappear on their own. */
   ttl: 'expiresAtEpoch',
 } as const;
 
@@ -441,6 +441,14 @@ export const entities = {
     pk: key('LOGIN#<state>'),
     sk: key('ATTEMPT'),
   },
+  portalLink: {
+    entity: 'portal-link',
+    title:
+      "the national warehouse's download link of a pushed result (id: hex SHA-256 of the token): owner, document, " +
+      'version, expiry (TTL: its expiry)',
+    pk: key('PORTALLINK#<linkId>'),
+    sk: key('PORTALLINK'),
+  },
   syncPolicy: {
     entity: 'sync-policy',
     title: 'sync policy (current version: every rule)',
@@ -456,7 +464,8 @@ export const entities = {
   documentChange: {
     entity: 'document-change',
     title:
-      "change feed entry: an issued document filed or revoked, written with the document (TTL: the feed's retention)",
+      'change feed entry: an issued document filed or revoked, written with the document ' +
+      '(TTL: 35 days, the longest retention the feed honours)',
     pk: key('CHANGES#<day>'),
     sk: key(`<at>#${ownerPk}#<documentId>#<version:6>#<change>`),
   },

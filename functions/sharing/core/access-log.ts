@@ -23,6 +23,9 @@ export const accessActions = {
   officerLookup: 'document.lookup',
   officerPull: 'national-warehouse.officer-pull-request',
   officerPullDenied: 'national-warehouse.officer-pull-denied',
+  /** The national warehouse fetching a pushed result through its link (functions/sync/core/portal-links.ts). */
+  portalFetch: 'document.portal-fetch',
+  portalFetchDenied: 'document.portal-fetch-denied',
 } as const;
 
 const accessActionSet = new Set<string>(Object.values(accessActions));

@@ -5,12 +5,40 @@ import { digestOf, recordOf, type DynamoTable } from '../../platform/storage/dyn
 import { syncRecordItem } from '../../platform/storage/items.ts';
 import { attributes, entities, indexes, primaryKey } from '../../platform/storage/schema.ts';
 import type { SyncRecordStore } from '../core/sync-ports.ts';
-import type { SyncRecord } from '../core/sync-record.ts';
+import type { SyncRecord, SyncState } from '../core/sync-record.ts';
 
 /** The outbox records in the vault table; a replacement is conditional on the digest read. */
 export function createDynamoSyncRecordStore(table: DynamoTable): SyncRecordStore {
   const { byState, awaitingBatch } = entities.syncRecord.indexKeys;
   const reviewKey = primaryKey(entities.syncHoldReview, {});
+
+  async function queryByState(
+    state: SyncState,
+    limit: number,
+    filter?: { FilterExpression: string; ExpressionAttributeNames: Record<string, string> },
+  ): Promise<SyncRecord[]> {
+    const index = indexes[byState.index];
+    const records: SyncRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await table.db.send(
+        new QueryCommand({
+          TableName: table.name,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk',
+          ...(filter ? { FilterExpression: filter.FilterExpression } : {}),
+          ExpressionAttributeNames: { '#pk': index.partitionKey, ...filter?.ExpressionAttributeNames },
+          ExpressionAttributeValues: { ':pk': byState.pk.of({ state }) },
+          Limit: limit - records.length,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) records.push(recordOf<SyncRecord>(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && records.length < limit);
+    return records;
+  }
+
   return {
     getSyncRecord: (ownerId, documentId) =>
       table.get<SyncRecord>(primaryKey(entities.syncRecord, { ownerId, documentId })),
@@ -31,27 +59,15 @@ export function createDynamoSyncRecordStore(table: DynamoTable): SyncRecordStore
       }
     },
 
-    async listSyncRecords(state, limit) {
-      const index = indexes[byState.index];
-      const records: SyncRecord[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await table.db.send(
-          new QueryCommand({
-            TableName: table.name,
-            IndexName: index.name,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': index.partitionKey },
-            ExpressionAttributeValues: { ':pk': byState.pk.of({ state }) },
-            Limit: limit - records.length,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        for (const item of page.Items ?? []) records.push(recordOf<SyncRecord>(item));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey && records.length < limit);
-      return records;
-    },
+    listSyncRecords: (state, limit) => queryByState(state, limit),
+
+    // Filtered by the table, not here: the limit counts only records to send, so a backlog of records
+    // already queued neither starves the newer ones nor travels to the dispatcher on every pass.
+    listAwaitingDispatch: (limit) =>
+      queryByState('pending', limit, {
+        FilterExpression: 'attribute_not_exists(#dispatchedAt)',
+        ExpressionAttributeNames: { '#dispatchedAt': 'dispatchedAt' },
+      }),
 
     async *syncRecordPages(state) {
       const index = indexes[byState.index];

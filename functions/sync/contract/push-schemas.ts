@@ -23,3 +23,8 @@ export const syncRedrive = z
     deadLetters: z.union([z.number().int(), z.literal('started')]),
   })
   .meta({ id: 'SyncRedrive' });
+
+/** A portal link's token: 256 random bits, base64url (43 characters). */
+export const portalLinkParams = z.strictObject({
+  token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a portal link token'),
+});

@@ -98,19 +98,37 @@ export interface FeedSettings {
 
 export const defaultFeedSettings: FeedSettings = { retentionDays: 30, settleMs: 10_000 };
 
+/**
+ * How long a feed entry is stored (its TTL): the reading window and 5 days for a reader resuming
+ * an older cursor. The longest retention the integration honours: a rule's longer one, or `keep`,
+ * ends here too, so nothing is offered that DynamoDB's lazy TTL merely has not deleted yet.
+ */
+export const feedEntryKeepDays = defaultFeedSettings.retentionDays + 5;
+
 export interface ChangeFeedDeps extends SyncAuditDeps {
   changeFeed: ChangeFeedStore;
   syncPolicies: SyncPolicyStore;
   feedSettings: FeedSettings;
 }
 
-/** Whether the policy shares a change with a unit's systems (read at read time, so a change applies to later reads). */
-export function sharedWith(rules: readonly SyncRule[], change: DocumentChange, unit: string): boolean {
-  const rule = effectiveRule(rules, { unit: change.issuingUnit ?? anyValue, documentType: change.type });
-  return rule.shareWith.includes(unit);
+const dayMs = 24 * 3600 * 1000;
+
+/** Whether a change made at `at` is still within a rule's retention at `now` (`keep`: the feed's own limit). */
+export function withinRetention(retention: SyncRule['retention'], at: string, now: Date): boolean {
+  const days = retention === 'keep' ? feedEntryKeepDays : Math.min(retention, feedEntryKeepDays);
+  return now.getTime() < Date.parse(at) + days * dayMs;
 }
 
-const dayMs = 24 * 3600 * 1000;
+/**
+ * Whether the policy offers a change to a unit's systems now: the rule for the document's issuing
+ * unit and type shares it with the unit, and its retention, counted from the change (the filing of
+ * that version, or the revocation), has not run out. Read at read time, so a changed rule applies
+ * to later reads, and an entry past its retention is withheld even from a reader that has not had it.
+ */
+export function offeredTo(rules: readonly SyncRule[], change: DocumentChange, unit: string, now: Date): boolean {
+  const rule = effectiveRule(rules, { unit: change.issuingUnit ?? anyValue, documentType: change.type });
+  return rule.shareWith.includes(unit) && withinRetention(rule.retention, change.at, now);
+}
 /** Entries examined per request at most, so a unit that may see little still gets an answer quickly. */
 const maxExaminedPerRead = 1_000;
 
@@ -124,7 +142,8 @@ export async function changesForUnit(
   position: FeedPosition | undefined,
   limit: number,
 ): Promise<{ changes: FeedEntry[]; position: FeedPosition; caughtUp: boolean }> {
-  const now = deps.clock.now().getTime();
+  const readAt = deps.clock.now();
+  const now = readAt.getTime();
   const before = new Date(now - deps.feedSettings.settleMs).toISOString();
   const lastDay = feedDayOf(before);
   let current: FeedPosition = position ?? {
@@ -139,7 +158,7 @@ export async function changesForUnit(
     for (const entry of entries) {
       examined += 1;
       current = { day: current.day, after: entry.position };
-      if (sharedWith(rules, entry.change, unit)) changes.push(entry);
+      if (offeredTo(rules, entry.change, unit, readAt)) changes.push(entry);
       if (changes.length === limit) break;
     }
     if (changes.length === limit || entries.length === batch) continue;

@@ -60,7 +60,7 @@ async function inBatches<T>(items: readonly T[], each: (item: T) => Promise<bool
 export async function dispatchPending(deps: DispatchDeps, limit = 500): Promise<number> {
   const sentOnReview = await reviewHeldRecords(deps, limit);
   const sentOnRelease = await releaseDueBatch(deps, limit);
-  const pending = await deps.store.listSyncRecords('pending', limit);
+  const pending = await deps.store.listAwaitingDispatch(limit);
   return sentOnReview + sentOnRelease + (await inBatches(pending, (record) => dispatchSyncRecord(deps, record)));
 }
 
@@ -104,11 +104,13 @@ export async function reviewHeldRecords(deps: DispatchDeps, limit: number): Prom
 }
 
 /**
- * Re-sends the events of records waiting for a retry: at the start of a runtime whose queue did not
- * survive the restart (the embedded one), their messages are gone while the records still wait.
+ * Re-sends the events whose messages a restart lost: at the start of a runtime whose queue did not
+ * survive it (the embedded one), records waiting for a retry, and pending records already handed
+ * to the queue, still wait while their messages are gone.
  */
-export async function requeueFailed(deps: DispatchDeps, limit = 500): Promise<number> {
+export async function requeueLost(deps: DispatchDeps, limit = 500): Promise<number> {
   const failed = await deps.store.listSyncRecords('failed', limit);
-  for (const record of failed) await deps.queue.send(record.event);
-  return failed.length;
+  const queued = (await deps.store.listSyncRecords('pending', limit)).filter((record) => !awaitsDispatch(record));
+  for (const record of [...failed, ...queued]) await deps.queue.send(record.event);
+  return failed.length + queued.length;
 }

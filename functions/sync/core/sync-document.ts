@@ -5,11 +5,11 @@
  * reply was lost is found by the existence check (or answered "already exists") and sent as an
  * update, never created twice.
  */
-import type { BlobStore } from '../../platform/core/blob-store.ts';
 import { ConcurrentUpdateError } from '../../platform/core/errors.ts';
 import type { Clock } from '../../platform/core/runtime.ts';
 import type { VaultDocument } from '../../vault/core/model.ts';
 import { backoffSeconds, type BackoffSettings } from './backoff.ts';
+import type { DossierDefaults } from './dossier-defaults.ts';
 import {
   NationalWarehouseError,
   type Dossier,
@@ -18,35 +18,14 @@ import {
 } from './national-warehouse.ts';
 import { heldRecord, pushesNow, releasedRecord, unlessChanged } from './held-sync.ts';
 import type { PushDecision, PushSubject, SyncPolicy } from './sync-policy.ts';
+import { issuePortalLink, type PortalLinkStore } from './portal-links.ts';
 import type { SyncStore } from './sync-ports.ts';
 import type { SyncEvent, SyncRecord } from './sync-record.ts';
 
-/**
- * 24 hours: the portal may queue its downloads behind its own backlog (or our outage's), and a
- * link that expires first turns a synced result into a broken one; longer would leave a leaked
- * link usable for days. A re-push (new version, redrive) issues a fresh link.
- */
-export const portalLinkSeconds = 24 * 3600;
-
-/** What a digitised paper lacks and the portal requires; from the stage's configuration. */
-export interface DossierDefaults {
-  procedureCode: string;
-  procedureName: string;
-  resultTypeCode: string;
-  processingUnit: string;
-}
-
-/** Until a stage configures its own: a digitised result of an administrative procedure. */
-export const standardDossierDefaults: DossierDefaults = {
-  procedureCode: '1.000046',
-  procedureName: 'Kết quả giải quyết thủ tục hành chính (số hoá)',
-  resultTypeCode: 'KQ.G15.000031',
-  processingUnit: '000.00.01.H22',
-};
-
 export interface SyncDeps {
   store: SyncStore;
-  blobs: Pick<BlobStore, 'presignDownload'>;
+  /** Where the portal's download links are stored, and the API base URL they point at. */
+  portalLinks: { store: Pick<PortalLinkStore, 'putPortalLink'>; baseUrl: string };
   warehouse: NationalWarehouse;
   policy: SyncPolicy;
   clock: Clock;
@@ -182,12 +161,10 @@ export async function syncDocument(deps: SyncDeps, event: SyncEvent): Promise<Sy
     if (event.type === 'document.filed') {
       const version = await deps.store.getVersion(event.ownerId, event.documentId, event.versionNumber);
       if (!version) throw new NationalWarehouseError('invalid-message', `version ${event.versionNumber} is missing`);
-      fileUrl = await deps.blobs.presignDownload({
-        key: version.blobKey,
-        fileName: version.fileName,
-        contentType: version.contentType,
-        expiresInSeconds: portalLinkSeconds,
-      });
+      fileUrl = await issuePortalLink(
+        { ...deps.portalLinks, clock: deps.clock },
+        { ownerId: version.ownerId, documentId: version.documentId, versionNumber: version.number },
+      );
     }
     const remoteId = await push(deps.warehouse, toDossier(document, fileUrl, deps.defaults));
     const { lastError: _cleared, hold: _hold, releaseAt: _released, ...rest } = record;

@@ -21,6 +21,8 @@ export interface SyncRecordStore {
   heldReviewedVersion(): Promise<number>;
   /** Records that the held records are decided under `policyVersion`; never moves backwards. */
   saveHeldReviewedVersion(policyVersion: number): Promise<void>;
+  /** Pending records not yet handed to the queue, oldest change first. */
+  listAwaitingDispatch(limit: number): Promise<SyncRecord[]>;
 }
 
 /** The records, and the document and version a record is about. */

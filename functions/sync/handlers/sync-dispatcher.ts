@@ -4,12 +4,15 @@ import { lazyHandler } from '../../platform/lazy-handler.ts';
 import { dispatchPending, type DispatchDeps } from '../core/dispatch-sync.ts';
 
 /**
- * More than a minute's filings at the busiest: the pass reads the oldest pending records (through
- * the by-state index), and those already queued are skipped without a write.
+ * More than a minute's filings at the busiest: the pass reads the oldest pending records not yet
+ * queued (through the by-state index; those already queued are filtered out by the table).
  */
 const recordsPerPass = 2000;
 
-/** Run every minute by an EventBridge schedule: hands the outbox's pending records to the sync queue. */
+/**
+ * Run every minute by an EventBridge schedule: decides held records again after a policy change,
+ * releases the hourly batch whose hour has come, and hands the outbox's pending records to the sync queue.
+ */
 export function createSyncDispatcher(deps: DispatchDeps) {
   return async (): Promise<{ sent: number }> => {
     const sent = await dispatchPending(deps, recordsPerPass);

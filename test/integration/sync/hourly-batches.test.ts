@@ -7,8 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { reviewHeldRecords } from '../../../functions/sync/core/dispatch-sync.ts';
 import { putSyncRule } from '../../../functions/sync/core/manage-sync-policy.ts';
-import type { PushMode } from '../../../functions/sync/core/sync-policy.ts';
+import { syncDocument } from '../../../functions/sync/core/sync-document.ts';
+import { storedSyncPolicy, type PushMode, type SyncPolicy } from '../../../functions/sync/core/sync-policy.ts';
 import { randomIds } from '../../../functions/platform/core/runtime.ts';
 import type { VaultDocument } from '../../../functions/vault/core/model.ts';
 import { issuingUnit, startSyncHarness, type SyncHarness } from '../../support/sync-harness.ts';
@@ -137,5 +139,63 @@ describe('hourly batches and policy changes on held records', () => {
     await settle();
     assert.equal(await stateOf(document), 'held');
     assert.equal(applied(document), 0);
+  });
+});
+
+describe('a policy change racing the sync use case', () => {
+  let harness: SyncHarness;
+  before(async () => {
+    // No poll: the test runs the use case and the dispatcher's steps itself, in the racing order.
+    harness = await startSyncHarness({ clock, queue: { policySettleMs: 0, dispatchEveryMs: 3_600_000 } });
+  });
+  after(async () => {
+    await harness.close();
+  });
+
+  test('a record held under the old version after the held records were reviewed goes back to pending', async () => {
+    const policyDeps = { syncPolicies: harness.policies, repository: harness.repository, clock, ids: randomIds };
+    const rule = (push: PushMode) => ({
+      unit: issuingUnit,
+      documentType,
+      push,
+      shareWith: [],
+      retention: 'keep' as const,
+    });
+    const dispatchDeps = {
+      store: harness.store,
+      clock,
+      policies: harness.policies,
+      policySettleMs: 0,
+      queue: { send: async () => undefined },
+    };
+    setClock('2026-12-05T09:10:00.000Z');
+    await putSyncRule(policyDeps, admin, rule('never'));
+    const document = await harness.fileIssuedResult(ownerId, 10);
+    const record = await harness.recordOf(document);
+
+    // The use case reads `never`; before it writes, an administrator sets `immediate` and the
+    // dispatcher reviews the held records (ours is not held yet, so the review passes it by).
+    const stored = storedSyncPolicy(harness.policies);
+    let raced = false;
+    const racing: SyncPolicy = {
+      async pushFor(subject) {
+        const decision = await stored.pushFor(subject);
+        if (!raced) {
+          raced = true;
+          await putSyncRule(policyDeps, admin, rule('immediate'));
+          assert.equal(await reviewHeldRecords(dispatchDeps, 100), 0);
+        }
+        return decision;
+      },
+    };
+    const outcome = await syncDocument({ ...harness.deps, policy: racing }, record!.event);
+    assert.deepEqual(outcome, { outcome: 'skipped', detail: 'the sync policy changed meanwhile' });
+    const pending = await harness.recordOf(document);
+    assert.equal(pending?.state, 'pending');
+    assert.equal(pending?.dispatchedAt, undefined);
+
+    await harness.sync.dispatch();
+    await harness.waitFor(async () => (await harness.recordOf(document))?.state === 'synced', 15_000);
+    assert.equal(harness.simulator.timesApplied(document.id, document.id), 1);
   });
 });

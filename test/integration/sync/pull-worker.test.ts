@@ -29,6 +29,7 @@ import { requestPull, type PullDeps } from '../../../functions/sync/core/pull-re
 import { createPullWorker } from '../../../functions/sync/handlers/pull-worker.ts';
 import { defaultVaultPolicy } from '../../../functions/vault/core/vault-policy.ts';
 import { startDynamoDbServer, type LocalDynamoDb } from '../../../lib/local/dynamodb-server.ts';
+import { createLocalPulls } from '../../../lib/local/local-pulls.ts';
 import {
   startNationalWarehouseSimulator,
   type NationalWarehouseSimulator,
@@ -41,6 +42,8 @@ const procedureCode = '1.004616.000.00.00.H56';
 
 let dynamo: LocalDynamoDb;
 let client: DynamoDBClient;
+let db: DynamoDBDocumentClient;
+let vaultRepository: ReturnType<typeof createDynamoRepository>;
 let blobRoot: string;
 let simulator: NationalWarehouseSimulator;
 let deps: PullDeps;
@@ -121,7 +124,7 @@ before(async () => {
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   await client.send(new CreateTableCommand(createTableInput(tableName)));
   blobRoot = await mkdtemp(join(tmpdir(), 'khoso-pulls-'));
   const blobs = createFsBlobStore({
@@ -131,19 +134,16 @@ before(async () => {
     bucket: tableName,
   });
   simulator = await startNationalWarehouseSimulator();
-  const repository = {
-    ...createDynamoRepository(db, tableName),
-    ...createDynamoPullStore(new DynamoTable(db, tableName)),
-  };
-  const commit = repository.commit;
-  deps = {
-    repository: {
-      ...repository,
-      commit: async (changes) => {
-        injected(faults.commits, 'DynamoDB');
-        return commit(changes);
-      },
+  const repository = createDynamoRepository(db, tableName);
+  vaultRepository = {
+    ...repository,
+    commit: async (changes) => {
+      injected(faults.commits, 'DynamoDB');
+      return repository.commit(changes);
     },
+  };
+  deps = {
+    repository: { ...vaultRepository, ...createDynamoPullStore(new DynamoTable(db, tableName)) },
     blobs: {
       ...blobs,
       write: async (...args) => {
@@ -303,5 +303,48 @@ describe('the pull worker on the pulls queue', () => {
       batch(message('b-1', 'not json'), message('b-2', JSON.stringify({ pullId: 'p', extra: true }))),
     );
     assert.deepEqual(response.batchItemFailures, []);
+  });
+});
+
+describe('the same delivery on the embedded runtime (in-process queue)', () => {
+  test('a run that throws is retried by the queue and the pull failed on its last receive; a sound one is done', async () => {
+    // Queue waits in milliseconds instead of seconds: the 30 s and 60 s backoffs take 90 ms.
+    const local = createLocalPulls(
+      {
+        repository: vaultRepository,
+        blobs: deps.blobs,
+        clock: systemClock,
+        ids: randomIds,
+        policy: defaultVaultPolicy,
+      },
+      db,
+      tableName,
+      simulator.clientConfig('client-credentials', { requestTimeoutMs: 2000 }),
+      { retry: { attempts: 2, baseDelayMs: 1 }, secondsToMs: 1 },
+    );
+    try {
+      const failing = await ownerWithPapers(2);
+      faults.blobWrites = { pass: 0, fail: pullMaxReceiveCount };
+      const doomed = await requestPull(local.deps, contextOf(failing), { procedureCode });
+      await local.idle();
+      assert.equal(faults.blobWrites.fail, 0, 'one failed write per receive');
+      const failed = await local.deps.repository.getPull(doomed.id);
+      assert.equal(failed?.state, 'failed');
+      assert.match(failed?.reason ?? '', /stopped before it could finish/);
+      assert.deepEqual(local.queue.depth(), { queued: 0, inFlight: 0, deadLetters: 0 });
+
+      const sound = await ownerWithPapers(2);
+      const pull = await requestPull(local.deps, contextOf(sound), { procedureCode });
+      await local.idle();
+      const done = await local.deps.repository.getPull(pull.id);
+      assert.equal(done?.state, 'done', done?.reason);
+      assert.deepEqual(
+        (await local.deps.repository.listPullFiles(pull.id)).map((file) => file.outcome),
+        ['filed', 'filed'],
+      );
+    } finally {
+      faults.blobWrites = { pass: 0, fail: 0 };
+      await local.stop();
+    }
   });
 });

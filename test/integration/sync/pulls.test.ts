@@ -251,8 +251,12 @@ describe('hostile callers', () => {
     assert.equal(simulator.requestCount('pullResults'), requestsBefore);
   });
 
-  test('an officer cannot pull (not yet: only owners pull for themselves)', async () => {
-    const response = await pull(await t.token('officer'));
-    assertProblem(response, 403, 'forbidden-role');
+  test('an officer names the owner and the case; a citizen may not (422), nothing recorded or sent', async () => {
+    const requestsBefore = simulator.requestCount('pullResults');
+    assertProblem(await pull(await t.token('officer')), 422, 'invalid-input');
+    assertProblem(await pull(token, { procedureCode, ownerId: citizen2, caseNumber: 'HS-1' }), 422, 'invalid-input');
+    assertProblem(await pull(await t.token('admin')), 403, 'forbidden-role');
+    await t.vault.pulls.idle();
+    assert.equal(simulator.requestCount('pullResults'), requestsBefore);
   });
 });

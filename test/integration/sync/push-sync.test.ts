@@ -9,6 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { redriveSync, syncStatus } from '../../../functions/sync/core/sync-admin.ts';
 import type { AuditEntry } from '../../../functions/audit/core/audit-model.ts';
 import { randomIds, systemClock } from '../../../functions/platform/core/runtime.ts';
+import { dispatchPending } from '../../../functions/sync/core/dispatch-sync.ts';
+import { startLocalSync } from '../../../lib/local/local-sync.ts';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness.ts';
 
 const ownerId = '079203001234';
@@ -64,7 +66,10 @@ describe('push to the national warehouse through the queue', () => {
     }
     const stored = simulator.dossier(documents[0]!.id);
     assert.equal(stored?.DanhSachGiayToKetQua[0]?.MaGiayToKetQua, 'KQ.G15.000031');
-    assert.match(String(stored?.DanhSachGiayToKetQua[0]?.DuongDanTepTinKetQua), /X-Khoso-Expires=/);
+    // Our API's link (the base URL's trailing slash not doubled), one fresh token per document.
+    const links = documents.map((d) => String(simulator.dossier(d.id)?.DanhSachGiayToKetQua[0]?.DuongDanTepTinKetQua));
+    for (const link of links) assert.match(link, /^https:\/\/vault\.example\/v1\/portal-links\/[A-Za-z0-9_-]{43}$/);
+    assert.equal(new Set(links).size, documents.length);
     assert.equal(harness.sync.queue.depth().deadLetters, 0);
     assert.equal((await harness.countByState()).dead, 0);
   });
@@ -135,6 +140,63 @@ describe('push to the national warehouse through the queue', () => {
     });
     await harness.waitFor(synced([document]), 15_000);
     assert.equal(simulator.timesApplied(document.id, document.id), 1);
+  });
+
+  test('once a push succeeds after an outage, the results waiting out their backoff are retried at once', async () => {
+    // Every retry waits 30 to 60 s of the harness's compressed time: far longer than the test allows.
+    const slow = await startSyncHarness({ backoff: { baseSeconds: 600, maxSeconds: 600 } });
+    try {
+      await slow.simulator.goDown();
+      const waiting = await Promise.all(Array.from({ length: 5 }, (_, i) => slow.fileIssuedResult(ownerId, 500 + i)));
+      await slow.waitFor(async () => (await slow.countByState()).failed === waiting.length, 15_000);
+      assert.equal(slow.sync.queue.depth().queued, waiting.length, 'each waits for its retry');
+
+      await slow.simulator.comeBack();
+      // A new result is the first push after the outage: its success shows the portal answering again.
+      const probe = await slow.fileIssuedResult(ownerId, 510);
+      const recovered = Date.now();
+      await slow.waitFor(async () => (await slow.countByState()).synced === waiting.length + 1, 15_000);
+      assert.ok(Date.now() - recovered < 15_000, 'released well before the shortest backoff of 30 s');
+      for (const document of [...waiting, probe]) {
+        assert.equal(slow.simulator.timesApplied(document.id, document.id), 1, `${document.id} applied once`);
+      }
+      for (const document of waiting) assert.equal((await slow.recordOf(document))?.attempts, 2);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  test('a result queued but not consumed before a restart is synced by the next run', async () => {
+    const restarted = await startSyncHarness();
+    try {
+      await restarted.sync.stop();
+      const document = await restarted.fileIssuedResult(ownerId, 450);
+      // Handed to a queue that then died with the process: the record says dispatched, no message is left.
+      const lostQueue = { send: async () => undefined };
+      assert.equal(
+        await dispatchPending({
+          store: restarted.store,
+          policies: restarted.policies,
+          clock: systemClock,
+          queue: lostQueue,
+        }),
+        1,
+      );
+      assert.ok((await restarted.recordOf(document))?.dispatchedAt);
+
+      const next = startLocalSync(
+        { ...restarted.deps, policies: restarted.policies },
+        { dispatchEveryMs: 100, secondsToMs: 100 },
+      );
+      try {
+        await restarted.waitFor(async () => (await restarted.recordOf(document))?.state === 'synced', 15_000);
+      } finally {
+        await next.stop();
+      }
+      assert.equal(restarted.simulator.timesApplied(document.id, document.id), 1);
+    } finally {
+      await restarted.close();
+    }
   });
 
   test('too many retryable failures end dead, not retried forever', async () => {

@@ -9,6 +9,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { systemClock } from '../../../functions/platform/core/runtime.ts';
 import { createSyncConsumer } from '../../../functions/sync/handlers/sync-consumer.ts';
 import { createSyncDispatcher } from '../../../functions/sync/handlers/sync-dispatcher.ts';
+import { dispatchPending } from '../../../functions/sync/core/dispatch-sync.ts';
 import type { SyncEvent } from '../../../functions/sync/core/sync-record.ts';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness.ts';
 
@@ -131,5 +132,26 @@ describe('sync handlers on AWS (consumer and dispatcher)', () => {
     assert.ok(sent.some((event) => event.documentId === document.id));
     assert.ok((await harness.recordOf(document))?.dispatchedAt);
     assert.deepEqual(await dispatch(), { sent: 0 });
+  });
+
+  test('records already queued and still pending do not use up a pass: the newer ones are sent', async () => {
+    const sent: SyncEvent[] = [];
+    const deps = {
+      store: harness.store,
+      policies: harness.policies,
+      clock: systemClock,
+      queue: { send: async (event: SyncEvent) => void sent.push(event) },
+    };
+    await dispatchPending(deps);
+    const documents = [];
+    for (let i = 0; i < 3; i += 1) documents.push(await harness.fileIssuedResult(ownerId, 10 + i));
+    // No consumer runs: the first pass's records stay pending, older than the third.
+    assert.equal(await dispatchPending(deps, 2), 2);
+    assert.equal(await dispatchPending(deps, 2), 1);
+    assert.deepEqual(
+      sent.slice(-3).map((event) => event.documentId),
+      documents.map((document) => document.id),
+    );
+    assert.equal((await harness.store.listSyncRecords('pending', 100)).filter((r) => !r.dispatchedAt).length, 0);
   });
 });

@@ -337,6 +337,31 @@ describe('IAM scoping', () => {
     ]);
   });
 
+  test("the portal-link route is public, on its own function: links, documents and the owner's chain, vault/ reads", () => {
+    const route = resources('AWS::ApiGatewayV2::Route').find(
+      ([, r]) => r.Properties.RouteKey === 'GET /v1/portal-links/{token}',
+    )?.[1];
+    assert.equal(route?.Properties.AuthorizationType, 'NONE');
+    assert.match(JSON.stringify(route?.Properties.Target), /PortalLinksIntegration/);
+    const dynamo = roleStatements('ApiPortalLinksHandler').filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('dynamodb:')),
+    );
+    const audit = ['AUDITCHAIN#*', 'AUDIT#*#*'];
+    assert.deepEqual(
+      dynamo.map((s) => ({
+        actions: actionsOf(s).sort(),
+        partitions: (s.Condition as Record<string, Record<string, string[]>>)['ForAllValues:StringLike']?.[
+          'dynamodb:LeadingKeys'
+        ],
+      })),
+      [
+        { actions: ['dynamodb:GetItem'], partitions: ['PORTALLINK#*', 'OWNER#*', ...audit] },
+        { actions: ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: audit },
+      ],
+    );
+    assert.deepEqual(objectGrants('ApiPortalLinksHandler'), { 'vault/*': ['s3:GetObject'] });
+  });
+
   test('the logout and login routes are public and served by the auth function; the session route needs the authorizer', () => {
     const route = (key: string) =>
       resources('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key)?.[1];
@@ -424,7 +449,7 @@ describe('API', () => {
 });
 
 describe('functions and workflow', () => {
-  test('twenty-six Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
+  test('twenty-seven Node 22 functions, traced, each with its handler export; OCR on x86_64 with 1,536 MB', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'khoso-dev-workflow-recognize',
       MemorySize: 1536,
@@ -435,6 +460,7 @@ describe('functions and workflow', () => {
       'index.extractHandler',
       'index.failHandler',
       'index.fileHandler',
+      'index.handler',
       'index.handler',
       'index.handler',
       'index.handler',

@@ -1,38 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { pullMaxReceiveCount } from '../../../functions/sync/core/pull-delivery.ts';
-import { synthKhoso } from './synth-khoso.ts';
+import {
+  nationalWarehouseGateway as gateway,
+  synthKhoso,
+  synthNationalWarehouseStage,
+  type TemplateStatement as Statement,
+} from './synth-khoso.ts';
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
-type Resource = { Type: string; Properties: Record<string, any> };
-
-const gateway = {
-  baseUrl: 'https://lgsp.example.gov.vn/ngsp',
-  paths: {
-    findDossier: '/dossiers/find',
-    createDossier: '/dossiers/create',
-    updateDossier: '/dossiers/update',
-    pullResults: '/GetKetQuaGiayTo',
-    getFile: '/GetGiayToByUrl',
-  },
-  authentication: { kind: 'client-credentials', clientId: 'khoso-dev' },
-};
-const khoso = synthKhoso({
-  nationalWarehouseGateway: JSON.stringify(gateway),
-  nationalWarehouseCredentialsSecret: 'khoso/dev/national-warehouse',
-});
-const stateless = khoso.statelessTemplate;
-const resources = (type: string) => Object.entries(stateless.findResources(type) as Record<string, Resource>);
-const statementsOf = (prefix: string) =>
-  resources('AWS::IAM::Policy')
-    .filter(([id]) => id.startsWith(prefix))
-    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
-const actions = (statements: Statement[]) => statements.flatMap((statement) => [statement.Action].flat());
-const functionNamed = (name: string) =>
-  resources('AWS::Lambda::Function').find(([, fn]) => fn.Properties.FunctionName === name)?.[1];
-const variablesOf = (name: string) =>
-  (functionNamed(name)?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-
+const { resources, statementsOf, actions, functionNamed, variablesOf } = synthNationalWarehouseStage();
 const queueNamed = (name: string) => resources('AWS::SQS::Queue').find(([, q]) => q.Properties.QueueName === name);
 
 describe('pulls from the national warehouse (CDK)', () => {
@@ -53,7 +29,7 @@ describe('pulls from the national warehouse (CDK)', () => {
       const policy = resources('AWS::SQS::QueuePolicy').find(([, p]) =>
         JSON.stringify(p.Properties.Queues).includes(id),
       );
-      const statements = policy?.[1].Properties.PolicyDocument.Statement as (Statement & { Condition?: unknown })[];
+      const statements = policy?.[1].Properties.PolicyDocument.Statement as Statement[];
       const deny = statements.find((statement) => statement.Effect === 'Deny');
       assert.deepEqual(deny?.Condition, { Bool: { 'aws:SecureTransport': 'false' } }, id);
     }
@@ -65,6 +41,8 @@ describe('pulls from the national warehouse (CDK)', () => {
       JSON.stringify(a.Properties.Dimensions ?? []).includes(deadLettersId),
     )?.[1];
     assert.ok(alarm, 'an alarm watches the pulls dead-letter queue');
+    // The name docs/deployment.md gives, the same whether the stage pushes or not.
+    assert.equal(alarm.Properties.AlarmName, 'khoso-dev-dead-letters2');
     assert.equal(alarm.Properties.MetricName, 'ApproximateNumberOfMessagesVisible');
     assert.equal(alarm.Properties.Threshold, 1);
     assert.match(JSON.stringify(alarm.Properties.AlarmActions), /AlarmsTopic/);

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { indexes } from '../../../functions/platform/storage/schema.ts';
 import { defaultMaxAttempts } from '../../../functions/sync/core/backoff.ts';
+import { standardDossierDefaults } from '../../../functions/sync/core/dossier-defaults.ts';
 import { syncMaxReceiveCount } from '../../../lib/constructs/national-warehouse-push.ts';
 import { nationalWarehouseGateway, synthKhoso, synthNationalWarehouseStage } from './synth-khoso.ts';
 
@@ -71,11 +72,9 @@ describe('push to the national warehouse (CDK)', () => {
     assert.match(JSON.stringify(variablesOf('khoso-dev-sync-dispatcher').SYNC_QUEUE_URL), /PushQueue/);
   });
 
-  test('the consumer reads vault objects (for the presigned GET), the table and the gateway secret', () => {
+  test('the consumer reads the table and the gateway secret, and no object: the link route presigns', () => {
     const statements = statementsOf('PushConsumer');
-    const s3 = statements.filter((s) => actions([s]).some((action) => action.startsWith('s3:')));
-    assert.deepEqual(actions(s3).sort(), ['s3:GetObject']);
-    assert.match(JSON.stringify(s3[0]!.Resource), /\/vault\/\*/);
+    assert.ok(!actions(statements).some((action) => action.startsWith('s3:') || action.startsWith('kms:')));
     assert.ok(actions(statements).includes('dynamodb:PutItem'));
     assert.ok(actions(statements).includes('sqs:ChangeMessageVisibility'));
     assert.ok(!actions(statements).includes('sqs:SendMessage'));
@@ -84,6 +83,34 @@ describe('push to the national warehouse (CDK)', () => {
     const variables = variablesOf('khoso-dev-sync-consumer');
     assert.deepEqual(JSON.parse(variables.NATIONAL_WAREHOUSE_CONFIG as string), nationalWarehouseGateway);
     assert.match(JSON.stringify(variables.SYNC_QUEUE_URL), /PushQueue/);
+  });
+
+  test("the consumer's links point at this stage's API, and its dossiers fall back to the standard defaults", () => {
+    const variables = variablesOf('khoso-dev-sync-consumer');
+    // The $default stage's URL: https://<api id>.execute-api.<region>.<suffix>/
+    const url = JSON.stringify(variables.PORTAL_LINK_BASE_URL);
+    assert.match(url, /"Ref":"ApiHttpApi[0-9A-F]+"/);
+    assert.match(url, /execute-api/);
+    assert.deepEqual(JSON.parse(variables.DOSSIER_DEFAULTS as string), standardDossierDefaults);
+  });
+
+  test("a stage's public URL and dossier defaults reach the consumer", () => {
+    const configured = synthKhoso({
+      nationalWarehouseGateway: JSON.stringify(nationalWarehouseGateway),
+      nationalWarehouseCredentialsSecret: 'khoso/dev/national-warehouse',
+      apiPublicUrl: 'https://api.khoso.example.gov.vn/',
+      dossierDefaults: JSON.stringify({ processingUnit: '000.00.15.H56', procedureCode: '1.004616.000.00.00.H56' }),
+    }).statelessTemplate;
+    const consumer = Object.values(configured.findResources('AWS::Lambda::Function')).find(
+      (fn) => fn.Properties.FunctionName === 'khoso-dev-sync-consumer',
+    );
+    const variables = consumer?.Properties.Environment.Variables as Record<string, string>;
+    assert.equal(variables.PORTAL_LINK_BASE_URL, 'https://api.khoso.example.gov.vn/');
+    assert.deepEqual(JSON.parse(variables.DOSSIER_DEFAULTS!), {
+      ...standardDossierDefaults,
+      processingUnit: '000.00.15.H56',
+      procedureCode: '1.004616.000.00.00.H56',
+    });
   });
 
   test('the sync administration may start a message move from the dead-letter queue only, and knows both queues', () => {

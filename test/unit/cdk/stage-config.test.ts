@@ -144,4 +144,33 @@ describe('stage configuration', () => {
       /browserLogin\.authorizationParams: may not set state/,
     );
   });
+  test('dossier defaults: JSON from context over the standard ones, each field checked by name', () => {
+    const configured = fromContext({
+      dossierDefaults: '{"processingUnit":"000.00.15.H56","procedureName":"Cấp giấy phép (số hoá)"}',
+    });
+    assert.deepEqual(configured.dossierDefaults, {
+      processingUnit: '000.00.15.H56',
+      procedureName: 'Cấp giấy phép (số hoá)',
+    });
+    assert.equal(fromContext({}).dossierDefaults, undefined);
+    assert.throws(
+      () => fromContext({ dossierDefaults: { processingUnit: 'đơn vị 1' } }),
+      /dossierDefaults\.processingUnit: letters, digits and \. _ \/ - only/,
+    );
+    assert.throws(() => fromContext({ dossierDefaults: { procedureName: '  ' } }), /dossierDefaults\.procedureName/);
+    assert.throws(
+      () => fromContext({ dossierDefaults: { procedureName: 'a\u0007b' } }),
+      /dossierDefaults\.procedureName: must not contain control characters/,
+    );
+    assert.throws(() => fromContext({ dossierDefaults: { unitCode: 'PC06' } }), /dossierDefaults: .*unitCode/);
+    assert.throws(() => fromContext({ dossierDefaults: 'not json' }), /dossierDefaults: /);
+  });
+
+  test("the API's public URL must be https", () => {
+    assert.equal(
+      fromContext({ apiPublicUrl: 'https://api.khoso.example/' }).apiPublicUrl,
+      'https://api.khoso.example/',
+    );
+    assert.throws(() => fromContext({ apiPublicUrl: 'http://api.khoso.example/' }), /apiPublicUrl: must be https/);
+  });
 });

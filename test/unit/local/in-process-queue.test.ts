@@ -61,3 +61,32 @@ test('a throwing consumer leaves the message invisible for the visibility timeou
   assert.ok(seen[2]!.at >= 95, `crashed message back after its visibility timeout, at ${seen[2]!.at} ms`);
   await queue.stop();
 });
+
+test('releasing retries shows the messages waiting out a backoff now, not new delays or crashed deliveries', async () => {
+  const queue = new InProcessQueue<string>({
+    visibilityTimeoutSeconds: 100,
+    maxReceiveCount: 5,
+    concurrency: 4,
+    pollMs: 5,
+    secondsToMs: 10,
+  });
+  const seen: string[] = [];
+  queue.consume(async ({ body, receiveCount }): Promise<ConsumerVerdict> => {
+    seen.push(`${body}#${receiveCount}`);
+    if (receiveCount > 1) return { delete: true };
+    if (body === 'crashes') throw new Error('crashed');
+    return { retryAfterSeconds: 100 };
+  });
+  queue.send('retried');
+  queue.send('crashes');
+  queue.send('delayed', 100);
+  await settle(50);
+  assert.deepEqual(seen.sort(), ['crashes#1', 'retried#1']);
+  assert.equal(queue.depth().queued, 3, 'all three wait about a second');
+
+  assert.equal(queue.releaseRetries(), 1);
+  await settle(50);
+  assert.deepEqual(seen.sort(), ['crashes#1', 'retried#1', 'retried#2']);
+  assert.equal(queue.depth().queued, 2, 'the new delay and the visibility timeout still run');
+  await queue.stop();
+});

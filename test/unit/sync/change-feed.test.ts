@@ -5,6 +5,7 @@ import {
   decodeFeedCursor,
   documentChangeOf,
   encodeFeedCursor,
+  withinRetention,
   type DocumentChange,
   type FeedEntry,
 } from '../../../functions/sync/core/change-feed.ts';
@@ -129,10 +130,48 @@ describe('reading the feed for a unit', () => {
     assert.deepEqual(none.position, rest.position);
   });
 
+  test("entries past the rule's retention are withheld, and the cursor moves past them", async () => {
+    const oneDay = {
+      ...deps,
+      syncPolicies: {
+        ...deps.syncPolicies,
+        currentPolicy: async () => ({
+          ...(await deps.syncPolicies.currentPolicy()),
+          rules: [{ unit: 'A08', documentType: '*', push: 'never' as const, shareWith: ['C06'], retention: 1 }],
+        }),
+      },
+    };
+    // d1 and d3 were filed two days before the read, d5 and d7 two hours before.
+    const read = await changesForUnit(oneDay, 'C06', undefined, 10);
+    assert.deepEqual(
+      read.changes.map((e) => e.change.documentId),
+      ['d5', 'd7'],
+    );
+    assert.equal(read.caughtUp, true);
+    assert.equal(read.position.after, entries.at(-1)?.position);
+  });
+
   test('a unit the policy names nowhere sees nothing, and its cursor still moves to the end', async () => {
     const other = await changesForUnit(deps, 'C07', undefined, 10);
     assert.deepEqual(other.changes, []);
     assert.equal(other.caughtUp, true);
     assert.equal(other.position.after, entries.at(-1)?.position);
+  });
+});
+
+describe('retention', () => {
+  const filed = '2026-12-01T10:00:00.000Z';
+  const after = (ms: number) => new Date(Date.parse(filed) + ms);
+  const day = 24 * 3600 * 1000;
+
+  test('counts whole days from the change, to the millisecond', () => {
+    assert.equal(withinRetention(2, filed, after(2 * day - 1)), true);
+    assert.equal(withinRetention(2, filed, after(2 * day)), false);
+  });
+
+  test('keep and longer rules end with the entries the feed stores (35 days)', () => {
+    assert.equal(withinRetention('keep', filed, after(35 * day - 1)), true);
+    assert.equal(withinRetention('keep', filed, after(35 * day)), false);
+    assert.equal(withinRetention(3650, filed, after(35 * day)), false);
   });
 });

@@ -15,7 +15,8 @@ export type RouteGroup =
   | 'integration'
   | 'unitSync'
   | 'pulls'
-  | 'sync';
+  | 'sync'
+  | 'portalLinks';
 
 export interface RouteContract {
   operationId: string;
