@@ -295,6 +295,14 @@ describe('IAM scoping', () => {
     for (const [, fn] of withKey)
       assert.match(JSON.stringify(fn.Properties.Environment.Variables.WEBHOOK_SECRET_KEY_ID), /KeysWebhookSecretKey/);
     stateful.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/khoso-dev-webhook-secrets' });
+    // No role reaches it through a wildcard either: every KMS statement names its key.
+    const wildcardKms = resources('AWS::IAM::Policy').flatMap(([id, policy]) =>
+      (policy.Properties.PolicyDocument.Statement as TemplateStatement[])
+        .filter((statement) => actionsOf(statement).some((a) => a.startsWith('kms:')))
+        .filter((statement) => JSON.stringify(statement.Resource).includes('"*"'))
+        .map(() => ownerOf(id)),
+    );
+    assert.deepEqual(wildcardKms, []);
   });
 
   test('functions without vault access get no data permissions at all', () => {
