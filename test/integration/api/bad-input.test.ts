@@ -385,9 +385,10 @@ describe('bad input changes nothing', () => {
         const [key] = Object.keys(extra);
         // A field the route does take (a template's id) is no smuggling.
         if (key !== undefined && key in route.valid) continue;
-        // POST /v1/uploads does take ownerId: for a citizen naming someone else it is a 422, covered below.
-        const codes =
-          route.op === 'createUpload' && key === 'ownerId' ? ['invalid-input', 'forbidden-role'] : ['invalid-request'];
+        // POST /v1/uploads does take ownerId: for a citizen naming someone else it is a 422, covered below. So do
+        // pulls, for officers: a citizen naming any owner is a 422 (test/integration/sync/pulls.test.ts).
+        const takesOwnerId = route.op === 'createUpload' || route.op === 'createPull';
+        const codes = takesOwnerId && key === 'ownerId' ? ['invalid-input', 'forbidden-role'] : ['invalid-request'];
         cases.push({
           label: `${route.op} + ${key}`,
           method: route.method,
