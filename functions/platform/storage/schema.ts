@@ -423,7 +423,9 @@ export const entities = {
   },
   syncHoldReview: {
     entity: 'sync-hold-review',
-    title: 'the sync policy version the held sync records were last decided again under (the dispatcher)',
+    title:
+      'the sync policy version the held sync records were last decided again under, and where an unfinished ' +
+      "review resumes (the dispatcher's)",
     pk: key('SYNC-HOLD-REVIEW'),
     sk: key('REVIEW'),
   },

@@ -4,7 +4,7 @@ import { ConcurrentUpdateError } from '../../platform/core/errors.ts';
 import { digestOf, recordOf, type DynamoTable } from '../../platform/storage/dynamo-table.ts';
 import { syncRecordItem } from '../../platform/storage/items.ts';
 import { attributes, entities, indexes, primaryKey } from '../../platform/storage/schema.ts';
-import type { SyncRecordStore } from '../core/sync-ports.ts';
+import type { HeldReview, SyncRecordStore } from '../core/sync-ports.ts';
 import type { SyncRecord, SyncState } from '../core/sync-record.ts';
 
 /** The outbox records in the vault table; a replacement is conditional on the digest read. */
@@ -69,23 +69,21 @@ export function createDynamoSyncRecordStore(table: DynamoTable): SyncRecordStore
         ExpressionAttributeNames: { '#dispatchedAt': 'dispatchedAt' },
       }),
 
-    async *syncRecordPages(state) {
+    async syncRecordPage(state, size, after) {
       const index = indexes[byState.index];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await table.db.send(
-          new QueryCommand({
-            TableName: table.name,
-            IndexName: index.name,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': index.partitionKey },
-            ExpressionAttributeValues: { ':pk': byState.pk.of({ state }) },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        yield (page.Items ?? []).map((item) => recordOf<SyncRecord>(item));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const page = await table.db.send(
+        new QueryCommand({
+          TableName: table.name,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey },
+          ExpressionAttributeValues: { ':pk': byState.pk.of({ state }) },
+          Limit: size,
+          ...(after ? { ExclusiveStartKey: JSON.parse(after) as Record<string, unknown> } : {}),
+        }),
+      );
+      const records = (page.Items ?? []).map((item) => recordOf<SyncRecord>(item));
+      return { records, ...(page.LastEvaluatedKey ? { next: JSON.stringify(page.LastEvaluatedKey) } : {}) };
     },
 
     async listDueBatch(now, limit) {
@@ -104,23 +102,24 @@ export function createDynamoSyncRecordStore(table: DynamoTable): SyncRecordStore
       return (page.Items ?? []).map((item) => recordOf<SyncRecord>(item));
     },
 
-    async heldReviewedVersion() {
+    async heldReview() {
       const item = await table.getItem(reviewKey);
-      return typeof item?.policyVersion === 'number' ? item.policyVersion : 0;
+      const review = item ? recordOf<HeldReview>(item) : undefined;
+      return { reviewedVersion: review?.reviewedVersion ?? 0, ...(review?.resume ? { resume: review.resume } : {}) };
     },
 
-    async saveHeldReviewedVersion(policyVersion) {
+    async saveHeldReview(review) {
       try {
         await table.db.send(
           new PutCommand({
             TableName: table.name,
-            Item: { ...reviewKey, [attributes.entity]: entities.syncHoldReview.entity, policyVersion },
-            ConditionExpression: 'attribute_not_exists(policyVersion) OR policyVersion < :version',
-            ExpressionAttributeValues: { ':version': policyVersion },
+            Item: { ...review, ...reviewKey, [attributes.entity]: entities.syncHoldReview.entity },
+            ConditionExpression: 'attribute_not_exists(reviewedVersion) OR reviewedVersion <= :version',
+            ExpressionAttributeValues: { ':version': review.reviewedVersion },
           }),
         );
       } catch (error) {
-        // A concurrent pass recorded this version or a newer one already.
+        // A concurrent pass got further (a newer version reviewed): its record stands.
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
     },

@@ -129,6 +129,7 @@ export function offeredTo(rules: readonly SyncRule[], change: DocumentChange, un
   const rule = effectiveRule(rules, { unit: change.issuingUnit ?? anyValue, documentType: change.type });
   return rule.shareWith.includes(unit) && withinRetention(rule.retention, change.at, now);
 }
+
 /** Entries examined per request at most, so a unit that may see little still gets an answer quickly. */
 const maxExaminedPerRead = 1_000;
 

@@ -18,7 +18,17 @@ export interface DispatchDeps {
   policies: Pick<SyncPolicyStore, 'currentPolicy'>;
   /** How long after a policy change the held records are decided again (default `policySettleMs`). */
   policySettleMs?: number;
+  /** How the held records are read when decided again (default `defaultReviewReads`). */
+  reviewReads?: ReviewReads;
 }
+
+export interface ReviewReads {
+  pageSize: number;
+  /** Records read per pass at most, so a pass ends within its schedule; the next resumes. */
+  perPass: number;
+}
+
+export const defaultReviewReads: ReviewReads = { pageSize: 500, perPass: 20_000 };
 
 /**
  * A sync worker that read the previous policy version holds its record under it: one that writes
@@ -79,28 +89,43 @@ export async function releaseDueBatch(deps: DispatchDeps, limit: number): Promis
 
 /**
  * After a policy change (once per version, `policySettleMs` after it was stored), every held
- * record is decided again by the new rules: released, held for the next batch, or held. The
- * version is recorded as reviewed only once every held record was read; a pass that stopped at
- * `limit` changes is resumed by the next, which skips what it already decided.
+ * record is decided again by the new rules: released, held for the next batch, or held. A pass
+ * stops after `limit` changes or `reviewReads.perPass` reads and records where it stopped; the next
+ * resumes there. The version counts as reviewed once the last page was read.
  */
 export async function reviewHeldRecords(deps: DispatchDeps, limit: number): Promise<number> {
   const policy = await deps.policies.currentPolicy();
-  if (!policy || policy.version <= (await deps.store.heldReviewedVersion())) return 0;
+  const review = await deps.store.heldReview();
+  if (!policy || policy.version <= review.reviewedVersion) return 0;
   const now = deps.clock.now();
   if (now.getTime() - Date.parse(policy.createdAt) < (deps.policySettleMs ?? policySettleMs)) return 0;
+  const reads = deps.reviewReads ?? defaultReviewReads;
+  let after = review.resume?.policyVersion === policy.version ? review.resume.after : undefined;
   let changes = 0;
+  let read = 0;
   let sent = 0;
-  for await (const page of deps.store.syncRecordPages('held')) {
-    const moves = page.flatMap((record) => {
+  for (;;) {
+    const page = await deps.store.syncRecordPage('held', reads.pageSize, after);
+    const moves = page.records.flatMap((record) => {
       const next = redecidedRecord(record, policy, now);
       return next ? [{ record, next }] : [];
     });
-    sent += await inBatches(moves.slice(0, limit - changes), ({ record, next }) => moveAndSend(deps, record, next));
+    sent += await inBatches(moves, ({ record, next }) => moveAndSend(deps, record, next));
     changes += moves.length;
-    if (changes >= limit) return sent;
+    read += page.records.length;
+    if (!page.next) {
+      await deps.store.saveHeldReview({ reviewedVersion: policy.version });
+      return sent;
+    }
+    after = page.next;
+    if (changes >= limit || read >= reads.perPass) {
+      await deps.store.saveHeldReview({
+        reviewedVersion: review.reviewedVersion,
+        resume: { policyVersion: policy.version, after },
+      });
+      return sent;
+    }
   }
-  await deps.store.saveHeldReviewedVersion(policy.version);
-  return sent;
 }
 
 /**

@@ -13,16 +13,25 @@ export interface SyncRecordStore {
   putSyncRecord(next: SyncRecord, previous: SyncRecord): Promise<void>;
   /** Records in one state, oldest change first. */
   listSyncRecords(state: SyncState, limit: number): Promise<SyncRecord[]>;
-  /** Every record in one state, page by page, oldest change first. */
-  syncRecordPages(state: SyncState): AsyncIterable<SyncRecord[]>;
+  /** A page of at most `size` records in a state, oldest change first, after `after` (the previous page's `next`). */
+  syncRecordPage(state: SyncState, size: number, after?: string): Promise<{ records: SyncRecord[]; next?: string }>;
   /** Records held for an hourly batch whose release time is at or before `now`, earliest first. */
   listDueBatch(now: string, limit: number): Promise<SyncRecord[]>;
-  /** The policy version the held records were last decided again under (0 before any). */
-  heldReviewedVersion(): Promise<number>;
-  /** Records that the held records are decided under `policyVersion`; never moves backwards. */
-  saveHeldReviewedVersion(policyVersion: number): Promise<void>;
+  /** How far the dispatcher has decided the held records again (nothing reviewed: version 0). */
+  heldReview(): Promise<HeldReview>;
+  /** Saves the review's progress; a stored `reviewedVersion` never moves backwards. */
+  saveHeldReview(review: HeldReview): Promise<void>;
   /** Pending records not yet handed to the queue, oldest change first. */
   listAwaitingDispatch(limit: number): Promise<SyncRecord[]>;
+}
+
+/**
+ * The dispatcher's review of held records: every one was decided again under `reviewedVersion`;
+ * a review of a newer version that did not finish in one pass resumes `after` the page it reached.
+ */
+export interface HeldReview {
+  reviewedVersion: number;
+  resume?: { policyVersion: number; after: string };
 }
 
 /** The records, and the document and version a record is about. */

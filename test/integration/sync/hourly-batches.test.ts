@@ -198,4 +198,47 @@ describe('a policy change racing the sync use case', () => {
     await harness.waitFor(async () => (await harness.recordOf(document))?.state === 'synced', 15_000);
     assert.equal(harness.simulator.timesApplied(document.id, document.id), 1);
   });
+
+  test('a review that stops at its per-pass budget resumes where it stopped, and each record is sent once', async () => {
+    const policyDeps = { syncPolicies: harness.policies, repository: harness.repository, clock, ids: randomIds };
+    const rule = (push: PushMode) => ({
+      unit: issuingUnit,
+      documentType,
+      push,
+      shareWith: [],
+      retention: 'keep' as const,
+    });
+    setClock('2026-12-06T09:10:00.000Z');
+    await putSyncRule(policyDeps, admin, rule('never'));
+    const documents: VaultDocument[] = [];
+    for (let i = 0; i < 5; i += 1) documents.push(await harness.fileIssuedResult(ownerId, 20 + i));
+    await harness.sync.dispatch();
+    await harness.waitFor(
+      async () => (await Promise.all(documents.map(stateOfIn(harness)))).every((state) => state === 'held'),
+      15_000,
+    );
+    // A budget of two reads per pass: the five held records take three passes.
+    const sent: string[] = [];
+    const dispatchDeps = {
+      store: harness.store,
+      clock,
+      policies: harness.policies,
+      policySettleMs: 0,
+      reviewReads: { pageSize: 2, perPass: 2 },
+      queue: { send: async (event: { documentId: string }) => void sent.push(event.documentId) },
+    };
+    const version = (await putSyncRule(policyDeps, admin, rule('immediate'))).version;
+    const previous = (await harness.store.heldReview()).reviewedVersion;
+    assert.equal(await reviewHeldRecords(dispatchDeps, 100), 2);
+    assert.equal((await harness.store.heldReview()).resume?.policyVersion, version);
+    assert.equal((await harness.store.heldReview()).reviewedVersion, previous);
+    assert.equal(await reviewHeldRecords(dispatchDeps, 100), 2);
+    assert.equal(await reviewHeldRecords(dispatchDeps, 100), 1);
+    assert.deepEqual(await harness.store.heldReview(), { reviewedVersion: version });
+    assert.equal(await reviewHeldRecords(dispatchDeps, 100), 0);
+    assert.deepEqual([...sent].sort(), documents.map((d) => d.id).sort());
+  });
 });
+
+const stateOfIn = (harness: SyncHarness) => async (document: VaultDocument) =>
+  (await harness.recordOf(document))?.state;
