@@ -12,8 +12,8 @@ import { syncAuditOwner } from '../../functions/sync/core/sync-audit.ts';
 import { verifyWebhookSignature } from '../../functions/sync/core/webhook-signature.ts';
 import type { Webhook } from '../../functions/sync/core/webhooks.ts';
 import { assertProblem } from '../integration/support/http-client.ts';
-import { startTestVault, type TestVault } from '../integration/support/test-vault.ts';
-import { fileIssuedResult, startReceiver, systemToken, waitFor } from '../integration/support/unit-sync.ts';
+import type { TestVault } from '../integration/support/test-vault.ts';
+import { fileIssuedResult, startReceiver, startSharingVault, waitFor } from '../integration/support/unit-sync.ts';
 
 /**
  * Webhook signing secrets at rest: what the table (or a backup of it) holds does not let anyone
@@ -42,20 +42,15 @@ const deliveries = async (id: string) =>
   ).json.items;
 
 before(async () => {
-  t = await startTestVault({
-    unitSync: {
-      feedSettings: { settleMs: 200 },
-      deliverySettings: { baseDelayMs: 100, maxDelayMs: 400, maxConsecutiveFailures: 3, timeoutMs: 2_000 },
-      deliveryPollMs: 100,
-    },
-  });
-  const put = await t.api('PUT', '/v1/admin/sync/policies/A08/*', {
-    token: await t.token('admin'),
-    body: { push: 'never', shareWith: ['C06'], retention: 'keep' },
-  });
-  assert.equal(put.status, 200, put.text);
-  reader = await systemToken(t, 'c06-unit-system', 'C06', ['sync:read']);
-  a08 = await systemToken(t, 'a08-business-system', 'A08', ['results:write', 'results:read']);
+  ({
+    vault: t,
+    reader,
+    a08,
+  } = await startSharingVault({
+    feedSettings: { settleMs: 200 },
+    deliverySettings: { baseDelayMs: 100, maxDelayMs: 400, maxConsecutiveFailures: 3, timeoutMs: 2_000 },
+    deliveryPollMs: 100,
+  }));
 });
 after(async () => {
   await t?.close();

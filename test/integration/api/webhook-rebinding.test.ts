@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestVault, type TestVault } from '../support/test-vault.ts';
-import { fileIssuedResult, startReceiver, systemToken, waitFor } from '../support/unit-sync.ts';
+import type { TestVault } from '../support/test-vault.ts';
+import { fileIssuedResult, startReceiver, startSharingVault, waitFor } from '../support/unit-sync.ts';
 
 /**
  * DNS rebinding against webhook deliveries: a name answers a public address when it is checked
@@ -18,26 +18,21 @@ const dns = new Map<string, string[]>();
 const publicAddress = '100::1';
 
 before(async () => {
-  t = await startTestVault({
-    unitSync: {
-      webhookTargets: { requireHttps: false, allowLoopback: false },
-      resolveHost: async (hostname) => {
-        const answer = dns.get(hostname);
-        if (!answer) throw new Error(`ENOTFOUND ${hostname}`);
-        return answer;
-      },
-      feedSettings: { settleMs: 200 },
-      deliverySettings: { baseDelayMs: 100, maxDelayMs: 400, maxConsecutiveFailures: 50, timeoutMs: 1_000 },
-      deliveryPollMs: 100,
+  ({
+    vault: t,
+    reader,
+    a08,
+  } = await startSharingVault({
+    webhookTargets: { requireHttps: false, allowLoopback: false },
+    resolveHost: async (hostname) => {
+      const answer = dns.get(hostname);
+      if (!answer) throw new Error(`ENOTFOUND ${hostname}`);
+      return answer;
     },
-  });
-  const put = await t.api('PUT', '/v1/admin/sync/policies/A08/*', {
-    token: await t.token('admin'),
-    body: { push: 'never', shareWith: ['C06'], retention: 'keep' },
-  });
-  assert.equal(put.status, 200, put.text);
-  reader = await systemToken(t, 'c06-unit-system', 'C06', ['sync:read']);
-  a08 = await systemToken(t, 'a08-business-system', 'A08', ['results:write', 'results:read']);
+    feedSettings: { settleMs: 200 },
+    deliverySettings: { baseDelayMs: 100, maxDelayMs: 400, maxConsecutiveFailures: 50, timeoutMs: 1_000 },
+    deliveryPollMs: 100,
+  }));
 });
 after(async () => {
   await t?.close();

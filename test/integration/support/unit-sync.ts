@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PDFDocument } from 'pdf-lib';
 import { readFixture } from './fixtures.ts';
-import { personas, type TestVault, type UploadTicket } from './test-vault.ts';
+import { personas, startTestVault, type TestVault, type UploadTicket } from './test-vault.ts';
 
 /** A unit system's token from the embedded runtime. */
 export async function systemToken(vault: TestVault, clientId: string, unit: string, scopes: string[]) {
@@ -13,6 +13,22 @@ export async function systemToken(vault: TestVault, clientId: string, unit: stri
   });
   assert.equal(response.status, 200, response.text);
   return response.json.accessToken;
+}
+
+/**
+ * A vault where unit A08's issued results are shared with unit C06's system (never pushed), with
+ * C06's reader token (`sync:read`) and A08's business-system token (`results:write`).
+ */
+export async function startSharingVault(unitSync: NonNullable<Parameters<typeof startTestVault>[0]>['unitSync']) {
+  const vault = await startTestVault({ unitSync });
+  const put = await vault.api('PUT', '/v1/admin/sync/policies/A08/*', {
+    token: await vault.token('admin'),
+    body: { push: 'never', shareWith: ['C06'], retention: 'keep' },
+  });
+  assert.equal(put.status, 200, put.text);
+  const reader = await systemToken(vault, 'c06-unit-system', 'C06', ['sync:read']);
+  const a08 = await systemToken(vault, 'a08-business-system', 'A08', ['results:write', 'results:read']);
+  return { vault, reader, a08 };
 }
 
 /**
