@@ -88,7 +88,8 @@ export class NationalWarehousePush extends Construct {
       handler: 'handler',
       functionName: `${props.namePrefix}-sync-dispatcher`,
       serviceName: 'sync-dispatcher',
-      description: 'khoso: hands pending sync records to the sync queue',
+      description:
+        'khoso: releases due hourly batches and held records a policy change allows, hands pending sync records to the sync queue',
       environment,
       logRetention: props.logRetention,
       observability: props.observability,

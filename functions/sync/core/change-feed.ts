@@ -87,8 +87,11 @@ export function decodeFeedCursor(cursor: string): FeedPosition {
 }
 
 export interface FeedSettings {
-  /** Days the feed keeps (its entries expire after); a reader without a cursor starts this far back. */
-  retentionDays: number;
+  /**
+   * Days back a reader without a cursor starts; entries are stored a few days longer
+   * (`feedEntryKeepDays`). Not the sync policy's per-rule retention, which only withholds.
+   */
+  windowDays: number;
   /**
    * Changes stamped less than this long ago are not read yet: a transaction stamped earlier may
    * still be committing, and a cursor must never pass it.
@@ -96,14 +99,14 @@ export interface FeedSettings {
   settleMs: number;
 }
 
-export const defaultFeedSettings: FeedSettings = { retentionDays: 30, settleMs: 10_000 };
+export const defaultFeedSettings: FeedSettings = { windowDays: 30, settleMs: 10_000 };
 
 /**
  * How long a feed entry is stored (its TTL): the reading window and 5 days for a reader resuming
  * an older cursor. The longest retention the integration honours: a rule's longer one, or `keep`,
  * ends here too, so nothing is offered that DynamoDB's lazy TTL merely has not deleted yet.
  */
-export const feedEntryKeepDays = defaultFeedSettings.retentionDays + 5;
+export const feedEntryKeepDays = defaultFeedSettings.windowDays + 5;
 
 export interface ChangeFeedDeps extends SyncAuditDeps {
   changeFeed: ChangeFeedStore;
@@ -148,7 +151,7 @@ export async function changesForUnit(
   const before = new Date(now - deps.feedSettings.settleMs).toISOString();
   const lastDay = feedDayOf(before);
   let current: FeedPosition = position ?? {
-    day: feedDayOf(new Date(now - deps.feedSettings.retentionDays * dayMs).toISOString()),
+    day: feedDayOf(new Date(now - deps.feedSettings.windowDays * dayMs).toISOString()),
   };
   const rules = (await deps.syncPolicies.currentPolicy())?.rules ?? [];
   const changes: FeedEntry[] = [];

@@ -99,7 +99,7 @@ describe('retention limits what units are offered, not the owner (dynalite, real
       syncPolicies: store,
       changeFeed: store,
       webhooks: store,
-      feedSettings: { retentionDays: 30, settleMs: 1000 },
+      feedSettings: { windowDays: 30, settleMs: 1000 },
       resolveHost: resolveWithDns,
       webhookTargets: { requireHttps: false, allowLoopback: true },
       sendWebhook: sendToVettedAddress,

@@ -91,7 +91,7 @@ describe('reading the feed for a unit', () => {
   });
   const deps = {
     clock: { now: () => new Date('2026-12-03T12:00:00.000Z') },
-    feedSettings: { retentionDays: 3, settleMs: 1000 },
+    feedSettings: { windowDays: 3, settleMs: 1000 },
     syncPolicies: {
       currentPolicy: async () => ({
         version: 1,
