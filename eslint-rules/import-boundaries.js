@@ -12,6 +12,7 @@ export const features = new Set([
   'auth',
   'integration',
   'sync',
+  'identity',
 ]);
 
 /** OpenID Connect protocol libraries: they do HTTP, so core reaches them through a port (auth's RelyingParty). */

@@ -13,6 +13,7 @@ import { DynamoTemplateRepository } from '../templates/adapters/dynamo-template-
 import { createS3BlobStore } from '../platform/adapters/s3-blob-store.ts';
 import { createSfnDigitizeWorkflow } from '../digitize/adapters/sfn-digitize-workflow.ts';
 import { createDynamoRepository } from './dynamo-repository.ts';
+import { lazyPopulationDatabase } from './aws-population-database.ts';
 
 /** Functions that never start the workflow still get a starter that says so if misused. */
 const noWorkflow: DigitizeWorkflow = {
@@ -55,6 +56,7 @@ export function awsVaultDeps(): VaultDeps {
     clock: systemClock,
     ids: randomIds,
     policy: vaultPolicyFrom(config),
+    population: lazyPopulationDatabase(config.POPULATION_DATABASE_CONFIG, config.POPULATION_DATABASE_SECRET_ARN),
     signing: assembleSigning({
       settings: new DynamoSigningSettings(dynamoDocumentClient(), config.TABLE_NAME),
       ...(config.SEAL_KEY_ID ? { sealKey: createKmsSealKey(kmsClient(), config.SEAL_KEY_ID) } : {}),

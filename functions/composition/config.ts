@@ -29,6 +29,9 @@ const environment = z.object({
   SIM_SIGNING_API_KEY: z.string().min(1).optional(),
   SMARTCA_SIGNING_ENDPOINT: z.string().url().optional(),
   SMARTCA_SIGNING_API_KEY: z.string().min(1).optional(),
+  /** The population database's client settings (JSON, no secret); the secret holds its client secret or password. */
+  POPULATION_DATABASE_CONFIG: z.string().min(2).optional(),
+  POPULATION_DATABASE_SECRET_ARN: z.string().min(1).optional(),
   SIGNATURE_REQUEST_TTL_SECONDS: positiveInt.max(86_400).default(defaultVaultPolicy.signatureRequestTtlSeconds),
 });
 

@@ -81,6 +81,12 @@ import {
   startLocalNationalWarehouse,
   type LocalNationalWarehouse,
 } from './local-national-warehouse.ts';
+import {
+  configuredPopulationDatabase,
+  startLocalPopulationDatabase,
+  type LocalPopulationDatabase,
+} from './local-population-database.ts';
+import type { PopulationDatabaseSettings } from '../../functions/composition/population-database.ts';
 import { createLocalPulls, type LocalPulls } from './local-pulls.ts';
 import type { NationalWarehouseConfigInput } from '../../functions/sync/adapters/national-warehouse-config.ts';
 import type { PullRetryPolicy } from '../../functions/sync/core/pull-results.ts';
@@ -105,6 +111,8 @@ export interface LocalVaultOptions {
   identityProviders?: TrustedIssuer[];
   /** The national warehouse to pull from; unset, a seeded simulator stands in for it. */
   nationalWarehouse?: NationalWarehouseConfigInput;
+  /** The population database owners are confirmed against; unset, a seeded simulator stands in for it. */
+  populationDatabase?: PopulationDatabaseSettings;
   /** How pulls retry the portal (tests shorten the backoff). */
   pullRetry?: PullRetryPolicy;
   /** Narrows the account types the embedded provider (local-sso) may vouch for: tests of a refused account. */
@@ -134,6 +142,7 @@ export interface LocalVault {
   table: { client: DynamoDBDocumentClient; name: string };
   workflow: LocalWorkflow;
   nationalWarehouse: LocalNationalWarehouse;
+  populationDatabase: LocalPopulationDatabase;
   /** Pulls from the national warehouse, run in process through a queue; `idle()` waits for those queued or running. */
   pulls: LocalPulls;
   /** Issued results pushed to the national warehouse (the built-in simulator unless NATIONAL_WAREHOUSE_URL is set). */
@@ -331,6 +340,9 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
   if (options.installDevelopmentSeal ?? true) {
     await installDevelopmentSeal({ clock: systemClock, ids: randomIds }, signingSettings, developmentSeal);
   }
+  const populationDatabase = await startLocalPopulationDatabase(
+    options.populationDatabase ?? configuredPopulationDatabase(),
+  );
   const deps: VaultDeps = {
     repository: createDynamoRepository(documentClient, tableName),
     templates: new DynamoTemplateRepository(documentClient, tableName),
@@ -344,6 +356,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     clock: systemClock,
     ids: randomIds,
     policy: { ...defaultVaultPolicy, ...options.policy },
+    population: populationDatabase.database,
     signing: assembleSigning({
       settings: signingSettings,
       sealKey: createLocalSealKey(developmentSeal.sealKeyPkcs8),
@@ -564,6 +577,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
     table: { client: documentClient, name: tableName },
     workflow,
     nationalWarehouse,
+    populationDatabase,
     pulls,
     sync,
     close: async () => {
@@ -577,6 +591,7 @@ export async function startLocalVault(options: LocalVaultOptions): Promise<Local
       await sync.stop();
       await nationalWarehouse.close();
       await workflow.idle();
+      await populationDatabase.close();
       await ocr?.close();
       dynamoClient.destroy();
       await dynamo.close();

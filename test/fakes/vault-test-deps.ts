@@ -12,6 +12,7 @@ import { FixedClock } from './fixed-clock.ts';
 import { InMemoryBlobStore } from './in-memory-blob-store.ts';
 import { InMemoryVaultRepository } from './in-memory-vault-repository.ts';
 import { InMemoryTemplateRepository } from './in-memory-template-repository.ts';
+import { InMemoryPopulationDatabase } from './in-memory-population-database.ts';
 import { InMemorySigningSettings } from './in-memory-signing-settings.ts';
 import { RecordingDigitizeWorkflow } from './recording-digitize-workflow.ts';
 import { makePdf } from './sample-files.ts';
@@ -26,6 +27,7 @@ export interface TestVault extends VaultDeps {
   workflow: RecordingDigitizeWorkflow;
   clock: FixedClock;
   ids: SequentialIds;
+  population: InMemoryPopulationDatabase;
   signing: {
     providers: VaultDeps['signing']['providers'];
     settings: InMemorySigningSettings;
@@ -51,6 +53,7 @@ export function createTestVault(
     clock,
     ids: new SequentialIds(),
     policy: { ...defaultVaultPolicy, ...options.policy },
+    population: new InMemoryPopulationDatabase(),
     signing: {
       providers: {},
       settings: new InMemorySigningSettings(

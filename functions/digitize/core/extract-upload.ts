@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../platform/core/errors.ts';
 import { extractFields } from '../../templates/core/extract.ts';
 import type { ProposedRecognition, Recognition, Upload } from './upload-model.ts';
 import type { ClassifiedUpload } from './classify-upload.ts';
+import { identifyPageOwner } from './identify-owner.ts';
 import { readWorkingPages } from './working-pages.ts';
 import { loadProcessingUpload, recordStep, type ReadingDeps } from './workflow-upload.ts';
 
@@ -32,7 +33,8 @@ function ownerMismatch(upload: Upload, fields: Recognition['fields']): string | 
 /**
  * Workflow step: extracts the chosen template's fields, stores the recognised text, and
  * decides whether someone must look before filing. An officer's upload is reviewed when
- * it is unclassified, below the confidence threshold, or names another owner. A citizen's
+ * it is unclassified, below the confidence threshold, names another owner, or its owner is
+ * not confirmed by the population database (identify-owner.ts). A citizen's
  * own scan never waits: it is filed with its type and fields when they were read
  * confidently, and with its text only otherwise (the citizen can add metadata later).
  */
@@ -64,6 +66,7 @@ export async function extractUpload(
   }
   const mismatch = issued ? ownerMismatch(upload, fields) : undefined;
   if (mismatch) reasons.push(mismatch);
+  if (issued) reasons.push(...(await identifyPageOwner(deps, upload, fields)));
   const trusted = template !== undefined && (issued || confidence >= deps.policy.reviewConfidence);
   const recognition: Recognition = {
     ...(trusted ? { type: template.key, title: template.name } : {}),

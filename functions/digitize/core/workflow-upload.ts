@@ -13,7 +13,10 @@ export interface FilingDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 
 }
 
 /** What the reading steps (RecognizePage, Classify, Extract) need. */
-export interface ReadingDeps extends Pick<VaultDeps, 'blobs' | 'clock' | 'ids' | 'policy' | 'templates'> {
+export interface ReadingDeps extends Pick<
+  VaultDeps,
+  'blobs' | 'clock' | 'ids' | 'policy' | 'templates' | 'population'
+> {
   repository: UnitOfWork & UploadStore & AuditHistory;
 }
 

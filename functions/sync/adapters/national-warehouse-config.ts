@@ -41,6 +41,9 @@ const sessionLogin = z
   })
   .strict();
 
+/** How we prove who we are to a gateway; the population database's client uses it too. */
+export const gatewayAuthenticationSchema = z.discriminatedUnion('kind', [clientCredentials, sessionLogin]);
+
 export const nationalWarehouseConfigSchema = z
   .object({
     /** The gateway's or the portal's base URL; every path is appended to it. */
@@ -68,7 +71,7 @@ export const nationalWarehouseConfigSchema = z
         getFile: endpointPath,
       })
       .strict(),
-    authentication: z.discriminatedUnion('kind', [clientCredentials, sessionLogin]),
+    authentication: gatewayAuthenticationSchema,
     /** Longest wait for one HTTP call, token and login included. */
     requestTimeoutMs: z.number().int().min(100).max(300_000).default(15_000),
     /** Largest reply read (a file arrives base64 in one JSON string: 4/3 of its size). */

@@ -7,6 +7,7 @@ import type { Clock, IdGenerator } from '../../platform/core/runtime.ts';
 import type { AccessLogStore, LinkStore, RateLimitCounters, ShareStore } from '../../sharing/core/sharing-store.ts';
 import type { SignatureStore } from '../../signing/core/signature-store.ts';
 import type { SigningDeps } from '../../signing/core/signing-deps.ts';
+import type { PopulationDatabase } from '../../identity/core/population-database.ts';
 import type { TemplateRepository } from '../../templates/core/template-repository.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 import type { DocumentSearchStore, DocumentStore, FolderStore, VersionStore } from './vault-store.ts';
@@ -40,4 +41,6 @@ export interface VaultDeps {
   ids: IdGenerator;
   policy: VaultPolicy;
   signing: SigningDeps;
+  /** Confirms the owners officers name for their uploads (digitize's identify-owner.ts). */
+  population: PopulationDatabase;
 }

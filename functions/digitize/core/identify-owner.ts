@@ -1,0 +1,91 @@
+import { auditEntry } from '../../audit/core/audit.ts';
+import {
+  confirmOwner,
+  legacyIdPattern,
+  resolveLegacyId,
+  type IdentityOutcome,
+} from '../../identity/core/owner-identification.ts';
+import type { PopulationDatabase } from '../../identity/core/population-database.ts';
+import { isPersonalId } from '../../platform/core/principal.ts';
+import type { VaultDeps } from '../../vault/core/vault-deps.ts';
+import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
+import type { Recognition, Upload } from './upload-model.ts';
+import { uploaderContext } from './workflow-upload.ts';
+
+export interface IdentifyOwnerDeps extends Pick<VaultDeps, 'clock' | 'ids'> {
+  population: PopulationDatabase;
+  repository: UnitOfWork;
+}
+
+const text = (value: string | number | undefined) => (typeof value === 'string' && value.trim() ? value : undefined);
+
+/** Why the look-up leaves the owner unconfirmed, for the reviewer; undefined when confirmed. */
+function reviewReason(outcome: IdentityOutcome, upload: Upload, legacyId: boolean): string | undefined {
+  switch (outcome.outcome) {
+    case 'confirmed':
+      return outcome.personalId === upload.ownerId
+        ? undefined
+        : `the identity card number on the page belongs to personal ID ${outcome.personalId}, not the owner ${upload.ownerId}`;
+    case 'mismatch': {
+      const what = outcome.fields.map((field) => (field === 'fullName' ? 'name' : 'date of birth')).join(' and ');
+      return legacyId
+        ? `the identity card number on the page is registered with another ${what}`
+        : `the ${what} on the page differ${outcome.fields.length > 1 ? '' : 's'} from the population database's record of the owner ${upload.ownerId}`;
+    }
+    case 'not-found':
+      return legacyId
+        ? 'the identity card number on the page is not in the population database'
+        : `the population database has no citizen ${upload.ownerId}`;
+    case 'unavailable':
+      return `the population database could not confirm the owner (${outcome.reason})`;
+  }
+}
+
+/**
+ * Confirms an officer's page against the owner the officer named, through the population
+ * database: a legacy 9-digit number is resolved with the page's name and date of birth (and must
+ * lead to the owner); otherwise the page's name and date of birth are compared with the owner's
+ * record. Returns the reasons to review (none when confirmed or when the page names nobody).
+ * Each look-up is audited in the owner's chain with the upload, its kind, outcome and the
+ * fields that differed: never the name, the date or the legacy number.
+ */
+export async function identifyPageOwner(
+  deps: IdentifyOwnerDeps,
+  upload: Upload,
+  fields: Recognition['fields'],
+): Promise<string[]> {
+  if (!isPersonalId(upload.ownerId)) return [];
+  const fullName = text(fields.fullName);
+  const birthDate = text(fields.dateOfBirth);
+  const legacyId = text(fields.legacyId);
+  if (!fullName && !birthDate && !legacyId) return [];
+  if (legacyId && !legacyIdPattern.test(legacyId)) return ['the identity card number on the page is not 9 digits'];
+  if (legacyId && !(fullName && birthDate))
+    return ['the identity card number cannot be resolved without the name and date of birth on the page'];
+  const outcome =
+    legacyId && fullName && birthDate
+      ? await resolveLegacyId(deps.population, { legacyId, fullName, birthDate })
+      : await confirmOwner(deps.population, {
+          personalId: upload.ownerId,
+          ...(fullName ? { fullName } : {}),
+          ...(birthDate ? { birthDate } : {}),
+        });
+  const reason = reviewReason(outcome, upload, legacyId !== undefined);
+  await deps.repository.appendAudit(
+    auditEntry(deps, uploaderContext(upload), {
+      ownerId: upload.ownerId,
+      action: 'identity.lookup',
+      resourceType: 'upload',
+      resourceId: upload.id,
+      outcome: outcome.outcome === 'unavailable' ? 'failed' : 'success',
+      detail: {
+        uploadId: upload.id,
+        by: legacyId ? 'legacy-id' : 'personal-id',
+        result: outcome.outcome,
+        ...(outcome.outcome === 'mismatch' ? { differs: outcome.fields.join(',') } : {}),
+        ...(outcome.outcome === 'confirmed' ? { nameFolded: outcome.nameFolded, ownerConfirmed: !reason } : {}),
+      },
+    }),
+  );
+  return reason ? [reason] : [];
+}
