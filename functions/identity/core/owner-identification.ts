@@ -72,7 +72,7 @@ async function lookUp(
 }
 
 /** Confirms that the citizen with this personal ID has the name and date of birth given (each when given). */
-export function confirmOwner(
+export async function confirmOwner(
   database: PopulationDatabase,
   query: { personalId: string; fullName?: string; birthDate?: string },
 ): Promise<IdentityOutcome> {
@@ -84,7 +84,7 @@ export function confirmOwner(
  * The personal ID behind a legacy 9-digit number, confirmed by name and date of birth: a
  * number alone is not enough (CMND numbers were issued per province and some were reissued).
  */
-export function resolveLegacyId(
+export async function resolveLegacyId(
   database: PopulationDatabase,
   query: { legacyId: string; fullName: string; birthDate: string },
 ): Promise<IdentityOutcome> {

@@ -1,0 +1,121 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { identifyPageOwner } from '../../../functions/digitize/core/identify-owner.ts';
+import type { Upload } from '../../../functions/digitize/core/upload-model.ts';
+import { citizenId, createTestVault, organisationId } from '../../fakes/vault-test-deps.ts';
+
+/** An officer's upload for the owner, as the Extract step sees it. */
+function officerUpload(ownerId = citizenId): Upload {
+  return {
+    id: '00000000-0000-4000-8000-000000000001',
+    ownerId,
+    createdBy: 'officer-pc06-0001',
+    createdByRole: 'officer',
+    createdByUnit: 'PC06',
+    requestedFromIp: '203.0.113.7',
+    folderId: 'results',
+    source: 'issued',
+    fileName: 'scan.png',
+    contentType: 'image/png',
+    declaredSize: 1000,
+    blobKey: 'incoming/00000000-0000-4000-8000-000000000001',
+    status: 'PROCESSING',
+    step: 'extract',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    expiresAt: '2026-01-02T00:00:00.000Z',
+  };
+}
+
+describe("identifying an officer's page owner", () => {
+  test('a page naming the owner is confirmed: no reason, one audited look-up without the name or date', async () => {
+    const vault = createTestVault();
+    const reasons = await identifyPageOwner(vault, officerUpload(), {
+      fullName: 'NGUYỄN VĂN AN',
+      dateOfBirth: '2003-02-14',
+    });
+    assert.deepEqual(reasons, []);
+    const [entry, ...more] = vault.repository.auditOf(citizenId).filter((e) => e.action === 'identity.lookup');
+    assert.equal(more.length, 0);
+    assert.equal(entry?.resourceId, officerUpload().id);
+    assert.deepEqual(entry?.actor, { sub: 'officer-pc06-0001', role: 'officer', unit: 'PC06' });
+    assert.deepEqual(entry?.detail, {
+      uploadId: officerUpload().id,
+      by: 'personal-id',
+      result: 'confirmed',
+      nameFolded: false,
+      ownerConfirmed: true,
+    });
+    assert.doesNotMatch(JSON.stringify(entry), /NGUY|2003-02-14/);
+  });
+
+  test('a page naming another person goes to review saying which field differs', async () => {
+    const vault = createTestVault();
+    const reasons = await identifyPageOwner(vault, officerUpload(), {
+      fullName: 'TRẦN VĂN MINH',
+      dateOfBirth: '2003-02-14',
+    });
+    assert.deepEqual(reasons, [
+      `the name on the page differs from the population database's record of the owner ${citizenId}`,
+    ]);
+    const entry = vault.repository.auditOf(citizenId).find((e) => e.action === 'identity.lookup');
+    assert.equal(entry?.detail?.result, 'mismatch');
+    assert.equal(entry?.detail?.differs, 'fullName');
+  });
+
+  test('a legacy CMND resolving to the owner confirms; one resolving to another person goes to review', async () => {
+    const vault = createTestVault();
+    const hien = officerUpload('038064357769');
+    assert.deepEqual(
+      await identifyPageOwner(vault, hien, {
+        legacyId: '171234567',
+        fullName: 'Lưu Xuân Hiển',
+        dateOfBirth: '1964-07-17',
+      }),
+      [],
+    );
+    // The CMND and its holder's name and date are right, but the officer named another owner.
+    assert.deepEqual(
+      await identifyPageOwner(vault, officerUpload(), {
+        legacyId: '171234567',
+        fullName: 'Lưu Xuân Hiển',
+        dateOfBirth: '1964-07-17',
+      }),
+      [`the identity card number on the page belongs to personal ID 038064357769, not the owner ${citizenId}`],
+    );
+    const lookups = vault.repository.auditOf(citizenId).filter((e) => e.action === 'identity.lookup');
+    assert.equal(lookups.length, 1);
+    assert.equal(lookups[0]?.detail?.by, 'legacy-id');
+    assert.equal(lookups[0]?.detail?.ownerConfirmed, false);
+    assert.doesNotMatch(JSON.stringify(lookups), /171234567/);
+  });
+
+  test('a legacy CMND without the name and date of birth cannot be resolved: review, no look-up', async () => {
+    const vault = createTestVault();
+    const reasons = await identifyPageOwner(vault, officerUpload(), {
+      legacyId: '025123456',
+      fullName: 'Nguyễn Văn An',
+    });
+    assert.deepEqual(reasons, [
+      'the identity card number cannot be resolved without the name and date of birth on the page',
+    ]);
+    assert.deepEqual(vault.population.lookups, []);
+  });
+
+  test('the database down sends the page to review and the failed look-up is audited', async () => {
+    const vault = createTestVault();
+    vault.population.down = true;
+    const reasons = await identifyPageOwner(vault, officerUpload(), { fullName: 'Nguyễn Văn An' });
+    assert.deepEqual(reasons, ['the population database could not confirm the owner (the test took it down)']);
+    const entry = vault.repository.auditOf(citizenId).find((e) => e.action === 'identity.lookup');
+    assert.equal(entry?.outcome, 'failed');
+    assert.equal(entry?.detail?.result, 'unavailable');
+  });
+
+  test('pages naming nobody, and organisations, need no look-up', async () => {
+    const vault = createTestVault();
+    assert.deepEqual(await identifyPageOwner(vault, officerUpload(), { licenseClass: 'B2' }), []);
+    assert.deepEqual(await identifyPageOwner(vault, officerUpload(organisationId), { fullName: 'Công ty' }), []);
+    assert.deepEqual(vault.population.lookups, []);
+  });
+});
