@@ -39,6 +39,16 @@ async function lookups(ownerId: string, uploadId: string) {
   return history.items.filter((entry) => entry.action === 'identity.lookup');
 }
 
+/** A paused run keeps the runtime busy until it is answered: the officer rejects what waits for review. */
+async function reject(uploadId: string) {
+  const rejected = await t.api('POST', `/v1/uploads/${uploadId}/review`, {
+    token: officer,
+    body: { approve: false, reason: 'not this owner' },
+  });
+  assert.equal(rejected.status, 200, rejected.text);
+  assert.equal((await t.waitForUpload(officer, uploadId)).status, 'FAILED');
+}
+
 const identityReason = /population database|identity card|on the page differ/;
 
 describe("an officer's page is confirmed against the owner the officer named", () => {
@@ -53,6 +63,7 @@ describe("an officer's page is confirmed against the owner the officer named", (
     assert.equal(entry?.detail?.result, 'confirmed');
     assert.equal(entry?.detail?.ownerConfirmed, true);
     assert.doesNotMatch(JSON.stringify(entry), /HIỂN|HIEN|1964/i);
+    if (settled.status === 'REVIEW') await reject(uploadId);
   });
 
   test('a page naming another person goes to REVIEW with the reason, and files nothing', async () => {
@@ -68,6 +79,7 @@ describe("an officer's page is confirmed against the owner the officer named", (
     const [entry] = await lookups(someoneElse, uploadId);
     assert.equal(entry?.detail?.result, 'mismatch');
     assert.equal(entry?.detail?.differs, 'fullName,birthDate');
+    await reject(uploadId);
   });
 
   test('the population database down sends the page to REVIEW (never filed unconfirmed)', async () => {
@@ -83,6 +95,7 @@ describe("an officer's page is confirmed against the owner the officer named", (
       const [entry] = await lookups(holder, uploadId);
       assert.equal(entry?.outcome, 'failed');
       assert.equal(entry?.detail?.result, 'unavailable');
+      await reject(uploadId);
     } finally {
       await simulator.comeBack();
     }
