@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { paperPdf } from '../../../lib/local/local-national-warehouse.ts';
 import { startTestVault, type TestVault } from '../support/test-vault.ts';
 
 /**
@@ -99,5 +100,61 @@ describe("an officer's page is confirmed against the owner the officer named", (
     } finally {
       await simulator.comeBack();
     }
+  });
+
+  test('an old identity card (9-digit CMND) resolves to the owner; naming another owner sends it to REVIEW', async () => {
+    // A template for the old identity card, whose number field is the legacy CMND.
+    const admin = await t.token('admin');
+    const created = await t.api('POST', '/v1/ocr-templates', {
+      token: admin,
+      body: {
+        id: 'chung-minh-nhan-dan',
+        key: 'chung-minh-nhan-dan',
+        name: 'Giấy chứng minh nhân dân',
+        active: true,
+        identification: { anchors: [{ phrase: 'CHUNG MINH NHAN DAN', weight: 3 }], minScore: 0.5 },
+        fields: [
+          { name: 'legacyId', labels: ['So CMND:'], normaliser: 'text', required: true },
+          { name: 'fullName', labels: ['Ho va ten:'], normaliser: 'name', required: true },
+          { name: 'dateOfBirth', labels: ['Ngay sinh:'], normaliser: 'date', required: true },
+        ],
+        stopLabels: [],
+        permissions: {
+          view: [{ role: 'officer' }],
+          use: [{ role: 'officer' }],
+          edit: [{ role: 'admin' }],
+          grant: [{ role: 'admin' }],
+        },
+      },
+    });
+    assert.equal(created.status, 201, created.text);
+    // The standard PDF font has no Vietnamese marks: the name is read without them, as a faded card often is.
+    const card = await paperPdf([
+      'GIAY CHUNG MINH NHAN DAN',
+      'So CMND: 171234567',
+      'Ho va ten: LUU XUAN HIEN',
+      'Ngay sinh: 17/07/1964',
+    ]);
+    const send = (ownerId: string) =>
+      t.uploadFile(officer, 'sample-result.pdf', { ownerId, bytes: card, size: card.length, fileName: 'cmnd.pdf' });
+
+    const own = await send(holder);
+    for (const reason of own.upload.proposed?.reasons ?? []) assert.doesNotMatch(reason, identityReason);
+    const [resolved] = await lookups(holder, own.uploadId);
+    assert.equal(resolved?.detail?.by, 'legacy-id', JSON.stringify(own.upload.proposed));
+    assert.equal(resolved?.detail?.result, 'confirmed');
+    assert.equal(resolved?.detail?.nameFolded, true);
+    assert.doesNotMatch(JSON.stringify(resolved), /171234567/);
+    if (own.upload.status === 'REVIEW') await reject(own.uploadId);
+
+    const other = await send(someoneElse);
+    assert.equal(other.upload.status, 'REVIEW');
+    assert.ok(
+      other.upload.proposed?.reasons.includes(
+        `the identity card number on the page belongs to personal ID ${holder}, not the owner ${someoneElse}`,
+      ),
+      other.upload.proposed?.reasons.join('; '),
+    );
+    await reject(other.uploadId);
   });
 });
