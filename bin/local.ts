@@ -49,6 +49,8 @@ khoso embedded runtime is up (${seconds} s)
   national       issued results are pushed to ${vault.sync.nationalWarehouse.url}
   warehouse      ${vault.sync.nationalWarehouse.simulated ? '(the built-in simulator; set NATIONAL_WAREHOUSE_URL for a real portal)' : ''}
                  admin: GET /v1/admin/sync/status, POST /v1/admin/sync/redrive
+  population     officers' pages are confirmed against ${vault.populationDatabase.simulator ? `${vault.populationDatabase.simulator.url} (the built-in simulator;` : 'the configured gateway'}
+  database       ${vault.populationDatabase.simulator ? 'set POPULATION_DATABASE_URL for a real one)' : '(POPULATION_DATABASE_URL)'}
 
 Sign in (local OpenID provider, oidc-provider): issuer ${sso.issuer}
   discovery      ${sso.discoveryUrl}
