@@ -279,7 +279,7 @@ const loadBefore = loadavg();
 const warmupPage = syntheticPage('cong-van', seed + 1);
 const warmup = await digitize(
   warmupPage,
-  await renderDegraded({ page: warmupPage, degradation: 'clean', seed }),
+  await renderDegraded({ page: warmupPage, degradation: 'clean', seed, part: 'tuning' }),
   'warm-up.png',
 );
 if (cli && pages[0]) await readWithCli(pages[0].file, process.env); // page cache and shared libraries
