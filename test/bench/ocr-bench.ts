@@ -404,6 +404,8 @@ interface PageScore {
   part: CorpusPart;
   type: string;
   degradation: Degradation;
+  /** Stamped with a seal and signed over its closing lines (their marks are not in the ground-truth text). */
+  marked: boolean;
   /** DONE: the workflow's own confidence gate filed the page without review. */
   filed: boolean;
   fieldsMatched: number;
@@ -460,6 +462,7 @@ pages.forEach((page, i) => {
     part: page.part,
     type,
     degradation: page.degradation,
+    marked: page.page.spec.marks !== undefined,
     filed: outcome.status === 'DONE',
     fieldsMatched,
     fieldsTotal: typeFields[type].length,
@@ -502,6 +505,9 @@ function partReport(part: CorpusPart) {
     ...summarise(scores),
     byType: by(builtinTypes, (score) => score.type),
     byDegradation: by(degradations, (score) => score.degradation),
+    bySealAndSignature: by(['stamped and signed', 'unmarked'], (score) =>
+      score.marked ? 'stamped and signed' : 'unmarked',
+    ),
   };
 }
 
