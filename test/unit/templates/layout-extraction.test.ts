@@ -95,6 +95,16 @@ describe('label wordings of the official forms', () => {
     assert.equal(extraction.fields['fineAmount'], 3_500_000);
   });
 
+  test("the form's own wording 'đối với ông (bà)/tổ chức có tên sau đây:' leaves the name to the line below", () => {
+    const page = ocrPage([
+      { y: 300, x: 60, text: 'Điều 1. Xử phạt vi phạm hành chính đối với ông (bà)/tổ chức có tên sau đây:' },
+      { y: 340, x: 80, text: '1. Họ và tên: KIM THỊ SA RÔ' },
+      { y: 380, x: 80, text: 'Giới tính: Nữ' },
+    ]);
+    const extraction = extractFields(builtin('quyet-dinh-xu-phat'), [page]);
+    assert.equal(extraction.fields['violatorName'], 'KIM THỊ SA RÔ');
+  });
+
   test('an organisation in violation is named after its own label', () => {
     const page = ocrPage([
       { y: 300, x: 60, text: 'Tên của tổ chức vi phạm: CÔNG TY TNHH XÂY DỰNG HOÀ BÌNH' },
