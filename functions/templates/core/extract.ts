@@ -45,9 +45,10 @@ const adjustedFactor = 0.9;
 
 /**
  * Reads a template's fields from OCR pages. For each field, candidates are tried in reading
- * order until one normalises: the text after each of its labels (or below, or above), each
- * line its pattern matches, or its zone. A field's confidence is the OCR confidence of its
- * least certain word × 0.9 when the normaliser had to repair or guess.
+ * order until one normalises: its place in the page layout (issuing agency), then the text
+ * after each of its labels (or below, or above), each line its pattern matches, or its zone.
+ * A field's confidence is the OCR confidence of its least certain word × 0.9 when the
+ * normaliser (or the field's shape) had to repair or guess.
  * The template must have passed `recognitionTemplateSchema` (its patterns are vetted there).
  */
 export function extractFields(template: RecognitionTemplate, pages: OcrPage[]): Extraction {
