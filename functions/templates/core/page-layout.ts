@@ -16,9 +16,10 @@ const headerDepth = 0.2;
 const mottoLines = ['cong hoa xa hoi chu nghia viet nam', 'doc lap tu do hanh phuc'];
 /** 'Sóc Trăng, ngày 11 tháng 01 năm 2025': a place, a comma, then the date in words. */
 const placeAndDate = /^[^,\d]{2,40},\s*ngay\s*\S{1,4}\s*thang\s*\S{1,4}\s*nam\s*\S{1,6}\s*$/;
-/** Signers' titles and the recipients' list; 'KT.', 'TM.', 'TL.', 'TUQ.' sign on behalf of the head. */
-const signatureStart =
-  /^(?:(?:kt|tm|tl|tuq|q)\.\s|(?:pho\s)?(?:truong|giam doc|chu tich|thu truong|cuc truong|chanh van phong)\b|noi nhan\b|nguoi ky\b)/;
+/** 'KT.', 'TM.', 'TL.', 'TUQ.' sign on behalf of the head; 'Nơi nhận' lists the recipients. */
+const signatureStart = /^(?:(?:kt|tm|tl|tuq)\.\s|noi nhan\b)/;
+/** Signers' titles, printed in capitals; read with their marks, as 'TRƯỜNG' (a school) folds like 'TRƯỞNG'. */
+const signerTitle = /^(?:phó\s)?(?:trưởng|giám đốc|chủ tịch|thủ trưởng|cục trưởng|chánh văn phòng)(?![\p{L}])/u;
 
 function lettersOnly(text: string): string {
   return foldForSearch(text)
@@ -66,7 +67,10 @@ function zoneOf(line: TextLine): LineZone {
   const folded = lettersOnly(line.text);
   if (mottoLines.some((motto) => folded === motto)) return 'motto';
   if (placeAndDate.test(foldForSearch(line.text))) return 'place-date';
-  return signatureStart.test(folded) ? 'signature' : 'body';
+  const signs =
+    signatureStart.test(foldForSearch(line.text)) ||
+    (signerTitle.test(line.text.normalize('NFC').toLocaleLowerCase('vi')) && isUpperCase(line.text));
+  return signs ? 'signature' : 'body';
 }
 
 /**

@@ -73,7 +73,7 @@ describe('a value ends at its line unless the next line continues it', () => {
   test('a value alone under its label is not taken from the signature block', () => {
     const page = ocrPage([
       { y: 400, x: 80, text: 'Nơi thường trú:' },
-      { y: 440, x: 120, text: 'TRƯỞNG CÔNG AN XÃ' },
+      { y: 440, x: 120, text: 'KT. Trưởng Công an xã' },
     ]);
     const extraction = extractFields(builtin('xac-nhan-cu-tru'), [page]);
     assert.equal(extraction.fields['permanentAddress'], undefined);
@@ -131,6 +131,17 @@ describe('fields taken from the layout', () => {
     const extraction = extractFields(builtin('cong-van'), [page]);
     assert.equal(extraction.fields['issuer'], 'CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI');
     assert.equal(extraction.fields['number'], '1502/C06-P4');
+  });
+
+  test("a school's name in the header is an agency, not a signer's title", () => {
+    const page = ocrPage([
+      { y: 50, x: 150, text: 'BỘ CÔNG AN' },
+      { y: 85, x: 30, text: 'TRƯỜNG ĐẠI HỌC CẢNH SÁT NHÂN DÂN' },
+      { y: 160, x: 120, text: 'Số: 310/T32-ĐT' },
+      { y: 220, x: 60, text: 'V/v cử cán bộ tham gia tập huấn' },
+    ]);
+    const extraction = extractFields(builtin('cong-van'), [page]);
+    assert.equal(extraction.fields['issuer'], 'TRƯỜNG ĐẠI HỌC CẢNH SÁT NHÂN DÂN');
   });
 
   test('an issuer with no parent body is its single header line', () => {
