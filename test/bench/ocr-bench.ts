@@ -4,7 +4,12 @@
  * the page names and goes through the real workflow of the embedded runtime (run in a child
  * process, ocr-serve-vault.ts); the native tesseract CLI, when installed, reads the same
  * images as the reference. Prints one JSON document; not part of `npm test`.
- *   BENCH_PAGES_PER_TYPE  pages of each type for each degradation (default 2: 60 pages)
+ * The corpus has a tuning part and a held-out part (different seeds, and layouts and fonts only
+ * the held-out part has); every figure is also given for each part alone.
+ *   BENCH_PAGES_PER_TYPE  pages of each type for each degradation and part (default 1: 66 pages a part)
+ *   BENCH_PARTS           which parts, comma-separated (default tuning,held-out)
+ *   BENCH_MAX_PAGES       at most this many pages of each part, spread evenly over the plan (default: all)
+ *   BENCH_NATIVE_CLI      0 to skip the native tesseract CLI reference (halves the run)
  *   BENCH_SEED            corpus seed (default 2024)
  *   BENCH_CORPUS_DIR      keep the page images and ground-truth.json there (default: a temp dir, removed)
  */
@@ -19,22 +24,29 @@ import { createApi, type Api } from '../integration/support/http-client.ts';
 import { editDistance, normaliseForScoring } from '../fixtures/ocr/character-error-rate.ts';
 import {
   builtinTypes,
+  corpusParts,
   corpusPlan,
   degradations,
   renderDegraded,
   syntheticPage,
   typeFields,
   type CorpusPage,
+  type CorpusPart,
   type Degradation,
   type FieldValue,
   type PageImage,
 } from '../fixtures/ocr/synthetic-corpus.ts';
 import type { ChildMessage, ParentMessage } from './ocr-serve-vault.ts';
 
-const pagesPerType = Number(process.env.BENCH_PAGES_PER_TYPE ?? 2);
+const pagesPerType = Number(process.env.BENCH_PAGES_PER_TYPE ?? 1);
 const seed = Number(process.env.BENCH_SEED ?? 2024);
 if (!Number.isInteger(pagesPerType) || pagesPerType < 1)
   throw new Error('BENCH_PAGES_PER_TYPE must be a positive integer');
+const parts = (process.env.BENCH_PARTS ?? corpusParts.join(',')).split(',') as CorpusPart[];
+if (parts.some((part) => !corpusParts.includes(part))) throw new Error(`BENCH_PARTS: one of ${corpusParts.join(', ')}`);
+const maxPages = process.env.BENCH_MAX_PAGES === undefined ? Infinity : Number(process.env.BENCH_MAX_PAGES);
+if (!(maxPages >= 1)) throw new Error('BENCH_MAX_PAGES must be a positive number');
+const useNativeCli = process.env.BENCH_NATIVE_CLI !== '0';
 const run = promisify(execFile);
 const started = performance.now();
 
@@ -48,12 +60,20 @@ interface BenchPage extends CorpusPage {
 const keepCorpus = process.env.BENCH_CORPUS_DIR;
 const corpusDir = keepCorpus ?? (await mkdtemp(join(tmpdir(), 'khoso-ocr-corpus-')));
 await mkdir(corpusDir, { recursive: true });
+/** At most `maxPages` entries of a part, spread evenly so that a sample still covers types and degradations. */
+function sample(plan: CorpusPage[]): CorpusPage[] {
+  if (plan.length <= maxPages) return plan;
+  return Array.from({ length: maxPages }, (_, j) => plan[Math.floor((j * plan.length) / maxPages)]).filter(
+    (entry): entry is CorpusPage => entry !== undefined,
+  );
+}
+
 const pages: BenchPage[] = [];
-for (const entry of corpusPlan(pagesPerType, seed)) {
+for (const entry of parts.flatMap((part) => sample(corpusPlan(pagesPerType, seed, part)))) {
   const image = await renderDegraded(entry);
   const file = join(
     corpusDir,
-    `${entry.degradation}--${entry.page.id}.${image.contentType === 'image/jpeg' ? 'jpg' : 'png'}`,
+    `${entry.part}--${entry.degradation}--${entry.page.id}.${image.contentType === 'image/jpeg' ? 'jpg' : 'png'}`,
   );
   await writeFile(file, image.bytes);
   pages.push({ ...entry, image, file });
@@ -63,6 +83,9 @@ await writeFile(
   JSON.stringify(
     pages.map((p) => ({
       file: p.file,
+      part: p.part,
+      variant: p.page.variant,
+      marked: p.page.spec.marks !== undefined,
       degradation: p.degradation,
       detail: p.image.detail,
       type: p.page.type,
@@ -257,7 +280,7 @@ async function tesseractCli(): Promise<{ version: string; tessdataDir: string | 
   }
 }
 
-const cli = await tesseractCli();
+const cli = useNativeCli ? await tesseractCli() : undefined;
 const cliArgs = (file: string) => [
   file,
   'stdout',
@@ -279,7 +302,7 @@ const loadBefore = loadavg();
 const warmupPage = syntheticPage('cong-van', seed + 1);
 const warmup = await digitize(
   warmupPage,
-  await renderDegraded({ page: warmupPage, degradation: 'clean', seed }),
+  await renderDegraded({ page: warmupPage, degradation: 'clean', seed, part: 'tuning' }),
   'warm-up.png',
 );
 if (cli && pages[0]) await readWithCli(pages[0].file, process.env); // page cache and shared libraries
@@ -377,12 +400,28 @@ const typeRecognised = new Map<string, Tally>();
 const filedDirectly = new Map<string, Tally>();
 // Whether the review step is asked for the right pages: all fields right, per outcome.
 const pagesAllRight = new Map<string, Tally>();
+interface PageScore {
+  part: CorpusPart;
+  type: string;
+  degradation: Degradation;
+  /** Stamped with a seal and signed over its closing lines (their marks are not in the ground-truth text). */
+  marked: boolean;
+  /** DONE: the workflow's own confidence gate filed the page without review. */
+  filed: boolean;
+  fieldsMatched: number;
+  fieldsTotal: number;
+  allRight: boolean;
+  edits: number;
+  characters: number;
+}
+const pageScores: PageScore[] = [];
 const mismatches: Array<{
   page: string;
   degradation: Degradation;
   field: string;
   expected: FieldValue | null;
   got: FieldValue | null;
+  part: CorpusPart;
   source: Outcome['source'];
 }> = [];
 pages.forEach((page, i) => {
@@ -390,6 +429,7 @@ pages.forEach((page, i) => {
   if (!outcome) return;
   const { type } = page.page;
   const typeRight = outcome.type === type;
+  let fieldsMatched = 0;
   add(typeRecognised, type, typeRight);
   add(filedDirectly, type, outcome.status === 'DONE');
   let allRight = typeRight;
@@ -401,6 +441,7 @@ pages.forEach((page, i) => {
     allRight &&= matched;
     overall.matched += matched ? 1 : 0;
     overall.total += 1;
+    fieldsMatched += matched ? 1 : 0;
     add(byType, type, matched);
     add(byTypeField, `${type}.${field}`, matched);
     add(byDegradation, page.degradation, matched);
@@ -411,11 +452,64 @@ pages.forEach((page, i) => {
         field,
         expected: expected ?? null,
         got: got ?? null,
+        part: page.part,
         source: outcome.source,
       });
   }
   add(pagesAllRight, outcome.status, allRight);
+  const reference = [...normaliseForScoring(page.page.text)];
+  pageScores.push({
+    part: page.part,
+    type,
+    degradation: page.degradation,
+    marked: page.page.spec.marks !== undefined,
+    filed: outcome.status === 'DONE',
+    fieldsMatched,
+    fieldsTotal: typeFields[type].length,
+    allRight,
+    edits: editDistance(reference, [...normaliseForScoring(outcome.text)]),
+    characters: reference.length,
+  });
 });
+
+/**
+ * The four figures of a group of pages. A page is straight-through when the workflow filed it
+ * without review (DONE); the wrong-field rate counts, among those, the pages with any field wrong.
+ */
+function summarise(scores: PageScore[]) {
+  const filed = scores.filter((score) => score.filed);
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  const characters = sum(scores.map((score) => score.characters));
+  const fieldsTotal = sum(scores.map((score) => score.fieldsTotal));
+  return {
+    pages: scores.length,
+    cer: round(characters === 0 ? 0 : sum(scores.map((score) => score.edits)) / characters),
+    fieldExactMatch: round(fieldsTotal === 0 ? 0 : sum(scores.map((score) => score.fieldsMatched)) / fieldsTotal),
+    straightThrough: round(scores.length === 0 ? 0 : filed.length / scores.length),
+    filedWithoutReview: filed.length,
+    wrongFieldAmongFiled:
+      filed.length === 0 ? null : round(filed.filter((score) => !score.allRight).length / filed.length),
+  };
+}
+
+function partReport(part: CorpusPart) {
+  const scores = pageScores.filter((score) => score.part === part);
+  const by = <K extends string>(keys: readonly K[], key: (score: PageScore) => string) =>
+    Object.fromEntries(
+      keys
+        .map((k) => [k, scores.filter((score) => key(score) === k)] as const)
+        .filter(([, group]) => group.length > 0)
+        .map(([k, group]) => [k, summarise(group)]),
+    );
+  return {
+    ...summarise(scores),
+    byType: by(builtinTypes, (score) => score.type),
+    byDegradation: by(degradations, (score) => score.degradation),
+    bySealAndSignature: by(['stamped and signed', 'unmarked'], (score) =>
+      score.marked ? 'stamped and signed' : 'unmarked',
+    ),
+  };
+}
 
 const engineCer = cerByDegradation(outcomes.map((outcome) => outcome.text));
 const cliCer = cli ? cerByDegradation(cliRuns.map((r) => r.text)) : undefined;
@@ -474,7 +568,10 @@ const report = {
   corpus: {
     seed,
     pagesPerType,
+    parts,
+    ...(Number.isFinite(maxPages) ? { sampledPagesPerPart: maxPages } : {}),
     pages: pages.length,
+    pagesByPart: Object.fromEntries(parts.map((part) => [part, pages.filter((page) => page.part === part).length])),
     characters: pages.reduce((sum, page) => sum + [...normaliseForScoring(page.page.text)].length, 0),
     types: builtinTypes,
     degradations,
@@ -486,6 +583,7 @@ const report = {
     path: 'officer upload → digitize workflow (Validate → RecognizePage → Classify → Extract → File | Review) in the embedded runtime',
     warmupPageSeconds: round((recognizeMs[warmup.uploadId] ?? Number.NaN) / 1000, 3),
   },
+  byPart: Object.fromEntries(parts.map((part) => [part, partReport(part)])),
   cer: { engine: engineCer, ...(cliCer ? { nativeCliRaw: cliCer } : {}) },
   fields: {
     readFrom:

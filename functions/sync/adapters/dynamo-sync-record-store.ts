@@ -12,27 +12,37 @@ export function createDynamoSyncRecordStore(table: DynamoTable): SyncRecordStore
   const { byState, awaitingBatch } = entities.syncRecord.indexKeys;
   const reviewKey = primaryKey(entities.syncHoldReview, {});
 
+  /** One page of a state's partition of the by-state index, oldest change first. */
+  function byStatePage(
+    state: SyncState,
+    limit: number,
+    startKey?: Record<string, unknown>,
+    filter?: { FilterExpression: string; ExpressionAttributeNames: Record<string, string> },
+  ) {
+    const index = indexes[byState.index];
+    return table.db.send(
+      new QueryCommand({
+        TableName: table.name,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk',
+        ...(filter ? { FilterExpression: filter.FilterExpression } : {}),
+        ExpressionAttributeNames: { '#pk': index.partitionKey, ...filter?.ExpressionAttributeNames },
+        ExpressionAttributeValues: { ':pk': byState.pk.of({ state }) },
+        Limit: limit,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+  }
+
   async function queryByState(
     state: SyncState,
     limit: number,
     filter?: { FilterExpression: string; ExpressionAttributeNames: Record<string, string> },
   ): Promise<SyncRecord[]> {
-    const index = indexes[byState.index];
     const records: SyncRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await table.db.send(
-        new QueryCommand({
-          TableName: table.name,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk',
-          ...(filter ? { FilterExpression: filter.FilterExpression } : {}),
-          ExpressionAttributeNames: { '#pk': index.partitionKey, ...filter?.ExpressionAttributeNames },
-          ExpressionAttributeValues: { ':pk': byState.pk.of({ state }) },
-          Limit: limit - records.length,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+      const page = await byStatePage(state, limit - records.length, startKey, filter);
       for (const item of page.Items ?? []) records.push(recordOf<SyncRecord>(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey && records.length < limit);
@@ -70,18 +80,7 @@ export function createDynamoSyncRecordStore(table: DynamoTable): SyncRecordStore
       }),
 
     async syncRecordPage(state, size, after) {
-      const index = indexes[byState.index];
-      const page = await table.db.send(
-        new QueryCommand({
-          TableName: table.name,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': index.partitionKey },
-          ExpressionAttributeValues: { ':pk': byState.pk.of({ state }) },
-          Limit: size,
-          ...(after ? { ExclusiveStartKey: JSON.parse(after) as Record<string, unknown> } : {}),
-        }),
-      );
+      const page = await byStatePage(state, size, after ? (JSON.parse(after) as Record<string, unknown>) : undefined);
       const records = (page.Items ?? []).map((item) => recordOf<SyncRecord>(item));
       return { records, ...(page.LastEvaluatedKey ? { next: JSON.stringify(page.LastEvaluatedKey) } : {}) };
     },

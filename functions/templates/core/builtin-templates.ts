@@ -26,6 +26,16 @@ const issueDateLine =
   '^[^,\\d]{2,40},\\s{0,3}(ngay\\s{0,3}\\S{1,4}\\s{0,3}thang\\s{0,3}\\S{1,4}\\s{0,3}nam\\s{0,3}\\S{1,6})';
 
 const documentNumber: TemplateField = { name: 'number', labels: ['Số:'], normaliser: 'code', required: true };
+/** One abbreviation of a document number: letters, or a unit code of one or two letters and digits (PV01, C06, P4). */
+const numberPart = '(?:[a-z]{1,12}|[a-z]{1,2}\\d\\d?)';
+/**
+ * A numbered administrative document, 'Số: 633/CAT-PV01' (Decree 30/2020/NĐ-CP, appendix I):
+ * the number, then one or two abbreviations, so that 'PV0O1' is repaired to 'PV01'.
+ */
+const administrativeNumber: TemplateField = {
+  ...documentNumber,
+  shape: `^\\d{1,7}/${numberPart}$|^\\d{1,7}/${numberPart}-${numberPart}$`,
+};
 const issueDate: TemplateField = { name: 'issueDate', pattern: issueDateLine, normaliser: 'date', required: true };
 
 interface BuiltinDefinition {
@@ -47,12 +57,33 @@ const definitions: BuiltinDefinition[] = [
       { phrase: 'Số định danh cá nhân', weight: 1 },
     ],
     fields: [
-      documentNumber,
+      administrativeNumber,
       issueDate,
-      { name: 'fullName', labels: ['Họ, chữ đệm và tên', 'Họ và tên', 'Họ tên:'], normaliser: 'name', required: true },
-      { name: 'dateOfBirth', labels: ['Ngày, tháng, năm sinh', 'Ngày sinh:'], normaliser: 'date', required: true },
-      { name: 'personalId', labels: ['Số định danh cá nhân', 'Số CCCD:'], normaliser: 'personal-id', required: true },
-      { name: 'permanentAddress', labels: ['Nơi thường trú'], maxLines: 3, normaliser: 'text', required: true },
+      {
+        name: 'fullName',
+        labels: ['Họ, chữ đệm và tên', 'Họ, chữ đệm và tên khai sinh', 'Họ và tên', 'Họ tên:'],
+        normaliser: 'name',
+        required: true,
+      },
+      {
+        name: 'dateOfBirth',
+        labels: ['Ngày, tháng, năm sinh', 'Ngày sinh:', 'Sinh ngày'],
+        normaliser: 'date',
+        required: true,
+      },
+      {
+        name: 'personalId',
+        labels: ['Số định danh cá nhân', 'Số CCCD:', 'Số căn cước:', 'Số CMND/CCCD'],
+        normaliser: 'personal-id',
+        required: true,
+      },
+      {
+        name: 'permanentAddress',
+        labels: ['Nơi thường trú', 'Địa chỉ thường trú', 'Thường trú tại'],
+        maxLines: 3,
+        normaliser: 'text',
+        required: true,
+      },
     ],
     stopLabels: [
       'Giới tính',
@@ -98,7 +129,7 @@ const definitions: BuiltinDefinition[] = [
     ],
     fields: [
       documentNumber,
-      { name: 'ownerName', labels: ['Tên chủ xe'], normaliser: 'name', required: true },
+      { name: 'ownerName', labels: ['Tên chủ xe', 'Họ tên chủ xe', 'Chủ xe:'], normaliser: 'name', required: true },
       { name: 'plateNumber', labels: ['Biển số đăng ký', 'Biển số:'], normaliser: 'plate', required: true },
       { name: 'brand', labels: ['Nhãn hiệu'], normaliser: 'text', required: true },
       { name: 'engineNumber', labels: ['Số máy:'], normaliser: 'code', required: true },
@@ -117,12 +148,27 @@ const definitions: BuiltinDefinition[] = [
       { phrase: 'Mức phạt', weight: 1 },
     ],
     fields: [
-      documentNumber,
+      administrativeNumber,
       issueDate,
-      { name: 'violatorName', labels: ['Họ và tên', 'Họ tên:'], normaliser: 'name', required: true },
+      {
+        name: 'violatorName',
+        // MQĐ02 introduces the violator as 'đối với ông (bà)/tổ chức có tên sau đây', then the
+        // details as 'Họ và tên' or, for an organisation, 'Tên của tổ chức vi phạm'.
+        labels: [
+          'Họ và tên',
+          'Họ tên:',
+          'đối với ông (bà)',
+          'Ông (bà):',
+          'Tên của tổ chức vi phạm',
+          'Tên tổ chức vi phạm',
+          'Tên tổ chức:',
+        ],
+        normaliser: 'name',
+        required: true,
+      },
       {
         name: 'fineAmount',
-        labels: ['Mức phạt', 'Số tiền phạt', 'Tổng số tiền phạt'],
+        labels: ['Mức phạt', 'Số tiền phạt', 'Tổng số tiền phạt', 'Mức phạt tiền'],
         normaliser: 'vnd',
         required: true,
       },
@@ -137,6 +183,8 @@ const definitions: BuiltinDefinition[] = [
       'Bằng chữ',
       'Ngày cấp',
       'Nơi cấp',
+      'tổ chức có tên sau đây',
+      'Mã số doanh nghiệp',
     ],
   },
   {
@@ -149,15 +197,26 @@ const definitions: BuiltinDefinition[] = [
       { phrase: 'Người chịu trách nhiệm về an ninh, trật tự', weight: 1 },
     ],
     fields: [
-      documentNumber,
-      { name: 'businessName', labels: ['Tên cơ sở kinh doanh', 'Tên cơ sở:'], normaliser: 'text', required: true },
+      administrativeNumber,
+      {
+        name: 'businessName',
+        labels: ['Tên cơ sở kinh doanh', 'Tên cơ sở:', 'Tên doanh nghiệp:'],
+        normaliser: 'text',
+        required: true,
+      },
       {
         name: 'enterpriseCode',
         labels: ['Mã số doanh nghiệp', 'Mã số thuế', 'Giấy chứng nhận đăng ký doanh nghiệp số'],
         normaliser: 'enterprise-code',
         required: true,
       },
-      { name: 'address', labels: ['Địa chỉ:', 'Địa điểm kinh doanh'], maxLines: 3, normaliser: 'text', required: true },
+      {
+        name: 'address',
+        labels: ['Địa chỉ:', 'Địa điểm kinh doanh', 'Địa chỉ trụ sở', 'Địa điểm hoạt động kinh doanh'],
+        maxLines: 3,
+        normaliser: 'text',
+        required: true,
+      },
     ],
     stopLabels: [
       'Ngành, nghề kinh doanh',
@@ -177,11 +236,19 @@ const definitions: BuiltinDefinition[] = [
       { phrase: 'Nơi nhận', weight: 1 },
     ],
     fields: [
-      documentNumber,
+      administrativeNumber,
       issueDate,
-      // The issuing agency is the header line right above 'Số:', under its parent body.
-      { name: 'issuer', labels: ['Số:'], valueAt: 'above', normaliser: 'text', required: true },
-      { name: 'summary', labels: ['V/v', 'Về việc'], maxLines: 4, normaliser: 'text', required: true },
+      // The issuing agency: the header lines top left under the parent body; on a page read
+      // without boxes, the line right above 'Số:'.
+      {
+        name: 'issuer',
+        layout: 'issuing-agency',
+        labels: ['Số:'],
+        valueAt: 'above',
+        normaliser: 'text',
+        required: true,
+      },
+      { name: 'summary', labels: ['V/v', 'Về việc', 'V/v:'], maxLines: 4, normaliser: 'text', required: true },
     ],
     stopLabels: ['Kính gửi', 'Nơi nhận'],
   },

@@ -1,6 +1,6 @@
 import type { OcrPage } from '../../digitize/core/ocr-engine.ts';
 import { LabelFinder } from './label-finder.ts';
-import { normalisers, type FieldValue } from './normalisers.ts';
+import { normalisers, type FieldValue, type NormalisedValue } from './normalisers.ts';
 import {
   joinSpans,
   neighbourLine,
@@ -11,6 +11,8 @@ import {
   type TextLine,
   type TextSpan,
 } from './ocr-lines.ts';
+import { repairCode } from './code-confusions.ts';
+import { PageLayout } from './page-layout.ts';
 import { compilePattern, matchPattern } from './safe-pattern.ts';
 import { pagesRead, type RecognitionTemplate, type TemplateField } from './template-model.ts';
 import { foldWithOffsets, originalRange } from './text-folding.ts';
@@ -43,16 +45,17 @@ const adjustedFactor = 0.9;
 
 /**
  * Reads a template's fields from OCR pages. For each field, candidates are tried in reading
- * order until one normalises: the text after each of its labels (or below, or above), each
- * line its pattern matches, or its zone. A field's confidence is the OCR confidence of its
- * least certain word × 0.9 when the normaliser had to repair or guess.
+ * order until one normalises: its place in the page layout (issuing agency), then the text
+ * after each of its labels (or below, or above), each line its pattern matches, or its zone.
+ * A field's confidence is the OCR confidence of its least certain word × 0.9 when the
+ * normaliser (or the field's shape) had to repair or guess.
  * The template must have passed `recognitionTemplateSchema` (its patterns are vetted there).
  */
 export function extractFields(template: RecognitionTemplate, pages: OcrPage[]): Extraction {
   const read = pages.slice(0, pagesRead);
   const lines = read.flatMap(pageLines);
-  const finder = new LabelFinder(template);
-  const details = template.fields.map((field) => extractField(field, fieldLines(field, read, lines), finder));
+  const reading: Reading = { finder: new LabelFinder(template), layout: new PageLayout(read, lines) };
+  const details = template.fields.map((field) => extractField(field, fieldLines(field, read, lines), reading));
   const fields: Record<string, FieldValue> = {};
   for (const detail of details) if (detail.value !== null) fields[detail.name] = detail.value;
   const counted = details.some((detail) => detail.required)
@@ -74,11 +77,17 @@ function fieldLines(field: TemplateField, pages: OcrPage[], lines: TextLine[]): 
   return page ? zoneLines(page, field.zone) : [];
 }
 
-function extractField(field: TemplateField, lines: TextLine[], finder: LabelFinder): ExtractedField {
+/** What is known of the pages read, shared by every field. */
+interface Reading {
+  finder: LabelFinder;
+  layout: PageLayout;
+}
+
+function extractField(field: TemplateField, lines: TextLine[], reading: Reading): ExtractedField {
   const pattern = field.pattern === undefined ? undefined : compilePattern(field.pattern);
-  const normalise = normalisers[field.normaliser];
+  const normalise = normaliserFor(field);
   let raw: string | null = null;
-  for (const candidate of candidates(field, lines, finder)) {
+  for (const candidate of candidates(field, lines, reading)) {
     const value = pattern ? applyPattern(pattern, candidate) : candidate;
     if (!value) continue;
     raw ??= value.text;
@@ -90,7 +99,32 @@ function extractField(field: TemplateField, lines: TextLine[], finder: LabelFind
   return { name: field.name, required: field.required, value: null, raw, confidence: 0 };
 }
 
-function* candidates(field: TemplateField, lines: TextLine[], finder: LabelFinder): Generator<TextSpan> {
+/**
+ * The field's normaliser; for a field with a shape, a reading that does not fit it is repaired
+ * (see code-confusions.ts), or kept as read when no single repair fits.
+ */
+function normaliserFor(field: TemplateField): (text: string) => NormalisedValue | null {
+  const normalise = normalisers[field.normaliser];
+  if (field.shape === undefined) return normalise;
+  const shape = compilePattern(field.shape);
+  return (text) => {
+    const normalised = normalise(text);
+    if (!normalised || typeof normalised.value !== 'string') return normalised;
+    const repaired = repairCode(normalised.value, shape);
+    if (repaired === null || repaired === normalised.value) return normalised;
+    return { value: repaired, adjusted: true };
+  };
+}
+
+function* candidates(field: TemplateField, lines: TextLine[], reading: Reading): Generator<TextSpan> {
+  const { finder, layout } = reading;
+  if (field.layout === 'issuing-agency') {
+    const pageNumbers = [...new Set(lines.map((line) => line.pageNumber))];
+    for (const pageNumber of pageNumbers) {
+      const agency = layout.issuingAgency(pageNumber);
+      if (agency) yield agency;
+    }
+  }
   if (field.labels) {
     const labels = new Set(field.labels);
     for (const line of lines) {
@@ -99,28 +133,30 @@ function* candidates(field: TemplateField, lines: TextLine[], finder: LabelFinde
         const value =
           field.valueAt === 'above'
             ? valueAbove(line, lines, finder)
-            : valueAfter(line, occurrence.end, lines, finder, field.maxLines ?? 1);
+            : valueAfter(line, occurrence.end, lines, reading, field.maxLines ?? 1);
         if (value) yield value;
       }
     }
   } else if (field.pattern) {
     yield* lines;
-  } else {
+  } else if (!field.layout) {
     yield joinSpans(lines);
   }
 }
 
 /**
  * The text after a label: up to the next label on the same line; else to the end of the line
- * and down the wrapped lines below; or, when the label stands alone, the line below it.
+ * and down the lines below that continue it (see `continues`); or, when the label stands
+ * alone, the line below it unless that line belongs to the page's header or footer.
  */
 function valueAfter(
   line: TextLine,
   from: number,
   lines: TextLine[],
-  finder: LabelFinder,
+  reading: Reading,
   maxLines: number,
 ): TextSpan | null {
+  const { finder, layout } = reading;
   const next = finder.occurrences(line).find((occurrence) => occurrence.start >= from);
   if (next) return nonEmpty(trimSeparators(sliceSpan(line, from, next.start), true));
   const rest = sliceSpan(line, from, line.text.length);
@@ -128,18 +164,39 @@ function valueAfter(
   let last = line;
   if (trimSeparators(rest, false).text.length === 0) {
     const below = neighbourLine(lines, line, 'below');
-    if (!below) return null;
+    if (!below || layout.zone(below) !== 'body') return null;
     if (finder.occurrences(below).length > 0) return nonEmpty(textBeforeLabels(below, finder));
     parts = [below];
     last = below;
   }
   while (parts.length < maxLines) {
     const below = neighbourLine(lines, last, 'below');
-    if (!below || finder.occurrences(below).length > 0) break;
+    if (!below || !continues(below, last, line, reading)) break;
     parts.push(below);
     last = below;
   }
   return nonEmpty(trimSeparators(joinSpans(parts), false));
+}
+
+/**
+ * Whether `below` carries on the value that ends `last`: it holds no label, is not a header or
+ * footer line, does not start left of the label's line (a new paragraph), and does not begin a
+ * new sentence: after a line that ended one, or a capitalised word followed by a lower-case one
+ * in a line that ends with a full stop ('Giấy xác nhận có giá trị 30 ngày.'). A place name
+ * wrapped over two lines ('Sóc' / 'Trăng, tỉnh Sóc Trăng', 'Bộ' / 'Công an') carries on.
+ */
+function continues(below: TextLine, last: TextLine, labelLine: TextLine, reading: Reading): boolean {
+  if (reading.finder.occurrences(below).length > 0 || reading.layout.zone(below) !== 'body') return false;
+  if (below.box && labelLine.box && below.box.x0 < labelLine.box.x0 - (labelLine.box.y1 - labelLine.box.y0)) {
+    return false;
+  }
+  if (endsSentence(last.text)) return false;
+  return !(/^\p{Lu}\p{Ll}*\s\p{Ll}/u.test(below.text) && endsSentence(below.text));
+}
+
+/** A full stop that is not an abbreviation's ('TP.', 'KT.'). */
+function endsSentence(text: string): boolean {
+  return /[.!?]$/.test(text) && !/(?:^|\s)\p{Lu}{1,4}\.$/u.test(text);
 }
 
 function valueAbove(line: TextLine, lines: TextLine[], finder: LabelFinder): TextSpan | null {

@@ -1,5 +1,12 @@
 import { auditEntry } from '../../audit/core/audit.ts';
-import { ConflictError, ForbiddenRoleError, InvalidInputError, NotFoundError } from '../../platform/core/errors.ts';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  ConcurrentUpdateError,
+  ConflictError,
+  ForbiddenRoleError,
+  InvalidInputError,
+  NotFoundError,
+} from '../../platform/core/errors.ts';
 import type { AuditEntry } from '../../audit/core/audit-model.ts';
 import type { Page, PageRequest } from '../../platform/core/page.ts';
 import type { OcrEngine, OcrPage } from '../../digitize/core/ocr-engine.ts';
@@ -26,28 +33,48 @@ type Deps = Pick<VaultDeps, 'templates' | 'clock' | 'ids'> & { repository: UnitO
 /** Repositories known to hold the built-in templates: seeding is never undone, so this only saves reads. */
 const seeded = new WeakSet<TemplateRepository>();
 
-/** Seeds the six built-in templates on first use; an existing template (even edited) is left alone. */
+/**
+ * Seeds the six built-in templates on first use. A built-in template the system seeded and
+ * nobody has edited since is upgraded to the current definition as a new version (so stores
+ * seeded before a rule change read with the new rules); one an administrator edited is left alone.
+ */
 export async function ensureBuiltinTemplates(deps: Deps): Promise<void> {
   if (seeded.has(deps.templates)) return;
   const now = deps.clock.now().toISOString();
   for (const template of builtinTemplates(now)) {
-    if (await deps.templates.getTemplate(template.id)) continue;
+    const stored = await deps.templates.getTemplate(template.id);
+    if (stored && (stored.createdBy !== 'system' || sameRules(stored, template))) continue;
+    const next = stored
+      ? { ...template, version: stored.version + 1, active: stored.active, permissions: stored.permissions }
+      : template;
     try {
-      await deps.templates.saveTemplate(template, undefined, [
+      await deps.templates.saveTemplate(next, stored, [
         auditEntry(deps, systemContext, {
           ownerId: templateAuditOwner,
-          action: 'template.seed',
+          action: stored ? 'template.upgrade' : 'template.seed',
           resourceType: 'template',
           resourceId: template.id,
-          detail: { key: template.key, version: 1 },
+          detail: { key: template.key, version: next.version },
         }),
       ]);
     } catch (error) {
-      // Another container seeded it first.
-      if (!(await deps.templates.getTemplate(template.id))) throw error;
+      // Another container seeded or upgraded it first.
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
     }
   }
   seeded.add(deps.templates);
+}
+
+/** Whether two versions of a template recognise the same way. */
+function sameRules(a: RecognitionTemplate, b: RecognitionTemplate): boolean {
+  const rules = (template: RecognitionTemplate) => [
+    template.name,
+    template.identification,
+    template.fields,
+    template.stopLabels,
+  ];
+  // Deep equality, not JSON: a stored template's keys may come back in another order.
+  return isDeepStrictEqual(rules(a), rules(b));
 }
 
 const systemContext: RequestContext = {

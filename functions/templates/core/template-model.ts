@@ -59,7 +59,7 @@ const field = z
   .strictObject({
     /** The key of the value in a document's `fields`. */
     name: z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, 'must be a camelCase identifier'),
-    labels: z.array(label).min(1).max(8).optional(),
+    labels: z.array(label).min(1).max(12).optional(),
     /**
      * Where the value sits relative to a label: after it on the same line (or alone on the line
      * below), or on the line above it (an agency header above 'Số:').
@@ -79,12 +79,28 @@ const field = z
      * apply to those rows, and without them the whole zone is the value.
      */
     zone: zone.optional(),
+    /**
+     * A place in the page's layout the value is read from before any label: `issuing-agency`
+     * is the agency line(s) top left under the parent body's line (Decree 30/2020/NĐ-CP).
+     */
+    layout: z.enum(['issuing-agency']).optional(),
+    /**
+     * The shape of a code value, a pattern matched against the whole folded value. A reading
+     * that does not fit is repaired when exactly one change among the letters and digits OCR
+     * confuses (O/0, I/1, L/1, S/5, B/8, G/6, Z/2, E/F, or a doubled look-alike: 'PV0O1') fits.
+     */
+    shape: pattern.optional(),
     normaliser: z.enum(normaliserNames),
     required: z.boolean(),
   })
-  .refine((value) => value.labels || value.pattern || value.zone, 'a field needs labels, a pattern or a zone')
+  .refine(
+    (value) => value.labels || value.pattern || value.zone || value.layout,
+    'a field needs labels, a pattern, a zone or a layout place',
+  )
   // The published schema says the same, so clients generated from it know.
-  .meta({ anyOf: [{ required: ['labels'] }, { required: ['pattern'] }, { required: ['zone'] }] });
+  .meta({
+    anyOf: [{ required: ['labels'] }, { required: ['pattern'] }, { required: ['zone'] }, { required: ['layout'] }],
+  });
 
 const anchor = z.strictObject({ phrase: phrase(120), weight: z.number().positive().max(10) });
 

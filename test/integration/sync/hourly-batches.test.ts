@@ -142,6 +142,9 @@ describe('hourly batches and policy changes on held records', () => {
   });
 });
 
+/** A rule for the test's unit and document type that pushes `push` and keeps what it shares. */
+const rule = (push: PushMode) => ({ unit: issuingUnit, documentType, push, shareWith: [], retention: 'keep' as const });
+
 describe('a policy change racing the sync use case', () => {
   let harness: SyncHarness;
   before(async () => {
@@ -154,13 +157,6 @@ describe('a policy change racing the sync use case', () => {
 
   test('a record held under the old version after the held records were reviewed goes back to pending', async () => {
     const policyDeps = { syncPolicies: harness.policies, repository: harness.repository, clock, ids: randomIds };
-    const rule = (push: PushMode) => ({
-      unit: issuingUnit,
-      documentType,
-      push,
-      shareWith: [],
-      retention: 'keep' as const,
-    });
     const dispatchDeps = {
       store: harness.store,
       clock,
@@ -201,13 +197,6 @@ describe('a policy change racing the sync use case', () => {
 
   test('a review that stops at its per-pass budget resumes where it stopped, and each record is sent once', async () => {
     const policyDeps = { syncPolicies: harness.policies, repository: harness.repository, clock, ids: randomIds };
-    const rule = (push: PushMode) => ({
-      unit: issuingUnit,
-      documentType,
-      push,
-      shareWith: [],
-      retention: 'keep' as const,
-    });
     setClock('2026-12-06T09:10:00.000Z');
     await putSyncRule(policyDeps, admin, rule('never'));
     const documents: VaultDocument[] = [];

@@ -155,7 +155,7 @@ describe('recognitionTemplateSchema', () => {
     const bare = withChange((template) => {
       (template['fields'] as unknown[])[0] = { name: 'number', normaliser: 'code', required: true };
     });
-    assert.match(problems(bare).join('\n'), /^fields\.0: a field needs labels, a pattern or a zone/m);
+    assert.match(problems(bare).join('\n'), /^fields\.0: a field needs labels, a pattern, a zone or a layout place/m);
     const badName = withChange((template) => {
       fieldOf(template, 0)['name'] = 'so-hieu';
     });

@@ -1,0 +1,215 @@
+/**
+ * `npm run bench:extract`: classification and field extraction on the synthetic corpus, without
+ * the workflow around them, so that extraction work can be measured in seconds instead of
+ * minutes. Each page is read once by the engine the workflow uses (`createTesseractOcrEngine`,
+ * preprocessing on) and the page as read is cached; later runs replay the cache through
+ * `classifyDocument` and `extractFields` with the built-in templates. The cache is keyed by the
+ * page and by the engine's source files, so a change to the engine or its preprocessing reads
+ * the pages again. Prints one JSON document. `npm run bench:ocr` stays the run of record (the
+ * real workflow over HTTP); this one is the tool for tuning, and by default it reads only the
+ * tuning part.
+ *   BENCH_PARTS           parts, comma-separated (default tuning)
+ *   BENCH_PAGES_PER_TYPE  pages of each type for each degradation and part (default 1)
+ *   BENCH_SEED            corpus seed (default 2024)
+ *   BENCH_DETAILS         1 to list every field that did not match, with what was read
+ *   BENCH_FIELDS_FILE     write one JSON line per extracted field (features and whether it was right) there
+ *   OCR_CACHE_DIR         where pages as read are kept (default .khoso/ocr-cache)
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { OcrPage } from '../../functions/digitize/core/ocr-engine.ts';
+import { createTesseractOcrEngine } from '../../functions/digitize/adapters/ocr/tesseract-ocr-engine.ts';
+import { classifyDocument } from '../../functions/templates/core/classify.ts';
+import { extractFields, type Extraction } from '../../functions/templates/core/extract.ts';
+import { builtinTemplates } from '../../functions/templates/core/builtin-templates.ts';
+import { defaultVaultPolicy } from '../../functions/vault/core/vault-policy.ts';
+import type { Principal } from '../../functions/platform/core/principal.ts';
+import {
+  corpusParts,
+  corpusPlan,
+  renderDegraded,
+  typeFields,
+  type CorpusPage,
+  type CorpusPart,
+  type FieldValue,
+} from '../fixtures/ocr/synthetic-corpus.ts';
+
+const parts = (process.env.BENCH_PARTS ?? 'tuning').split(',') as CorpusPart[];
+if (parts.some((part) => !corpusParts.includes(part))) throw new Error(`BENCH_PARTS: one of ${corpusParts.join(', ')}`);
+const pagesPerType = Number(process.env.BENCH_PAGES_PER_TYPE ?? 1);
+if (!Number.isInteger(pagesPerType) || pagesPerType < 1)
+  throw new Error('BENCH_PAGES_PER_TYPE must be a positive integer');
+const seed = Number(process.env.BENCH_SEED ?? 2024);
+const details = process.env.BENCH_DETAILS === '1';
+const fieldsFile = process.env.BENCH_FIELDS_FILE;
+const cacheDir = process.env.OCR_CACHE_DIR ?? '.khoso/ocr-cache';
+const started = performance.now();
+
+/** The engine's own source: a change to any of these files reads the pages again. */
+const engineSources = ['tesseract-ocr-engine.ts', 'preprocess-page.ts', 'decode-image-page.ts'];
+const engineHash = createHash('sha256');
+for (const file of engineSources)
+  engineHash.update(
+    await readFile(fileURLToPath(new URL(`../../functions/digitize/adapters/ocr/${file}`, import.meta.url))),
+  );
+const engineKey = engineHash.digest('hex').slice(0, 16);
+await mkdir(cacheDir, { recursive: true });
+
+const engine = createTesseractOcrEngine();
+let pagesRead = 0;
+async function readPage(entry: CorpusPage): Promise<OcrPage> {
+  const file = join(cacheDir, `${engineKey}-${entry.part}-${entry.degradation}-${entry.page.id}-${entry.seed}.json`);
+  const cached = await readFile(file, 'utf8').catch(() => undefined);
+  if (cached) return JSON.parse(cached) as OcrPage;
+  const image = await renderDegraded(entry);
+  const page = await engine.recognizePage({ bytes: image.bytes, contentType: image.contentType, pageNumber: 1 });
+  await writeFile(file, JSON.stringify(page));
+  pagesRead += 1;
+  return page;
+}
+
+const officer: Principal = { sub: 'officer-bench-extract', role: 'officer', unit: 'PC06' };
+const templates = builtinTemplates(new Date().toISOString());
+const reviewConfidence = defaultVaultPolicy.reviewConfidence;
+
+interface PageResult {
+  part: CorpusPart;
+  page: string;
+  type: string;
+  variant: number;
+  degradation: string;
+  classifiedAs: string | null;
+  extraction: Extraction | undefined;
+  fieldsMatched: number;
+  fieldsTotal: number;
+  /** Filed without review by today's rule: a template, and confidence at or above the policy's. */
+  filed: boolean;
+  mismatches: { field: string; expected: FieldValue | null; got: FieldValue | null; raw: string | null }[];
+}
+
+const results: PageResult[] = [];
+const fieldLines: string[] = [];
+for (const part of parts) {
+  for (const entry of corpusPlan(pagesPerType, seed, part)) {
+    const ocrPage = await readPage(entry);
+    const { best } = classifyDocument([ocrPage], templates, officer);
+    const template = best ? templates.find((candidate) => candidate.id === best.templateId) : undefined;
+    const extraction = template ? extractFields(template, [ocrPage]) : undefined;
+    const typeRight = extraction?.type === entry.page.type;
+    const mismatches: PageResult['mismatches'] = [];
+    let fieldsMatched = 0;
+    for (const field of typeFields[entry.page.type]) {
+      const expected = entry.page.fields[field];
+      const detail = typeRight ? extraction?.details.find((candidate) => candidate.name === field) : undefined;
+      const got = typeRight ? extraction?.fields[field] : undefined;
+      const right = got === expected;
+      if (right) fieldsMatched += 1;
+      else mismatches.push({ field, expected: expected ?? null, got: got ?? null, raw: detail?.raw ?? null });
+      if (fieldsFile && typeRight && detail)
+        fieldLines.push(
+          JSON.stringify({
+            part,
+            page: entry.page.id,
+            type: entry.page.type,
+            degradation: entry.degradation,
+            expected: expected ?? null,
+            right,
+            ...detail,
+          }),
+        );
+    }
+    results.push({
+      part,
+      page: entry.page.id,
+      type: entry.page.type,
+      variant: entry.page.variant,
+      degradation: entry.degradation,
+      classifiedAs: best?.key ?? null,
+      extraction,
+      fieldsMatched,
+      fieldsTotal: typeFields[entry.page.type].length,
+      filed: extraction !== undefined && extraction.confidence >= reviewConfidence,
+      mismatches,
+    });
+  }
+}
+await engine.close();
+if (fieldsFile) await writeFile(fieldsFile, fieldLines.map((line) => `${line}\n`).join(''));
+
+const round = (value: number) => Number(value.toFixed(4));
+function summary(of: PageResult[]) {
+  const fieldsTotal = of.reduce((sum, result) => sum + result.fieldsTotal, 0);
+  const filed = of.filter((result) => result.filed);
+  return {
+    pages: of.length,
+    typeRight: of.filter((result) => result.classifiedAs === result.type).length,
+    fieldExactMatch: round(of.reduce((sum, result) => sum + result.fieldsMatched, 0) / Math.max(1, fieldsTotal)),
+    pagesAllRight: of.filter((result) => result.mismatches.length === 0).length,
+    filedWithoutReview: filed.length,
+    wrongAmongFiled: filed.filter((result) => result.mismatches.length > 0).length,
+  };
+}
+function groupBy(of: PageResult[], key: (result: PageResult) => string) {
+  const keys = [...new Set(of.map(key))].sort();
+  return Object.fromEntries(keys.map((k) => [k, summary(of.filter((result) => key(result) === k))]));
+}
+function byField(of: PageResult[]) {
+  const tally = new Map<string, { matched: number; total: number }>();
+  for (const result of of)
+    for (const field of typeFields[result.type as keyof typeof typeFields]) {
+      const key = `${result.type}.${field}`;
+      const entry = tally.get(key) ?? { matched: 0, total: 0 };
+      entry.total += 1;
+      if (!result.mismatches.some((mismatch) => mismatch.field === field)) entry.matched += 1;
+      tally.set(key, entry);
+    }
+  return Object.fromEntries(
+    [...tally].sort().map(([key, value]) => [key, { ...value, rate: round(value.matched / value.total) }]),
+  );
+}
+
+console.log(
+  JSON.stringify(
+    {
+      benchmark: 'extraction',
+      date: new Date().toISOString(),
+      corpus: { seed, pagesPerType, parts },
+      engineKey,
+      pagesReadByEngine: pagesRead,
+      reviewConfidence,
+      byPart: Object.fromEntries(
+        parts.map((part) => {
+          const of = results.filter((result) => result.part === part);
+          return [
+            part,
+            {
+              ...summary(of),
+              byType: groupBy(of, (result) => result.type),
+              byVariant: groupBy(of, (result) => String(result.variant)),
+              byDegradation: groupBy(of, (result) => result.degradation),
+              byField: byField(of),
+              ...(details
+                ? {
+                    mismatches: of
+                      .filter((result) => result.mismatches.length > 0 || result.classifiedAs !== result.type)
+                      .map((result) => ({
+                        page: result.page,
+                        degradation: result.degradation,
+                        classifiedAs: result.classifiedAs,
+                        confidence: result.extraction?.confidence ?? null,
+                        mismatches: result.mismatches,
+                      })),
+                  }
+                : {}),
+            },
+          ];
+        }),
+      ),
+      benchSeconds: round((performance.now() - started) / 1000),
+    },
+    null,
+    2,
+  ),
+);
