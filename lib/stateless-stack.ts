@@ -143,11 +143,13 @@ export class StatelessStack extends Stack {
       observability,
     });
 
-    // The gateway's settings travel as JSON; its client secret or password stays in Secrets Manager.
+    // A gateway's settings travel as JSON; its client secret or password stays in Secrets Manager.
+    const secretNamed = (id: string, nameOrArn: string) =>
+      nameOrArn.startsWith('arn:')
+        ? Secret.fromSecretCompleteArn(this, id, nameOrArn)
+        : Secret.fromSecretNameV2(this, id, nameOrArn);
     const gatewaySecret = config.nationalWarehouse
-      ? config.nationalWarehouse.credentialsSecret.startsWith('arn:')
-        ? Secret.fromSecretCompleteArn(this, 'NationalWarehouseSecret', config.nationalWarehouse.credentialsSecret)
-        : Secret.fromSecretNameV2(this, 'NationalWarehouseSecret', config.nationalWarehouse.credentialsSecret)
+      ? secretNamed('NationalWarehouseSecret', config.nationalWarehouse.credentialsSecret)
       : undefined;
     const gatewayEnvironment =
       config.nationalWarehouse && gatewaySecret
@@ -312,6 +314,14 @@ export class StatelessStack extends Stack {
     grantObjects(recognize.role, objects, { incoming: ['read'], work: ['write'] });
     grantObjects(classify.role, objects, { work: ['read'] });
     grantObjects(extract.role, objects, { work: ['read'], text: ['write'] });
+    // Extract confirms the owners officers name against the population database, through its gateway.
+    // Without one it confirms nobody: those pages go to review (docs/deployment.md).
+    if (config.populationDatabase) {
+      const populationSecret = secretNamed('PopulationDatabaseSecret', config.populationDatabase.credentialsSecret);
+      extract.fn.addEnvironment('POPULATION_DATABASE_CONFIG', JSON.stringify(config.populationDatabase.gateway));
+      extract.fn.addEnvironment('POPULATION_DATABASE_SECRET_ARN', populationSecret.secretArn);
+      populationSecret.grantRead(extract.role);
+    }
     // Seal reads the scan and leaves the sealed PDF (or the detached seal) in work/ for File.
     // Its key may only sign; the certificate is imported through the signatures API.
     grantObjects(seal.role, objects, { incoming: ['read'], work: ['write'] });

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { browserLoginSettingsSchema, identityProvidersSchema } from '../../functions/auth/core/identity-providers.ts';
-import { nationalWarehouseConfigSchema } from '../../functions/sync/adapters/national-warehouse-config.ts';
+import { populationDatabaseConfigSchema } from '../../functions/identity/adapters/population-database-http.ts';
+import {
+  gatewayAuthenticationSchema,
+  nationalWarehouseConfigSchema,
+} from '../../functions/sync/adapters/national-warehouse-config.ts';
 import { dossierDefaultsSchema } from '../../functions/sync/core/dossier-defaults.ts';
 
 const httpsOrLoopbackUrl = z
@@ -36,13 +40,35 @@ const nationalWarehouse = z
     'gateway is not a valid national warehouse configuration (see docs/integration.md)',
   );
 
-/** Valid once the secret the functions read from Secrets Manager is added to it. */
-function isGatewayConfig(gateway: Record<string, unknown>): boolean {
+/** The gateway's settings with a stand-in for the secret the functions read from Secrets Manager. */
+function withSecret(gateway: Record<string, unknown>): Record<string, unknown> {
   const authentication = gateway.authentication as { kind?: string } | undefined;
   const secret = authentication?.kind === 'session-login' ? { password: 'secret' } : { clientSecret: 'secret' };
-  const complete = { ...gateway, authentication: { ...authentication, ...secret } };
-  return nationalWarehouseConfigSchema.safeParse(complete).success;
+  return { ...gateway, authentication: { ...authentication, ...secret } };
 }
+
+/** Valid once the secret the functions read from Secrets Manager is added to it. */
+function isGatewayConfig(gateway: Record<string, unknown>): boolean {
+  return nationalWarehouseConfigSchema.safeParse(withSecret(gateway)).success;
+}
+
+/**
+ * The population database's gateway, as functions/composition/population-database.ts reads it
+ * (look-up settings and the gateway's authentication), minus its secret, kept like the national
+ * warehouse's. Unset: officers' pages naming a person go to review, their owner unconfirmed.
+ */
+const populationDatabase = z
+  .object({
+    gateway: z.record(z.string(), z.unknown()),
+    credentialsSecret: z.string().min(1),
+  })
+  .refine(({ gateway }) => {
+    const { authentication, ...lookup } = withSecret(gateway);
+    return (
+      populationDatabaseConfigSchema.safeParse(lookup).success &&
+      gatewayAuthenticationSchema.safeParse(authentication).success
+    );
+  }, 'gateway is not a valid population database configuration (see docs/integration.md)');
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 const logRetentionDays = [
@@ -109,6 +135,8 @@ export const stageConfigSchema = z.object({
   }),
   /** Where pulls (and pushes) reach the national warehouse; pulls fail with a clear reason while unset. */
   nationalWarehouse: nationalWarehouse.optional(),
+  /** Where the Extract step confirms the owners officers name; see docs/deployment.md for a stage without one. */
+  populationDatabase: populationDatabase.optional(),
   /**
    * What a pushed dossier falls back to when the document lacks it (procedure code and name, result
    * type, processing unit `DonViXuLy`); each field left out keeps the standard one.
@@ -200,6 +228,8 @@ export const contextKeys = [
   'smartcaSigningApiKeySecret',
   'nationalWarehouseGateway',
   'nationalWarehouseCredentialsSecret',
+  'populationDatabaseGateway',
+  'populationDatabaseCredentialsSecret',
   'dossierDefaults',
   'apiPublicUrl',
 ] as const;
@@ -318,6 +348,14 @@ export function loadStageConfig(context: ContextReader): StageConfig {
           : {
               gateway: jsonOrSame(context('nationalWarehouseGateway')),
               credentialsSecret: context('nationalWarehouseCredentialsSecret'),
+            },
+      populationDatabase:
+        context('populationDatabaseGateway') === undefined &&
+        context('populationDatabaseCredentialsSecret') === undefined
+          ? undefined
+          : {
+              gateway: jsonOrSame(context('populationDatabaseGateway')),
+              credentialsSecret: context('populationDatabaseCredentialsSecret'),
             },
     }),
     signing: {

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { lazyPopulationDatabase } from '../../../functions/composition/aws-population-database.ts';
 import { identifyPageOwner } from '../../../functions/digitize/core/identify-owner.ts';
 import type { Upload } from '../../../functions/digitize/core/upload-model.ts';
 import { citizenId, createTestVault, organisationId } from '../../fakes/vault-test-deps.ts';
@@ -110,6 +111,20 @@ describe("identifying an officer's page owner", () => {
     const entry = vault.repository.auditOf(citizenId).find((e) => e.action === 'identity.lookup');
     assert.equal(entry?.outcome, 'failed');
     assert.equal(entry?.detail?.result, 'unavailable');
+  });
+
+  test('a stage without a population database confirms nobody: review saying none is configured', async () => {
+    const vault = createTestVault();
+    const reasons = await identifyPageOwner(
+      { ...vault, population: lazyPopulationDatabase(undefined, undefined) },
+      officerUpload(),
+      { fullName: 'Nguyễn Văn An', dateOfBirth: '2003-02-14' },
+    );
+    assert.deepEqual(reasons, [
+      'the population database could not confirm the owner (no population database is configured for this stage)',
+    ]);
+    const entry = vault.repository.auditOf(citizenId).find((e) => e.action === 'identity.lookup');
+    assert.equal(entry?.outcome, 'failed');
   });
 
   test('pages naming nobody, and organisations, need no look-up', async () => {
