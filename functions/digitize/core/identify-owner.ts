@@ -47,13 +47,16 @@ function reviewReason(outcome: IdentityOutcome, upload: Upload, legacyId: boolea
  * lead to the owner); otherwise the page's name and date of birth are compared with the owner's
  * record. Returns the reasons to review (none when confirmed or when the page names nobody).
  * Each look-up is audited in the owner's chain with the upload, its kind, outcome and the
- * fields that differed: never the name, the date or the legacy number.
+ * fields that differed: never the name, the date or the legacy number. Its reasons are kept
+ * on the upload (`ownerIdentification`), written once with the audit entry.
  */
 export async function identifyPageOwner(
   deps: IdentifyOwnerDeps,
   upload: Upload,
   fields: Recognition['fields'],
 ): Promise<string[]> {
+  // A retried Extract step reuses the first look-up: the database is asked, and the look-up audited, once.
+  if (upload.ownerIdentification) return upload.ownerIdentification.reasons;
   if (!isPersonalId(upload.ownerId)) return [];
   const fullName = text(fields.fullName);
   const birthDate = text(fields.dateOfBirth);
@@ -71,21 +74,33 @@ export async function identifyPageOwner(
           ...(birthDate ? { birthDate } : {}),
         });
   const reason = reviewReason(outcome, upload, legacyId !== undefined);
-  await deps.repository.appendAudit(
-    auditEntry(deps, uploaderContext(upload), {
-      ownerId: upload.ownerId,
-      action: 'identity.lookup',
-      resourceType: 'upload',
-      resourceId: upload.id,
-      outcome: outcome.outcome === 'unavailable' ? 'failed' : 'success',
-      detail: {
-        uploadId: upload.id,
-        by: legacyId ? 'legacy-id' : 'personal-id',
-        result: outcome.outcome,
-        ...(outcome.outcome === 'mismatch' ? { differs: outcome.fields.join(',') } : {}),
-        ...(outcome.outcome === 'confirmed' ? { nameFolded: outcome.nameFolded, ownerConfirmed: !reason } : {}),
+  const reasons = reason ? [reason] : [];
+  // Written once, with its audit entry, on the condition that the upload is unchanged: a
+  // concurrent run fails here and its retry finds the stored result.
+  await deps.repository.commit({
+    ownerId: upload.ownerId,
+    uploads: [
+      {
+        next: { ...upload, ownerIdentification: { reasons }, updatedAt: deps.clock.now().toISOString() },
+        previous: upload,
       },
-    }),
-  );
-  return reason ? [reason] : [];
+    ],
+    audit: [
+      auditEntry(deps, uploaderContext(upload), {
+        ownerId: upload.ownerId,
+        action: 'identity.lookup',
+        resourceType: 'upload',
+        resourceId: upload.id,
+        outcome: outcome.outcome === 'unavailable' ? 'failed' : 'success',
+        detail: {
+          uploadId: upload.id,
+          by: legacyId ? 'legacy-id' : 'personal-id',
+          result: outcome.outcome,
+          ...(outcome.outcome === 'mismatch' ? { differs: outcome.fields.join(',') } : {}),
+          ...(outcome.outcome === 'confirmed' ? { nameFolded: outcome.nameFolded, ownerConfirmed: !reason } : {}),
+        },
+      }),
+    ],
+  });
+  return reasons;
 }

@@ -60,6 +60,11 @@ export interface Upload {
   failureReason?: string;
   /** Set for a business system's result: the workflow skips recognition and review (digitize.asl.json). */
   given?: GivenResult;
+  /**
+   * The population database's look-up for an officer's page (identify-owner.ts): the reasons to
+   * review, none when the owner was confirmed. Written once; a retried Extract step reuses it.
+   */
+  ownerIdentification?: { reasons: string[] };
   /** While status is REVIEW. */
   proposed?: ProposedRecognition;
   /** The paused execution's task token; internal, never shown to clients. */

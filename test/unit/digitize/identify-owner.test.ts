@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { lazyPopulationDatabase } from '../../../functions/composition/aws-population-database.ts';
 import { identifyPageOwner } from '../../../functions/digitize/core/identify-owner.ts';
 import type { Upload } from '../../../functions/digitize/core/upload-model.ts';
-import { citizenId, createTestVault, organisationId } from '../../fakes/vault-test-deps.ts';
+import { citizenId, createTestVault, organisationId, type TestVault } from '../../fakes/vault-test-deps.ts';
 
 /** An officer's upload for the owner, as the Extract step sees it. */
-function officerUpload(ownerId = citizenId): Upload {
+function officerUpload(ownerId = citizenId, id = '00000000-0000-4000-8000-000000000001'): Upload {
   return {
-    id: '00000000-0000-4000-8000-000000000001',
+    id,
     ownerId,
     createdBy: 'officer-pc06-0001',
     createdByRole: 'officer',
@@ -28,10 +28,16 @@ function officerUpload(ownerId = citizenId): Upload {
   };
 }
 
+/** The upload as the workflow stored it before the Extract step. */
+async function stored(vault: TestVault, upload: Upload): Promise<Upload> {
+  await vault.repository.commit({ ownerId: upload.ownerId, uploads: [{ next: upload }], audit: [] });
+  return upload;
+}
+
 describe("identifying an officer's page owner", () => {
   test('a page naming the owner is confirmed: no reason, one audited look-up without the name or date', async () => {
     const vault = createTestVault();
-    const reasons = await identifyPageOwner(vault, officerUpload(), {
+    const reasons = await identifyPageOwner(vault, await stored(vault, officerUpload()), {
       fullName: 'NGUYỄN VĂN AN',
       dateOfBirth: '2003-02-14',
     });
@@ -52,7 +58,7 @@ describe("identifying an officer's page owner", () => {
 
   test('a page naming another person goes to review saying which field differs', async () => {
     const vault = createTestVault();
-    const reasons = await identifyPageOwner(vault, officerUpload(), {
+    const reasons = await identifyPageOwner(vault, await stored(vault, officerUpload()), {
       fullName: 'TRẦN VĂN MINH',
       dateOfBirth: '2003-02-14',
     });
@@ -66,7 +72,7 @@ describe("identifying an officer's page owner", () => {
 
   test('a legacy CMND resolving to the owner confirms; one resolving to another person goes to review', async () => {
     const vault = createTestVault();
-    const hien = officerUpload('038064357769');
+    const hien = await stored(vault, officerUpload('038064357769'));
     assert.deepEqual(
       await identifyPageOwner(vault, hien, {
         legacyId: '171234567',
@@ -77,11 +83,15 @@ describe("identifying an officer's page owner", () => {
     );
     // The CMND and its holder's name and date are right, but the officer named another owner.
     assert.deepEqual(
-      await identifyPageOwner(vault, officerUpload(), {
-        legacyId: '171234567',
-        fullName: 'Lưu Xuân Hiển',
-        dateOfBirth: '1964-07-17',
-      }),
+      await identifyPageOwner(
+        vault,
+        await stored(vault, officerUpload(citizenId, '00000000-0000-4000-8000-000000000003')),
+        {
+          legacyId: '171234567',
+          fullName: 'Lưu Xuân Hiển',
+          dateOfBirth: '1964-07-17',
+        },
+      ),
       [`the identity card number on the page belongs to personal ID 038064357769, not the owner ${citizenId}`],
     );
     const lookups = vault.repository.auditOf(citizenId).filter((e) => e.action === 'identity.lookup');
@@ -91,9 +101,28 @@ describe("identifying an officer's page owner", () => {
     assert.doesNotMatch(JSON.stringify(lookups), /171234567/);
   });
 
+  test('a retried Extract step reuses the stored look-up: the database is asked and the look-up audited once', async () => {
+    const vault = createTestVault();
+    const upload = await stored(vault, officerUpload());
+    const page = { fullName: 'TRẦN VĂN MINH', dateOfBirth: '2003-02-14' };
+    const first = await identifyPageOwner(vault, upload, page);
+    assert.equal(first.length, 1);
+    const kept = await vault.repository.getUpload(upload.id);
+    assert.deepEqual(kept?.ownerIdentification, { reasons: first });
+    // The retry finds the database down, yet answers as the first run did, without asking it.
+    vault.population.down = true;
+    assert.deepEqual(await identifyPageOwner(vault, kept!, page), first);
+    assert.equal(vault.population.lookups.length, 1);
+    assert.equal(vault.repository.auditOf(citizenId).filter((e) => e.action === 'identity.lookup').length, 1);
+    // A run that raced the first (it still holds the upload without the result) stores nothing twice.
+    vault.population.down = false;
+    await assert.rejects(identifyPageOwner(vault, upload, page), { name: 'ConcurrentUpdateError' });
+    assert.equal(vault.repository.auditOf(citizenId).filter((e) => e.action === 'identity.lookup').length, 1);
+  });
+
   test('a legacy CMND without the name and date of birth cannot be resolved: review, no look-up', async () => {
     const vault = createTestVault();
-    const reasons = await identifyPageOwner(vault, officerUpload(), {
+    const reasons = await identifyPageOwner(vault, await stored(vault, officerUpload()), {
       legacyId: '025123456',
       fullName: 'Nguyễn Văn An',
     });
@@ -106,7 +135,7 @@ describe("identifying an officer's page owner", () => {
   test('the database down sends the page to review and the failed look-up is audited', async () => {
     const vault = createTestVault();
     vault.population.down = true;
-    const reasons = await identifyPageOwner(vault, officerUpload(), { fullName: 'Nguyễn Văn An' });
+    const reasons = await identifyPageOwner(vault, await stored(vault, officerUpload()), { fullName: 'Nguyễn Văn An' });
     assert.deepEqual(reasons, ['the population database could not confirm the owner (the test took it down)']);
     const entry = vault.repository.auditOf(citizenId).find((e) => e.action === 'identity.lookup');
     assert.equal(entry?.outcome, 'failed');
@@ -117,7 +146,7 @@ describe("identifying an officer's page owner", () => {
     const vault = createTestVault();
     const reasons = await identifyPageOwner(
       { ...vault, population: lazyPopulationDatabase(undefined, undefined) },
-      officerUpload(),
+      await stored(vault, officerUpload()),
       { fullName: 'Nguyễn Văn An', dateOfBirth: '2003-02-14' },
     );
     assert.deepEqual(reasons, [
@@ -129,8 +158,15 @@ describe("identifying an officer's page owner", () => {
 
   test('pages naming nobody, and organisations, need no look-up', async () => {
     const vault = createTestVault();
-    assert.deepEqual(await identifyPageOwner(vault, officerUpload(), { licenseClass: 'B2' }), []);
-    assert.deepEqual(await identifyPageOwner(vault, officerUpload(organisationId), { fullName: 'Công ty' }), []);
+    assert.deepEqual(await identifyPageOwner(vault, await stored(vault, officerUpload()), { licenseClass: 'B2' }), []);
+    assert.deepEqual(
+      await identifyPageOwner(
+        vault,
+        await stored(vault, officerUpload(organisationId, '00000000-0000-4000-8000-000000000002')),
+        { fullName: 'Công ty' },
+      ),
+      [],
+    );
     assert.deepEqual(vault.population.lookups, []);
   });
 });
