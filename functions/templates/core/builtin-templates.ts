@@ -38,6 +38,17 @@ const administrativeNumber: TemplateField = {
 };
 const issueDate: TemplateField = { name: 'issueDate', pattern: issueDateLine, normaliser: 'date', required: true };
 
+/**
+ * The 9-digit identity card number (CMND) papers issued before the personal ID print; optional,
+ * since current forms print the 12-digit personal ID instead. Extract resolves it to the owner.
+ */
+const legacyId = (labels: string[]): TemplateField => ({
+  name: 'legacyId',
+  labels: [...labels, 'Số CMND/CCCD', 'CMND/CCCD số', 'Số CMND:', 'CMND số', 'Số chứng minh nhân dân'],
+  normaliser: 'legacy-id',
+  required: false,
+});
+
 interface BuiltinDefinition {
   key: BuiltinTypeKey;
   name: string;
@@ -73,10 +84,12 @@ const definitions: BuiltinDefinition[] = [
       },
       {
         name: 'personalId',
-        labels: ['Số định danh cá nhân', 'Số CCCD:', 'Số căn cước:', 'Số CMND/CCCD'],
+        // Shared with legacyId: under these labels old papers print 9 digits, current ones 12.
+        labels: ['Số định danh cá nhân', 'Số định danh cá nhân/CMND', 'Số CCCD:', 'Số căn cước:', 'Số CMND/CCCD'],
         normaliser: 'personal-id',
         required: true,
       },
+      legacyId(['Số định danh cá nhân/CMND']),
       {
         name: 'permanentAddress',
         labels: ['Nơi thường trú', 'Địa chỉ thường trú', 'Thường trú tại'],
@@ -172,6 +185,7 @@ const definitions: BuiltinDefinition[] = [
         normaliser: 'vnd',
         required: true,
       },
+      legacyId(['Số định danh cá nhân/CMND/Hộ chiếu', 'Số định danh cá nhân/CMND']),
     ],
     stopLabels: [
       'Giới tính',
@@ -217,6 +231,8 @@ const definitions: BuiltinDefinition[] = [
         normaliser: 'text',
         required: true,
       },
+      // The representative's old identity card number, as the certificates issued before 2021 print it.
+      legacyId([]),
     ],
     stopLabels: [
       'Ngành, nghề kinh doanh',

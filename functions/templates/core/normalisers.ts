@@ -19,6 +19,7 @@ export const normaliserNames = [
   'name',
   'plate',
   'personal-id',
+  'legacy-id',
   'enterprise-code',
   'license-class',
   'code',
@@ -263,6 +264,14 @@ export function normalisePersonalId(text: string): NormalisedValue | null {
   return normaliseIdentifier(text, /(?<![0-9OoIl|])[0-9OoIl|]{12}(?![0-9OoIl|])/, isPersonalId);
 }
 
+/**
+ * Nine digits of an old identity card number (chứng minh nhân dân, CMND), as old papers print
+ * it; twelve digits (a personal ID under an old label) are not one.
+ */
+export function normaliseLegacyId(text: string): NormalisedValue | null {
+  return normaliseIdentifier(text, /(?<![0-9OoIl|])[0-9OoIl|]{9}(?![0-9OoIl|])/, (value) => /^\d{9}$/.test(value));
+}
+
 /** A 10-digit enterprise (tax) code, or 10 digits, a dash and a 3-digit branch number. */
 export function normaliseEnterpriseCode(text: string): NormalisedValue | null {
   return normaliseIdentifier(
@@ -381,6 +390,7 @@ export const normalisers: Record<NormaliserName, (text: string) => NormalisedVal
   name: normaliseName,
   plate: normalisePlate,
   'personal-id': normalisePersonalId,
+  'legacy-id': normaliseLegacyId,
   'enterprise-code': normaliseEnterpriseCode,
   'license-class': normaliseLicenseClass,
   code: normaliseCode,

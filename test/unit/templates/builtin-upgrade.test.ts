@@ -49,6 +49,20 @@ describe('built-in templates from an earlier release', () => {
     }
   });
 
+  test('a residence template seeded before legacyId gains it as a new version', async () => {
+    const vault = createTestVault();
+    const residence = structuredClone(current.find((template) => template.id === 'builtin-xac-nhan-cu-tru'));
+    assert.ok(residence, 'the residence template');
+    residence.fields = residence.fields.filter((field) => field.name !== 'legacyId');
+    await vault.templates.saveTemplate(residence, undefined, []);
+    await ensureBuiltinTemplates(vault);
+    const upgraded = await vault.templates.getTemplate(residence.id);
+    assert.equal(upgraded?.version, 2);
+    const legacyId = upgraded?.fields.find((field) => field.name === 'legacyId');
+    assert.equal(legacyId?.normaliser, 'legacy-id');
+    assert.equal(legacyId?.required, false);
+  });
+
   test('a template an administrator edited is left as they made it', async () => {
     const vault = createTestVault();
     const edited = earlierLetter('admin-0001');

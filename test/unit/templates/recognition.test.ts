@@ -244,9 +244,10 @@ describe('the six built-in documents', () => {
       const extraction = extractFields(builtin(document.key), document.pages);
       assert.equal(extraction.type, document.key);
       assert.deepEqual(extraction.fields, document.fields);
+      // Every field of the template is tried, in its order (an optional one may find nothing).
       assert.deepEqual(
         extraction.details.map((detail) => detail.name),
-        Object.keys(document.fields),
+        builtin(document.key).fields.map((field) => field.name),
       );
       assert.ok(extraction.confidence > 0.8, `confidence ${extraction.confidence}`);
     });

@@ -49,11 +49,19 @@ describe('built-in templates', () => {
       templates.map((template) => [template.key, template.fields.map((field) => field.name)]),
     );
     assert.deepEqual(fieldNames, {
-      'xac-nhan-cu-tru': ['number', 'issueDate', 'fullName', 'dateOfBirth', 'personalId', 'permanentAddress'],
+      'xac-nhan-cu-tru': [
+        'number',
+        'issueDate',
+        'fullName',
+        'dateOfBirth',
+        'personalId',
+        'legacyId',
+        'permanentAddress',
+      ],
       'giay-phep-lai-xe': ['number', 'fullName', 'dateOfBirth', 'licenseClass', 'expiryDate'],
       'dang-ky-xe': ['number', 'ownerName', 'plateNumber', 'brand', 'engineNumber', 'chassisNumber'],
-      'quyet-dinh-xu-phat': ['number', 'issueDate', 'violatorName', 'fineAmount'],
-      'chung-nhan-antt': ['number', 'businessName', 'enterpriseCode', 'address'],
+      'quyet-dinh-xu-phat': ['number', 'issueDate', 'violatorName', 'fineAmount', 'legacyId'],
+      'chung-nhan-antt': ['number', 'businessName', 'enterpriseCode', 'address', 'legacyId'],
       'cong-van': ['number', 'issueDate', 'issuer', 'summary'],
     });
   });
