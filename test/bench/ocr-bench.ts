@@ -36,6 +36,8 @@ import {
   type FieldValue,
   type PageImage,
 } from '../fixtures/ocr/synthetic-corpus.ts';
+import { isPersonalId } from '../../functions/platform/core/principal.ts';
+import type { SimulatedCitizen } from '../simulators/population-database-simulator.ts';
 import type { ChildMessage, ParentMessage } from './ocr-serve-vault.ts';
 
 const pagesPerType = Number(process.env.BENCH_PAGES_PER_TYPE ?? 1);
@@ -125,6 +127,30 @@ function nextMessage<K extends ChildMessage['kind']>(kind: K): Promise<Extract<C
 const ask = (message: ParentMessage) => child.send(message);
 
 const { url } = await nextMessage('ready');
+
+/**
+ * The citizens the pages name, as a real population database would know them: the owner's
+ * personal ID with the name and date of birth of the ground truth. Without them the Extract
+ * step could not confirm any owner and every page naming a person would go to review.
+ */
+function corpusCitizens(entries: BenchPage[]): SimulatedCitizen[] {
+  const citizens = new Map<string, SimulatedCitizen>();
+  for (const { page } of entries) {
+    const { fullName, dateOfBirth } = page.fields;
+    if (!isPersonalId(page.ownerId) || typeof fullName !== 'string' || typeof dateOfBirth !== 'string') continue;
+    const known = citizens.get(page.ownerId);
+    if (known && (known.fullName !== fullName || known.birthDate !== dateOfBirth))
+      throw new Error(`the corpus names two people with personal ID ${page.ownerId}`);
+    citizens.set(page.ownerId, { personalId: page.ownerId, fullName, birthDate: dateOfBirth });
+  }
+  return [...citizens.values()];
+}
+const citizens = corpusCitizens(pages);
+ask({ kind: 'seed-citizens', citizens });
+if (!(await nextMessage('seeded')).simulated)
+  process.stderr.write(
+    'POPULATION_DATABASE_URL is set: the corpus citizens are not seeded; owners may go unconfirmed\n',
+  );
 const api: Api = createApi(url);
 
 async function token(claims: Record<string, string>): Promise<string> {

@@ -3,6 +3,7 @@
  * worker) in a process of its own, so that its logs stay off the bench's stdout and its peak
  * RSS is that of the OCR runtime, not of the corpus renderer. Talks to the parent over IPC:
  *   → {kind: 'ready', url}
+ *   ← {kind: 'seed-citizens', citizens}  → {kind: 'seeded', simulated}  (the population database's simulator)
  *   ← {kind: 'recognize-times'}  → {kind: 'recognize-times', times: {uploadId: ms}}
  *   ← {kind: 'close'}            → {kind: 'closed', maxRssKiB}
  */
@@ -11,10 +12,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalVault } from '../../lib/local/vault-server.ts';
+import type { SimulatedCitizen } from '../simulators/population-database-simulator.ts';
 
-export type ParentMessage = { kind: 'recognize-times' } | { kind: 'close' };
+export type ParentMessage =
+  { kind: 'seed-citizens'; citizens: SimulatedCitizen[] } | { kind: 'recognize-times' } | { kind: 'close' };
 export type ChildMessage =
   | { kind: 'ready'; url: string }
+  /** False when a configured population database, not the simulator, answers (it cannot be seeded). */
+  | { kind: 'seeded'; simulated: boolean }
   | { kind: 'recognize-times'; times: Record<string, number> }
   | { kind: 'closed'; maxRssKiB: number };
 
@@ -51,6 +56,11 @@ function recognizeTimes(): Record<string, number> {
 }
 
 process.on('message', (message: ParentMessage) => {
+  if (message.kind === 'seed-citizens') {
+    const { simulator } = vault.populationDatabase;
+    simulator?.seed(message.citizens);
+    send({ kind: 'seeded', simulated: simulator !== undefined });
+  }
   if (message.kind === 'recognize-times') send({ kind: 'recognize-times', times: recognizeTimes() });
   if (message.kind === 'close') {
     void (async () => {
