@@ -20,6 +20,10 @@ import {
   startNationalWarehouseSimulator,
   type NationalWarehouseSimulator,
 } from '../simulators/national-warehouse-simulator.ts';
+import {
+  startPopulationDatabaseSimulator,
+  type PopulationDatabaseSimulator,
+} from '../simulators/population-database-simulator.ts';
 import { verifyPdfWithPdfsig } from '../support/signature-tools.ts';
 import { certifySealKey } from './seal-certificate.ts';
 import { startTestIssuer, type TestIssuer } from './test-issuer.ts';
@@ -41,6 +45,10 @@ let emulator: RunningEmulator | undefined;
 let warehouse: NationalWarehouseSimulator | undefined;
 /** The Secrets Manager secret holding the warehouse's client secret, made in the emulator for this run. */
 let warehouseSecretName = '';
+/** The population database the deployed Extract step confirms owners against, on 127.0.0.1. */
+let population: PopulationDatabaseSimulator | undefined;
+/** The Secrets Manager secret holding its client secret. */
+let populationSecretName = '';
 let context: StackContext = {};
 let apiId = '';
 let apiBase = '';
@@ -97,17 +105,13 @@ async function uploadFixture(
   bearer = token,
 ) {
   const bytes = await readFile(new URL(`../fixtures/${fixture}`, import.meta.url));
-  const ticket = await api(
-    'POST',
-    '/v1/uploads',
-    { fileName: fixture, contentType, size: bytes.length, ...placement },
-    bearer,
-  );
+  const fileName = fixture.split('/').pop() ?? fixture;
+  const ticket = await api('POST', '/v1/uploads', { fileName, contentType, size: bytes.length, ...placement }, bearer);
   assert.equal(ticket.status, 201, ticket.text);
   const form = new FormData();
   for (const [name, value] of Object.entries(ticket.json.upload.fields as Record<string, string>))
     form.append(name, value);
-  form.append('file', new Blob([bytes], { type: contentType }), fixture);
+  form.append('file', new Blob([bytes], { type: contentType }), fileName);
   const posted = await fetch(ticket.json.upload.url, { method: 'POST', body: form });
   assert.ok(
     posted.status === 204 || posted.status === 201 || posted.status === 200,
@@ -208,11 +212,29 @@ async function createWarehouseSecret(simulator: NationalWarehouseSimulator): Pro
   };
 }
 
-async function deleteWarehouseSecret(): Promise<void> {
-  if (!warehouseSecretName) return;
+/** The population database's gateway, configured the same way: its client secret in Secrets Manager. */
+async function createPopulationSecret(simulator: PopulationDatabaseSimulator): Promise<StackContext> {
+  populationSecretName = `khoso-stack-test/population-database-${randomUUID().slice(0, 8)}`;
+  const { clientSecret, ...publicAuthentication } = simulator.authentication;
   const secrets = new SecretsManagerClient(emulatorClientConfig());
   try {
-    await secrets.send(new DeleteSecretCommand({ SecretId: warehouseSecretName, ForceDeleteWithoutRecovery: true }));
+    await secrets.send(
+      new CreateSecretCommand({ Name: populationSecretName, SecretString: JSON.stringify({ clientSecret }) }),
+    );
+  } finally {
+    secrets.destroy();
+  }
+  return {
+    populationDatabaseGateway: JSON.stringify({ ...simulator.clientConfig(), authentication: publicAuthentication }),
+    populationDatabaseCredentialsSecret: populationSecretName,
+  };
+}
+
+async function deleteSecrets(): Promise<void> {
+  const secrets = new SecretsManagerClient(emulatorClientConfig());
+  try {
+    for (const name of [warehouseSecretName, populationSecretName].filter(Boolean))
+      await secrets.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
   } finally {
     secrets.destroy();
   }
@@ -242,6 +264,7 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
   before(async () => {
     issuer = await startTestIssuer();
     warehouse = await startNationalWarehouseSimulator();
+    population = await startPopulationDatabaseSimulator();
     emulator = await startMiniStack();
     // The test issuer is trusted as an administrator lists a provider: for access and logout tokens.
     // Issued results are pushed to the simulated national warehouse.
@@ -249,6 +272,7 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
       stage: 'dev',
       identityProviders: JSON.stringify([issuer.identityProvider]),
       ...(await createWarehouseSecret(warehouse)),
+      ...(await createPopulationSecret(population)),
     };
     const started = Date.now();
     const outputs = await deployStacks({ context, quiet: true, timeoutMs: 8 * 60_000 });
@@ -265,11 +289,12 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
   after(async () => {
     try {
       if (emulator) await destroyStacks({ context, quiet: true, timeoutMs: 3 * 60_000 });
-      if (emulator) await deleteWarehouseSecret();
+      if (emulator) await deleteSecrets();
     } finally {
       if (emulator?.startedHere) await stopMiniStack();
       await issuer?.close();
       await warehouse?.close();
+      await population?.close();
     }
   });
 
@@ -651,6 +676,32 @@ describe('khoso deployed on a LocalStack-compatible emulator', { timeout: suiteT
     });
   });
 
+  test("an officer's page naming a person: the deployed Extract step asks the population database through its gateway", async () => {
+    // The driving licence fixture names LƯU XUÂN HIỂN, born 1964-07-17, whom the simulator holds.
+    const holder = '038064357769';
+    const officerToken = await issuer!.issueToken(officer);
+    const { uploadId, upload } = await uploadFixture(
+      'ocr/types/giay-phep-lai-xe.png',
+      'image/png',
+      { ownerId: holder },
+      officerToken,
+    );
+    assert.ok(['DONE', 'REVIEW'].includes(upload?.status), `upload ${uploadId} ended as ${JSON.stringify(upload)}`);
+    // The Extract function read its secret, took the gateway's token and looked the owner up, once.
+    assert.deepEqual(population!.lookups(), [{ personalId: holder }]);
+    // It may wait for review on confidence, never on identity: the owner was confirmed.
+    for (const reason of upload.proposed?.reasons ?? [])
+      assert.doesNotMatch(reason, /population database|identity card|on the page differ/);
+    if (upload.status === 'REVIEW') {
+      const rejected = await api(
+        'POST',
+        `/v1/uploads/${uploadId}/review`,
+        { approve: false, reason: 'stack test' },
+        officerToken,
+      );
+      assert.equal(rejected.status, 200, rejected.text);
+    }
+  });
   test('a rule runs the remote signature checks every minute; a run with nothing due checks nothing', async () => {
     const name = `khoso-${context.stage}-check-remote-signatures`;
     const rule = await awsJson('events', 'AWSEvents.DescribeRule', { Name: name });
