@@ -183,7 +183,9 @@ const definitions: BuiltinDefinition[] = [
       'Bằng chữ',
       'Ngày cấp',
       'Nơi cấp',
+      // The form's wording, 'đối với ông (bà)/tổ chức có tên sau đây:', and units' 'ông (bà) có tên sau đây:'.
       'tổ chức có tên sau đây',
+      'có tên sau đây',
       'Mã số doanh nghiệp',
     ],
   },

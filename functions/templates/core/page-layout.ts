@@ -10,7 +10,7 @@ import { foldForSearch } from './text-folding.ts';
  */
 export type LineZone = 'agency' | 'motto' | 'place-date' | 'signature' | 'body';
 
-/** The agency and motto lines sit in the top fifth of the page. */
+/** The header (agency and motto) begins in the top fifth of the page. */
 const headerDepth = 0.2;
 
 const mottoLines = ['cong hoa xa hoi chu nghia viet nam', 'doc lap tu do hanh phuc'];
@@ -75,19 +75,22 @@ function zoneOf(line: TextLine): LineZone {
 
 /**
  * The agency lines, top to bottom: capitals, no label ('Số:') and no date, in the left part of
- * the top of the page, each at most 1.5 line heights under the one before (the title further
- * down, also in capitals, is not one of them).
+ * the page, the first in the top of the page and each other at most 1.5 line heights under the
+ * one before (the title further down, also in capitals, is not one of them). Only the first is
+ * bound to the top: on a page cropped short, or scanned with a wide margin, the block runs lower.
  */
 function agencyBlock(page: OcrPage, lines: TextLine[]): TextLine[] {
   const candidates = lines
-    .filter((line) => line.box !== null && line.box.y1 < page.height * headerDepth && line.box.x1 <= page.width * 0.55)
+    .filter((line) => line.box !== null && line.box.x1 <= page.width * 0.55)
     .sort((a, b) => (a.box?.y0 ?? 0) - (b.box?.y0 ?? 0));
   const block: TextLine[] = [];
   for (const line of candidates) {
     const previous = block.at(-1)?.box;
     const box = line.box;
     if (!box || !isUpperCase(line.text) || /[:：]/.test(line.text) || zoneOf(line) !== 'body') break;
-    if (previous && box.y0 - previous.y1 > 1.5 * (previous.y1 - previous.y0)) break;
+    if (previous ? box.y0 - previous.y1 > 1.5 * (previous.y1 - previous.y0) : box.y1 >= page.height * headerDepth) {
+      break;
+    }
     block.push(line);
   }
   return block;
