@@ -148,8 +148,8 @@ function* candidates(field: TemplateField, lines: TextLine[], reading: Reading):
 /**
  * The text after a label: up to the next label on the same line; else to the end of the line
  * and down the lines below that continue it (see `continues`); or, when the label stands
- * alone, the next cell of its row (a label | value table), else the line below it unless that
- * line belongs to the page's header or footer.
+ * alone, the next cell of its row (a label | value table), else the line below it: the first
+ * of the two that is not in the page's header or footer and does not begin with a label.
  */
 function valueAfter(
   line: TextLine,
@@ -165,11 +165,13 @@ function valueAfter(
   let parts = [rest];
   let last = line;
   if (trimSeparators(rest, false).text.length === 0) {
-    const alone = rowNeighbour(lines, line, 'right') ?? neighbourLine(lines, line, 'below');
-    if (!alone || layout.zone(alone) !== 'body') return null;
-    if (finder.occurrences(alone).length > 0) return nonEmpty(textBeforeLabels(alone, finder));
-    parts = [alone];
-    last = alone;
+    const cell = [rowNeighbour(lines, line, 'right'), neighbourLine(lines, line, 'below')].find(
+      (candidate) => candidate && layout.zone(candidate) === 'body' && textBeforeLabels(candidate, finder).text,
+    );
+    if (!cell) return null;
+    if (finder.occurrences(cell).length > 0) return textBeforeLabels(cell, finder);
+    parts = [cell];
+    last = cell;
   }
   while (parts.length < maxLines) {
     const below = neighbourLine(lines, last, 'below');

@@ -98,7 +98,7 @@ describe('a two-column header read as blocks', () => {
 });
 
 describe('a label and its value in two cells of a row', () => {
-  test('the value is the cell right of the label, and wraps in its own column', () => {
+  test('the value is the cell right of the label', () => {
     const page = mergeRows(
       ocrPage([
         { y: 100, x: 60, text: 'GIẤY CHỨNG NHẬN ĐĂNG KÝ XE' },
@@ -111,6 +111,35 @@ describe('a label and its value in two cells of a row', () => {
     const extraction = extractFields(builtin('dang-ky-xe'), [page]);
     assert.equal(extraction.fields['ownerName'], 'HOÀNG CÔNG TUẤN');
     assert.equal(extraction.fields['plateNumber'], '37F-431.97');
+  });
+
+  test('a value wraps in its own cell and stops at the next row', () => {
+    const page = mergeRows(
+      ocrPage([
+        { y: 300, x: 60, text: 'Nơi thường trú' },
+        { y: 300, x: 500, text: 'Số 12 đường Lê Lợi, phường Bến Thành,' },
+        { y: 340, x: 500, text: 'Quận 1, Thành phố Hồ Chí Minh' },
+        { y: 380, x: 60, text: 'Quan hệ' },
+        { y: 380, x: 500, text: 'Con đẻ' },
+      ]),
+    );
+    const extraction = extractFields(builtin('xac-nhan-cu-tru'), [page]);
+    assert.equal(
+      extraction.fields['permanentAddress'],
+      'Số 12 đường Lê Lợi, phường Bến Thành, Quận 1, Thành phố Hồ Chí Minh',
+    );
+  });
+
+  test('a label alone in its column whose row goes on with another label takes the line below', () => {
+    const page = mergeRows(
+      ocrPage([
+        { y: 300, x: 60, text: 'Họ, chữ đệm và tên:' },
+        { y: 300, x: 700, text: 'Giới tính: Nữ' },
+        { y: 340, x: 60, text: 'NGUYỄN THỊ MAI' },
+      ]),
+    );
+    const extraction = extractFields(builtin('xac-nhan-cu-tru'), [page]);
+    assert.equal(extraction.fields['fullName'], 'NGUYỄN THỊ MAI');
   });
 });
 
