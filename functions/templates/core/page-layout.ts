@@ -14,8 +14,8 @@ export type LineZone = 'agency' | 'motto' | 'place-date' | 'signature' | 'body';
 const headerDepth = 0.2;
 
 const mottoLines = ['cong hoa xa hoi chu nghia viet nam', 'doc lap tu do hanh phuc'];
-/** 'Sóc Trăng, ngày 11 tháng 01 năm 2025': a place, a comma, then the date in words. */
-const placeAndDate = /^[^,\d]{2,40},\s*ngay\s*\S{1,4}\s*thang\s*\S{1,4}\s*nam\s*\S{1,6}\s*$/;
+/** 'Sóc Trăng, ngày 11 tháng 01 năm 2025': a place ('Quận 1' has a number), a comma, the date in words. */
+const placeAndDate = /^[^,\d]{2,40}\d{0,2},\s*ngay\s*\S{1,4}\s*thang\s*\S{1,4}\s*nam\s*\S{1,6}\s*$/;
 /** 'KT.', 'TM.', 'TL.', 'TUQ.' sign on behalf of the head; 'Nơi nhận' lists the recipients. */
 const signatureStart = /^(?:(?:kt|tm|tl|tuq)\.\s|noi nhan\b)/;
 /** Signers' titles, printed in capitals; read with their marks, as 'TRƯỜNG' (a school) folds like 'TRƯỞNG'. */

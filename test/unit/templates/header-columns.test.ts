@@ -169,3 +169,30 @@ describe('the violator introduced before the details', () => {
     assert.equal(extraction.fields['violatorName'], 'TRẦN QUỐC KHOA');
   });
 });
+
+describe('the place in the place-and-date line', () => {
+  test("a numbered district or ward is the place ('Quận 1, ngày …'), as Decree 30 writes it", () => {
+    const page = mergeRows(
+      ocrPage([
+        { y: 50, x: 60, text: 'CÔNG AN QUẬN 1' },
+        { y: 50, x: 640, text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
+        { y: 120, x: 80, text: 'Số: 77/CAQ-HC' },
+        { y: 120, x: 700, text: 'Quận 1, ngày 05 tháng 6 năm 2024' },
+        { y: 160, x: 60, text: 'V/v xác minh nơi cư trú' },
+        { y: 240, x: 60, text: 'Căn cứ Quyết định số 12/QĐ-UBND, ngày 03 tháng 4 năm 2020' },
+      ]),
+    );
+    const extraction = extractFields(builtin('cong-van'), [page]);
+    assert.equal(extraction.fields['issueDate'], '2024-06-05');
+    assert.equal(extraction.fields['summary'], 'xác minh nơi cư trú');
+  });
+
+  test('a dated reference in the body is not the issue date', () => {
+    const page = ocrPage([
+      { y: 120, x: 80, text: 'Số: 77/CAQ-HC' },
+      { y: 240, x: 60, text: 'Căn cứ Quyết định số 12/QĐ-UBND, ngày 03 tháng 4 năm 2020' },
+    ]);
+    const extraction = extractFields(builtin('cong-van'), [page]);
+    assert.equal(extraction.fields['issueDate'], undefined);
+  });
+});
