@@ -21,10 +21,12 @@ const defaultPermissions: TemplatePermissions = {
 /**
  * The issue date line, 'Hà Nội, ngày 15 tháng 3 năm 2024': a place, a comma, then the date in
  * words. Anchoring on the place keeps out the dated laws quoted in the body ('Luật … ngày 20
- * tháng 6 năm 2012'), which no comma precedes.
+ * tháng 6 năm 2012'), which no comma precedes. The place holds no digit ('Quyết định số
+ * 12/QĐ-UBND, ngày …') but the number that ends a numbered district's or ward's name, as
+ * Decree 30/2020/NĐ-CP writes it ('Quận 1, ngày …', 'Phường 12, ngày …').
  */
 const issueDateLine =
-  '^[^,\\d]{2,40},\\s{0,3}(ngay\\s{0,3}\\S{1,4}\\s{0,3}thang\\s{0,3}\\S{1,4}\\s{0,3}nam\\s{0,3}\\S{1,6})';
+  '^[^,\\d]{2,40}\\d{0,2},\\s{0,3}(ngay\\s{0,3}\\S{1,4}\\s{0,3}thang\\s{0,3}\\S{1,4}\\s{0,3}nam\\s{0,3}\\S{1,6})';
 
 const documentNumber: TemplateField = { name: 'number', labels: ['Số:'], normaliser: 'code', required: true };
 /** One abbreviation of a document number: letters, or a unit code of one or two letters and digits (PV01, C06, P4). */
@@ -212,7 +214,9 @@ const definitions: BuiltinDefinition[] = [
       'Bằng chữ',
       'Ngày cấp',
       'Nơi cấp',
+      // The form's wording, 'đối với ông (bà)/tổ chức có tên sau đây:', and units' 'ông (bà) có tên sau đây:'.
       'tổ chức có tên sau đây',
+      'có tên sau đây',
       'Mã số doanh nghiệp',
       'Sinh ngày',
       'Địa chỉ:',

@@ -5,6 +5,7 @@ import {
   joinSpans,
   neighbourLine,
   pageLines,
+  rowNeighbour,
   sliceSpan,
   spanConfidence,
   zoneLines,
@@ -147,7 +148,8 @@ function* candidates(field: TemplateField, lines: TextLine[], reading: Reading):
 /**
  * The text after a label: up to the next label on the same line; else to the end of the line
  * and down the lines below that continue it (see `continues`); or, when the label stands
- * alone, the line below it unless that line belongs to the page's header or footer.
+ * alone, the next cell of its row (a label | value table), else the line below it: the first
+ * of the two that is not in the page's header or footer and does not begin with a label.
  */
 function valueAfter(
   line: TextLine,
@@ -163,15 +165,17 @@ function valueAfter(
   let parts = [rest];
   let last = line;
   if (trimSeparators(rest, false).text.length === 0) {
-    const below = neighbourLine(lines, line, 'below');
-    if (!below || layout.zone(below) !== 'body') return null;
-    if (finder.occurrences(below).length > 0) return nonEmpty(textBeforeLabels(below, finder));
-    parts = [below];
-    last = below;
+    const cell = [rowNeighbour(lines, line, 'right'), neighbourLine(lines, line, 'below')].find(
+      (candidate) => candidate && layout.zone(candidate) === 'body' && textBeforeLabels(candidate, finder).text,
+    );
+    if (!cell) return null;
+    if (finder.occurrences(cell).length > 0) return textBeforeLabels(cell, finder);
+    parts = [cell];
+    last = cell;
   }
   while (parts.length < maxLines) {
     const below = neighbourLine(lines, last, 'below');
-    if (!below || !continues(below, last, line, reading)) break;
+    if (!below || !continues(below, last, line, lines, reading)) break;
     parts.push(below);
     last = below;
   }
@@ -180,16 +184,18 @@ function valueAfter(
 
 /**
  * Whether `below` carries on the value that ends `last`: it holds no label, is not a header or
- * footer line, does not start left of the label's line (a new paragraph), and does not begin a
+ * footer line, does not start left of the label's line (a new paragraph), has no cell left of it
+ * in its row (the next row of a table), and does not begin a
  * new sentence: after a line that ended one, or a capitalised word followed by a lower-case one
  * in a line that ends with a full stop ('Giấy xác nhận có giá trị 30 ngày.'). A place name
  * wrapped over two lines ('Sóc' / 'Trăng, tỉnh Sóc Trăng', 'Bộ' / 'Công an') carries on.
  */
-function continues(below: TextLine, last: TextLine, labelLine: TextLine, reading: Reading): boolean {
+function continues(below: TextLine, last: TextLine, labelLine: TextLine, lines: TextLine[], reading: Reading): boolean {
   if (reading.finder.occurrences(below).length > 0 || reading.layout.zone(below) !== 'body') return false;
   if (below.box && labelLine.box && below.box.x0 < labelLine.box.x0 - (labelLine.box.y1 - labelLine.box.y0)) {
     return false;
   }
+  if (rowNeighbour(lines, below, 'left')) return false;
   if (endsSentence(last.text)) return false;
   return !(/^\p{Lu}\p{Ll}*\s\p{Ll}/u.test(below.text) && endsSentence(below.text));
 }
