@@ -41,8 +41,11 @@ export interface Extraction {
   confidence: number;
 }
 
-/** A value repaired or chosen between readings by its normaliser is that much less certain. */
-const adjustedFactor = 0.9;
+/**
+ * A value repaired or chosen between readings by its normaliser is that much less certain; so
+ * is a word digitize's post-correction repaired.
+ */
+export const adjustedFactor = 0.9;
 
 /**
  * Reads a template's fields from OCR pages. For each field, candidates are tried in reading
