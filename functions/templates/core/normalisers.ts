@@ -22,6 +22,7 @@ export const normaliserNames = [
   'enterprise-code',
   'license-class',
   'code',
+  'document-number',
   'chassis-number',
   'text',
 ] as const;
@@ -177,6 +178,10 @@ const familyNames = new Set([
   'VI',
   'LỘC',
 ]);
+export function isFamilyName(word: string): boolean {
+  return familyNames.has(word);
+}
+
 /** Folded spelling → family names with that spelling; only a single one is a safe repair. */
 const familyNamesByFolding = new Map<string, string[]>();
 for (const family of familyNames) {
@@ -311,6 +316,10 @@ const licenceClasses = new Set([
   'DE',
 ]);
 
+export function isLicenceClass(code: string): boolean {
+  return licenceClasses.has(code);
+}
+
 export function normaliseLicenseClass(text: string): NormalisedValue | null {
   // Tesseract reads the wide gap before the next label on the line as '_' ('Hạng: D_ Có giá trị').
   const tokens = text
@@ -384,6 +393,8 @@ export const normalisers: Record<NormaliserName, (text: string) => NormalisedVal
   'enterprise-code': normaliseEnterpriseCode,
   'license-class': normaliseLicenseClass,
   code: normaliseCode,
+  // A document number is read as a code; its validator knows the shape (field-validators.ts).
+  'document-number': normaliseCode,
   'chassis-number': normaliseChassisNumber,
   text: normaliseText,
 };
