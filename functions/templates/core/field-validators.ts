@@ -1,12 +1,8 @@
 import { ReadingConfig, doReadNumber } from 'read-vietnamese-number';
+import { personalIdProvinceCodes } from '../../platform/core/principal.ts';
 import { isFamilyName, isLicenceClass, type FieldValue, type NormaliserName } from './normalisers.ts';
 import { foldForSearch } from './text-folding.ts';
-import {
-  documentKindAbbreviations,
-  personalIdProvinceCodes,
-  plateProvinceCodes,
-  plateSeriesLetters,
-} from './vietnam-codes.ts';
+import { documentKindAbbreviations, plateProvinceCodes, plateSeriesLetters } from './vietnam-codes.ts';
 
 /**
  * Field validation: evidence, beside recognition confidence, of whether a value was read right.
