@@ -138,7 +138,7 @@ for (const part of parts) {
     const ocrPage = postCorrection ? corrected : readAsIs;
     const { best } = classifyDocument([ocrPage], templates, officer);
     const template = best ? templates.find((candidate) => candidate.id === best.templateId) : undefined;
-    const extraction = template ? extractFields(template, [ocrPage]) : undefined;
+    const extraction = template ? extractFields(template, [ocrPage], { today: new Date() }) : undefined;
     const typeRight = extraction?.type === entry.page.type;
     const mismatches: PageResult['mismatches'] = [];
     let fieldsMatched = 0;
