@@ -55,7 +55,7 @@ const cacheDir = process.env.OCR_CACHE_DIR ?? '.khoso/ocr-cache';
 const started = performance.now();
 
 /** The engine's own source: a change to any of these files reads the pages again. */
-const engineSources = ['tesseract-ocr-engine.ts', 'preprocess-page.ts', 'decode-image-page.ts'];
+const engineSources = ['tesseract-ocr-engine.ts', 'preprocess-page.ts', 'decode-image-page.ts', 'drop-colour-inks.ts'];
 const engineHash = createHash('sha256');
 for (const file of engineSources)
   engineHash.update(
