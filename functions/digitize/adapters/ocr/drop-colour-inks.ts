@@ -14,14 +14,15 @@ import type { GreyImage } from './preprocess-page.ts';
 /**
  * How a pixel is told to be ink. Chroma is the brightest channel minus the darkest (0–255);
  * darkening is how far the brightest channel fell below white paper. A dye on paper passes its
- * own colour, so its brightest channel stays near the paper while the others fall: chroma at
- * least half its darkening, whatever share of the pixel the ink covers (stamp red over paper
+ * own colour, so its brightest channel stays near the paper while the others fall: its chroma
+ * is a large share of its darkening, whatever share of the pixel the ink covers (stamp red over paper
  * 148 against 35, dark pen blue 90 against 122, and the same ratios along their anti-aliased
- * edges). Print darkens every channel alike (chroma near 0), the colour fringes a scanner's
- * line sensor leaves at black strokes stay well under half (40 against 145), and ink over print
- * is dark in every channel (red over black toner: 55 against 195), so all three are kept.
+ * edges). JPEG keeps the chroma at half resolution (4:2:0) and quantises it harder than the
+ * lightness, so along a thin stroke an ink pixel can keep its full darkening with half its
+ * chroma or less: a third is the bound. Print darkens every channel alike (chroma near 0), and
+ * ink over print is dark in every channel (red over black toner: 55 against 195), so both stay.
  */
-export const inkChromaPerDarkening = 0.5;
+export const inkChromaPerDarkening = 1 / 3;
 
 /** Below this chroma a pixel is neutral whatever its lightness: scanner and JPEG colour noise. */
 export const minInkChroma = 24;
