@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createCanvas } from '@napi-rs/canvas';
+import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { decodeImagePage } from '../../../../functions/digitize/adapters/ocr/decode-image-page.ts';
 import { dropColourInks } from '../../../../functions/digitize/adapters/ocr/drop-colour-inks.ts';
+import { readPdfPage } from '../../../../functions/digitize/adapters/ocr/read-pdf-page.ts';
 import type { GreyImage } from '../../../../functions/digitize/adapters/ocr/preprocess-page.ts';
 
 const width = 400;
@@ -153,5 +155,30 @@ describe('decodeImagePage: colour dropout', () => {
     const decoded = await decode(colourPrint);
     const expected = await sharp(colourPrint).toColourspace('b-w').raw().toBuffer();
     assert.deepEqual(decoded.data, expected);
+  });
+});
+
+describe('readPdfPage: colour dropout', () => {
+  /** A scanner's PDF: the page is one PNG image, one image pixel per point. */
+  async function scannedPdf(png: Buffer): Promise<Buffer> {
+    const pdf = await PDFDocument.create();
+    const image = await pdf.embedPng(png);
+    pdf.addPage([width, height]).drawImage(image, { x: 0, y: 0, width, height });
+    return Buffer.from(await pdf.save());
+  }
+  async function rendered(png: Buffer): Promise<GreyImage> {
+    const content = await readPdfPage(await scannedPdf(png), { pageNumber: 1, dpi: 72, maxPixels: 40_000_000 });
+    assert.equal(content.kind, 'image');
+    return content.image;
+  }
+
+  test('a colour scan in a PDF loses the ring and keeps the print', async () => {
+    const print = await rendered(await scene({ marks: false }));
+    const stamped = await rendered(await scene({ marks: true }));
+    assert.equal(stamped.width, width);
+    for (let at = 0; at < print.data.length; at++) if (dark(print, at)) assert.ok(dark(stamped, at), `pixel ${at}`);
+    // pdfjs resamples the image, so the ring's edges may differ by a few pixels from the print alone.
+    assert.ok(darkPixels(stamped) - darkPixels(print) < 20, `${darkPixels(stamped)} against ${darkPixels(print)}`);
+    assert.ok(ringOnPaper(print).every((at) => stamped.data[at]! > 200));
   });
 });
