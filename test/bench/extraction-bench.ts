@@ -23,7 +23,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OcrPage } from '../../functions/digitize/core/ocr-engine.ts';
 import { createTesseractOcrEngine } from '../../functions/digitize/adapters/ocr/tesseract-ocr-engine.ts';
-import { vietnameseSyllables } from '../../functions/digitize/adapters/vietnamese-syllables.ts';
 import { correctStackedMarks } from '../../functions/digitize/core/vietnamese-post-correction.ts';
 import { characterErrorRate } from '../fixtures/ocr/character-error-rate.ts';
 import { classifyDocument } from '../../functions/templates/core/classify.ts';
@@ -51,7 +50,6 @@ const details = process.env.BENCH_DETAILS === '1';
 const fieldsFile = process.env.BENCH_FIELDS_FILE;
 const cacheDir = process.env.OCR_CACHE_DIR ?? '.khoso/ocr-cache';
 const postCorrection = process.env.BENCH_POST_CORRECTION !== '0';
-const syllables = await vietnameseSyllables();
 const started = performance.now();
 
 /** The engine's own source: a change to any of these files reads the pages again. */
@@ -134,7 +132,7 @@ const fieldLines: string[] = [];
 for (const part of parts) {
   for (const entry of corpusPlan(pagesPerType, seed, part)) {
     const readAsIs = await readPage(entry);
-    const corrected = correctStackedMarks(readAsIs, syllables);
+    const corrected = correctStackedMarks(readAsIs);
     const ocrPage = postCorrection ? corrected : readAsIs;
     const { best } = classifyDocument([ocrPage], templates, officer);
     const template = best ? templates.find((candidate) => candidate.id === best.templateId) : undefined;
