@@ -25,7 +25,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OcrPage } from '../../functions/digitize/core/ocr-engine.ts';
 import { createTesseractOcrEngine } from '../../functions/digitize/adapters/ocr/tesseract-ocr-engine.ts';
-import { vietnameseSyllables } from '../../functions/digitize/adapters/vietnamese-syllables.ts';
 import { correctStackedMarks } from '../../functions/digitize/core/vietnamese-post-correction.ts';
 import { characterErrorRate } from '../fixtures/ocr/character-error-rate.ts';
 import { classifyDocument } from '../../functions/templates/core/classify.ts';
@@ -58,7 +57,6 @@ const scan = process.env.BENCH_SCAN ?? 'grey';
 if (scan !== 'grey' && scan !== 'colour') throw new Error('BENCH_SCAN: grey or colour');
 const cacheDir = process.env.OCR_CACHE_DIR ?? '.khoso/ocr-cache';
 const postCorrection = process.env.BENCH_POST_CORRECTION !== '0';
-const syllables = await vietnameseSyllables();
 const started = performance.now();
 
 /** The engine's own source: a change to any of these files reads the pages again. */
@@ -151,7 +149,7 @@ for (const part of parts) {
   const plan = corpusPlan(pagesPerType, seed, part);
   for (const entry of scan === 'colour' ? plan.filter((e) => colourScanDegradations.includes(e.degradation)) : plan) {
     const readAsIs = await readPage(entry);
-    const corrected = correctStackedMarks(readAsIs, syllables);
+    const corrected = correctStackedMarks(readAsIs);
     const ocrPage = postCorrection ? corrected : readAsIs;
     const reference = [...normaliseForScoring(entry.page.text)];
     const { best } = classifyDocument([ocrPage], templates, officer);
