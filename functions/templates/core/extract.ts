@@ -7,6 +7,7 @@ import {
   pageLines,
   sliceSpan,
   spanConfidence,
+  spanMeanConfidence,
   zoneLines,
   type TextLine,
   type TextSpan,
@@ -26,7 +27,30 @@ export interface ExtractedField {
   raw: string | null;
   /** 0..1; 0 when the field is missing. */
   confidence: number;
+  /** How the value was found; null when it was not. */
+  foundBy: FoundBy | null;
+  /** The engine's confidence in the value's words: the least certain one and the mean (0 when missing). */
+  recognition: { least: number; mean: number };
+  /** The normaliser (or the field's shape) repaired the reading or chose between readings. */
+  adjusted: boolean;
+  /** Lines the value was read from (more than 1 when it continued below its label's line). */
+  lines: number;
+  /** Later candidates (other labels, layout and body) that also normalised: same value or not. */
+  agreement: { agreeing: number; disagreeing: number };
 }
+
+/** Where a value came from: after a label (exact, or approximate with its edit ratio), or elsewhere. */
+export type FoundBy =
+  { kind: 'label'; label: string; editRatio: number } | { kind: 'layout' | 'pattern' | 'zone' | 'text' };
+
+interface Candidate {
+  span: TextSpan;
+  foundBy: FoundBy;
+  lines: number;
+}
+
+/** Candidates read past the chosen one to see whether they agree with it; bounded for long pages. */
+const agreementCandidates = 8;
 
 export interface Extraction {
   templateId: string;
@@ -87,16 +111,50 @@ function extractField(field: TemplateField, lines: TextLine[], reading: Reading)
   const pattern = field.pattern === undefined ? undefined : compilePattern(field.pattern);
   const normalise = normaliserFor(field);
   let raw: string | null = null;
+  let chosen: (ExtractedField & { value: FieldValue }) | undefined;
+  const agreement = { agreeing: 0, disagreeing: 0 };
+  let compared = 0;
   for (const candidate of candidates(field, lines, reading)) {
-    const value = pattern ? applyPattern(pattern, candidate) : candidate;
+    const value = pattern ? applyPattern(pattern, candidate.span) : candidate.span;
     if (!value) continue;
     raw ??= value.text;
     const normalised = normalise(value.text);
     if (!normalised) continue;
-    const confidence = spanConfidence(value) * (normalised.adjusted ? adjustedFactor : 1);
-    return { name: field.name, required: field.required, value: normalised.value, raw: value.text, confidence };
+    if (chosen) {
+      if (normalised.value === chosen.value) agreement.agreeing += 1;
+      else agreement.disagreeing += 1;
+      compared += 1;
+      if (compared >= agreementCandidates) break;
+      continue;
+    }
+    const least = spanConfidence(value);
+    chosen = {
+      name: field.name,
+      required: field.required,
+      value: normalised.value,
+      raw: value.text,
+      confidence: least * (normalised.adjusted ? adjustedFactor : 1),
+      foundBy: candidate.foundBy,
+      recognition: { least, mean: spanMeanConfidence(value) },
+      adjusted: normalised.adjusted,
+      lines: candidate.lines,
+      agreement,
+    };
   }
-  return { name: field.name, required: field.required, value: null, raw, confidence: 0 };
+  return (
+    chosen ?? {
+      name: field.name,
+      required: field.required,
+      value: null,
+      raw,
+      confidence: 0,
+      foundBy: null,
+      recognition: { least: 0, mean: 0 },
+      adjusted: false,
+      lines: 0,
+      agreement,
+    }
+  );
 }
 
 /**
@@ -116,13 +174,13 @@ function normaliserFor(field: TemplateField): (text: string) => NormalisedValue 
   };
 }
 
-function* candidates(field: TemplateField, lines: TextLine[], reading: Reading): Generator<TextSpan> {
+function* candidates(field: TemplateField, lines: TextLine[], reading: Reading): Generator<Candidate> {
   const { finder, layout } = reading;
   if (field.layout === 'issuing-agency') {
     const pageNumbers = [...new Set(lines.map((line) => line.pageNumber))];
     for (const pageNumber of pageNumbers) {
       const agency = layout.issuingAgency(pageNumber);
-      if (agency) yield agency;
+      if (agency) yield { span: agency, foundBy: { kind: 'layout' }, lines: 1 };
     }
   }
   if (field.labels) {
@@ -134,13 +192,15 @@ function* candidates(field: TemplateField, lines: TextLine[], reading: Reading):
           field.valueAt === 'above'
             ? valueAbove(line, lines, finder)
             : valueAfter(line, occurrence.end, lines, reading, field.maxLines ?? 1);
-        if (value) yield value;
+        const foundBy = { kind: 'label', label: occurrence.label, editRatio: occurrence.editRatio } as const;
+        if (value) yield { ...value, foundBy };
       }
     }
   } else if (field.pattern) {
-    yield* lines;
+    const kind = field.zone ? 'zone' : 'pattern';
+    for (const line of lines) yield { span: line, foundBy: { kind }, lines: 1 };
   } else if (!field.layout) {
-    yield joinSpans(lines);
+    yield { span: joinSpans(lines), foundBy: { kind: field.zone ? 'zone' : 'text' }, lines: lines.length };
   }
 }
 
@@ -155,17 +215,17 @@ function valueAfter(
   lines: TextLine[],
   reading: Reading,
   maxLines: number,
-): TextSpan | null {
+): { span: TextSpan; lines: number } | null {
   const { finder, layout } = reading;
   const next = finder.occurrences(line).find((occurrence) => occurrence.start >= from);
-  if (next) return nonEmpty(trimSeparators(sliceSpan(line, from, next.start), true));
+  if (next) return onLines(nonEmpty(trimSeparators(sliceSpan(line, from, next.start), true)), 1);
   const rest = sliceSpan(line, from, line.text.length);
   let parts = [rest];
   let last = line;
   if (trimSeparators(rest, false).text.length === 0) {
     const below = neighbourLine(lines, line, 'below');
     if (!below || layout.zone(below) !== 'body') return null;
-    if (finder.occurrences(below).length > 0) return nonEmpty(textBeforeLabels(below, finder));
+    if (finder.occurrences(below).length > 0) return onLines(nonEmpty(textBeforeLabels(below, finder)), 1);
     parts = [below];
     last = below;
   }
@@ -175,7 +235,11 @@ function valueAfter(
     parts.push(below);
     last = below;
   }
-  return nonEmpty(trimSeparators(joinSpans(parts), false));
+  return onLines(nonEmpty(trimSeparators(joinSpans(parts), false)), parts.length);
+}
+
+function onLines(span: TextSpan | null, lines: number): { span: TextSpan; lines: number } | null {
+  return span ? { span, lines } : null;
 }
 
 /**
@@ -199,9 +263,9 @@ function endsSentence(text: string): boolean {
   return /[.!?]$/.test(text) && !/(?:^|\s)\p{Lu}{1,4}\.$/u.test(text);
 }
 
-function valueAbove(line: TextLine, lines: TextLine[], finder: LabelFinder): TextSpan | null {
+function valueAbove(line: TextLine, lines: TextLine[], finder: LabelFinder): { span: TextSpan; lines: number } | null {
   const above = neighbourLine(lines, line, 'above');
-  return above ? nonEmpty(textBeforeLabels(above, finder)) : null;
+  return above ? onLines(nonEmpty(textBeforeLabels(above, finder)), 1) : null;
 }
 
 function nonEmpty(span: TextSpan): TextSpan | null {

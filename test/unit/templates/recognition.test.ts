@@ -412,6 +412,11 @@ describe('extractFields', () => {
       value: null,
       raw: null,
       confidence: 0,
+      foundBy: null,
+      recognition: { least: 0, mean: 0 },
+      adjusted: false,
+      lines: 0,
+      agreement: { agreeing: 0, disagreeing: 0 },
     });
     assert.equal(extraction.confidence, 0);
   });
@@ -428,6 +433,11 @@ describe('extractFields', () => {
       value: null,
       raw: '999190012345',
       confidence: 0,
+      foundBy: null,
+      recognition: { least: 0, mean: 0 },
+      adjusted: false,
+      lines: 0,
+      agreement: { agreeing: 0, disagreeing: 0 },
     });
   });
 
