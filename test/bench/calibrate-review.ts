@@ -97,12 +97,13 @@ const finalScores = pages.map((page) =>
     ? scoreFields(page.template, page.extraction, coefficients).reduce((product, field) => product * field.score, 1)
     : 0,
 );
-const finalFiled = pages.filter((_, i) => finalScores[i]! >= choice.threshold);
+const threshold = choice.threshold;
+const finalFiled = threshold === null ? [] : pages.filter((_, i) => finalScores[i]! >= threshold);
 
 const calibration = {
   features: featureNames,
   coefficients: coefficients.map((value) => round(value)),
-  pageThreshold: round(choice.threshold),
+  pageThreshold: threshold === null ? null : round(threshold),
   fitted: {
     command: 'npm run calibrate:review',
     corpus: { part: 'tuning', seeds, pagesPerType },
@@ -150,7 +151,8 @@ for (const key of [...new Set(oofFields.map((field) => field.key))].sort()) {
   console.log(`  ${key.padEnd(36)} ${String(of.length).padStart(4)}  ${predicted.toFixed(3)}  ${observed.toFixed(3)}`);
 }
 console.log(
-  `\nPage threshold ${round(choice.threshold)} (target: at most ${percent(targetWrongAmongFiled)} wrong among filed)`,
+  `\nPage threshold ${threshold === null ? 'none: no score meets the target, every page is reviewed' : round(threshold)}` +
+    ` (target: at most ${percent(targetWrongAmongFiled)} wrong among filed)`,
 );
 console.log(
   `  out of fold: filed without review ${choice.filed}/${pages.length} (${percent(choice.filed / pages.length)}), ` +
@@ -162,6 +164,17 @@ console.log(
     `wrong among filed ${finalFiled.filter((page) => !allRight(page)).length}`,
 );
 console.log(`  pages with every field right: ${pages.filter(allRight).length}/${pages.length}`);
+// What keeps the threshold up: wrong pages the model scored highest, with the fields that were wrong.
+console.log('\nWrong pages with the highest out-of-fold scores');
+for (const { score, page } of oofPages
+  .filter((candidate) => !candidate.allRight)
+  .sort((a, b) => b.score - a.score)
+  .slice(0, 8)) {
+  const wrong = page.fields
+    .filter((field) => field.got !== field.expected)
+    .map((field) => `${field.name}: ${JSON.stringify(field.got)} for ${JSON.stringify(field.expected)}`);
+  console.log(`  ${score.toFixed(3)}  ${page.entry.page.id} (${page.entry.degradation})  ${wrong.join('; ')}`);
+}
 console.log(
   `\nwrote ${calibration.features.length} coefficients in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );

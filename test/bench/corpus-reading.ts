@@ -93,7 +93,7 @@ export async function readCorpus(options: {
           const ocrPage = await readPage(entry);
           const { best } = classifyDocument([ocrPage], templates, officer);
           const template = best ? templates.find((candidate) => candidate.id === best.templateId) : undefined;
-          const extraction = template ? extractFields(template, [ocrPage]) : undefined;
+          const extraction = template ? extractFields(template, [ocrPage], { today: new Date() }) : undefined;
           const typeRight = extraction?.type === entry.page.type;
           const fields = typeFields[entry.page.type].map((name) => ({
             name,

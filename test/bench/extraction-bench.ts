@@ -128,7 +128,7 @@ console.log(
       corpus: { seed, pagesPerType, parts },
       engineKey: read.engineKey,
       pagesReadByEngine: read.pagesReadByEngine,
-      pageThreshold: reviewCalibration.pageThreshold,
+      pageThreshold: reviewCalibration().pageThreshold,
       byPart: Object.fromEntries(
         parts.map((part) => {
           const of = results.filter((result) => result.part === part);

@@ -118,7 +118,8 @@ export interface ScoredPage {
 }
 
 export interface ThresholdChoice {
-  threshold: number;
+  /** Null when no threshold meets the target: nothing is filed without review. */
+  threshold: number | null;
   filed: number;
   wrongAmongFiled: number;
   /** Mean of 1 − score over the pages filed: the wrong rate the model itself expects. */
@@ -133,11 +134,11 @@ export interface ThresholdChoice {
  * the choice. A calibration set of a few hundred pages cannot show 0.5 % by counting alone (0
  * wrong of n bounds the rate at 3/n at 95 %, so n ≥ 600), hence the calibrated scores carry
  * the target and the count guards it; the 95 % bound is reported beside them. With no such
- * threshold, 1: nothing is filed without review.
+ * threshold, null: nothing is filed without review.
  */
 export function chooseThreshold(pages: ScoredPage[], target: number): ThresholdChoice {
   const sorted = [...pages].sort((a, b) => b.score - a.score);
-  let best: ThresholdChoice = { threshold: 1, filed: 0, wrongAmongFiled: 0, predictedWrongRate: 0, upperBound95: 1 };
+  let best: ThresholdChoice = { threshold: null, filed: 0, wrongAmongFiled: 0, predictedWrongRate: 0, upperBound95: 1 };
   let wrong = 0;
   let expectedWrong = 0;
   for (let i = 0; i < sorted.length; i += 1) {

@@ -24,6 +24,9 @@ export const featureNames = [
   'leastWordConfidence',
   'meanWordConfidence',
   'adjusted',
+  'validatedValid',
+  'validatedRepaired',
+  'validatedInvalid',
   'foundByApproximateLabel',
   'labelEditRatio',
   'foundByLayout',
@@ -49,6 +52,9 @@ export function fieldFeatures(field: ExtractedField, normaliser: NormaliserName)
     leastWordConfidence: found ? field.recognition.least : 0,
     meanWordConfidence: found ? field.recognition.mean : 0,
     adjusted: field.adjusted ? 1 : 0,
+    validatedValid: field.validation.outcome === 'valid' ? 1 : 0,
+    validatedRepaired: field.validation.outcome === 'repaired' ? 1 : 0,
+    validatedInvalid: field.validation.outcome === 'invalid' ? 1 : 0,
     foundByApproximateLabel: byLabel && byLabel.editRatio > 0 ? 1 : 0,
     labelEditRatio: byLabel?.editRatio ?? 0,
     foundByLayout: foundBy?.kind === 'layout' ? 1 : 0,
@@ -66,7 +72,8 @@ export function fieldFeatures(field: ExtractedField, normaliser: NormaliserName)
 const calibrationSchema = z.object({
   features: z.array(z.string()),
   coefficients: z.array(z.number()),
-  pageThreshold: z.number().min(0).max(1),
+  /** Null when no threshold met the target on the calibration set: every officer's page is reviewed. */
+  pageThreshold: z.number().min(0).max(1).nullable(),
 });
 
 export type ReviewCalibration = z.infer<typeof calibrationSchema>;
@@ -79,8 +86,16 @@ function parseCalibration(json: unknown): ReviewCalibration {
   return calibration;
 }
 
-/** The committed calibration (written by `npm run calibrate:review`). */
-export const reviewCalibration: ReviewCalibration = parseCalibration(calibrationJson);
+let committed: ReviewCalibration | undefined;
+
+/**
+ * The committed calibration (written by `npm run calibrate:review`), checked on first use so
+ * that a change of features fails the review loudly but leaves the refit able to run.
+ */
+export function reviewCalibration(): ReviewCalibration {
+  committed ??= parseCalibration(calibrationJson);
+  return committed;
+}
 
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
@@ -126,18 +141,23 @@ const namedWeakFields = 3;
 export function reviewPage(
   template: RecognitionTemplate,
   extraction: Extraction,
-  calibration: ReviewCalibration = reviewCalibration,
+  calibration: ReviewCalibration = reviewCalibration(),
 ): PageReview {
   const fields = scoreFields(template, extraction, calibration.coefficients);
   const score = fields.reduce((product, field) => product * field.score, 1);
-  const passes = score >= calibration.pageThreshold;
+  const threshold = calibration.pageThreshold;
+  const passes = threshold !== null && score >= threshold;
   if (passes) return { score, passes, fields, reasons: [] };
   const ranked = [...fields].sort((a, b) => a.score - b.score);
-  const below = ranked.filter((field) => field.score < calibration.pageThreshold);
+  const below = threshold === null ? [] : ranked.filter((field) => field.score < threshold);
   const weak = (below.length > 0 ? below : ranked).slice(0, namedWeakFields);
   const reasons = weak.map((field) =>
     field.score === 0 ? `field ${field.name}: not found` : `field ${field.name}: score ${field.score.toFixed(2)}`,
   );
-  reasons.push(`page score ${score.toFixed(2)} is below ${calibration.pageThreshold.toFixed(3)}`);
+  reasons.push(
+    threshold === null
+      ? `page score ${score.toFixed(2)}; no calibrated threshold meets the review target, so every page is reviewed`
+      : `page score ${score.toFixed(2)} is below ${threshold.toFixed(3)}`,
+  );
   return { score, passes, fields, reasons };
 }

@@ -151,10 +151,12 @@ describe('page review', () => {
   });
 
   test('the committed calibration matches the features and was fitted', () => {
-    assert.deepEqual(reviewCalibration.features, [...featureNames]);
-    assert.ok(reviewCalibration.pageThreshold > 0 && reviewCalibration.pageThreshold <= 1, 'threshold in (0, 1]');
+    const calibration = reviewCalibration();
+    assert.deepEqual(calibration.features, [...featureNames]);
+    const threshold = calibration.pageThreshold;
+    assert.ok(threshold === null || (threshold > 0 && threshold <= 1), 'a threshold in (0, 1], or none');
     assert.ok(
-      reviewCalibration.coefficients.some((value) => value !== 0),
+      calibration.coefficients.some((value) => value !== 0),
       'coefficients written by calibrate:review',
     );
   });
@@ -212,7 +214,13 @@ describe('fitting the review model', () => {
     // A tighter target stops before the page at 0.99: (0.001 + 0.002 + 0.003) / 3 = 0.002.
     assert.equal(chooseThreshold(pages, 0.003).threshold, 0.997);
     // The wrong page at the top: nothing can be filed.
-    assert.deepEqual(chooseThreshold([{ score: 0.999, allRight: false }, ...pages], 0.005).filed, 0);
+    assert.deepEqual(chooseThreshold([{ score: 0.999, allRight: false }, ...pages], 0.005), {
+      threshold: null,
+      filed: 0,
+      wrongAmongFiled: 0,
+      predictedWrongRate: 0,
+      upperBound95: 1,
+    });
   });
 
   test('the 95 % upper bound of 0 wrong in n is 1 − 0.05^(1/n), about 3/n', () => {
