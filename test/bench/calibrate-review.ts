@@ -15,6 +15,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { featureNames, fieldFeatures, scoreFields } from '../../functions/templates/core/field-correctness.ts';
 import { allRight, readCorpus, type ReadCorpusPage } from './corpus-reading.ts';
 import {
@@ -114,7 +115,9 @@ const calibration = {
     targetWrongAmongFiled,
   },
 };
-await writeFile(outputFile, `${JSON.stringify(calibration, null, 2)}\n`);
+// Written as the repository formats JSON, so that a refit diffs only in what changed.
+const prettierOptions = { ...(await resolveConfig(outputFile)), parser: 'json' };
+await writeFile(outputFile, await format(JSON.stringify(calibration), prettierOptions));
 
 const percent = (value: number) => `${(100 * value).toFixed(1)} %`;
 function printCurve(title: string, bins: ReliabilityBin[]) {
