@@ -242,3 +242,37 @@ describe('fitting the review model', () => {
     assert.equal(bin(0.99).count, 1);
   });
 });
+
+describe('the committed model', () => {
+  const fields: TemplateField[] = [
+    { name: 'fullName', labels: ['Họ và tên'], normaliser: 'name', required: true },
+    { name: 'dateOfBirth', labels: ['Ngày sinh'], normaliser: 'date', required: true },
+    { name: 'personalId', labels: ['Số định danh cá nhân'], normaliser: 'personal-id', required: true },
+  ];
+  const read = (personalId: string) =>
+    extractFields(template(fields), [
+      ocrPage([
+        { y: 100, x: 60, text: 'Họ và tên: NGUYỄN THỊ HƯƠNG' },
+        { y: 150, x: 60, text: 'Ngày sinh: 15/03/1990' },
+        { y: 200, x: 60, text: `Số định danh cá nhân: ${personalId}` },
+      ]),
+    ]);
+
+  test('a field its validator finds invalid scores below the same field found valid, and is named', () => {
+    const valid = read('001190012345');
+    // Its birth year (1985) is not the date of birth's: the value is kept, marked invalid.
+    const invalid = read('001185012345');
+    const personalId = (extraction: typeof valid) => extraction.details.find((field) => field.name === 'personalId')!;
+    assert.equal(personalId(valid).validation.outcome, 'valid');
+    assert.equal(personalId(invalid).validation.outcome, 'invalid');
+    const calibration = { ...reviewCalibration(), pageThreshold: 0.9 };
+    const scoreOf = (extraction: typeof valid) =>
+      reviewPage(template(fields), extraction, calibration).fields.find((field) => field.name === 'personalId')!.score;
+    assert.ok(scoreOf(valid) > 0.9, `valid ${scoreOf(valid)}`);
+    assert.ok(scoreOf(invalid) < 0.9 && scoreOf(invalid) < scoreOf(valid) - 0.1, `invalid ${scoreOf(invalid)}`);
+    assert.ok(reviewPage(template(fields), valid, calibration).passes, 'the valid page passes at 0.9');
+    const review = reviewPage(template(fields), invalid, calibration);
+    assert.equal(review.passes, false);
+    assert.match(review.reasons[0]!, /^field personalId: score 0\.\d\d$/);
+  });
+});
