@@ -160,9 +160,22 @@ export function validateDocumentNumber(value: FieldValue, { today }: Pick<Valida
   return repaired(fixed, `${kind} is the document kind ${known} misread`);
 }
 
-/** A person's name: no digits, 2 to 7 syllables, the first one a Vietnamese family name. */
+/**
+ * Words that open the name of an organisation, which a name field may also hold (the sanction
+ * decision names a violating organisation where it would name a person): a company, a
+ * cooperative, a household business, a shop, a branch.
+ */
+const organisationName =
+  /^(?:CONG TY|DOANH NGHIEP|HOP TAC XA|HO KINH DOANH|CUA HANG|CHI NHANH|TONG CONG TY|NGAN HANG|BENH VIEN)\b/;
+
+/**
+ * A person's name: no digits, 2 to 7 syllables, the first one a Vietnamese family name. An
+ * organisation's name is not a person's, so it is left unchecked rather than found invalid
+ * (which would let a person's name further down the page take its place).
+ */
 export function validateName(value: FieldValue): ValidatedValue {
   if (typeof value !== 'string') return invalid(value, 'not a name');
+  if (organisationName.test(foldForSearch(value).toUpperCase())) return unchecked(value);
   if (/\d/.test(value)) return invalid(value, 'a name has no digits');
   const syllables = value.split(' ');
   if (syllables.length < 2 || syllables.length > 7) return invalid(value, 'a name has 2 to 7 syllables');

@@ -126,6 +126,12 @@ describe('validateName', () => {
     assert.equal(validateName('LÒ VĂN PÁO').outcome, 'valid');
   });
 
+  test("an organisation's name is not a person's: unchecked", () => {
+    assert.equal(validateName('CÔNG TY TNHH THƯƠNG MẠI DỊCH VỤ HẢI ĐĂNG').outcome, 'unchecked');
+    assert.equal(validateName('HỘ KINH DOANH TẠP HÓA MINH ANH').outcome, 'unchecked');
+    assert.equal(validateName('TRƯƠNG CÔNG TY').outcome, 'valid', 'a person whose names are words of a company');
+  });
+
   test('digits, one syllable, too many or an unknown family name are invalid', () => {
     assert.equal(validateName('NGUYỄN VĂN 8').outcome, 'invalid');
     assert.equal(validateName('NGUYỄN').outcome, 'invalid');
