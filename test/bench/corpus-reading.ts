@@ -3,7 +3,8 @@
  * each page is read once by the engine the workflow uses (`createTesseractOcrEngine`,
  * preprocessing on) and the page as read is cached, keyed by the page and by the engine's source
  * files, so a change to the engine or its preprocessing reads the pages again. Then every page is
- * classified and extracted with the built-in templates and compared with its ground truth.
+ * post-corrected (stacked marks), classified and extracted with the built-in templates, and
+ * compared with its ground truth.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -11,6 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OcrPage } from '../../functions/digitize/core/ocr-engine.ts';
 import { createTesseractOcrEngine } from '../../functions/digitize/adapters/ocr/tesseract-ocr-engine.ts';
+import { vietnameseSyllables } from '../../functions/digitize/adapters/vietnamese-syllables.ts';
+import { correctStackedMarks } from '../../functions/digitize/core/vietnamese-post-correction.ts';
 import { classifyDocument } from '../../functions/templates/core/classify.ts';
 import { extractFields, type ExtractedField, type Extraction } from '../../functions/templates/core/extract.ts';
 import { builtinTemplates } from '../../functions/templates/core/builtin-templates.ts';
@@ -45,6 +48,9 @@ export interface ReadField {
 
 export interface ReadCorpusPage {
   entry: CorpusPage;
+  /** The page as the engine read it, and after the stacked-mark post-correction the workflow applies. */
+  readAsIs: OcrPage;
+  corrected: OcrPage;
   classifiedAs: string | null;
   template: RecognitionTemplate | undefined;
   extraction: Extraction | undefined;
@@ -65,6 +71,8 @@ export async function readCorpus(options: {
   seeds: number[];
   pagesPerType: number;
   cacheDir: string;
+  /** Classify and extract the post-corrected page, as the workflow does (default true). */
+  postCorrection?: boolean;
 }): Promise<{ pages: ReadCorpusPage[]; engineKey: string; pagesReadByEngine: number }> {
   const engineKey = await engineCacheKey();
   await mkdir(options.cacheDir, { recursive: true });
@@ -85,12 +93,15 @@ export async function readCorpus(options: {
   }
 
   const templates = builtinTemplates(new Date().toISOString());
+  const syllables = await vietnameseSyllables();
   const pages: ReadCorpusPage[] = [];
   try {
     for (const seed of options.seeds)
       for (const part of options.parts)
         for (const entry of corpusPlan(options.pagesPerType, seed, part)) {
-          const ocrPage = await readPage(entry);
+          const readAsIs = await readPage(entry);
+          const corrected = correctStackedMarks(readAsIs, syllables);
+          const ocrPage = (options.postCorrection ?? true) ? corrected : readAsIs;
           const { best } = classifyDocument([ocrPage], templates, officer);
           const template = best ? templates.find((candidate) => candidate.id === best.templateId) : undefined;
           const extraction = template ? extractFields(template, [ocrPage], { today: new Date() }) : undefined;
@@ -104,7 +115,16 @@ export async function readCorpus(options: {
           const readFields = fields.flatMap(({ detail, expected, got }) =>
             detail ? [{ detail, expected, right: got === expected }] : [],
           );
-          pages.push({ entry, classifiedAs: best?.key ?? null, template, extraction, fields, readFields });
+          pages.push({
+            entry,
+            readAsIs,
+            corrected,
+            classifiedAs: best?.key ?? null,
+            template,
+            extraction,
+            fields,
+            readFields,
+          });
         }
   } finally {
     await engine.close();

@@ -13,11 +13,14 @@
  *   BENCH_SEED            corpus seed (default 2024)
  *   BENCH_DETAILS         1 to list every field that did not match, with what was read
  *   BENCH_FIELDS_FILE     write one JSON line per extracted field (features and whether it was right) there
+ *   BENCH_POST_CORRECTION 0 to extract from the pages as read, without the stacked-mark post-correction
+ *                         the workflow applies (the text figures give both anyway)
  *   OCR_CACHE_DIR         where pages as read are kept (default .khoso/ocr-cache)
  */
 import { writeFile } from 'node:fs/promises';
 import { reviewCalibration, reviewPage } from '../../functions/templates/core/field-correctness.ts';
 import type { Extraction } from '../../functions/templates/core/extract.ts';
+import { characterErrorRate } from '../fixtures/ocr/character-error-rate.ts';
 import { corpusParts, typeFields, type CorpusPart, type FieldValue } from '../fixtures/ocr/synthetic-corpus.ts';
 import { readCorpus } from './corpus-reading.ts';
 
@@ -30,6 +33,7 @@ const seed = Number(process.env.BENCH_SEED ?? 2024);
 const details = process.env.BENCH_DETAILS === '1';
 const fieldsFile = process.env.BENCH_FIELDS_FILE;
 const cacheDir = process.env.OCR_CACHE_DIR ?? '.khoso/ocr-cache';
+const postCorrection = process.env.BENCH_POST_CORRECTION !== '0';
 const started = performance.now();
 
 interface PageResult {
@@ -46,12 +50,45 @@ interface PageResult {
   filed: boolean;
   pageScore: number | null;
   mismatches: { field: string; expected: FieldValue | null; got: FieldValue | null; raw: string | null }[];
+  text: { read: TextScore; corrected: TextScore; corrections: number; wrongCorrections: number };
 }
 
-const read = await readCorpus({ parts, seeds: [seed], pagesPerType, cacheDir });
+/** Capitals with a hat and a tone mark above: the letters the model reads with one mark (docs/ocr-models.md). */
+const stackedCapital = /[ẦẤẨẪẰẮẲẴỀẾỂỄỒỐỔỖỜỚỞỠỪỨỬỮ]/u;
+const wordsOf = (text: string) => text.normalize('NFC').match(/\p{L}+/gu) ?? [];
+interface TextScore {
+  cer: number;
+  stackedWords: number;
+  stackedWordsRight: number;
+}
+/** CER, and how many of the truth's capitalised words with stacked marks the text holds (as a multiset). */
+function textScore(truth: string, text: string): TextScore {
+  const read = new Map<string, number>();
+  for (const word of wordsOf(text)) read.set(word, (read.get(word) ?? 0) + 1);
+  let stackedWords = 0;
+  let stackedWordsRight = 0;
+  for (const word of wordsOf(truth).filter((word) => /^\p{Lu}+$/u.test(word) && stackedCapital.test(word))) {
+    stackedWords += 1;
+    const left = read.get(word) ?? 0;
+    if (left > 0) {
+      stackedWordsRight += 1;
+      read.set(word, left - 1);
+    }
+  }
+  return { cer: characterErrorRate(truth, text), stackedWords, stackedWordsRight };
+}
+/** Words the post-correction changed, and how many of those the truth does not hold. */
+function correctionsMade(truth: string, read: string, corrected: string) {
+  const before = wordsOf(read);
+  const truthWords = new Set(wordsOf(truth));
+  const changed = wordsOf(corrected).filter((word, index) => word !== before[index]);
+  return { corrections: changed.length, wrongCorrections: changed.filter((word) => !truthWords.has(word)).length };
+}
+
+const read = await readCorpus({ parts, seeds: [seed], pagesPerType, cacheDir, postCorrection });
 const results: PageResult[] = [];
 const fieldLines: string[] = [];
-for (const { entry, classifiedAs, template, extraction, fields } of read.pages) {
+for (const { entry, readAsIs, corrected, classifiedAs, template, extraction, fields } of read.pages) {
   const review = template && extraction ? reviewPage(template, extraction) : undefined;
   const mismatches: PageResult['mismatches'] = [];
   for (const { name, expected, got, detail } of fields) {
@@ -84,6 +121,11 @@ for (const { entry, classifiedAs, template, extraction, fields } of read.pages) 
     filed: review?.passes ?? false,
     pageScore: review?.score ?? null,
     mismatches,
+    text: {
+      read: textScore(entry.page.text, readAsIs.text),
+      corrected: textScore(entry.page.text, corrected.text),
+      ...correctionsMade(entry.page.text, readAsIs.text, corrected.text),
+    },
   });
 }
 if (fieldsFile) await writeFile(fieldsFile, fieldLines.map((line) => `${line}\n`).join(''));
@@ -99,6 +141,21 @@ function summary(of: PageResult[]) {
     pagesAllRight: of.filter((result) => result.mismatches.length === 0).length,
     filedWithoutReview: filed.length,
     wrongAmongFiled: filed.filter((result) => result.mismatches.length > 0).length,
+    text: textSummary(of),
+  };
+}
+function textSummary(of: PageResult[]) {
+  const sum = (pick: (result: PageResult) => number) => of.reduce((total, result) => total + pick(result), 0);
+  const side = (which: 'read' | 'corrected') => ({
+    meanCer: round(sum((result) => result.text[which].cer) / Math.max(1, of.length)),
+    stackedWordsRight: sum((result) => result.text[which].stackedWordsRight),
+  });
+  return {
+    stackedWords: sum((result) => result.text.read.stackedWords),
+    asRead: side('read'),
+    postCorrected: side('corrected'),
+    corrections: sum((result) => result.text.corrections),
+    wrongCorrections: sum((result) => result.text.wrongCorrections),
   };
 }
 function groupBy(of: PageResult[], key: (result: PageResult) => string) {
@@ -129,6 +186,7 @@ console.log(
       engineKey: read.engineKey,
       pagesReadByEngine: read.pagesReadByEngine,
       pageThreshold: reviewCalibration().pageThreshold,
+      postCorrection,
       byPart: Object.fromEntries(
         parts.map((part) => {
           const of = results.filter((result) => result.part === part);

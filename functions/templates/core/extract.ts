@@ -5,6 +5,7 @@ import {
   joinSpans,
   neighbourLine,
   pageLines,
+  rowNeighbour,
   sliceSpan,
   spanConfidence,
   spanMeanConfidence,
@@ -79,8 +80,11 @@ export interface ExtractionOptions {
   today?: Date;
 }
 
-/** A value repaired or chosen between readings by its normaliser or validator is that much less certain. */
-const adjustedFactor = 0.9;
+/**
+ * A value repaired or chosen between readings by its normaliser or validator is that much less
+ * certain; so is a word digitize's post-correction repaired.
+ */
+export const adjustedFactor = 0.9;
 
 /**
  * Reads a template's fields from OCR pages. For each field, candidates are tried in reading
@@ -247,7 +251,8 @@ function* candidates(field: TemplateField, lines: TextLine[], reading: Reading):
 /**
  * The text after a label: up to the next label on the same line; else to the end of the line
  * and down the lines below that continue it (see `continues`); or, when the label stands
- * alone, the line below it unless that line belongs to the page's header or footer.
+ * alone, the next cell of its row (a label | value table), else the line below it: the first
+ * of the two that is not in the page's header or footer and does not begin with a label.
  */
 function valueAfter(
   line: TextLine,
@@ -263,15 +268,17 @@ function valueAfter(
   let parts = [rest];
   let last = line;
   if (trimSeparators(rest, false).text.length === 0) {
-    const below = neighbourLine(lines, line, 'below');
-    if (!below || layout.zone(below) !== 'body') return null;
-    if (finder.occurrences(below).length > 0) return onLines(nonEmpty(textBeforeLabels(below, finder)), 1);
-    parts = [below];
-    last = below;
+    const cell = [rowNeighbour(lines, line, 'right'), neighbourLine(lines, line, 'below')].find(
+      (candidate) => candidate && layout.zone(candidate) === 'body' && textBeforeLabels(candidate, finder).text,
+    );
+    if (!cell) return null;
+    if (finder.occurrences(cell).length > 0) return onLines(textBeforeLabels(cell, finder), 1);
+    parts = [cell];
+    last = cell;
   }
   while (parts.length < maxLines) {
     const below = neighbourLine(lines, last, 'below');
-    if (!below || !continues(below, last, line, reading)) break;
+    if (!below || !continues(below, last, line, lines, reading)) break;
     parts.push(below);
     last = below;
   }
@@ -284,16 +291,18 @@ function onLines(span: TextSpan | null, lines: number): { span: TextSpan; lines:
 
 /**
  * Whether `below` carries on the value that ends `last`: it holds no label, is not a header or
- * footer line, does not start left of the label's line (a new paragraph), and does not begin a
+ * footer line, does not start left of the label's line (a new paragraph), has no cell left of it
+ * in its row (the next row of a table), and does not begin a
  * new sentence: after a line that ended one, or a capitalised word followed by a lower-case one
  * in a line that ends with a full stop ('Giấy xác nhận có giá trị 30 ngày.'). A place name
  * wrapped over two lines ('Sóc' / 'Trăng, tỉnh Sóc Trăng', 'Bộ' / 'Công an') carries on.
  */
-function continues(below: TextLine, last: TextLine, labelLine: TextLine, reading: Reading): boolean {
+function continues(below: TextLine, last: TextLine, labelLine: TextLine, lines: TextLine[], reading: Reading): boolean {
   if (reading.finder.occurrences(below).length > 0 || reading.layout.zone(below) !== 'body') return false;
   if (below.box && labelLine.box && below.box.x0 < labelLine.box.x0 - (labelLine.box.y1 - labelLine.box.y0)) {
     return false;
   }
+  if (rowNeighbour(lines, below, 'left')) return false;
   if (endsSentence(last.text)) return false;
   return !(/^\p{Lu}\p{Ll}*\s\p{Ll}/u.test(below.text) && endsSentence(below.text));
 }

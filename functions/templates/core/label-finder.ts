@@ -19,6 +19,9 @@ interface PreparedLabel {
   needsColon: boolean;
 }
 
+/** The colon after a label, or what the engine reads for it: ';', or a full stop before a space ('Số. 12/QĐ'). */
+const colonAfter = /^\s*(?:[:;：]|\.\s)/;
+
 /**
  * Finds every label of a template (its fields' and its stop labels) on a line. Where labels
  * overlap, the longest wins: on 'Số máy: JF83E…' the label is 'Số máy', not 'Số'; on
@@ -54,7 +57,7 @@ export class LabelFinder {
     for (const prepared of this.labels) {
       for (const match of findPhrase(folded.text, prepared.folded)) {
         const { start, end } = originalRange(folded, match.start, match.end);
-        if (prepared.needsColon && !/^\s*[:;：]/.test(line.text.slice(end))) continue;
+        if (prepared.needsColon && !colonAfter.test(line.text.slice(end))) continue;
         const overlaps = accepted.some((other) => match.start < other.foldedEnd && match.end > other.foldedStart);
         if (!overlaps)
           accepted.push({
