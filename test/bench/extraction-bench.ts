@@ -19,31 +19,13 @@
  *                         grey corpus, for the degradations a colour scan exists for (`colourScanDegradations`)
  *   OCR_CACHE_DIR         where pages as read are kept (default .khoso/ocr-cache)
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { OcrPage } from '../../functions/digitize/core/ocr-engine.ts';
-import { createTesseractOcrEngine } from '../../functions/digitize/adapters/ocr/tesseract-ocr-engine.ts';
-import { correctStackedMarks } from '../../functions/digitize/core/vietnamese-post-correction.ts';
+import { writeFile } from 'node:fs/promises';
+import { reviewCalibration, reviewPage } from '../../functions/templates/core/field-correctness.ts';
+import type { Extraction } from '../../functions/templates/core/extract.ts';
 import { characterErrorRate } from '../fixtures/ocr/character-error-rate.ts';
-import { classifyDocument } from '../../functions/templates/core/classify.ts';
-import { extractFields, type Extraction } from '../../functions/templates/core/extract.ts';
-import { builtinTemplates } from '../../functions/templates/core/builtin-templates.ts';
-import { defaultVaultPolicy } from '../../functions/vault/core/vault-policy.ts';
-import type { Principal } from '../../functions/platform/core/principal.ts';
-import {
-  corpusParts,
-  corpusPlan,
-  colourScanDegradations,
-  renderColourScan,
-  renderDegraded,
-  typeFields,
-  type CorpusPage,
-  type CorpusPart,
-  type FieldValue,
-} from '../fixtures/ocr/synthetic-corpus.ts';
+import { corpusParts, typeFields, type CorpusPart, type FieldValue } from '../fixtures/ocr/synthetic-corpus.ts';
 import { editDistance, normaliseForScoring } from '../fixtures/ocr/character-error-rate.ts';
+import { readCorpus } from './corpus-reading.ts';
 
 const parts = (process.env.BENCH_PARTS ?? 'tuning').split(',') as CorpusPart[];
 if (parts.some((part) => !corpusParts.includes(part))) throw new Error(`BENCH_PARTS: one of ${corpusParts.join(', ')}`);
@@ -58,37 +40,6 @@ if (scan !== 'grey' && scan !== 'colour') throw new Error('BENCH_SCAN: grey or c
 const cacheDir = process.env.OCR_CACHE_DIR ?? '.khoso/ocr-cache';
 const postCorrection = process.env.BENCH_POST_CORRECTION !== '0';
 const started = performance.now();
-
-/** The engine's own source: a change to any of these files reads the pages again. */
-const engineSources = ['tesseract-ocr-engine.ts', 'preprocess-page.ts', 'decode-image-page.ts', 'drop-colour-inks.ts'];
-const engineHash = createHash('sha256');
-for (const file of engineSources)
-  engineHash.update(
-    await readFile(fileURLToPath(new URL(`../../functions/digitize/adapters/ocr/${file}`, import.meta.url))),
-  );
-const engineKey = engineHash.digest('hex').slice(0, 16);
-await mkdir(cacheDir, { recursive: true });
-
-const engine = createTesseractOcrEngine();
-let pagesRead = 0;
-async function readPage(entry: CorpusPage): Promise<OcrPage> {
-  const scanTag = scan === 'colour' ? '-colour' : '';
-  const file = join(
-    cacheDir,
-    `${engineKey}-${entry.part}-${entry.degradation}${scanTag}-${entry.page.id}-${entry.seed}.json`,
-  );
-  const cached = await readFile(file, 'utf8').catch(() => undefined);
-  if (cached) return JSON.parse(cached) as OcrPage;
-  const image = scan === 'colour' ? await renderColourScan(entry) : await renderDegraded(entry);
-  const page = await engine.recognizePage({ bytes: image.bytes, contentType: image.contentType, pageNumber: 1 });
-  await writeFile(file, JSON.stringify(page));
-  pagesRead += 1;
-  return page;
-}
-
-const officer: Principal = { sub: 'officer-bench-extract', role: 'officer', unit: 'PC06' };
-const templates = builtinTemplates(new Date().toISOString());
-const reviewConfidence = defaultVaultPolicy.reviewConfidence;
 
 interface PageResult {
   part: CorpusPart;
@@ -105,8 +56,9 @@ interface PageResult {
   extraction: Extraction | undefined;
   fieldsMatched: number;
   fieldsTotal: number;
-  /** Filed without review by today's rule: a template, and confidence at or above the policy's. */
+  /** Filed without review: a template, and the calibrated review passes the page. */
   filed: boolean;
+  pageScore: number | null;
   mismatches: { field: string; expected: FieldValue | null; got: FieldValue | null; raw: string | null }[];
   text: { read: TextScore; corrected: TextScore; corrections: number; wrongCorrections: number };
 }
@@ -143,65 +95,54 @@ function correctionsMade(truth: string, read: string, corrected: string) {
   return { corrections: changed.length, wrongCorrections: changed.filter((word) => !truthWords.has(word)).length };
 }
 
+const read = await readCorpus({ parts, seeds: [seed], pagesPerType, cacheDir, postCorrection, scan });
 const results: PageResult[] = [];
 const fieldLines: string[] = [];
-for (const part of parts) {
-  const plan = corpusPlan(pagesPerType, seed, part);
-  for (const entry of scan === 'colour' ? plan.filter((e) => colourScanDegradations.includes(e.degradation)) : plan) {
-    const readAsIs = await readPage(entry);
-    const corrected = correctStackedMarks(readAsIs);
-    const ocrPage = postCorrection ? corrected : readAsIs;
-    const reference = [...normaliseForScoring(entry.page.text)];
-    const { best } = classifyDocument([ocrPage], templates, officer);
-    const template = best ? templates.find((candidate) => candidate.id === best.templateId) : undefined;
-    const extraction = template ? extractFields(template, [ocrPage], { today: new Date() }) : undefined;
-    const typeRight = extraction?.type === entry.page.type;
-    const mismatches: PageResult['mismatches'] = [];
-    let fieldsMatched = 0;
-    for (const field of typeFields[entry.page.type]) {
-      const expected = entry.page.fields[field];
-      const detail = typeRight ? extraction?.details.find((candidate) => candidate.name === field) : undefined;
-      const got = typeRight ? extraction?.fields[field] : undefined;
-      const right = got === expected;
-      if (right) fieldsMatched += 1;
-      else mismatches.push({ field, expected: expected ?? null, got: got ?? null, raw: detail?.raw ?? null });
-      if (fieldsFile && typeRight && detail)
-        fieldLines.push(
-          JSON.stringify({
-            part,
-            page: entry.page.id,
-            type: entry.page.type,
-            degradation: entry.degradation,
-            expected: expected ?? null,
-            right,
-            ...detail,
-          }),
-        );
-    }
-    results.push({
-      part,
-      page: entry.page.id,
-      type: entry.page.type,
-      variant: entry.page.variant,
-      degradation: entry.degradation,
-      marked: entry.page.spec.marks !== undefined,
-      edits: editDistance(reference, [...normaliseForScoring(ocrPage.text)]),
-      characters: reference.length,
-      classifiedAs: best?.key ?? null,
-      extraction,
-      fieldsMatched,
-      fieldsTotal: typeFields[entry.page.type].length,
-      filed: extraction !== undefined && extraction.confidence >= reviewConfidence,
-      mismatches,
-      text: {
-        read: textScore(entry.page.text, readAsIs.text),
-        corrected: textScore(entry.page.text, corrected.text),
-        ...correctionsMade(entry.page.text, readAsIs.text, corrected.text),
-      },
-    });
+for (const { entry, readAsIs, corrected, classifiedAs, template, extraction, fields } of read.pages) {
+  const review = template && extraction ? reviewPage(template, extraction) : undefined;
+  const ocrPage = postCorrection ? corrected : readAsIs;
+  const reference = [...normaliseForScoring(entry.page.text)];
+  const mismatches: PageResult['mismatches'] = [];
+  for (const { name, expected, got, detail } of fields) {
+    const right = got === expected;
+    if (!right) mismatches.push({ field: name, expected, got, raw: detail?.raw ?? null });
+    if (fieldsFile && detail)
+      fieldLines.push(
+        JSON.stringify({
+          part: entry.part,
+          page: entry.page.id,
+          type: entry.page.type,
+          degradation: entry.degradation,
+          expected,
+          right,
+          score: review?.fields.find((field) => field.name === name)?.score ?? null,
+          ...detail,
+        }),
+      );
   }
+  results.push({
+    part: entry.part,
+    page: entry.page.id,
+    type: entry.page.type,
+    variant: entry.page.variant,
+    degradation: entry.degradation,
+    marked: entry.page.spec.marks !== undefined,
+    edits: editDistance(reference, [...normaliseForScoring(ocrPage.text)]),
+    characters: reference.length,
+    classifiedAs,
+    extraction,
+    fieldsMatched: fields.length - mismatches.length,
+    fieldsTotal: fields.length,
+    filed: review?.passes ?? false,
+    pageScore: review?.score ?? null,
+    mismatches,
+    text: {
+      read: textScore(entry.page.text, readAsIs.text),
+      corrected: textScore(entry.page.text, corrected.text),
+      ...correctionsMade(entry.page.text, readAsIs.text, corrected.text),
+    },
+  });
 }
-await engine.close();
 if (fieldsFile) await writeFile(fieldsFile, fieldLines.map((line) => `${line}\n`).join(''));
 
 const round = (value: number) => Number(value.toFixed(4));
@@ -264,9 +205,9 @@ console.log(
       benchmark: 'extraction',
       date: new Date().toISOString(),
       corpus: { seed, pagesPerType, parts, scan },
-      engineKey,
-      pagesReadByEngine: pagesRead,
-      reviewConfidence,
+      engineKey: read.engineKey,
+      pagesReadByEngine: read.pagesReadByEngine,
+      pageThreshold: reviewCalibration().pageThreshold,
       postCorrection,
       byPart: Object.fromEntries(
         parts.map((part) => {
@@ -293,6 +234,7 @@ console.log(
                         degradation: result.degradation,
                         classifiedAs: result.classifiedAs,
                         confidence: result.extraction?.confidence ?? null,
+                        pageScore: result.pageScore,
                         mismatches: result.mismatches,
                       })),
                   }

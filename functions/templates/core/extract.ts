@@ -8,6 +8,7 @@ import {
   rowNeighbour,
   sliceSpan,
   spanConfidence,
+  spanMeanConfidence,
   zoneLines,
   type TextLine,
   type TextSpan,
@@ -37,7 +38,30 @@ export interface ExtractedField {
   confidence: number;
   /** What the field type's validator said of the value (field-validators.ts); unchecked when missing. */
   validation: FieldValidation;
+  /** How the value was found; null when it was not. */
+  foundBy: FoundBy | null;
+  /** The engine's confidence in the value's words: the least certain one and the mean (0 when missing). */
+  recognition: { least: number; mean: number };
+  /** The normaliser, the field's shape or the validator repaired the reading or chose between readings. */
+  adjusted: boolean;
+  /** Lines the value was read from (more than 1 when it continued below its label's line). */
+  lines: number;
+  /** Other candidates (other labels, layout and body) that also normalised: same value or not. */
+  agreement: { agreeing: number; disagreeing: number };
 }
+
+/** Where a value came from: after a label (exact, or approximate with its edit ratio), or elsewhere. */
+export type FoundBy =
+  { kind: 'label'; label: string; editRatio: number } | { kind: 'layout' | 'pattern' | 'zone' | 'text' };
+
+interface Candidate {
+  span: TextSpan;
+  foundBy: FoundBy;
+  lines: number;
+}
+
+/** Candidates read past the chosen one to see whether they agree with it; bounded for long pages. */
+const agreementCandidates = 8;
 
 export interface Extraction {
   templateId: string;
@@ -125,22 +149,56 @@ function extractField(field: TemplateField, lines: TextLine[], reading: Reading)
   const normalise = normaliserFor(field);
   const { name, required } = field;
   let raw: string | null = null;
+  let chosen: ExtractedField | undefined;
   let firstInvalid: ExtractedField | undefined;
+  // Every reading that normalised, to count those that agree with the value kept.
+  const readings: ExtractedField[] = [];
   for (const candidate of candidates(field, lines, reading)) {
-    const value = pattern ? applyPattern(pattern, candidate) : candidate;
+    const value = pattern ? applyPattern(pattern, candidate.span) : candidate.span;
     if (!value) continue;
     raw ??= value.text;
     const normalised = normalise(value.text);
     if (!normalised) continue;
     const { outcome, reason, value: checked } = validateValue(field.normaliser, normalised.value, reading.validation);
     const adjusted = normalised.adjusted || outcome === 'repaired';
-    const confidence = spanConfidence(value) * (adjusted ? adjustedFactor : 1);
-    const validation: FieldValidation = reason === undefined ? { outcome } : { outcome, reason };
-    const detail = { name, required, value: checked, raw: value.text, confidence, validation };
-    if (outcome !== 'invalid') return detail;
-    firstInvalid ??= detail;
+    const least = spanConfidence(value);
+    const detail: ExtractedField = {
+      name,
+      required,
+      value: checked,
+      raw: value.text,
+      confidence: least * (adjusted ? adjustedFactor : 1),
+      validation: reason === undefined ? { outcome } : { outcome, reason },
+      foundBy: candidate.foundBy,
+      recognition: { least, mean: spanMeanConfidence(value) },
+      adjusted,
+      lines: candidate.lines,
+      agreement: { agreeing: 0, disagreeing: 0 },
+    };
+    readings.push(detail);
+    if (chosen) {
+      if (readings.length > readings.indexOf(chosen) + agreementCandidates) break;
+    } else if (outcome !== 'invalid') chosen = detail;
+    else firstInvalid ??= detail;
   }
-  return firstInvalid ?? { name, required, value: null, raw, confidence: 0, validation: { outcome: 'unchecked' } };
+  const kept = chosen ?? firstInvalid;
+  if (!kept)
+    return {
+      name,
+      required,
+      value: null,
+      raw,
+      confidence: 0,
+      validation: { outcome: 'unchecked' },
+      foundBy: null,
+      recognition: { least: 0, mean: 0 },
+      adjusted: false,
+      lines: 0,
+      agreement: { agreeing: 0, disagreeing: 0 },
+    };
+  const others = readings.filter((other) => other !== kept);
+  const agreeing = others.filter((other) => other.value === kept.value).length;
+  return { ...kept, agreement: { agreeing, disagreeing: others.length - agreeing } };
 }
 
 /**
@@ -160,13 +218,13 @@ function normaliserFor(field: TemplateField): (text: string) => NormalisedValue 
   };
 }
 
-function* candidates(field: TemplateField, lines: TextLine[], reading: Reading): Generator<TextSpan> {
+function* candidates(field: TemplateField, lines: TextLine[], reading: Reading): Generator<Candidate> {
   const { finder, layout } = reading;
   if (field.layout === 'issuing-agency') {
     const pageNumbers = [...new Set(lines.map((line) => line.pageNumber))];
     for (const pageNumber of pageNumbers) {
       const agency = layout.issuingAgency(pageNumber);
-      if (agency) yield agency;
+      if (agency) yield { span: agency, foundBy: { kind: 'layout' }, lines: 1 };
     }
   }
   if (field.labels) {
@@ -178,13 +236,15 @@ function* candidates(field: TemplateField, lines: TextLine[], reading: Reading):
           field.valueAt === 'above'
             ? valueAbove(line, lines, finder)
             : valueAfter(line, occurrence.end, lines, reading, field.maxLines ?? 1);
-        if (value) yield value;
+        const foundBy = { kind: 'label', label: occurrence.label, editRatio: occurrence.editRatio } as const;
+        if (value) yield { ...value, foundBy };
       }
     }
   } else if (field.pattern) {
-    yield* lines;
+    const kind = field.zone ? 'zone' : 'pattern';
+    for (const line of lines) yield { span: line, foundBy: { kind }, lines: 1 };
   } else if (!field.layout) {
-    yield joinSpans(lines);
+    yield { span: joinSpans(lines), foundBy: { kind: field.zone ? 'zone' : 'text' }, lines: lines.length };
   }
 }
 
@@ -200,10 +260,10 @@ function valueAfter(
   lines: TextLine[],
   reading: Reading,
   maxLines: number,
-): TextSpan | null {
+): { span: TextSpan; lines: number } | null {
   const { finder, layout } = reading;
   const next = finder.occurrences(line).find((occurrence) => occurrence.start >= from);
-  if (next) return nonEmpty(trimSeparators(sliceSpan(line, from, next.start), true));
+  if (next) return onLines(nonEmpty(trimSeparators(sliceSpan(line, from, next.start), true)), 1);
   const rest = sliceSpan(line, from, line.text.length);
   let parts = [rest];
   let last = line;
@@ -212,7 +272,7 @@ function valueAfter(
       (candidate) => candidate && layout.zone(candidate) === 'body' && textBeforeLabels(candidate, finder).text,
     );
     if (!cell) return null;
-    if (finder.occurrences(cell).length > 0) return textBeforeLabels(cell, finder);
+    if (finder.occurrences(cell).length > 0) return onLines(textBeforeLabels(cell, finder), 1);
     parts = [cell];
     last = cell;
   }
@@ -222,7 +282,11 @@ function valueAfter(
     parts.push(below);
     last = below;
   }
-  return nonEmpty(trimSeparators(joinSpans(parts), false));
+  return onLines(nonEmpty(trimSeparators(joinSpans(parts), false)), parts.length);
+}
+
+function onLines(span: TextSpan | null, lines: number): { span: TextSpan; lines: number } | null {
+  return span ? { span, lines } : null;
 }
 
 /**
@@ -248,9 +312,9 @@ function endsSentence(text: string): boolean {
   return /[.!?]$/.test(text) && !/(?:^|\s)\p{Lu}{1,4}\.$/u.test(text);
 }
 
-function valueAbove(line: TextLine, lines: TextLine[], finder: LabelFinder): TextSpan | null {
+function valueAbove(line: TextLine, lines: TextLine[], finder: LabelFinder): { span: TextSpan; lines: number } | null {
   const above = neighbourLine(lines, line, 'above');
-  return above ? nonEmpty(textBeforeLabels(above, finder)) : null;
+  return above ? onLines(nonEmpty(textBeforeLabels(above, finder)), 1) : null;
 }
 
 function nonEmpty(span: TextSpan): TextSpan | null {

@@ -9,6 +9,8 @@ export interface LabelOccurrence {
   label: string;
   start: number;
   end: number;
+  /** Misread characters per character of the folded label (0 for an exact match). */
+  editRatio: number;
 }
 
 interface PreparedLabel {
@@ -58,9 +60,18 @@ export class LabelFinder {
         if (prepared.needsColon && !colonAfter.test(line.text.slice(end))) continue;
         const overlaps = accepted.some((other) => match.start < other.foldedEnd && match.end > other.foldedStart);
         if (!overlaps)
-          accepted.push({ label: prepared.label, start, end, foldedStart: match.start, foldedEnd: match.end });
+          accepted.push({
+            label: prepared.label,
+            start,
+            end,
+            editRatio: match.errors / prepared.folded.length,
+            foldedStart: match.start,
+            foldedEnd: match.end,
+          });
       }
     }
-    return accepted.sort((a, b) => a.start - b.start).map(({ label, start, end }) => ({ label, start, end }));
+    return accepted
+      .sort((a, b) => a.start - b.start)
+      .map(({ label, start, end, editRatio }) => ({ label, start, end, editRatio }));
   }
 }

@@ -48,6 +48,18 @@ export function spanConfidence(span: TextSpan): number {
   return lowest;
 }
 
+/** The mean confidence of a span's characters, spaces left out (1 for an empty span). */
+export function spanMeanConfidence(span: TextSpan): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < span.text.length; i += 1) {
+    if (/\s/.test(span.text[i] ?? ' ')) continue;
+    sum += span.confidences[i] ?? 0;
+    count += 1;
+  }
+  return count === 0 ? 1 : sum / count;
+}
+
 function appendSpan(span: TextSpan, text: string, confidence: number): void {
   span.text += text;
   for (let i = 0; i < text.length; i += 1) span.confidences.push(confidence);

@@ -413,6 +413,11 @@ describe('extractFields', () => {
       raw: null,
       confidence: 0,
       validation: { outcome: 'unchecked' },
+      foundBy: null,
+      recognition: { least: 0, mean: 0 },
+      adjusted: false,
+      lines: 0,
+      agreement: { agreeing: 0, disagreeing: 0 },
     });
     assert.equal(extraction.confidence, 0);
   });
@@ -430,6 +435,11 @@ describe('extractFields', () => {
       raw: '999190012345',
       confidence: 0,
       validation: { outcome: 'unchecked' },
+      foundBy: null,
+      recognition: { least: 0, mean: 0 },
+      adjusted: false,
+      lines: 0,
+      agreement: { agreeing: 0, disagreeing: 0 },
     });
   });
 
