@@ -35,9 +35,10 @@ function ownerMismatch(upload: Upload, fields: Recognition['fields']): string | 
  * decides whether someone must look before filing. An officer's upload is reviewed when it is
  * unclassified, when its calibrated page score (field-correctness.ts: the probability that
  * every field is right) is below the calibrated threshold, or when it names another owner. A
- * citizen's own scan never waits: it is filed with its type and fields when the page passes,
- * and with its text only otherwise (the citizen can add metadata later). The confidence
- * recorded is the page score.
+ * citizen's own scan never waits: it is filed with its type when a template matched (the
+ * classifier is far surer of the type than the reading of every field), with its fields only
+ * when the page passes (the citizen can add them later). The confidence recorded is the page
+ * score.
  */
 export async function extractUpload(
   deps: ReadingDeps,
@@ -66,10 +67,12 @@ export async function extractUpload(
   if (review && !review.passes) reasons.push(...review.reasons);
   const mismatch = issued ? ownerMismatch(upload, fields) : undefined;
   if (mismatch) reasons.push(mismatch);
-  const trusted = template !== undefined && (issued || review?.passes === true);
+  const fieldsTrusted = template !== undefined && (issued || review?.passes === true);
   const recognition: Recognition = {
-    ...(trusted ? { type: template.key, title: template.name } : {}),
-    fields: trusted ? fields : {},
+    // The citizen's own file name stays the title unless the page passed.
+    ...(template ? { type: template.key } : {}),
+    ...(fieldsTrusted ? { title: template.name } : {}),
+    fields: fieldsTrusted ? fields : {},
     confidence,
     textBlobKey,
   };
