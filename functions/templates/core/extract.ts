@@ -2,6 +2,7 @@ import type { OcrPage } from '../../digitize/core/ocr-engine.ts';
 import { LabelFinder } from './label-finder.ts';
 import { normalisers, type FieldValue, type NormalisedValue } from './normalisers.ts';
 import {
+  besideLine,
   joinSpans,
   neighbourLine,
   pageLines,
@@ -146,8 +147,8 @@ function* candidates(field: TemplateField, lines: TextLine[], reading: Reading):
 
 /**
  * The text after a label: up to the next label on the same line; else to the end of the line
- * and down the lines below that continue it (see `continues`); or, when the label stands
- * alone, the line below it unless that line belongs to the page's header or footer.
+ * and down the lines below that continue it (see `continues`); or, when the label ends its
+ * line, the value cell it points to (see `valueCell`) and the lines that continue that.
  */
 function valueAfter(
   line: TextLine,
@@ -156,22 +157,25 @@ function valueAfter(
   reading: Reading,
   maxLines: number,
 ): TextSpan | null {
-  const { finder, layout } = reading;
+  const { finder } = reading;
   const next = finder.occurrences(line).find((occurrence) => occurrence.start >= from);
   if (next) return nonEmpty(trimSeparators(sliceSpan(line, from, next.start), true));
   const rest = sliceSpan(line, from, line.text.length);
   let parts = [rest];
   let last = line;
+  // Where a wrapped value may not start left of: the label's line, or the value's own cell.
+  let first = line;
   if (trimSeparators(rest, false).text.length === 0) {
-    const below = neighbourLine(lines, line, 'below');
-    if (!below || layout.zone(below) !== 'body') return null;
-    if (finder.occurrences(below).length > 0) return nonEmpty(textBeforeLabels(below, finder));
-    parts = [below];
-    last = below;
+    const cell = valueCell(line, lines, reading);
+    if (!cell) return null;
+    if (finder.occurrences(cell).length > 0) return nonEmpty(textBeforeLabels(cell, finder));
+    parts = [cell];
+    last = cell;
+    first = cell;
   }
   while (parts.length < maxLines) {
     const below = neighbourLine(lines, last, 'below');
-    if (!below || !continues(below, last, line, reading)) break;
+    if (!below || !continues(below, last, first, lines, reading)) break;
     parts.push(below);
     last = below;
   }
@@ -179,17 +183,31 @@ function valueAfter(
 }
 
 /**
- * Whether `below` carries on the value that ends `last`: it holds no label, is not a header or
- * footer line, does not start left of the label's line (a new paragraph), and does not begin a
- * new sentence: after a line that ended one, or a capitalised word followed by a lower-case one
- * in a line that ends with a full stop ('Giấy xác nhận có giá trị 30 ngày.'). A place name
- * wrapped over two lines ('Sóc' / 'Trăng, tỉnh Sóc Trăng', 'Bộ' / 'Công an') carries on.
+ * The line a label that ends its line points to: the table cell right of it on the same row,
+ * unless that is another label's cell (a row of labels over a row of values); else the line
+ * below it. None when that is a header or footer line.
  */
-function continues(below: TextLine, last: TextLine, labelLine: TextLine, reading: Reading): boolean {
+function valueCell(line: TextLine, lines: TextLine[], reading: Reading): TextLine | null {
+  const right = besideLine(lines, line, 'right');
+  const beside = right && reading.finder.occurrences(right).length === 0 ? right : undefined;
+  const cell = beside ?? neighbourLine(lines, line, 'below');
+  return cell && reading.layout.zone(cell) === 'body' ? cell : null;
+}
+
+/**
+ * Whether `below` carries on the value that ends `last`: it holds no label, is not a header or
+ * footer line, does not start left of the value's first line (a new paragraph), is not a table
+ * cell with another on its left (the next row's value), and does not begin a new sentence: after
+ * a line that ended one, or a capitalised word followed by a lower-case one in a line that ends
+ * with a full stop ('Giấy xác nhận có giá trị 30 ngày.'). A place name wrapped over two lines
+ * ('Sóc' / 'Trăng, tỉnh Sóc Trăng', 'Bộ' / 'Công an') carries on.
+ */
+function continues(below: TextLine, last: TextLine, firstLine: TextLine, lines: TextLine[], reading: Reading): boolean {
   if (reading.finder.occurrences(below).length > 0 || reading.layout.zone(below) !== 'body') return false;
-  if (below.box && labelLine.box && below.box.x0 < labelLine.box.x0 - (labelLine.box.y1 - labelLine.box.y0)) {
+  if (below.box && firstLine.box && below.box.x0 < firstLine.box.x0 - (firstLine.box.y1 - firstLine.box.y0)) {
     return false;
   }
+  if (besideLine(lines, below, 'left')) return false;
   if (endsSentence(last.text)) return false;
   return !(/^\p{Lu}\p{Ll}*\s\p{Ll}/u.test(below.text) && endsSentence(below.text));
 }

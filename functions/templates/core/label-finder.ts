@@ -18,9 +18,18 @@ interface PreparedLabel {
 }
 
 /**
+ * Whether a label is all its line holds but a list mark ('4.', 'b)'): a table's label cell,
+ * where the cell border stands for the colon.
+ */
+function fillsCell(text: string, start: number, end: number): boolean {
+  return /^\s*(?:(?:\d{1,2}|[a-zđ])[.)]\s*)?$/.test(text.slice(0, start)) && /^[\s.:;|]*$/.test(text.slice(end));
+}
+
+/**
  * Finds every label of a template (its fields' and its stop labels) on a line. Where labels
  * overlap, the longest wins: on 'Số máy: JF83E…' the label is 'Số máy', not 'Số'; on
- * 'Họ và tên chủ hộ:' the stop label, not the field's 'Họ và tên'.
+ * 'Họ và tên chủ hộ:' the stop label, not the field's 'Họ và tên'. A label written with a colon
+ * needs one after it, unless it fills a table cell of its own.
  */
 export class LabelFinder {
   private readonly labels: PreparedLabel[];
@@ -52,7 +61,9 @@ export class LabelFinder {
     for (const prepared of this.labels) {
       for (const match of findPhrase(folded.text, prepared.folded)) {
         const { start, end } = originalRange(folded, match.start, match.end);
-        if (prepared.needsColon && !/^\s*[:;：]/.test(line.text.slice(end))) continue;
+        if (prepared.needsColon && !/^\s*[:;：]/.test(line.text.slice(end)) && !fillsCell(line.text, start, end)) {
+          continue;
+        }
         const overlaps = accepted.some((other) => match.start < other.foldedEnd && match.end > other.foldedStart);
         if (!overlaps)
           accepted.push({ label: prepared.label, start, end, foldedStart: match.start, foldedEnd: match.end });

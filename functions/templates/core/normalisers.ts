@@ -312,10 +312,12 @@ const licenceClasses = new Set([
 ]);
 
 export function normaliseLicenseClass(text: string): NormalisedValue | null {
-  // Tesseract reads the wide gap before the next label on the line as '_' ('Hạng: D_ Có giá trị').
+  // Tesseract reads the wide gap before the next label on the line as '_' ('Hạng: D_ Có giá trị'),
+  // and specks after a class as dots ('E..'); no class holds either.
   const tokens = text
     .normalize('NFC')
     .toUpperCase()
+    .replace(/(?<=\S)\.+(?=\s|$)/g, '')
     .split(/[\s,;_]+/)
     .filter((token) => token.length > 0);
   if (tokens.length === 0) return null;

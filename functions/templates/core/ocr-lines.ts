@@ -73,9 +73,10 @@ function centreInside(word: OcrWord, box: Box): boolean {
 }
 
 /**
- * The page's lines in the engine's reading order. A line's tokens take the confidence of the
- * words inside its box when they pair up one to one, else the line's own confidence. A page
- * without lines (an engine that only gives text) is split on newlines.
+ * The page's lines in the engine's reading order, each cut into its cells (see
+ * `columnGapHeights`). A line's tokens take the confidence of the words inside its box when they
+ * pair up one to one, else the line's own confidence (and the line stays whole). A page without
+ * lines (an engine that only gives text) is split on newlines.
  */
 export function pageLines(page: OcrPage): TextLine[] {
   if (page.lines.length === 0) {
@@ -88,21 +89,48 @@ export function pageLines(page: OcrPage): TextLine[] {
       }))
       .filter((line) => line.text.length > 0);
   }
-  return page.lines
-    .map((line) => {
-      const tokens = tokensOf(line.text);
-      const box = hasArea(line.box) ? line.box : null;
-      const words = box ? page.words.filter((word) => centreInside(word, box)).sort((a, b) => a.box.x0 - b.box.x0) : [];
-      const paired = words.length === tokens.length;
-      return {
-        ...spanOfTokens(
-          tokens.map((text, i) => ({ text, confidence: paired ? (words[i]?.confidence ?? 0) : line.confidence })),
-        ),
-        pageNumber: page.pageNumber,
-        box,
-      };
-    })
-    .filter((line) => line.text.length > 0);
+  return page.lines.flatMap((line) => {
+    const tokens = tokensOf(line.text);
+    if (tokens.length === 0) return [];
+    const box = hasArea(line.box) ? line.box : null;
+    const words = box ? page.words.filter((word) => centreInside(word, box)).sort((a, b) => a.box.x0 - b.box.x0) : [];
+    if (!box || words.length !== tokens.length) {
+      const confidences = tokens.map((text) => ({ text, confidence: line.confidence }));
+      return [{ ...spanOfTokens(confidences), pageNumber: page.pageNumber, box }];
+    }
+    return cells(words, tokens).map((cell) => ({
+      ...spanOfTokens(cell.map(({ word, text }) => ({ text, confidence: word.confidence }))),
+      pageNumber: page.pageNumber,
+      box: {
+        x0: cell[0]?.word.box.x0 ?? box.x0,
+        y0: box.y0,
+        x1: cell.at(-1)?.word.box.x1 ?? box.x1,
+        y1: box.y1,
+      },
+    }));
+  });
+}
+
+/**
+ * A gap between two words of a line wider than this many word heights is a column edge: a
+ * table's cell border, or the gutter of a two-column header. Spaces between words, even before
+ * the next label on a form line ('Hạng: B2   Có giá trị đến'), stay under 2.
+ */
+const columnGapHeights = 2;
+
+/** The words of one engine line (in order, one per token), grouped into the cells they fill. */
+function cells(words: OcrWord[], tokens: string[]): Array<Array<{ word: OcrWord; text: string }>> {
+  const heights = words.map((word) => word.box.y1 - word.box.y0).sort((a, b) => a - b);
+  const wordHeight = heights[Math.floor(heights.length / 2)] ?? 0;
+  const grouped: Array<Array<{ word: OcrWord; text: string }>> = [];
+  words.forEach((word, i) => {
+    const previous = words[i - 1];
+    const entry = { word, text: tokens[i] ?? '' };
+    const cell = grouped.at(-1);
+    if (cell && previous && word.box.x0 - previous.box.x1 <= columnGapHeights * wordHeight) cell.push(entry);
+    else grouped.push([entry]);
+  });
+  return grouped;
 }
 
 function tokensOf(text: string): string[] {
@@ -164,5 +192,26 @@ export function neighbourLine(lines: TextLine[], line: TextLine, direction: 'bel
     return overlaps && beyondMiddle && gap <= 1.5 * height;
   });
   const distance = (other: TextLine) => Math.abs((other.box?.y0 ?? 0) - box.y0);
+  return candidates.sort((a, b) => distance(a) - distance(b))[0];
+}
+
+/**
+ * The nearest line on the same row as `line` to its right (or left): the one's vertical centre
+ * lies within the other's band. In a table, the cell beside a label cell holds its value; a
+ * line with a cell on its left begins a new row.
+ */
+export function besideLine(lines: TextLine[], line: TextLine, side: 'right' | 'left'): TextLine | undefined {
+  const { box } = line;
+  if (!box) return undefined;
+  const centre = (y0: number, y1: number) => (y0 + y1) / 2;
+  const sameRow = (other: Box) =>
+    (centre(other.y0, other.y1) >= box.y0 && centre(other.y0, other.y1) <= box.y1) ||
+    (centre(box.y0, box.y1) >= other.y0 && centre(box.y0, box.y1) <= other.y1);
+  const candidates = lines.filter((other) => {
+    if (other === line || other.pageNumber !== line.pageNumber || !other.box || !sameRow(other.box)) return false;
+    return side === 'right' ? other.box.x0 >= box.x1 : other.box.x1 <= box.x0;
+  });
+  const distance = (other: TextLine) =>
+    side === 'right' ? (other.box?.x0 ?? 0) - box.x1 : box.x0 - (other.box?.x1 ?? 0);
   return candidates.sort((a, b) => distance(a) - distance(b))[0];
 }
