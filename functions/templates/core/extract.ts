@@ -185,13 +185,13 @@ function valueAfter(
 /**
  * The line a label that ends its line points to: the table cell right of it on the same row,
  * unless that is another label's cell (a row of labels over a row of values); else the line
- * below it. None when that is a header or footer line.
+ * below it. Never a header or footer line.
  */
 function valueCell(line: TextLine, lines: TextLine[], reading: Reading): TextLine | null {
-  const right = besideLine(lines, line, 'right');
-  const beside = right && reading.finder.occurrences(right).length === 0 ? right : undefined;
-  const cell = beside ?? neighbourLine(lines, line, 'below');
-  return cell && reading.layout.zone(cell) === 'body' ? cell : null;
+  const body = (cell: TextLine | undefined) => (cell && reading.layout.zone(cell) === 'body' ? cell : undefined);
+  const right = body(besideLine(lines, line, 'right'));
+  if (right && reading.finder.occurrences(right).length === 0) return right;
+  return body(neighbourLine(lines, line, 'below')) ?? null;
 }
 
 /**
