@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { builtinTemplates } from '../../../functions/templates/core/builtin-templates.ts';
 import { classifyDocument } from '../../../functions/templates/core/classify.ts';
 import { extractFields } from '../../../functions/templates/core/extract.ts';
-import { normaliseLicenseClass } from '../../../functions/templates/core/normalisers.ts';
+import { normaliseChassisNumber, normaliseLicenseClass } from '../../../functions/templates/core/normalisers.ts';
 import type { RecognitionTemplate } from '../../../functions/templates/core/template-model.ts';
 import type { Principal } from '../../../functions/platform/core/principal.ts';
 import { ocrPage } from './ocr-page-fixture.ts';
@@ -110,6 +110,19 @@ describe('label | value tables', () => {
     const extraction = extractFields(builtin('chung-nhan-antt'), [page]);
     assert.equal(extraction.fields['businessName'], 'CÔNG TY TNHH CẦM ĐỒ BÌNH MINH');
     assert.equal(extraction.fields['enterpriseCode'], '0110264460-001');
+  });
+});
+
+describe('vehicle codes', () => {
+  test('stray marks read inside a chassis number (a border tick, a bracket) are dropped, and the reading flagged', () => {
+    assert.deepEqual(normaliseChassisNumber('RLHJF83]00AY1234[56'), { value: 'RLHJF8300AY123456', adjusted: true });
+    assert.deepEqual(normaliseChassisNumber('RLHJF8300AY1⁄23456'), { value: 'RLHJF8300AY123456', adjusted: true });
+    assert.deepEqual(normaliseChassisNumber('rlhjf8300ay123456'), { value: 'RLHJF8300AY123456', adjusted: false });
+    assert.deepEqual(normaliseChassisNumber('RLHJF8300AY123456'), { value: 'RLHJF8300AY123456', adjusted: false });
+  });
+
+  test('a chassis number is still refused when nothing of it is a code', () => {
+    assert.equal(normaliseChassisNumber('không có'), null);
   });
 });
 
