@@ -18,6 +18,12 @@ interface PreparedLabel {
 }
 
 /**
+ * A bilingual form's gloss between a label and its colon ('Số máy (Engine N0):', 'Nhãn
+ * hiệu/Brand:'): part of the label. Without a colon after it, a slash is the value's own.
+ */
+const glossAfter = /^(\s*(?:\/[^:;：/()]{1,40}|\([^:;：()]{1,40}\)))\s*[:;：]/;
+
+/**
  * Whether a label is all its line holds but a list mark ('4.', 'b)'): a table's label cell,
  * where the cell border stands for the colon.
  */
@@ -60,7 +66,8 @@ export class LabelFinder {
     const accepted: Array<LabelOccurrence & { foldedStart: number; foldedEnd: number }> = [];
     for (const prepared of this.labels) {
       for (const match of findPhrase(folded.text, prepared.folded)) {
-        const { start, end } = originalRange(folded, match.start, match.end);
+        const { start, end: labelEnd } = originalRange(folded, match.start, match.end);
+        const end = labelEnd + (glossAfter.exec(line.text.slice(labelEnd))?.[1]?.length ?? 0);
         if (prepared.needsColon && !/^\s*[:;：]/.test(line.text.slice(end)) && !fillsCell(line.text, start, end)) {
           continue;
         }

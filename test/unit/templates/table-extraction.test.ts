@@ -113,6 +113,31 @@ describe('label | value tables', () => {
   });
 });
 
+describe('bilingual labels', () => {
+  test("a label glossed in English before its colon ('Số máy (Engine N0):', 'Nhãn hiệu/Brand:') takes the value after the gloss", () => {
+    const page = ocrPage([
+      { y: 150, x: 300, text: 'GIẤY CHỨNG NHẬN ĐĂNG KÝ XE' },
+      { y: 250, x: 80, text: "Tên chủ xe/Owner's full name: NGUYỄN VĂN AN" },
+      { y: 300, x: 80, text: 'Nhãn hiệu/Brand: HONDA' },
+      { y: 350, x: 80, text: 'Số máy (Engine N0): JF83E1234567' },
+      { y: 400, x: 80, text: 'Số khung (Chassis N0): RLHJF8300AY123456' },
+      { y: 450, x: 80, text: 'Biển số đăng ký/Number plate: 29A-123.45' },
+    ]);
+    const extraction = extractFields(builtin('dang-ky-xe'), [page]);
+    assert.equal(extraction.fields['ownerName'], 'NGUYỄN VĂN AN');
+    assert.equal(extraction.fields['brand'], 'HONDA');
+    assert.equal(extraction.fields['engineNumber'], 'JF83E1234567');
+    assert.equal(extraction.fields['chassisNumber'], 'RLHJF8300AY123456');
+    assert.equal(extraction.fields['plateNumber'], '29A-123.45');
+  });
+
+  test('a slash after a label with no colon to follow is part of the text, not a gloss', () => {
+    const page = ocrPage([{ y: 300, x: 80, text: 'Nhãn hiệu HONDA/WAVE' }]);
+    const extraction = extractFields(builtin('dang-ky-xe'), [page]);
+    assert.equal(extraction.fields['brand'], 'HONDA/WAVE');
+  });
+});
+
 describe('vehicle codes', () => {
   test('stray marks read inside a chassis number (a border tick, a bracket) are dropped, and the reading flagged', () => {
     assert.deepEqual(normaliseChassisNumber('RLHJF83]00AY1234[56'), { value: 'RLHJF8300AY123456', adjusted: true });
