@@ -13,6 +13,8 @@
  *   BENCH_SEED            corpus seed (default 2024)
  *   BENCH_DETAILS         1 to list every field that did not match, with what was read
  *   BENCH_FIELDS_FILE     write one JSON line per extracted field (features and whether it was right) there
+ *   BENCH_POST_CORRECTION 0 to extract from the pages as read, without the stacked-mark post-correction
+ *                         the workflow applies (the text figures give both anyway)
  *   OCR_CACHE_DIR         where pages as read are kept (default .khoso/ocr-cache)
  */
 import { createHash } from 'node:crypto';
@@ -21,6 +23,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OcrPage } from '../../functions/digitize/core/ocr-engine.ts';
 import { createTesseractOcrEngine } from '../../functions/digitize/adapters/ocr/tesseract-ocr-engine.ts';
+import { vietnameseSyllables } from '../../functions/digitize/adapters/vietnamese-syllables.ts';
+import { correctStackedMarks } from '../../functions/digitize/core/vietnamese-post-correction.ts';
+import { characterErrorRate } from '../fixtures/ocr/character-error-rate.ts';
 import { classifyDocument } from '../../functions/templates/core/classify.ts';
 import { extractFields, type Extraction } from '../../functions/templates/core/extract.ts';
 import { builtinTemplates } from '../../functions/templates/core/builtin-templates.ts';
@@ -45,6 +50,8 @@ const seed = Number(process.env.BENCH_SEED ?? 2024);
 const details = process.env.BENCH_DETAILS === '1';
 const fieldsFile = process.env.BENCH_FIELDS_FILE;
 const cacheDir = process.env.OCR_CACHE_DIR ?? '.khoso/ocr-cache';
+const postCorrection = process.env.BENCH_POST_CORRECTION !== '0';
+const syllables = await vietnameseSyllables();
 const started = performance.now();
 
 /** The engine's own source: a change to any of these files reads the pages again. */
@@ -87,13 +94,48 @@ interface PageResult {
   /** Filed without review by today's rule: a template, and confidence at or above the policy's. */
   filed: boolean;
   mismatches: { field: string; expected: FieldValue | null; got: FieldValue | null; raw: string | null }[];
+  text: { read: TextScore; corrected: TextScore; corrections: number; wrongCorrections: number };
+}
+
+/** Capitals with a hat and a tone mark above: the letters the model reads with one mark (docs/ocr-models.md). */
+const stackedCapital = /[ẦẤẨẪẰẮẲẴỀẾỂỄỒỐỔỖỜỚỞỠỪỨỬỮ]/u;
+const wordsOf = (text: string) => text.normalize('NFC').match(/\p{L}+/gu) ?? [];
+interface TextScore {
+  cer: number;
+  stackedWords: number;
+  stackedWordsRight: number;
+}
+/** CER, and how many of the truth's capitalised words with stacked marks the text holds (as a multiset). */
+function textScore(truth: string, text: string): TextScore {
+  const read = new Map<string, number>();
+  for (const word of wordsOf(text)) read.set(word, (read.get(word) ?? 0) + 1);
+  let stackedWords = 0;
+  let stackedWordsRight = 0;
+  for (const word of wordsOf(truth).filter((word) => /^\p{Lu}+$/u.test(word) && stackedCapital.test(word))) {
+    stackedWords += 1;
+    const left = read.get(word) ?? 0;
+    if (left > 0) {
+      stackedWordsRight += 1;
+      read.set(word, left - 1);
+    }
+  }
+  return { cer: characterErrorRate(truth, text), stackedWords, stackedWordsRight };
+}
+/** Words the post-correction changed, and how many of those the truth does not hold. */
+function correctionsMade(truth: string, read: string, corrected: string) {
+  const before = wordsOf(read);
+  const truthWords = new Set(wordsOf(truth));
+  const changed = wordsOf(corrected).filter((word, index) => word !== before[index]);
+  return { corrections: changed.length, wrongCorrections: changed.filter((word) => !truthWords.has(word)).length };
 }
 
 const results: PageResult[] = [];
 const fieldLines: string[] = [];
 for (const part of parts) {
   for (const entry of corpusPlan(pagesPerType, seed, part)) {
-    const ocrPage = await readPage(entry);
+    const readAsIs = await readPage(entry);
+    const corrected = correctStackedMarks(readAsIs, syllables);
+    const ocrPage = postCorrection ? corrected : readAsIs;
     const { best } = classifyDocument([ocrPage], templates, officer);
     const template = best ? templates.find((candidate) => candidate.id === best.templateId) : undefined;
     const extraction = template ? extractFields(template, [ocrPage]) : undefined;
@@ -132,6 +174,11 @@ for (const part of parts) {
       fieldsTotal: typeFields[entry.page.type].length,
       filed: extraction !== undefined && extraction.confidence >= reviewConfidence,
       mismatches,
+      text: {
+        read: textScore(entry.page.text, readAsIs.text),
+        corrected: textScore(entry.page.text, corrected.text),
+        ...correctionsMade(entry.page.text, readAsIs.text, corrected.text),
+      },
     });
   }
 }
@@ -149,6 +196,21 @@ function summary(of: PageResult[]) {
     pagesAllRight: of.filter((result) => result.mismatches.length === 0).length,
     filedWithoutReview: filed.length,
     wrongAmongFiled: filed.filter((result) => result.mismatches.length > 0).length,
+    text: textSummary(of),
+  };
+}
+function textSummary(of: PageResult[]) {
+  const sum = (pick: (result: PageResult) => number) => of.reduce((total, result) => total + pick(result), 0);
+  const side = (which: 'read' | 'corrected') => ({
+    meanCer: round(sum((result) => result.text[which].cer) / Math.max(1, of.length)),
+    stackedWordsRight: sum((result) => result.text[which].stackedWordsRight),
+  });
+  return {
+    stackedWords: sum((result) => result.text.read.stackedWords),
+    asRead: side('read'),
+    postCorrected: side('corrected'),
+    corrections: sum((result) => result.text.corrections),
+    wrongCorrections: sum((result) => result.text.wrongCorrections),
   };
 }
 function groupBy(of: PageResult[], key: (result: PageResult) => string) {
@@ -179,6 +241,7 @@ console.log(
       engineKey,
       pagesReadByEngine: pagesRead,
       reviewConfidence,
+      postCorrection,
       byPart: Object.fromEntries(
         parts.map((part) => {
           const of = results.filter((result) => result.part === part);

@@ -2,10 +2,10 @@ import type { OcrPage } from '../../digitize/core/ocr-engine.ts';
 import { LabelFinder } from './label-finder.ts';
 import { normalisers, type FieldValue, type NormalisedValue } from './normalisers.ts';
 import {
-  besideLine,
   joinSpans,
   neighbourLine,
   pageLines,
+  rowNeighbour,
   sliceSpan,
   spanConfidence,
   zoneLines,
@@ -41,8 +41,11 @@ export interface Extraction {
   confidence: number;
 }
 
-/** A value repaired or chosen between readings by its normaliser is that much less certain. */
-const adjustedFactor = 0.9;
+/**
+ * A value repaired or chosen between readings by its normaliser is that much less certain; so
+ * is a word digitize's post-correction repaired.
+ */
+export const adjustedFactor = 0.9;
 
 /**
  * Reads a template's fields from OCR pages. For each field, candidates are tried in reading
@@ -147,8 +150,9 @@ function* candidates(field: TemplateField, lines: TextLine[], reading: Reading):
 
 /**
  * The text after a label: up to the next label on the same line; else to the end of the line
- * and down the lines below that continue it (see `continues`); or, when the label ends its
- * line, the value cell it points to (see `valueCell`) and the lines that continue that.
+ * and down the lines below that continue it (see `continues`); or, when the label stands
+ * alone, the next cell of its row (a label | value table), else the line below it: the first
+ * of the two that is not in the page's header or footer and does not begin with a label.
  */
 function valueAfter(
   line: TextLine,
@@ -157,25 +161,24 @@ function valueAfter(
   reading: Reading,
   maxLines: number,
 ): TextSpan | null {
-  const { finder } = reading;
+  const { finder, layout } = reading;
   const next = finder.occurrences(line).find((occurrence) => occurrence.start >= from);
   if (next) return nonEmpty(trimSeparators(sliceSpan(line, from, next.start), true));
   const rest = sliceSpan(line, from, line.text.length);
   let parts = [rest];
   let last = line;
-  // Where a wrapped value may not start left of: the label's line, or the value's own cell.
-  let first = line;
   if (trimSeparators(rest, false).text.length === 0) {
-    const cell = valueCell(line, lines, reading);
+    const cell = [rowNeighbour(lines, line, 'right'), neighbourLine(lines, line, 'below')].find(
+      (candidate) => candidate && layout.zone(candidate) === 'body' && textBeforeLabels(candidate, finder).text,
+    );
     if (!cell) return null;
-    if (finder.occurrences(cell).length > 0) return nonEmpty(textBeforeLabels(cell, finder));
+    if (finder.occurrences(cell).length > 0) return textBeforeLabels(cell, finder);
     parts = [cell];
     last = cell;
-    first = cell;
   }
   while (parts.length < maxLines) {
     const below = neighbourLine(lines, last, 'below');
-    if (!below || !continues(below, last, first, lines, reading)) break;
+    if (!below || !continues(below, last, line, lines, reading)) break;
     parts.push(below);
     last = below;
   }
@@ -183,31 +186,19 @@ function valueAfter(
 }
 
 /**
- * The line a label that ends its line points to: the table cell right of it on the same row,
- * unless that is another label's cell (a row of labels over a row of values); else the line
- * below it. Never a header or footer line.
- */
-function valueCell(line: TextLine, lines: TextLine[], reading: Reading): TextLine | null {
-  const body = (cell: TextLine | undefined) => (cell && reading.layout.zone(cell) === 'body' ? cell : undefined);
-  const right = body(besideLine(lines, line, 'right'));
-  if (right && reading.finder.occurrences(right).length === 0) return right;
-  return body(neighbourLine(lines, line, 'below')) ?? null;
-}
-
-/**
  * Whether `below` carries on the value that ends `last`: it holds no label, is not a header or
- * footer line, does not start left of the value's first line (a new paragraph), is not a table
- * cell with another on its left (the next row's value), and does not begin a new sentence: after
- * a line that ended one, or a capitalised word followed by a lower-case one in a line that ends
- * with a full stop ('Giấy xác nhận có giá trị 30 ngày.'). A place name wrapped over two lines
- * ('Sóc' / 'Trăng, tỉnh Sóc Trăng', 'Bộ' / 'Công an') carries on.
+ * footer line, does not start left of the label's line (a new paragraph), has no cell left of it
+ * in its row (the next row of a table), and does not begin a
+ * new sentence: after a line that ended one, or a capitalised word followed by a lower-case one
+ * in a line that ends with a full stop ('Giấy xác nhận có giá trị 30 ngày.'). A place name
+ * wrapped over two lines ('Sóc' / 'Trăng, tỉnh Sóc Trăng', 'Bộ' / 'Công an') carries on.
  */
-function continues(below: TextLine, last: TextLine, firstLine: TextLine, lines: TextLine[], reading: Reading): boolean {
+function continues(below: TextLine, last: TextLine, labelLine: TextLine, lines: TextLine[], reading: Reading): boolean {
   if (reading.finder.occurrences(below).length > 0 || reading.layout.zone(below) !== 'body') return false;
-  if (below.box && firstLine.box && below.box.x0 < firstLine.box.x0 - (firstLine.box.y1 - firstLine.box.y0)) {
+  if (below.box && labelLine.box && below.box.x0 < labelLine.box.x0 - (labelLine.box.y1 - labelLine.box.y0)) {
     return false;
   }
-  if (besideLine(lines, below, 'left')) return false;
+  if (rowNeighbour(lines, below, 'left')) return false;
   if (endsSentence(last.text)) return false;
   return !(/^\p{Lu}\p{Ll}*\s\p{Ll}/u.test(below.text) && endsSentence(below.text));
 }

@@ -17,6 +17,9 @@ interface PreparedLabel {
   needsColon: boolean;
 }
 
+/** The colon after a label, or what the engine reads for it: ';', or a full stop before a space ('Số. 12/QĐ'). */
+const colonAfter = /^\s*(?:[:;：]|\.\s)/;
+
 /**
  * A bilingual form's gloss between a label and its colon ('Số máy (Engine N0):', 'Nhãn
  * hiệu/Brand:'): part of the label. Without a colon after it, a slash is the value's own.
@@ -68,9 +71,8 @@ export class LabelFinder {
       for (const match of findPhrase(folded.text, prepared.folded)) {
         const { start, end: labelEnd } = originalRange(folded, match.start, match.end);
         const end = labelEnd + (glossAfter.exec(line.text.slice(labelEnd))?.[1]?.length ?? 0);
-        if (prepared.needsColon && !/^\s*[:;：]/.test(line.text.slice(end)) && !fillsCell(line.text, start, end)) {
+        if (prepared.needsColon && !colonAfter.test(line.text.slice(end)) && !fillsCell(line.text, start, end))
           continue;
-        }
         const overlaps = accepted.some((other) => match.start < other.foldedEnd && match.end > other.foldedStart);
         if (!overlaps)
           accepted.push({ label: prepared.label, start, end, foldedStart: match.start, foldedEnd: match.end });

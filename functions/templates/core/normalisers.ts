@@ -185,11 +185,12 @@ for (const family of familyNames) {
 }
 
 /**
- * The family name a misread first word stands for: only when the word carries Vietnamese marks
- * (a name typed without any is left as typed), is not itself a family name, and folds to
- * exactly one.
+ * The family name a misread first word of a name stands for: only when the word carries
+ * Vietnamese marks (a name typed without any is left as typed), is not itself a family name,
+ * and folds to exactly one. The one rule for family names: the name normaliser applies it to a
+ * name field, digitize's post-correction to a capitalised name in the page's text.
  */
-function repairFamilyName(word: string): string {
+export function repairFamilyName(word: string): string {
   if (familyNames.has(word) || /^[A-Z]*$/.test(word)) return word;
   const matches = familyNamesByFolding.get(foldForSearch(word)) ?? [];
   return matches.length === 1 ? (matches[0] ?? word) : word;

@@ -73,10 +73,10 @@ function centreInside(word: OcrWord, box: Box): boolean {
 }
 
 /**
- * The page's lines in the engine's reading order, each cut into its cells (see
- * `columnGapHeights`). A line's tokens take the confidence of the words inside its box when they
- * pair up one to one, else the line's own confidence (and the line stays whole). A page without
- * lines (an engine that only gives text) is split on newlines.
+ * The page's lines in the engine's reading order, each cut into its columns (see
+ * `splitColumns`). A line's tokens take the confidence of the words inside its box when they
+ * pair up one to one, else the line's own confidence. A page without lines (an engine that only
+ * gives text) is split on newlines.
  */
 export function pageLines(page: OcrPage): TextLine[] {
   if (page.lines.length === 0) {
@@ -89,48 +89,56 @@ export function pageLines(page: OcrPage): TextLine[] {
       }))
       .filter((line) => line.text.length > 0);
   }
-  return page.lines.flatMap((line) => {
-    const tokens = tokensOf(line.text);
-    if (tokens.length === 0) return [];
-    const box = hasArea(line.box) ? line.box : null;
-    const words = box ? page.words.filter((word) => centreInside(word, box)).sort((a, b) => a.box.x0 - b.box.x0) : [];
-    if (!box || words.length !== tokens.length) {
-      const confidences = tokens.map((text) => ({ text, confidence: line.confidence }));
-      return [{ ...spanOfTokens(confidences), pageNumber: page.pageNumber, box }];
-    }
-    return cells(words, tokens).map((cell) => ({
-      ...spanOfTokens(cell.map(({ word, text }) => ({ text, confidence: word.confidence }))),
-      pageNumber: page.pageNumber,
-      box: {
-        x0: cell[0]?.word.box.x0 ?? box.x0,
-        y0: box.y0,
-        x1: cell.at(-1)?.word.box.x1 ?? box.x1,
-        y1: box.y1,
-      },
-    }));
-  });
+  return page.lines
+    .flatMap((line) => {
+      const tokens = tokensOf(line.text);
+      const box = hasArea(line.box) ? line.box : null;
+      const words = box ? page.words.filter((word) => centreInside(word, box)).sort((a, b) => a.box.x0 - b.box.x0) : [];
+      if (box && words.length === tokens.length && words.length > 0) {
+        return splitColumns(words.map((word, i) => ({ ...word, text: tokens[i] ?? word.text }))).map((column) => ({
+          ...spanOfTokens(column),
+          pageNumber: page.pageNumber,
+          box: boxAround(column),
+        }));
+      }
+      const span = spanOfTokens(tokens.map((text) => ({ text, confidence: line.confidence })));
+      return [{ ...span, pageNumber: page.pageNumber, box }];
+    })
+    .filter((line) => line.text.length > 0);
 }
 
 /**
- * A gap between two words of a line wider than this many word heights is a column edge: a
- * table's cell border, or the gutter of a two-column header. Spaces between words, even before
- * the next label on a form line ('Hạng: B2   Có giá trị đến'), stay under 2.
+ * A gap wider than this many word heights separates two columns: the header's agency | motto
+ * and number | place-and-date, a table's label | value cells. Words of one sentence, even
+ * justified or set apart as two short labelled values, stand closer.
  */
-const columnGapHeights = 2;
+const columnGap = 3;
 
-/** The words of one engine line (in order, one per token), grouped into the cells they fill. */
-function cells(words: OcrWord[], tokens: string[]): Array<Array<{ word: OcrWord; text: string }>> {
+/**
+ * Cuts a line's words (left to right) where the gap between two of them is a column gap. The
+ * engine often reads a row of a two-column header as one line; cut, each column reads as the
+ * form prints it, so a value after a label ends at its column and a place-and-date line is one.
+ */
+function splitColumns(words: OcrWord[]): OcrWord[][] {
   const heights = words.map((word) => word.box.y1 - word.box.y0).sort((a, b) => a - b);
-  const wordHeight = heights[Math.floor(heights.length / 2)] ?? 0;
-  const grouped: Array<Array<{ word: OcrWord; text: string }>> = [];
-  words.forEach((word, i) => {
-    const previous = words[i - 1];
-    const entry = { word, text: tokens[i] ?? '' };
-    const cell = grouped.at(-1);
-    if (cell && previous && word.box.x0 - previous.box.x1 <= columnGapHeights * wordHeight) cell.push(entry);
-    else grouped.push([entry]);
-  });
-  return grouped;
+  const height = heights[Math.floor(heights.length / 2)] ?? 0;
+  const columns: OcrWord[][] = [];
+  for (const word of words) {
+    const column = columns.at(-1);
+    const previous = column?.at(-1);
+    if (column && previous && word.box.x0 - previous.box.x1 <= columnGap * height) column.push(word);
+    else columns.push([word]);
+  }
+  return columns;
+}
+
+function boxAround(words: OcrWord[]): Box {
+  return {
+    x0: Math.min(...words.map((word) => word.box.x0)),
+    y0: Math.min(...words.map((word) => word.box.y0)),
+    x1: Math.max(...words.map((word) => word.box.x1)),
+    y1: Math.max(...words.map((word) => word.box.y1)),
+  };
 }
 
 function tokensOf(text: string): string[] {
@@ -160,12 +168,7 @@ export function zoneLines(page: OcrPage, zone: Box): TextLine[] {
     return {
       ...spanOfTokens(sorted.map((word) => ({ text: word.text, confidence: word.confidence }))),
       pageNumber: page.pageNumber,
-      box: {
-        x0: Math.min(...sorted.map((word) => word.box.x0)),
-        y0: Math.min(...sorted.map((word) => word.box.y0)),
-        x1: Math.max(...sorted.map((word) => word.box.x1)),
-        y1: Math.max(...sorted.map((word) => word.box.y1)),
-      },
+      box: boxAround(sorted),
     };
   });
 }
@@ -196,22 +199,19 @@ export function neighbourLine(lines: TextLine[], line: TextLine, direction: 'bel
 }
 
 /**
- * The nearest line on the same row as `line` to its right (or left): the one's vertical centre
- * lies within the other's band. In a table, the cell beside a label cell holds its value; a
- * line with a cell on its left begins a new row.
+ * The nearest line beside `line` in its row, to its right (the next cell, or the other column)
+ * or its left: its vertical middle lies within `line`'s height. None without boxes.
  */
-export function besideLine(lines: TextLine[], line: TextLine, side: 'right' | 'left'): TextLine | undefined {
+export function rowNeighbour(lines: TextLine[], line: TextLine, direction: 'right' | 'left'): TextLine | undefined {
   const { box } = line;
   if (!box) return undefined;
-  const centre = (y0: number, y1: number) => (y0 + y1) / 2;
-  const sameRow = (other: Box) =>
-    (centre(other.y0, other.y1) >= box.y0 && centre(other.y0, other.y1) <= box.y1) ||
-    (centre(box.y0, box.y1) >= other.y0 && centre(box.y0, box.y1) <= other.y1);
   const candidates = lines.filter((other) => {
-    if (other === line || other.pageNumber !== line.pageNumber || !other.box || !sameRow(other.box)) return false;
-    return side === 'right' ? other.box.x0 >= box.x1 : other.box.x1 <= box.x0;
+    if (other === line || other.pageNumber !== line.pageNumber || !other.box) return false;
+    const middle = (other.box.y0 + other.box.y1) / 2;
+    const beside = direction === 'right' ? other.box.x0 >= box.x1 : other.box.x1 <= box.x0;
+    return beside && middle >= box.y0 && middle <= box.y1;
   });
   const distance = (other: TextLine) =>
-    side === 'right' ? (other.box?.x0 ?? 0) - box.x1 : box.x0 - (other.box?.x1 ?? 0);
+    direction === 'right' ? (other.box?.x0 ?? 0) - box.x1 : box.x0 - (other.box?.x1 ?? 0);
   return candidates.sort((a, b) => distance(a) - distance(b))[0];
 }
