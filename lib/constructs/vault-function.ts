@@ -44,12 +44,11 @@ export interface VaultFunctionProps {
 
 /**
  * What a function that runs OCR needs: Tesseract's worker, wasm and native image libraries
- * as node_modules, the Vietnamese syllable list of the post-correction (dictionary-vi, read from
- * its package), the Vietnamese model beside the bundle, and 1,536 MB (the OCR memory budget).
+ * as node_modules, the Vietnamese model beside the bundle, and 1,536 MB (the OCR memory budget).
  */
 export const ocrFunction = {
   memorySize: 1536,
-  nodeModules: ['tesseract.js', 'sharp', '@napi-rs/canvas', 'pdfjs-dist', 'dictionary-vi'],
+  nodeModules: ['tesseract.js', 'sharp', '@napi-rs/canvas', 'pdfjs-dist'],
   copyBesideBundle: ['functions/digitize/adapters/ocr/tessdata'],
 } satisfies Partial<VaultFunctionProps>;
 

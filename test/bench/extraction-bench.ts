@@ -15,6 +15,8 @@
  *   BENCH_FIELDS_FILE     write one JSON line per extracted field (features and whether it was right) there
  *   BENCH_POST_CORRECTION 0 to extract from the pages as read, without the stacked-mark post-correction
  *                         the workflow applies (the text figures give both anyway)
+ *   BENCH_SCAN            colour: read colour scans of the pages (seal red, signature blue) instead of the
+ *                         grey corpus, for the degradations a colour scan exists for (`colourScanDegradations`)
  *   OCR_CACHE_DIR         where pages as read are kept (default .khoso/ocr-cache)
  */
 import { createHash } from 'node:crypto';
@@ -23,7 +25,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OcrPage } from '../../functions/digitize/core/ocr-engine.ts';
 import { createTesseractOcrEngine } from '../../functions/digitize/adapters/ocr/tesseract-ocr-engine.ts';
-import { vietnameseSyllables } from '../../functions/digitize/adapters/vietnamese-syllables.ts';
 import { correctStackedMarks } from '../../functions/digitize/core/vietnamese-post-correction.ts';
 import { characterErrorRate } from '../fixtures/ocr/character-error-rate.ts';
 import { classifyDocument } from '../../functions/templates/core/classify.ts';
@@ -34,12 +35,15 @@ import type { Principal } from '../../functions/platform/core/principal.ts';
 import {
   corpusParts,
   corpusPlan,
+  colourScanDegradations,
+  renderColourScan,
   renderDegraded,
   typeFields,
   type CorpusPage,
   type CorpusPart,
   type FieldValue,
 } from '../fixtures/ocr/synthetic-corpus.ts';
+import { editDistance, normaliseForScoring } from '../fixtures/ocr/character-error-rate.ts';
 
 const parts = (process.env.BENCH_PARTS ?? 'tuning').split(',') as CorpusPart[];
 if (parts.some((part) => !corpusParts.includes(part))) throw new Error(`BENCH_PARTS: one of ${corpusParts.join(', ')}`);
@@ -49,13 +53,14 @@ if (!Number.isInteger(pagesPerType) || pagesPerType < 1)
 const seed = Number(process.env.BENCH_SEED ?? 2024);
 const details = process.env.BENCH_DETAILS === '1';
 const fieldsFile = process.env.BENCH_FIELDS_FILE;
+const scan = process.env.BENCH_SCAN ?? 'grey';
+if (scan !== 'grey' && scan !== 'colour') throw new Error('BENCH_SCAN: grey or colour');
 const cacheDir = process.env.OCR_CACHE_DIR ?? '.khoso/ocr-cache';
 const postCorrection = process.env.BENCH_POST_CORRECTION !== '0';
-const syllables = await vietnameseSyllables();
 const started = performance.now();
 
 /** The engine's own source: a change to any of these files reads the pages again. */
-const engineSources = ['tesseract-ocr-engine.ts', 'preprocess-page.ts', 'decode-image-page.ts'];
+const engineSources = ['tesseract-ocr-engine.ts', 'preprocess-page.ts', 'decode-image-page.ts', 'drop-colour-inks.ts'];
 const engineHash = createHash('sha256');
 for (const file of engineSources)
   engineHash.update(
@@ -67,10 +72,14 @@ await mkdir(cacheDir, { recursive: true });
 const engine = createTesseractOcrEngine();
 let pagesRead = 0;
 async function readPage(entry: CorpusPage): Promise<OcrPage> {
-  const file = join(cacheDir, `${engineKey}-${entry.part}-${entry.degradation}-${entry.page.id}-${entry.seed}.json`);
+  const scanTag = scan === 'colour' ? '-colour' : '';
+  const file = join(
+    cacheDir,
+    `${engineKey}-${entry.part}-${entry.degradation}${scanTag}-${entry.page.id}-${entry.seed}.json`,
+  );
   const cached = await readFile(file, 'utf8').catch(() => undefined);
   if (cached) return JSON.parse(cached) as OcrPage;
-  const image = await renderDegraded(entry);
+  const image = scan === 'colour' ? await renderColourScan(entry) : await renderDegraded(entry);
   const page = await engine.recognizePage({ bytes: image.bytes, contentType: image.contentType, pageNumber: 1 });
   await writeFile(file, JSON.stringify(page));
   pagesRead += 1;
@@ -87,6 +96,11 @@ interface PageResult {
   type: string;
   variant: number;
   degradation: string;
+  /** Stamped with a seal and signed over the closing lines. */
+  marked: boolean;
+  /** Character edits between the page as read and its ground-truth text, and that text's length. */
+  edits: number;
+  characters: number;
   classifiedAs: string | null;
   extraction: Extraction | undefined;
   fieldsMatched: number;
@@ -132,13 +146,15 @@ function correctionsMade(truth: string, read: string, corrected: string) {
 const results: PageResult[] = [];
 const fieldLines: string[] = [];
 for (const part of parts) {
-  for (const entry of corpusPlan(pagesPerType, seed, part)) {
+  const plan = corpusPlan(pagesPerType, seed, part);
+  for (const entry of scan === 'colour' ? plan.filter((e) => colourScanDegradations.includes(e.degradation)) : plan) {
     const readAsIs = await readPage(entry);
-    const corrected = correctStackedMarks(readAsIs, syllables);
+    const corrected = correctStackedMarks(readAsIs);
     const ocrPage = postCorrection ? corrected : readAsIs;
+    const reference = [...normaliseForScoring(entry.page.text)];
     const { best } = classifyDocument([ocrPage], templates, officer);
     const template = best ? templates.find((candidate) => candidate.id === best.templateId) : undefined;
-    const extraction = template ? extractFields(template, [ocrPage]) : undefined;
+    const extraction = template ? extractFields(template, [ocrPage], { today: new Date() }) : undefined;
     const typeRight = extraction?.type === entry.page.type;
     const mismatches: PageResult['mismatches'] = [];
     let fieldsMatched = 0;
@@ -168,6 +184,9 @@ for (const part of parts) {
       type: entry.page.type,
       variant: entry.page.variant,
       degradation: entry.degradation,
+      marked: entry.page.spec.marks !== undefined,
+      edits: editDistance(reference, [...normaliseForScoring(ocrPage.text)]),
+      characters: reference.length,
       classifiedAs: best?.key ?? null,
       extraction,
       fieldsMatched,
@@ -191,6 +210,13 @@ function summary(of: PageResult[]) {
   const filed = of.filter((result) => result.filed);
   return {
     pages: of.length,
+    cer: round(
+      of.reduce((sum, result) => sum + result.edits, 0) /
+        Math.max(
+          1,
+          of.reduce((sum, r) => sum + r.characters, 0),
+        ),
+    ),
     typeRight: of.filter((result) => result.classifiedAs === result.type).length,
     fieldExactMatch: round(of.reduce((sum, result) => sum + result.fieldsMatched, 0) / Math.max(1, fieldsTotal)),
     pagesAllRight: of.filter((result) => result.mismatches.length === 0).length,
@@ -237,7 +263,7 @@ console.log(
     {
       benchmark: 'extraction',
       date: new Date().toISOString(),
-      corpus: { seed, pagesPerType, parts },
+      corpus: { seed, pagesPerType, parts, scan },
       engineKey,
       pagesReadByEngine: pagesRead,
       reviewConfidence,
@@ -252,6 +278,11 @@ console.log(
               byType: groupBy(of, (result) => result.type),
               byVariant: groupBy(of, (result) => String(result.variant)),
               byDegradation: groupBy(of, (result) => result.degradation),
+              byMarks: groupBy(of, (result) => (result.marked ? 'stamped' : 'unmarked')),
+              byDegradationAndMarks: groupBy(
+                of,
+                (result) => `${result.degradation} ${result.marked ? 'stamped' : 'unmarked'}`,
+              ),
               byField: byField(of),
               ...(details
                 ? {

@@ -53,7 +53,7 @@ export async function extractUpload(
       : undefined;
   if (classified.templateId && !template)
     throw new InvalidInputError(`template ${classified.templateId} v${classified.templateVersion} is gone`);
-  const extraction = template ? extractFields(template, pages) : undefined;
+  const extraction = template ? extractFields(template, pages, { today: deps.clock.now() }) : undefined;
   const fields = extraction?.fields ?? {};
   const confidence = extraction?.confidence ?? 0;
   const issued = upload.source === 'issued';

@@ -1,17 +1,13 @@
 import type { OcrEngine, OcrPage } from './ocr-engine.ts';
 import { isScanContentType } from './scan-validation.ts';
 import { writeWorkingPage } from './working-pages.ts';
-import { correctStackedMarks, type SyllableList } from './vietnamese-post-correction.ts';
+import { correctStackedMarks } from './vietnamese-post-correction.ts';
 import { UploadStateError } from './workflow-errors.ts';
 import { loadProcessingUpload, recordStep, type ReadingDeps } from './workflow-upload.ts';
 
-/**
- * The RecognizePage step also needs an OCR engine and the syllables of its post-correction;
- * only its function carries them.
- */
+/** The RecognizePage step also needs an OCR engine; only its function carries one. */
 export interface RecognitionDeps extends ReadingDeps {
   ocr: OcrEngine;
-  syllables: () => Promise<SyllableList>;
 }
 
 /**
@@ -31,7 +27,7 @@ export async function recognizeUploadPage(
     contentType: upload.contentType,
     pageNumber: input.pageNumber,
   });
-  const page = correctStackedMarks(read, await deps.syllables());
+  const page = correctStackedMarks(read);
   await writeWorkingPage(deps, upload.id, input.pageNumber, page);
   return { pageNumber: page.pageNumber, confidence: page.confidence, source: page.source };
 }

@@ -1,17 +1,13 @@
 /**
  * Post-correction of the stacked-mark defect (docs/ocr-models.md): the Vietnamese model sometimes
  * reads a capital with a hat and a tone mark (Ễ, Ữ, Ẫ, Ỗ, Ẵ) with one mark only, NGUYỄN as NGUYÊN,
- * ĐỖ as ĐỎ. A word read so is put back only on evidence: it is not a Vietnamese syllable while a
- * single one of its stacked-mark variants is, or it opens a capitalised personal name and is a
- * misread family name. A word that is itself a syllable is otherwise left alone (NGUYÊN is a given
- * name: TRẦN NGUYÊN KHÔI stays).
+ * ĐỖ as ĐỎ. A word read so is put back only where it opens a capitalised personal name and is a
+ * misread family name; anywhere else it is left as read (NGUYÊN is also a given name and a word:
+ * TRẦN NGUYÊN KHÔI and TÀI NGUYÊN stay).
  */
 import { adjustedFactor } from '../../templates/core/extract.ts';
 import { repairFamilyName } from '../../templates/core/normalisers.ts';
 import type { OcrLine, OcrPage, OcrWord } from './ocr-engine.ts';
-
-/** Vietnamese syllables, lower case NFC ('nguyễn', 'quyết'). */
-export type SyllableList = ReadonlySet<string>;
 
 const hats = ['\u0302', '\u0306', '\u031B'] as const; // circumflex (Â Ê Ô), breve (Ă), horn (Ơ Ư)
 const tonesAbove = ['\u0300', '\u0301', '\u0309', '\u0303'] as const; // grave, acute, hook, tilde
@@ -70,8 +66,6 @@ export function stackedMarkVariants(word: string): string[] {
   return variants;
 }
 
-const isSyllable = (syllables: SyllableList, word: string) => syllables.has(word.toLocaleLowerCase('vi'));
-
 /**
  * A run of capitalised words opens at `index`: two to five of them, as a personal name is
  * written, the run broken by punctuation or a wide gap (`NGUYÊN VĂN AN, TRẦN THỊ BÌNH` and two
@@ -108,24 +102,19 @@ function lineWords(text: string, wideGapAfter: readonly boolean[]): LineWords {
 }
 
 /** The word at `index` as it should read, judged with its line. */
-function correctedWord(line: LineWords, index: number, syllables: SyllableList): string {
+function correctedWord(line: LineWords, index: number): string {
   const word = line.cores[index] ?? '';
   const variants = stackedMarkVariants(word);
-  if (variants.length === 0) return word;
-  if (opensCapitalisedName(line, index)) {
-    const family = repairFamilyName(word);
-    if (variants.includes(family)) return family;
-  }
-  if (isSyllable(syllables, word)) return word;
-  const valid = variants.filter((variant) => isSyllable(syllables, variant));
-  return valid.length === 1 ? (valid[0] ?? word) : word;
+  if (variants.length === 0 || !opensCapitalisedName(line, index)) return word;
+  const family = repairFamilyName(word);
+  return variants.includes(family) ? family : word;
 }
 
 /** The line's tokens as they should read (with their punctuation). */
-function correctTokens(line: LineWords, syllables: SyllableList): string[] {
+function correctTokens(line: LineWords): string[] {
   return line.tokens.map((token, index) => {
     const core = line.cores[index] ?? '';
-    const to = core === '' ? core : correctedWord(line, index, syllables);
+    const to = core === '' ? core : correctedWord(line, index);
     return to === core ? token : `${line.before[index] ?? ''}${to}${line.after[index] ?? ''}`;
   });
 }
@@ -140,7 +129,7 @@ const centreInside = (word: OcrWord, line: OcrLine) => {
  * The page with its stacked-mark misreadings put back, in its lines, its words (boxes kept) and
  * its text. A page from a PDF's text layer is returned as it is: its text was not read by OCR.
  */
-export function correctStackedMarks(page: OcrPage, syllables: SyllableList): OcrPage {
+export function correctStackedMarks(page: OcrPage): OcrPage {
   if (page.source !== 'ocr') return page;
   const words = [...page.words];
   const taken = new Set<number>();
@@ -159,7 +148,7 @@ export function correctStackedMarks(page: OcrPage, syllables: SyllableList): Ocr
       const [left, right] = [words[aligned?.[i] ?? -1], words[aligned?.[i + 1] ?? -1]];
       return left !== undefined && right !== undefined && right.box.x0 - left.box.x1 > lineHeight;
     });
-    const corrected = correctTokens(lineWords(line.text, wideGapAfter), syllables);
+    const corrected = correctTokens(lineWords(line.text, wideGapAfter));
     if (corrected.every((token, i) => token === tokens[i])) return line;
     changed = true;
     corrected.forEach((token, i) => {

@@ -13,7 +13,6 @@ import { awaitReview } from '../core/review.ts';
 import { sealStep } from '../core/seal-upload.ts';
 import { validateUpload } from '../core/validate-upload.ts';
 import { discardWorkingPages } from '../core/working-pages.ts';
-import { vietnameseSyllables } from '../adapters/vietnamese-syllables.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 
 /**
@@ -91,7 +90,7 @@ export function createWorkflowSteps(deps: VaultDeps, ocr: () => OcrEngine = noOc
     validate: step((event) => validateUpload(deps, z.object({ uploadId }).parse(event))),
     recognize: step((event) =>
       recognizeUploadPage(
-        { ...deps, ocr: ocr(), syllables: vietnameseSyllables },
+        { ...deps, ocr: ocr() },
         z.object({ uploadId, pageNumber: z.number().int().positive() }).parse(event),
       ),
     ),

@@ -37,6 +37,7 @@ const numberPart = '(?:[a-z]{1,12}|[a-z]{1,2}\\d\\d?)';
  */
 const administrativeNumber: TemplateField = {
   ...documentNumber,
+  normaliser: 'document-number',
   shape: `^\\d{1,7}/${numberPart}$|^\\d{1,7}/${numberPart}-${numberPart}$`,
 };
 const issueDate: TemplateField = { name: 'issueDate', pattern: issueDateLine, normaliser: 'date', required: true };

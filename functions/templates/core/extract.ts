@@ -13,6 +13,14 @@ import {
   type TextSpan,
 } from './ocr-lines.ts';
 import { repairCode } from './code-confusions.ts';
+import {
+  amountsInWords,
+  crossCheck,
+  validateValue,
+  vietnamDate,
+  type FieldValidation,
+  type ValidationContext,
+} from './field-validators.ts';
 import { PageLayout } from './page-layout.ts';
 import { compilePattern, matchPattern } from './safe-pattern.ts';
 import { pagesRead, type RecognitionTemplate, type TemplateField } from './template-model.ts';
@@ -27,6 +35,8 @@ export interface ExtractedField {
   raw: string | null;
   /** 0..1; 0 when the field is missing. */
   confidence: number;
+  /** What the field type's validator said of the value (field-validators.ts); unchecked when missing. */
+  validation: FieldValidation;
 }
 
 export interface Extraction {
@@ -41,9 +51,14 @@ export interface Extraction {
   confidence: number;
 }
 
+export interface ExtractionOptions {
+  /** The instant of reading: dates are checked against Vietnam's date at it (issued ≤ today ≤ expiry). */
+  today?: Date;
+}
+
 /**
- * A value repaired or chosen between readings by its normaliser is that much less certain; so
- * is a word digitize's post-correction repaired.
+ * A value repaired or chosen between readings by its normaliser or validator is that much less
+ * certain; so is a word digitize's post-correction repaired.
  */
 export const adjustedFactor = 0.9;
 
@@ -51,15 +66,32 @@ export const adjustedFactor = 0.9;
  * Reads a template's fields from OCR pages. For each field, candidates are tried in reading
  * order until one normalises: its place in the page layout (issuing agency), then the text
  * after each of its labels (or below, or above), each line its pattern matches, or its zone.
+ * Each value is checked by its type's validator: a candidate it finds invalid gives way to a
+ * later valid one, and is kept, marked invalid, when none is. Checks between fields (dates
+ * against each other and today, a personal ID's birth year) run once all fields are read.
  * A field's confidence is the OCR confidence of its least certain word × 0.9 when the
- * normaliser (or the field's shape) had to repair or guess.
+ * normaliser, the field's shape or the validator had to repair or guess.
  * The template must have passed `recognitionTemplateSchema` (its patterns are vetted there).
  */
-export function extractFields(template: RecognitionTemplate, pages: OcrPage[]): Extraction {
+export function extractFields(
+  template: RecognitionTemplate,
+  pages: OcrPage[],
+  options: ExtractionOptions = {},
+): Extraction {
   const read = pages.slice(0, pagesRead);
   const lines = read.flatMap(pageLines);
-  const reading: Reading = { finder: new LabelFinder(template), layout: new PageLayout(read, lines) };
-  const details = template.fields.map((field) => extractField(field, fieldLines(field, read, lines), reading));
+  const today = options.today && vietnamDate(options.today);
+  const reading: Reading = {
+    finder: new LabelFinder(template),
+    layout: new PageLayout(read, lines),
+    validation: { amountsInWords: amountsInWords(lines.map((line) => line.text).join('\n')), today },
+  };
+  const readFields = template.fields.map((field) => extractField(field, fieldLines(field, read, lines), reading));
+  const failures = crossCheck(readFields, { today });
+  const details = readFields.map((detail) => {
+    const failure = failures.get(detail.name);
+    return failure ? { ...detail, validation: failure } : detail;
+  });
   const fields: Record<string, FieldValue> = {};
   for (const detail of details) if (detail.value !== null) fields[detail.name] = detail.value;
   const counted = details.some((detail) => detail.required)
@@ -85,22 +117,30 @@ function fieldLines(field: TemplateField, pages: OcrPage[], lines: TextLine[]): 
 interface Reading {
   finder: LabelFinder;
   layout: PageLayout;
+  validation: ValidationContext;
 }
 
 function extractField(field: TemplateField, lines: TextLine[], reading: Reading): ExtractedField {
   const pattern = field.pattern === undefined ? undefined : compilePattern(field.pattern);
   const normalise = normaliserFor(field);
+  const { name, required } = field;
   let raw: string | null = null;
+  let firstInvalid: ExtractedField | undefined;
   for (const candidate of candidates(field, lines, reading)) {
     const value = pattern ? applyPattern(pattern, candidate) : candidate;
     if (!value) continue;
     raw ??= value.text;
     const normalised = normalise(value.text);
     if (!normalised) continue;
-    const confidence = spanConfidence(value) * (normalised.adjusted ? adjustedFactor : 1);
-    return { name: field.name, required: field.required, value: normalised.value, raw: value.text, confidence };
+    const { outcome, reason, value: checked } = validateValue(field.normaliser, normalised.value, reading.validation);
+    const adjusted = normalised.adjusted || outcome === 'repaired';
+    const confidence = spanConfidence(value) * (adjusted ? adjustedFactor : 1);
+    const validation: FieldValidation = reason === undefined ? { outcome } : { outcome, reason };
+    const detail = { name, required, value: checked, raw: value.text, confidence, validation };
+    if (outcome !== 'invalid') return detail;
+    firstInvalid ??= detail;
   }
-  return { name: field.name, required: field.required, value: null, raw, confidence: 0 };
+  return firstInvalid ?? { name, required, value: null, raw, confidence: 0, validation: { outcome: 'unchecked' } };
 }
 
 /**

@@ -22,6 +22,7 @@ export const normaliserNames = [
   'enterprise-code',
   'license-class',
   'code',
+  'document-number',
   'chassis-number',
   'text',
 ] as const;
@@ -177,6 +178,10 @@ const familyNames = new Set([
   'VI',
   'LỘC',
 ]);
+export function isFamilyName(word: string): boolean {
+  return familyNames.has(word);
+}
+
 /** Folded spelling → family names with that spelling; only a single one is a safe repair. */
 const familyNamesByFolding = new Map<string, string[]>();
 for (const family of familyNames) {
@@ -232,12 +237,15 @@ export function normaliseName(text: string): NormalisedValue | null {
  *   (`51F12345` → `51F-123.45`), and letters plus a digit when six follow. Five digits could
  *   also be a digit series and an old four-digit serial (`51F1-2345`), so the five-digit
  *   reading is flagged adjusted.
- * - A digit where the series letter belongs (`518-123.45`: an 8 or a B?) or a dot anywhere
- *   but before the last two digits of a five-digit serial is refused, not guessed.
+ * - With separators, a look-alike where a letter or digit belongs (`518-123.45`, `5S1-12B.45`)
+ *   is kept as read: the plate validator (field-validators.ts) repairs it by position or marks
+ *   it invalid. A dot anywhere but before the last two digits of a five-digit serial is refused.
  */
 export function normalisePlate(text: string): NormalisedValue | null {
   const plate = text.normalize('NFC').toUpperCase().trim().replace(/\s+/g, ' ');
-  const separated = /^([0-9OIL]{2})[ -]?([A-Z]{1,2}\d?)[ -]+(\d{3}\.?\d{2}|\d{4})$/.exec(plate);
+  const separated = /^([0-9OILSGB]{2})[ -]?([A-Z0-9][A-Z]?\d?)[ -]+([\dOISGB]{3}\.?[\dOISGB]{2}|[\dOISGB]{4})$/.exec(
+    plate,
+  );
   if (separated) {
     const [, province = '', series = '', serial = ''] = separated;
     return canonicalPlate(province, series, serial.replace('.', ''), false);
@@ -249,9 +257,8 @@ export function normalisePlate(text: string): NormalisedValue | null {
   return canonicalPlate(province, letters, digits, digits.length === 5);
 }
 
-function canonicalPlate(province: string, series: string, serial: string, ambiguous: boolean): NormalisedValue | null {
+function canonicalPlate(province: string, series: string, serial: string, ambiguous: boolean): NormalisedValue {
   const repaired = repairDigits(province.replace(/L/g, 'l'));
-  if (!/^\d{2}$/.test(repaired.digits)) return null;
   const formatted = serial.length === 5 ? `${serial.slice(0, 3)}.${serial.slice(3)}` : serial;
   return { value: `${repaired.digits}${series}-${formatted}`, adjusted: repaired.adjusted || ambiguous };
 }
@@ -311,6 +318,10 @@ const licenceClasses = new Set([
   'D2E',
   'DE',
 ]);
+
+export function isLicenceClass(code: string): boolean {
+  return licenceClasses.has(code);
+}
 
 export function normaliseLicenseClass(text: string): NormalisedValue | null {
   // Tesseract reads the wide gap before the next label on the line as '_' ('Hạng: D_ Có giá trị'),
@@ -390,6 +401,8 @@ export const normalisers: Record<NormaliserName, (text: string) => NormalisedVal
   'enterprise-code': normaliseEnterpriseCode,
   'license-class': normaliseLicenseClass,
   code: normaliseCode,
+  // A document number is read as a code; its validator knows the shape (field-validators.ts).
+  'document-number': normaliseCode,
   'chassis-number': normaliseChassisNumber,
   text: normaliseText,
 };

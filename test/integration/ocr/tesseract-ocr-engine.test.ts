@@ -13,7 +13,6 @@ import { PDFDocument } from 'pdf-lib';
 import type { OcrRequest } from '../../../functions/digitize/core/ocr-engine.ts';
 import { OcrInputError } from '../../../functions/digitize/core/workflow-errors.ts';
 import { createTesseractOcrEngine } from '../../../functions/digitize/adapters/ocr/tesseract-ocr-engine.ts';
-import { vietnameseSyllables } from '../../../functions/digitize/adapters/vietnamese-syllables.ts';
 import { correctStackedMarks } from '../../../functions/digitize/core/vietnamese-post-correction.ts';
 import { characterErrorRate, missingWords } from '../../fixtures/ocr/character-error-rate.ts';
 import { rotatePage } from '../../fixtures/ocr/degrade-page.ts';
@@ -204,7 +203,7 @@ describe('Tesseract OCR engine reads Vietnamese pages', () => {
       contentType: 'image/png',
       pageNumber: 1,
     });
-    const corrected = correctStackedMarks(page, await vietnameseSyllables());
+    const corrected = correctStackedMarks(page);
     assert.deepEqual(missingWords(corrected.text, ['NGUYỄN']), []);
     assert.ok(
       corrected.words.some((word) => word.text === 'NGUYỄN'),

@@ -412,6 +412,7 @@ describe('extractFields', () => {
       value: null,
       raw: null,
       confidence: 0,
+      validation: { outcome: 'unchecked' },
     });
     assert.equal(extraction.confidence, 0);
   });
@@ -428,6 +429,7 @@ describe('extractFields', () => {
       value: null,
       raw: '999190012345',
       confidence: 0,
+      validation: { outcome: 'unchecked' },
     });
   });
 
