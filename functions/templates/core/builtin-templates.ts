@@ -42,10 +42,19 @@ const administrativeNumber: TemplateField = {
 };
 const issueDate: TemplateField = { name: 'issueDate', pattern: issueDateLine, normaliser: 'date', required: true };
 
+/**
+ * The score that recognises a type whose title weighs as much as its body anchors together: a
+ * little under half, so that the title alone (with a few misread letters) or, where the title is
+ * lost, the body alone suffices. Other types keep half.
+ */
+const balancedMinScore = 0.45;
+
 interface BuiltinDefinition {
   key: BuiltinTypeKey;
   name: string;
   anchors: Array<{ phrase: string; weight: number }>;
+  /** Default 0.5. */
+  minScore?: number;
   fields: TemplateField[];
   stopLabels: string[];
 }
@@ -59,11 +68,17 @@ const definitions: BuiltinDefinition[] = [
     key: 'xac-nhan-cu-tru',
     name: 'Giấy xác nhận thông tin về cư trú',
     anchors: [
-      { phrase: 'GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ', weight: 5 },
+      { phrase: 'GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ', weight: 6 },
       { phrase: 'xác nhận thông tin về cư trú của công dân', weight: 2 },
       { phrase: 'Nơi thường trú', weight: 1 },
       { phrase: 'Số định danh cá nhân', weight: 1 },
+      // CT07's own labels. The title weighs as much as the body anchors together, so that either
+      // recognises the page: the title under labels worded another way, the body under a title
+      // a fold, stain or shadow made unreadable.
+      { phrase: 'Họ, chữ đệm và tên', weight: 1 },
+      { phrase: 'quan hệ với chủ hộ', weight: 1 },
     ],
+    minScore: balancedMinScore,
     fields: [
       administrativeNumber,
       issueDate,
@@ -230,16 +245,21 @@ const definitions: BuiltinDefinition[] = [
     key: 'chung-nhan-antt',
     name: 'Giấy chứng nhận đủ điều kiện về an ninh, trật tự',
     anchors: [
-      { phrase: 'GIẤY CHỨNG NHẬN ĐỦ ĐIỀU KIỆN VỀ AN NINH, TRẬT TỰ', weight: 5 },
+      { phrase: 'GIẤY CHỨNG NHẬN ĐỦ ĐIỀU KIỆN VỀ AN NINH, TRẬT TỰ', weight: 6 },
       { phrase: 'ngành, nghề đầu tư kinh doanh có điều kiện', weight: 2 },
       { phrase: 'Tên cơ sở kinh doanh', weight: 1 },
       { phrase: 'Người chịu trách nhiệm về an ninh, trật tự', weight: 1 },
+      // As for the residence confirmation: the title, or the form's own labels, suffice.
+      { phrase: 'Mã số doanh nghiệp', weight: 1 },
+      { phrase: 'Ngành, nghề kinh doanh', weight: 1 },
     ],
+    minScore: balancedMinScore,
     fields: [
       administrativeNumber,
       {
         name: 'businessName',
-        labels: ['Tên cơ sở kinh doanh', 'Tên cơ sở:', 'Tên doanh nghiệp:'],
+        // 'Cấp cho:' (issued to) names the holder on certificates that print no 'Tên …' label.
+        labels: ['Tên cơ sở kinh doanh', 'Tên cơ sở:', 'Tên doanh nghiệp:', 'Cấp cho:'],
         normaliser: 'text',
         required: true,
       },
@@ -306,7 +326,7 @@ export function builtinTemplates(seededAt: string): RecognitionTemplate[] {
       version: 1,
       name: definition.name,
       active: true,
-      identification: { anchors: definition.anchors, minScore: 0.5 },
+      identification: { anchors: definition.anchors, minScore: definition.minScore ?? 0.5 },
       fields: definition.fields,
       stopLabels: definition.stopLabels,
       permissions: defaultPermissions,

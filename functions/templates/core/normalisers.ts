@@ -324,10 +324,12 @@ export function isLicenceClass(code: string): boolean {
 }
 
 export function normaliseLicenseClass(text: string): NormalisedValue | null {
-  // Tesseract reads the wide gap before the next label on the line as '_' ('Hạng: D_ Có giá trị').
+  // Tesseract reads the wide gap before the next label on the line as '_' ('Hạng: D_ Có giá trị'),
+  // and specks after a class as dots ('E..'); no class holds either.
   const tokens = text
     .normalize('NFC')
     .toUpperCase()
+    .replace(/(?<=\S)\.+(?=\s|$)/g, '')
     .split(/[\s,;_]+/)
     .filter((token) => token.length > 0);
   if (tokens.length === 0) return null;
@@ -365,13 +367,16 @@ const vinLookalikes: Record<string, string> = { I: '1', O: '0', Q: '0' };
 /**
  * A chassis (frame) number: a code as `normaliseCode` reads it, with I, O and Q read as 1, 0
  * and 0. Vehicle identification numbers (ISO 3779) leave those letters out because they look
- * like digits.
+ * like digits, and hold nothing but letters and digits: a mark read inside one ('…AP]8GG',
+ * '…1⁄23') is a speck or a cell border's tick, and is dropped (the reading flagged adjusted).
  */
 export function normaliseChassisNumber(text: string): NormalisedValue | null {
-  const code = normaliseCode(text);
+  const trimmed = text.normalize('NFC').replace(/[.,;:_]+$/, '');
+  const unmarked = trimmed.replace(/(?<=[\p{L}\d])[^\p{L}\d\s-]+(?=[\p{L}\d])/gu, '');
+  const code = normaliseCode(unmarked);
   if (!code || typeof code.value !== 'string') return code;
   const value = code.value.replace(/[IOQ]/g, (letter) => vinLookalikes[letter] ?? letter);
-  return { value, adjusted: code.adjusted || value !== code.value };
+  return { value, adjusted: code.adjusted || unmarked !== trimmed || value !== code.value };
 }
 
 /** Free text (addresses, brands, summaries): NFC, single spaces, no stray separators at the ends. */
