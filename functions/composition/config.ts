@@ -19,7 +19,6 @@ const environment = z.object({
   MAX_PDF_PAGES: positiveInt.default(defaultVaultPolicy.maxPdfPages),
   /** Tesseract reads Vietnamese; Textract only suits documents in the languages it supports. */
   OCR_ENGINE: z.enum(['tesseract', 'textract']).default('tesseract'),
-  REVIEW_CONFIDENCE: z.coerce.number().min(0).max(1).default(defaultVaultPolicy.reviewConfidence),
   /** The KMS key of the agency seal; only functions that seal or import its certificate get it. */
   SEAL_KEY_ID: z.string().min(1).optional(),
   /** The KMS key that seals webhook secrets; only the unit-sync routes and the delivery function get it. */
@@ -57,7 +56,6 @@ export function vaultPolicyFrom(config: LambdaConfig): VaultPolicy {
       .filter(Boolean),
     maxImagePixels: config.MAX_IMAGE_PIXELS,
     maxPdfPages: config.MAX_PDF_PAGES,
-    reviewConfidence: config.REVIEW_CONFIDENCE,
     signatureRequestTtlSeconds: config.SIGNATURE_REQUEST_TTL_SECONDS,
   };
 }

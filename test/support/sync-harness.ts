@@ -5,12 +5,9 @@
  * embedded runtime's dispatcher and in-process queue running the sync use case.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoRepository } from '../../functions/composition/dynamo-repository.ts';
 import { createDynamoSyncStoreWithDocuments } from '../../functions/composition/dynamo-sync-store.ts';
 import { systemClock, type Clock } from '../../functions/platform/core/runtime.ts';
-import { createTableInput } from '../../functions/platform/storage/schema.ts';
 import { createNationalWarehouseHttpClient } from '../../functions/sync/adapters/national-warehouse-http-client.ts';
 import type { BackoffSettings } from '../../functions/sync/core/backoff.ts';
 import type { SyncDeps } from '../../functions/sync/core/sync-document.ts';
@@ -23,7 +20,7 @@ import type { SyncStore } from '../../functions/sync/core/sync-ports.ts';
 import { pendingSyncRecord, type SyncRecord, type SyncState } from '../../functions/sync/core/sync-record.ts';
 import type { VaultDocument } from '../../functions/vault/core/model.ts';
 import type { VaultRepository } from '../../functions/vault/core/vault-deps.ts';
-import { startDynamoDbServer, type LocalDynamoDb } from '../../lib/local/dynamodb-server.ts';
+import { startLocalTable } from '../integration/support/local-table.ts';
 import { startLocalSync, type LocalSync, type LocalSyncOptions } from '../../lib/local/local-sync.ts';
 import {
   startNationalWarehouseSimulator,
@@ -63,14 +60,8 @@ export interface SyncHarnessOptions {
 }
 
 export async function startSyncHarness(options: SyncHarnessOptions = {}): Promise<SyncHarness> {
-  const dynamo: LocalDynamoDb = await startDynamoDbServer({});
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  const table = await startLocalTable(tableName);
+  const db = table.documents;
   const repository = createDynamoRepository(db, tableName);
   const store = createDynamoSyncStoreWithDocuments(db, tableName);
   const simulator = await startNationalWarehouseSimulator();
@@ -164,8 +155,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     async close() {
       await sync.stop();
       await simulator.close();
-      client.destroy();
-      await dynamo.close();
+      await table.close();
     },
   };
 }

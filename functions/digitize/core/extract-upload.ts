@@ -1,6 +1,7 @@
 import { isEnterpriseCode, isPersonalId } from '../../platform/core/principal.ts';
 import { InvalidInputError } from '../../platform/core/errors.ts';
 import { extractFields } from '../../templates/core/extract.ts';
+import { reviewPage } from '../../templates/core/field-correctness.ts';
 import type { ProposedRecognition, Recognition, Upload } from './upload-model.ts';
 import type { ClassifiedUpload } from './classify-upload.ts';
 import { identifyPageOwner } from './identify-owner.ts';
@@ -32,11 +33,14 @@ function ownerMismatch(upload: Upload, fields: Recognition['fields']): string | 
 
 /**
  * Workflow step: extracts the chosen template's fields, stores the recognised text, and
- * decides whether someone must look before filing. An officer's upload is reviewed when
- * it is unclassified, below the confidence threshold, names another owner, or its owner is
- * not confirmed by the population database (identify-owner.ts). A citizen's
- * own scan never waits: it is filed with its type and fields when they were read
- * confidently, and with its text only otherwise (the citizen can add metadata later).
+ * decides whether someone must look before filing. An officer's upload is reviewed when it is
+ * unclassified, when its calibrated page score (field-correctness.ts: the probability that
+ * every field is right) is below the calibrated threshold, when it names another owner, or when
+ * its owner is not confirmed by the population database (identify-owner.ts). A
+ * citizen's own scan never waits: it is filed with its type when a template matched (the
+ * classifier is far surer of the type than the reading of every field), with its fields only
+ * when the page passes (the citizen can add them later). The confidence recorded is the page
+ * score.
  */
 export async function extractUpload(
   deps: ReadingDeps,
@@ -55,22 +59,23 @@ export async function extractUpload(
       : undefined;
   if (classified.templateId && !template)
     throw new InvalidInputError(`template ${classified.templateId} v${classified.templateVersion} is gone`);
-  const extraction = template ? extractFields(template, pages) : undefined;
+  const extraction = template ? extractFields(template, pages, { today: deps.clock.now() }) : undefined;
   const fields = extraction?.fields ?? {};
-  const confidence = extraction?.confidence ?? 0;
+  const review = template && extraction ? reviewPage(template, extraction) : undefined;
+  const confidence = review?.score ?? 0;
   const issued = upload.source === 'issued';
   const reasons: string[] = [];
   if (!template && issued) reasons.push('the document matches no template');
-  if (template && confidence < deps.policy.reviewConfidence) {
-    reasons.push(`confidence ${confidence.toFixed(2)} is below ${deps.policy.reviewConfidence}`);
-  }
+  if (review && !review.passes) reasons.push(...review.reasons);
   const mismatch = issued ? ownerMismatch(upload, fields) : undefined;
   if (mismatch) reasons.push(mismatch);
   if (issued) reasons.push(...(await identifyPageOwner(deps, upload, fields)));
-  const trusted = template !== undefined && (issued || confidence >= deps.policy.reviewConfidence);
+  const fieldsTrusted = template !== undefined && (issued || review?.passes === true);
   const recognition: Recognition = {
-    ...(trusted ? { type: template.key, title: template.name } : {}),
-    fields: trusted ? fields : {},
+    // The citizen's own file name stays the title unless the page passed.
+    ...(template ? { type: template.key } : {}),
+    ...(fieldsTrusted ? { title: template.name } : {}),
+    fields: fieldsTrusted ? fields : {},
     confidence,
     textBlobKey,
   };

@@ -11,7 +11,7 @@ export interface Recognition {
   /** Title for the document, e.g. the template's name. */
   title?: string;
   fields: Record<string, string | number>;
-  /** 0..1 */
+  /** 0..1: the calibrated page score, the probability that every field is right (field-correctness.ts). */
   confidence: number;
   /** Where the recognised text (pages separated by form feeds) is stored. */
   textBlobKey?: string;

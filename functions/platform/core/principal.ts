@@ -40,7 +40,7 @@ export interface RequestContext {
  * Province codes that open a Vietnamese 12-digit personal ID (Circular 59/2021/TT-BCA).
  * A number outside them cannot be a real personal ID.
  */
-const provinceCodes = new Set([
+export const personalIdProvinceCodes: ReadonlySet<string> = new Set([
   '001',
   '002',
   '004',
@@ -107,7 +107,7 @@ const provinceCodes = new Set([
 ]);
 
 /** A 12-digit personal ID: a province code, then nine digits (a pattern so schemas can publish it). */
-export const personalIdPattern = new RegExp(`^(?:${[...provinceCodes].join('|')})\\d{9}$`);
+export const personalIdPattern = new RegExp(`^(?:${[...personalIdProvinceCodes].join('|')})\\d{9}$`);
 
 /** Enterprise/tax code: 10 digits, or 10 digits, a dash and a 3-digit branch number. */
 export const enterpriseCodePattern = /^\d{10}(-\d{3})?$/;

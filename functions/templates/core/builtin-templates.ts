@@ -5,7 +5,8 @@ import type { BuiltinTypeKey, RecognitionTemplate, TemplateField, TemplatePermis
  * public contract of DESIGN.md; labels are as printed on the current forms (CT07 of Circular
  * 66/2023/TT-BCA for residence, the bilingual PET driving licence, the vehicle registration
  * card, MQĐ02 of Decree 118/2021/NĐ-CP for fines, the security-and-order certificate, and the
- * layout of Decree 30/2020/NĐ-CP for official letters).
+ * layout of Decree 30/2020/NĐ-CP for official letters). Each definition names the public text
+ * its labels were checked against; docs/templates.md lists them, and the forms not found.
  */
 
 /** Officers and administrators view and use; administrators edit and grant. */
@@ -20,10 +21,12 @@ const defaultPermissions: TemplatePermissions = {
 /**
  * The issue date line, 'Hà Nội, ngày 15 tháng 3 năm 2024': a place, a comma, then the date in
  * words. Anchoring on the place keeps out the dated laws quoted in the body ('Luật … ngày 20
- * tháng 6 năm 2012'), which no comma precedes.
+ * tháng 6 năm 2012'), which no comma precedes. The place holds no digit ('Quyết định số
+ * 12/QĐ-UBND, ngày …') but the number that ends a numbered district's or ward's name, as
+ * Decree 30/2020/NĐ-CP writes it ('Quận 1, ngày …', 'Phường 12, ngày …').
  */
 const issueDateLine =
-  '^[^,\\d]{2,40},\\s{0,3}(ngay\\s{0,3}\\S{1,4}\\s{0,3}thang\\s{0,3}\\S{1,4}\\s{0,3}nam\\s{0,3}\\S{1,6})';
+  '^[^,\\d]{2,40}\\d{0,2},\\s{0,3}(ngay\\s{0,3}\\S{1,4}\\s{0,3}thang\\s{0,3}\\S{1,4}\\s{0,3}nam\\s{0,3}\\S{1,6})';
 
 const documentNumber: TemplateField = { name: 'number', labels: ['Số:'], normaliser: 'code', required: true };
 /** One abbreviation of a document number: letters, or a unit code of one or two letters and digits (PV01, C06, P4). */
@@ -34,6 +37,7 @@ const numberPart = '(?:[a-z]{1,12}|[a-z]{1,2}\\d\\d?)';
  */
 const administrativeNumber: TemplateField = {
   ...documentNumber,
+  normaliser: 'document-number',
   shape: `^\\d{1,7}/${numberPart}$|^\\d{1,7}/${numberPart}-${numberPart}$`,
 };
 const issueDate: TemplateField = { name: 'issueDate', pattern: issueDateLine, normaliser: 'date', required: true };
@@ -49,24 +53,43 @@ const legacyId = (labels: string[]): TemplateField => ({
   required: false,
 });
 
+/**
+ * The score that recognises a type whose title weighs as much as its body anchors together: a
+ * little under half, so that the title alone (with a few misread letters) or, where the title is
+ * lost, the body alone suffices. Other types keep half.
+ */
+const balancedMinScore = 0.45;
+
 interface BuiltinDefinition {
   key: BuiltinTypeKey;
   name: string;
   anchors: Array<{ phrase: string; weight: number }>;
+  /** Default 0.5. */
+  minScore?: number;
   fields: TemplateField[];
   stopLabels: string[];
 }
 
 const definitions: BuiltinDefinition[] = [
   {
+    // Mẫu CT07 'Xác nhận thông tin về cư trú', Thông tư 56/2021/TT-BCA as replaced by Thông tư
+    // 66/2023/TT-BCA from 01/01/2024 (https://tintuc.thuvienphapluat.com/bieu-mau/56104/mau-xac-nhan-thong-tin-ve-cu-tru-ct07-ap-dung-tu-nam-2024).
+    // 'Quan hệ với chủ hộ' is the household wording of the residence forms (CT01, as explained at
+    // http://huongdancongdong.com/bieu-mau/huong-dan-ghi-to-khai-thay-doi-thong-tin-cu-tru-ct01-31.html).
     key: 'xac-nhan-cu-tru',
     name: 'Giấy xác nhận thông tin về cư trú',
     anchors: [
-      { phrase: 'GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ', weight: 5 },
+      { phrase: 'GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ', weight: 6 },
       { phrase: 'xác nhận thông tin về cư trú của công dân', weight: 2 },
       { phrase: 'Nơi thường trú', weight: 1 },
       { phrase: 'Số định danh cá nhân', weight: 1 },
+      // CT07's own labels. The title weighs as much as the body anchors together, so that either
+      // recognises the page: the title under labels worded another way, the body under a title
+      // a fold, stain or shadow made unreadable.
+      { phrase: 'Họ, chữ đệm và tên', weight: 1 },
+      { phrase: 'quan hệ với chủ hộ', weight: 1 },
     ],
+    minScore: balancedMinScore,
     fields: [
       administrativeNumber,
       issueDate,
@@ -108,10 +131,15 @@ const definitions: BuiltinDefinition[] = [
       'Nơi ở hiện tại',
       'Họ, chữ đệm và tên chủ hộ',
       'Mối quan hệ với chủ hộ',
+      'Quan hệ với chủ hộ',
       'Thông tin thành viên hộ gia đình',
     ],
   },
   {
+    // Phụ lục X of Thông tư 12/2025/TT-BCA (the PET licence the police issue from 01/03/2025):
+    // 'Số/No.', then the holder's name, date of birth, nationality, issue date, expiry date
+    // ('ngày hết hạn'), issuing body, residence and class (https://thuvienphapluat.vn/viec-lam/chinh-sach-ve-lao-dong/giay-phep-lai-xe-moi-theo-thong-tu-12-2025-the-nao-quy-cach-giay-phep-lai-xe-moi-ra-sao-11047.html).
+    // Licences of the transport ministry's earlier circulars print 'Có giá trị đến'.
     key: 'giay-phep-lai-xe',
     name: 'Giấy phép lái xe',
     anchors: [
@@ -126,11 +154,24 @@ const definitions: BuiltinDefinition[] = [
       { name: 'dateOfBirth', labels: ['Ngày sinh/Date of birth', 'Ngày sinh:'], normaliser: 'date', required: true },
       { name: 'licenseClass', labels: ['Hạng/Class', 'Hạng:'], normaliser: 'license-class', required: true },
       // Class A1 licences print 'Không thời hạn' (no expiry) here.
-      { name: 'expiryDate', labels: ['Có giá trị đến/Expires', 'Có giá trị đến'], normaliser: 'date', required: false },
+      {
+        name: 'expiryDate',
+        labels: ['Có giá trị đến/Expires', 'Có giá trị đến', 'Ngày hết hạn'],
+        normaliser: 'date',
+        required: false,
+      },
     ],
-    stopLabels: ['Quốc tịch/Nationality', 'Nơi cư trú/Address', 'Ngày trúng tuyển/Beginning date'],
+    stopLabels: [
+      'Quốc tịch/Nationality',
+      'Nơi cư trú/Address',
+      'Ngày trúng tuyển/Beginning date',
+      'Ngày cấp',
+      'Cơ quan cấp',
+    ],
   },
   {
+    // Thông tư 24/2023/TT-BCA on vehicle registration and plates; the text of its certificate
+    // form was not found in the stored public pages, so these labels are not checked against it.
     key: 'dang-ky-xe',
     name: 'Giấy chứng nhận đăng ký xe',
     anchors: [
@@ -152,6 +193,11 @@ const definitions: BuiltinDefinition[] = [
     stopLabels: ['Địa chỉ:', 'Số loại', 'Loại xe', 'Màu sơn', 'Dung tích', 'Số chỗ ngồi', 'Đăng ký lần đầu ngày'],
   },
   {
+    // Mẫu MQĐ02 of Nghị định 118/2021/NĐ-CP, as reissued in the appendix of Nghị định 68/2025/NĐ-CP:
+    // 'Số: …/QĐ-XPHC', 'đối với <ông (bà)/tổ chức> có tên sau đây', '<Họ và tên>', 'Giới tính'
+    // (http://118.69.201.250:801/phap-luat/ho-tro-phap-luat/mau-quyet-dinh-xu-phat-vi-pham-hanh-chinh-moi-nam-2025-tai-mau-quyet-dinh-xu-phat-vi-pham-hanh-chin-603067-209504.html).
+    // Decisions on the earlier forms (Luật Xử lý vi phạm hành chính 2012, Điều 56) name the violator
+    // 'Ông(Bà)/Tổ chức:' then 'Sinh ngày', 'Địa chỉ' (https://123docz.net/document/3735999-quyet-dinh-xu-phat-vi-pham-hanh-chinh-mau-01-va-02.htm).
     key: 'quyet-dinh-xu-phat',
     name: 'Quyết định xử phạt vi phạm hành chính',
     anchors: [
@@ -172,6 +218,7 @@ const definitions: BuiltinDefinition[] = [
           'Họ tên:',
           'đối với ông (bà)',
           'Ông (bà):',
+          'Ông (bà)/Tổ chức:',
           'Tên của tổ chức vi phạm',
           'Tên tổ chức vi phạm',
           'Tên tổ chức:',
@@ -197,24 +244,36 @@ const definitions: BuiltinDefinition[] = [
       'Bằng chữ',
       'Ngày cấp',
       'Nơi cấp',
+      // The form's wording, 'đối với ông (bà)/tổ chức có tên sau đây:', and units' 'ông (bà) có tên sau đây:'.
       'tổ chức có tên sau đây',
+      'có tên sau đây',
       'Mã số doanh nghiệp',
+      'Sinh ngày',
+      'Địa chỉ:',
     ],
   },
   {
+    // Nghị định 96/2016/NĐ-CP on security-and-order conditions for conditional business lines
+    // (https://luathongphuc.vn/nghi-dinh-so-96-2016-nd-cp-chuong-7/); the certificate form's text
+    // was not found in the stored public pages, so these labels are not checked against it.
     key: 'chung-nhan-antt',
     name: 'Giấy chứng nhận đủ điều kiện về an ninh, trật tự',
     anchors: [
-      { phrase: 'GIẤY CHỨNG NHẬN ĐỦ ĐIỀU KIỆN VỀ AN NINH, TRẬT TỰ', weight: 5 },
+      { phrase: 'GIẤY CHỨNG NHẬN ĐỦ ĐIỀU KIỆN VỀ AN NINH, TRẬT TỰ', weight: 6 },
       { phrase: 'ngành, nghề đầu tư kinh doanh có điều kiện', weight: 2 },
       { phrase: 'Tên cơ sở kinh doanh', weight: 1 },
       { phrase: 'Người chịu trách nhiệm về an ninh, trật tự', weight: 1 },
+      // As for the residence confirmation: the title, or the form's own labels, suffice.
+      { phrase: 'Mã số doanh nghiệp', weight: 1 },
+      { phrase: 'Ngành, nghề kinh doanh', weight: 1 },
     ],
+    minScore: balancedMinScore,
     fields: [
       administrativeNumber,
       {
         name: 'businessName',
-        labels: ['Tên cơ sở kinh doanh', 'Tên cơ sở:', 'Tên doanh nghiệp:'],
+        // 'Cấp cho:' (issued to) names the holder on certificates that print no 'Tên …' label.
+        labels: ['Tên cơ sở kinh doanh', 'Tên cơ sở:', 'Tên doanh nghiệp:', 'Cấp cho:'],
         normaliser: 'text',
         required: true,
       },
@@ -244,6 +303,9 @@ const definitions: BuiltinDefinition[] = [
     ],
   },
   {
+    // Nghị định 30/2020/NĐ-CP, Điều 8: number and symbol, place and date, type and summary, and
+    // recipients ('Nơi nhận') are parts of every administrative document, laid out per its
+    // Phụ lục I (http://hethongphapluat.vn/nghi-dinh-30-2020-nd-cp-ve-cong-tac-van-thu/dieu-8).
     key: 'cong-van',
     name: 'Công văn',
     anchors: [
@@ -280,7 +342,7 @@ export function builtinTemplates(seededAt: string): RecognitionTemplate[] {
       version: 1,
       name: definition.name,
       active: true,
-      identification: { anchors: definition.anchors, minScore: 0.5 },
+      identification: { anchors: definition.anchors, minScore: definition.minScore ?? 0.5 },
       fields: definition.fields,
       stopLabels: definition.stopLabels,
       permissions: defaultPermissions,

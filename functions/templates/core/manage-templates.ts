@@ -291,7 +291,7 @@ export async function testTemplate(
   for (let pageNumber = 1; pageNumber <= Math.min(inspection.pageCount, samplePagesRead); pageNumber += 1) {
     pages.push(await deps.ocr.recognizePage({ bytes: sample.bytes, contentType: inspection.contentType, pageNumber }));
   }
-  const extraction = extractFields(template, pages);
+  const extraction = extractFields(template, pages, { today: deps.clock.now() });
   const score = classifyDocument(pages, [{ ...template, active: true }], context.principal).candidates[0]?.score ?? 0;
   await deps.repository.appendAudit(
     auditEntry(deps, context, {

@@ -23,6 +23,7 @@ export const normaliserNames = [
   'enterprise-code',
   'license-class',
   'code',
+  'document-number',
   'chassis-number',
   'text',
 ] as const;
@@ -178,6 +179,10 @@ const familyNames = new Set([
   'VI',
   'LỘC',
 ]);
+export function isFamilyName(word: string): boolean {
+  return familyNames.has(word);
+}
+
 /** Folded spelling → family names with that spelling; only a single one is a safe repair. */
 const familyNamesByFolding = new Map<string, string[]>();
 for (const family of familyNames) {
@@ -186,11 +191,12 @@ for (const family of familyNames) {
 }
 
 /**
- * The family name a misread first word stands for: only when the word carries Vietnamese marks
- * (a name typed without any is left as typed), is not itself a family name, and folds to
- * exactly one.
+ * The family name a misread first word of a name stands for: only when the word carries
+ * Vietnamese marks (a name typed without any is left as typed), is not itself a family name,
+ * and folds to exactly one. The one rule for family names: the name normaliser applies it to a
+ * name field, digitize's post-correction to a capitalised name in the page's text.
  */
-function repairFamilyName(word: string): string {
+export function repairFamilyName(word: string): string {
   if (familyNames.has(word) || /^[A-Z]*$/.test(word)) return word;
   const matches = familyNamesByFolding.get(foldForSearch(word)) ?? [];
   return matches.length === 1 ? (matches[0] ?? word) : word;
@@ -232,12 +238,15 @@ export function normaliseName(text: string): NormalisedValue | null {
  *   (`51F12345` → `51F-123.45`), and letters plus a digit when six follow. Five digits could
  *   also be a digit series and an old four-digit serial (`51F1-2345`), so the five-digit
  *   reading is flagged adjusted.
- * - A digit where the series letter belongs (`518-123.45`: an 8 or a B?) or a dot anywhere
- *   but before the last two digits of a five-digit serial is refused, not guessed.
+ * - With separators, a look-alike where a letter or digit belongs (`518-123.45`, `5S1-12B.45`)
+ *   is kept as read: the plate validator (field-validators.ts) repairs it by position or marks
+ *   it invalid. A dot anywhere but before the last two digits of a five-digit serial is refused.
  */
 export function normalisePlate(text: string): NormalisedValue | null {
   const plate = text.normalize('NFC').toUpperCase().trim().replace(/\s+/g, ' ');
-  const separated = /^([0-9OIL]{2})[ -]?([A-Z]{1,2}\d?)[ -]+(\d{3}\.?\d{2}|\d{4})$/.exec(plate);
+  const separated = /^([0-9OILSGB]{2})[ -]?([A-Z0-9][A-Z]?\d?)[ -]+([\dOISGB]{3}\.?[\dOISGB]{2}|[\dOISGB]{4})$/.exec(
+    plate,
+  );
   if (separated) {
     const [, province = '', series = '', serial = ''] = separated;
     return canonicalPlate(province, series, serial.replace('.', ''), false);
@@ -249,9 +258,8 @@ export function normalisePlate(text: string): NormalisedValue | null {
   return canonicalPlate(province, letters, digits, digits.length === 5);
 }
 
-function canonicalPlate(province: string, series: string, serial: string, ambiguous: boolean): NormalisedValue | null {
+function canonicalPlate(province: string, series: string, serial: string, ambiguous: boolean): NormalisedValue {
   const repaired = repairDigits(province.replace(/L/g, 'l'));
-  if (!/^\d{2}$/.test(repaired.digits)) return null;
   const formatted = serial.length === 5 ? `${serial.slice(0, 3)}.${serial.slice(3)}` : serial;
   return { value: `${repaired.digits}${series}-${formatted}`, adjusted: repaired.adjusted || ambiguous };
 }
@@ -320,11 +328,17 @@ const licenceClasses = new Set([
   'DE',
 ]);
 
+export function isLicenceClass(code: string): boolean {
+  return licenceClasses.has(code);
+}
+
 export function normaliseLicenseClass(text: string): NormalisedValue | null {
-  // Tesseract reads the wide gap before the next label on the line as '_' ('Hạng: D_ Có giá trị').
+  // Tesseract reads the wide gap before the next label on the line as '_' ('Hạng: D_ Có giá trị'),
+  // and specks after a class as dots ('E..'); no class holds either.
   const tokens = text
     .normalize('NFC')
     .toUpperCase()
+    .replace(/(?<=\S)\.+(?=\s|$)/g, '')
     .split(/[\s,;_]+/)
     .filter((token) => token.length > 0);
   if (tokens.length === 0) return null;
@@ -362,13 +376,16 @@ const vinLookalikes: Record<string, string> = { I: '1', O: '0', Q: '0' };
 /**
  * A chassis (frame) number: a code as `normaliseCode` reads it, with I, O and Q read as 1, 0
  * and 0. Vehicle identification numbers (ISO 3779) leave those letters out because they look
- * like digits.
+ * like digits, and hold nothing but letters and digits: a mark read inside one ('…AP]8GG',
+ * '…1⁄23') is a speck or a cell border's tick, and is dropped (the reading flagged adjusted).
  */
 export function normaliseChassisNumber(text: string): NormalisedValue | null {
-  const code = normaliseCode(text);
+  const trimmed = text.normalize('NFC').replace(/[.,;:_]+$/, '');
+  const unmarked = trimmed.replace(/(?<=[\p{L}\d])[^\p{L}\d\s-]+(?=[\p{L}\d])/gu, '');
+  const code = normaliseCode(unmarked);
   if (!code || typeof code.value !== 'string') return code;
   const value = code.value.replace(/[IOQ]/g, (letter) => vinLookalikes[letter] ?? letter);
-  return { value, adjusted: code.adjusted || value !== code.value };
+  return { value, adjusted: code.adjusted || unmarked !== trimmed || value !== code.value };
 }
 
 /** Free text (addresses, brands, summaries): NFC, single spaces, no stray separators at the ends. */
@@ -394,6 +411,8 @@ export const normalisers: Record<NormaliserName, (text: string) => NormalisedVal
   'enterprise-code': normaliseEnterpriseCode,
   'license-class': normaliseLicenseClass,
   code: normaliseCode,
+  // A document number is read as a code; its validator knows the shape (field-validators.ts).
+  'document-number': normaliseCode,
   'chassis-number': normaliseChassisNumber,
   text: normaliseText,
 };

@@ -48,6 +48,18 @@ export function spanConfidence(span: TextSpan): number {
   return lowest;
 }
 
+/** The mean confidence of a span's characters, spaces left out (1 for an empty span). */
+export function spanMeanConfidence(span: TextSpan): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < span.text.length; i += 1) {
+    if (/\s/.test(span.text[i] ?? ' ')) continue;
+    sum += span.confidences[i] ?? 0;
+    count += 1;
+  }
+  return count === 0 ? 1 : sum / count;
+}
+
 function appendSpan(span: TextSpan, text: string, confidence: number): void {
   span.text += text;
   for (let i = 0; i < text.length; i += 1) span.confidences.push(confidence);
@@ -73,9 +85,10 @@ function centreInside(word: OcrWord, box: Box): boolean {
 }
 
 /**
- * The page's lines in the engine's reading order. A line's tokens take the confidence of the
- * words inside its box when they pair up one to one, else the line's own confidence. A page
- * without lines (an engine that only gives text) is split on newlines.
+ * The page's lines in the engine's reading order, each cut into its columns (see
+ * `splitColumns`). A line's tokens take the confidence of the words inside its box when they
+ * pair up one to one, else the line's own confidence. A page without lines (an engine that only
+ * gives text) is split on newlines.
  */
 export function pageLines(page: OcrPage): TextLine[] {
   if (page.lines.length === 0) {
@@ -89,20 +102,55 @@ export function pageLines(page: OcrPage): TextLine[] {
       .filter((line) => line.text.length > 0);
   }
   return page.lines
-    .map((line) => {
+    .flatMap((line) => {
       const tokens = tokensOf(line.text);
       const box = hasArea(line.box) ? line.box : null;
       const words = box ? page.words.filter((word) => centreInside(word, box)).sort((a, b) => a.box.x0 - b.box.x0) : [];
-      const paired = words.length === tokens.length;
-      return {
-        ...spanOfTokens(
-          tokens.map((text, i) => ({ text, confidence: paired ? (words[i]?.confidence ?? 0) : line.confidence })),
-        ),
-        pageNumber: page.pageNumber,
-        box,
-      };
+      if (box && words.length === tokens.length && words.length > 0) {
+        return splitColumns(words.map((word, i) => ({ ...word, text: tokens[i] ?? word.text }))).map((column) => ({
+          ...spanOfTokens(column),
+          pageNumber: page.pageNumber,
+          box: boxAround(column),
+        }));
+      }
+      const span = spanOfTokens(tokens.map((text) => ({ text, confidence: line.confidence })));
+      return [{ ...span, pageNumber: page.pageNumber, box }];
     })
     .filter((line) => line.text.length > 0);
+}
+
+/**
+ * A gap wider than this many word heights separates two columns: the header's agency | motto
+ * and number | place-and-date, a table's label | value cells. Words of one sentence, even
+ * justified or set apart as two short labelled values, stand closer.
+ */
+const columnGap = 3;
+
+/**
+ * Cuts a line's words (left to right) where the gap between two of them is a column gap. The
+ * engine often reads a row of a two-column header as one line; cut, each column reads as the
+ * form prints it, so a value after a label ends at its column and a place-and-date line is one.
+ */
+function splitColumns(words: OcrWord[]): OcrWord[][] {
+  const heights = words.map((word) => word.box.y1 - word.box.y0).sort((a, b) => a - b);
+  const height = heights[Math.floor(heights.length / 2)] ?? 0;
+  const columns: OcrWord[][] = [];
+  for (const word of words) {
+    const column = columns.at(-1);
+    const previous = column?.at(-1);
+    if (column && previous && word.box.x0 - previous.box.x1 <= columnGap * height) column.push(word);
+    else columns.push([word]);
+  }
+  return columns;
+}
+
+function boxAround(words: OcrWord[]): Box {
+  return {
+    x0: Math.min(...words.map((word) => word.box.x0)),
+    y0: Math.min(...words.map((word) => word.box.y0)),
+    x1: Math.max(...words.map((word) => word.box.x1)),
+    y1: Math.max(...words.map((word) => word.box.y1)),
+  };
 }
 
 function tokensOf(text: string): string[] {
@@ -132,12 +180,7 @@ export function zoneLines(page: OcrPage, zone: Box): TextLine[] {
     return {
       ...spanOfTokens(sorted.map((word) => ({ text: word.text, confidence: word.confidence }))),
       pageNumber: page.pageNumber,
-      box: {
-        x0: Math.min(...sorted.map((word) => word.box.x0)),
-        y0: Math.min(...sorted.map((word) => word.box.y0)),
-        x1: Math.max(...sorted.map((word) => word.box.x1)),
-        y1: Math.max(...sorted.map((word) => word.box.y1)),
-      },
+      box: boxAround(sorted),
     };
   });
 }
@@ -164,5 +207,23 @@ export function neighbourLine(lines: TextLine[], line: TextLine, direction: 'bel
     return overlaps && beyondMiddle && gap <= 1.5 * height;
   });
   const distance = (other: TextLine) => Math.abs((other.box?.y0 ?? 0) - box.y0);
+  return candidates.sort((a, b) => distance(a) - distance(b))[0];
+}
+
+/**
+ * The nearest line beside `line` in its row, to its right (the next cell, or the other column)
+ * or its left: its vertical middle lies within `line`'s height. None without boxes.
+ */
+export function rowNeighbour(lines: TextLine[], line: TextLine, direction: 'right' | 'left'): TextLine | undefined {
+  const { box } = line;
+  if (!box) return undefined;
+  const candidates = lines.filter((other) => {
+    if (other === line || other.pageNumber !== line.pageNumber || !other.box) return false;
+    const middle = (other.box.y0 + other.box.y1) / 2;
+    const beside = direction === 'right' ? other.box.x0 >= box.x1 : other.box.x1 <= box.x0;
+    return beside && middle >= box.y0 && middle <= box.y1;
+  });
+  const distance = (other: TextLine) =>
+    direction === 'right' ? (other.box?.x0 ?? 0) - box.x1 : box.x0 - (other.box?.x1 ?? 0);
   return candidates.sort((a, b) => distance(a) - distance(b))[0];
 }

@@ -10,12 +10,12 @@ import { foldForSearch } from './text-folding.ts';
  */
 export type LineZone = 'agency' | 'motto' | 'place-date' | 'signature' | 'body';
 
-/** The agency and motto lines sit in the top fifth of the page. */
+/** The header (agency and motto) begins in the top fifth of the page. */
 const headerDepth = 0.2;
 
 const mottoLines = ['cong hoa xa hoi chu nghia viet nam', 'doc lap tu do hanh phuc'];
-/** 'Sóc Trăng, ngày 11 tháng 01 năm 2025': a place, a comma, then the date in words. */
-const placeAndDate = /^[^,\d]{2,40},\s*ngay\s*\S{1,4}\s*thang\s*\S{1,4}\s*nam\s*\S{1,6}\s*$/;
+/** 'Sóc Trăng, ngày 11 tháng 01 năm 2025': a place ('Quận 1' has a number), a comma, the date in words. */
+const placeAndDate = /^[^,\d]{2,40}\d{0,2},\s*ngay\s*\S{1,4}\s*thang\s*\S{1,4}\s*nam\s*\S{1,6}\s*$/;
 /** 'KT.', 'TM.', 'TL.', 'TUQ.' sign on behalf of the head; 'Nơi nhận' lists the recipients. */
 const signatureStart = /^(?:(?:kt|tm|tl|tuq)\.\s|noi nhan\b)/;
 /** Signers' titles, printed in capitals; read with their marks, as 'TRƯỜNG' (a school) folds like 'TRƯỞNG'. */
@@ -75,19 +75,22 @@ function zoneOf(line: TextLine): LineZone {
 
 /**
  * The agency lines, top to bottom: capitals, no label ('Số:') and no date, in the left part of
- * the top of the page, each at most 1.5 line heights under the one before (the title further
- * down, also in capitals, is not one of them).
+ * the page, the first in the top of the page and each other at most 1.5 line heights under the
+ * one before (the title further down, also in capitals, is not one of them). Only the first is
+ * bound to the top: on a page cropped short, or scanned with a wide margin, the block runs lower.
  */
 function agencyBlock(page: OcrPage, lines: TextLine[]): TextLine[] {
   const candidates = lines
-    .filter((line) => line.box !== null && line.box.y1 < page.height * headerDepth && line.box.x1 <= page.width * 0.55)
+    .filter((line) => line.box !== null && line.box.x1 <= page.width * 0.55)
     .sort((a, b) => (a.box?.y0 ?? 0) - (b.box?.y0 ?? 0));
   const block: TextLine[] = [];
   for (const line of candidates) {
     const previous = block.at(-1)?.box;
     const box = line.box;
     if (!box || !isUpperCase(line.text) || /[:：]/.test(line.text) || zoneOf(line) !== 'body') break;
-    if (previous && box.y0 - previous.y1 > 1.5 * (previous.y1 - previous.y0)) break;
+    if (previous ? box.y0 - previous.y1 > 1.5 * (previous.y1 - previous.y0) : box.y1 >= page.height * headerDepth) {
+      break;
+    }
     block.push(line);
   }
   return block;

@@ -90,6 +90,10 @@ const field = z
      * confuses (O/0, I/1, L/1, S/5, B/8, G/6, Z/2, E/F, or a doubled look-alike: 'PV0O1') fits.
      */
     shape: pattern.optional(),
+    /**
+     * The field's type: how its value is normalised (normalisers.ts) and validated
+     * (field-validators.ts); `document-number` is a code checked as `N/ABBR-UNIT`.
+     */
     normaliser: z.enum(normaliserNames),
     required: z.boolean(),
   })

@@ -9,8 +9,6 @@ export interface VaultPolicy {
   maxPdfPages: number;
   maxFolderDepth: number;
   maxFoldersPerOwner: number;
-  /** Below this extraction confidence (0..1) a recognised scan waits for review. */
-  reviewConfidence: number;
   /** A signature request not completed within this many seconds expires. */
   signatureRequestTtlSeconds: number;
   /** Remote signatures are checked after this many seconds, then twice as late each time, up to the maximum. */
@@ -34,7 +32,6 @@ export const defaultVaultPolicy: VaultPolicy = {
   maxPdfPages: 500,
   maxFolderDepth: 16,
   maxFoldersPerOwner: 2_000,
-  reviewConfidence: 0.85,
   signatureRequestTtlSeconds: 600,
   remoteSignatureFirstCheckSeconds: 2,
   remoteSignatureMaxCheckIntervalSeconds: 30,

@@ -25,7 +25,7 @@ const proposed: ProposedRecognition = {
   fields: { number: '790123456789', fullName: 'NGUYỄN THỊ HƯƠNG', licenseClass: 'B2', expiryDate: '2030-05-01' },
   confidence: 0.62,
   text: 'GIẤY PHÉP LÁI XE\fTrang 2',
-  reasons: ['confidence 0.62 is below 0.85'],
+  reasons: ['field licenseClass: score 0.62', 'page score 0.62 is below 0.950'],
 };
 
 /** An officer's upload for the citizen, paused at Review with a token the fake workflow waits on. */

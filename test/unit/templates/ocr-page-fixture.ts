@@ -45,3 +45,26 @@ export function ocrPage(specs: LineSpec[], pageNumber = 1): OcrPage {
     deskewAngle: 0,
   };
 }
+
+/**
+ * The page as Tesseract often reads a two-column header: the lines that share a row become one
+ * OcrLine, left to right, whose box spans both columns (the words keep their own boxes).
+ */
+export function mergeRows(page: OcrPage): OcrPage {
+  const rows = new Map<number, OcrPage['lines']>();
+  for (const line of page.lines) rows.set(line.box.y0, [...(rows.get(line.box.y0) ?? []), line]);
+  const lines = [...rows.values()].map((row) => {
+    const sorted = row.sort((a, b) => a.box.x0 - b.box.x0);
+    return {
+      text: sorted.map((line) => line.text).join(' '),
+      confidence: Math.min(...sorted.map((line) => line.confidence)),
+      box: {
+        x0: Math.min(...sorted.map((line) => line.box.x0)),
+        y0: Math.min(...sorted.map((line) => line.box.y0)),
+        x1: Math.max(...sorted.map((line) => line.box.x1)),
+        y1: Math.max(...sorted.map((line) => line.box.y1)),
+      },
+    };
+  });
+  return { ...page, lines, text: lines.map((line) => line.text).join('\n') };
+}

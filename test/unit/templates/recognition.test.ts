@@ -279,8 +279,8 @@ describe('classifyDocument', () => {
     const { best } = classifyDocument([page], builtins, officer);
     assert.equal(best?.key, 'xac-nhan-cu-tru');
     // Three edits (I read as l, U as LJ) in the 33-character title cost their share of its weight.
-    const titleShare = 5 * (1 - 3 / 'giay xac nhan thong tin ve cu tru'.length);
-    assert.ok(Math.abs((best?.score ?? 0) - (titleShare + 1) / 9) < 1e-9, `score ${best?.score}`);
+    const titleShare = 6 * (1 - 3 / 'giay xac nhan thong tin ve cu tru'.length);
+    assert.ok(Math.abs((best?.score ?? 0) - (titleShare + 1) / 12) < 1e-9, `score ${best?.score}`);
   });
 
   test('leaves a document no template recognises unclassified', () => {
@@ -307,7 +307,7 @@ describe('classifyDocument', () => {
     const { best, candidates } = classifyDocument([page], [strict], officer);
     assert.equal(best, null);
     assert.equal(candidates[0]?.templateId, 'strict');
-    assert.ok(Math.abs((candidates[0]?.score ?? 0) - 5 / 9) < 1e-9, `score ${candidates[0]?.score}`);
+    assert.ok(Math.abs((candidates[0]?.score ?? 0) - 6 / 12) < 1e-9, `score ${candidates[0]?.score}`);
   });
 
   test('never considers a template the principal may not use, or an inactive one', () => {
@@ -413,6 +413,12 @@ describe('extractFields', () => {
       value: null,
       raw: null,
       confidence: 0,
+      validation: { outcome: 'unchecked' },
+      foundBy: null,
+      recognition: { least: 0, mean: 0 },
+      adjusted: false,
+      lines: 0,
+      agreement: { agreeing: 0, disagreeing: 0 },
     });
     assert.equal(extraction.confidence, 0);
   });
@@ -429,6 +435,12 @@ describe('extractFields', () => {
       value: null,
       raw: '999190012345',
       confidence: 0,
+      validation: { outcome: 'unchecked' },
+      foundBy: null,
+      recognition: { least: 0, mean: 0 },
+      adjusted: false,
+      lines: 0,
+      agreement: { agreeing: 0, disagreeing: 0 },
     });
   });
 

@@ -1,6 +1,10 @@
-/** Decodes one page of a JPEG, PNG or (multi-page) TIFF scan to greyscale with sharp. */
+/**
+ * Decodes one page of a JPEG, PNG or (multi-page) TIFF scan to greyscale with sharp; a colour
+ * scan loses its seal and pen inks on the way (`drop-colour-inks.ts`).
+ */
 import sharp, { type Metadata } from 'sharp';
 import { OcrInputError } from '../../core/workflow-errors.ts';
+import { greyWithoutColourInks } from './drop-colour-inks.ts';
 import type { GreyImage } from './preprocess-page.ts';
 
 export type ImageContentType = 'image/jpeg' | 'image/png' | 'image/tiff';
@@ -34,14 +38,22 @@ export async function decodeImagePage(
   if (pageNumber < 1 || pageNumber > pages) {
     throw new OcrInputError(`the ${label} image has ${pages} page(s); page ${pageNumber} does not exist`);
   }
+  const dpi = metadata.density ? { dpi: metadata.density } : {};
+  // A grey or bilevel scan (fax, grey JPEG) has no colour to drop.
+  const colour = metadata.space !== 'b-w' && metadata.space !== 'grey16';
   try {
-    const { data, info } = await sharp(bytes, { ...input, page: pageNumber - 1 })
+    const page = sharp(bytes, { ...input, page: pageNumber - 1 })
       .autoOrient()
-      .flatten({ background: '#ffffff' })
-      .toColourspace('b-w')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height, ...(metadata.density ? { dpi: metadata.density } : {}) };
+      .flatten({ background: '#ffffff' });
+    if (colour) {
+      const { data, info } = await page
+        .toColourspace('srgb')
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true });
+      return { ...(await greyWithoutColourInks(data, info.width, info.height, info.channels === 4 ? 4 : 3)), ...dpi };
+    }
+    const { data, info } = await page.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, ...dpi };
   } catch (err) {
     throw new OcrInputError(`the ${label} image is corrupt or unreadable`, { cause: err });
   }

@@ -9,10 +9,10 @@ import { createCanvas } from '@napi-rs/canvas';
 import { Util, getDocument, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import * as pdfjsWorker from 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
-import sharp from 'sharp';
 import type { OcrLine, OcrPage, OcrWord } from '../../core/ocr-engine.ts';
 import { inspectScan } from '../../core/scan-validation.ts';
 import { OcrInputError } from '../../core/workflow-errors.ts';
+import { greyWithoutColourInks } from './drop-colour-inks.ts';
 import type { GreyImage } from './preprocess-page.ts';
 
 // pdfjs runs its parser in this thread when it finds the worker module here, instead of
@@ -172,12 +172,12 @@ async function renderPage(page: PDFPageProxy, scale: number, maxPixels: number):
     throw new OcrInputError(`page ${page.pageNumber} of the PDF cannot be rendered`, { cause: err });
   }
   const rgba = context.getImageData(0, 0, width, height).data;
-  const { data, info } = await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), {
-    raw: { width, height, channels: 4 },
-  })
-    .flatten({ background: '#ffffff' })
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, dpi: fit * 72 };
+  // A scanned PDF holds the scan in colour as often as not: its seal and pen inks drop here too.
+  const grey = await greyWithoutColourInks(
+    Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength),
+    width,
+    height,
+    4,
+  );
+  return { ...grey, dpi: fit * 72 };
 }
