@@ -57,7 +57,7 @@ export interface ReadCorpusPage {
   extraction: Extraction | undefined;
   /** The ground truth's fields, each with what was read when the type was right. */
   fields: { name: string; expected: FieldValue | null; got: FieldValue | null; detail: ExtractedField | undefined }[];
-  /** The fields of a rightly classified page, with whether each was read exactly. */
+  /** Every field the template read on a rightly classified page, with whether it was read exactly. */
   readFields: ReadField[];
 }
 
@@ -117,9 +117,14 @@ export async function readCorpus(options: {
             got: typeRight ? (extraction?.fields[name] ?? null) : null,
             detail: typeRight ? extraction?.details.find((candidate) => candidate.name === name) : undefined,
           }));
-          const readFields = fields.flatMap(({ detail, expected, got }) =>
-            detail ? [{ detail, expected, right: got === expected }] : [],
-          );
+          // Every field the template reads, also those the ground truth lacks (an optional legacy ID
+          // no page prints): the model learns what a missing optional field is worth.
+          const readFields = typeRight
+            ? (extraction?.details ?? []).map((detail) => {
+                const expected = entry.page.fields[detail.name] ?? null;
+                return { detail, expected, right: (extraction?.fields[detail.name] ?? null) === expected };
+              })
+            : [];
           pages.push({
             entry,
             readAsIs,

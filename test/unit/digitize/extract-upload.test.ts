@@ -60,7 +60,8 @@ describe('extractUpload: the calibrated review decides', () => {
     const expected = reviewPage(template, extractFields(template, [residencePage()], { today: vault.clock.now() }));
     assert.equal(extracted.recognition.confidence, expected.score, 'the confidence recorded is the page score');
     assert.equal(extracted.needsReview, !expected.passes);
-    assert.deepEqual(extracted.proposed.reasons, expected.reasons);
+    // The calibrated reasons come first; the population database's own check may add its reason after them.
+    assert.deepEqual(extracted.proposed.reasons.slice(0, expected.reasons.length), expected.reasons);
     if (!expected.passes) assert.match(extracted.proposed.reasons[0]!, /^field \w+: (score \d\.\d\d|not found)$/);
     assert.equal(extracted.recognition.type, 'xac-nhan-cu-tru', "an officer's upload keeps its type for the reviewer");
   });

@@ -253,6 +253,7 @@ describe('extraction marks each field with its validation', () => {
     assert.deepEqual(validations(extraction), {
       number: { outcome: 'valid' },
       issueDate: { outcome: 'valid' },
+      legacyId: { outcome: 'unchecked' },
       fullName: { outcome: 'valid' },
       dateOfBirth: { outcome: 'valid' },
       personalId: { outcome: 'invalid', reason: "the ID's birth year 1988 is not the date of birth's 1989" },
