@@ -5,6 +5,7 @@
  * when a deployment's gateway names things otherwise.
  */
 import { z } from 'zod';
+import { gatewayBaseUrl, gatewayEndpointPath, hasSafeTransport } from '../../platform/adapters/gateway-endpoint.ts';
 import {
   PopulationDatabaseUnavailableError,
   type CitizenKey,
@@ -12,22 +13,17 @@ import {
   type PopulationDatabase,
 } from '../core/population-database.ts';
 
-const endpointPath = z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, 'a path starting with /');
 /** One citizen's record is a few hundred bytes; anything far larger is not a look-up reply. */
 const maxReplyChars = 64 * 1024;
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export const populationDatabaseConfigSchema = z
   .object({
     /** The gateway's base URL; the look-up path is appended to it. */
-    baseUrl: z
-      .string()
-      .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'an http(s) URL')
-      .transform((value) => value.replace(/\/+$/, '')),
+    baseUrl: gatewayBaseUrl,
     /** Plain http is refused except on loopback (the simulator) unless the line is private. */
     allowPlainHttp: z.boolean().default(false),
     /** The citizen look-up, by personal ID or legacy identity card number. */
-    lookupPath: endpointPath.default('/dancu/tracuu'),
+    lookupPath: gatewayEndpointPath.default('/dancu/tracuu'),
     /** Longest wait for one look-up, the gateway's token included. */
     requestTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
     /** The gateway's result codes that mean found and not found; anything else is unavailable. */
@@ -37,14 +33,10 @@ export const populationDatabaseConfigSchema = z
       .prefault({}),
   })
   .strict()
-  .refine(
-    (config) =>
-      config.allowPlainHttp ||
-      !URL.canParse(config.baseUrl) ||
-      new URL(config.baseUrl).protocol === 'https:' ||
-      loopbackHosts.has(new URL(config.baseUrl).hostname),
-    { path: ['baseUrl'], message: 'https is required (plain http only on loopback, or with allowPlainHttp)' },
-  );
+  .refine(hasSafeTransport, {
+    path: ['baseUrl'],
+    message: 'https is required (plain http only on loopback, or with allowPlainHttp)',
+  });
 
 export type PopulationDatabaseConfigInput = z.input<typeof populationDatabaseConfigSchema>;
 export type PopulationDatabaseConfig = z.output<typeof populationDatabaseConfigSchema>;

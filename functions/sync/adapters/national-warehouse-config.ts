@@ -4,9 +4,13 @@
  * systems use, and gateways (LGSP, NGSP, a direct line) differ per deployment.
  */
 import { z } from 'zod';
+import {
+  gatewayBaseUrl,
+  gatewayEndpointPath as endpointPath,
+  hasSafeTransport,
+} from '../../platform/adapters/gateway-endpoint.ts';
 import { defaultPortalCodes } from '../core/portal-messages.ts';
 
-const endpointPath = z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, 'a path starting with /');
 const codeList = z.array(z.string().regex(/^-?\d+$/)).max(50);
 
 const clientCredentials = z
@@ -47,10 +51,7 @@ export const gatewayAuthenticationSchema = z.discriminatedUnion('kind', [clientC
 export const nationalWarehouseConfigSchema = z
   .object({
     /** The gateway's or the portal's base URL; every path is appended to it. */
-    baseUrl: z
-      .string()
-      .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'an http(s) URL')
-      .transform((value) => value.replace(/\/+$/, '')),
+    baseUrl: gatewayBaseUrl,
     /**
      * Plain http carries our client secret or password in clear, so it is refused except on
      * loopback (the simulator) unless this says the line is private (a gateway on a closed network).
@@ -101,17 +102,10 @@ export const nationalWarehouseConfigSchema = z
       .prefault({}),
   })
   .strict()
-  .refine((config) => config.allowPlainHttp || !URL.canParse(config.baseUrl) || isSafeTransport(config.baseUrl), {
+  .refine(hasSafeTransport, {
     path: ['baseUrl'],
     message: 'https is required (plain http only on loopback, or with allowPlainHttp for a private line)',
   });
-
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-function isSafeTransport(baseUrl: string): boolean {
-  const url = new URL(baseUrl);
-  return url.protocol === 'https:' || loopbackHosts.has(url.hostname);
-}
 
 export type NationalWarehouseConfigInput = z.input<typeof nationalWarehouseConfigSchema>;
 export type NationalWarehouseConfig = z.output<typeof nationalWarehouseConfigSchema>;
