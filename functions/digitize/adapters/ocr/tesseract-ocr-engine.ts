@@ -145,7 +145,6 @@ export function createTesseractOcrEngine(options: TesseractOcrEngineOptions = {}
   };
 
   const recognize = async (image: PreprocessedPage, pageNumber: number): Promise<OcrPage> => {
-    const ready = await getWorker();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -154,6 +153,9 @@ export function createTesseractOcrEngine(options: TesseractOcrEngineOptions = {}
       }, pageTimeoutMs);
     });
     try {
+      // Starting the worker counts towards the page's time: a worker that never comes up must
+      // fail the page, not hang the step.
+      const ready = await Promise.race([getWorker(), timeout]);
       const { data } = await Promise.race([ready.recognize(toPgm(image), {}, { text: true, blocks: true }), timeout]);
       return toOcrPage(data, image, pageNumber);
     } finally {
