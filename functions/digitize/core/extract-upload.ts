@@ -36,11 +36,14 @@ function ownerMismatch(upload: Upload, fields: Recognition['fields']): string | 
  * decides whether someone must look before filing. An officer's upload is reviewed when it is
  * unclassified, when its calibrated page score (field-correctness.ts: the probability that
  * every field is right) is below the calibrated threshold, when it names another owner, or when
- * its owner is not confirmed by the population database (identify-owner.ts). A
- * citizen's own scan never waits: it is filed with its type when a template matched (the
- * classifier is far surer of the type than the reading of every field), with its fields only
- * when the page passes (the citizen can add them later). The confidence recorded is the page
- * score.
+ * its owner is not confirmed by the population database (identify-owner.ts). When the database
+ * confirms the owner but the page's name matched only with diacritics folded, the name field
+ * takes the database's spelling, with no review reason: the registry is the authority on the
+ * owner's name and the page's marks were misread (a page whose base letters differ is a
+ * mismatch and goes to review). A citizen's own scan never waits: it is filed with its type
+ * when a template matched (the classifier is far surer of the type than the reading of every
+ * field), with its fields only when the page passes (the citizen can add them later). The
+ * confidence recorded is the page score.
  */
 export async function extractUpload(
   deps: ReadingDeps,
@@ -60,16 +63,20 @@ export async function extractUpload(
   if (classified.templateId && !template)
     throw new InvalidInputError(`template ${classified.templateId} v${classified.templateVersion} is gone`);
   const extraction = template ? extractFields(template, pages, { today: deps.clock.now() }) : undefined;
-  const fields = extraction?.fields ?? {};
+  const extracted = extraction?.fields ?? {};
   const review = template && extraction ? reviewPage(template, extraction) : undefined;
   const confidence = review?.score ?? 0;
   const issued = upload.source === 'issued';
   const reasons: string[] = [];
   if (!template && issued) reasons.push('the document matches no template');
   if (review && !review.passes) reasons.push(...review.reasons);
-  const mismatch = issued ? ownerMismatch(upload, fields) : undefined;
+  const mismatch = issued ? ownerMismatch(upload, extracted) : undefined;
   if (mismatch) reasons.push(mismatch);
-  if (issued) reasons.push(...(await identifyPageOwner(deps, upload, fields)));
+  const identification = issued ? await identifyPageOwner(deps, upload, extracted) : undefined;
+  if (identification) reasons.push(...identification.reasons);
+  const fields = identification?.nameAsRegistered
+    ? { ...extracted, fullName: identification.nameAsRegistered }
+    : extracted;
   const fieldsTrusted = template !== undefined && (issued || review?.passes === true);
   const recognition: Recognition = {
     // The citizen's own file name stays the title unless the page passed.

@@ -7,9 +7,10 @@ import {
 } from '../../identity/core/owner-identification.ts';
 import type { PopulationDatabase } from '../../identity/core/population-database.ts';
 import { isPersonalId } from '../../platform/core/principal.ts';
+import { normaliseName } from '../../templates/core/normalisers.ts';
 import type { VaultDeps } from '../../vault/core/vault-deps.ts';
 import type { UnitOfWork } from '../../vault/core/unit-of-work.ts';
-import type { Recognition, Upload } from './upload-model.ts';
+import type { OwnerIdentification, Recognition, Upload } from './upload-model.ts';
 import { uploaderContext } from './workflow-upload.ts';
 
 export interface IdentifyOwnerDeps extends Pick<VaultDeps, 'clock' | 'ids'> {
@@ -18,6 +19,12 @@ export interface IdentifyOwnerDeps extends Pick<VaultDeps, 'clock' | 'ids'> {
 }
 
 const text = (value: string | number | undefined) => (typeof value === 'string' && value.trim() ? value : undefined);
+
+/** The database's spelling of a name in the form the name normaliser gives every name field. */
+function asNameField(name: string): string | undefined {
+  const value = normaliseName(name)?.value;
+  return typeof value === 'string' ? value : undefined;
+}
 
 /** Why the look-up leaves the owner unconfirmed, for the reviewer; undefined when confirmed. */
 function reviewReason(outcome: IdentityOutcome, upload: Upload, legacyId: boolean): string | undefined {
@@ -45,26 +52,29 @@ function reviewReason(outcome: IdentityOutcome, upload: Upload, legacyId: boolea
  * Confirms an officer's page against the owner the officer named, through the population
  * database: a legacy 9-digit number is resolved with the page's name and date of birth (and must
  * lead to the owner); otherwise the page's name and date of birth are compared with the owner's
- * record. Returns the reasons to review (none when confirmed or when the page names nobody).
+ * record. Returns the reasons to review (none when confirmed or when the page names nobody)
+ * and, when the owner is confirmed but the page's name matched only with diacritics folded, the
+ * name as the database spells it.
  * Each look-up is audited in the owner's chain with the upload, its kind, outcome and the
- * fields that differed: never the name, the date or the legacy number. Its reasons are kept
- * on the upload (`ownerIdentification`), written once with the audit entry.
+ * fields that differed: never the name, the date or the legacy number. The result is kept on
+ * the upload (`ownerIdentification`), written once with the audit entry.
  */
 export async function identifyPageOwner(
   deps: IdentifyOwnerDeps,
   upload: Upload,
   fields: Recognition['fields'],
-): Promise<string[]> {
+): Promise<OwnerIdentification> {
   // A retried Extract step reuses the first look-up: the database is asked, and the look-up audited, once.
-  if (upload.ownerIdentification) return upload.ownerIdentification.reasons;
-  if (!isPersonalId(upload.ownerId)) return [];
+  if (upload.ownerIdentification) return upload.ownerIdentification;
+  if (!isPersonalId(upload.ownerId)) return { reasons: [] };
   const fullName = text(fields.fullName);
   const birthDate = text(fields.dateOfBirth);
   const legacyId = text(fields.legacyId);
-  if (!fullName && !birthDate && !legacyId) return [];
-  if (legacyId && !legacyIdPattern.test(legacyId)) return ['the identity card number on the page is not 9 digits'];
+  if (!fullName && !birthDate && !legacyId) return { reasons: [] };
+  if (legacyId && !legacyIdPattern.test(legacyId))
+    return { reasons: ['the identity card number on the page is not 9 digits'] };
   if (legacyId && !(fullName && birthDate))
-    return ['the identity card number cannot be resolved without the name and date of birth on the page'];
+    return { reasons: ['the identity card number cannot be resolved without the name and date of birth on the page'] };
   const outcome =
     legacyId && fullName && birthDate
       ? await resolveLegacyId(deps.population, { legacyId, fullName, birthDate })
@@ -75,13 +85,18 @@ export async function identifyPageOwner(
         });
   const reason = reviewReason(outcome, upload, legacyId !== undefined);
   const reasons = reason ? [reason] : [];
+  const nameAsRegistered =
+    outcome.outcome === 'confirmed' && outcome.personalId === upload.ownerId && outcome.nameFolded
+      ? asNameField(outcome.registeredName)
+      : undefined;
+  const identification: OwnerIdentification = { reasons, ...(nameAsRegistered ? { nameAsRegistered } : {}) };
   // Written once, with its audit entry, on the condition that the upload is unchanged: a
   // concurrent run fails here and its retry finds the stored result.
   await deps.repository.commit({
     ownerId: upload.ownerId,
     uploads: [
       {
-        next: { ...upload, ownerIdentification: { reasons }, updatedAt: deps.clock.now().toISOString() },
+        next: { ...upload, ownerIdentification: identification, updatedAt: deps.clock.now().toISOString() },
         previous: upload,
       },
     ],
@@ -102,5 +117,5 @@ export async function identifyPageOwner(
       }),
     ],
   });
-  return reasons;
+  return identification;
 }

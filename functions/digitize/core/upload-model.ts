@@ -5,6 +5,14 @@ import type { DocumentSource } from '../../vault/core/model.ts';
 export type UploadStatus = 'PENDING_UPLOAD' | 'PROCESSING' | 'REVIEW' | 'DONE' | 'FAILED';
 export type WorkflowStep = 'validate' | 'recognize' | 'classify' | 'extract' | 'review' | 'seal' | 'file';
 
+/** The population database's answer about an officer's page, as the Extract step applies it. */
+export interface OwnerIdentification {
+  /** Why someone must look; none when the owner was confirmed. */
+  reasons: string[];
+  /** The owner's name as the database spells it, when the page's matched it only with diacritics folded. */
+  nameAsRegistered?: string;
+}
+
 /** What the workflow read from a scan: its type (a template key), fields and text. */
 export interface Recognition {
   type?: string;
@@ -61,10 +69,10 @@ export interface Upload {
   /** Set for a business system's result: the workflow skips recognition and review (digitize.asl.json). */
   given?: GivenResult;
   /**
-   * The population database's look-up for an officer's page (identify-owner.ts): the reasons to
-   * review, none when the owner was confirmed. Written once; a retried Extract step reuses it.
+   * The population database's look-up for an officer's page (identify-owner.ts). Written once; a
+   * retried Extract step reuses it.
    */
-  ownerIdentification?: { reasons: string[] };
+  ownerIdentification?: OwnerIdentification;
   /** While status is REVIEW. */
   proposed?: ProposedRecognition;
   /** The paused execution's task token; internal, never shown to clients. */

@@ -13,6 +13,8 @@ export type IdentityOutcome =
       outcome: 'confirmed';
       personalId: string;
       /** The name matched only with diacritics folded. */ nameFolded: boolean;
+      /** The database's spelling of the name: PII, kept out of audit entries and logs. */
+      registeredName: string;
     }
   | { outcome: 'mismatch'; personalId: string; fields: ComparedField[] }
   | { outcome: 'not-found' }
@@ -54,6 +56,7 @@ function compare(record: CitizenRecord, page: { fullName?: string; birthDate?: s
     outcome: 'confirmed',
     personalId: record.personalId,
     nameFolded: page.fullName !== undefined && !sameExactName(page.fullName, record.fullName),
+    registeredName: record.fullName,
   };
 }
 

@@ -20,16 +20,16 @@ import {
 
 const template = builtinTemplates('2026-01-01T00:00:00.000Z').find((candidate) => candidate.key === 'xac-nhan-cu-tru')!;
 
-/** A residence confirmation for the test citizen, as OCR would read it; `personalId` as printed. */
-function residencePage(personalId = citizenId) {
+/** A residence confirmation for the test citizen, as OCR would read it; `personalId`, name and date as printed. */
+function residencePage(personalId = citizenId, person = { fullName: 'NGUYỄN THỊ HƯƠNG', birthDate: '15/03/2003' }) {
   return ocrPage([
     { y: 60, x: 60, text: 'CÔNG AN THÀNH PHỐ HÀ NỘI' },
     { y: 60, x: 640, text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
     { y: 100, x: 700, text: 'Độc lập - Tự do - Hạnh phúc' },
     { y: 150, x: 120, text: 'Số: 125/XN-CAP' },
     { y: 230, x: 260, text: 'GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ' },
-    { y: 350, x: 60, text: '1. Họ, chữ đệm và tên: NGUYỄN THỊ HƯƠNG' },
-    { y: 400, x: 60, text: '2. Ngày, tháng, năm sinh: 15/03/2003    3. Giới tính: Nữ' },
+    { y: 350, x: 60, text: `1. Họ, chữ đệm và tên: ${person.fullName}` },
+    { y: 400, x: 60, text: `2. Ngày, tháng, năm sinh: ${person.birthDate}    3. Giới tính: Nữ` },
     { y: 450, x: 60, text: `4. Số định danh cá nhân: ${personalId}` },
     { y: 500, x: 60, text: '5. Nơi thường trú: Số 12 phố Hàng Bạc, phường Hàng Đào, quận Hoàn Kiếm' },
     { y: 800, x: 640, text: 'Hà Nội, ngày 15 tháng 01 năm 2024' },
@@ -78,6 +78,20 @@ describe('extractUpload: the calibrated review decides', () => {
       extracted.proposed.reasons.join('; '),
     );
     assert.equal(extracted.recognition.confidence, 0);
+  });
+
+  test("an officer's page naming the owner with misread marks takes the database's spelling, with no identity reason", async () => {
+    const vault = createTestVault();
+    // The population database holds the owner as Nguyễn Văn An, born 2003-02-14; OCR read Ấn.
+    const page = residencePage(citizenId, { fullName: 'NGUYỄN VĂN ẤN', birthDate: '14/02/2003' });
+    const extracted = await atExtract(vault, officer(), page);
+    const read = extractFields(template, [page], { today: vault.clock.now() });
+    assert.equal(read.fields.fullName, 'NGUYỄN VĂN ẤN');
+    assert.equal(extracted.proposed.fields.fullName, 'NGUYỄN VĂN AN');
+    assert.equal(extracted.recognition.fields.fullName, 'NGUYỄN VĂN AN');
+    assert.equal(extracted.proposed.fields.personalId, citizenId, 'the other fields stay as read');
+    // The reasons are the calibrated review's alone: the owner is confirmed.
+    assert.deepEqual(extracted.proposed.reasons, reviewPage(template, read).reasons);
   });
 
   test("a citizen's own scan is filed anyway, with its type, and with its fields only when the page passes", async () => {

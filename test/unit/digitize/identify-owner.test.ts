@@ -37,11 +37,12 @@ async function stored(vault: TestVault, upload: Upload): Promise<Upload> {
 describe("identifying an officer's page owner", () => {
   test('a page naming the owner is confirmed: no reason, one audited look-up without the name or date', async () => {
     const vault = createTestVault();
-    const reasons = await identifyPageOwner(vault, await stored(vault, officerUpload()), {
+    // The database spells it Nguyễn Văn An: the same name exactly, so nothing to correct.
+    const identification = await identifyPageOwner(vault, await stored(vault, officerUpload()), {
       fullName: 'NGUYỄN VĂN AN',
       dateOfBirth: '2003-02-14',
     });
-    assert.deepEqual(reasons, []);
+    assert.deepEqual(identification, { reasons: [] });
     const [entry, ...more] = vault.repository.auditOf(citizenId).filter((e) => e.action === 'identity.lookup');
     assert.equal(more.length, 0);
     assert.equal(entry?.resourceId, officerUpload().id);
@@ -56,15 +57,36 @@ describe("identifying an officer's page owner", () => {
     assert.doesNotMatch(JSON.stringify(entry), /NGUY|2003-02-14/);
   });
 
+  test("a name whose marks were misread is confirmed and takes the database's spelling; the audit keeps no name", async () => {
+    const vault = createTestVault();
+    const upload = await stored(vault, officerUpload());
+    const identification = await identifyPageOwner(vault, upload, {
+      fullName: 'NGUYÊN VĂN AN',
+      dateOfBirth: '2003-02-14',
+    });
+    assert.deepEqual(identification, { reasons: [], nameAsRegistered: 'NGUYỄN VĂN AN' });
+    assert.deepEqual((await vault.repository.getUpload(upload.id))?.ownerIdentification, identification);
+    const [entry, ...more] = vault.repository.auditOf(citizenId).filter((e) => e.action === 'identity.lookup');
+    assert.equal(more.length, 0);
+    assert.deepEqual(entry?.detail, {
+      uploadId: upload.id,
+      by: 'personal-id',
+      result: 'confirmed',
+      nameFolded: true,
+      ownerConfirmed: true,
+    });
+    assert.doesNotMatch(JSON.stringify(entry), /NGUY|Nguy|2003-02-14/);
+  });
+
   test('a page naming another person goes to review saying which field differs', async () => {
     const vault = createTestVault();
-    const reasons = await identifyPageOwner(vault, await stored(vault, officerUpload()), {
+    const identification = await identifyPageOwner(vault, await stored(vault, officerUpload()), {
       fullName: 'TRẦN VĂN MINH',
       dateOfBirth: '2003-02-14',
     });
-    assert.deepEqual(reasons, [
-      `the name on the page differs from the population database's record of the owner ${citizenId}`,
-    ]);
+    assert.deepEqual(identification, {
+      reasons: [`the name on the page differs from the population database's record of the owner ${citizenId}`],
+    });
     const entry = vault.repository.auditOf(citizenId).find((e) => e.action === 'identity.lookup');
     assert.equal(entry?.detail?.result, 'mismatch');
     assert.equal(entry?.detail?.differs, 'fullName');
@@ -73,26 +95,32 @@ describe("identifying an officer's page owner", () => {
   test('a legacy CMND resolving to the owner confirms; one resolving to another person goes to review', async () => {
     const vault = createTestVault();
     const hien = await stored(vault, officerUpload('038064357769'));
+    // A card read without its marks: the owner's name takes the database's spelling.
     assert.deepEqual(
       await identifyPageOwner(vault, hien, {
         legacyId: '171234567',
-        fullName: 'Lưu Xuân Hiển',
+        fullName: 'LUU XUAN HIEN',
         dateOfBirth: '1964-07-17',
       }),
-      [],
+      { reasons: [], nameAsRegistered: 'LƯU XUÂN HIỂN' },
     );
-    // The CMND and its holder's name and date are right, but the officer named another owner.
+    // The CMND and its holder's name and date are right, but the officer named another owner:
+    // the holder's name is not the owner's, so nothing is corrected.
     assert.deepEqual(
       await identifyPageOwner(
         vault,
         await stored(vault, officerUpload(citizenId, '00000000-0000-4000-8000-000000000003')),
         {
           legacyId: '171234567',
-          fullName: 'Lưu Xuân Hiển',
+          fullName: 'LUU XUAN HIEN',
           dateOfBirth: '1964-07-17',
         },
       ),
-      [`the identity card number on the page belongs to personal ID 038064357769, not the owner ${citizenId}`],
+      {
+        reasons: [
+          `the identity card number on the page belongs to personal ID 038064357769, not the owner ${citizenId}`,
+        ],
+      },
     );
     const lookups = vault.repository.auditOf(citizenId).filter((e) => e.action === 'identity.lookup');
     assert.equal(lookups.length, 1);
@@ -106,9 +134,9 @@ describe("identifying an officer's page owner", () => {
     const upload = await stored(vault, officerUpload());
     const page = { fullName: 'TRẦN VĂN MINH', dateOfBirth: '2003-02-14' };
     const first = await identifyPageOwner(vault, upload, page);
-    assert.equal(first.length, 1);
+    assert.equal(first.reasons.length, 1);
     const kept = await vault.repository.getUpload(upload.id);
-    assert.deepEqual(kept?.ownerIdentification, { reasons: first });
+    assert.deepEqual(kept?.ownerIdentification, first);
     // The retry finds the database down, yet answers as the first run did, without asking it.
     vault.population.down = true;
     assert.deepEqual(await identifyPageOwner(vault, kept!, page), first);
@@ -120,23 +148,38 @@ describe("identifying an officer's page owner", () => {
     assert.equal(vault.repository.auditOf(citizenId).filter((e) => e.action === 'identity.lookup').length, 1);
   });
 
+  test("a retried Extract step applies the database's spelling it kept, without a second look-up", async () => {
+    const vault = createTestVault();
+    const page = { fullName: 'NGUYÊN VĂN AN', dateOfBirth: '2003-02-14' };
+    const first = await identifyPageOwner(vault, await stored(vault, officerUpload()), page);
+    assert.equal(first.nameAsRegistered, 'NGUYỄN VĂN AN');
+    const kept = await vault.repository.getUpload(officerUpload().id);
+    vault.population.down = true;
+    assert.deepEqual(await identifyPageOwner(vault, kept!, page), first);
+    assert.equal(vault.population.lookups.length, 1);
+  });
+
   test('a legacy CMND without the name and date of birth cannot be resolved: review, no look-up', async () => {
     const vault = createTestVault();
-    const reasons = await identifyPageOwner(vault, await stored(vault, officerUpload()), {
+    const identification = await identifyPageOwner(vault, await stored(vault, officerUpload()), {
       legacyId: '025123456',
       fullName: 'Nguyễn Văn An',
     });
-    assert.deepEqual(reasons, [
-      'the identity card number cannot be resolved without the name and date of birth on the page',
-    ]);
+    assert.deepEqual(identification, {
+      reasons: ['the identity card number cannot be resolved without the name and date of birth on the page'],
+    });
     assert.deepEqual(vault.population.lookups, []);
   });
 
   test('the database down sends the page to review and the failed look-up is audited', async () => {
     const vault = createTestVault();
     vault.population.down = true;
-    const reasons = await identifyPageOwner(vault, await stored(vault, officerUpload()), { fullName: 'Nguyễn Văn An' });
-    assert.deepEqual(reasons, ['the population database could not confirm the owner (the test took it down)']);
+    const identification = await identifyPageOwner(vault, await stored(vault, officerUpload()), {
+      fullName: 'Nguyễn Văn An',
+    });
+    assert.deepEqual(identification, {
+      reasons: ['the population database could not confirm the owner (the test took it down)'],
+    });
     const entry = vault.repository.auditOf(citizenId).find((e) => e.action === 'identity.lookup');
     assert.equal(entry?.outcome, 'failed');
     assert.equal(entry?.detail?.result, 'unavailable');
@@ -144,28 +187,32 @@ describe("identifying an officer's page owner", () => {
 
   test('a stage without a population database confirms nobody: review saying none is configured', async () => {
     const vault = createTestVault();
-    const reasons = await identifyPageOwner(
+    const identification = await identifyPageOwner(
       { ...vault, population: lazyPopulationDatabase(undefined, undefined) },
       await stored(vault, officerUpload()),
       { fullName: 'Nguyễn Văn An', dateOfBirth: '2003-02-14' },
     );
-    assert.deepEqual(reasons, [
-      'the population database could not confirm the owner (no population database is configured for this stage)',
-    ]);
+    assert.deepEqual(identification, {
+      reasons: [
+        'the population database could not confirm the owner (no population database is configured for this stage)',
+      ],
+    });
     const entry = vault.repository.auditOf(citizenId).find((e) => e.action === 'identity.lookup');
     assert.equal(entry?.outcome, 'failed');
   });
 
   test('pages naming nobody, and organisations, need no look-up', async () => {
     const vault = createTestVault();
-    assert.deepEqual(await identifyPageOwner(vault, await stored(vault, officerUpload()), { licenseClass: 'B2' }), []);
+    assert.deepEqual(await identifyPageOwner(vault, await stored(vault, officerUpload()), { licenseClass: 'B2' }), {
+      reasons: [],
+    });
     assert.deepEqual(
       await identifyPageOwner(
         vault,
         await stored(vault, officerUpload(organisationId, '00000000-0000-4000-8000-000000000002')),
         { fullName: 'Công ty' },
       ),
-      [],
+      { reasons: [] },
     );
     assert.deepEqual(vault.population.lookups, []);
   });

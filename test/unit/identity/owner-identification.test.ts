@@ -23,15 +23,15 @@ describe('foldName', () => {
 });
 
 describe('confirmOwner', () => {
-  test('the same name (exact or with diacritics misread) and date of birth confirm the owner', async () => {
+  test('the same name (exact or with diacritics misread) and date of birth confirm the owner, with the registered name', async () => {
     const database = new InMemoryPopulationDatabase();
     assert.deepEqual(
       await confirmOwner(database, { personalId: '079203001234', fullName: 'NGUYỄN VĂN AN', birthDate: '2003-02-14' }),
-      { outcome: 'confirmed', personalId: '079203001234', nameFolded: false },
+      { outcome: 'confirmed', personalId: '079203001234', nameFolded: false, registeredName: 'Nguyễn Văn An' },
     );
     assert.deepEqual(
       await confirmOwner(database, { personalId: '079203001234', fullName: 'NGUYÊN VAN AN', birthDate: '2003-02-14' }),
-      { outcome: 'confirmed', personalId: '079203001234', nameFolded: true },
+      { outcome: 'confirmed', personalId: '079203001234', nameFolded: true, registeredName: 'Nguyễn Văn An' },
     );
     assert.deepEqual(database.lookups, [{ personalId: '079203001234' }, { personalId: '079203001234' }]);
   });
@@ -80,9 +80,14 @@ describe('resolveLegacyId', () => {
     const database = new InMemoryPopulationDatabase();
     assert.deepEqual(
       await resolveLegacyId(database, { legacyId: '171234567', fullName: 'LƯU XUÂN HIỂN', birthDate: '1964-07-17' }),
-      { outcome: 'confirmed', personalId: '038064357769', nameFolded: false },
+      { outcome: 'confirmed', personalId: '038064357769', nameFolded: false, registeredName: 'Lưu Xuân Hiển' },
     );
-    assert.deepEqual(database.lookups, [{ legacyId: '171234567' }]);
+    // A card read without its marks still resolves; the outcome carries the database's spelling.
+    assert.deepEqual(
+      await resolveLegacyId(database, { legacyId: '171234567', fullName: 'LUU XUAN HIEN', birthDate: '1964-07-17' }),
+      { outcome: 'confirmed', personalId: '038064357769', nameFolded: true, registeredName: 'Lưu Xuân Hiển' },
+    );
+    assert.deepEqual(database.lookups, [{ legacyId: '171234567' }, { legacyId: '171234567' }]);
   });
 
   test('a CMND registered to someone else is a mismatch naming the fields; an unknown one is not found', async () => {
