@@ -52,6 +52,8 @@ export interface ReadCorpusPage {
   /** The page as the engine read it, and after the stacked-mark post-correction the workflow applies. */
   readAsIs: OcrPage;
   corrected: OcrPage;
+  /** The one of the two that was classified and extracted. */
+  extractedFrom: OcrPage;
   classifiedAs: string | null;
   template: RecognitionTemplate | undefined;
   extraction: Extraction | undefined;
@@ -129,6 +131,7 @@ export async function readCorpus(options: {
             entry,
             readAsIs,
             corrected,
+            extractedFrom: ocrPage,
             classifiedAs: best?.key ?? null,
             template,
             extraction,

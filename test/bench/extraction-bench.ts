@@ -98,9 +98,8 @@ function correctionsMade(truth: string, read: string, corrected: string) {
 const read = await readCorpus({ parts, seeds: [seed], pagesPerType, cacheDir, postCorrection, scan });
 const results: PageResult[] = [];
 const fieldLines: string[] = [];
-for (const { entry, readAsIs, corrected, classifiedAs, template, extraction, fields } of read.pages) {
+for (const { entry, readAsIs, corrected, extractedFrom, classifiedAs, template, extraction, fields } of read.pages) {
   const review = template && extraction ? reviewPage(template, extraction) : undefined;
-  const ocrPage = postCorrection ? corrected : readAsIs;
   const reference = [...normaliseForScoring(entry.page.text)];
   const mismatches: PageResult['mismatches'] = [];
   for (const { name, expected, got, detail } of fields) {
@@ -127,7 +126,7 @@ for (const { entry, readAsIs, corrected, classifiedAs, template, extraction, fie
     variant: entry.page.variant,
     degradation: entry.degradation,
     marked: entry.page.spec.marks !== undefined,
-    edits: editDistance(reference, [...normaliseForScoring(ocrPage.text)]),
+    edits: editDistance(reference, [...normaliseForScoring(extractedFrom.text)]),
     characters: reference.length,
     classifiedAs,
     extraction,
